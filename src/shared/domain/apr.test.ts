@@ -8,7 +8,6 @@ import {
   aprCompliance,
   comparePlans,
   loanApr,
-  penaltyInterest,
   solveMonthlyIrr,
   solveXirr,
 } from './apr';
@@ -219,17 +218,5 @@ describe('comparePlans', () => {
       { period: 3, field: 'missing_in_booked', quotedFen: quoted[2]?.totalFen, bookedFen: null },
       { period: 4, field: 'missing_in_quoted', quotedFen: null, bookedFen: quoted[2]?.totalFen },
     ]);
-  });
-});
-
-describe('penaltyInterest', () => {
-  it('888.49 overdue 10 days at 1.5 x (12%/360) = 4.44', () => {
-    expect(penaltyInterest({ overdueFen: 88_849, annualRate: '0.12', days: 10 })).toBe(444);
-    expect(penaltyInterest({ overdueFen: 88_849, annualRate: 0.12, days: 10, multiplier: 1.5, dayBasis: 360 })).toBe(444);
-  });
-
-  it('is zero for zero days and scales with the day basis', () => {
-    expect(penaltyInterest({ overdueFen: 88_849, annualRate: '0.12', days: 0 })).toBe(0);
-    expect(penaltyInterest({ overdueFen: 1_000_000, annualRate: '0.365', days: 1, multiplier: 1, dayBasis: 365 })).toBe(1_000);
   });
 });

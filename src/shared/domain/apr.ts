@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { addMonthsClamped, compareIsoDates, daysBetween, isValidIsoDate, type IsoDate } from '../time';
-import { decimalToNumber, divideRoundHalfUp, parseDecimal, powerOfTen } from './decimal';
+import { decimalToNumber, parseDecimal } from './decimal';
 
 export type NoRateReason = 'too_few_flows' | 'not_finite' | 'no_sign_change' | 'no_root';
 
@@ -224,32 +224,6 @@ export function comparePlans(
     }
   }
   return { equal: differences.length === 0, differences };
-}
-
-/**
- * Penalty interest on an overdue amount: amount x multiplier x annual rate / day basis x days,
- * rounded half up to the fen (exact decimal arithmetic). DOMAIN.md: 888.49 overdue 10 days at
- * 1.5 x (12% / 360) = 4.44.
- */
-export function penaltyInterest(input: {
-  overdueFen: number;
-  /** Contract annual rate as a decimal ('0.12' = 12%). */
-  annualRate: string | number;
-  days: number;
-  /** Default 1.5. */
-  multiplier?: string | number;
-  /** Default 360. */
-  dayBasis?: 360 | 365;
-}): number {
-  const { overdueFen, days } = input;
-  if (!Number.isSafeInteger(overdueFen) || overdueFen < 0) throw new RangeError('overdueFen must be a non-negative integer');
-  if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a non-negative integer');
-  const rate = parseDecimal(input.annualRate);
-  const multiplier = parseDecimal(input.multiplier ?? '1.5');
-  if (rate.units < 0n || multiplier.units < 0n) throw new RangeError('Rates must not be negative');
-  const numerator = BigInt(overdueFen) * multiplier.units * rate.units * BigInt(days);
-  const denominator = powerOfTen(multiplier.scale + rate.scale) * BigInt(input.dayBasis ?? 360);
-  return Number(divideRoundHalfUp(numerator, denominator));
 }
 
 function toBasisPoints(rate: { nominalApr: number; effectiveApr: number }): { nominalAprBps: number; effectiveAprBps: number } {
