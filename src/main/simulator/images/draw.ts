@@ -1,4 +1,5 @@
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
+import { encodePng } from './png';
 import type { Random } from './random';
 
 /** A rectangle in canvas pixels. */
@@ -18,10 +19,13 @@ export interface RenderOptions {
   format?: ImageFormat;
 }
 
-/** Encodes off the main thread (Skia's encoder runs on the libuv pool). */
+/** Encodes the canvas; compression runs on the libuv pool, off the event loop. */
 export async function encodeCanvas(canvas: Canvas, options: RenderOptions | undefined): Promise<Buffer> {
   const format = options?.format ?? 'png';
-  if (format === 'png') return canvas.encode('png');
+  if (format === 'png') {
+    const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    return encodePng(image.data, canvas.width, canvas.height);
+  }
   const context = canvas.getContext('2d');
   context.save();
   context.globalCompositeOperation = 'destination-over';
