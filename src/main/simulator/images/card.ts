@@ -24,7 +24,7 @@ export interface IdCardFrontInput {
   idNumber: string;
   /** Quality warnings to show (see cardQualityWarnings); codes it does not know are ignored. */
   warnings: readonly string[];
-  /** Whose portrait to print; pass the same seed as renderFace's to make the photos match. Defaults to idNumber. */
+  /** Whose portrait to print; pass the same seed (and sex) as renderFace's to make the photos match. Defaults to idNumber. */
   personSeed?: string;
 }
 
@@ -152,9 +152,9 @@ function drawSampleMark(context: SKRSContext2D, family: string): void {
   context.restore();
 }
 
-function finishCard(card: Canvas, plan: CardWarningPlan, random: Random, options: RenderOptions | undefined): Promise<Buffer> {
-  const output = placeCard(card, plan, random);
-  applyCaptureWarnings(output, plan, random);
+function finishCard(card: Canvas, plan: CardWarningPlan, options: RenderOptions | undefined): Promise<Buffer> {
+  const output = placeCard(card, plan);
+  applyCaptureWarnings(output, plan);
   return encodeCanvas(output, options);
 }
 
@@ -190,14 +190,16 @@ const frontLayout = {
  */
 export async function renderIdCardFront(input: IdCardFrontInput, options?: RenderOptions): Promise<Buffer> {
   const [year, month, day] = dateParts(input.birthDate, 'birthDate');
-  const plan = parseCardWarnings(input.warnings);
-  const random = createRandom(`front|${JSON.stringify(input)}`);
+  // Seeded by the printed fields only, so a warning changes nothing but its own effect.
+  const seed = `front|${JSON.stringify({ ...input, warnings: undefined })}`;
+  const plan = parseCardWarnings(input.warnings, seed);
+  const random = createRandom(seed);
   const { canvas, context, family } = newCard();
   const layout = frontLayout;
   drawCardBase(context, random, 'front');
 
   const portraitSeed = input.personSeed ?? input.idNumber;
-  drawPortrait(context, layout.portrait, personFeatures(portraitSeed), { angle: 0, offsetX: 0, offsetY: 0.02, scale: 1.05, yaw: 0 }, portraitSeed);
+  drawPortrait(context, layout.portrait, personFeatures(portraitSeed, input.sex), { angle: 0, offsetX: 0, offsetY: 0.02, scale: 1.05, yaw: 0 }, portraitSeed);
 
   context.textBaseline = 'alphabetic';
   const label = (text: string, x: number, y: number): void => {
@@ -258,7 +260,7 @@ export async function renderIdCardFront(input: IdCardFrontInput, options?: Rende
   const numberHead = input.idNumber.slice(0, 6);
   const numberTailX = layout.numberX + context.measureText(numberHead).width;
   context.letterSpacing = '0px';
-  drawContentWarnings(context, plan, random, family, {
+  drawContentWarnings(context, plan, family, {
     editable: [
       { x: layout.valueX, y: layout.nameY, text: input.name, font: nameFont, letterSpacing: '0px' },
       { x: numberTailX, y: layout.numberY + 2, text: input.idNumber.slice(6), font: font(family, 38, true), letterSpacing: '4px' },
@@ -269,7 +271,7 @@ export async function renderIdCardFront(input: IdCardFrontInput, options?: Rende
     ],
     temporaryLabel: { x: 300, y: 20 },
   });
-  return finishCard(canvas, plan, random, options);
+  return finishCard(canvas, plan, options);
 }
 
 function drawEmblem(context: SKRSContext2D, centerX: number, centerY: number, radius: number): void {
@@ -323,8 +325,9 @@ function drawEmblem(context: SKRSContext2D, centerX: number, centerY: number, ra
  */
 export async function renderIdCardBack(input: IdCardBackInput, options?: RenderOptions): Promise<Buffer> {
   const validity = validityText(input.validFrom, input.validTo);
-  const plan = parseCardWarnings(input.warnings);
-  const random = createRandom(`back|${JSON.stringify(input)}`);
+  const seed = `back|${JSON.stringify({ ...input, warnings: undefined })}`;
+  const plan = parseCardWarnings(input.warnings, seed);
+  const random = createRandom(seed);
   const { canvas, context, family } = newCard();
   drawCardBase(context, random, 'back');
   drawEmblem(context, 150, 150, 92);
@@ -356,7 +359,7 @@ export async function renderIdCardBack(input: IdCardBackInput, options?: RenderO
   drawSampleMark(context, family);
   context.font = font(family, 30);
   const validityHead = validity.slice(0, validity.indexOf('-') + 1);
-  drawContentWarnings(context, plan, random, family, {
+  drawContentWarnings(context, plan, family, {
     editable: [{ x: valueX + context.measureText(validityHead).width, y: validityY, text: validity.slice(validityHead.length), font: font(family, 30), letterSpacing: '0px' }],
     coverable: [
       { x: valueX + 60, y: validityY - 40, width: 200, height: 60 },
@@ -364,5 +367,5 @@ export async function renderIdCardBack(input: IdCardBackInput, options?: RenderO
     ],
     temporaryLabel: { x: 560, y: 280 },
   });
-  return finishCard(canvas, plan, random, options);
+  return finishCard(canvas, plan, options);
 }

@@ -58,9 +58,21 @@ interface FaceFeatures {
   moleY: number;
 }
 
-function featuresFor(seed: string): FaceFeatures {
+/** Either sex as printed on the card; it steers hair and facial hair, nothing else. */
+type Sex = 'male' | 'female';
+
+const hairStylesFor: Record<Sex | 'any', readonly HairStyle[]> = {
+  male: ['crew', 'sidePart', 'buzz', 'curly', 'crew', 'sidePart'],
+  female: ['bangs', 'bob', 'long', 'bun', 'sidePart', 'curly', 'long'],
+  any: ['crew', 'sidePart', 'buzz', 'bangs', 'bob', 'long', 'bun', 'curly'],
+};
+
+function featuresFor(seed: string, sex: Sex | undefined): FaceFeatures {
   const random = createRandom(`face|${seed}`);
-  const hairStyle = random.pick<HairStyle>(['crew', 'sidePart', 'buzz', 'bangs', 'bob', 'long', 'bun', 'curly']);
+  const hairStyle = random.pick(hairStylesFor[sex ?? 'any']);
+  const longHair = hairStyle === 'long' || hairStyle === 'bob' || hairStyle === 'bun';
+  const facialHairRoll = random.next();
+  const facialHairKind = random.pick<FacialHair>(['stubble', 'mustache']);
   const dyed = random.chance(0.2);
   const glasses = random.chance(0.3) ? random.pick<Glasses>(['round', 'rectangle']) : 'none';
   return {
@@ -104,7 +116,7 @@ function featuresFor(seed: string): FaceFeatures {
     clothesHue: random.between(0, 360),
     clothesSaturation: random.between(5, 55),
     clothesLightness: random.between(12, 55),
-    facialHair: random.chance(0.25) ? random.pick<FacialHair>(['stubble', 'mustache']) : 'none',
+    facialHair: sex !== 'female' && !longHair && facialHairRoll < 0.3 ? facialHairKind : 'none',
     mole: random.chance(0.3),
     moleX: random.between(-0.6, 0.6),
     moleY: random.between(0.1, 0.75),
@@ -660,8 +672,8 @@ export function drawPortrait(context: SKRSContext2D, box: Box, features: FaceFea
 }
 
 /** The features of the person a seed stands for, as drawn on their ID card and reference photo. */
-export function personFeatures(personSeed: string): FaceFeatures {
-  return featuresFor(personSeed);
+export function personFeatures(personSeed: string, sex: Sex | undefined): FaceFeatures {
+  return featuresFor(personSeed, sex);
 }
 
 /** Pixel size of every face photo (reference and live): 4:5, like an ID photo. */
@@ -678,6 +690,8 @@ export interface FaceInput {
    * person's features in proportion to 1 - similarity. Ignored for 'reference'.
    */
   similarity: number;
+  /** Steers hairstyle and facial hair; pass the applicant's sex so the face fits the card. */
+  sex?: Sex;
 }
 
 function drawCameraBackground(context: SKRSContext2D, width: number, height: number, random: Random): void {
@@ -729,7 +743,7 @@ function renderFaceCanvas(input: FaceInput): Canvas {
   const { width, height } = faceImageSize;
   const canvas = createCanvas(width, height);
   const context = canvas.getContext('2d');
-  const own = featuresFor(input.personSeed);
+  const own = featuresFor(input.personSeed, input.sex);
   const box = { x: 0, y: 0, width, height };
   if (input.variant === 'reference') {
     const random = createRandom(`reference|${input.personSeed}`);
@@ -741,7 +755,7 @@ function renderFaceCanvas(input: FaceInput): Canvas {
   // Pose, light and room depend on the person only, so photos of differing similarity differ
   // only in the face.
   const random = createRandom(`live|${input.personSeed}`);
-  const features = mixFeatures(own, featuresFor(`${input.personSeed}\u0000other`), 1 - input.similarity, input.personSeed);
+  const features = mixFeatures(own, featuresFor(`${input.personSeed}\u0000other`, input.sex), 1 - input.similarity, input.personSeed);
   const pose: Pose = {
     angle: random.between(-0.07, 0.07),
     offsetX: random.between(-0.05, 0.05),

@@ -1,6 +1,6 @@
 import { createCanvas, Image, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { addNoise, type Box } from './draw';
-import type { Random } from './random';
+import { createRandom, type Random } from './random';
 
 /**
  * Quality warnings that ID-card OCR vendors return, in the simulator's spelling. Each one that
@@ -22,8 +22,14 @@ export const cardQualityWarnings = [
 /** One of cardQualityWarnings. */
 export type CardQualityWarning = (typeof cardQualityWarnings)[number];
 
-/** The warnings to draw; the order they were listed in does not change the image. */
-export type CardWarningPlan = ReadonlySet<CardQualityWarning>;
+/**
+ * The warnings to draw on one card image. Each warning draws from its own random source seeded
+ * by the card, so the order of the codes, or adding another warning, does not move it.
+ */
+export interface CardWarningPlan {
+  has(warning: CardQualityWarning): boolean;
+  random(warning: CardQualityWarning): Random;
+}
 
 function isCardQualityWarning(code: string): code is CardQualityWarning {
   return (cardQualityWarnings as readonly string[]).includes(code);
@@ -33,8 +39,12 @@ function isCardQualityWarning(code: string): code is CardQualityWarning {
  * Keeps the codes this renderer knows. Others are ignored rather than refused: a vendor may
  * report a warning the images have no picture for, and the image should still be served.
  */
-export function parseCardWarnings(codes: readonly string[]): CardWarningPlan {
-  return new Set(codes.filter(isCardQualityWarning));
+export function parseCardWarnings(codes: readonly string[], cardSeed: string): CardWarningPlan {
+  const warnings = new Set(codes.filter(isCardQualityWarning));
+  return {
+    has: (warning) => warnings.has(warning),
+    random: (warning) => createRandom(`${cardSeed}|${warning}`),
+  };
 }
 
 /** A printed value that the "edited" warning pastes over and types again. */
@@ -60,7 +70,7 @@ function drawEditedPatch(context: SKRSContext2D, field: EditableField, random: R
   context.letterSpacing = field.letterSpacing;
   const metrics = context.measureText(field.text);
   const ascent = metrics.actualBoundingBoxAscent;
-  const patch = { x: field.x - 7, y: field.y - ascent - 8, width: metrics.width + 16, height: ascent + 18 };
+  const patch = { x: field.x - 3, y: field.y - ascent - 8, width: metrics.width + 12, height: ascent + 18 };
   // A flat patch in nearly the card's colour: the security lines stop at its hard edge.
   context.fillStyle = random.pick(['#eef2ec', '#f3f3ee', '#e8eef2']);
   context.fillRect(patch.x, patch.y, patch.width, patch.height);
@@ -150,27 +160,31 @@ function drawTemporaryLabel(context: SKRSContext2D, family: string, position: { 
 }
 
 /** Draws the warnings that change what is printed or held over the card, on the card itself. */
-export function drawContentWarnings(context: SKRSContext2D, plan: CardWarningPlan, random: Random, family: string, targets: ContentTargets): void {
+export function drawContentWarnings(context: SKRSContext2D, plan: CardWarningPlan, family: string, targets: ContentTargets): void {
   if (plan.has('temporary_card')) drawTemporaryLabel(context, family, targets.temporaryLabel);
   if (plan.has('edited')) {
-    const field = random.pick(targets.editable);
-    drawEditedPatch(context, field, random);
+    const random = plan.random('edited');
+    drawEditedPatch(context, random.pick(targets.editable), random);
   }
-  if (plan.has('glare')) drawGlare(context, context.canvas.width, context.canvas.height, random);
-  if (plan.has('covered')) drawFinger(context, random.pick(targets.coverable), random);
+  if (plan.has('glare')) drawGlare(context, context.canvas.width, context.canvas.height, plan.random('glare'));
+  if (plan.has('covered')) {
+    const random = plan.random('covered');
+    drawFinger(context, random.pick(targets.coverable), random);
+  }
 }
 
 /**
  * Lays the finished card into the output frame: as is, or, for incomplete_border, shifted and
  * turned on a desk so one edge of the card falls outside the photo.
  */
-export function placeCard(card: Canvas, plan: CardWarningPlan, random: Random): Canvas {
+export function placeCard(card: Canvas, plan: CardWarningPlan): Canvas {
   const output = createCanvas(card.width, card.height);
   const context = output.getContext('2d');
   if (!plan.has('incomplete_border')) {
     context.drawImage(card, 0, 0);
     return output;
   }
+  const random = plan.random('incomplete_border');
   const desk = context.createLinearGradient(0, 0, card.width, card.height);
   desk.addColorStop(0, '#6b5444');
   desk.addColorStop(1, '#4a392e');
@@ -260,7 +274,7 @@ function photocopy(canvas: Canvas, random: Random): void {
   addNoise(context, canvas.width, canvas.height, 4, random);
 }
 
-function lowQuality(canvas: Canvas, random: Random): void {
+function lowQuality(canvas: Canvas): void {
   const factor = 2.6;
   const small = createCanvas(Math.round(canvas.width / factor), Math.round(canvas.height / factor));
   const smallContext = small.getContext('2d');
@@ -283,10 +297,10 @@ function lowQuality(canvas: Canvas, random: Random): void {
 }
 
 /** Applies the warnings that come from how the card was photographed or copied. */
-export function applyCaptureWarnings(canvas: Canvas, plan: CardWarningPlan, random: Random): void {
+export function applyCaptureWarnings(canvas: Canvas, plan: CardWarningPlan): void {
   const context = canvas.getContext('2d');
-  if (plan.has('screen_reshoot')) drawMoire(context, canvas.width, canvas.height, random);
-  if (plan.has('photocopy')) photocopy(canvas, random);
-  if (plan.has('low_quality')) lowQuality(canvas, random);
+  if (plan.has('screen_reshoot')) drawMoire(context, canvas.width, canvas.height, plan.random('screen_reshoot'));
+  if (plan.has('photocopy')) photocopy(canvas, plan.random('photocopy'));
+  if (plan.has('low_quality')) lowQuality(canvas);
   if (plan.has('blur')) refilter(canvas, 'blur(3px)');
 }
