@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import { authContract } from '../contracts/auth';
+import { systemContract } from '../contracts/system';
+import { usersContract } from '../contracts/users';
+import type { ChannelDefinition } from './define';
+
+/**
+ * The one RPC contract: every channel the renderer may call, merged from the domain contract
+ * files. Channel names are `domain:action` in kebab-case and live only here and in those files.
+ */
+export const contract = {
+  ...authContract,
+  ...usersContract,
+  ...systemContract,
+} satisfies Record<string, ChannelDefinition>;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract & string;
+export type ChannelInput<C extends ChannelName> = z.input<Contract[C]['input']>;
+export type ParsedInput<C extends ChannelName> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output']>;
+
+export const channelNames = Object.keys(contract) as ChannelName[];
+
+export function isChannelName(value: string): value is ChannelName {
+  return Object.prototype.hasOwnProperty.call(contract, value);
+}

@@ -1,0 +1,25 @@
+import type { Permission } from './permissions';
+
+/**
+ * Pushes from the back end. They broadcast state for screens to refresh; they never drive
+ * control flow (a missed event only delays a refresh). Each event names who may receive it.
+ */
+export interface EventMap {
+  /** An operator account changed (created, role, disabled): admin screens refresh. */
+  'users:changed': { userId: number };
+  /** This session ended on the server side (account disabled, signed out elsewhere). */
+  'session:ended': { reason: 'signed-out' | 'disabled' | 'expired' };
+}
+
+export type EventName = keyof EventMap;
+
+/** Receivers of each event: 'all' = every signed-in operator, or holders of one permission. */
+export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = {
+  'users:changed': 'users:manage',
+  'session:ended': 'session',
+};
+
+export interface PushedEvent<E extends EventName = EventName> {
+  name: E;
+  payload: EventMap[E];
+}
