@@ -1,0 +1,48 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, idColumn } from './columns';
+
+export const operatorsTable = sqliteTable(
+  'operators',
+  {
+    id: idColumn(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['reviewer', 'supervisor', 'support', 'admin'] }).notNull(),
+    /** `scrypt$N$r$p$saltB64$hashB64`: parameters travel with the hash so they can be raised later. */
+    passwordHash: text('password_hash').notNull(),
+    mustChangePassword: booleanColumn('must_change_password').notNull().default(false),
+    disabled: booleanColumn('disabled').notNull().default(false),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: epochMs('locked_until'),
+    lastSignInAt: epochMs('last_sign_in_at'),
+    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('operators_username_unique').on(table.username)],
+);
+export type OperatorRow = typeof operatorsTable.$inferSelect;
+export type NewOperatorRow = typeof operatorsTable.$inferInsert;
+
+export const sessionsTable = sqliteTable(
+  'sessions',
+  {
+    id: idColumn(),
+    /** SHA-256 of the bearer token: a copied database file does not hand out live sessions. */
+    tokenHash: text('token_hash').notNull(),
+    operatorId: integer('operator_id')
+      .notNull()
+      .references(() => operatorsTable.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    transport: text('transport', { enum: ['ipc', 'http'] }).notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    lastSeenAt: epochMs('last_seen_at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+    endedAt: epochMs('ended_at'),
+  },
+  (table) => [
+    uniqueIndex('sessions_token_hash_unique').on(table.tokenHash),
+    index('sessions_operator_idx').on(table.operatorId),
+  ],
+);
+export type SessionRow = typeof sessionsTable.$inferSelect;

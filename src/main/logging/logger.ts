@@ -1,0 +1,126 @@
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { shanghaiDay } from './day';
+import { redact } from './redact';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+  /** A logger whose entries carry the given scope (e.g. "sync", "rpc"). */
+  child(scope: string): Logger;
+}
+
+export interface LogSinkOptions {
+  /** Folder of the daily files; null keeps logs only on the console (tests). */
+  directory: string | null;
+  level?: LogLevel;
+  /** Files older than this many days are deleted at rotation. */
+  retainDays?: number;
+  /** Also echo warnings and errors (or everything, with 'all') to stderr. */
+  console?: 'none' | 'warnings' | 'all';
+  now?: () => number;
+}
+
+/**
+ * One JSON line per entry into `creditdesk-YYYY-MM-DD.log` (Asia/Shanghai day). Every entry goes
+ * through redaction first: secrets are dropped, personal data is masked, so a log can be sent to
+ * support as-is.
+ */
+export class LogSink {
+  private fd: number | null = null;
+  private day = '';
+  private readonly level: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LogSinkOptions) {
+    this.level = levelRank[options.level ?? 'info'];
+    this.now = options.now ?? Date.now;
+    if (options.directory) mkdirSync(options.directory, { recursive: true });
+  }
+
+  logger(scope: string): Logger {
+    const write = (level: LogLevel, message: string, data?: Record<string, unknown>) =>
+      this.write(level, scope, message, data);
+    return {
+      debug: (message, data) => write('debug', message, data),
+      info: (message, data) => write('info', message, data),
+      warn: (message, data) => write('warn', message, data),
+      error: (message, data) => write('error', message, data),
+      child: (child) => this.logger(`${scope}.${child}`),
+    };
+  }
+
+  write(level: LogLevel, scope: string, message: string, data?: Record<string, unknown>): void {
+    if (levelRank[level] < this.level) return;
+    const time = this.now();
+    const entry: Record<string, unknown> = { time, level, scope, message: redact(message) };
+    if (data && Object.keys(data).length > 0) entry.data = redact(data);
+    const line = `${JSON.stringify(entry)}\n`;
+    const echo = this.options.console ?? 'warnings';
+    if (echo === 'all' || (echo === 'warnings' && levelRank[level] >= levelRank.warn)) process.stderr.write(line);
+    if (!this.options.directory) return;
+    try {
+      writeSync(this.fileFor(time), line);
+    } catch {
+      // A full disk must not take the application down with it; the console echo remains.
+    }
+  }
+
+  private fileFor(time: number): number {
+    const day = shanghaiDay(time);
+    if (this.fd !== null && day === this.day) return this.fd;
+    if (this.fd !== null) closeSync(this.fd);
+    this.day = day;
+    this.fd = openSync(path.join(this.options.directory as string, `creditdesk-${day}.log`), 'a', 0o600);
+    this.prune(time);
+    return this.fd;
+  }
+
+  private prune(time: number): void {
+    const retainDays = this.options.retainDays ?? 30;
+    const oldest = shanghaiDay(time - retainDays * 86_400_000);
+    for (const file of listLogFiles(this.options.directory as string)) {
+      if (file.date < oldest) {
+        try {
+          unlinkSync(path.join(this.options.directory as string, file.name));
+        } catch {
+          // Another process may have pruned it first.
+        }
+      }
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export function listLogFiles(directory: string): Array<{ name: string; date: string; sizeBytes: number }> {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .map((name) => /^creditdesk-(\d{4}-\d{2}-\d{2})\.log$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({
+      name: match[0],
+      date: match[1] as string,
+      sizeBytes: statSync(path.join(directory, match[0])).size,
+    }))
+    .sort((a, b) => b.date.localeCompare(a.date));
+}
+
+/** A logger that drops everything: for tests and tools that do not want log files. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};
