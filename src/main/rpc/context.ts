@@ -1,0 +1,36 @@
+import type { Permission, Role } from '../../shared/rpc/permissions';
+import type { Locale } from '../../shared/contracts/auth';
+
+/** The signed-in operator behind a call: what audit trails, claims and decisions record. */
+export interface Actor {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  locale: Locale;
+  permissions: ReadonlySet<Permission>;
+  mustChangePassword: boolean;
+  sessionId: number;
+}
+
+/**
+ * How a transport lets the auth service bind a new session to the connection: the HTTP server
+ * sets a cookie, the IPC adapter remembers the token for the window.
+ */
+export interface SessionBinding {
+  bind(token: string): void;
+  clear(): void;
+}
+
+export interface CallContext {
+  actor: Actor | null;
+  transport: 'ipc' | 'http' | 'test';
+  csrfToken: string | null;
+  session: SessionBinding;
+  /** Where the call came from, for the log (never trusted for authorisation). */
+  origin?: string;
+}
+
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  return actor.permissions.has(permission);
+}

@@ -1,0 +1,23 @@
+import { AppError } from '../../../shared/rpc/errors';
+import type { AuthService } from '../../services/auth';
+import type { Actor } from '../context';
+import type { Handlers } from '../router';
+
+/** The router has checked access already; this narrows the type for handlers of signed-in channels. */
+export function requireActor(actor: Actor | null): Actor {
+  if (!actor) throw new AppError('UNAUTHORIZED', 'Sign in first.');
+  return actor;
+}
+
+export function authHandlers(auth: AuthService): Pick<
+  Handlers,
+  'auth:sign-in' | 'auth:session' | 'auth:sign-out' | 'auth:change-password' | 'auth:set-locale'
+> {
+  return {
+    'auth:sign-in': (input, context) => auth.signIn(input, context),
+    'auth:session': (_input, context) => auth.sessionState(context),
+    'auth:sign-out': (_input, context) => auth.signOut(requireActor(context.actor), context),
+    'auth:change-password': (input, context) => auth.changePassword(requireActor(context.actor), input),
+    'auth:set-locale': (input, context) => auth.setLocale(requireActor(context.actor), input.locale),
+  };
+}

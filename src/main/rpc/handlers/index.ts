@@ -1,0 +1,14 @@
+import type { Services } from '../../runtime/services';
+import type { Handlers } from '../router';
+import { authHandlers } from './auth';
+import { systemHandlers } from './system';
+import { usersHandlers } from './users';
+
+/** Every channel's handler; the `Handlers` type makes a missing one a compile error. */
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...authHandlers(services.auth),
+    ...usersHandlers(services.operators),
+    ...systemHandlers(services.system),
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { AppError, assertNever, type Envelope, type RpcErrorBody } from '../../shared/rpc/errors';
+import {
+  contract,
+  isChannelName,
+  type ChannelName,
+  type ChannelOutput,
+  type ParsedInput,
+} from '../../shared/rpc/contract';
+import type { Access } from '../../shared/rpc/define';
+import type { Logger } from '../logging/logger';
+import type { CallContext } from './context';
+
+/** One handler per channel; a channel without a handler does not compile. */
+export type Handlers = {
+  [C in ChannelName]: (input: ParsedInput<C>, context: CallContext) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+};
+
+export interface Router {
+  call(channel: string, rawInput: unknown, context: CallContext): Promise<Envelope<unknown>>;
+}
+
+/** Channels an operator who must change the password may still call. */
+const allowedBeforePasswordChange = new Set<string>([
+  'auth:session',
+  'auth:sign-out',
+  'auth:change-password',
+  'auth:set-locale',
+  'system:info',
+]);
+
+function failure(code: RpcErrorBody['code'], message: string, details?: unknown): Envelope<never> {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+function checkAccess(access: Access, context: CallContext, channel: string): Envelope<never> | null {
+  switch (access.kind) {
+    case 'public':
+      return null;
+    case 'signed-in':
+    case 'permission': {
+      const actor = context.actor;
+      if (!actor) return failure('UNAUTHORIZED', 'Sign in first.');
+      if (actor.mustChangePassword && !allowedBeforePasswordChange.has(channel)) {
+        return failure('FORBIDDEN', 'Change your password before continuing.', { reason: 'must-change-password' });
+      }
+      if (access.kind === 'permission' && !actor.permissions.has(access.permission)) {
+        return failure('FORBIDDEN', `Your role (${actor.role}) may not do this: it needs the “${access.permission}” permission.`, {
+          permission: access.permission,
+        });
+      }
+      return null;
+    }
+    default:
+      return assertNever(access);
+  }
+}
+
+/** Readable one-line summary of zod issues, with the paths, for the error message. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/**
+ * The transport-agnostic router: channel known? caller signed in and allowed? input valid? Only
+ * then the handler runs. Every outcome is an envelope; nothing thrown escapes, and unexpected
+ * errors reach the caller as INTERNAL without a stack (the stack goes to the log).
+ */
+export function createRouter(handlers: Handlers, logger: Logger, options: { validateOutput?: boolean } = {}): Router {
+  return {
+    async call(channel, rawInput, context) {
+      if (!isChannelName(channel)) return failure('NOT_FOUND', `Unknown channel “${channel}”.`);
+      const definition = contract[channel];
+      const denied = checkAccess(definition.access, context, channel);
+      if (denied) return denied;
+      const parsed = definition.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
+          issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+        });
+      }
+      try {
+        const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;
+        const data = await handler(parsed.data, context);
+        // Tests turn this on so a handler drifting from its declared output fails loudly.
+        if (options.validateOutput) definition.output.parse(data);
+        return { ok: true, data };
+      } catch (error) {
+        if (error instanceof AppError) {
+          return failure(error.code, error.message, error.details);
+        }
+        if (error instanceof z.ZodError) {
+          logger.error('handler produced invalid data', { channel, issues: describeIssues(error) });
+          return failure('INTERNAL', 'The server produced an invalid answer; the details are in the log.');
+        }
+        const sqliteCode = (error as { code?: unknown })?.code;
+        if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_BUSY')) {
+          return failure('DB', 'The database is busy; try again in a moment.');
+        }
+        logger.error('handler failed', {
+          channel,
+          actor: context.actor?.username ?? null,
+          error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error),
+        });
+        return failure('INTERNAL', 'Something went wrong on the server; the details are in the log.');
+      }
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
+import { LogSink, type Logger } from '../logging/logger';
+import { createHandlers } from '../rpc/handlers';
+import { createRouter, type Router } from '../rpc/router';
+import { createAuditRecorder } from '../services/audit';
+import { createAuthService } from '../services/auth';
+import { systemClock, type Clock } from '../services/clock';
+import { createOperatorService } from '../services/operators';
+import { createSystemService } from '../services/system';
+import { EventBus } from './events';
+import { dataPaths, type DataPaths } from './paths';
+import type { Services } from './services';
+
+export interface BackendOptions {
+  dataDir: string;
+  shell: 'desktop' | 'headless';
+  /** better-sqlite3 addon for the running ABI (the desktop passes its Electron build). */
+  nativeBinding?: string;
+  clock?: Clock;
+  /** Password for the first admin; when absent one is generated and handed to onFirstAdmin. */
+  adminPassword?: string;
+  onFirstAdmin?: (info: { username: string; generatedPassword: string | null }) => void;
+  logConsole?: 'none' | 'warnings' | 'all';
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Tests validate every handler's output against the contract. */
+  validateOutput?: boolean;
+  /** Tests skip the sign-in failure delays. */
+  authDelay?: (ms: number) => Promise<void>;
+}
+
+export interface Backend {
+  db: Db;
+  router: Router;
+  events: EventBus;
+  services: Services;
+  logger: Logger;
+  paths: DataPaths;
+  clock: Clock;
+  /** Registers work to finish before the database closes (sync drains its pages here). */
+  onShutdown(hook: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export function readAppVersion(): string {
+  try {
+    const folder = path.dirname(findMigrationsFolder());
+    const pkg = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * The composition root shared by the desktop shell, the headless server and the CLI: opens and
+ * migrates the database before anything else can touch it, then wires services, router and
+ * events. Nothing here imports electron.
+ */
+export async function startBackend(options: BackendOptions): Promise<Backend> {
+  const paths = dataPaths(options.dataDir);
+  const clock = options.clock ?? systemClock;
+  const sink = new LogSink({
+    directory: paths.logs,
+    console: options.logConsole ?? 'warnings',
+    level: options.logLevel ?? 'info',
+    now: () => clock.now(),
+  });
+  const logger = sink.logger('app');
+  const migrationsFolder = findMigrationsFolder();
+  const db = openDatabase({ file: paths.database, migrationsFolder, nativeBinding: options.nativeBinding });
+  let schemaVersion: number;
+  try {
+    schemaVersion = applyMigrations(db, migrationsFolder);
+  } catch (error) {
+    db.$client.close();
+    sink.close();
+    throw error;
+  }
+  const startedAt = clock.now();
+  const events = new EventBus();
+  const audit = createAuditRecorder(clock);
+  const auth = createAuthService({
+    db,
+    clock,
+    audit,
+    logger: logger.child('auth'),
+    delay: options.authDelay,
+    onSessionsEnded: (sessionIds, reason) => events.emit('session:ended', { reason }, { sessionIds }),
+  });
+  const operators = createOperatorService({
+    db,
+    clock,
+    audit,
+    auth,
+    onChanged: (userId) => events.emit('users:changed', { userId }),
+  });
+  const system = createSystemService({
+    version: readAppVersion(),
+    shell: options.shell,
+    dataDir: paths.root,
+    logDir: paths.logs,
+    schemaVersion,
+    startedAt,
+  });
+  const services: Services = { auth, operators, system };
+  const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
+
+  const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
+  if (firstAdmin.created) {
+    logger.info('first administrator created', { passwordSource: firstAdmin.generatedPassword ? 'generated' : 'environment' });
+    options.onFirstAdmin?.({ username: 'admin', generatedPassword: firstAdmin.generatedPassword });
+  }
+
+  const shutdownHooks: Array<() => Promise<void> | void> = [];
+  let closed = false;
+  logger.info('backend started', { shell: options.shell, schemaVersion });
+  return {
+    db,
+    router,
+    events,
+    services,
+    logger,
+    paths,
+    clock,
+    onShutdown(hook) {
+      shutdownHooks.push(hook);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Hooks run newest first: what started last stops first, then the database closes.
+      for (const hook of [...shutdownHooks].reverse()) {
+        try {
+          await hook();
+        } catch (error) {
+          logger.error('shutdown hook failed', { error: String(error) });
+        }
+      }
+      logger.info('backend stopped');
+      db.$client.close();
+      sink.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { eventAudience, type EventMap, type EventName, type PushedEvent } from '../../shared/rpc/events';
+import type { Actor } from '../rpc/context';
+
+/** Narrows who receives one emission; events go to their declared audience by default. */
+export interface EventTarget {
+  sessionIds?: number[];
+  operatorIds?: number[];
+}
+
+export interface EventSubscriber {
+  /** The operator this subscriber (a window or an SSE stream) belongs to, re-read on each event. */
+  actor(): Actor | null;
+  send(event: PushedEvent): void;
+}
+
+/**
+ * Fan-out of back-end pushes to every connected window and stream, filtered by each event's
+ * audience. Delivery is best effort: a subscriber that throws is dropped, never the emitter.
+ */
+export class EventBus {
+  private readonly subscribers = new Set<EventSubscriber>();
+
+  subscribe(subscriber: EventSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  emit<E extends EventName>(name: E, payload: EventMap[E], target?: EventTarget): void {
+    const audience = eventAudience[name];
+    for (const subscriber of this.subscribers) {
+      const actor = subscriber.actor();
+      if (!actor) continue;
+      if (target?.sessionIds && !target.sessionIds.includes(actor.sessionId)) continue;
+      if (target?.operatorIds && !target.operatorIds.includes(actor.id)) continue;
+      if (audience === 'session' && !target) continue;
+      if (audience !== 'all' && audience !== 'session' && !actor.permissions.has(audience)) continue;
+      try {
+        subscriber.send({ name, payload } as PushedEvent);
+      } catch {
+        this.subscribers.delete(subscriber);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Db } from '../db/connection';
+import { appendAudit } from '../repositories/audit';
+import type { Actor } from '../rpc/context';
+import type { Clock } from './clock';
+
+/** The closed list of audited actions; later capabilities add theirs here. */
+export type AuditAction =
+  | 'auth.sign-in'
+  | 'auth.sign-in-failed'
+  | 'auth.sign-out'
+  | 'auth.locked'
+  | 'auth.password-changed'
+  | 'users.created'
+  | 'users.updated'
+  | 'users.password-reset'
+  | 'system.first-admin-created';
+
+export interface AuditRecorder {
+  record(
+    db: Db,
+    actor: Pick<Actor, 'id' | 'username'> | null,
+    action: AuditAction,
+    target?: { type: string; id: string | number },
+    details?: Record<string, unknown>,
+  ): void;
+}
+
+export function createAuditRecorder(clock: Clock): AuditRecorder {
+  return {
+    record(db, actor, action, target, details) {
+      appendAudit(db, {
+        at: clock.now(),
+        operatorId: actor?.id ?? null,
+        operatorName: actor?.username ?? null,
+        action,
+        targetType: target?.type ?? null,
+        targetId: target ? String(target.id) : null,
+        details,
+      });
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import type { UserSummary } from '../../shared/contracts/users';
+import { AppError } from '../../shared/rpc/errors';
+import type { Role } from '../../shared/rpc/permissions';
+import { writeTransaction, type Db } from '../db/connection';
+import type { OperatorRow } from '../db/schema';
+import {
+  countOperators,
+  findOperatorById,
+  findOperatorByUsername,
+  insertOperator,
+  listOperators,
+  updateOperator,
+} from '../repositories/operators';
+import type { Actor } from '../rpc/context';
+import type { AuditRecorder } from './audit';
+import type { AuthService } from './auth';
+import type { Clock } from './clock';
+import { generatePassword, hashPassword } from './passwords';
+
+export interface OperatorServiceDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditRecorder;
+  auth: Pick<AuthService, 'endOperatorSessions'>;
+  onChanged?: (operatorId: number) => void;
+}
+
+export function toUserSummary(row: OperatorRow, now: number): UserSummary {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    disabled: row.disabled,
+    locked: row.lockedUntil !== null && row.lockedUntil > now,
+    lockedUntil: row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil : null,
+    lastSignInAt: row.lastSignInAt,
+    createdAt: row.createdAt,
+    locale: row.locale,
+  };
+}
+
+/** Who did a change: an operator in the UI, or the shell (CLI) with no operator. */
+type ChangeAuthor = Pick<Actor, 'id' | 'username'> | null;
+
+export type OperatorService = ReturnType<typeof createOperatorService>;
+
+/** Operator accounts, used by the admin UI and by `creditdesk users`. */
+export function createOperatorService(deps: OperatorServiceDeps) {
+  const { db, clock, audit } = deps;
+
+  function list(): UserSummary[] {
+    const now = clock.now();
+    return listOperators(db).map((row) => toUserSummary(row, now));
+  }
+
+  async function create(
+    author: ChangeAuthor,
+    input: { username: string; displayName: string; role: Role; password: string; mustChangePassword?: boolean },
+  ): Promise<UserSummary> {
+    const username = input.username.trim().toLowerCase();
+    if (findOperatorByUsername(db, username)) {
+      throw new AppError('CONFLICT', `The username “${username}” is taken.`, { field: 'username' });
+    }
+    const passwordHash = await hashPassword(input.password);
+    const now = clock.now();
+    const row = writeTransaction(db, (tx) => {
+      const created = insertOperator(tx, {
+        username,
+        displayName: input.displayName.trim(),
+        role: input.role,
+        passwordHash,
+        mustChangePassword: input.mustChangePassword ?? true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      audit.record(tx, author, 'users.created', { type: 'operator', id: created.id }, { username, role: input.role });
+      return created;
+    });
+    deps.onChanged?.(row.id);
+    return toUserSummary(row, now);
+  }
+
+  function requireOperator(id: number): OperatorRow {
+    const row = findOperatorById(db, id);
+    if (!row) throw new AppError('NOT_FOUND', `No operator with id ${id}.`);
+    return row;
+  }
+
+  function update(
+    author: ChangeAuthor,
+    input: { id: number; displayName?: string; role?: Role; disabled?: boolean; unlock?: boolean },
+  ): UserSummary {
+    const current = requireOperator(input.id);
+    if (author && author.id === input.id && (input.disabled === true || (input.role && input.role !== current.role))) {
+      throw new AppError('CONFLICT', 'You cannot disable yourself or change your own role; ask another administrator.');
+    }
+    const losingAdmin = current.role === 'admin' && ((input.role && input.role !== 'admin') || input.disabled === true);
+    if (losingAdmin) {
+      const activeAdmins = listOperators(db).filter((row) => row.role === 'admin' && !row.disabled).length;
+      if (activeAdmins <= 1) throw new AppError('CONFLICT', 'CreditDesk needs at least one active administrator.');
+    }
+    const now = clock.now();
+    const changes: Partial<OperatorRow> = { updatedAt: now };
+    if (input.displayName !== undefined) changes.displayName = input.displayName.trim();
+    if (input.role !== undefined) changes.role = input.role;
+    if (input.disabled !== undefined) changes.disabled = input.disabled;
+    if (input.unlock) {
+      changes.lockedUntil = null;
+      changes.failedAttempts = 0;
+    }
+    const row = writeTransaction(db, (tx) => {
+      const updated = updateOperator(tx, input.id, changes);
+      const { updatedAt: _ignored, ...recorded } = changes;
+      audit.record(tx, author, 'users.updated', { type: 'operator', id: input.id }, recorded);
+      return updated;
+    });
+    if (input.disabled === true || (input.role !== undefined && input.role !== current.role)) {
+      deps.auth.endOperatorSessions(input.id, 'disabled');
+    }
+    deps.onChanged?.(row.id);
+    return toUserSummary(row, now);
+  }
+
+  async function resetPassword(author: ChangeAuthor, input: { id: number; password: string }): Promise<UserSummary> {
+    requireOperator(input.id);
+    const passwordHash = await hashPassword(input.password);
+    const now = clock.now();
+    const row = writeTransaction(db, (tx) => {
+      const updated = updateOperator(tx, input.id, {
+        passwordHash,
+        mustChangePassword: author?.id !== input.id,
+        failedAttempts: 0,
+        lockedUntil: null,
+        updatedAt: now,
+      });
+      audit.record(tx, author, 'users.password-reset', { type: 'operator', id: input.id });
+      return updated;
+    });
+    deps.auth.endOperatorSessions(input.id, 'signed-out');
+    deps.onChanged?.(row.id);
+    return toUserSummary(row, now);
+  }
+
+  /**
+   * On the very first start, creates `admin`. The password comes from CREDITDESK_ADMIN_PASSWORD,
+   * or is generated, returned once for the caller to print, and must be changed at first sign-in.
+   */
+  async function ensureFirstAdmin(
+    environmentPassword: string | undefined,
+  ): Promise<{ created: false } | { created: true; generatedPassword: string | null }> {
+    if (countOperators(db) > 0) return { created: false };
+    const generated = environmentPassword ? null : generatePassword();
+    const password = environmentPassword ?? (generated as string);
+    if (password.length < 10) throw new Error('CREDITDESK_ADMIN_PASSWORD must have at least 10 characters.');
+    await create(null, {
+      username: 'admin',
+      displayName: 'Administrator',
+      role: 'admin',
+      password,
+      mustChangePassword: generated !== null,
+    });
+    audit.record(db, null, 'system.first-admin-created', { type: 'operator', id: 'admin' }, {
+      passwordSource: generated ? 'generated' : 'environment',
+    });
+    return { created: true, generatedPassword: generated };
+  }
+
+  return { list, create, update, resetPassword, ensureFirstAdmin, findByUsername: (username: string) => findOperatorByUsername(db, username) };
+}
