@@ -1,0 +1,364 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { contract, isChannelName } from '../../shared/rpc/contract';
+import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
+import type { PushedEvent } from '../../shared/rpc/events';
+import type { Backend } from '../runtime/backend';
+import type { Actor, CallContext } from '../rpc/context';
+
+export const sessionCookieName = 'creditdesk_session';
+export const csrfHeaderName = 'x-csrf-token';
+
+/** Strict policy for the renderer: no inline scripts, no remote anything. Mantine needs inline styles. */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy': contentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** A route that a capability adds to the headless server (downloads, images...). */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  /** Signed-in operators only (default true). */
+  signedIn?: boolean;
+  handle(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray, actor: Actor | null): Promise<void> | void;
+}
+
+export interface HttpServerOptions {
+  backend: Backend;
+  host?: string;
+  port?: number;
+  /** The built renderer (out/renderer); omitted = API only. */
+  staticDir?: string | null;
+  routes?: HttpRoute[];
+  maxBodyBytes?: number;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index < 0) continue;
+    const name = part.slice(0, index).trim();
+    const value = part.slice(index + 1).trim();
+    if (name) {
+      try {
+        cookies[name] = decodeURIComponent(value);
+      } catch {
+        cookies[name] = value;
+      }
+    }
+  }
+  return cookies;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendEnvelope(response: ServerResponse, envelope: Envelope<unknown>, cookie?: string): void {
+  const status = envelope.ok ? 200 : httpStatusOf(envelope.error.code);
+  sendJson(response, status, envelope, cookie ? { 'Set-Cookie': cookie } : {});
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('too-large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Cross-site request defences for a cookie-authenticated API: the Host must be ours (DNS
+ * rebinding), a present Origin must be ours, and a browser's Sec-Fetch-Site must not be
+ * cross-site. JSON-only bodies force a CORS preflight that we never answer.
+ */
+function sameOriginProblem(request: IncomingMessage, allowedHosts: Set<string>): string | null {
+  const host = request.headers.host ?? '';
+  if (!allowedHosts.has(host)) return `Host “${host}” is not served here.`;
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null' && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
+    return 'Cross-origin requests are refused.';
+  }
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site') return 'Cross-site requests are refused.';
+  return null;
+}
+
+/**
+ * The headless transport: the same router as the desktop, over HTTP on loopback. Serves the
+ * built renderer, the contract at POST /api/rpc/<channel>, pushes as server-sent events at
+ * /api/events, and /healthz.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { backend } = options;
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const logger = backend.logger.child('http');
+  const allowedHosts = new Set<string>();
+  const streams = new Set<ServerResponse>();
+  const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
+
+  function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
+    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    return backend.services.auth.resolveSession(token);
+  }
+
+  async function handleRpc(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.startsWith('application/json')) {
+      sendEnvelope(response, { ok: false, error: { code: 'VALIDATION', message: 'Send the input as application/json.' } });
+      return;
+    }
+    let body: string;
+    try {
+      body = await readBody(request, maxBodyBytes);
+    } catch {
+      sendEnvelope(response, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } });
+      return;
+    }
+    let input: unknown = {};
+    if (body.trim()) {
+      try {
+        input = JSON.parse(body);
+      } catch {
+        sendEnvelope(response, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } });
+        return;
+      }
+    }
+    const session = resolveActor(request);
+    // Public channels (sign-in, session discovery) are how a page obtains its CSRF token; they are
+    // covered by the Host/Origin/Sec-Fetch-Site checks and the JSON-only body.
+    const isPublic = isChannelName(channel) && contract[channel].access.kind === 'public';
+    if (session && !isPublic && request.headers[csrfHeaderName] !== session.csrfToken) {
+      sendEnvelope(response, {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'Missing or wrong CSRF token; reload the page.', details: { reason: 'csrf' } },
+      });
+      return;
+    }
+    let cookie: string | undefined;
+    const context: CallContext = {
+      actor: session?.actor ?? null,
+      csrfToken: session?.csrfToken ?? null,
+      transport: 'http',
+      origin: request.socket.remoteAddress,
+      session: {
+        bind(token) {
+          cookie = `${sessionCookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+        },
+        clear() {
+          cookie = `${sessionCookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+        },
+      },
+    };
+    const envelope = await backend.router.call(channel, input, context);
+    sendEnvelope(response, envelope, cookie);
+  }
+
+  function handleEvents(request: IncomingMessage, response: ServerResponse): void {
+    const session = resolveActor(request);
+    if (!session) {
+      sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
+      return;
+    }
+    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    response.writeHead(200, {
+      ...securityHeaders,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.write(': connected\n\n');
+    streams.add(response);
+    const unsubscribe = backend.events.subscribe({
+      // Re-resolved per event, so a disabled or signed-out operator stops receiving at once.
+      actor: () => backend.services.auth.resolveSession(token)?.actor ?? null,
+      send(event: PushedEvent) {
+        response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+      },
+    });
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 25_000);
+    const stop = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(response);
+    };
+    request.on('close', stop);
+    response.on('error', stop);
+  }
+
+  function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
+    if (!staticRoot) {
+      sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'The renderer is not built; run npm run build.' } });
+      return;
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname);
+    } catch {
+      sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Bad path.' } });
+      return;
+    }
+    let file = path.resolve(staticRoot, `.${relative}`);
+    if (!file.startsWith(staticRoot)) {
+      sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } });
+      return;
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) file = path.join(staticRoot, 'index.html');
+    const type = contentTypes[path.extname(file)] ?? 'application/octet-stream';
+    const immutable = relative.startsWith('/assets/');
+    response.writeHead(200, {
+      ...securityHeaders,
+      'Content-Type': type,
+      'Content-Length': statSync(file).size,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (request.method === 'HEAD') {
+      response.end();
+      return;
+    }
+    createReadStream(file).pipe(response);
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
+    void (async () => {
+      try {
+        if (pathname === '/healthz' && request.method === 'GET') {
+          sendJson(response, 200, { status: 'ok' });
+          return;
+        }
+        if (pathname.startsWith('/api/')) {
+          const problem = sameOriginProblem(request, allowedHosts);
+          if (problem) {
+            sendJson(response, 403, { ok: false, error: { code: 'FORBIDDEN', message: problem } });
+            return;
+          }
+          const rpc = /^\/api\/rpc\/([a-z0-9-]+:[a-z0-9-]+)$/.exec(pathname);
+          if (rpc) {
+            if (request.method !== 'POST') {
+              sendJson(response, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } }, { Allow: 'POST' });
+              return;
+            }
+            await handleRpc(request, response, rpc[1] as string);
+            return;
+          }
+          if (pathname === '/api/events' && request.method === 'GET') {
+            handleEvents(request, response);
+            return;
+          }
+          for (const route of options.routes ?? []) {
+            const match = route.method === request.method ? route.pattern.exec(pathname) : null;
+            if (!match) continue;
+            const actor = resolveActor(request)?.actor ?? null;
+            if ((route.signedIn ?? true) && !actor) {
+              sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
+              return;
+            }
+            await route.handle(request, response, match, actor);
+            return;
+          }
+          sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel or path ${pathname}.` } });
+          return;
+        }
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          sendJson(response, 405, { ok: false, error: { code: 'VALIDATION', message: 'Method not allowed.' } });
+          return;
+        }
+        serveStatic(request, response, pathname);
+      } catch (error) {
+        logger.error('request failed', { path: pathname, error: String(error) });
+        if (!response.headersSent) {
+          sendJson(response, 500, { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on the server.' } });
+        } else {
+          response.destroy();
+        }
+      }
+    })();
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4780, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  for (const name of [host, 'localhost', '127.0.0.1']) allowedHosts.add(`${name}:${port}`);
+  const url = `http://${host}:${port}`;
+  logger.info('headless server listening', { url });
+
+  return {
+    url,
+    port,
+    server,
+    async close() {
+      for (const stream of streams) stream.end();
+      streams.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
