@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../runtime/paths';
+import { UsageError } from './command';
+
+/** --data-dir wins, then CREDITDESK_DATA_DIR, then the OS's per-user app data folder. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const chosen = flag ?? env.CREDITDESK_DATA_DIR;
+  return chosen ? path.resolve(chosen) : defaultDataDir();
+}
+
+export function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, not “${value}”.`);
+  return port;
+}
+
+export function parsePositiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--${name} must be a positive integer, not “${value}”.`);
+  return number;
+}
+
+/** The built renderer: next to out/main when bundled, or <project>/out/renderer from source. */
+export function findRendererDir(): string | null {
+  const fromEnv = process.env.CREDITDESK_RENDERER_DIR;
+  if (fromEnv) return fromEnv;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    for (const candidate of [path.join(dir, 'renderer'), path.join(dir, 'out', 'renderer')]) {
+      if (existsSync(path.join(candidate, 'index.html'))) return candidate;
+    }
+    dir = path.dirname(dir);
+  }
+  return null;
+}
+
+export function write(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
