@@ -1,0 +1,55 @@
+import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
+import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
+import type { Backend } from '../runtime/backend';
+import type { CallContext } from '../rpc/context';
+
+/**
+ * The desktop transport. A session token lives here per window (never in the renderer); the
+ * sender frame must be the app's own top frame, so an injected iframe or a navigated page
+ * cannot call the back end.
+ */
+export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMain | null) => boolean): () => void {
+  const tokens = new Map<number, string>();
+  const unsubscribers = new Map<number, () => void>();
+
+  function subscribe(contents: WebContents): void {
+    if (unsubscribers.has(contents.id)) return;
+    const unsubscribe = backend.events.subscribe({
+      actor: () => backend.services.auth.resolveSession(tokens.get(contents.id))?.actor ?? null,
+      send: (event) => {
+        if (!contents.isDestroyed()) contents.send(ipcEventChannel, event);
+      },
+    });
+    unsubscribers.set(contents.id, unsubscribe);
+    contents.once('destroyed', () => {
+      unsubscribe();
+      unsubscribers.delete(contents.id);
+      tokens.delete(contents.id);
+    });
+  }
+
+  ipcMain.handle(ipcInvokeChannel, async (event, channel: unknown, input: unknown) => {
+    if (!isTrustedFrame(event.senderFrame)) {
+      backend.logger.warn('IPC call from an untrusted frame refused', { url: event.senderFrame?.url ?? null });
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from CreditDesk’s own window.' } };
+    }
+    const contents = event.sender;
+    subscribe(contents);
+    const session = backend.services.auth.resolveSession(tokens.get(contents.id));
+    const context: CallContext = {
+      actor: session?.actor ?? null,
+      csrfToken: null,
+      transport: 'ipc',
+      session: {
+        bind: (token) => tokens.set(contents.id, token),
+        clear: () => tokens.delete(contents.id),
+      },
+    };
+    return backend.router.call(typeof channel === 'string' ? channel : '', input, context);
+  });
+
+  return () => {
+    ipcMain.removeHandler(ipcInvokeChannel);
+    for (const unsubscribe of unsubscribers.values()) unsubscribe();
+  };
+}
