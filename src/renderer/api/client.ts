@@ -1,0 +1,115 @@
+import type { CreditDeskBridge } from '../../preload/bridge';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/contract';
+import type { Envelope, ErrorCode } from '../../shared/rpc/errors';
+import { isRetryable } from '../../shared/rpc/errors';
+import type { EventMap, EventName } from '../../shared/rpc/events';
+
+declare global {
+  interface Window {
+    creditdesk?: CreditDeskBridge;
+  }
+}
+
+/** A failed call, carrying the contract's error code for the UI to switch on. */
+export class RpcError extends Error {
+  override name = 'RpcError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get retryable(): boolean {
+    return isRetryable(this.code);
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** The HTTP transport keeps the CSRF token it got from sign-in or session discovery. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+async function invokeHttp(channel: string, input: unknown): Promise<Envelope<unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/rpc/${channel}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+      body: JSON.stringify(input ?? {}),
+    });
+  } catch {
+    return { ok: false, error: { code: 'NETWORK', message: 'CreditDesk’s server cannot be reached.' } };
+  }
+  try {
+    return (await response.json()) as Envelope<unknown>;
+  } catch {
+    return { ok: false, error: { code: 'UPSTREAM', message: `The server answered ${response.status} without a valid body.` } };
+  }
+}
+
+/** Listeners for the moment a call reveals the session is gone (signed out elsewhere, expired). */
+const unauthorizedListeners = new Set<() => void>();
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/**
+ * The one way pages reach the back end: over the preload bridge in the desktop shell, over HTTP
+ * in a browser. Pages never know which. Resolves with the data or throws RpcError.
+ */
+export async function rpc<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+  const envelope = window.creditdesk ? await window.creditdesk.invoke(channel, input) : await invokeHttp(channel, input);
+  if (envelope.ok) return envelope.data as ChannelOutput<C>;
+  if (envelope.error.code === 'UNAUTHORIZED' && channel !== 'auth:sign-in') {
+    for (const listener of unauthorizedListeners) listener();
+  }
+  throw new RpcError(envelope.error.code, envelope.error.message, envelope.error.details);
+}
+
+type Listener<E extends EventName> = (payload: EventMap[E]) => void;
+const listeners = new Map<EventName, Set<Listener<EventName>>>();
+let eventSource: EventSource | null = null;
+
+function ensureEventSource(): void {
+  if (window.creditdesk || eventSource) return;
+  eventSource = new EventSource('/api/events');
+  for (const name of listeners.keys()) attachSourceListener(name);
+}
+
+function attachSourceListener(name: EventName): void {
+  eventSource?.addEventListener(name, (message) => {
+    const payload = JSON.parse((message as MessageEvent<string>).data) as EventMap[EventName];
+    for (const listener of listeners.get(name) ?? []) listener(payload);
+  });
+}
+
+/** (Re)connects the push stream after sign-in; the stream is bound to the session cookie. */
+export function reconnectEvents(): void {
+  eventSource?.close();
+  eventSource = null;
+  if (listeners.size > 0) ensureEventSource();
+}
+
+export function disconnectEvents(): void {
+  eventSource?.close();
+  eventSource = null;
+}
+
+/** Subscribes to a back-end push. Pushes only prompt refreshes; they never carry decisions. */
+export function onEvent<E extends EventName>(name: E, listener: Listener<E>): () => void {
+  if (window.creditdesk) return window.creditdesk.on(name, listener);
+  let set = listeners.get(name);
+  if (!set) {
+    set = new Set();
+    listeners.set(name, set);
+    attachSourceListener(name);
+  }
+  set.add(listener as Listener<EventName>);
+  ensureEventSource();
+  return () => set?.delete(listener as Listener<EventName>);
+}

@@ -1,0 +1,52 @@
+import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/contract';
+import type { EventMap, EventName } from '../../shared/rpc/events';
+import { onEvent, rpc, type RpcError } from './client';
+
+export function rpcKey<C extends ChannelName>(channel: C, input?: ChannelInput<C>): readonly unknown[] {
+  return input === undefined ? [channel] : [channel, input];
+}
+
+/** Server state for a read channel; the cache key is the channel and its input. */
+export function useRpcQuery<C extends ChannelName>(
+  channel: C,
+  input: ChannelInput<C>,
+  options: Omit<UseQueryOptions<ChannelOutput<C>, RpcError>, 'queryKey' | 'queryFn'> = {},
+) {
+  return useQuery<ChannelOutput<C>, RpcError>({
+    queryKey: rpcKey(channel, input),
+    queryFn: () => rpc(channel, input),
+    ...options,
+  });
+}
+
+/** A write channel; on success the named read channels are refetched. */
+export function useRpcMutation<C extends ChannelName>(channel: C, options: { invalidates?: ChannelName[] } = {}) {
+  const client = useQueryClient();
+  return useMutation<ChannelOutput<C>, RpcError, ChannelInput<C>>({
+    mutationFn: (input) => rpc(channel, input),
+    onSuccess: async () => {
+      await Promise.all((options.invalidates ?? []).map((name) => client.invalidateQueries({ queryKey: [name] })));
+    },
+  });
+}
+
+/** Refetches the given channels whenever a push arrives. */
+export function useInvalidateOn<E extends EventName>(event: E, channels: ChannelName[], filter?: (payload: EventMap[E]) => boolean): void {
+  const client = useQueryClient();
+  const key = channels.join('|');
+  // The latest filter without re-subscribing on every render.
+  const filterRef = useRef(filter);
+  useEffect(() => {
+    filterRef.current = filter;
+  });
+  useEffect(
+    () =>
+      onEvent(event, (payload) => {
+        if (filterRef.current && !filterRef.current(payload)) return;
+        for (const name of key.split('|')) void client.invalidateQueries({ queryKey: [name] });
+      }),
+    [event, key, client],
+  );
+}

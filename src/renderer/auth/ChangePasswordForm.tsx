@@ -1,0 +1,49 @@
+import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import { RpcError, rpc } from '../api/client';
+import { useT } from '../i18n/I18nProvider';
+
+export function ChangePasswordForm({ onDone }: { onDone(): void }) {
+  const t = useT();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (next.length < 10) return setError(t('password.tooShort'));
+    if (next !== confirm) return setError(t('password.mismatch'));
+    setBusy(true);
+    setError(null);
+    try {
+      await rpc('auth:change-password', { currentPassword: current, newPassword: next });
+      notifications.show({ color: 'green', message: t('password.changed') });
+      onDone();
+    } catch (caught) {
+      setError(caught instanceof RpcError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        {error && (
+          <Alert color="red" role="alert">
+            {error}
+          </Alert>
+        )}
+        <PasswordInput label={t('password.current')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
+        <PasswordInput label={t('password.new')} autoComplete="new-password" value={next} onChange={(e) => setNext(e.currentTarget.value)} />
+        <PasswordInput label={t('password.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} />
+        <Button type="submit" loading={busy}>
+          {t('password.submit')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}

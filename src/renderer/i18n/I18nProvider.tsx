@@ -1,0 +1,50 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import type { Locale } from '../../shared/contracts/auth';
+import { messages, type MessageKey } from './messages';
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+interface I18nValue {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  t: Translate;
+}
+
+const I18nContext = createContext<I18nValue | null>(null);
+const storageKey = 'creditdesk.locale';
+
+function initialLocale(): Locale {
+  const stored = globalThis.localStorage?.getItem(storageKey);
+  return stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN';
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
+  const template = messages[key]?.[locale] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** zh-CN first, en second; the choice follows the operator (saved on the server) once signed in. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((next: Locale) => {
+    setLocaleState(next);
+    globalThis.localStorage?.setItem(storageKey, next);
+    document.documentElement.lang = next;
+  }, []);
+  const value = useMemo<I18nValue>(
+    () => ({ locale, setLocale, t: (key, params) => translate(locale, key, params) }),
+    [locale, setLocale],
+  );
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18nValue {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n needs an I18nProvider');
+  return value;
+}
+
+export function useT(): Translate {
+  return useI18n().t;
+}

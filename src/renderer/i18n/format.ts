@@ -1,0 +1,56 @@
+import type { Locale } from '../../shared/contracts/auth';
+
+export const displayTimeZone = 'Asia/Shanghai';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Integer fen as CNY (¥1,234.56), exact: the division happens on integers before formatting. */
+export function formatFen(fen: number | null | undefined, locale: Locale): string {
+  if (fen === null || fen === undefined) return '—';
+  let format = moneyFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
+    moneyFormats.set(locale, format);
+  }
+  const sign = fen < 0 ? '-' : '';
+  const absolute = Math.abs(fen);
+  const yuan = Math.trunc(absolute / 100);
+  const cents = absolute % 100;
+  // Intl formats a decimal string exactly (no binary rounding) in modern engines.
+  const exact = `${yuan}.${String(cents).padStart(2, '0')}` as Intl.StringNumericLiteral;
+  return sign + format.format(exact);
+}
+
+/** Instants shown in Asia/Shanghai whatever the machine's zone. */
+export function formatDateTime(epochMs: number | null | undefined, locale: Locale): string {
+  if (epochMs === null || epochMs === undefined) return '—';
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: displayTimeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(epochMs);
+}
+
+export function formatTime(epochMs: number, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: displayTimeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(epochMs);
+}
+
+/** Basis points as a percentage with two decimals (2186 -> 21.86%). */
+export function formatBps(bps: number | null | undefined): string {
+  if (bps === null || bps === undefined) return '—';
+  return `${(bps / 100).toFixed(2)}%`;
+}
+
+export function formatCount(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale).format(value);
+}

@@ -1,0 +1,75 @@
+import { Center, Loader, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import type { Permission } from '../shared/rpc/permissions';
+import { ChangePasswordForm } from './auth/ChangePasswordForm';
+import { useSession } from './auth/SessionProvider';
+import { SignInPage } from './auth/SignInPage';
+import { useT } from './i18n/I18nProvider';
+import { AppLayout } from './layout/AppLayout';
+import { navItems } from './layout/navigation';
+import { NotFoundPage } from './pages/NotFound.page';
+import { Placeholder } from './pages/Placeholder';
+import { SettingsPage } from './pages/Settings.page';
+
+/** Renders children only for operators with the permission; the router enforces it again server-side. */
+function Guard({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { can } = useSession();
+  const t = useT();
+  if (can(permission)) return <>{children}</>;
+  return (
+    <Stack>
+      <Title order={3}>{t('forbidden.title')}</Title>
+      <Text>{t('forbidden.body')}</Text>
+    </Stack>
+  );
+}
+
+function Home() {
+  const { can } = useSession();
+  const first = navItems.find((item) => item.permission === null || can(item.permission));
+  return <Navigate to={first?.path ?? '/settings'} replace />;
+}
+
+function MustChangePassword() {
+  const t = useT();
+  const { refresh } = useSession();
+  return (
+    <Modal opened onClose={() => undefined} withCloseButton={false} title={t('password.title')} centered>
+      <Paper>
+        <Text size="sm" mb="sm">
+          {t('password.mustChange')}
+        </Text>
+        <ChangePasswordForm onDone={() => void refresh()} />
+      </Paper>
+    </Modal>
+  );
+}
+
+export function AppRoutes() {
+  const { operator } = useSession();
+  if (operator === undefined) {
+    return (
+      <Center mih="100vh">
+        <Loader />
+      </Center>
+    );
+  }
+  if (operator === null) return <SignInPage />;
+  if (operator.mustChangePassword) return <MustChangePassword />;
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<Home />} />
+        <Route path="review/*" element={<Guard permission="review:work"><Placeholder title="nav.review" capability="Manual-review queues" /></Guard>} />
+        <Route path="lines/*" element={<Guard permission="portfolio:view"><Placeholder title="nav.lines" capability="Line and loan dashboards" /></Guard>} />
+        <Route path="loans/*" element={<Guard permission="portfolio:view"><Placeholder title="nav.loans" capability="Line and loan dashboards" /></Guard>} />
+        <Route path="borrowers/*" element={<Guard permission="borrowers:lookup"><Placeholder title="nav.borrowers" capability="Borrower lookup" /></Guard>} />
+        <Route path="reports/*" element={<Guard permission="reports:view"><Placeholder title="nav.reports" capability="Supervisor reports and exports" /></Guard>} />
+        <Route path="sync/*" element={<Guard permission="sync:view"><Placeholder title="nav.sync" capability="Sync engine" /></Guard>} />
+        <Route path="settings/*" element={<SettingsPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
