@@ -1,0 +1,25 @@
+// `npm run bench [-- --borrowers N] [--only NAME]`: every speed and memory target, measured on
+// this machine. Tests never time anything; this does.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { foundationSuite } from './foundation.bench';
+import type { BenchSuite } from './harness';
+
+const suites: BenchSuite[] = [foundationSuite];
+
+const { values } = parseArgs({
+  options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },
+  strict: true,
+});
+const borrowers = Number(values.borrowers);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+log(`CreditDesk bench — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+let allMet = true;
+for (const suite of suites) {
+  if (values.only && !suite.name.includes(values.only)) continue;
+  log(`\n## ${suite.name}`);
+  const met = await suite.run({ borrowers, log });
+  allMet &&= met;
+}
+log(`\n${allMet ? 'All targets met.' : 'Some targets were missed (see MISSED above).'}`);
+process.exitCode = allMet ? 0 : 1;

@@ -1,0 +1,75 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const adminPassword = 'e2e-admin-password';
+
+export interface ServerHandle {
+  url: string;
+  dataDir: string;
+  /** Everything the server printed, attached to the report when a test fails. */
+  output(): string;
+}
+
+/** Starts `creditdesk serve` on a free port with its own data folder; resolves when it listens. */
+export async function startServer(extraArgs: string[] = []): Promise<ServerHandle & { stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: adminPassword },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
+    const check = () => {
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the real form. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/^(密码|Password)$/).fill(password);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+}
+
+export const test = base.extend<{ server: ServerHandle }>({
+  server: async ({}, use, testInfo) => {
+    const server = await startServer();
+    await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
+    }
+    await server.stop();
+  },
+});
+
+export { expect };
