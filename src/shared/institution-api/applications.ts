@@ -3,6 +3,8 @@
  * decision and every authentication item the platform collected for it.
  */
 import { z } from 'zod';
+import { relationshipSchema, type Relationship } from '../domain/contacts';
+import { LONG_TERM, ocrQualityWarningSchema } from '../domain/ocr';
 import {
   calendarDateSchema,
   decimalRateSchema,
@@ -89,10 +91,9 @@ export const personalInfoResultSchema = z.object({
   residence_address: z.string().max(200),
 });
 
-export const contactRelationshipSchema = z
-  .enum(['father', 'mother', 'spouse', 'child', 'sibling', 'relative', 'friend', 'colleague'])
-  .describe('The relationship the borrower chose when typing the emergency contact.');
-export type ContactRelationship = z.infer<typeof contactRelationshipSchema>;
+/** The relationship the borrower chose when typing the emergency contact (the domain's list). */
+export const contactRelationshipSchema = relationshipSchema;
+export type ContactRelationship = Relationship;
 
 export const emergencyContactSchema = z.object({
   name: z.string().min(1).max(50).describe('Name as typed by the borrower.'),
@@ -114,20 +115,8 @@ export const contactsResultSchema = z.object({
   emergency_contacts: z.array(emergencyContactSchema).max(5),
 });
 
-export const ocrWarningSchema = z
-  .enum([
-    'photocopy',
-    'screen_reshot',
-    'edited',
-    'temporary_card',
-    'validity_expired',
-    'validity_invalid',
-    'border_incomplete',
-    'field_covered',
-    'glare',
-    'blurry',
-  ])
-  .describe('Quality warnings as ID-card OCR vendors report them.');
+/** Quality warnings as ID-card OCR vendors report them, normalized to the domain's closed list. */
+export const ocrWarningSchema = ocrQualityWarningSchema;
 export type OcrWarning = z.infer<typeof ocrWarningSchema>;
 
 export const idCardOcrResultSchema = z.object({
@@ -142,7 +131,7 @@ export const idCardOcrResultSchema = z.object({
   back: z.object({
     issuing_authority: z.string().max(100),
     valid_from: calendarDateSchema,
-    valid_to: z.union([calendarDateSchema, z.literal('long_term')]),
+    valid_to: z.union([calendarDateSchema, z.literal(LONG_TERM)]).describe(`A date, or "${LONG_TERM}" for cards without an end (长期).`),
   }),
   quality_warnings: z.array(ocrWarningSchema),
   quality_score: z.number().min(0).max(100).describe('Vendor image-quality score, higher is better.'),

@@ -50,16 +50,11 @@ export const recordMetaShape = {
 /** Sex as printed on the ID card. */
 export const sexSchema = z.enum(['male', 'female']);
 
-/** Face comparison and liveness vendors whose scores the platform knows how to read. */
-export const faceVendorSchema = z
-  .enum(['faceplusplus', 'tencent_faceid', 'tencent_compareface', 'aliyun'])
-  .describe('Scores are vendor- and model-specific and must never be compared across vendors.');
-export type FaceVendor = z.infer<typeof faceVendorSchema>;
+/** Face comparison and liveness vendors whose scores the platform knows how to read (the domain's list). */
+export { faceVendorSchema, type FaceVendor } from '../domain/face';
 
-/** How a loan is repaid (DOMAIN.md "Schedules"). */
-export const repaymentMethodSchema = z.enum(['equal_installment', 'equal_principal', 'interest_first', 'flat']);
-export type RepaymentMethodWire = z.infer<typeof repaymentMethodSchema>;
+/** How a loan is repaid (DOMAIN.md "Schedules"); the domain's own enum is the wire enum. */
+export { repaymentMethodSchema } from '../domain/schedule';
 
-/** Credit line modes. */
-export const lineModeSchema = z.enum(['revolving', 'single_batch']);
-export type LineModeWire = z.infer<typeof lineModeSchema>;
+/** Credit line modes (the domain's list). */
+export { lineModeSchema, type LineMode } from '../domain/lines';

@@ -1,0 +1,593 @@
+/**
+ * Credit applications: what happens to one (planned once, at generation or when it arrives) and
+ * what it looks like at any simulated instant (rendered on demand from the plan). The plan holds
+ * only times and the few traits that drive decisions; names, addresses and scores' surroundings
+ * are regenerated from the seed when rendered.
+ */
+import type {
+  ApplicationRecord,
+  ApplicationStatus,
+  AuthItemName,
+  AuthItemStatus,
+  OcrWarning,
+} from '../../shared/institution-api';
+import { LONG_TERM } from '../../shared/domain/ocr';
+import { addDays, shanghaiDate } from '../../shared/time';
+import { banks } from './catalog';
+import { dayMs, hourMs, isoInstant, minuteMs } from './clock';
+import type { InstitutionSimConfig, ProductConfig } from './institutions';
+import type { ContactFlag, Person, World } from './population';
+import { Rng } from './rng';
+import { type FaceBand, faceBand, scoreInBand, vendorThresholds } from './vendors';
+
+/** What the generator and the renderer share about one institution. */
+export interface InstitutionContext {
+  world: World;
+  config: InstitutionSimConfig;
+}
+
+export type OcrMismatch = 'name' | 'id_number' | 'sex' | 'birth_date';
+
+/** Per-item facts fixed when the item is collected (and carried along when it is reused). */
+export interface ItemTraits {
+  realNameMatched?: boolean;
+  ocrMismatch?: OcrMismatch | null;
+  ocrWarnings?: OcrWarning[];
+  ocrQuality?: number;
+  livenessPassed?: boolean;
+  livenessFailure?: 'action_timeout' | 'not_live' | 'multiple_faces' | 'face_not_found' | 'poor_lighting' | null;
+  livenessScore?: number;
+  livenessAttempts?: number;
+  faceScore?: number;
+  faceBand?: FaceBand;
+  fourElementsMismatch?: Array<'name' | 'id_number' | 'card_number' | 'reserved_phone'>;
+  carrierNameMatched?: boolean;
+}
+
+export interface ItemPlan {
+  status: 'completed' | 'failed';
+  /** When this application had the item (collection end, or the application time when reused). */
+  readyAt: number;
+  /** Original completion instant (earlier than the application when reused). */
+  completedAt: number;
+  validUntil: number;
+  /** Application whose collection this is (itself unless reused) and that application's cycle. */
+  sourceId: string;
+  sourceCycle: number;
+  traits: ItemTraits;
+}
+
+export interface RiskPlan {
+  result: 'approve' | 'reject' | 'manual_review';
+  score: number;
+  suggestedLimitFen: number | null;
+  reasons: Array<[string, string]>;
+  at: number;
+}
+
+export interface ReviewPlan {
+  decisionId: string;
+  decision: 'approve' | 'reject';
+  reviewerId: string;
+  reasonCodes: string[];
+  approvedLimitFen: number | null;
+  decidedAt: number;
+  receivedAt: number;
+}
+
+export interface ApplicationModel {
+  id: string;
+  person: number;
+  cycle: number;
+  product: string;
+  appliedAt: number;
+  requestedAmountFen: number;
+  requestedTermMonths: number;
+  quotedMonthlyRate: string;
+  items: Partial<Record<AuthItemName, ItemPlan>>;
+  /** The item the borrower stopped at, and when the institution closed the attempt. */
+  abandonedItem: AuthItemName | null;
+  abandonedAt: number | null;
+  submittedAt: number | null;
+  risk: RiskPlan | null;
+  review: ReviewPlan | null;
+  /** Status changes in time order; the first is AUTHENTICATING at appliedAt. */
+  timeline: Array<[number, ApplicationStatus]>;
+  lineId: string | null;
+  /** Ground truth for tests and the admin report. */
+  truth: {
+    contactFlags: ContactFlag[];
+    faceBand: FaceBand | null;
+    faceVendor: string;
+    faceModel: string;
+    ocrMismatch: OcrMismatch | null;
+    ocrWarnings: OcrWarning[];
+    idCardExpired: boolean;
+    invalidIdNumber: boolean;
+  };
+}
+
+const itemValidityDays: Record<AuthItemName, number> = {
+  real_name: 365,
+  carrier: 30,
+  personal_info: 180,
+  contacts: 90,
+  id_card_ocr: 180,
+  liveness: 30,
+  face_compare: 30,
+  credit_card_four_elements: 180,
+  online_banking: 30,
+  ecommerce: 30,
+};
+
+const itemSeconds: Record<AuthItemName, readonly [number, number]> = {
+  real_name: [20, 120],
+  id_card_ocr: [40, 200],
+  liveness: [15, 90],
+  face_compare: [3, 20],
+  personal_info: [60, 400],
+  contacts: [30, 240],
+  carrier: [60, 420],
+  credit_card_four_elements: [60, 300],
+  online_banking: [120, 700],
+  ecommerce: [90, 500],
+};
+
+/** Applications waiting longer than this before the anchor were decided by the platform earlier. */
+const legacyReviewAfterDays = 5;
+
+export function productOf(config: InstitutionSimConfig, code: string): ProductConfig {
+  const product = config.products.find((candidate) => candidate.code === code);
+  if (product === undefined) throw new RangeError(`Unknown product ${code} at ${config.code}`);
+  return product;
+}
+
+function compactDate(epochMs: number): string {
+  return shanghaiDate(epochMs).replaceAll('-', '');
+}
+
+/** Plans application number `cycle` of a person, starting at `appliedAt`. */
+export function planApplication(
+  context: InstitutionContext,
+  person: Person,
+  cycle: number,
+  appliedAt: number,
+  previous: ApplicationModel | null,
+): ApplicationModel {
+  const { world, config } = context;
+  const rng = Rng.for(world.seed, config.code, 'application', person.index, cycle);
+  const product = previous !== null && rng.chance(0.7) ? productOf(config, previous.product) : rng.pick(config.products);
+  const id = `APP${compactDate(appliedAt)}${String(person.index).padStart(7, '0')}${cycle}`;
+  const [minAmount, maxAmount] = product.amountFen;
+  const requestedAmountFen = Math.round(rng.between(minAmount, maxAmount) / 100_000) * 100_000 || minAmount;
+  const model: ApplicationModel = {
+    id,
+    person: person.index,
+    cycle,
+    product: product.code,
+    appliedAt,
+    requestedAmountFen,
+    requestedTermMonths: rng.pick(product.termMonths),
+    quotedMonthlyRate: rng.pick(product.monthlyRates),
+    items: {},
+    abandonedItem: null,
+    abandonedAt: null,
+    submittedAt: null,
+    risk: null,
+    review: null,
+    timeline: [[appliedAt, 'AUTHENTICATING']],
+    lineId: null,
+    truth: {
+      contactFlags: [],
+      faceBand: null,
+      faceVendor: product.faceVendor,
+      faceModel: product.faceModelVersion,
+      ocrMismatch: null,
+      ocrWarnings: [],
+      idCardExpired: person.idCard.validTo !== LONG_TERM && person.idCard.validTo < shanghaiDate(appliedAt),
+      invalidIdNumber: person.submittedIdNumber !== person.idNumber,
+    },
+  };
+
+  let cursor = appliedAt + rng.int(10, 60) * 1000;
+  let failed = false;
+  for (const item of product.requiredItems) {
+    const earlier = previous?.items[item];
+    if (earlier !== undefined && earlier.status === 'completed' && earlier.validUntil > appliedAt) {
+      model.items[item] = { ...earlier, readyAt: appliedAt };
+      continue;
+    }
+    // More items, more chances to give up: abandonment is per item collected.
+    if (rng.chance(person.risk === 'fraud' ? 0.06 : 0.03)) {
+      model.abandonedItem = item;
+      model.abandonedAt = cursor + dayMs;
+      model.timeline.push([model.abandonedAt, 'ABANDONED']);
+      break;
+    }
+    const [low, high] = itemSeconds[item];
+    cursor += rng.int(low, high) * 1000;
+    const traits = itemTraits(item, person, product, rng, cursor);
+    const itemFailed =
+      traits.realNameMatched === false || traits.livenessPassed === false || (traits.fourElementsMismatch?.length ?? 0) > 0;
+    model.items[item] = {
+      status: itemFailed ? 'failed' : 'completed',
+      readyAt: cursor,
+      completedAt: cursor,
+      validUntil: cursor + itemValidityDays[item] * dayMs,
+      sourceId: id,
+      sourceCycle: cycle,
+      traits,
+    };
+    if (itemFailed) {
+      failed = true;
+      break;
+    }
+  }
+
+  model.truth.contactFlags = person.contacts.flatMap((contact) => (contact.flag === null ? [] : [contact.flag]));
+  const ocr = model.items.id_card_ocr?.traits;
+  model.truth.ocrMismatch = ocr?.ocrMismatch ?? null;
+  model.truth.ocrWarnings = ocr?.ocrWarnings ?? [];
+  model.truth.faceBand = model.items.face_compare?.traits.faceBand ?? null;
+  if (model.abandonedItem !== null) return model;
+
+  model.submittedAt = cursor + rng.int(1, 30) * 1000;
+  model.timeline.push([model.submittedAt, 'RISK_REVIEWING']);
+  model.risk = riskDecision(model, person, product, rng, failed);
+  const riskStatus: ApplicationStatus = model.risk.result === 'approve' ? 'APPROVED' : model.risk.result === 'reject' ? 'REJECTED' : 'MANUAL_REVIEW';
+  model.timeline.push([model.risk.at, riskStatus]);
+  if (riskStatus === 'MANUAL_REVIEW' && model.risk.at < world.anchorMs - legacyReviewAfterDays * dayMs) {
+    const approve = rng.chance(person.risk === 'fraud' ? 0.2 : 0.65);
+    const decidedAt = model.risk.at + rng.int(1, 40) * hourMs;
+    model.review = {
+      decisionId: `RD-LEGACY-${id}`,
+      decision: approve ? 'approve' : 'reject',
+      reviewerId: `ops-${rng.int(1, 12)}`,
+      reasonCodes: approve ? [] : [rng.pick(['CONTACT_RISK', 'FACE_MISMATCH', 'OCR_MISMATCH', 'FRAUD_SUSPECTED'])],
+      approvedLimitFen: approve ? (model.risk.suggestedLimitFen ?? requestedAmountFen) : null,
+      decidedAt,
+      receivedAt: decidedAt + rng.int(1, 60) * 1000,
+    };
+    model.timeline.push([model.review.receivedAt, approve ? 'APPROVED' : 'REJECTED']);
+  }
+  return model;
+}
+
+function itemTraits(item: AuthItemName, person: Person, product: ProductConfig, rng: Rng, at: number): ItemTraits {
+  const fraud = person.risk === 'fraud';
+  switch (item) {
+    case 'real_name':
+      return { realNameMatched: person.submittedIdNumber === person.idNumber };
+    case 'id_card_ocr': {
+      const mismatch = rng.chance(fraud ? 0.2 : 0.05) ? rng.weighted<OcrMismatch>([['name', 3], ['id_number', 3], ['sex', 1.6], ['birth_date', 2.4]]) : null;
+      const warnings = new Set<OcrWarning>();
+      if (rng.chance(fraud ? 0.45 : 0.12)) {
+        const pool: Array<readonly [OcrWarning, number]> = fraud
+          ? [['edited', 3], ['screen_reshoot', 3], ['photocopy', 3], ['temporary_card', 1], ['glare', 1]]
+          : [['glare', 4], ['blur', 4], ['incomplete_border', 3], ['covered', 2], ['low_quality', 2], ['photocopy', 1], ['screen_reshoot', 1], ['temporary_card', 0.5], ['invalid_validity', 0.5], ['edited', 0.3]];
+        warnings.add(rng.weighted(pool));
+        if (rng.chance(0.3)) warnings.add(rng.weighted(pool));
+      }
+      const blurred = warnings.has('blur') || warnings.has('glare') || warnings.has('low_quality');
+      return { ocrMismatch: mismatch, ocrWarnings: [...warnings], ocrQuality: Math.round(blurred ? rng.between(35, 65) : rng.between(70, 99)) };
+    }
+    case 'liveness': {
+      const passed = !rng.chance(fraud ? 0.25 : 0.04);
+      return {
+        livenessPassed: passed,
+        livenessFailure: passed ? null : rng.pick(['action_timeout', 'not_live', 'multiple_faces', 'face_not_found', 'poor_lighting'] as const),
+        livenessScore: Math.round(passed ? rng.between(75, 99.5) : rng.between(5, 65)),
+        livenessAttempts: passed ? rng.weighted([[1, 80], [2, 15], [3, 5]]) : 3,
+      };
+    }
+    case 'face_compare': {
+      const band = rng.weighted<FaceBand>(fraud ? [['pass', 20], ['grey', 30], ['reject', 50]] : [['pass', 85], ['grey', 11], ['reject', 4]]);
+      const thresholds = vendorThresholds(product.faceVendor, product.faceModelVersion);
+      return { faceBand: band, faceScore: scoreInBand(thresholds, band, rng.next()) };
+    }
+    case 'credit_card_four_elements':
+      return { fourElementsMismatch: rng.chance(fraud ? 0.3 : 0.05) ? [rng.weighted<'name' | 'id_number' | 'card_number' | 'reserved_phone'>([['reserved_phone', 6], ['card_number', 2], ['name', 1], ['id_number', 1]])] : [] };
+    case 'carrier':
+      return { carrierNameMatched: !(fraud && rng.chance(0.3)) };
+    case 'personal_info':
+    case 'contacts':
+    case 'online_banking':
+    case 'ecommerce':
+      return {};
+    default: {
+      const unknown: never = item;
+      throw new RangeError(`Unknown item ${String(unknown)}`);
+    }
+  }
+}
+
+function riskDecision(model: ApplicationModel, person: Person, product: ProductConfig, rng: Rng, failed: boolean): RiskPlan {
+  const at = (model.submittedAt ?? model.appliedAt) + rng.int(20, 1200) * 1000;
+  const reject: Array<[string, string]> = [];
+  const manual: Array<[string, string]> = [];
+  const items = model.items;
+  if (items.real_name?.traits.realNameMatched === false) reject.push(['REAL_NAME_MISMATCH', '姓名与身份证号核验不一致']);
+  if (items.liveness?.traits.livenessPassed === false) reject.push(['LIVENESS_FAILED', '活体检测未通过']);
+  if ((items.credit_card_four_elements?.traits.fourElementsMismatch?.length ?? 0) > 0) reject.push(['FOUR_ELEMENTS_MISMATCH', '信用卡四要素核验不一致']);
+  const band = items.face_compare?.traits.faceBand;
+  if (band === 'reject') reject.push(['FACE_SCORE_LOW', '人脸比对分低于拒绝阈值']);
+  if (band === 'grey') manual.push(['FACE_SCORE_GREY', '人脸比对分处于人工复核区间']);
+  const ocr = items.id_card_ocr?.traits;
+  if (ocr?.ocrMismatch) manual.push([`OCR_MISMATCH_${ocr.ocrMismatch.toUpperCase()}`, '身份证OCR结果与提交信息不一致']);
+  const serious = (ocr?.ocrWarnings ?? []).filter((warning) => ['edited', 'screen_reshoot', 'photocopy', 'temporary_card', 'invalid_validity'].includes(warning));
+  if (serious.length > 0) manual.push(['OCR_QUALITY', `证件质量告警：${serious.join(',')}`]);
+  if (ocr !== undefined && person.idCard.validTo !== LONG_TERM && person.idCard.validTo < shanghaiDate(model.appliedAt)) {
+    manual.push(['ID_CARD_EXPIRED', '身份证已过有效期']);
+  }
+  if (items.contacts !== undefined) {
+    for (const flag of new Set(person.contacts.flatMap((contact) => (contact.flag === null ? [] : [contact.flag])))) {
+      manual.push([`CONTACT_${flag.toUpperCase()}`, '紧急联系人存在风险特征']);
+    }
+  }
+  const baseScore = { good: 720, late: 640, defaulter: 580, fraud: 420 }[person.risk];
+  const score = Math.max(0, Math.min(1000, Math.round(rng.normal(baseScore, 60)) - reject.length * 120 - manual.length * 40));
+  const [minAmount, maxAmount] = product.amountFen;
+  const suggested = Math.max(minAmount, Math.min(maxAmount, Math.round((model.requestedAmountFen * rng.between(0.7, product.lineMode === 'revolving' ? 1.6 : 1)) / 100_000) * 100_000));
+  if (failed || reject.length > 0) return { result: 'reject', score, suggestedLimitFen: null, reasons: reject, at };
+  if (manual.length > 0) return { result: 'manual_review', score, suggestedLimitFen: suggested, reasons: manual, at };
+  const approveChance = { good: 0.92, late: 0.85, defaulter: 0.75, fraud: 0.4 }[person.risk];
+  if (rng.chance(approveChance)) return { result: 'approve', score, suggestedLimitFen: suggested, reasons: [], at };
+  return { result: 'reject', score, suggestedLimitFen: null, reasons: [['RISK_SCORE_LOW', '综合评分不足']], at };
+}
+
+/** The status at an instant (null before the application exists). */
+export function applicationStatusAt(model: ApplicationModel, at: number): ApplicationStatus | null {
+  let status: ApplicationStatus | null = null;
+  for (const [time, next] of model.timeline) {
+    if (time > at) break;
+    status = next;
+  }
+  return status;
+}
+
+/** Every instant at which the rendered application changes, in order. */
+export function applicationChangeTimes(model: ApplicationModel): number[] {
+  const times = new Set<number>(model.timeline.map(([time]) => time));
+  for (const item of Object.values(model.items)) times.add(item.readyAt);
+  if (model.risk !== null) times.add(model.risk.at);
+  return [...times].sort((a, b) => a - b);
+}
+
+/** Records a manual-review decision received at `at` (the application must be in MANUAL_REVIEW). */
+export function applyReview(model: ApplicationModel, review: ReviewPlan, lineId: string | null): void {
+  model.review = review;
+  model.lineId = lineId;
+  model.timeline.push([review.receivedAt, review.decision === 'approve' ? 'APPROVED' : 'REJECTED']);
+}
+
+/** The application as served at simulated instant `at`. */
+export function renderApplication(
+  context: InstitutionContext,
+  model: ApplicationModel,
+  person: Person,
+  at: number,
+): Omit<ApplicationRecord, 'id' | 'version' | 'updated_at'> {
+  const product = productOf(context.config, model.product);
+  const status = applicationStatusAt(model, at) ?? 'AUTHENTICATING';
+  const items = product.requiredItems;
+  // The item in progress is the first required item not yet ready.
+  const current = items.find((item) => {
+    const plan = model.items[item];
+    return plan === undefined || plan.readyAt > at;
+  });
+  const collectionEnded = status !== 'AUTHENTICATING';
+  const itemView = <Name extends AuthItemName>(item: Name) => {
+    const plan = model.items[item];
+    if (plan !== undefined && plan.readyAt <= at) {
+      return {
+        status: plan.status satisfies AuthItemStatus,
+        completed_at: isoInstant(plan.completedAt),
+        valid_until: isoInstant(plan.validUntil),
+        reused_from_application_id: plan.sourceId === model.id ? null : plan.sourceId,
+        result: itemResult(context, item, plan, person, product),
+      };
+    }
+    const inProgress = item === current && (!collectionEnded || item === model.abandonedItem);
+    const status: AuthItemStatus = inProgress ? 'in_progress' : 'not_started';
+    return { status, completed_at: null, valid_until: null, reused_from_application_id: null, result: null };
+  };
+  const optional = <Name extends AuthItemName>(item: Name) => (items.includes(item) ? itemView(item) : null);
+  const riskVisible = model.risk !== null && model.risk.at <= at;
+  const reviewVisible = model.review !== null && model.review.receivedAt <= at;
+  return {
+    borrower: { platform_user_id: person.platformUserId, name: person.name, id_number: person.submittedIdNumber, phone: person.phone },
+    product_code: product.code,
+    product_name: product.name,
+    line_mode: product.lineMode,
+    requested_amount_fen: model.requestedAmountFen,
+    requested_term_months: model.requestedTermMonths,
+    quoted_monthly_rate: model.quotedMonthlyRate,
+    status,
+    abandoned_at_item: status === 'ABANDONED' ? model.abandonedItem : null,
+    applied_at: isoInstant(model.appliedAt),
+    submitted_at: model.submittedAt !== null && model.submittedAt <= at ? isoInstant(model.submittedAt) : null,
+    authentication: {
+      required_items: [...items],
+      real_name: itemView('real_name'),
+      carrier: itemView('carrier'),
+      personal_info: itemView('personal_info'),
+      contacts: itemView('contacts'),
+      id_card_ocr: itemView('id_card_ocr'),
+      liveness: itemView('liveness'),
+      face_compare: itemView('face_compare'),
+      credit_card_four_elements: optional('credit_card_four_elements'),
+      online_banking: optional('online_banking'),
+      ecommerce: optional('ecommerce'),
+    },
+    risk_decision:
+      riskVisible && model.risk !== null
+        ? {
+            result: model.risk.result,
+            score: model.risk.score,
+            suggested_limit_fen: model.risk.suggestedLimitFen,
+            reasons: model.risk.reasons.map(([code, message]) => ({ code, message })),
+            decided_at: isoInstant(model.risk.at),
+          }
+        : null,
+    review:
+      reviewVisible && model.review !== null
+        ? {
+            decision_id: model.review.decisionId,
+            decision: model.review.decision,
+            reviewer_id: model.review.reviewerId,
+            reason_codes: model.review.reasonCodes,
+            approved_limit_fen: model.review.approvedLimitFen,
+            decided_at: isoInstant(model.review.decidedAt),
+            received_at: isoInstant(model.review.receivedAt),
+          }
+        : null,
+    credit_line_id: status === 'APPROVED' ? model.lineId : null,
+  };
+}
+
+/** Image ids: kind and the application whose collection produced the image. */
+export type ImageKind = 'idf' | 'idb' | 'live' | 'ref';
+
+export function imageId(kind: ImageKind, sourceApplicationId: string): string {
+  return `IMG.${kind}.${sourceApplicationId}`;
+}
+
+export function parseImageId(id: string): { kind: ImageKind; applicationId: string } | null {
+  const match = /^IMG\.(idf|idb|live|ref)\.([A-Za-z0-9_-]+)$/.exec(id);
+  if (match === null) return null;
+  return { kind: match[1] as ImageKind, applicationId: match[2] ?? '' };
+}
+
+/** The OCR reading of the card as the record shows it (also what the card image prints). */
+export function ocrReading(person: Person, traits: ItemTraits, rng: Rng) {
+  const mismatch = traits.ocrMismatch ?? null;
+  let name = person.name;
+  let idNumber = person.idNumber;
+  let sex = person.sex;
+  let birthDate = person.birthDate;
+  if (mismatch === 'name') {
+    const position = person.name.length - 1;
+    const lookalikes = ['玲', '岭', '铃', '伶', '今', '令', '冷', '领'];
+    name = person.name.slice(0, position) + rng.pick(lookalikes.filter((character) => character !== person.name[position]));
+  } else if (mismatch === 'id_number') {
+    const position = rng.int(6, 15);
+    const digit = Number(person.idNumber[position] ?? '0');
+    idNumber = person.idNumber.slice(0, position) + String((digit + rng.int(1, 8)) % 10) + person.idNumber.slice(position + 1);
+  } else if (mismatch === 'sex') {
+    sex = person.sex === 'male' ? 'female' : 'male';
+  } else if (mismatch === 'birth_date') {
+    birthDate = addDays(person.birthDate, rng.pick([-365, 365, -31, 31, 10, -10]));
+  }
+  return { name, sex, ethnicity: person.ethnicity, birth_date: birthDate, address: person.address, id_number: idNumber };
+}
+
+type Authentication = ApplicationRecord['authentication'];
+type ResultOf<Name extends AuthItemName> = NonNullable<NonNullable<Authentication[Name]>['result']>;
+interface ResultInput {
+  plan: ItemPlan;
+  person: Person;
+  product: ProductConfig;
+  rng: Rng;
+}
+
+const resultBuilders: { [Name in AuthItemName]: (input: ResultInput) => ResultOf<Name> } = {
+  real_name: ({ plan }) => ({ matched: plan.traits.realNameMatched ?? true, source: 'public_security' }),
+  carrier: ({ plan, person }) => ({
+    authorized: true,
+    carrier: person.carrier,
+    phone: person.phone,
+    real_name_matched: plan.traits.carrierNameMatched ?? true,
+    account_age_months: person.carrierAccountMonths,
+    call_list_months: 6,
+    call_list_distinct_numbers: person.callListDistinctNumbers,
+    authorization_expires_at: isoInstant(plan.validUntil),
+  }),
+  personal_info: ({ person }) => ({
+    education: person.education,
+    marital_status: person.maritalStatus,
+    employer: person.employer,
+    occupation: person.occupation,
+    monthly_income_fen: person.monthlyIncomeFen,
+    residence_address: person.residenceAddress,
+  }),
+  contacts: ({ plan, person, rng }) => ({
+    address_book_size: person.addressBookSize,
+    emergency_contacts: person.contacts.map((contact) => ({
+      name: contact.name,
+      phone: contact.phone,
+      relationship: contact.relationship,
+      address_book_entry: contact.entry === null ? null : { display_name: contact.entry.displayName, remark: contact.entry.remark },
+      call_count: contact.callCount,
+      last_call_at:
+        contact.lastCallDaysAgo === null ? null : isoInstant(plan.completedAt - contact.lastCallDaysAgo * dayMs - rng.int(1, 600) * minuteMs),
+    })),
+  }),
+  id_card_ocr: ({ plan, person, rng }) => ({
+    front: ocrReading(person, plan.traits, rng),
+    back: { issuing_authority: person.idCard.authority, valid_from: person.idCard.validFrom, valid_to: person.idCard.validTo },
+    quality_warnings: plan.traits.ocrWarnings ?? [],
+    quality_score: plan.traits.ocrQuality ?? 90,
+    front_image_id: imageId('idf', plan.sourceId),
+    back_image_id: imageId('idb', plan.sourceId),
+  }),
+  liveness: ({ plan, product, rng }) => ({
+    passed: plan.traits.livenessPassed ?? true,
+    vendor: product.faceVendor,
+    model_version: product.faceModelVersion,
+    score: plan.traits.livenessScore ?? 90,
+    threshold: 70,
+    actions: rng.pick<Array<'blink' | 'open_mouth' | 'nod' | 'shake_head'>>([['blink', 'open_mouth'], ['blink', 'nod'], ['open_mouth', 'shake_head'], ['blink', 'open_mouth', 'nod']]),
+    failure_reason: plan.traits.livenessFailure ?? null,
+    attempts: plan.traits.livenessAttempts ?? 1,
+    live_image_id: imageId('live', plan.sourceId),
+  }),
+  face_compare: ({ plan, product }) => {
+    const thresholds = vendorThresholds(product.faceVendor, product.faceModelVersion);
+    return {
+      vendor: product.faceVendor,
+      model_version: product.faceModelVersion,
+      score: plan.traits.faceScore ?? thresholds.far4,
+      thresholds: [
+        { false_accept_rate: '1e-3' as const, score: thresholds.far3 },
+        { false_accept_rate: '1e-4' as const, score: thresholds.far4 },
+        ...(thresholds.far5 === null ? [] : [{ false_accept_rate: '1e-5' as const, score: thresholds.far5 }]),
+      ],
+      reference_source: 'public_security',
+      live_image_id: imageId('live', plan.sourceId),
+      reference_image_id: imageId('ref', plan.sourceId),
+    };
+  },
+  credit_card_four_elements: ({ plan, rng }) => {
+    const bank = rng.pick(banks);
+    return {
+      verified: (plan.traits.fourElementsMismatch ?? []).length === 0,
+      bank_name: `${bank.name}信用卡`,
+      card_number_masked: `${rng.pick(['4392', '5187', '6258', '6225'])}********${String(rng.int(0, 9999)).padStart(4, '0')}`,
+      mismatched_elements: plan.traits.fourElementsMismatch ?? [],
+    };
+  },
+  online_banking: ({ person, rng }) => {
+    const inflow = Math.round(person.monthlyIncomeFen * rng.between(0.8, 1.4));
+    return {
+      bank_name: rng.pick(banks).name,
+      months_imported: rng.pick([6, 12]),
+      average_monthly_inflow_fen: inflow,
+      average_monthly_outflow_fen: Math.round(inflow * rng.between(0.7, 1.05)),
+      balance_fen: Math.round(person.monthlyIncomeFen * rng.between(0.05, 3)),
+      salary_detected: person.employer !== null && rng.chance(0.85),
+    };
+  },
+  ecommerce: ({ person, rng }) => ({
+    platform: rng.pick(['taobao', 'jd', 'pinduoduo'] as const),
+    account_age_months: person.risk === 'fraud' ? rng.int(1, 8) : rng.int(12, 150),
+    orders_last_12_months: rng.int(3, 260),
+    spend_last_12_months_fen: rng.int(500, 80_000) * 100,
+    delivery_address_count: rng.int(1, 6),
+    verified_real_name: person.risk !== 'fraud' || rng.chance(0.5),
+  }),
+};
+
+function itemResult<Name extends AuthItemName>(context: InstitutionContext, item: Name, plan: ItemPlan, person: Person, product: ProductConfig): ResultOf<Name> {
+  const rng = Rng.for(context.world.seed, context.config.code, 'item', person.index, plan.sourceCycle, item);
+  return resultBuilders[item]({ plan, person, product, rng });
+}

@@ -1,0 +1,21 @@
+/**
+ * Instants for the simulator's wire format and its day arithmetic (Asia/Shanghai, UTC+8, no DST).
+ */
+import { addDays, shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
+
+export const minuteMs = 60_000;
+export const hourMs = 3_600_000;
+export const dayMs = 86_400_000;
+
+/** An instant after every simulated event (year 2200), for "final state" replays. */
+export const farFutureMs = Date.UTC(2200, 0, 1);
+
+/** '2026-11-25T09:30:00.000+08:00' for an epoch-ms instant. */
+export function isoInstant(epochMs: number): string {
+  return `${new Date(epochMs + 8 * hourMs).toISOString().slice(0, 23)}+08:00`;
+}
+
+/** The first Asia/Shanghai midnight strictly after `epochMs`. */
+export function nextMidnightAfter(epochMs: number): number {
+  return shanghaiStartOfDay(addDays(shanghaiDate(epochMs), 1));
+}

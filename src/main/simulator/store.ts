@@ -1,0 +1,165 @@
+/**
+ * The simulator's own SQLite: plans (`models`, JSON) and one index row per served record with
+ * its version, updated_at and the instant its content is rendered at. Records are rendered from
+ * the plans on demand, so 100,000 borrowers stay small on disk and out of memory.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ResourceName, resourceNames } from '../../shared/institution-api';
+
+/** Resource number in the records table (index in resourceNames). */
+export function resourceCode(name: ResourceName): number {
+  return resourceNames.indexOf(name);
+}
+
+export interface RecordRow {
+  inst: number;
+  resource: number;
+  id: string;
+  model_id: string;
+  version: number;
+  /** null while the record does not exist yet at the simulated clock (planned for later). */
+  updated_ms: number | null;
+  created_ms: number;
+  state_ms: number;
+  next_ms: number | null;
+  status: string | null;
+  amount1: number;
+  amount2: number;
+}
+
+export interface StatusTotals {
+  status: string | null;
+  count: number;
+  amount1: number;
+  amount2: number;
+  maxUpdated: number | null;
+}
+
+/** Opens (and on close removes, when it created it) the simulator database. */
+export class SimStore {
+  readonly db: Database.Database;
+  private readonly removeOnClose: string | null;
+  private readonly statements;
+
+  constructor(options: { dataDir?: string; inMemory: boolean }) {
+    let file = ':memory:';
+    this.removeOnClose = null;
+    if (!options.inMemory) {
+      const directory = options.dataDir ?? mkdtempSync(join(tmpdir(), 'creditdesk-sim-'));
+      if (options.dataDir === undefined) this.removeOnClose = directory;
+      file = join(directory, 'simulator.sqlite');
+      rmSync(file, { force: true });
+      rmSync(`${file}-wal`, { force: true });
+      rmSync(`${file}-shm`, { force: true });
+    }
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = OFF');
+    this.db.pragma('cache_size = -32000');
+    this.db.exec(`
+      CREATE TABLE models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (inst, id)) WITHOUT ROWID;
+      CREATE TABLE records (
+        inst INTEGER NOT NULL,
+        resource INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_ms INTEGER,
+        created_ms INTEGER NOT NULL,
+        state_ms INTEGER NOT NULL,
+        next_ms INTEGER,
+        status TEXT,
+        amount1 INTEGER NOT NULL DEFAULT 0,
+        amount2 INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (inst, resource, id)
+      ) WITHOUT ROWID;
+    `);
+    this.statements = {
+      insertModel: this.db.prepare('INSERT OR REPLACE INTO models (inst, id, body) VALUES (?, ?, ?)'),
+      model: this.db.prepare<[number, string], { body: string }>('SELECT body FROM models WHERE inst = ? AND id = ?'),
+      insertRecord: this.db.prepare(
+        `INSERT OR REPLACE INTO records (inst, resource, id, model_id, version, updated_ms, created_ms, state_ms, next_ms, status, amount1, amount2)
+         VALUES (@inst, @resource, @id, @model_id, @version, @updated_ms, @created_ms, @state_ms, @next_ms, @status, @amount1, @amount2)`,
+      ),
+      firstPage: this.db.prepare<[number, number, number], RecordRow>(
+        'SELECT * FROM records WHERE inst = ? AND resource = ? AND updated_ms >= 0 ORDER BY updated_ms, id LIMIT ?',
+      ),
+      nextPage: this.db.prepare<[number, number, number, string, number], RecordRow>(
+        'SELECT * FROM records WHERE inst = ? AND resource = ? AND (updated_ms, id) > (?, ?) ORDER BY updated_ms, id LIMIT ?',
+      ),
+      one: this.db.prepare<[number, number, string], RecordRow>('SELECT * FROM records WHERE inst = ? AND resource = ? AND id = ?'),
+      due: this.db.prepare<[number, number], RecordRow>('SELECT * FROM records WHERE inst = ? AND next_ms <= ? ORDER BY next_ms'),
+      totals: this.db.prepare<[number, number], StatusTotals>(
+        `SELECT status, count(*) AS count, sum(amount1) AS amount1, sum(amount2) AS amount2, max(updated_ms) AS maxUpdated
+         FROM records WHERE inst = ? AND resource = ? AND updated_ms IS NOT NULL GROUP BY status`,
+      ),
+      maxUpdated: this.db.prepare<[number], { maxUpdated: number | null }>('SELECT max(updated_ms) AS maxUpdated FROM records WHERE inst = ?'),
+      modelsOfKind: this.db.prepare<[number, string, string], { id: string; body: string }>('SELECT id, body FROM models WHERE inst = ? AND id >= ? AND id < ?'),
+    };
+  }
+
+  /** Builds the indexes after the bulk load (faster than maintaining them row by row). */
+  createIndexes(): void {
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS records_page ON records (inst, resource, updated_ms, id);
+      CREATE INDEX IF NOT EXISTS records_next ON records (inst, next_ms) WHERE next_ms IS NOT NULL;
+      ANALYZE;
+    `);
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  putModel(inst: number, id: string, model: unknown): void {
+    this.statements.insertModel.run(inst, id, JSON.stringify(model));
+  }
+
+  model<T>(inst: number, id: string): T | undefined {
+    const row = this.statements.model.get(inst, id);
+    return row === undefined ? undefined : (JSON.parse(row.body) as T);
+  }
+
+  /** Every model whose id starts with `prefix` (e.g. all applications: 'APP'). */
+  *modelsWithPrefix<T>(inst: number, prefix: string): Generator<{ id: string; model: T }> {
+    for (const row of this.statements.modelsOfKind.iterate(inst, prefix, `${prefix}\uffff`)) {
+      yield { id: row.id, model: JSON.parse(row.body) as T };
+    }
+  }
+
+  putRecord(row: RecordRow): void {
+    this.statements.insertRecord.run(row);
+  }
+
+  record(inst: number, resource: number, id: string): RecordRow | undefined {
+    return this.statements.one.get(inst, resource, id);
+  }
+
+  /** Visible records after the (updated_ms, id) position, in that order. */
+  page(inst: number, resource: number, after: { updatedMs: number; id: string } | null, limit: number): RecordRow[] {
+    return after === null
+      ? this.statements.firstPage.all(inst, resource, limit)
+      : this.statements.nextPage.all(inst, resource, after.updatedMs, after.id, limit);
+  }
+
+  /** Records that may change (or come into existence) at or before `until`. */
+  due(inst: number, until: number): RecordRow[] {
+    return this.statements.due.all(inst, until);
+  }
+
+  totals(inst: number, resource: number): StatusTotals[] {
+    return this.statements.totals.all(inst, resource);
+  }
+
+  maxUpdated(inst: number): number | null {
+    return this.statements.maxUpdated.get(inst)?.maxUpdated ?? null;
+  }
+
+  close(): void {
+    this.db.close();
+    if (this.removeOnClose !== null) rmSync(this.removeOnClose, { recursive: true, force: true });
+  }
+}
