@@ -220,7 +220,7 @@ function headPath(context: SKRSContext2D, geometry: Geometry, features: FaceFeat
   context.closePath();
 }
 
-/** The hair mass over the top of the head; returns nothing, fills in the hair colour already set. */
+/** Builds the path of the hair mass over the top of the head, down to the hairline. */
 function hairCapPath(context: SKRSContext2D, geometry: Geometry, features: FaceFeatures, hairline: { y: number; straight: boolean }): void {
   const { centerX, centerY, halfWidth, length, eyeY } = geometry;
   const thickness = length * (0.04 + 0.08 * features.hairVolume);
@@ -228,7 +228,6 @@ function hairCapPath(context: SKRSContext2D, geometry: Geometry, features: FaceF
   const radiusX = halfWidth + thickness * 0.8;
   const radiusY = 0.45 * length + thickness;
   const sideY = eyeY - 0.06 * length;
-  const partX = centerX + features.hairPart * halfWidth * 0.45 + geometry.shift * 0.5;
   context.beginPath();
   context.moveTo(centerX - halfWidth * 0.97, sideY);
   context.lineTo(centerX - radiusX, ellipseY);
