@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idCardImageSize, renderIdCardBack, renderIdCardFront, type IdCardBackInput, type IdCardFrontInput } from './card';
 import { countDarkPixels, decodeImage, meanDifference, pngSize } from './imageTesting';
+import { ocrQualityWarnings } from '../../../shared/domain/ocr';
 import { cardQualityWarnings } from './warnings';
 
 const front: IdCardFrontInput = {
@@ -79,6 +80,10 @@ describe('renderIdCardFront', () => {
 });
 
 describe('quality warnings on the card', () => {
+  it('covers every OCR quality warning of the domain list', () => {
+    expect([...cardQualityWarnings].sort()).toEqual([...ocrQualityWarnings].sort());
+  });
+
   const visible = cardQualityWarnings.filter((warning) => warning !== 'invalid_validity');
 
   it.each(visible)('%s visibly changes the front and the back', async (warning) => {
