@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { shanghaiDay } from './day';
+import { shanghaiDate } from '../../shared/time';
 import { redact } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -72,7 +72,7 @@ export class LogSink {
   }
 
   private fileFor(time: number): number {
-    const day = shanghaiDay(time);
+    const day = shanghaiDate(time);
     if (this.fd !== null && day === this.day) return this.fd;
     if (this.fd !== null) closeSync(this.fd);
     this.day = day;
@@ -83,7 +83,7 @@ export class LogSink {
 
   private prune(time: number): void {
     const retainDays = this.options.retainDays ?? 30;
-    const oldest = shanghaiDay(time - retainDays * 86_400_000);
+    const oldest = shanghaiDate(time - retainDays * 86_400_000);
     for (const file of listLogFiles(this.options.directory as string)) {
       if (file.date < oldest) {
         try {

@@ -1,0 +1,84 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { epochMs, idColumn } from './columns';
+import { borrowersTable } from './borrowers';
+import { institutionsTable } from './institutions';
+
+/**
+ * Credit applications as the institution reports them. Hot columns are lifted out for queries;
+ * the whole record (authentication items and all) stays in `record` as the institution sent it.
+ */
+export const applicationsTable = sqliteTable(
+  'applications',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id),
+    externalId: text('external_id').notNull(),
+    version: integer('version').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    borrowerId: integer('borrower_id')
+      .notNull()
+      .references(() => borrowersTable.id),
+    platformUserId: text('platform_user_id').notNull(),
+    productCode: text('product_code').notNull(),
+    productName: text('product_name').notNull(),
+    lineMode: text('line_mode', { enum: ['revolving', 'single_batch'] }).notNull(),
+    requestedAmountFen: integer('requested_amount_fen').notNull(),
+    requestedTermMonths: integer('requested_term_months').notNull(),
+    status: text('status', { enum: ['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED'] }).notNull(),
+    riskResult: text('risk_result', { enum: ['approve', 'reject', 'manual_review'] }),
+    appliedAt: epochMs('applied_at').notNull(),
+    submittedAt: epochMs('submitted_at'),
+    creditLineExternalId: text('credit_line_external_id'),
+    /** The applicationRecordSchema JSON exactly as received (validated). */
+    record: text('record').notNull(),
+    /** Hash of the evidence the findings were computed from; a change cancels waiting decisions. */
+    evidenceHash: text('evidence_hash').notNull(),
+    syncedAt: epochMs('synced_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('applications_external_unique').on(table.institutionId, table.externalId),
+    index('applications_borrower_idx').on(table.borrowerId),
+    index('applications_status_idx').on(table.status, table.institutionId),
+    index('applications_applied_idx').on(table.appliedAt),
+  ],
+);
+export type ApplicationRow = typeof applicationsTable.$inferSelect;
+
+/** The domain findings of an application, replaced as a whole each time the application changes. */
+export const applicationFindingsTable = sqliteTable(
+  'application_findings',
+  {
+    id: idColumn(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applicationsTable.id, { onDelete: 'cascade' }),
+    queue: text('queue', { enum: ['contacts', 'face', 'ocr'] }).notNull(),
+    code: text('code').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'high'] }).notNull(),
+    subject: text('subject'),
+    expected: text('expected'),
+    actual: text('actual'),
+    /** JSON record of the evidence values. */
+    evidence: text('evidence').notNull(),
+  },
+  (table) => [index('application_findings_app_idx').on(table.applicationId), index('application_findings_code_idx').on(table.code, table.queue)],
+);
+export type ApplicationFindingRow = typeof applicationFindingsTable.$inferSelect;
+
+/**
+ * Emergency-contact phones per application: finds a phone shared by many applicants and links an
+ * overdue contact to their borrower record.
+ */
+export const contactPhonesTable = sqliteTable(
+  'contact_phones',
+  {
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applicationsTable.id, { onDelete: 'cascade' }),
+    borrowerId: integer('borrower_id').notNull(),
+    phone: text('phone').notNull(),
+  },
+  (table) => [index('contact_phones_phone_idx').on(table.phone, table.borrowerId), index('contact_phones_app_idx').on(table.applicationId)],
+);

@@ -1,0 +1,31 @@
+import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, idColumn } from './columns';
+
+/**
+ * One person across every institution, linked by resident ID number (upper-cased, as submitted).
+ * Name and phone are the latest seen. Personal data: shown masked unless revealed.
+ */
+export const borrowersTable = sqliteTable(
+  'borrowers',
+  {
+    id: idColumn(),
+    idNumber: text('id_number').notNull(),
+    /** Last 6 characters of the ID number, for "search by the last digits". */
+    idTail: text('id_tail').notNull(),
+    idValid: booleanColumn('id_valid').notNull(),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    /** The platform's user id (the same person has one id on the platform). */
+    platformUserId: text('platform_user_id').notNull(),
+    firstSeenAt: epochMs('first_seen_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('borrowers_id_number_unique').on(table.idNumber),
+    index('borrowers_id_tail_idx').on(table.idTail),
+    index('borrowers_phone_idx').on(table.phone),
+    index('borrowers_name_idx').on(table.name),
+    index('borrowers_platform_user_idx').on(table.platformUserId),
+  ],
+);
+export type BorrowerRow = typeof borrowersTable.$inferSelect;

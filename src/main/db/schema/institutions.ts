@@ -1,0 +1,150 @@
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, idColumn } from './columns';
+
+/** A docked credit institution and how CreditDesk reaches it. */
+export const institutionsTable = sqliteTable(
+  'institutions',
+  {
+    id: idColumn(),
+    /** Short stable code (e.g. "HNXD"); used in CLI flags, URLs and exports. */
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    baseUrl: text('base_url').notNull(),
+    appId: text('app_id').notNull(),
+    /** The signing secret, encrypted (safeStorage on the desktop, a 0600 key file headless). Never logged or returned. */
+    secretCiphertext: blob('secret_ciphertext', { mode: 'buffer' }).notNull(),
+    secretScheme: text('secret_scheme', { enum: ['safe-storage', 'key-file'] }).notNull(),
+    syncIntervalSeconds: integer('sync_interval_seconds').notNull().default(300),
+    enabled: booleanColumn('enabled').notNull().default(true),
+    /** Demo institutions started in-process by --demo. */
+    demo: booleanColumn('demo').notNull().default(false),
+    /** GET /v1/capabilities as last seen (JSON). */
+    capabilities: text('capabilities'),
+    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled'] })
+      .notNull()
+      .default('idle'),
+    stateReason: text('state_reason'),
+    circuitOpenUntil: epochMs('circuit_open_until'),
+    lastAttemptAt: epochMs('last_attempt_at'),
+    lastSuccessAt: epochMs('last_success_at'),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('institutions_code_unique').on(table.code)],
+);
+export type InstitutionRow = typeof institutionsTable.$inferSelect;
+
+export const syncResources = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'] as const;
+export type SyncResource = (typeof syncResources)[number];
+
+/** Where the next incremental pull of one resource starts. Written in the same transaction as the page. */
+export const syncCursorsTable = sqliteTable(
+  'sync_cursors',
+  {
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    resource: text('resource', { enum: syncResources }).notNull(),
+    cursor: text('cursor'),
+    /** Records fetched through this cursor since the last full pass started. */
+    fetched: integer('fetched').notNull().default(0),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
+);
+
+/** One sync pass of one institution, for the Sync page's history. */
+export const syncRunsTable = sqliteTable(
+  'sync_runs',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: ['schedule', 'manual', 'cli', 'startup'] }).notNull(),
+    startedAt: epochMs('started_at').notNull(),
+    finishedAt: epochMs('finished_at'),
+    status: text('status', { enum: ['running', 'succeeded', 'failed', 'cancelled'] }).notNull(),
+    /** JSON: per resource { fetched, upserted, skippedStale, quarantined }. */
+    stats: text('stats').notNull().default('{}'),
+    error: text('error'),
+  },
+  (table) => [index('sync_runs_institution_idx').on(table.institutionId, table.startedAt)],
+);
+
+/** Records that failed the shared zod schemas: kept with their raw payload, never dropped. */
+export const quarantineTable = sqliteTable(
+  'quarantine',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    resource: text('resource', { enum: syncResources }).notNull(),
+    /** The record's id when one could be read from the payload. */
+    externalId: text('external_id'),
+    rawPayload: text('raw_payload').notNull(),
+    /** JSON array of { path, message } from zod. */
+    issues: text('issues').notNull(),
+    receivedAt: epochMs('received_at').notNull(),
+    status: text('status', { enum: ['open', 'resolved', 'superseded'] }).notNull().default('open'),
+    resolvedAt: epochMs('resolved_at'),
+    resolution: text('resolution'),
+  },
+  (table) => [
+    index('quarantine_open_idx').on(table.institutionId, table.status, table.receivedAt),
+    index('quarantine_external_idx').on(table.institutionId, table.resource, table.externalId),
+  ],
+);
+
+/** Local totals against the institution's /v1/stats after a full pass. */
+export const reconciliationsTable = sqliteTable(
+  'reconciliations',
+  {
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    resource: text('resource', { enum: syncResources }).notNull(),
+    localTotal: integer('local_total').notNull(),
+    remoteTotal: integer('remote_total').notNull(),
+    matched: booleanColumn('matched').notNull(),
+    /** JSON with any further compared figures (e.g. sums of amounts). */
+    details: text('details').notNull().default('{}'),
+    checkedAt: epochMs('checked_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
+);
+
+/**
+ * Messages to institutions (review decisions), written in the same transaction as the change that
+ * causes them and delivered with an idempotency key until acknowledged.
+ */
+export const outboxTable = sqliteTable(
+  'outbox',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['review-decision'] }).notNull(),
+    /** What the message is about, e.g. the application's external id. */
+    subjectId: text('subject_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** JSON body exactly as it will be sent. */
+    payload: text('payload').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: epochMs('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    /** JSON of the institution's acknowledgement. */
+    response: text('response'),
+    createdAt: epochMs('created_at').notNull(),
+    deliveredAt: epochMs('delivered_at'),
+  },
+  (table) => [
+    uniqueIndex('outbox_idempotency_unique').on(table.idempotencyKey),
+    index('outbox_due_idx').on(table.state, table.nextAttemptAt),
+    index('outbox_subject_idx').on(table.institutionId, table.subjectId),
+  ],
+);
+export type OutboxRow = typeof outboxTable.$inferSelect;

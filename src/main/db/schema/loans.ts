@@ -1,0 +1,214 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, idColumn } from './columns';
+import { borrowersTable } from './borrowers';
+import { institutionsTable } from './institutions';
+
+/**
+ * Credit lines as reported, plus what CreditDesk derives from them at ingest (availability,
+ * state, flags) with the domain rules. Reported and derived figures are kept apart on purpose:
+ * a difference between them is worth showing.
+ */
+export const creditLinesTable = sqliteTable(
+  'credit_lines',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id),
+    externalId: text('external_id').notNull(),
+    version: integer('version').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    applicationExternalId: text('application_external_id').notNull(),
+    borrowerId: integer('borrower_id').references(() => borrowersTable.id),
+    platformUserId: text('platform_user_id').notNull(),
+    productCode: text('product_code').notNull(),
+    mode: text('mode', { enum: ['revolving', 'single_batch'] }).notNull(),
+    limitFen: integer('limit_fen').notNull(),
+    usedFen: integer('used_fen').notNull(),
+    availableFen: integer('available_fen').notNull(),
+    partialDrawAllowed: booleanColumn('partial_draw_allowed').notNull(),
+    validFrom: epochMs('valid_from').notNull(),
+    validTo: epochMs('valid_to').notNull(),
+    status: text('status', { enum: ['active', 'frozen', 'expired', 'exhausted', 'closed'] }).notNull(),
+    frozenReason: text('frozen_reason', { enum: ['overdue', 'risk_control', 'borrower_request'] }),
+    grantedAt: epochMs('granted_at').notNull(),
+    /** Derived by lineAvailability() from the line's drawdowns. */
+    derivedUsedFen: integer('derived_used_fen').notNull().default(0),
+    derivedAvailableFen: integer('derived_available_fen').notNull().default(0),
+    derivedState: text('derived_state', { enum: ['active', 'frozen', 'expired', 'exhausted', 'consumed'] }).notNull().default('active'),
+    /** Comma-separated line flags (expiring_soon, frozen_overdue, exhausted, unused_single_batch_expiring, expired). */
+    flags: text('flags').notNull().default(''),
+    derivedAt: epochMs('derived_at').notNull(),
+    syncedAt: epochMs('synced_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('credit_lines_external_unique').on(table.institutionId, table.externalId),
+    index('credit_lines_borrower_idx').on(table.borrowerId),
+    index('credit_lines_mode_idx').on(table.institutionId, table.mode, table.derivedState),
+    index('credit_lines_valid_to_idx').on(table.validTo),
+    index('credit_lines_granted_idx').on(table.grantedAt),
+  ],
+);
+export type CreditLineRow = typeof creditLinesTable.$inferSelect;
+
+/** Every version of a line seen by sync, with what changed: the line detail's history. */
+export const creditLineHistoryTable = sqliteTable(
+  'credit_line_history',
+  {
+    id: idColumn(),
+    creditLineId: integer('credit_line_id')
+      .notNull()
+      .references(() => creditLinesTable.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    seenAt: epochMs('seen_at').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    /** JSON { field: [before, after] }; the first version lists the initial values with before = null. */
+    changes: text('changes').notNull(),
+  },
+  (table) => [index('credit_line_history_line_idx').on(table.creditLineId, table.version)],
+);
+
+/**
+ * Orders (loans, drawdowns) as reported, plus derived delinquency, APR and plan checks. DPD and
+ * the bucket depend on the day: a daily pass re-derives them for open loans.
+ */
+export const ordersTable = sqliteTable(
+  'orders',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id),
+    externalId: text('external_id').notNull(),
+    version: integer('version').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    creditLineExternalId: text('credit_line_external_id').notNull(),
+    applicationExternalId: text('application_external_id').notNull(),
+    borrowerId: integer('borrower_id').references(() => borrowersTable.id),
+    platformUserId: text('platform_user_id').notNull(),
+    productCode: text('product_code').notNull(),
+    principalFen: integer('principal_fen').notNull(),
+    receivedFen: integer('received_fen').notNull(),
+    termMonths: integer('term_months').notNull(),
+    repaymentMethod: text('repayment_method', { enum: ['equal_installment', 'equal_principal', 'interest_first', 'flat'] }).notNull(),
+    monthlyInterestRate: text('monthly_interest_rate').notNull(),
+    penaltyDailyRate: text('penalty_daily_rate').notNull(),
+    declaredAnnualRate: text('declared_annual_rate').notNull(),
+    /** JSON array of fees as received. */
+    fees: text('fees').notNull(),
+    /** JSON array of the plan quoted at borrowing. */
+    quotedPlan: text('quoted_plan').notNull(),
+    status: text('status', {
+      enum: ['AUDITING', 'AUDIT_PASS', 'AUDIT_NO_PASS', 'LOAN_CANCEL', 'LOAN_FAILED', 'LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'],
+    }).notNull(),
+    appliedAt: epochMs('applied_at').notNull(),
+    disbursedAt: epochMs('disbursed_at'),
+    closedAt: epochMs('closed_at'),
+    /** JSON { bank_name, card_number_masked, bound_at } or null. */
+    bankCard: text('bank_card'),
+    // Derived at ingest and by the daily pass:
+    aprNominalBps: integer('apr_nominal_bps'),
+    aprEffectiveBps: integer('apr_effective_bps'),
+    aprBasis: text('apr_basis', { enum: ['monthly', 'xirr'] }),
+    aprFlag: text('apr_flag', { enum: ['ok', 'warning', 'non_compliant', 'unknown'] }).notNull().default('unknown'),
+    /** booked: a plan was synced; missing: the institution provides none; awaiting: it does, not yet synced. */
+    planState: text('plan_state', { enum: ['booked', 'missing', 'awaiting'] }).notNull().default('awaiting'),
+    planMismatch: booleanColumn('plan_mismatch').notNull().default(false),
+    /** JSON differences between quoted and booked plan, when planMismatch. */
+    planDifferences: text('plan_differences'),
+    dpd: integer('dpd').notNull().default(0),
+    bucket: text('bucket', { enum: ['M0', 'M1', 'M2', 'M3', 'M3+'] }).notNull().default('M0'),
+    inGrace: booleanColumn('in_grace').notNull().default(false),
+    outstandingPrincipalFen: integer('outstanding_principal_fen').notNull().default(0),
+    overduePrincipalFen: integer('overdue_principal_fen').notNull().default(0),
+    overdueInterestFen: integer('overdue_interest_fen').notNull().default(0),
+    overdueFeeFen: integer('overdue_fee_fen').notNull().default(0),
+    overduePenaltyFen: integer('overdue_penalty_fen').notNull().default(0),
+    nextDueDate: text('next_due_date'),
+    nextDueFen: integer('next_due_fen'),
+    derivedAt: epochMs('derived_at').notNull(),
+    syncedAt: epochMs('synced_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('orders_external_unique').on(table.institutionId, table.externalId),
+    index('orders_borrower_idx').on(table.borrowerId),
+    index('orders_line_idx').on(table.institutionId, table.creditLineExternalId),
+    index('orders_status_idx').on(table.institutionId, table.status),
+    index('orders_bucket_idx').on(table.bucket, table.institutionId),
+    index('orders_disbursed_idx').on(table.disbursedAt),
+    index('orders_apr_flag_idx').on(table.aprFlag),
+  ],
+);
+export type OrderRow = typeof ordersTable.$inferSelect;
+
+/** The booked repayment-plan record of an order (institutions that provide plans only). */
+export const repaymentPlansTable = sqliteTable(
+  'repayment_plans',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id),
+    externalId: text('external_id').notNull(),
+    version: integer('version').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    orderExternalId: text('order_external_id').notNull(),
+    syncedAt: epochMs('synced_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('repayment_plans_external_unique').on(table.institutionId, table.externalId),
+    index('repayment_plans_order_idx').on(table.institutionId, table.orderExternalId),
+  ],
+);
+
+/** Installments of a booked plan, replaced as a whole with each new plan version. */
+export const installmentsTable = sqliteTable(
+  'installments',
+  {
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => repaymentPlansTable.id, { onDelete: 'cascade' }),
+    period: integer('period').notNull(),
+    dueDate: text('due_date').notNull(),
+    principalFen: integer('principal_fen').notNull(),
+    interestFen: integer('interest_fen').notNull(),
+    feeFen: integer('fee_fen').notNull(),
+    penaltyFen: integer('penalty_fen').notNull(),
+    paidPrincipalFen: integer('paid_principal_fen').notNull(),
+    paidInterestFen: integer('paid_interest_fen').notNull(),
+    paidFeeFen: integer('paid_fee_fen').notNull(),
+    paidPenaltyFen: integer('paid_penalty_fen').notNull(),
+    status: text('status', { enum: ['pending', 'overdue', 'paid'] }).notNull(),
+    paidOffAt: epochMs('paid_off_at'),
+  },
+  (table) => [primaryKey({ columns: [table.planId, table.period] })],
+);
+export type InstallmentRow = typeof installmentsTable.$inferSelect;
+
+/** Repayments received by the institution. */
+export const repaymentsTable = sqliteTable(
+  'repayments',
+  {
+    id: idColumn(),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id),
+    externalId: text('external_id').notNull(),
+    version: integer('version').notNull(),
+    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    orderExternalId: text('order_external_id').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    /** JSON allocation per installment. */
+    allocation: text('allocation').notNull(),
+    paidAt: epochMs('paid_at').notNull(),
+    channel: text('channel', { enum: ['auto_debit', 'app', 'bank_transfer', 'offline'] }).notNull(),
+    kind: text('kind', { enum: ['scheduled', 'overdue', 'partial', 'early_settlement'] }).notNull(),
+    syncedAt: epochMs('synced_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('repayments_external_unique').on(table.institutionId, table.externalId),
+    index('repayments_order_idx').on(table.institutionId, table.orderExternalId, table.paidAt),
+  ],
+);
+export type RepaymentRow = typeof repaymentsTable.$inferSelect;

@@ -1,0 +1,59 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Db } from '../db/connection';
+import { outboxTable, type OutboxRow } from '../db/schema';
+
+export interface OutboxMessage {
+  institutionId: number;
+  kind: OutboxRow['kind'];
+  subjectId: string;
+  /** Stable for the message's lifetime: the institution applies a key once and answers the same. */
+  idempotencyKey: string;
+  payload: unknown;
+}
+
+/**
+ * Queues a message in the caller's transaction, so it exists if and only if the change that
+ * caused it committed. Queuing the same key twice keeps the first.
+ */
+export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): OutboxRow | undefined {
+  return db
+    .insert(outboxTable)
+    .values({
+      institutionId: message.institutionId,
+      kind: message.kind,
+      subjectId: message.subjectId,
+      idempotencyKey: message.idempotencyKey,
+      payload: JSON.stringify(message.payload),
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: outboxTable.idempotencyKey })
+    .returning()
+    .get();
+}
+
+/** Pending messages whose next attempt is due, oldest first. */
+export function dueOutboxMessages(db: Db, now: number, limit: number): OutboxRow[] {
+  return db
+    .select()
+    .from(outboxTable)
+    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now)))
+    .orderBy(asc(outboxTable.nextAttemptAt), asc(outboxTable.id))
+    .limit(limit)
+    .all();
+}
+
+export function markOutboxDelivered(db: Db, id: number, response: unknown, now: number): void {
+  db.update(outboxTable)
+    .set({ state: 'delivered', deliveredAt: now, response: JSON.stringify(response), lastError: null })
+    .where(eq(outboxTable.id, id))
+    .run();
+}
+
+export function markOutboxAttemptFailed(db: Db, id: number, error: string, nextAttemptAt: number, final: boolean): void {
+  const row = db.select({ attempts: outboxTable.attempts }).from(outboxTable).where(eq(outboxTable.id, id)).get();
+  db.update(outboxTable)
+    .set({ attempts: (row?.attempts ?? 0) + 1, lastError: error, nextAttemptAt, state: final ? 'failed' : 'pending' })
+    .where(eq(outboxTable.id, id))
+    .run();
+}

@@ -1,0 +1,130 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
+import type { Db } from '../db/connection';
+import { reviewTaskEventsTable, reviewTasksTable, type ReviewTaskRow, type ReviewTaskStatus } from '../db/schema';
+
+const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
+
+/** Statuses in which a task still waits for people; a re-sync may update or close these. */
+const liveStatuses: ReviewTaskStatus[] = ['open', 'in_review', 'awaiting_second', 'escalated', 'snoozed'];
+
+export interface ApplicationForReview {
+  applicationId: number;
+  institutionId: number;
+  borrowerId: number;
+  /** Only applications the institution holds for a person get tasks. */
+  awaitingManualReview: boolean;
+  evidenceHash: string;
+  findings: Finding[];
+}
+
+export interface ReviewIngestOutcome {
+  created: number;
+  updated: number;
+  closed: number;
+  /** Tasks whose waiting four-eyes decision was cancelled because the evidence changed. */
+  reopened: number;
+}
+
+function event(db: Db, taskId: number, at: number, kind: string, details: Record<string, unknown>): void {
+  db.insert(reviewTaskEventsTable).values({ taskId, at, operatorId: null, kind, details: JSON.stringify(details) }).run();
+}
+
+/**
+ * Brings an application's review tasks in line with its findings, inside the ingest transaction.
+ * Idempotent: the same application and findings change nothing. One task per queue with
+ * findings; a task for a queue whose findings vanished, or for an application that left manual
+ * review, is closed. When the evidence changes under a task that waits for a second (four-eyes)
+ * decision, that decision is void: the task returns to the queue with a timeline note saying why
+ * (the review service cancels the decision row on the 'evidence_changed' event's behalf).
+ */
+export function syncReviewTasks(db: Db, application: ApplicationForReview, now: number): ReviewIngestOutcome {
+  const outcome: ReviewIngestOutcome = { created: 0, updated: 0, closed: 0, reopened: 0 };
+  const byQueue = new Map<ReviewQueue, Finding[]>();
+  if (application.awaitingManualReview) {
+    for (const finding of application.findings) {
+      const list = byQueue.get(finding.queue) ?? [];
+      list.push(finding);
+      byQueue.set(finding.queue, list);
+    }
+  }
+  const existing = db.select().from(reviewTasksTable).where(eq(reviewTasksTable.applicationId, application.applicationId)).all();
+  const existingByQueue = new Map<ReviewQueue, ReviewTaskRow>(existing.map((task) => [task.queue, task]));
+
+  for (const [queue, findings] of byQueue) {
+    const codes = [...new Set(findings.map((finding) => finding.code))].sort().join(',');
+    const priority = Math.max(...findings.map((finding) => severityPriority[finding.severity]));
+    const task = existingByQueue.get(queue);
+    if (!task) {
+      const created = db
+        .insert(reviewTasksTable)
+        .values({
+          applicationId: application.applicationId,
+          institutionId: application.institutionId,
+          borrowerId: application.borrowerId,
+          queue,
+          status: 'open',
+          priority,
+          findingCodes: codes,
+          findingCount: findings.length,
+          evidenceHash: application.evidenceHash,
+          createdAt: now,
+          updatedAt: now,
+          queuedAt: now,
+        })
+        .returning({ id: reviewTasksTable.id })
+        .get();
+      event(db, created.id, now, 'created', { findingCodes: codes.split(',') });
+      outcome.created++;
+      continue;
+    }
+    const evidenceChanged = task.evidenceHash !== application.evidenceHash;
+    if (!evidenceChanged && task.findingCodes === codes && task.priority === priority && task.findingCount === findings.length) continue;
+    if (!liveStatuses.includes(task.status)) {
+      // A decided or closed task that sees new evidence (the institution put the application
+      // back into manual review with new data) starts over as a new round.
+      if (!evidenceChanged) continue;
+      db.update(reviewTasksTable)
+        .set({ status: 'open', priority, findingCodes: codes, findingCount: findings.length, evidenceHash: application.evidenceHash, updatedAt: now, queuedAt: now, claimedBy: null, leaseExpiresAt: null, decidedAt: null, snoozedUntil: null })
+        .where(eq(reviewTasksTable.id, task.id))
+        .run();
+      event(db, task.id, now, 'reopened', { reason: 'evidence_changed', previousStatus: task.status, findingCodes: codes.split(',') });
+      outcome.reopened++;
+      continue;
+    }
+    const waiting = task.status === 'awaiting_second' && evidenceChanged;
+    db.update(reviewTasksTable)
+      .set({
+        priority,
+        findingCodes: codes,
+        findingCount: findings.length,
+        evidenceHash: application.evidenceHash,
+        updatedAt: now,
+        ...(waiting ? { status: 'open' as const, queuedAt: now, claimedBy: null, leaseExpiresAt: null } : {}),
+      })
+      .where(eq(reviewTasksTable.id, task.id))
+      .run();
+    if (waiting) {
+      event(db, task.id, now, 'second_decision_cancelled', { reason: 'evidence_changed', findingCodes: codes.split(',') });
+      outcome.reopened++;
+    } else {
+      event(db, task.id, now, evidenceChanged ? 'evidence_changed' : 'findings_changed', { findingCodes: codes.split(',') });
+      outcome.updated++;
+    }
+  }
+
+  const toClose = existing.filter((task) => !byQueue.has(task.queue) && liveStatuses.includes(task.status));
+  if (toClose.length > 0) {
+    db.update(reviewTasksTable)
+      .set({ status: 'closed', updatedAt: now, claimedBy: null, leaseExpiresAt: null })
+      .where(and(inArray(reviewTasksTable.id, toClose.map((task) => task.id))))
+      .run();
+    for (const task of toClose) {
+      event(db, task.id, now, 'closed', {
+        reason: application.awaitingManualReview ? 'findings_resolved' : 'application_left_manual_review',
+      });
+    }
+    outcome.closed += toClose.length;
+  }
+  return outcome;
+}
