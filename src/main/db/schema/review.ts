@@ -1,5 +1,6 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { epochMs, idColumn } from './columns';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, idColumn } from './columns';
 import { applicationsTable } from './applications';
 import { operatorsTable } from './operators';
 
@@ -17,6 +18,11 @@ export const reviewTaskStatuses = [
   'snoozed',
   /** Decided; the decision goes out through the outbox. */
   'decided',
+  /**
+   * The reviewer asked the borrower to redo an authentication item (the platform collects them):
+   * nothing goes to the institution; new evidence from a re-sync reopens the task.
+   */
+  'awaiting_resubmission',
   /** No longer needs a person: the application left manual review without us. */
   'closed',
 ] as const;
@@ -54,6 +60,12 @@ export const reviewTasksTable = sqliteTable(
     assignedTo: integer('assigned_to').references(() => operatorsTable.id),
     snoozedUntil: epochMs('snoozed_until'),
     decidedAt: epochMs('decided_at'),
+    /** When the current holder claimed it (for "who holds what since when"). */
+    claimedAt: epochMs('claimed_at'),
+    /** The task's own outcome once decided (the application's outcome combines its queues). */
+    decision: text('decision', { enum: ['approve', 'reject', 'resubmit'] }),
+    /** Why the task came back to the queue (e.g. a waiting four-eyes decision was cancelled); shown until the next decision. */
+    returnNote: text('return_note'),
   },
   (table) => [
     uniqueIndex('review_tasks_app_queue_unique').on(table.applicationId, table.queue),
@@ -62,6 +74,12 @@ export const reviewTasksTable = sqliteTable(
     index('review_tasks_claimed_idx').on(table.claimedBy, table.status),
     index('review_tasks_assigned_idx').on(table.assignedTo, table.status),
     index('review_tasks_borrower_idx').on(table.borrowerId),
+    // Queue pages filter by institution or assignee and sort by age or priority: one index per
+    // combination keeps every page a bounded index walk (bench/review.bench.ts).
+    index('review_tasks_institution_age_idx').on(table.queue, table.status, table.institutionId, table.queuedAt),
+    index('review_tasks_institution_priority_idx').on(table.queue, table.status, table.institutionId, table.priority, table.queuedAt),
+    index('review_tasks_assignee_age_idx').on(table.queue, table.status, table.assignedTo, table.queuedAt),
+    index('review_tasks_assignee_priority_idx').on(table.queue, table.status, table.assignedTo, table.priority, table.queuedAt),
   ],
 );
 export type ReviewTaskRow = typeof reviewTasksTable.$inferSelect;
@@ -87,3 +105,85 @@ export const reviewTaskEventsTable = sqliteTable(
   (table) => [index('review_task_events_task_idx').on(table.taskId, table.at)],
 );
 export type ReviewTaskEventRow = typeof reviewTaskEventsTable.$inferSelect;
+
+/** The finding codes of each task, one row per code: filters a queue page by finding through an index. */
+export const reviewTaskCodesTable = sqliteTable(
+  'review_task_codes',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => reviewTasksTable.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.taskId, table.code] }), index('review_task_codes_code_idx').on(table.code, table.taskId)],
+);
+
+export const reviewDecisionActions = ['approve', 'reject', 'resubmit', 'escalate'] as const;
+export type ReviewDecisionAction = (typeof reviewDecisionActions)[number];
+
+/**
+ * Every decision a person made on a task, never deleted. A decision that needs four-eyes waits in
+ * `awaiting_second` until a supervisor confirms or overrules it (a row with `secondOfId`), or is
+ * cancelled when the evidence changes under it (ingest, in the same transaction).
+ */
+export const reviewDecisionsTable = sqliteTable(
+  'review_decisions',
+  {
+    id: idColumn(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => reviewTasksTable.id, { onDelete: 'cascade' }),
+    applicationId: integer('application_id').notNull(),
+    queue: text('queue', { enum: reviewQueues }).notNull(),
+    action: text('action', { enum: reviewDecisionActions }).notNull(),
+    /** single: took effect at once; first: waits for a second decision; second: confirms or overrules a first. */
+    stage: text('stage', { enum: ['single', 'first', 'second'] }).notNull(),
+    state: text('state', { enum: ['effective', 'awaiting_second', 'confirmed', 'overruled', 'cancelled'] }).notNull(),
+    operatorId: integer('operator_id')
+      .notNull()
+      .references(() => operatorsTable.id),
+    reasonCode: text('reason_code'),
+    note: text('note').notNull().default(''),
+    /** JSON array of why four-eyes applies ('reject_band', 'overturns_automatic_rejection'). */
+    fourEyesReasons: text('four_eyes_reasons').notNull().default('[]'),
+    secondOfId: integer('second_of_id'),
+    evidenceHash: text('evidence_hash').notNull(),
+    applicationVersion: integer('application_version').notNull(),
+    decidedAt: epochMs('decided_at').notNull(),
+    cancelledAt: epochMs('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    /** The outbox message this decision completed (the application's final decision), if any. */
+    outboxId: integer('outbox_id'),
+    /** Delivery of that message as last recorded on the timeline: pending until delivered or failed. */
+    deliveryState: text('delivery_state', { enum: ['pending', 'delivered', 'failed'] }),
+  },
+  (table) => [
+    index('review_decisions_task_idx').on(table.taskId, table.decidedAt),
+    index('review_decisions_waiting_idx').on(table.state).where(sql`state = 'awaiting_second'`),
+    index('review_decisions_delivery_idx').on(table.deliveryState).where(sql`delivery_state = 'pending'`),
+  ],
+);
+export type ReviewDecisionRow = typeof reviewDecisionsTable.$inferSelect;
+
+/**
+ * The closed list of reasons per queue and action (reject, resubmit, escalate), edited by
+ * administrators. Codes are never deleted, only deactivated, so past decisions keep their label.
+ */
+export const reviewReasonCodesTable = sqliteTable(
+  'review_reason_codes',
+  {
+    id: idColumn(),
+    queue: text('queue', { enum: reviewQueues }).notNull(),
+    action: text('action', { enum: ['reject', 'resubmit', 'escalate'] }).notNull(),
+    /** Sent to the institution in reason_codes: A-Z, 0-9 and _. */
+    code: text('code').notNull(),
+    labelZh: text('label_zh').notNull(),
+    labelEn: text('label_en').notNull(),
+    active: booleanColumn('active').notNull().default(true),
+    sortOrder: integer('sort_order').notNull().default(0),
+    updatedAt: epochMs('updated_at').notNull(),
+    updatedBy: integer('updated_by'),
+  },
+  (table) => [uniqueIndex('review_reason_codes_unique').on(table.queue, table.action, table.code)],
+);
+export type ReviewReasonCodeRow = typeof reviewReasonCodesTable.$inferSelect;
