@@ -7,6 +7,7 @@ import { startBackend, type Backend } from '../runtime/backend';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
 import { electronNativeBinding } from './native-binding';
+import { createSafeStorageSecretBox } from './safe-storage-box';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +112,7 @@ export async function runDesktop(): Promise<void> {
       dataDir,
       shell: 'desktop',
       nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+      secretBox: createSafeStorageSecretBox() ?? undefined,
       adminPassword: process.env.CREDITDESK_ADMIN_PASSWORD,
       onFirstAdmin: ({ username, generatedPassword }) => {
         if (generatedPassword) {

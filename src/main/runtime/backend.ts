@@ -9,6 +9,9 @@ import { createAuthService } from '../services/auth';
 import { systemClock, type Clock } from '../services/clock';
 import { createOperatorService } from '../services/operators';
 import { createSystemService } from '../services/system';
+import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
+import { createInstitutionService } from '../institutions/service';
+import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
 import { EventBus } from './events';
 import { dataPaths, type DataPaths } from './paths';
 import type { Services } from './services';
@@ -26,6 +29,12 @@ export interface BackendOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Tests validate every handler's output against the contract. */
   validateOutput?: boolean;
+  /** Where new institution secrets are sealed; the desktop passes safeStorage, headless uses a key file. */
+  secretBox?: SecretBox;
+  /** HTTP for institution requests (tests point it anywhere). */
+  fetch?: FetchLike;
+  /** Institution request timeouts and retry waits (tests shorten them). */
+  clientTuning?: ClientTuning;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
 }
@@ -104,7 +113,18 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     schemaVersion,
     startedAt,
   });
-  const services: Services = { auth, operators, system };
+  const keyFileBox = createKeyFileSecretBox(paths.keys);
+  const vault = createSecretVault(options.secretBox ?? keyFileBox, [keyFileBox]);
+  const institutionClients = createInstitutionClients({
+    db,
+    vault,
+    fetch: options.fetch,
+    tuning: options.clientTuning,
+    now: () => clock.now(),
+    logger: logger.child('institution-api'),
+  });
+  const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients });
+  const services: Services = { auth, operators, system, institutions, institutionClients };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);

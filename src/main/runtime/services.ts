@@ -1,10 +1,16 @@
+import type { InstitutionService } from '../institutions/service';
 import type { AuthService } from '../services/auth';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
+import type { InstitutionClients } from '../sync/client';
 
 /** Every service the router's handlers may call, built once per process by the backend. */
 export interface Services {
   auth: AuthService;
   operators: OperatorService;
   system: SystemService;
+  /** Configured institutions (Settings > Institutions, `creditdesk institutions`). */
+  institutions: InstitutionService;
+  /** `institutionClients.forInstitution(id)`: the signed, retried, zod-checked API of one institution. */
+  institutionClients: InstitutionClients;
 }

@@ -13,7 +13,16 @@ export type AuditAction =
   | 'users.created'
   | 'users.updated'
   | 'users.password-reset'
-  | 'system.first-admin-created';
+  | 'system.first-admin-created'
+  | 'institutions.created'
+  | 'institutions.updated'
+  | 'institutions.enabled'
+  | 'institutions.disabled'
+  | 'institutions.demo-started'
+  | 'sync.run-requested'
+  | 'sync.quarantine-retried'
+  | 'sync.outbox-retried'
+  | 'settings.domain-updated';
 
 export interface AuditRecorder {
   record(

@@ -1,0 +1,269 @@
+/**
+ * Institution configuration: the admin's Settings tab and `creditdesk institutions`. The secret
+ * goes into the vault on the way in and never comes back out through this service; only the
+ * sync client factory opens it.
+ */
+import {
+  capabilitiesSchema,
+  type Capabilities,
+} from '../../shared/institution-api';
+import type {
+  ConnectionTest,
+  InstitutionCreateInput,
+  InstitutionSummary,
+  InstitutionUpdateInput,
+} from '../../shared/contracts/institutions';
+import { institutionCreateSchema, institutionUpdateSchema } from '../../shared/contracts/institutions';
+import { AppError } from '../../shared/rpc/errors';
+import { writeTransaction, type Db } from '../db/connection';
+import type { InstitutionRow } from '../db/schema';
+import {
+  findInstitutionByCode,
+  findInstitutionById,
+  insertInstitution,
+  listInstitutions,
+  updateInstitution,
+} from '../repositories/institutions';
+import type { Actor } from '../rpc/context';
+import type { AuditRecorder } from '../services/audit';
+import type { Clock } from '../services/clock';
+import type { InstitutionClients } from '../sync/client';
+import { InstitutionApiError } from '../sync/errors';
+import type { SecretVault } from './secrets';
+
+/** Who made a change: an operator, or the shell (CLI, demo start-up) with no operator. */
+type ChangeAuthor = Pick<Actor, 'id' | 'username'> | null;
+
+export interface InstitutionServiceDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditRecorder;
+  vault: SecretVault;
+  clients: InstitutionClients;
+  /** The scheduler re-plans an institution after a change. */
+  onChanged?: (institutionId: number) => void;
+}
+
+function parseStoredCapabilities(text: string | null): Capabilities | null {
+  if (!text) return null;
+  try {
+    const parsed = capabilitiesSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export type InstitutionService = ReturnType<typeof createInstitutionService>;
+
+export function createInstitutionService(deps: InstitutionServiceDeps) {
+  const { db, clock, audit, vault } = deps;
+
+  function secretReadable(row: InstitutionRow): boolean {
+    try {
+      vault.open(row.secretCiphertext, row.secretScheme);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function toSummary(row: InstitutionRow): InstitutionSummary {
+    const capabilities = parseStoredCapabilities(row.capabilities);
+    return {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      baseUrl: row.baseUrl,
+      appId: row.appId,
+      syncIntervalSeconds: row.syncIntervalSeconds,
+      enabled: row.enabled,
+      demo: row.demo,
+      state: row.enabled ? row.state : 'disabled',
+      stateReason: row.enabled ? row.stateReason : null,
+      circuitOpenUntil: row.circuitOpenUntil,
+      lastAttemptAt: row.lastAttemptAt,
+      lastSuccessAt: row.lastSuccessAt,
+      secretScheme: row.secretScheme,
+      secretReadable: secretReadable(row),
+      capabilities: capabilities
+        ? { resources: capabilities.resources, repaymentPlans: capabilities.repayment_plans, reviewDecisions: capabilities.review_decisions, graceDays: capabilities.grace_days }
+        : null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  function require(id: number): InstitutionRow {
+    const row = findInstitutionById(db, id);
+    if (!row) throw new AppError('NOT_FOUND', `No institution with id ${id}.`);
+    return row;
+  }
+
+  function list(): InstitutionSummary[] {
+    return listInstitutions(db).map(toSummary);
+  }
+
+  function get(id: number): InstitutionSummary {
+    return toSummary(require(id));
+  }
+
+  function findByCode(code: string): InstitutionSummary | undefined {
+    const row = findInstitutionByCode(db, code.trim().toUpperCase());
+    return row ? toSummary(row) : undefined;
+  }
+
+  function create(author: ChangeAuthor, input: InstitutionCreateInput, options: { demo?: boolean } = {}): InstitutionSummary {
+    const values = institutionCreateSchema.parse(input);
+    if (findInstitutionByCode(db, values.code)) throw new AppError('CONFLICT', `The code “${values.code}” is taken.`, { field: 'code' });
+    const sealed = vault.seal(values.secret);
+    const now = clock.now();
+    const row = writeTransaction(db, (tx) => {
+      const created = insertInstitution(tx, {
+        code: values.code,
+        name: values.name,
+        baseUrl: values.baseUrl,
+        appId: values.appId,
+        secretCiphertext: sealed.ciphertext,
+        secretScheme: sealed.scheme,
+        syncIntervalSeconds: values.syncIntervalSeconds,
+        enabled: values.enabled,
+        demo: options.demo ?? false,
+        state: values.enabled ? 'idle' : 'disabled',
+        createdAt: now,
+        updatedAt: now,
+      });
+      audit.record(tx, author, 'institutions.created', { type: 'institution', id: created.id }, {
+        code: values.code,
+        baseUrl: values.baseUrl,
+        appId: values.appId,
+        syncIntervalSeconds: values.syncIntervalSeconds,
+        enabled: values.enabled,
+        demo: options.demo ?? false,
+      });
+      return created;
+    });
+    deps.onChanged?.(row.id);
+    return toSummary(row);
+  }
+
+  function update(author: ChangeAuthor, input: InstitutionUpdateInput): InstitutionSummary {
+    const values = institutionUpdateSchema.parse(input);
+    const before = require(values.id);
+    const sealed = values.secret === undefined ? null : vault.seal(values.secret);
+    const now = clock.now();
+    const changes: Record<string, unknown> = {};
+    for (const key of ['name', 'baseUrl', 'appId', 'syncIntervalSeconds', 'enabled'] as const) {
+      if (values[key] !== undefined && values[key] !== before[key]) changes[key] = values[key];
+    }
+    // Audit says a secret was replaced, never what it was or is.
+    if (sealed) changes.secretReplaced = true;
+    if (Object.keys(changes).length === 0) return toSummary(before);
+    const credentialsChanged = sealed !== null || changes.appId !== undefined || changes.baseUrl !== undefined;
+    const row = writeTransaction(db, (tx) => {
+      const updated = updateInstitution(tx, values.id, {
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(values.baseUrl !== undefined ? { baseUrl: values.baseUrl } : {}),
+        ...(values.appId !== undefined ? { appId: values.appId } : {}),
+        ...(values.syncIntervalSeconds !== undefined ? { syncIntervalSeconds: values.syncIntervalSeconds } : {}),
+        ...(values.enabled !== undefined ? { enabled: values.enabled } : {}),
+        ...(sealed ? { secretCiphertext: sealed.ciphertext, secretScheme: sealed.scheme } : {}),
+        // New credentials deserve a fresh try: a "credentials rejected" state no longer applies.
+        ...(values.enabled === false
+          ? { state: 'disabled' as const, stateReason: null }
+          : (values.enabled === true && !before.enabled) || (credentialsChanged && (before.state === 'credentials_rejected' || before.state === 'failed'))
+            ? { state: 'idle' as const, stateReason: null }
+            : {}),
+        updatedAt: now,
+      });
+      const action = values.enabled === false && before.enabled ? 'institutions.disabled' : values.enabled === true && !before.enabled ? 'institutions.enabled' : 'institutions.updated';
+      audit.record(tx, author, action, { type: 'institution', id: values.id }, { code: before.code, ...changes });
+      return updated;
+    });
+    if (!row) throw new AppError('NOT_FOUND', `No institution with id ${values.id}.`);
+    if (credentialsChanged) deps.clients.circuit(values.id).reset();
+    deps.onChanged?.(row.id);
+    return toSummary(row);
+  }
+
+  /**
+   * One signed GET /v1/capabilities, read three ways: an answer at all (reachability), not a
+   * 401 (signature and app id), a v1 capabilities document (capabilities).
+   */
+  async function testConnection(input: { id?: number; baseUrl?: string; appId?: string; secret?: string }): Promise<ConnectionTest> {
+    let endpoint: { baseUrl: string; appId: string; secret: string };
+    if (input.id !== undefined) {
+      const row = require(input.id);
+      let secret = input.secret;
+      if (secret === undefined) {
+        try {
+          secret = vault.open(row.secretCiphertext, row.secretScheme);
+        } catch (error) {
+          return failed('signature', error instanceof Error ? error.message : String(error), true);
+        }
+      }
+      endpoint = { baseUrl: input.baseUrl ?? row.baseUrl, appId: input.appId ?? row.appId, secret };
+    } else {
+      if (!input.baseUrl || !input.appId || !input.secret) throw new AppError('VALIDATION', 'Give the base URL, app id and secret to test.');
+      endpoint = { baseUrl: input.baseUrl, appId: input.appId, secret: input.secret };
+    }
+    try {
+      const capabilities = await deps.clients.forEndpoint(endpoint).capabilities({ signal: AbortSignal.timeout(20_000) });
+      const result: ConnectionTest = {
+        ok: true,
+        reachability: { ok: true, message: null, checked: true },
+        signature: { ok: true, message: null, checked: true },
+        capabilities: { ok: true, message: null, checked: true },
+        institution: {
+          code: capabilities.institution.code,
+          name: capabilities.institution.name,
+          resources: capabilities.resources,
+          repaymentPlans: capabilities.repayment_plans,
+        },
+      };
+      if (input.id !== undefined && input.baseUrl === undefined && input.appId === undefined && input.secret === undefined) {
+        writeTransaction(db, (tx) => updateInstitution(tx, input.id as number, { capabilities: JSON.stringify(capabilities) }));
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof InstitutionApiError)) throw error;
+      switch (error.kind) {
+        case 'timeout':
+        case 'network':
+        case 'aborted':
+        case 'circuit_open':
+          return failed('reachability', error.message);
+        case 'credentials':
+          return failed('signature', `${error.message} (check the app id and secret)`);
+        case 'secret_unavailable':
+          return failed('signature', error.message, true);
+        case 'truncated':
+        case 'server':
+        case 'rate_limited':
+        case 'client':
+        case 'invalid_response':
+          return failed('capabilities', error.message);
+        default: {
+          const unreachable: never = error.kind;
+          throw new Error(`unhandled kind ${String(unreachable)}`);
+        }
+      }
+    }
+  }
+
+  function failed(check: 'reachability' | 'signature' | 'capabilities', message: string, reachabilityUnknown = false): ConnectionTest {
+    const order = ['reachability', 'signature', 'capabilities'] as const;
+    const index = order.indexOf(check);
+    const entry = (position: number) =>
+      position < index
+        ? { ok: true, message: null, checked: true }
+        : position === index
+          ? { ok: false, message, checked: true }
+          : { ok: false, message: null, checked: false };
+    const result: ConnectionTest = { ok: false, reachability: entry(0), signature: entry(1), capabilities: entry(2), institution: null };
+    if (reachabilityUnknown) result.reachability = { ok: false, message: null, checked: false };
+    return result;
+  }
+
+  return { list, get, findByCode, create, update, testConnection, toSummary };
+}

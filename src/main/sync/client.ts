@@ -1,0 +1,344 @@
+/**
+ * The HTTP client of the institution API v1. Every request is signed (src/main/institution-api/
+ * signing.ts), bounded by a timeout, retried per src/main/sync/retry.ts, guarded by the
+ * institution's circuit, and every response is parsed with the shared zod schemas before anyone
+ * sees it. fetch is injected so tests can point it anywhere.
+ */
+import { z } from 'zod';
+import {
+  apiErrorSchema,
+  capabilitiesSchema,
+  idempotencyKeyHeader,
+  rawPageSchema,
+  reviewDecisionResponseSchema,
+  statsSchema,
+  type Capabilities,
+  type ResourceName,
+  type ReviewDecisionRequest,
+  type ReviewDecisionResponse,
+  type Stats,
+} from '../../shared/institution-api';
+import { AppError } from '../../shared/rpc/errors';
+import type { Db } from '../db/connection';
+import { signRequest } from '../institution-api/signing';
+import type { SecretVault } from '../institutions/secrets';
+import { SecretUnavailableError } from '../institutions/secrets';
+import type { Logger } from '../logging/logger';
+import { findInstitutionById } from '../repositories/institutions';
+import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
+import { InstitutionApiError } from './errors';
+import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Where and as whom to call one institution. */
+export interface InstitutionEndpoint {
+  baseUrl: string;
+  appId: string;
+  secret: string;
+}
+
+export interface ClientTuning {
+  /** Per request, headers and body included. */
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** Optional waits instead of real timers (tests). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export const defaultClientTuning: ClientTuning = { timeoutMs: 15_000, retry: defaultRetryPolicy };
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export type RawPage = z.infer<typeof rawPageSchema>;
+
+export interface InstitutionImage {
+  contentType: string;
+  body: Buffer;
+}
+
+/** One institution's API, as the rest of the back end uses it. */
+export interface InstitutionClient {
+  capabilities(options?: RequestOptions): Promise<Capabilities>;
+  stats(options?: RequestOptions): Promise<Stats>;
+  /** One page of a resource; records are left unparsed for record-by-record validation. */
+  listPage(resource: ResourceName, cursor: string | null, limit: number, options?: RequestOptions): Promise<RawPage>;
+  /** One record's current version, unparsed (quarantine retries validate it themselves). */
+  getRecord(resource: ResourceName, externalId: string, options?: RequestOptions): Promise<unknown>;
+  /** GET /v1/images/{id}: ID-card and face images, served by the review engineer to reviewers. */
+  getImage(imageId: string, options?: RequestOptions): Promise<InstitutionImage>;
+  /**
+   * POST /v1/applications/{id}/review-decisions with an idempotency key; `body` as an object or
+   * as the exact JSON text queued in the outbox.
+   */
+  postReviewDecision(
+    applicationExternalId: string,
+    body: ReviewDecisionRequest | string,
+    idempotencyKey: string,
+    options?: RequestOptions,
+  ): Promise<{ response: ReviewDecisionResponse; replayed: boolean }>;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+function joinUrl(baseUrl: string, pathAndQuery: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${pathAndQuery}`;
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The client for one endpoint, sharing a circuit with every other client of the same institution. */
+export function createInstitutionClient(
+  endpoint: InstitutionEndpoint,
+  deps: { fetch: FetchLike; circuit: CircuitBreaker | null; tuning?: ClientTuning; logger?: Logger; wallClock?: () => number },
+): InstitutionClient {
+  const tuning = deps.tuning ?? defaultClientTuning;
+  const wallClock = deps.wallClock ?? Date.now;
+
+  async function sendOnce(method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, signal?: AbortSignal): Promise<RawResponse> {
+    if (signal?.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
+    deps.circuit?.acquire();
+    const url = joinUrl(endpoint.baseUrl, pathAndQuery);
+    const timeout = AbortSignal.timeout(tuning.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...extraHeaders,
+      ...signRequest({ appId: endpoint.appId, secret: endpoint.secret, method, url, body, now: wallClock() }),
+    };
+    if (body !== null) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await deps.fetch(url, { method, headers, body, signal: combined, redirect: 'error' });
+    } catch (error) {
+      throw classifyTransportError(error, signal, timeout, 'network');
+    }
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      // Headers arrived but the body did not: a reset mid-body, or the timeout while reading.
+      throw classifyTransportError(error, signal, timeout, 'truncated', response.status);
+    }
+    const declaredLength = response.headers.get('content-length');
+    if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) !== bytes.length && response.headers.get('content-encoding') === null) {
+      throw new InstitutionApiError('truncated', `Body ended after ${bytes.length} of ${declaredLength} bytes`, { status: response.status });
+    }
+    return { status: response.status, headers: response.headers, body: bytes };
+  }
+
+  function classifyTransportError(error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
+    if (error instanceof InstitutionApiError) return error;
+    if (signal?.aborted) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
+    if (timeout.aborted) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms`, { status, cause: error });
+    return new InstitutionApiError(fallback, fallback === 'truncated' ? `Body cut short (${describeNetworkError(error)})` : `Network error (${describeNetworkError(error)})`, {
+      status,
+      cause: error,
+    });
+  }
+
+  function errorFromResponse(raw: RawResponse): InstitutionApiError {
+    let apiCode: string | null = null;
+    let message = `HTTP ${raw.status}`;
+    let requestId: string | null = null;
+    try {
+      const parsed = apiErrorSchema.safeParse(JSON.parse(raw.body.toString('utf8')));
+      if (parsed.success) {
+        apiCode = parsed.data.code;
+        message = `HTTP ${raw.status} ${parsed.data.code}: ${parsed.data.message}`;
+        requestId = parsed.data.request_id;
+      }
+    } catch {
+      // An error page that is not JSON: the status says enough.
+    }
+    const details = { status: raw.status, apiCode, requestId, retryAfterMs: parseRetryAfter(raw.headers.get('retry-after'), wallClock()) };
+    if (raw.status === 401) return new InstitutionApiError('credentials', message, details);
+    if (raw.status === 429) return new InstitutionApiError('rate_limited', message, details);
+    if (raw.status >= 500) return new InstitutionApiError('server', message, details);
+    return new InstitutionApiError('client', message, details);
+  }
+
+  /**
+   * One logical request: attempts with retry, each through the circuit. `read` turns a 2xx
+   * answer into the result inside the attempt, so a body that is not complete JSON is retried
+   * like a reset connection.
+   */
+  async function request<T>(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    body: string | null,
+    extraHeaders: Record<string, string>,
+    read: (raw: RawResponse) => T,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return withRetry(
+      async () => {
+        try {
+          const raw = await sendOnce(method, pathAndQuery, body, extraHeaders, options.signal);
+          if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(raw);
+          const result = read(raw);
+          deps.circuit?.recordSuccess();
+          return result;
+        } catch (error) {
+          if (error instanceof InstitutionApiError && error.kind !== 'circuit_open' && error.kind !== 'aborted') {
+            if (error.countsAsOutage) deps.circuit?.recordFailure(error);
+            else deps.circuit?.recordSuccess();
+          }
+          throw error;
+        }
+      },
+      {
+        policy: tuning.retry,
+        signal: options.signal,
+        sleep: tuning.sleep,
+        random: tuning.random,
+        onRetry: ({ attempt, delayMs, error }) =>
+          deps.logger?.debug('institution request retried', { path: pathAndQuery.split('?')[0], attempt, delayMs, kind: error.kind, status: error.status }),
+      },
+    );
+  }
+
+  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
+    const where = pathAndQuery.split('?')[0];
+    return (raw) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.body.toString('utf8'));
+      } catch {
+        throw new InstitutionApiError('truncated', `The answer to ${where} is not complete JSON`, { status: raw.status });
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        throw new InstitutionApiError('invalid_response', `The answer to ${where} breaks the API standard${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}`, {
+          status: raw.status,
+        });
+      }
+      return { data: parsed.data, headers: raw.headers };
+    };
+  }
+
+  function requestJson<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, options?: RequestOptions) {
+    return request(method, pathAndQuery, body, extraHeaders, jsonReader(schema, pathAndQuery), options);
+  }
+
+  return {
+    async capabilities(options) {
+      return (await requestJson(capabilitiesSchema, 'GET', '/v1/capabilities', null, {}, options)).data;
+    },
+    async stats(options) {
+      return (await requestJson(statsSchema, 'GET', '/v1/stats', null, {}, options)).data;
+    },
+    async listPage(resource, cursor, limit, options) {
+      const query = new URLSearchParams();
+      if (cursor !== null) query.set('cursor', cursor);
+      query.set('limit', String(limit));
+      return (await requestJson(rawPageSchema, 'GET', `/v1/${resource}?${query.toString()}`, null, {}, options)).data;
+    },
+    async getRecord(resource, externalId, options) {
+      const { data } = await requestJson(z.unknown(), 'GET', `/v1/${resource}/${encodeURIComponent(externalId)}`, null, {}, options);
+      return data;
+    },
+    async getImage(imageId, options) {
+      return request(
+        'GET',
+        `/v1/images/${encodeURIComponent(imageId)}`,
+        null,
+        { accept: 'image/*' },
+        (raw) => ({ contentType: raw.headers.get('content-type') ?? 'application/octet-stream', body: raw.body }),
+        options,
+      );
+    },
+    async postReviewDecision(applicationExternalId, body, idempotencyKey, options) {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const { data, headers } = await requestJson(
+        reviewDecisionResponseSchema,
+        'POST',
+        `/v1/applications/${encodeURIComponent(applicationExternalId)}/review-decisions`,
+        text,
+        { [idempotencyKeyHeader]: idempotencyKey },
+        options,
+      );
+      return { response: data, replayed: headers.get('idempotent-replayed') === 'true' };
+    },
+  };
+}
+
+/** The clients of configured institutions, one circuit per institution for the process's lifetime. */
+export interface InstitutionClients {
+  /** The client of a configured institution (its current base URL, app id and secret). */
+  forInstitution(institutionId: number): InstitutionClient;
+  /** A client for an endpoint not (yet) saved, e.g. "Test connection" in the add form. No circuit. */
+  forEndpoint(endpoint: InstitutionEndpoint): InstitutionClient;
+  /** The circuit of an institution (created closed on first use). */
+  circuit(institutionId: number): CircuitBreaker;
+  circuitState(institutionId: number): { state: CircuitState; openUntil: number | null };
+}
+
+export interface InstitutionClientsDeps {
+  db: Db;
+  vault: SecretVault;
+  fetch?: FetchLike;
+  tuning?: ClientTuning;
+  circuit?: Partial<Omit<CircuitOptions, 'now' | 'onChange'>>;
+  now: () => number;
+  logger?: Logger;
+  onCircuitChange?: (institutionId: number, state: CircuitState, openUntil: number | null) => void;
+}
+
+/** Builds the factory `services.institutionClients` exposes to the rest of the back end. */
+export function createInstitutionClients(deps: InstitutionClientsDeps): InstitutionClients {
+  const fetchImpl: FetchLike = deps.fetch ?? ((input, init) => fetch(input, init));
+  const circuits = new Map<number, CircuitBreaker>();
+
+  function circuit(institutionId: number): CircuitBreaker {
+    let breaker = circuits.get(institutionId);
+    if (!breaker) {
+      breaker = new CircuitBreaker({
+        ...defaultCircuitOptions,
+        ...deps.circuit,
+        now: deps.now,
+        onChange: (state, openUntil) => deps.onCircuitChange?.(institutionId, state, openUntil),
+      });
+      circuits.set(institutionId, breaker);
+    }
+    return breaker;
+  }
+
+  return {
+    forInstitution(institutionId) {
+      const row = findInstitutionById(deps.db, institutionId);
+      if (!row) throw new AppError('NOT_FOUND', `No institution with id ${institutionId}.`);
+      let secret: string;
+      try {
+        secret = deps.vault.open(row.secretCiphertext, row.secretScheme);
+      } catch (error) {
+        if (error instanceof SecretUnavailableError) throw new InstitutionApiError('secret_unavailable', error.message);
+        throw error;
+      }
+      return createInstitutionClient(
+        { baseUrl: row.baseUrl, appId: row.appId, secret },
+        { fetch: fetchImpl, circuit: circuit(institutionId), tuning: deps.tuning, logger: deps.logger },
+      );
+    },
+    forEndpoint(endpoint) {
+      return createInstitutionClient(endpoint, { fetch: fetchImpl, circuit: null, tuning: { ...(deps.tuning ?? defaultClientTuning), retry: { ...defaultRetryPolicy, maxAttempts: 2 } }, logger: deps.logger });
+    },
+    circuit,
+    circuitState(institutionId) {
+      const breaker = circuit(institutionId);
+      return { state: breaker.state, openUntil: breaker.openUntil };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * What can go wrong talking to an institution, classified once so retry, the circuit, the
+ * scheduler and the Sync page all read the same facts.
+ */
+export type InstitutionErrorKind =
+  /** The request (headers and body) did not finish within the per-request timeout. */
+  | 'timeout'
+  /** Connection refused or reset, DNS, socket closed before a response. */
+  | 'network'
+  /** A 2xx response whose body ended early or was not complete JSON. */
+  | 'truncated'
+  /** 5xx. */
+  | 'server'
+  /** 429, with the wait the institution asked for. */
+  | 'rate_limited'
+  /** 401: the app id or secret is refused. Never retried. */
+  | 'credentials'
+  /** Any other 4xx: the request itself is wrong; retrying it unchanged cannot help. */
+  | 'client'
+  /** A complete response that does not match the API standard (zod). */
+  | 'invalid_response'
+  /** The institution's circuit is open: no request was sent. */
+  | 'circuit_open'
+  /** Cancelled by shutdown or by the caller. */
+  | 'aborted'
+  /** The stored secret cannot be decrypted by this process. */
+  | 'secret_unavailable';
+
+const retryableKinds: ReadonlySet<InstitutionErrorKind> = new Set(['timeout', 'network', 'truncated', 'server', 'rate_limited']);
+
+export class InstitutionApiError extends Error {
+  override name = 'InstitutionApiError';
+  readonly kind: InstitutionErrorKind;
+  /** HTTP status when a response arrived. */
+  readonly status: number | null;
+  /** The API error code from the body (SIGNATURE_INVALID, RATE_LIMITED...), when one was sent. */
+  readonly apiCode: string | null;
+  /** For 429 (and 503 with the header): how long the institution asked us to wait. */
+  readonly retryAfterMs: number | null;
+  readonly requestId: string | null;
+
+  constructor(
+    kind: InstitutionErrorKind,
+    message: string,
+    details: { status?: number | null; apiCode?: string | null; retryAfterMs?: number | null; requestId?: string | null; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    this.status = details.status ?? null;
+    this.apiCode = details.apiCode ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+    this.requestId = details.requestId ?? null;
+  }
+
+  /** Worth sending again after a pause. */
+  get retryable(): boolean {
+    return retryableKinds.has(this.kind);
+  }
+
+  /** Counts against the institution's circuit: it looks down, not merely busy or misconfigured. */
+  get countsAsOutage(): boolean {
+    return this.kind === 'timeout' || this.kind === 'network' || this.kind === 'truncated' || this.kind === 'server';
+  }
+}
+
+export function isInstitutionApiError(error: unknown): error is InstitutionApiError {
+  return error instanceof InstitutionApiError;
+}
