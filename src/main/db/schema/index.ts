@@ -4,5 +4,6 @@ export * from './borrowers';
 export * from './institutions';
 export * from './loans';
 export * from './operators';
+export * from './portfolio';
 export * from './review';
 export * from './settings';
