@@ -353,6 +353,34 @@ export function applicationChangeTimes(model: ApplicationModel): number[] {
   return [...times].sort((a, b) => a - b);
 }
 
+/**
+ * What is stored for an application: planning is deterministic, so the plan itself is
+ * regenerated from this (plus what happened at run time: the line granted and a review pushed).
+ */
+export interface ApplicationStub {
+  person: number;
+  cycle: number;
+  appliedAt: number;
+  previousId: string | null;
+  lineId: string | null;
+  /** A decision received through the API (legacy reviews are part of the plan). */
+  review: ReviewPlan | null;
+}
+
+/** Regenerates an application plan from its stub; `expandPrevious` regenerates the borrower's earlier one. */
+export function expandApplication(
+  context: InstitutionContext,
+  stub: ApplicationStub,
+  person: Person,
+  expandPrevious: (id: string) => ApplicationModel,
+): ApplicationModel {
+  const previous = stub.previousId === null ? null : expandPrevious(stub.previousId);
+  const model = planApplication(context, person, stub.cycle, stub.appliedAt, previous);
+  model.lineId = stub.lineId;
+  if (stub.review !== null) applyReview(model, stub.review, stub.lineId);
+  return model;
+}
+
 /** Records a manual-review decision received at `at` (the application must be in MANUAL_REVIEW). */
 export function applyReview(model: ApplicationModel, review: ReviewPlan, lineId: string | null): void {
   model.review = review;
@@ -587,7 +615,8 @@ const resultBuilders: { [Name in AuthItemName]: (input: ResultInput) => ResultOf
   }),
 };
 
-function itemResult<Name extends AuthItemName>(context: InstitutionContext, item: Name, plan: ItemPlan, person: Person, product: ProductConfig): ResultOf<Name> {
+/** The result part of an item, as rendered in the application (also what the images show). */
+export function itemResult<Name extends AuthItemName>(context: InstitutionContext, item: Name, plan: ItemPlan, person: Person, product: ProductConfig): ResultOf<Name> {
   const rng = Rng.for(context.world.seed, context.config.code, 'item', person.index, plan.sourceCycle, item);
   return resultBuilders[item]({ plan, person, product, rng });
 }

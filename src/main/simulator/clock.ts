@@ -19,3 +19,18 @@ export function isoInstant(epochMs: number): string {
 export function nextMidnightAfter(epochMs: number): number {
   return shanghaiStartOfDay(addDays(shanghaiDate(epochMs), 1));
 }
+
+/** Asia/Shanghai day number of an instant (days since 1970-01-01 in UTC+8). */
+export function dayNumberOf(epochMs: number): number {
+  return Math.floor((epochMs + 8 * hourMs) / dayMs);
+}
+
+/** Day number of a valid 'YYYY-MM-DD' (no validation: callers pass dates they produced). */
+export function dayNumberOfDate(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / dayMs;
+}
+
+/** Epoch ms of 00:00 Asia/Shanghai on a day number. */
+export function startOfDayNumber(day: number): number {
+  return day * dayMs - 8 * hourMs;
+}

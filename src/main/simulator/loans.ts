@@ -6,7 +6,6 @@
  * a replay of those intents against the booked schedule, with penalty accruing day by day on
  * what is overdue. Lines are derived from their orders' states. Nothing here reads a clock.
  */
-import { loanApr } from '../../shared/domain/apr';
 import { maskBankCard } from '../../shared/domain/mask';
 import { generateSchedule, type RepaymentMethod, type ScheduleInstallment } from '../../shared/domain/schedule';
 import type {
@@ -19,9 +18,9 @@ import type {
 } from '../../shared/institution-api';
 import { addDays, addMonthsClamped, daysBetween, type IsoDate, shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
 import { banks } from './catalog';
-import { dayMs, farFutureMs, hourMs, isoInstant, minuteMs, nextMidnightAfter } from './clock';
+import { dayMs, dayNumberOf, dayNumberOfDate, farFutureMs, hourMs, isoInstant, minuteMs, nextMidnightAfter, startOfDayNumber } from './clock';
 import type { ProductConfig } from './institutions';
-import type { Person } from './population';
+import { type Person, platformUserIdOf } from './population';
 import { Rng } from './rng';
 
 export type PaymentKind = RepaymentRecord['kind'];
@@ -37,7 +36,6 @@ export interface OrderModel {
   lineId: string;
   applicationId: string;
   person: number;
-  platformUserId: string;
   product: string;
   appliedAt: number;
   /** AUDIT decision instant. */
@@ -56,16 +54,15 @@ export interface OrderModel {
   firstDueDate: IsoDate;
   mismatch: PlanMismatch | null;
   declaredAnnualRate: string;
-  card: { bank: string; masked: string };
   payments: PaymentIntent[];
-  truth: { aprBps: number };
+  /** Due date of the first installment the borrower never pays (null when the loan is repaid in full). */
+  neverPaidFrom: IsoDate | null;
 }
 
 export interface LineModel {
   id: string;
   applicationId: string;
   person: number;
-  platformUserId: string;
   product: string;
   mode: 'revolving' | 'single_batch';
   limitFen: number;
@@ -79,6 +76,7 @@ export interface LineModel {
 interface InstallmentState {
   period: number;
   dueDate: IsoDate;
+  dueDay: number;
   principal: number;
   interest: number;
   fee: number;
@@ -86,9 +84,9 @@ interface InstallmentState {
   paidInterest: number;
   paidFee: number;
   paidPenalty: number;
-  /** Penalty accrued, in units of fen x 10^rateScale, up to `accruedTo`. */
+  /** Penalty accrued, in units of fen x 10^rateScale, up to day number `accruedToDay`. */
   accruedUnits: number;
-  accruedTo: IsoDate;
+  accruedToDay: number;
   paidOffAt: number | null;
 }
 
@@ -110,10 +108,15 @@ export interface OrderState {
   maxDaysPastDue: number;
 }
 
-const scheduleCache = new Map<string, ScheduleInstallment[]>();
+const scheduleCache = new Map<string, { rows: ScheduleInstallment[]; dueDays: number[] }>();
 
-/** The booked schedule (bounded cache: replays of one order repeat it many times). */
+/** The booked schedule. */
 export function bookedSchedule(model: OrderModel): ScheduleInstallment[] {
+  return cachedSchedule(model).rows;
+}
+
+// Bounded cache keyed by order: a replay (and every render) needs the schedule again.
+function cachedSchedule(model: OrderModel): { rows: ScheduleInstallment[]; dueDays: number[] } {
   const cached = scheduleCache.get(model.id);
   if (cached !== undefined) return cached;
   const schedule = generateSchedule({
@@ -125,8 +128,9 @@ export function bookedSchedule(model: OrderModel): ScheduleInstallment[] {
     feePerPeriodFen: model.perInstallmentFeeFen,
   });
   if (scheduleCache.size >= 5000) scheduleCache.clear();
-  scheduleCache.set(model.id, schedule);
-  return schedule;
+  const entry = { rows: schedule, dueDays: schedule.map((row) => dayNumberOfDate(row.dueDate)) };
+  scheduleCache.set(model.id, entry);
+  return entry;
 }
 
 /** The plan shown at borrowing: the booked one, except for the few orders planned with a mismatch. */
@@ -170,58 +174,52 @@ export function replayOrder(model: OrderModel, at: number, graceDays: number): O
     return state;
   }
   const penalty = rateUnits(model.penaltyDailyRate);
-  state.installments = bookedSchedule(model).map((row) => ({
-    period: row.period,
-    dueDate: row.dueDate,
-    principal: row.principalFen,
-    interest: row.interestFen,
-    fee: row.feeFen,
-    paidPrincipal: 0,
-    paidInterest: 0,
-    paidFee: 0,
-    paidPenalty: 0,
-    accruedUnits: 0,
-    accruedTo: row.dueDate,
-    paidOffAt: null,
-  }));
+  const schedule = cachedSchedule(model);
+  state.installments = schedule.rows.map((row, index) => {
+    const dueDay = schedule.dueDays[index] ?? 0;
+    return {
+      period: row.period,
+      dueDate: row.dueDate,
+      dueDay,
+      principal: row.principalFen,
+      interest: row.interestFen,
+      fee: row.feeFen,
+      paidPrincipal: 0,
+      paidInterest: 0,
+      paidFee: 0,
+      paidPenalty: 0,
+      accruedUnits: 0,
+      accruedToDay: dueDay,
+      paidOffAt: null,
+    };
+  });
+  const installments = state.installments;
   for (const [time, kind, , period, fraction] of model.payments) {
     if (time > at) break;
-    const today = shanghaiDate(time);
-    for (const installment of state.installments) accrue(installment, today, penalty.units);
-    const owed = (installment: InstallmentState) => remaining(installment, today, graceDays, penalty.scale);
+    const today = dayNumberOf(time);
     let amount = 0;
-    const open = state.installments.filter((installment) => installment.paidOffAt === null);
-    switch (kind) {
-      case 'scheduled':
-        for (const installment of open) if (installment.period <= period) amount += owed(installment);
-        break;
-      case 'overdue':
-        for (const installment of open) if (installment.dueDate < today) amount += owed(installment);
-        break;
-      case 'partial': {
-        const first = open[0];
-        amount = first === undefined ? 0 : Math.floor(owed(first) * fraction);
-        break;
-      }
-      case 'early_settlement':
-        for (const installment of open) amount += owed(installment);
-        break;
-      default: {
-        const unknown: never = kind;
-        throw new RangeError(`Unknown payment kind ${String(unknown)}`);
+    let first: InstallmentState | null = null;
+    for (const installment of installments) {
+      accrue(installment, today, penalty.units);
+      if (installment.paidOffAt !== null) continue;
+      first ??= installment;
+      const owed = remaining(installment, today, graceDays, penalty.scale);
+      if (kind === 'early_settlement' || (kind === 'scheduled' && installment.period <= period) || (kind === 'overdue' && installment.dueDay < today)) {
+        amount += owed;
       }
     }
-    state.payments.push({ amount, allocation: allocate(state.installments, amount, time, today, graceDays, penalty.scale) });
+    if (kind === 'partial') amount = first === null ? 0 : Math.floor(remaining(first, today, graceDays, penalty.scale) * fraction);
+    state.payments.push({ amount, allocation: allocate(installments, amount, time, today, graceDays, penalty.scale) });
   }
-  const today = shanghaiDate(at);
+  const today = dayNumberOf(at);
   let lastPayoff = 0;
   let allPaid = true;
-  for (const installment of state.installments) {
+  for (const installment of installments) {
     accrue(installment, today, penalty.units);
     if (installment.paidOffAt === null) {
       allPaid = false;
       state.outstandingPrincipal += installment.principal - installment.paidPrincipal;
-      if (installment.dueDate < today) state.maxDaysPastDue = Math.max(state.maxDaysPastDue, daysBetween(installment.dueDate, today));
+      if (installment.dueDay < today) state.maxDaysPastDue = Math.max(state.maxDaysPastDue, today - installment.dueDay);
     } else {
       lastPayoff = Math.max(lastPayoff, installment.paidOffAt);
     }
@@ -253,21 +251,20 @@ function statusBeforeDisbursement(model: OrderModel, at: number): OrderStatus {
 }
 
 // Penalty accrues once per day after the due date on the unpaid principal and interest.
-function accrue(installment: InstallmentState, today: IsoDate, dailyRateUnits: number): void {
-  if (installment.paidOffAt !== null || today <= installment.accruedTo) return;
-  const days = daysBetween(installment.accruedTo, today);
+function accrue(installment: InstallmentState, today: number, dailyRateUnits: number): void {
+  if (installment.paidOffAt !== null || today <= installment.accruedToDay) return;
   const base = installment.principal - installment.paidPrincipal + installment.interest - installment.paidInterest;
-  installment.accruedUnits += base * dailyRateUnits * days;
-  installment.accruedTo = today;
+  installment.accruedUnits += base * dailyRateUnits * (today - installment.accruedToDay);
+  installment.accruedToDay = today;
 }
 
 /** Penalty owed on an installment: nothing while paid within the grace days, else all of it from the due date. */
-function penaltyFen(installment: InstallmentState, today: IsoDate, graceDays: number, scale: number): number {
-  if (daysBetween(installment.dueDate, today) <= graceDays) return 0;
+function penaltyFen(installment: InstallmentState, today: number, graceDays: number, scale: number): number {
+  if (today - installment.dueDay <= graceDays) return 0;
   return Math.round(installment.accruedUnits / scale);
 }
 
-function remaining(installment: InstallmentState, today: IsoDate, graceDays: number, scale: number): number {
+function remaining(installment: InstallmentState, today: number, graceDays: number, scale: number): number {
   return (
     installment.principal - installment.paidPrincipal +
     installment.interest - installment.paidInterest +
@@ -277,21 +274,20 @@ function remaining(installment: InstallmentState, today: IsoDate, graceDays: num
 }
 
 // Oldest installment first; within one: penalty, fee, interest, principal.
-function allocate(installments: InstallmentState[], amount: number, time: number, today: IsoDate, graceDays: number, scale: number): Allocation[] {
+function allocate(installments: InstallmentState[], amount: number, time: number, today: number, graceDays: number, scale: number): Allocation[] {
   const result: Allocation[] = [];
   let left = amount;
   for (const installment of installments) {
     if (left <= 0) break;
     if (installment.paidOffAt !== null) continue;
-    const take = (owed: number) => {
-      const paid = Math.min(left, Math.max(0, owed));
-      left -= paid;
-      return paid;
-    };
-    const penalty = take(penaltyFen(installment, today, graceDays, scale) - installment.paidPenalty);
-    const fee = take(installment.fee - installment.paidFee);
-    const interest = take(installment.interest - installment.paidInterest);
-    const principal = take(installment.principal - installment.paidPrincipal);
+    const penalty = Math.min(left, Math.max(0, penaltyFen(installment, today, graceDays, scale) - installment.paidPenalty));
+    left -= penalty;
+    const fee = Math.min(left, installment.fee - installment.paidFee);
+    left -= fee;
+    const interest = Math.min(left, installment.interest - installment.paidInterest);
+    left -= interest;
+    const principal = Math.min(left, installment.principal - installment.paidPrincipal);
+    left -= principal;
     installment.paidPenalty += penalty;
     installment.paidFee += fee;
     installment.paidInterest += interest;
@@ -305,7 +301,7 @@ function allocate(installments: InstallmentState[], amount: number, time: number
 }
 
 /** The next instant after `at` at which the order (or its plan) may look different; null if never. */
-export function orderNextChange(model: OrderModel, at: number, graceDays: number): number | null {
+export function orderNextChange(model: OrderModel, at: number, graceDays: number, state?: OrderState): number | null {
   const candidates: number[] = [];
   for (const time of [model.appliedAt, model.decidedAt, model.endAt ?? Number.NaN]) if (time > at) candidates.push(time);
   if (model.outcome === 'disbursed' && model.endAt !== null) {
@@ -314,13 +310,12 @@ export function orderNextChange(model: OrderModel, at: number, graceDays: number
     if (at < nextMidnightAfter(model.endAt)) candidates.push(nextMidnightAfter(model.endAt));
     const next = model.payments.find(([time]) => time > at);
     if (next !== undefined) candidates.push(next[0]);
-    const state = replayOrder(model, at, graceDays);
-    if (state.status !== 'CLOSED') {
-      const today = shanghaiDate(at);
-      const open = state.installments.filter((installment) => installment.paidOffAt === null);
+    const current = state ?? replayOrder(model, at, graceDays);
+    if (current.status !== 'CLOSED') {
+      const today = dayNumberOf(at);
+      const open = current.installments.find((installment) => installment.paidOffAt === null);
       // Overdue: penalty and days past due move every midnight. Otherwise: the midnight after the next due date.
-      if (open.some((installment) => installment.dueDate < today)) candidates.push(midnight);
-      else if (open[0] !== undefined) candidates.push(shanghaiStartOfDay(addDays(open[0].dueDate, 1)));
+      if (open !== undefined) candidates.push(open.dueDay < today ? midnight : startOfDayNumber(open.dueDay + 1));
     }
   }
   return candidates.length === 0 ? null : Math.min(...candidates);
@@ -347,12 +342,21 @@ export function orderEventsUntil(model: OrderModel, at: number, state: OrderStat
   }
   if (state.maxDaysPastDue > 0) {
     count += state.maxDaysPastDue;
-    last = Math.max(last, shanghaiStartOfDay(shanghaiDate(at)));
+    last = Math.max(last, startOfDayNumber(dayNumberOf(at)));
   }
   return { count, last };
 }
 
-export function renderOrder(model: OrderModel, state: OrderState): Omit<OrderRecord, 'id' | 'version' | 'updated_at'> {
+/** The card bound at withdrawal: drawn from the order's own stream, so it need not be stored. */
+function bankCardOf(seed: string, institution: string, orderId: string): { bank: string; masked: string } {
+  const rng = Rng.for(seed, institution, 'card', orderId);
+  const bank = rng.pick(banks);
+  const body = bank.bin + Array.from({ length: bank.length - bank.bin.length - 1 }, () => rng.int(0, 9)).join('');
+  return { bank: bank.name, masked: maskBankCard(body + luhnCheckDigit(body)) };
+}
+
+export function renderOrder(model: OrderModel, state: OrderState, source: { seed: string; institution: string }): Omit<OrderRecord, 'id' | 'version' | 'updated_at'> {
+  const card = bankCardOf(source.seed, source.institution, model.id);
   const fees: OrderRecord['fees'] = [];
   if (model.upfrontFeeFen > 0) fees.push({ code: 'service', name: '服务费', collection: 'upfront_deducted', amount_fen: model.upfrontFeeFen });
   if (model.perInstallmentFeeFen > 0) {
@@ -363,7 +367,7 @@ export function renderOrder(model: OrderModel, state: OrderState): Omit<OrderRec
   return {
     credit_line_id: model.lineId,
     application_id: model.applicationId,
-    platform_user_id: model.platformUserId,
+    platform_user_id: platformUserIdOf(model.person),
     product_code: model.product,
     principal_fen: model.principalFen,
     received_fen: model.principalFen - model.upfrontFeeFen,
@@ -385,16 +389,16 @@ export function renderOrder(model: OrderModel, state: OrderState): Omit<OrderRec
     applied_at: isoInstant(model.appliedAt),
     disbursed_at: disbursed && model.endAt !== null ? isoInstant(model.endAt) : null,
     closed_at: state.closedAt === null ? null : isoInstant(state.closedAt),
-    bank_card: { bank_name: model.card.bank, card_number_masked: model.card.masked, bound_at: isoInstant(model.appliedAt) },
+    bank_card: { bank_name: card.bank, card_number_masked: card.masked, bound_at: isoInstant(model.appliedAt) },
   };
 }
 
 export function renderPlan(model: OrderModel, state: OrderState, at: number, graceDays: number): Omit<RepaymentPlanRecord, 'id' | 'version' | 'updated_at'> {
-  const today = shanghaiDate(at);
+  const today = dayNumberOf(at);
   const scale = rateUnits(model.penaltyDailyRate).scale;
   return {
     order_id: model.id,
-    platform_user_id: model.platformUserId,
+    platform_user_id: platformUserIdOf(model.person),
     installments: state.installments.map((installment) => {
       const penalty = installment.paidOffAt === null ? penaltyFen(installment, today, graceDays, scale) : installment.paidPenalty;
       return {
@@ -408,7 +412,7 @@ export function renderPlan(model: OrderModel, state: OrderState, at: number, gra
         paid_interest_fen: installment.paidInterest,
         paid_fee_fen: installment.paidFee,
         paid_penalty_fen: installment.paidPenalty,
-        status: installment.paidOffAt !== null ? 'paid' : installment.dueDate < today ? 'overdue' : 'pending',
+        status: installment.paidOffAt !== null ? 'paid' : installment.dueDay < today ? 'overdue' : 'pending',
         paid_off_at: installment.paidOffAt === null ? null : isoInstant(installment.paidOffAt),
       };
     }),
@@ -422,7 +426,7 @@ export function renderRepayment(model: OrderModel, state: OrderState, index: num
   if (intent === undefined || made === undefined || made.amount === 0) return null;
   return {
     order_id: model.id,
-    platform_user_id: model.platformUserId,
+    platform_user_id: platformUserIdOf(model.person),
     amount_fen: made.amount,
     allocation: made.allocation,
     paid_at: isoInstant(intent[0]),
@@ -471,14 +475,11 @@ export function planOrder(input: OrderPlanInput): OrderModel {
   const perInstallmentFeeFen = Math.round(principalFen * (feeProfile.perInstallmentRate ?? 0));
   const termMonths = rng.pick(product.termMonths);
   const disbursedDate = shanghaiDate(endAt ?? decidedAt);
-  const bank = rng.pick(banks);
-  const body = bank.bin + Array.from({ length: bank.length - bank.bin.length - 1 }, () => rng.int(0, 9)).join('');
   const model: OrderModel = {
     id: input.id,
     lineId: input.line.id,
     applicationId: input.line.applicationId,
     person: person.index,
-    platformUserId: person.platformUserId,
     product: product.code,
     appliedAt,
     decidedAt,
@@ -496,59 +497,90 @@ export function planOrder(input: OrderPlanInput): OrderModel {
     firstDueDate: addMonthsClamped(disbursedDate, 1),
     mismatch: null,
     declaredAnnualRate: '0.0000',
-    card: { bank: bank.name, masked: maskBankCard(body + luhnCheckDigit(body)) },
     payments: [],
-    truth: { aprBps: 0 },
+    neverPaidFrom: null,
   };
   const booked = bookedSchedule(model);
-  const apr = loanApr({
-    receivedFen: principalFen - upfrontFeeFen,
-    installments: booked.map((row) => ({ dueDate: row.dueDate, totalFen: row.totalFen })),
-    basis: 'monthly',
-  });
-  model.declaredAnnualRate = apr.nominalApr.toFixed(4);
-  model.truth.aprBps = apr.nominalAprBps;
+  model.declaredAnnualRate = (12 * monthlyIrr(principalFen - upfrontFeeFen, booked)).toFixed(4);
   if (outcome === 'disbursed' && rng.chance(0.03)) {
     model.mismatch = rng.weighted<PlanMismatch>([['interest', 1], ['fee', perInstallmentFeeFen > 0 ? 1 : 0], ['due_date', 1]]);
   }
-  if (outcome === 'disbursed' && endAt !== null) model.payments = planPayments(model, person, rng, booked, input.graceDays);
+  if (outcome === 'disbursed' && endAt !== null) {
+    const payments = planPayments(model, person, rng, booked, input.graceDays);
+    model.payments = payments.intents;
+    model.neverPaidFrom = payments.neverPaidFrom;
+  }
   return model;
 }
 
-function planPayments(model: OrderModel, person: Person, rng: Rng, booked: ScheduleInstallment[], graceDays: number): PaymentIntent[] {
+function planPayments(
+  model: OrderModel,
+  person: Person,
+  rng: Rng,
+  booked: ScheduleInstallment[],
+  graceDays: number,
+): { intents: PaymentIntent[]; neverPaidFrom: IsoDate | null } {
   const intents: PaymentIntent[] = [];
-  const at = (date: IsoDate, hour: number) => shanghaiStartOfDay(date) + hour * hourMs + rng.int(0, 59) * minuteMs + rng.int(0, 59) * 1000;
+  const dueDays = cachedSchedule(model).dueDays;
+  const at = (day: number, hour: number) => startOfDayNumber(day) + hour * hourMs + rng.int(0, 59) * minuteMs + rng.int(0, 59) * 1000;
   const defaulting = person.risk === 'defaulter' || person.risk === 'fraud';
   const stopAt = person.risk === 'fraud' ? 1 : defaulting ? rng.weighted(booked.map((row) => [row.period, 1 / row.period] as const)) : Number.POSITIVE_INFINITY;
   const settleAfter = !defaulting && booked.length > 2 && rng.chance(0.06) ? rng.int(1, booked.length - 2) : null;
   let resumeAfter = Number.NEGATIVE_INFINITY;
   for (const row of booked) {
-    const dueStart = shanghaiStartOfDay(row.dueDate);
-    if (dueStart < resumeAfter) continue;
+    const dueDay = dueDays[row.period - 1] ?? 0;
+    if (startOfDayNumber(dueDay) < resumeAfter) continue;
     if (row.period === stopAt) {
-      if (rng.chance(0.3)) intents.push([at(addDays(row.dueDate, rng.int(graceDays + 2, 25)), rng.int(9, 21)), 'partial', 'app', row.period, rng.between(0.3, 0.7)]);
+      if (rng.chance(0.3)) intents.push([at(dueDay + rng.int(graceDays + 2, 25), rng.int(9, 21)), 'partial', 'app', row.period, rng.between(0.3, 0.7)]);
       if (person.risk === 'fraud' || !rng.chance(0.35)) break;
-      const cure = at(addDays(row.dueDate, rng.int(15, 100)), rng.int(9, 21));
+      const cure = at(dueDay + rng.int(15, 100), rng.int(9, 21));
       intents.push([cure, 'overdue', rng.pick(['app', 'bank_transfer', 'offline'] as const), row.period, 1]);
       resumeAfter = cure;
       continue;
     }
     if (settleAfter !== null && row.period === settleAfter + 1) {
-      intents.push([at(addDays(row.dueDate, -rng.int(3, 25)), rng.int(9, 22)), 'early_settlement', 'app', row.period, 1]);
+      intents.push([at(dueDay - rng.int(3, 25), rng.int(9, 22)), 'early_settlement', 'app', row.period, 1]);
       break;
     }
     if (person.risk === 'late' && rng.chance(0.35)) {
-      intents.push([at(addDays(row.dueDate, rng.int(1, 25)), rng.int(9, 22)), 'overdue', 'app', row.period, 1]);
+      intents.push([at(dueDay + rng.int(1, 25), rng.int(9, 22)), 'overdue', 'app', row.period, 1]);
     } else if (rng.chance(0.7)) {
-      intents.push([at(row.dueDate, rng.int(6, 9)), 'scheduled', 'auto_debit', row.period, 1]);
+      intents.push([at(dueDay, rng.int(6, 9)), 'scheduled', 'auto_debit', row.period, 1]);
     } else {
-      intents.push([at(addDays(row.dueDate, -rng.int(0, 5)), rng.int(8, 22)), 'scheduled', 'app', row.period, 1]);
+      intents.push([at(dueDay - rng.int(0, 5), rng.int(8, 22)), 'scheduled', 'app', row.period, 1]);
     }
   }
   intents.sort((a, b) => a[0] - b[0]);
   // Drop intents that would pay nothing (already covered by an earlier payment), so every repayment record has an amount.
   const final = replayOrder({ ...model, payments: intents }, farFutureMs, graceDays);
-  return intents.filter((_, index) => (final.payments[index]?.amount ?? 0) > 0);
+  return {
+    intents: intents.filter((_, index) => (final.payments[index]?.amount ?? 0) > 0),
+    neverPaidFrom: final.installments.find((installment) => installment.paidOffAt === null)?.dueDate ?? null,
+  };
+}
+
+/**
+ * Monthly IRR of receiving `receivedFen` and paying the schedule's totals monthly (Newton's
+ * method; the same figure as the domain's loanApr on the monthly basis, which the platform uses
+ * to check it, but cheap enough to run for every generated order).
+ */
+function monthlyIrr(receivedFen: number, schedule: readonly ScheduleInstallment[]): number {
+  let rate = 0.01;
+  for (let step = 0; step < 50; step += 1) {
+    let value = receivedFen;
+    let slope = 0;
+    let factor = 1;
+    for (let period = 1; period <= schedule.length; period += 1) {
+      factor /= 1 + rate;
+      const payment = schedule[period - 1]?.totalFen ?? 0;
+      value -= payment * factor;
+      slope += (period * payment * factor) / (1 + rate);
+    }
+    const next = rate - value / slope;
+    if (Math.abs(next - rate) < 1e-12) return next;
+    rate = next;
+  }
+  return rate;
 }
 
 function luhnCheckDigit(body: string): string {
@@ -585,7 +617,7 @@ export function renderLine(line: LineModel, orders: Array<{ model: OrderModel; s
   else status = 'active';
   return {
     application_id: line.applicationId,
-    platform_user_id: line.platformUserId,
+    platform_user_id: platformUserIdOf(line.person),
     product_code: line.product,
     mode: line.mode,
     limit_fen: line.limitFen,
@@ -600,15 +632,13 @@ export function renderLine(line: LineModel, orders: Array<{ model: OrderModel; s
   };
 }
 
-/** Next instant the line may change: its own dates or any of its orders' changes. */
-export function lineNextChange(line: LineModel, orders: OrderModel[], at: number, graceDays: number): number | null {
-  const candidates: number[] = [];
-  for (const time of [line.grantedAt, line.validTo, line.closedAt ?? Number.NaN]) if (time > at) candidates.push(time);
-  for (const order of orders) {
-    const next = orderNextChange(order, at, graceDays);
-    if (next !== null) candidates.push(next);
+/** Next instant the line may change: its own dates or the next change of any of its orders. */
+export function lineNextChange(line: LineModel, orderNextChanges: ReadonlyArray<number | null>, at: number): number | null {
+  let next: number | null = null;
+  for (const time of [line.grantedAt, line.validTo, line.closedAt ?? Number.NaN, ...orderNextChanges]) {
+    if (time !== null && time > at && (next === null || time < next)) next = time;
   }
-  return candidates.length === 0 ? null : Math.min(...candidates);
+  return next;
 }
 
 export interface LinePlanInput {
@@ -636,7 +666,6 @@ export function planLine(input: LinePlanInput): { line: LineModel; orders: Order
     id: input.id,
     applicationId: input.applicationId,
     person: person.index,
-    platformUserId: person.platformUserId,
     product: product.code,
     mode: product.lineMode,
     limitFen: input.limitFen,
@@ -674,13 +703,9 @@ export function planLine(input: LinePlanInput): { line: LineModel; orders: Order
   }
   // An institution closes the line of a borrower 90 days past due who never came back.
   for (const order of orders) {
-    if (order.outcome !== 'disbursed') continue;
-    const final = replayOrder(order, farFutureMs, input.graceDays);
-    const firstUnpaid = final.installments.find((installment) => installment.paidOffAt === null);
-    if (firstUnpaid !== undefined) {
-      const closeAt = shanghaiStartOfDay(addDays(firstUnpaid.dueDate, 91)) + 2 * hourMs;
-      line.closedAt = line.closedAt === null ? closeAt : Math.min(line.closedAt, closeAt);
-    }
+    if (order.neverPaidFrom === null) continue;
+    const closeAt = shanghaiStartOfDay(addDays(order.neverPaidFrom, 91)) + 2 * hourMs;
+    line.closedAt = line.closedAt === null ? closeAt : Math.min(line.closedAt, closeAt);
   }
   return { line, orders };
 }

@@ -123,16 +123,24 @@ export function phoneOf(world: World, index: number): string {
 /** Risk profile of a person, cheap enough to look up for anyone (contacts of overdue borrowers). */
 export function riskOf(world: World, index: number): RiskProfile {
   const u = unitHash(world.seed, 'risk', index);
-  if (u < 0.72) return 'good';
-  if (u < 0.84) return 'late';
+  if (u < 0.7) return 'good';
+  if (u < 0.82) return 'late';
   if (u < 0.96) return 'defaulter';
   return 'fraud';
 }
 
+const sharedPhoneCache = new Map<string, string[]>();
+
 /** Phones used as an emergency contact by many applicants (a fraud-ring pattern). */
 export function sharedContactPhones(world: World): string[] {
+  const key = `${world.seed}|${world.size}`;
+  const cached = sharedPhoneCache.get(key);
+  if (cached !== undefined) return cached;
   const count = Math.max(3, Math.floor(world.size / 150));
-  return Array.from({ length: count }, (_, k) => outsidePhone(world, 'shared', k));
+  const phones = Array.from({ length: count }, (_, k) => outsidePhone(world, 'shared', k));
+  if (sharedPhoneCache.size > 16) sharedPhoneCache.clear();
+  sharedPhoneCache.set(key, phones);
+  return phones;
 }
 
 /** Builds person `index` from the seed. */

@@ -38,6 +38,20 @@ export interface StatusTotals {
   maxUpdated: number | null;
 }
 
+export interface DecisionRow {
+  inst: number;
+  idempotency_key: string;
+  application_id: string;
+  body_sha256: string;
+  status_code: number;
+  response: string;
+  /** 1 when the decision changed the application, 0 for a stored refusal. */
+  applied: number;
+  /** Real time it was first received (epoch ms). */
+  received_ms: number;
+  replays: number;
+}
+
 /** Opens (and on close removes, when it created it) the simulator database. */
 export class SimStore {
   readonly db: Database.Database;
@@ -60,7 +74,7 @@ export class SimStore {
     this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -32000');
     this.db.exec(`
-      CREATE TABLE models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (inst, id)) WITHOUT ROWID;
+      CREATE TABLE models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE records (
         inst INTEGER NOT NULL,
         resource INTEGER NOT NULL,
@@ -73,8 +87,19 @@ export class SimStore {
         next_ms INTEGER,
         status TEXT,
         amount1 INTEGER NOT NULL DEFAULT 0,
-        amount2 INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (inst, resource, id)
+        amount2 INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE decisions (
+        inst INTEGER NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        application_id TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL,
+        status_code INTEGER NOT NULL,
+        response TEXT NOT NULL,
+        applied INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        replays INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (inst, idempotency_key)
       ) WITHOUT ROWID;
     `);
     this.statements = {
@@ -82,7 +107,7 @@ export class SimStore {
       model: this.db.prepare<[number, string], { body: string }>('SELECT body FROM models WHERE inst = ? AND id = ?'),
       insertRecord: this.db.prepare(
         `INSERT OR REPLACE INTO records (inst, resource, id, model_id, version, updated_ms, created_ms, state_ms, next_ms, status, amount1, amount2)
-         VALUES (@inst, @resource, @id, @model_id, @version, @updated_ms, @created_ms, @state_ms, @next_ms, @status, @amount1, @amount2)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       firstPage: this.db.prepare<[number, number, number], RecordRow>(
         'SELECT * FROM records WHERE inst = ? AND resource = ? AND updated_ms >= 0 ORDER BY updated_ms, id LIMIT ?',
@@ -97,13 +122,25 @@ export class SimStore {
          FROM records WHERE inst = ? AND resource = ? AND updated_ms IS NOT NULL GROUP BY status`,
       ),
       maxUpdated: this.db.prepare<[number], { maxUpdated: number | null }>('SELECT max(updated_ms) AS maxUpdated FROM records WHERE inst = ?'),
+      decision: this.db.prepare<[number, string], DecisionRow>('SELECT * FROM decisions WHERE inst = ? AND idempotency_key = ?'),
+      insertDecision: this.db.prepare(
+        `INSERT INTO decisions (inst, idempotency_key, application_id, body_sha256, status_code, response, applied, received_ms, replays)
+         VALUES (@inst, @idempotency_key, @application_id, @body_sha256, @status_code, @response, @applied, @received_ms, 0)`,
+      ),
+      countReplay: this.db.prepare('UPDATE decisions SET replays = replays + 1 WHERE inst = ? AND idempotency_key = ?'),
+      decisions: this.db.prepare<[number], DecisionRow>('SELECT * FROM decisions WHERE inst = ? ORDER BY received_ms, idempotency_key'),
       modelsOfKind: this.db.prepare<[number, string, string], { id: string; body: string }>('SELECT id, body FROM models WHERE inst = ? AND id >= ? AND id < ?'),
     };
   }
 
-  /** Builds the indexes after the bulk load (faster than maintaining them row by row). */
+  /**
+   * Builds the indexes after the bulk load: sorting once is much faster than keeping B-trees
+   * in order row by row. Until then ids are not checked for uniqueness and lookups scan.
+   */
   createIndexes(): void {
     this.db.exec(`
+      CREATE UNIQUE INDEX IF NOT EXISTS models_id ON models (inst, id);
+      CREATE UNIQUE INDEX IF NOT EXISTS records_id ON records (inst, resource, id);
       CREATE INDEX IF NOT EXISTS records_page ON records (inst, resource, updated_ms, id);
       CREATE INDEX IF NOT EXISTS records_next ON records (inst, next_ms) WHERE next_ms IS NOT NULL;
       ANALYZE;
@@ -131,7 +168,20 @@ export class SimStore {
   }
 
   putRecord(row: RecordRow): void {
-    this.statements.insertRecord.run(row);
+    this.statements.insertRecord.run(
+      row.inst,
+      row.resource,
+      row.id,
+      row.model_id,
+      row.version,
+      row.updated_ms,
+      row.created_ms,
+      row.state_ms,
+      row.next_ms,
+      row.status,
+      row.amount1,
+      row.amount2,
+    );
   }
 
   record(inst: number, resource: number, id: string): RecordRow | undefined {
@@ -156,6 +206,22 @@ export class SimStore {
 
   maxUpdated(inst: number): number | null {
     return this.statements.maxUpdated.get(inst)?.maxUpdated ?? null;
+  }
+
+  decision(inst: number, key: string): DecisionRow | undefined {
+    return this.statements.decision.get(inst, key);
+  }
+
+  putDecision(row: Omit<DecisionRow, 'replays'>): void {
+    this.statements.insertDecision.run(row);
+  }
+
+  countReplay(inst: number, key: string): void {
+    this.statements.countReplay.run(inst, key);
+  }
+
+  decisions(inst: number): DecisionRow[] {
+    return this.statements.decisions.all(inst);
   }
 
   close(): void {
