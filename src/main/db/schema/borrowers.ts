@@ -18,6 +18,11 @@ export const borrowersTable = sqliteTable(
     /** The platform's user id (the same person has one id on the platform). */
     platformUserId: text('platform_user_id').notNull(),
     firstSeenAt: epochMs('first_seen_at').notNull(),
+    /**
+     * The institution's updated_at of the application name, phone and platform user id were last
+     * taken from: the latest application wins, whichever order the institutions are synced in.
+     */
+    sourceUpdatedAt: epochMs('source_updated_at').notNull().default(0),
     updatedAt: epochMs('updated_at').notNull(),
   },
   (table) => [

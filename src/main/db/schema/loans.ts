@@ -47,6 +47,7 @@ export const creditLinesTable = sqliteTable(
     index('credit_lines_mode_idx').on(table.institutionId, table.mode, table.derivedState),
     index('credit_lines_valid_to_idx').on(table.validTo),
     index('credit_lines_granted_idx').on(table.grantedAt),
+    index('credit_lines_application_idx').on(table.institutionId, table.applicationExternalId),
   ],
 );
 export type CreditLineRow = typeof creditLinesTable.$inferSelect;
@@ -126,6 +127,14 @@ export const ordersTable = sqliteTable(
     overduePenaltyFen: integer('overdue_penalty_fen').notNull().default(0),
     nextDueDate: text('next_due_date'),
     nextDueFen: integer('next_due_fen'),
+    /**
+     * What the delinquency columns were computed from: the booked plan; the quoted plan with the
+     * reported repayments' allocations (institutions that sync no plans: an estimate, shown as
+     * such); or nothing owed yet (not disbursed).
+     */
+    delinquencyBasis: text('delinquency_basis', { enum: ['booked_plan', 'quoted_plan_and_repayments', 'not_disbursed'] })
+      .notNull()
+      .default('not_disbursed'),
     derivedAt: epochMs('derived_at').notNull(),
     syncedAt: epochMs('synced_at').notNull(),
   },
@@ -137,6 +146,7 @@ export const ordersTable = sqliteTable(
     index('orders_bucket_idx').on(table.bucket, table.institutionId),
     index('orders_disbursed_idx').on(table.disbursedAt),
     index('orders_apr_flag_idx').on(table.aprFlag),
+    index('orders_application_idx').on(table.institutionId, table.applicationExternalId),
   ],
 );
 export type OrderRow = typeof ordersTable.$inferSelect;
