@@ -1,6 +1,7 @@
 export * from './applications';
 export * from './audit';
 export * from './borrowers';
+export * from './exports';
 export * from './institutions';
 export * from './loans';
 export * from './operators';
