@@ -20,6 +20,12 @@ export const auditLogTable = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (table) => [index('audit_log_at_idx').on(table.at), index('audit_log_action_idx').on(table.action, table.at)],
+  (table) => [
+    index('audit_log_at_idx').on(table.at),
+    index('audit_log_action_idx').on(table.action, table.at),
+    // The audit browser filters by operator or by target and pages newest first (at, id).
+    index('audit_log_operator_idx').on(table.operatorName, table.at),
+    index('audit_log_target_idx').on(table.targetType, table.targetId, table.at),
+  ],
 );
 export type AuditRow = typeof auditLogTable.$inferSelect;
