@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   type ApiErrorCode,
   applicationStatusSchema,
+  type Capabilities,
   creditLineStatusSchema,
   orderStatusSchema,
   type ResourceName,
@@ -29,7 +30,7 @@ import {
 } from './applications';
 import type { BorrowerPlan } from './borrowers';
 import { isoInstant } from './clock';
-import { offeredResources } from './institutions';
+import { capabilitiesOf, offeredResources } from './institutions';
 import {
   type LineModel,
   lineNextChange,
@@ -148,6 +149,10 @@ export class SimInstitution {
 
   get config() {
     return this.context.config;
+  }
+
+  capabilities(): Capabilities {
+    return capabilitiesOf(this.config);
   }
 
   offers(resource: ResourceName): boolean {
@@ -296,10 +301,11 @@ export class SimInstitution {
     return next === undefined ? null : this.render(next, new ModelCache(this.store, this.index));
   }
 
-  /** Records just before `row` in paging order (for the duplicate fault). */
-  renderRows(rows: RecordRow[]): WireRecord[] {
+  /** Up to `count` records at or before `cursor`, as the previous page ended (for the duplicate fault). */
+  recordsBefore(resource: ResourceName, cursor: string, count: number): WireRecord[] {
+    const rows = this.store.before(this.index, resourceCode(resource), decodeCursor(cursor), count);
     const cache = new ModelCache(this.store, this.index);
-    return rows.map((row) => this.render(row, cache));
+    return rows.reverse().map((row) => this.render(row, cache));
   }
 
   one(resource: ResourceName, id: string): WireRecord {

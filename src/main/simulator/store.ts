@@ -115,6 +115,9 @@ export class SimStore {
       nextPage: this.db.prepare<[number, number, number, string, number], RecordRow>(
         'SELECT * FROM records WHERE inst = ? AND resource = ? AND (updated_ms, id) > (?, ?) ORDER BY updated_ms, id LIMIT ?',
       ),
+      before: this.db.prepare<[number, number, number, string, number], RecordRow>(
+        'SELECT * FROM records WHERE inst = ? AND resource = ? AND updated_ms >= 0 AND (updated_ms, id) <= (?, ?) ORDER BY updated_ms DESC, id DESC LIMIT ?',
+      ),
       one: this.db.prepare<[number, number, string], RecordRow>('SELECT * FROM records WHERE inst = ? AND resource = ? AND id = ?'),
       due: this.db.prepare<[number, number], RecordRow>('SELECT * FROM records WHERE inst = ? AND next_ms <= ? ORDER BY next_ms'),
       totals: this.db.prepare<[number, number], StatusTotals>(
@@ -193,6 +196,11 @@ export class SimStore {
     return after === null
       ? this.statements.firstPage.all(inst, resource, limit)
       : this.statements.nextPage.all(inst, resource, after.updatedMs, after.id, limit);
+  }
+
+  /** Up to `limit` visible records at or before a position, latest first. */
+  before(inst: number, resource: number, position: { updatedMs: number; id: string }, limit: number): RecordRow[] {
+    return this.statements.before.all(inst, resource, position.updatedMs, position.id, limit);
   }
 
   /** Records that may change (or come into existence) at or before `until`. */

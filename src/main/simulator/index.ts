@@ -1,0 +1,252 @@
+/**
+ * The institution simulator: generates a deterministic population and its history at several
+ * institutions into its own SQLite, then serves each institution's standard API from one HTTP
+ * server bound to loopback. Used by `creditdesk simulator`, by tests, and embedded by
+ * CreditDesk's demo mode.
+ */
+import type { Server } from 'node:http';
+import { buildOpenApiDocument, type Capabilities } from '../../shared/institution-api';
+import { NonceStore } from '../institution-api/signing';
+import { appliesAt, planBorrower } from './borrowers';
+import { dayMs, hourMs, isoInstant } from './clock';
+import { type FaultConfig, FaultInjector, faultConfigSchema, noFaults } from './faults';
+import { ImageService } from './image-service';
+import { PersonCache, SimInstitution } from './institution';
+import { demoInstitutions, type InstitutionSimConfig } from './institutions';
+import { personAt, type World } from './population';
+import { startHttpServer } from './server';
+import { SimStore } from './store';
+
+export { demoInstitutions, simulatedInstitutions, type InstitutionSimConfig, type ProductConfig } from './institutions';
+export { parseFaults, type FaultConfig } from './faults';
+
+export interface StartSimulatorOptions {
+  institutions: InstitutionSimConfig[];
+  seed: string | number;
+  /** Size of the shared borrower population; each institution serves its share of it. */
+  borrowers: number;
+  /** The instant the data is anchored to (epoch ms); defaults to the real current time. */
+  now?: number;
+  host?: '127.0.0.1';
+  /** 0 (default) picks a free port. */
+  port?: number;
+  faults?: Partial<FaultConfig>;
+  /** Seed of the fault draws; defaults to the data seed. */
+  faultSeed?: string | number;
+  /** Directory for the simulator's SQLite file (kept after close). Default: memory for small scales, else a temp dir removed on close. */
+  dataDir?: string;
+  /** Advance the simulated clock by `tickStep` every this many real milliseconds. */
+  tickEveryMs?: number;
+  tickStep?: TickStep;
+  /** How far past `now` planned activity (new applications, drawdowns) goes; default 365 days. */
+  horizonDays?: number;
+  /** Called after each generated batch. */
+  onProgress?(generated: number, total: number): void;
+}
+
+export interface TickStep {
+  days?: number;
+  hours?: number;
+}
+
+export interface TickReport {
+  now: string;
+  institutions: Record<string, { created: number; changed: number }>;
+}
+
+export interface SimulatedInstitutionInfo {
+  code: string;
+  name: string;
+  /** Prefix of every API path: `${baseUrl}/v1/orders`. */
+  baseUrl: string;
+  appId: string;
+  secret: string;
+  capabilities: Capabilities;
+}
+
+/** In-process control of a running simulator (the same operations as the /admin endpoints). */
+export interface SimulatorAdmin {
+  /** The simulated clock (epoch ms). */
+  now(): number;
+  tick(step: TickStep): TickReport;
+  faults(): FaultConfig;
+  setFaults(partial: Partial<FaultConfig>): FaultConfig;
+  injectedFaults(): ReturnType<FaultInjector['report']>;
+  clearInjectedFaults(): void;
+  /** Review decisions received per institution (each idempotency key once, with its replay count). */
+  decisions(code?: string): Record<string, ReturnType<SimInstitution['receivedDecisions']>>;
+  resetNonces(): void;
+  groundTruth(code?: string): Record<string, Record<string, unknown>>;
+}
+
+export interface RunningSimulator {
+  url: string;
+  openApiUrl: string;
+  institutions: SimulatedInstitutionInfo[];
+  admin: SimulatorAdmin;
+  close(): Promise<void>;
+}
+
+const inMemoryUpTo = 5000;
+
+/** Generates the data and starts serving it. */
+export async function startSimulator(options: StartSimulatorOptions): Promise<RunningSimulator> {
+  if (!Number.isInteger(options.borrowers) || options.borrowers < 1) throw new RangeError('borrowers must be a positive integer');
+  if (options.institutions.length === 0) throw new RangeError('at least one institution is needed');
+  const codes = new Set(options.institutions.map((config) => config.code));
+  if (codes.size !== options.institutions.length) throw new RangeError('institution codes must be unique');
+
+  const anchorMs = Math.floor(options.now ?? Date.now());
+  const world: World = { seed: String(options.seed), size: options.borrowers, anchorMs };
+  const store = new SimStore({ dataDir: options.dataDir, inMemory: options.dataDir === undefined && options.borrowers <= inMemoryUpTo });
+  const clock = { now: anchorMs };
+  const persons = new PersonCache(world);
+  const institutions = options.institutions.map((config, index) => new SimInstitution(store, index, { world, config }, clock, persons));
+  try {
+    await generate(store, institutions, world, anchorMs + (options.horizonDays ?? 365) * dayMs, options.onProgress);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  const faults = new FaultInjector(faultConfigSchema.parse({ ...noFaults, ...options.faults }), String(options.faultSeed ?? options.seed));
+  const nonces = new NonceStore();
+  const images = new ImageService();
+  let baseUrl = '';
+  const info = (): SimulatedInstitutionInfo[] =>
+    institutions.map((institution) => ({
+      code: institution.config.code,
+      name: institution.config.name,
+      baseUrl: `${baseUrl}/inst/${institution.config.code}`,
+      appId: institution.config.appId,
+      secret: institution.config.secret,
+      capabilities: institution.capabilities(),
+    }));
+  const select = (code: string | undefined) => {
+    const chosen = code === undefined ? institutions : institutions.filter((institution) => institution.config.code === code);
+    if (chosen.length === 0) throw new RangeError(`No institution ${code ?? ''}`);
+    return chosen;
+  };
+
+  const admin: SimulatorAdmin = {
+    now: () => clock.now,
+    tick(step) {
+      const span = (step.days ?? 0) * dayMs + (step.hours ?? 0) * hourMs;
+      if (!Number.isFinite(span) || span <= 0 || span > 366 * dayMs) throw new RangeError('tick needs days and/or hours adding up to more than 0 and at most 366 days');
+      const target = clock.now + Math.round(span);
+      const report: TickReport = { now: isoInstant(target), institutions: {} };
+      for (const institution of institutions) report.institutions[institution.config.code] = institution.tick(target);
+      clock.now = target;
+      return report;
+    },
+    faults: () => faults.current(),
+    setFaults: (partial) => faults.update(partial),
+    injectedFaults: () => faults.report(),
+    clearInjectedFaults: () => faults.clear(),
+    decisions: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.receivedDecisions()])),
+    resetNonces: () => nonces.clear(),
+    groundTruth: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.groundTruth()])),
+  };
+
+  let server: Server;
+  try {
+    const started = await startHttpServer(
+      {
+        institutions,
+        nonces,
+        faults,
+        images,
+        openApi: (url) => ({
+          ...buildOpenApiDocument({ serverUrl: `${url}/inst/${institutions[0]?.config.code ?? 'demo'}` }),
+          servers: institutions.map((institution) => ({ url: `${url}/inst/${institution.config.code}`, description: institution.config.name })),
+        }),
+        control: {
+          clock: () => ({ now: isoInstant(clock.now), now_ms: clock.now, anchor: isoInstant(anchorMs) }),
+          tick: (step) => admin.tick(step),
+          faults: () => admin.faults(),
+          setFaults: (partial) => admin.setFaults(faultConfigSchema.partial().strict().parse(partial)),
+          injectedFaults: () => admin.injectedFaults(),
+          clearInjectedFaults: () => admin.clearInjectedFaults(),
+          decisions: (code) => admin.decisions(code),
+          resetNonces: () => admin.resetNonces(),
+          groundTruth: (code) => admin.groundTruth(code),
+          institutions: () => info(),
+        },
+      },
+      options.host ?? '127.0.0.1',
+      options.port ?? 0,
+    );
+    server = started.server;
+    baseUrl = started.url;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  const timer =
+    options.tickEveryMs === undefined
+      ? null
+      : setInterval(() => {
+          admin.tick(options.tickStep ?? { days: 1 });
+        }, options.tickEveryMs);
+  timer?.unref();
+
+  let closed = false;
+  return {
+    url: baseUrl,
+    openApiUrl: `${baseUrl}/openapi.json`,
+    institutions: info(),
+    admin,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer !== null) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
+
+/** Demo scale: a population of this size gives each demo institution roughly 350-550 borrowers. */
+export const demoPopulation = 900;
+
+/**
+ * Starts the three demo institutions on loopback (what CreditDesk's --demo mode calls): small
+ * enough to be up in a few seconds, anchored to the real current time.
+ */
+export function startDemoInstitutions(options: { dataDir?: string; borrowers?: number; seed?: string | number; now?: number; port?: number } = {}): Promise<RunningSimulator> {
+  const seed = options.seed ?? 'creditdesk-demo';
+  return startSimulator({
+    institutions: demoInstitutions(seed),
+    seed,
+    borrowers: options.borrowers ?? demoPopulation,
+    now: options.now,
+    port: options.port ?? 0,
+    dataDir: options.dataDir,
+  });
+}
+
+// Batches keep each transaction short and give the event loop (signals, other servers) a turn.
+async function generate(store: SimStore, institutions: SimInstitution[], world: World, horizon: number, onProgress?: (generated: number, total: number) => void): Promise<void> {
+  const batchSize = 1000;
+  for (let start = 0; start < world.size; start += batchSize) {
+    const end = Math.min(world.size, start + batchSize);
+    store.transaction(() => {
+      for (let index = start; index < end; index += 1) {
+        let person: ReturnType<typeof personAt> | null = null;
+        for (const institution of institutions) {
+          if (!appliesAt(institution.context, index)) continue;
+          person ??= personAt(world, index);
+          institution.writeBorrower(planBorrower(institution.context, person, horizon));
+        }
+      }
+    });
+    onProgress?.(end, world.size);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  store.createIndexes();
+  for (const institution of institutions) institution.finishGeneration();
+}
