@@ -161,6 +161,8 @@ export const reviewDecisionsTable = sqliteTable(
     index('review_decisions_task_idx').on(table.taskId, table.decidedAt),
     index('review_decisions_waiting_idx').on(table.state).where(sql`state = 'awaiting_second'`),
     index('review_decisions_delivery_idx').on(table.deliveryState).where(sql`delivery_state = 'pending'`),
+    // A failed delivery may be retried by hand and then succeed: the monitor watches these too.
+    index('review_decisions_delivery_failed_idx').on(table.deliveryState).where(sql`delivery_state = 'failed'`),
   ],
 );
 export type ReviewDecisionRow = typeof reviewDecisionsTable.$inferSelect;

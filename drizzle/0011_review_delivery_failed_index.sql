@@ -1,0 +1,1 @@
+CREATE INDEX `review_decisions_delivery_failed_idx` ON `review_decisions` (`delivery_state`) WHERE delivery_state = 'failed';
