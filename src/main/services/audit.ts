@@ -13,6 +13,7 @@ export type AuditAction =
   | 'users.created'
   | 'users.updated'
   | 'users.password-reset'
+  | 'borrowers.pii-revealed'
   | 'system.first-admin-created'
   | 'institutions.created'
   | 'institutions.updated'
