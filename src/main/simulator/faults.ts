@@ -30,6 +30,23 @@ export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
 export const noFaults: FaultConfig = faultConfigSchema.parse({});
 
+/** A change to some rates (PUT /admin/faults): absent fields keep their value. */
+export const faultUpdateSchema = z
+  .object({
+    rate429: rate,
+    rate5xx: rate,
+    slow: rate,
+    slowMs: z.int().min(0).max(120_000),
+    reset: rate,
+    truncate: rate,
+    invalid: rate,
+    duplicate: rate,
+    outOfOrder: rate,
+    retryAfterSeconds: z.int().min(0).max(3600),
+  })
+  .partial()
+  .strict();
+
 /**
  * Parses the CLI form: `rate429=0.05,rate5xx=0.05,slow=0.1:2000,reset=0.02,truncate=0.02,
  * invalid=0.01,duplicate=0.02,outOfOrder=0.02` (slow takes rate:milliseconds; retryAfter=N

@@ -9,7 +9,7 @@ import { buildOpenApiDocument, type Capabilities } from '../../shared/institutio
 import { NonceStore } from '../institution-api/signing';
 import { appliesAt, planBorrower } from './borrowers';
 import { dayMs, hourMs, isoInstant } from './clock';
-import { type FaultConfig, FaultInjector, faultConfigSchema, noFaults } from './faults';
+import { type FaultConfig, FaultInjector, faultConfigSchema, faultUpdateSchema, noFaults } from './faults';
 import { ImageService } from './image-service';
 import { PersonCache, SimInstitution } from './institution';
 import { demoInstitutions, type InstitutionSimConfig } from './institutions';
@@ -164,7 +164,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
           clock: () => ({ now: isoInstant(clock.now), now_ms: clock.now, anchor: isoInstant(anchorMs) }),
           tick: (step) => admin.tick(step),
           faults: () => admin.faults(),
-          setFaults: (partial) => admin.setFaults(faultConfigSchema.partial().strict().parse(partial)),
+          setFaults: (partial) => admin.setFaults(faultUpdateSchema.parse(partial)),
           injectedFaults: () => admin.injectedFaults(),
           clearInjectedFaults: () => admin.clearInjectedFaults(),
           decisions: (code) => admin.decisions(code),

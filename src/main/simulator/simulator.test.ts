@@ -1,8 +1,10 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPage, pullAll, signedFetch } from '../../../test/fixtures/simulator/client';
+import { z } from 'zod';
+import { errorCode, getPage, pullAll, signedFetch } from '../../../test/fixtures/simulator/client';
 import {
   apiErrorSchema,
+  applicationRecordSchema,
   capabilitiesSchema,
   type ResourceName,
   resourceNames,
@@ -55,11 +57,11 @@ describe('signature checks over HTTP', () => {
   it('refuses unsigned requests and another institution’s app id', async () => {
     const unsigned = await fetch(`${institution('qinghe').baseUrl}/v1/orders`);
     expect(unsigned.status).toBe(401);
-    expect((await unsigned.json()).code).toBe('SIGNATURE_MISSING');
+    expect(await errorCode(unsigned)).toBe('SIGNATURE_MISSING');
     const other = institution('beichen');
     const crossed = await signedFetch({ ...institution('qinghe'), appId: other.appId, secret: other.secret }, '/v1/orders');
     expect(crossed.status).toBe(401);
-    expect((await crossed.json()).code).toBe('APP_ID_UNKNOWN');
+    expect(await errorCode(crossed)).toBe('APP_ID_UNKNOWN');
   });
 
   it('refuses a replayed request (same nonce) with NONCE_REPLAYED', async () => {
@@ -67,7 +69,7 @@ describe('signature checks over HTTP', () => {
     expect((await signedFetch(institution('qinghe'), '/v1/stats', options)).status).toBe(200);
     const replay = await signedFetch(institution('qinghe'), '/v1/stats', options);
     expect(replay.status).toBe(401);
-    expect((await replay.json()).code).toBe('NONCE_REPLAYED');
+    expect(await errorCode(replay)).toBe('NONCE_REPLAYED');
   });
 });
 
@@ -131,17 +133,17 @@ describe('paging', () => {
   it('refuses a cursor it did not issue and a limit out of range', async () => {
     const badCursor = await signedFetch(institution('qinghe'), '/v1/orders?cursor=bm90LWEtY3Vyc29y');
     expect(badCursor.status).toBe(400);
-    expect((await badCursor.json()).code).toBe('INVALID_CURSOR');
+    expect(await errorCode(badCursor)).toBe('INVALID_CURSOR');
     const badLimit = await signedFetch(institution('qinghe'), '/v1/orders?limit=1001');
     expect(badLimit.status).toBe(400);
-    expect((await badLimit.json()).code).toBe('INVALID_LIMIT');
+    expect(await errorCode(badLimit)).toBe('INVALID_LIMIT');
   });
 
   it('answers 404 RESOURCE_NOT_OFFERED for plans at an institution without plan sync', async () => {
     expect(institution('yuanshan').capabilities.repayment_plans).toBe(false);
     const response = await signedFetch(institution('yuanshan'), '/v1/repayment-plans');
     expect(response.status).toBe(404);
-    expect((await response.json()).code).toBe('RESOURCE_NOT_OFFERED');
+    expect(await errorCode(response)).toBe('RESOURCE_NOT_OFFERED');
   });
 
   it('serves one record by id and 404 for an unknown id', async () => {
@@ -151,7 +153,7 @@ describe('paging', () => {
     expect(await response.json()).toEqual(order);
     const missing = await signedFetch(institution('qinghe'), '/v1/orders/NO-SUCH-ORDER');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).code).toBe('NOT_FOUND');
+    expect(await errorCode(missing)).toBe('NOT_FOUND');
   });
 });
 
@@ -233,7 +235,7 @@ describe('review decisions', () => {
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ idempotency_key: key, applied: true, replays: 1 });
 
-    const updated = await (await signedFetch(endpoint, `/v1/applications/${application!.id}`)).json();
+    const updated = applicationRecordSchema.parse(await (await signedFetch(endpoint, `/v1/applications/${application!.id}`)).json());
     expect(updated).toMatchObject({ status: 'APPROVED', version: application!.version + 1, credit_line_id: firstBody.credit_line_id });
     expect(updated.review).toMatchObject({ decision: 'approve', reviewer_id: 'reviewer-7', approved_limit_fen: 500_000 });
     const line = await (await signedFetch(endpoint, `/v1/credit-lines/${firstBody.credit_line_id}`)).json();
@@ -250,11 +252,11 @@ describe('review decisions', () => {
 
     const reused = await signedFetch(endpoint, path, { method: 'POST', body: decision(first!), headers: { 'Idempotency-Key': key } });
     expect(reused.status).toBe(409);
-    expect((await reused.json()).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await errorCode(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
 
     const again = await signedFetch(endpoint, path, { method: 'POST', body: decision(first!), headers: { 'Idempotency-Key': `${key}-again` } });
     expect(again.status).toBe(409);
-    expect((await again.json()).code).toBe('APPLICATION_NOT_REVIEWABLE');
+    expect(await errorCode(again)).toBe('APPLICATION_NOT_REVIEWABLE');
 
     const secondPath = `/v1/applications/${second!.id}/review-decisions`;
     const stale = await signedFetch(endpoint, secondPath, {
@@ -263,15 +265,15 @@ describe('review decisions', () => {
       headers: { 'Idempotency-Key': `stale-${second!.id}` },
     });
     expect(stale.status).toBe(409);
-    expect((await stale.json()).code).toBe('APPLICATION_VERSION_MISMATCH');
+    expect(await errorCode(stale)).toBe('APPLICATION_VERSION_MISMATCH');
 
     const missingKey = await signedFetch(endpoint, secondPath, { method: 'POST', body: decision(second!) });
     expect(missingKey.status).toBe(400);
-    expect((await missingKey.json()).code).toBe('IDEMPOTENCY_KEY_MISSING');
+    expect(await errorCode(missingKey)).toBe('IDEMPOTENCY_KEY_MISSING');
 
     const invalid = await signedFetch(endpoint, secondPath, { method: 'POST', body: decision(second!, { decision: 'maybe' }), headers: { 'Idempotency-Key': `bad-${second!.id}` } });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).code).toBe('VALIDATION_FAILED');
+    expect(await errorCode(invalid)).toBe('VALIDATION_FAILED');
   });
 });
 
@@ -279,16 +281,13 @@ describe('images and documents', () => {
   it('serves the ID card and face images an application references', async () => {
     const endpoint = institution('qinghe');
     const { records } = await pullAll(endpoint, 'applications');
-    const application = records.find((record) => {
-      const authentication = record.authentication as { face_compare: { result: unknown }; id_card_ocr: { result: unknown } };
-      return authentication.face_compare.result !== null && authentication.id_card_ocr.result !== null;
-    }) as { authentication: { face_compare: { result: { live_image_id: string; reference_image_id: string } }; id_card_ocr: { result: { front_image_id: string; back_image_id: string } } } };
-    const ids = [
-      application.authentication.id_card_ocr.result.front_image_id,
-      application.authentication.id_card_ocr.result.back_image_id,
-      application.authentication.face_compare.result.reference_image_id,
-      application.authentication.face_compare.result.live_image_id,
-    ];
+    const application = records
+      .map((record) => applicationRecordSchema.parse(record))
+      .find((record) => record.authentication.face_compare.result !== null && record.authentication.id_card_ocr.result !== null);
+    const face = application?.authentication.face_compare.result;
+    const ocr = application?.authentication.id_card_ocr.result;
+    if (face == null || ocr == null) throw new Error('no application with images');
+    const ids = [ocr.front_image_id, ocr.back_image_id, face.reference_image_id, face.live_image_id];
     const types = [];
     for (const id of ids) {
       const response = await signedFetch(endpoint, `/v1/images/${id}`);
@@ -305,20 +304,22 @@ describe('images and documents', () => {
   }, 60_000);
 
   it('publishes an OpenAPI 3.1 document listing every institution', async () => {
-    const document = await (await fetch(simulator.openApiUrl)).json();
+    const raw: unknown = await (await fetch(simulator.openApiUrl)).json();
+    const document = z.looseObject({ servers: z.array(z.object({ url: z.string() })), paths: z.record(z.string(), z.unknown()) }).parse(raw);
     const validator = new Validator();
-    const result = await validator.validate(document);
+    const result = await validator.validate(raw as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
-    expect(document.servers.map((server: { url: string }) => server.url)).toEqual(simulator.institutions.map((entry) => entry.baseUrl));
+    expect(document.servers.map((server) => server.url)).toEqual(simulator.institutions.map((entry) => entry.baseUrl));
     for (const resource of resourceNames) expect(Object.keys(document.paths)).toContain(`/v1/${resource}`);
   });
 
   it('answers admin requests without signing, and ground truth that matches the served data', async () => {
-    const clock = await (await fetch(`${simulator.url}/admin/clock`)).json();
+    const clock = z.object({ now_ms: z.number() }).loose().parse(await (await fetch(`${simulator.url}/admin/clock`)).json());
     expect(clock.now_ms).toBe(simulator.admin.now());
-    const truth = await (await fetch(`${simulator.url}/admin/ground-truth?institution=yuanshan`)).json();
+    const truthSchema = z.object({ yuanshan: z.object({ orders: z.object({ total: z.number(), by_status: z.record(z.string(), z.number()) }).loose() }).loose() });
+    const truth = truthSchema.parse(await (await fetch(`${simulator.url}/admin/ground-truth?institution=yuanshan`)).json());
     const { records } = await pullAll(institution('yuanshan'), 'orders');
     expect(truth.yuanshan.orders.total).toBe(records.length);
     expect(truth.yuanshan.orders.by_status.OVERDUE ?? 0).toBe(records.filter((record) => record.status === 'OVERDUE').length);
