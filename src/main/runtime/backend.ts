@@ -4,6 +4,8 @@ import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '..
 import { LogSink, type Logger } from '../logging/logger';
 import { createHandlers } from '../rpc/handlers';
 import { createRouter, type Router } from '../rpc/router';
+import { createAuditBrowser } from '../audit/service';
+import { createExportService, type SaveFileDialog } from '../exports/service';
 import { createAuditRecorder } from '../services/audit';
 import { createAuthService } from '../services/auth';
 import { systemClock, type Clock } from '../services/clock';
@@ -37,6 +39,8 @@ export interface BackendOptions {
   clientTuning?: ClientTuning;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
+  /** The desktop's save dialog for finished exports; headless serves them as downloads instead. */
+  saveExportFile?: SaveFileDialog;
 }
 
 export interface Backend {
@@ -124,7 +128,17 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     logger: logger.child('institution-api'),
   });
   const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients });
-  const services: Services = { auth, operators, system, institutions, institutionClients };
+  const exports = createExportService({
+    db,
+    clock,
+    audit,
+    logger: logger.child('exports'),
+    directory: paths.exports,
+    saveFile: options.saveExportFile,
+    onProgress: (operatorId, progress) => events.emit('exports:progress', progress, { operatorIds: [operatorId] }),
+  });
+  const auditBrowser = createAuditBrowser(db);
+  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
@@ -133,7 +147,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     options.onFirstAdmin?.({ username: 'admin', generatedPassword: firstAdmin.generatedPassword });
   }
 
-  const shutdownHooks: Array<() => Promise<void> | void> = [];
+  // Running exports stop (and delete their partial files) before the database closes.
+  const shutdownHooks: Array<() => Promise<void> | void> = [() => exports.shutdown()];
   let closed = false;
   logger.info('backend started', { shell: options.shell, schemaVersion });
   return {

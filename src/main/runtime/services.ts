@@ -1,4 +1,6 @@
 import type { InstitutionService } from '../institutions/service';
+import type { AuditBrowser } from '../audit/service';
+import type { ExportService } from '../exports/service';
 import type { AuthService } from '../services/auth';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
@@ -13,4 +15,8 @@ export interface Services {
   institutions: InstitutionService;
   /** `institutionClients.forInstitution(id)`: the signed, retried, zod-checked API of one institution. */
   institutionClients: InstitutionClients;
+  /** Background exports (CSV/XLSX/PDF) with progress, cancel, download or save dialog. */
+  exports: ExportService;
+  /** Browse, verify and export the audit log. */
+  audit: AuditBrowser;
 }

@@ -5,6 +5,11 @@ import type { Clock } from './clock';
 
 /** The closed list of audited actions; later capabilities add theirs here. */
 export type AuditAction =
+  | 'exports.started'
+  | 'exports.finished'
+  | 'exports.delivered'
+  | 'system.backup-created'
+  | 'system.restored'
   | 'auth.sign-in'
   | 'auth.sign-in-failed'
   | 'auth.sign-out'

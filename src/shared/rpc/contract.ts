@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { exportsContract } from '../contracts/exports';
 import { systemContract } from '../contracts/system';
 import { usersContract } from '../contracts/users';
 import type { ChannelDefinition } from './define';
@@ -10,6 +12,8 @@ import type { ChannelDefinition } from './define';
  */
 export const contract = {
   ...authContract,
+  ...exportsContract,
+  ...auditContract,
   ...usersContract,
   ...systemContract,
 } satisfies Record<string, ChannelDefinition>;

@@ -9,6 +9,8 @@ export interface EventMap {
   'users:changed': { userId: number };
   /** This session ended on the server side (account disabled, signed out elsewhere). */
   'session:ended': { reason: 'signed-out' | 'disabled' | 'expired' };
+  /** Progress of one export, sent only to the operator who started it. */
+  'exports:progress': { id: number; status: 'running' | 'completed' | 'failed' | 'cancelled'; rows: number; totalRows: number | null };
 }
 
 export type EventName = keyof EventMap;
@@ -17,6 +19,7 @@ export type EventName = keyof EventMap;
 export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = {
   'users:changed': 'users:manage',
   'session:ended': 'session',
+  'exports:progress': 'all',
 };
 
 export interface PushedEvent<E extends EventName = EventName> {

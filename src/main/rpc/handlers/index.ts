@@ -1,6 +1,8 @@
 import type { Services } from '../../runtime/services';
 import type { Handlers } from '../router';
+import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { exportsHandlers } from './exports';
 import { systemHandlers } from './system';
 import { usersHandlers } from './users';
 
@@ -8,6 +10,8 @@ import { usersHandlers } from './users';
 export function createHandlers(services: Services): Handlers {
   return {
     ...authHandlers(services.auth),
+    ...exportsHandlers(services.exports),
+    ...auditHandlers(services.audit, services.exports),
     ...usersHandlers(services.operators),
     ...systemHandlers(services.system),
   };

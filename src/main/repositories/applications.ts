@@ -1,0 +1,157 @@
+/**
+ * Applications as the institutions report them, with their emergency-contact phones and their
+ * domain findings. Written at ingest, one page per transaction.
+ */
+import type { Finding } from '../../shared/domain/findings';
+import type { Db } from '../db/connection';
+import type { ApplicationRow } from '../db/schema';
+import { prepared } from './sync';
+
+export interface StoredVersion {
+  id: number;
+  version: number;
+  remoteUpdatedAt: number;
+}
+
+export function findApplicationVersion(db: Db, institutionId: number, externalId: string): (StoredVersion & { borrowerId: number }) | undefined {
+  return prepared(
+    db,
+    `SELECT id, version, remote_updated_at AS remoteUpdatedAt, borrower_id AS borrowerId FROM applications WHERE institution_id = ? AND external_id = ?`,
+  ).get(institutionId, externalId) as (StoredVersion & { borrowerId: number }) | undefined;
+}
+
+export interface ApplicationWrite {
+  institutionId: number;
+  externalId: string;
+  version: number;
+  remoteUpdatedAt: number;
+  borrowerId: number;
+  platformUserId: string;
+  productCode: string;
+  productName: string;
+  lineMode: ApplicationRow['lineMode'];
+  requestedAmountFen: number;
+  requestedTermMonths: number;
+  status: ApplicationRow['status'];
+  riskResult: ApplicationRow['riskResult'];
+  appliedAt: number;
+  submittedAt: number | null;
+  creditLineExternalId: string | null;
+  record: string;
+  evidenceHash: string;
+  syncedAt: number;
+}
+
+/** Inserts or replaces the stored version; the caller has already checked it is newer. Returns the row id. */
+export function writeApplication(db: Db, row: ApplicationWrite): number {
+  const result = prepared(
+    db,
+    `INSERT INTO applications (institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode,
+       requested_amount_fen, requested_term_months, status, risk_result, applied_at, submitted_at, credit_line_external_id, record, evidence_hash, synced_at)
+     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @borrowerId, @platformUserId, @productCode, @productName, @lineMode,
+       @requestedAmountFen, @requestedTermMonths, @status, @riskResult, @appliedAt, @submittedAt, @creditLineExternalId, @record, @evidenceHash, @syncedAt)
+     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
+       borrower_id = excluded.borrower_id, platform_user_id = excluded.platform_user_id, product_code = excluded.product_code, product_name = excluded.product_name,
+       line_mode = excluded.line_mode, requested_amount_fen = excluded.requested_amount_fen, requested_term_months = excluded.requested_term_months,
+       status = excluded.status, risk_result = excluded.risk_result, applied_at = excluded.applied_at, submitted_at = excluded.submitted_at,
+       credit_line_external_id = excluded.credit_line_external_id, record = excluded.record, evidence_hash = excluded.evidence_hash, synced_at = excluded.synced_at
+     RETURNING id`,
+  ).get(row) as { id: number };
+  return result.id;
+}
+
+/** Replaces an application's emergency-contact phones (normalized). */
+export function replaceContactPhones(db: Db, applicationId: number, borrowerId: number, phones: readonly string[]): void {
+  prepared(db, `DELETE FROM contact_phones WHERE application_id = ?`).run(applicationId);
+  const insert = prepared(db, `INSERT INTO contact_phones (application_id, borrower_id, phone) VALUES (?, ?, ?)`);
+  for (const phone of phones) insert.run(applicationId, borrowerId, phone);
+}
+
+export function contactPhonesOf(db: Db, applicationId: number): string[] {
+  return (prepared(db, `SELECT phone FROM contact_phones WHERE application_id = ?`).all(applicationId) as Array<{ phone: string }>).map((row) => row.phone);
+}
+
+/** How many borrowers other than `borrowerId` gave this phone as an emergency contact. */
+export function otherApplicantsWithPhone(db: Db, phone: string, borrowerId: number): number {
+  return (prepared(db, `SELECT count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone = ? AND borrower_id != ?`).get(phone, borrowerId) as { n: number }).n;
+}
+
+/** How many distinct borrowers gave this phone. */
+export function applicantsWithPhone(db: Db, phone: string): number {
+  return (prepared(db, `SELECT count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone = ?`).get(phone) as { n: number }).n;
+}
+
+/** Applications awaiting manual review (of borrowers other than `excludeBorrowerId`) that list this contact phone. */
+export function manualReviewApplicationsWithPhone(db: Db, phone: string, excludeBorrowerId: number): number[] {
+  return (
+    prepared(
+      db,
+      `SELECT DISTINCT a.id AS id FROM contact_phones c JOIN applications a ON a.id = c.application_id
+       WHERE c.phone = ? AND c.borrower_id != ? AND a.status = 'MANUAL_REVIEW'`,
+    ).all(phone, excludeBorrowerId) as Array<{ id: number }>
+  ).map((row) => row.id);
+}
+
+/** Replaces an application's findings as a whole. */
+export function replaceFindings(db: Db, applicationId: number, findings: readonly Finding[]): void {
+  prepared(db, `DELETE FROM application_findings WHERE application_id = ?`).run(applicationId);
+  const insert = prepared(
+    db,
+    `INSERT INTO application_findings (application_id, queue, code, severity, subject, expected, actual, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const finding of findings) {
+    insert.run(applicationId, finding.queue, finding.code, finding.severity, finding.subject ?? null, finding.expected ?? null, finding.actual ?? null, JSON.stringify(finding.evidence));
+  }
+}
+
+export function setEvidenceHash(db: Db, applicationId: number, evidenceHash: string): void {
+  prepared(db, `UPDATE applications SET evidence_hash = ? WHERE id = ?`).run(evidenceHash, applicationId);
+}
+
+export interface ApplicationForEvaluation {
+  id: number;
+  institutionId: number;
+  borrowerId: number;
+  status: ApplicationRow['status'];
+  record: string;
+  evidenceHash: string;
+  remoteUpdatedAt: number;
+}
+
+export function applicationForEvaluation(db: Db, id: number): ApplicationForEvaluation | undefined {
+  return prepared(
+    db,
+    `SELECT id, institution_id AS institutionId, borrower_id AS borrowerId, status, record, evidence_hash AS evidenceHash, remote_updated_at AS remoteUpdatedAt FROM applications WHERE id = ?`,
+  ).get(id) as ApplicationForEvaluation | undefined;
+}
+
+/** Ids of applications awaiting manual review, in id order from `afterId` (the daily pass walks them in chunks). */
+export function manualReviewApplicationIds(db: Db, afterId: number, limit: number): number[] {
+  return (prepared(db, `SELECT id FROM applications WHERE status = 'MANUAL_REVIEW' AND id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>).map(
+    (row) => row.id,
+  );
+}
+
+/** The borrower of an application, by the institution's application id. */
+export function borrowerIdOfApplication(db: Db, institutionId: number, applicationExternalId: string): number | undefined {
+  const row = prepared(db, `SELECT borrower_id AS borrowerId FROM applications WHERE institution_id = ? AND external_id = ?`).get(institutionId, applicationExternalId) as
+    | { borrowerId: number }
+    | undefined;
+  return row?.borrowerId;
+}
+
+/** Links lines and orders that arrived before their application to its borrower. */
+export function linkLoansToBorrower(db: Db, institutionId: number, applicationExternalId: string, borrowerId: number): void {
+  prepared(db, `UPDATE credit_lines SET borrower_id = ? WHERE institution_id = ? AND application_external_id = ? AND borrower_id IS NOT ?`).run(
+    borrowerId,
+    institutionId,
+    applicationExternalId,
+    borrowerId,
+  );
+  prepared(db, `UPDATE orders SET borrower_id = ? WHERE institution_id = ? AND application_external_id = ? AND borrower_id IS NOT ?`).run(
+    borrowerId,
+    institutionId,
+    applicationExternalId,
+    borrowerId,
+  );
+}

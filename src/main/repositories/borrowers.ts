@@ -1,0 +1,79 @@
+/**
+ * Borrowers: one row per resident ID number across every institution. Identity fields follow
+ * the latest application (by the institution's updated_at), so the result does not depend on
+ * which institution happens to sync first.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/connection';
+import { borrowersTable, type BorrowerRow } from '../db/schema';
+import { prepared } from './sync';
+
+export interface BorrowerUpsert {
+  idNumber: string;
+  idValid: boolean;
+  name: string;
+  phone: string;
+  platformUserId: string;
+  /** The updated_at of the application these facts come from. */
+  sourceUpdatedAt: number;
+}
+
+/** Links by ID number; returns the borrower id. */
+export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): number {
+  const existing = prepared(db, `SELECT id, source_updated_at AS sourceUpdatedAt, name, phone, platform_user_id AS platformUserId, id_valid AS idValid FROM borrowers WHERE id_number = ?`).get(
+    facts.idNumber,
+  ) as { id: number; sourceUpdatedAt: number; name: string; phone: string; platformUserId: string; idValid: number } | undefined;
+  if (!existing) {
+    const row = prepared(
+      db,
+      `INSERT INTO borrowers (id_number, id_tail, id_valid, name, phone, platform_user_id, first_seen_at, updated_at, source_updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    ).get(facts.idNumber, facts.idNumber.slice(-6), facts.idValid ? 1 : 0, facts.name, facts.phone, facts.platformUserId, now, now, facts.sourceUpdatedAt) as { id: number };
+    return row.id;
+  }
+  const newer = facts.sourceUpdatedAt > existing.sourceUpdatedAt;
+  const changed = existing.name !== facts.name || existing.phone !== facts.phone || existing.platformUserId !== facts.platformUserId;
+  if (newer && changed) {
+    prepared(db, `UPDATE borrowers SET name = ?, phone = ?, platform_user_id = ?, source_updated_at = ?, updated_at = ? WHERE id = ?`).run(
+      facts.name,
+      facts.phone,
+      facts.platformUserId,
+      facts.sourceUpdatedAt,
+      now,
+      existing.id,
+    );
+  } else if (newer) {
+    prepared(db, `UPDATE borrowers SET source_updated_at = ? WHERE id = ?`).run(facts.sourceUpdatedAt, existing.id);
+  }
+  if (Boolean(existing.idValid) !== facts.idValid) prepared(db, `UPDATE borrowers SET id_valid = ? WHERE id = ?`).run(facts.idValid ? 1 : 0, existing.id);
+  return existing.id;
+}
+
+export function findBorrowerById(db: Db, id: number): BorrowerRow | undefined {
+  return db.select().from(borrowersTable).where(eq(borrowersTable.id, id)).get();
+}
+
+/**
+ * The borrower (other than `excludeBorrowerId`) whose phone this is and who has an overdue loan:
+ * past the grace days (bucket beyond M0) or reported OVERDUE by the institution.
+ */
+export function overdueBorrowerWithPhone(db: Db, phone: string, excludeBorrowerId: number): number | undefined {
+  const row = prepared(
+    db,
+    `SELECT b.id AS id FROM borrowers b
+     WHERE b.phone = ? AND b.id != ?
+       AND EXISTS (SELECT 1 FROM orders o WHERE o.borrower_id = b.id AND (o.bucket != 'M0' OR o.status = 'OVERDUE'))
+     ORDER BY b.id LIMIT 1`,
+  ).get(phone, excludeBorrowerId) as { id: number } | undefined;
+  return row?.id;
+}
+
+export function borrowerPhone(db: Db, borrowerId: number): string | undefined {
+  const row = prepared(db, `SELECT phone FROM borrowers WHERE id = ?`).get(borrowerId) as { phone: string } | undefined;
+  return row?.phone;
+}
+
+/** Whether any of the borrower's loans is overdue (the definition overdueBorrowerWithPhone uses). */
+export function isBorrowerOverdue(db: Db, borrowerId: number): boolean {
+  return prepared(db, `SELECT 1 FROM orders WHERE borrower_id = ? AND (bucket != 'M0' OR status = 'OVERDUE') LIMIT 1`).get(borrowerId) !== undefined;
+}

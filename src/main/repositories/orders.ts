@@ -1,0 +1,207 @@
+/**
+ * Orders (loans) with their derived delinquency, APR and plan checks, and the booked repayment
+ * plans with their installments.
+ */
+import type { Db } from '../db/connection';
+import type { OrderRow } from '../db/schema';
+import type { InstallmentColumns } from '../sync/normalize';
+import type { StoredVersion } from './applications';
+import { prepared } from './sync';
+
+export interface OrderDerivedColumns {
+  aprNominalBps: number | null;
+  aprEffectiveBps: number | null;
+  aprBasis: OrderRow['aprBasis'];
+  aprFlag: OrderRow['aprFlag'];
+  planState: OrderRow['planState'];
+  planMismatch: boolean;
+  planDifferences: string | null;
+  dpd: number;
+  bucket: OrderRow['bucket'];
+  inGrace: boolean;
+  outstandingPrincipalFen: number;
+  overduePrincipalFen: number;
+  overdueInterestFen: number;
+  overdueFeeFen: number;
+  overduePenaltyFen: number;
+  nextDueDate: string | null;
+  nextDueFen: number | null;
+  delinquencyBasis: OrderRow['delinquencyBasis'];
+}
+
+export interface ReportedOrder {
+  creditLineExternalId: string;
+  applicationExternalId: string;
+  platformUserId: string;
+  productCode: string;
+  principalFen: number;
+  receivedFen: number;
+  termMonths: number;
+  repaymentMethod: OrderRow['repaymentMethod'];
+  monthlyInterestRate: string;
+  penaltyDailyRate: string;
+  declaredAnnualRate: string;
+  fees: string;
+  quotedPlan: string;
+  status: OrderRow['status'];
+  appliedAt: number;
+  disbursedAt: number | null;
+  closedAt: number | null;
+  bankCard: string | null;
+}
+
+export interface OrderWrite extends ReportedOrder, OrderDerivedColumns {
+  institutionId: number;
+  externalId: string;
+  version: number;
+  remoteUpdatedAt: number;
+  borrowerId: number | null;
+  derivedAt: number;
+  syncedAt: number;
+}
+
+export function findOrderVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
+  return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM orders WHERE institution_id = ? AND external_id = ?`).get(institutionId, externalId) as
+    | StoredVersion
+    | undefined;
+}
+
+export function orderIdByExternalId(db: Db, institutionId: number, externalId: string): number | undefined {
+  return findOrderVersion(db, institutionId, externalId)?.id;
+}
+
+function toSql(row: OrderDerivedColumns): Record<string, unknown> {
+  return { ...row, planMismatch: row.planMismatch ? 1 : 0, inGrace: row.inGrace ? 1 : 0 };
+}
+
+export function writeOrder(db: Db, row: OrderWrite): number {
+  const result = prepared(
+    db,
+    `INSERT INTO orders (institution_id, external_id, version, remote_updated_at, credit_line_external_id, application_external_id, borrower_id, platform_user_id,
+       product_code, principal_fen, received_fen, term_months, repayment_method, monthly_interest_rate, penalty_daily_rate, declared_annual_rate, fees, quoted_plan,
+       status, applied_at, disbursed_at, closed_at, bank_card,
+       apr_nominal_bps, apr_effective_bps, apr_basis, apr_flag, plan_state, plan_mismatch, plan_differences, dpd, bucket, in_grace, outstanding_principal_fen,
+       overdue_principal_fen, overdue_interest_fen, overdue_fee_fen, overdue_penalty_fen, next_due_date, next_due_fen, delinquency_basis, derived_at, synced_at)
+     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @creditLineExternalId, @applicationExternalId, @borrowerId, @platformUserId,
+       @productCode, @principalFen, @receivedFen, @termMonths, @repaymentMethod, @monthlyInterestRate, @penaltyDailyRate, @declaredAnnualRate, @fees, @quotedPlan,
+       @status, @appliedAt, @disbursedAt, @closedAt, @bankCard,
+       @aprNominalBps, @aprEffectiveBps, @aprBasis, @aprFlag, @planState, @planMismatch, @planDifferences, @dpd, @bucket, @inGrace, @outstandingPrincipalFen,
+       @overduePrincipalFen, @overdueInterestFen, @overdueFeeFen, @overduePenaltyFen, @nextDueDate, @nextDueFen, @delinquencyBasis, @derivedAt, @syncedAt)
+     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
+       credit_line_external_id = excluded.credit_line_external_id, application_external_id = excluded.application_external_id, borrower_id = excluded.borrower_id,
+       platform_user_id = excluded.platform_user_id, product_code = excluded.product_code, principal_fen = excluded.principal_fen, received_fen = excluded.received_fen,
+       term_months = excluded.term_months, repayment_method = excluded.repayment_method, monthly_interest_rate = excluded.monthly_interest_rate,
+       penalty_daily_rate = excluded.penalty_daily_rate, declared_annual_rate = excluded.declared_annual_rate, fees = excluded.fees, quoted_plan = excluded.quoted_plan,
+       status = excluded.status, applied_at = excluded.applied_at, disbursed_at = excluded.disbursed_at, closed_at = excluded.closed_at, bank_card = excluded.bank_card,
+       apr_nominal_bps = excluded.apr_nominal_bps, apr_effective_bps = excluded.apr_effective_bps, apr_basis = excluded.apr_basis, apr_flag = excluded.apr_flag,
+       plan_state = excluded.plan_state, plan_mismatch = excluded.plan_mismatch, plan_differences = excluded.plan_differences, dpd = excluded.dpd, bucket = excluded.bucket,
+       in_grace = excluded.in_grace, outstanding_principal_fen = excluded.outstanding_principal_fen, overdue_principal_fen = excluded.overdue_principal_fen,
+       overdue_interest_fen = excluded.overdue_interest_fen, overdue_fee_fen = excluded.overdue_fee_fen, overdue_penalty_fen = excluded.overdue_penalty_fen,
+       next_due_date = excluded.next_due_date, next_due_fen = excluded.next_due_fen, delinquency_basis = excluded.delinquency_basis,
+       derived_at = excluded.derived_at, synced_at = excluded.synced_at
+     RETURNING id`,
+  ).get({ ...row, ...toSql(row) }) as { id: number };
+  return result.id;
+}
+
+export interface OrderForDerivation extends ReportedOrder, OrderDerivedColumns {
+  id: number;
+  institutionId: number;
+  externalId: string;
+  borrowerId: number | null;
+}
+
+const derivationColumns = `id, institution_id AS institutionId, external_id AS externalId, borrower_id AS borrowerId, credit_line_external_id AS creditLineExternalId,
+  application_external_id AS applicationExternalId, platform_user_id AS platformUserId, product_code AS productCode, principal_fen AS principalFen,
+  received_fen AS receivedFen, term_months AS termMonths, repayment_method AS repaymentMethod, monthly_interest_rate AS monthlyInterestRate,
+  penalty_daily_rate AS penaltyDailyRate, declared_annual_rate AS declaredAnnualRate, fees, quoted_plan AS quotedPlan, status, applied_at AS appliedAt,
+  disbursed_at AS disbursedAt, closed_at AS closedAt, bank_card AS bankCard, apr_nominal_bps AS aprNominalBps, apr_effective_bps AS aprEffectiveBps,
+  apr_basis AS aprBasis, apr_flag AS aprFlag, plan_state AS planState, plan_mismatch AS planMismatch, plan_differences AS planDifferences, dpd, bucket,
+  in_grace AS inGrace, outstanding_principal_fen AS outstandingPrincipalFen, overdue_principal_fen AS overduePrincipalFen,
+  overdue_interest_fen AS overdueInterestFen, overdue_fee_fen AS overdueFeeFen, overdue_penalty_fen AS overduePenaltyFen, next_due_date AS nextDueDate,
+  next_due_fen AS nextDueFen, delinquency_basis AS delinquencyBasis`;
+
+export function orderForDerivation(db: Db, id: number): OrderForDerivation | undefined {
+  const row = prepared(db, `SELECT ${derivationColumns} FROM orders WHERE id = ?`).get(id) as
+    | (Omit<OrderForDerivation, 'planMismatch' | 'inGrace'> & { planMismatch: number; inGrace: number })
+    | undefined;
+  return row === undefined ? undefined : { ...row, planMismatch: Boolean(row.planMismatch), inGrace: Boolean(row.inGrace) };
+}
+
+/** Writes derived columns only when something differs (no churn for read-model triggers). */
+export function updateOrderDerived(db: Db, id: number, derived: OrderDerivedColumns, derivedAt: number): void {
+  prepared(
+    db,
+    `UPDATE orders SET apr_nominal_bps = @aprNominalBps, apr_effective_bps = @aprEffectiveBps, apr_basis = @aprBasis, apr_flag = @aprFlag, plan_state = @planState,
+       plan_mismatch = @planMismatch, plan_differences = @planDifferences, dpd = @dpd, bucket = @bucket, in_grace = @inGrace,
+       outstanding_principal_fen = @outstandingPrincipalFen, overdue_principal_fen = @overduePrincipalFen, overdue_interest_fen = @overdueInterestFen,
+       overdue_fee_fen = @overdueFeeFen, overdue_penalty_fen = @overduePenaltyFen, next_due_date = @nextDueDate, next_due_fen = @nextDueFen,
+       delinquency_basis = @delinquencyBasis, derived_at = @derivedAt
+     WHERE id = @id`,
+  ).run({ ...derived, ...toSql(derived), derivedAt, id });
+}
+
+/** Orders drawn on a line, with what the line's availability needs. */
+export function drawdownsOfLine(db: Db, institutionId: number, lineExternalId: string): Array<{ status: OrderRow['status']; principalFen: number; outstandingPrincipalFen: number; bucket: OrderRow['bucket'] }> {
+  return prepared(
+    db,
+    `SELECT status, principal_fen AS principalFen, outstanding_principal_fen AS outstandingPrincipalFen, bucket FROM orders WHERE institution_id = ? AND credit_line_external_id = ?`,
+  ).all(institutionId, lineExternalId) as Array<{ status: OrderRow['status']; principalFen: number; outstandingPrincipalFen: number; bucket: OrderRow['bucket'] }>;
+}
+
+/** Order ids in id order from `afterId` (the daily pass walks them in chunks). */
+export function orderIdsAfter(db: Db, afterId: number, limit: number): number[] {
+  return (prepared(db, `SELECT id FROM orders WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>).map((row) => row.id);
+}
+
+// ---- booked plans ----------------------------------------------------------------------------------
+
+export function findPlanVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
+  return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM repayment_plans WHERE institution_id = ? AND external_id = ?`).get(
+    institutionId,
+    externalId,
+  ) as StoredVersion | undefined;
+}
+
+export function writePlan(
+  db: Db,
+  row: { institutionId: number; externalId: string; version: number; remoteUpdatedAt: number; orderExternalId: string; syncedAt: number },
+): number {
+  const result = prepared(
+    db,
+    `INSERT INTO repayment_plans (institution_id, external_id, version, remote_updated_at, order_external_id, synced_at)
+     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @orderExternalId, @syncedAt)
+     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
+       order_external_id = excluded.order_external_id, synced_at = excluded.synced_at
+     RETURNING id`,
+  ).get(row) as { id: number };
+  return result.id;
+}
+
+/** Replaces a plan's installments as a whole with the new plan version. */
+export function replaceInstallments(db: Db, planId: number, installments: readonly InstallmentColumns[]): void {
+  prepared(db, `DELETE FROM installments WHERE plan_id = ?`).run(planId);
+  const insert = prepared(
+    db,
+    `INSERT INTO installments (plan_id, period, due_date, principal_fen, interest_fen, fee_fen, penalty_fen, paid_principal_fen, paid_interest_fen, paid_fee_fen,
+       paid_penalty_fen, status, paid_off_at)
+     VALUES (@planId, @period, @dueDate, @principalFen, @interestFen, @feeFen, @penaltyFen, @paidPrincipalFen, @paidInterestFen, @paidFeeFen, @paidPenaltyFen, @status, @paidOffAt)`,
+  );
+  for (const installment of installments) insert.run({ ...installment, planId });
+}
+
+/** The booked installments of an order, or null when no plan was synced for it. */
+export function bookedInstallments(db: Db, institutionId: number, orderExternalId: string): InstallmentColumns[] | null {
+  const plan = prepared(db, `SELECT id FROM repayment_plans WHERE institution_id = ? AND order_external_id = ? ORDER BY version DESC, id DESC LIMIT 1`).get(
+    institutionId,
+    orderExternalId,
+  ) as { id: number } | undefined;
+  if (!plan) return null;
+  return prepared(
+    db,
+    `SELECT period, due_date AS dueDate, principal_fen AS principalFen, interest_fen AS interestFen, fee_fen AS feeFen, penalty_fen AS penaltyFen,
+       paid_principal_fen AS paidPrincipalFen, paid_interest_fen AS paidInterestFen, paid_fee_fen AS paidFeeFen, paid_penalty_fen AS paidPenaltyFen, status,
+       paid_off_at AS paidOffAt
+     FROM installments WHERE plan_id = ? ORDER BY period`,
+  ).all(plan.id) as InstallmentColumns[];
+}

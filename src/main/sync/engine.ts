@@ -1,0 +1,357 @@
+/**
+ * One sync pass of one institution: capabilities, then every resource it serves paged from the
+ * saved cursor (the next page is fetched while the current one is ingested), then a second try
+ * at quarantined records (GET by id: a record corrupted on a page is usually fine on its own),
+ * then reconciliation against /v1/stats. Every page commits with its cursor, so a pass cut short
+ * by a crash, an error or shutdown resumes exactly where it stopped.
+ */
+import { resourceNames, type ResourceName, type Stats } from '../../shared/institution-api';
+import type { DomainSettings } from '../../shared/domain/settings';
+import { writeTransaction, type Db } from '../db/connection';
+import type { SyncResource } from '../db/schema';
+import { findInstitutionById, setInstitutionState, type InstitutionState } from '../repositories/institutions';
+import {
+  finishRun,
+  insertRun,
+  listCursors,
+  listQuarantine,
+  localTotals,
+  quarantinedOnlyCount,
+  saveReconciliation,
+  settleQuarantine,
+  updateRunStats,
+  type SyncRunTrigger,
+} from '../repositories/sync';
+import type { Logger } from '../logging/logger';
+import type { Clock } from '../services/clock';
+import type { InstitutionClient, InstitutionClients, RawPage } from './client';
+import { FactsCache } from './derive';
+import { InstitutionApiError } from './errors';
+import { ingestRecords, type IngestContext } from './ingest';
+
+export interface ResourcePassStats {
+  fetched: number;
+  upserted: number;
+  unchanged: number;
+  quarantined: number;
+  pages: number;
+}
+
+export interface ResourceReconciliation {
+  resource: SyncResource;
+  localTotal: number;
+  remoteTotal: number;
+  matched: boolean;
+  /** Records held only in quarantine (their valid version was never seen). */
+  quarantinedOnly: number;
+  amounts: Array<{ name: string; local: number; remote: number }>;
+}
+
+export interface PassProgress {
+  institutionId: number;
+  resource: SyncResource | null;
+  phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling';
+  fetched: number;
+  /** Records to fetch in this pass when known (a first full pass); null for incremental passes. */
+  total: number | null;
+  recordsPerSecond: number;
+  etaSeconds: number | null;
+  startedAt: number;
+}
+
+export type PassStatus = 'succeeded' | 'failed' | 'cancelled';
+
+export interface PassResult {
+  institutionId: number;
+  code: string;
+  runId: number;
+  status: PassStatus;
+  /** The institution's state after the pass. */
+  state: InstitutionState;
+  error: string | null;
+  errorKind: InstitutionApiError['kind'] | 'internal' | null;
+  resources: Partial<Record<SyncResource, ResourcePassStats>>;
+  reconciliation: ResourceReconciliation[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface EngineDeps {
+  db: Db;
+  clients: InstitutionClients;
+  clock: Clock;
+  settings: () => DomainSettings;
+  logger?: Logger;
+}
+
+export interface PassOptions {
+  trigger: SyncRunTrigger;
+  signal: AbortSignal;
+  /** Records per page requested (capped by the institution's max_page_limit). */
+  pageLimit?: number;
+  /** Quarantined records re-fetched by id per pass. */
+  quarantineRetries?: number;
+  onProgress?: (progress: PassProgress) => void;
+}
+
+const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
+  applications: 'applications',
+  'credit-lines': 'credit_lines',
+  orders: 'orders',
+  'repayment-plans': 'repayment_plans',
+  repayments: 'repayments',
+};
+
+function remoteAmounts(stats: Stats, resource: SyncResource): Record<string, number> {
+  switch (resource) {
+    case 'credit-lines':
+      return { limitFen: stats.credit_lines.limit_fen, usedFen: stats.credit_lines.used_fen };
+    case 'orders':
+      return { principalFen: stats.orders.principal_fen };
+    case 'repayments':
+      return { amountFen: stats.repayments.amount_fen };
+    case 'applications':
+    case 'repayment-plans':
+      return {};
+    default: {
+      const unreachable: never = resource;
+      throw new Error(`Unknown resource ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Compares local totals with /v1/stats and stores the outcome per resource. */
+export function reconcile(db: Db, institutionId: number, resources: readonly SyncResource[], stats: Stats, now: number): ResourceReconciliation[] {
+  const local = localTotals(db, institutionId);
+  const results: ResourceReconciliation[] = [];
+  writeTransaction(db, () => {
+    for (const resource of resources) {
+      const remote = stats[statsKeys[resource]];
+      if (remote === null) continue;
+      const remoteFigures = remoteAmounts(stats, resource);
+      const amounts = Object.entries(remoteFigures).map(([name, value]) => ({ name, local: local[resource].amounts[name] ?? 0, remote: value }));
+      const localTotal = local[resource].count;
+      const matched = localTotal === remote.count && amounts.every((amount) => amount.local === amount.remote);
+      const quarantinedOnly = quarantinedOnlyCount(db, institutionId, resource);
+      results.push({ resource, localTotal, remoteTotal: remote.count, matched, quarantinedOnly, amounts });
+      saveReconciliation(db, {
+        institutionId,
+        resource,
+        localTotal,
+        remoteTotal: remote.count,
+        matched,
+        details: JSON.stringify({ amounts, quarantinedOnly, remoteAsOf: stats.as_of }),
+        checkedAt: now,
+      });
+    }
+  });
+  return results;
+}
+
+function describe(error: unknown): { message: string; kind: PassResult['errorKind'] } {
+  if (error instanceof InstitutionApiError) return { message: error.message, kind: error.kind };
+  return { message: error instanceof Error ? error.message : String(error), kind: 'internal' };
+}
+
+function stateAfterFailure(error: unknown): InstitutionState {
+  if (error instanceof InstitutionApiError) {
+    if (error.kind === 'credentials') return 'credentials_rejected';
+    if (error.kind === 'circuit_open') return 'circuit_open';
+    if (error.kind === 'aborted') return 'idle';
+  }
+  return 'failed';
+}
+
+/**
+ * Runs one pass. Never throws for institution trouble: the outcome, the run row and the
+ * institution's state say what happened. Aborting `signal` stops between pages (the page being
+ * written commits or rolls back as a whole).
+ */
+export async function runPass(deps: EngineDeps, institutionId: number, options: PassOptions): Promise<PassResult> {
+  const { db, clock } = deps;
+  const institution = findInstitutionById(db, institutionId);
+  if (!institution) throw new Error(`No institution ${institutionId}`);
+  const startedAt = clock.now();
+  const runId = writeTransaction(db, () => {
+    setInstitutionState(db, institutionId, 'syncing', { lastAttemptAt: startedAt, circuitOpenUntil: null });
+    return insertRun(db, institutionId, options.trigger, startedAt);
+  });
+  const resources: Partial<Record<SyncResource, ResourcePassStats>> = {};
+  let reconciliation: ResourceReconciliation[] = [];
+  let fetchedTotal = 0;
+  let lastProgressRun = 0;
+  const progress = (resource: SyncResource | null, phase: PassProgress['phase'], total: number | null) => {
+    const elapsedSeconds = Math.max(0.001, (clock.now() - startedAt) / 1000);
+    const recordsPerSecond = fetchedTotal / elapsedSeconds;
+    options.onProgress?.({
+      institutionId,
+      resource,
+      phase,
+      fetched: fetchedTotal,
+      total,
+      recordsPerSecond,
+      etaSeconds: total !== null && recordsPerSecond > 0 ? Math.max(0, (total - fetchedTotal) / recordsPerSecond) : null,
+      startedAt,
+    });
+    // The run row shows progress too (for the CLI and a page opened mid-run), at most once a second.
+    if (clock.now() - lastProgressRun >= 1000) {
+      lastProgressRun = clock.now();
+      updateRunStats(db, runId, resources);
+    }
+  };
+
+  try {
+    const client = deps.clients.forInstitution(institutionId);
+    progress(null, 'capabilities', null);
+    const capabilities = await client.capabilities({ signal: options.signal });
+    writeTransaction(db, () => setInstitutionState(db, institutionId, 'syncing', { capabilities: JSON.stringify(capabilities) }));
+    const settings = deps.settings();
+    const context: IngestContext = { institutionId, settings, facts: new FactsCache(db, settings) };
+    const served = resourceNames.filter((name) => capabilities.resources.includes(name));
+    const cursors = new Map(listCursors(db, institutionId).map((row) => [row.resource, row.cursor]));
+    // A first pass knows how much is coming; an incremental one does not.
+    let total: number | null = null;
+    if (served.every((resource) => !cursors.has(resource))) {
+      const before = await client.stats({ signal: options.signal });
+      total = served.reduce((sum, resource) => sum + (before[statsKeys[resource]]?.count ?? 0), 0);
+    }
+    const pageLimit = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
+    for (const resource of served) {
+      resources[resource] = await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, (page) => {
+        fetchedTotal += page;
+        progress(resource, 'pulling', total);
+      });
+    }
+    progress(null, 'quarantine', total);
+    await retryQuarantined(deps, client, context, options.quarantineRetries ?? 200, options.signal, resources);
+    progress(null, 'reconciling', total);
+    const stats = await client.stats({ signal: options.signal });
+    reconciliation = reconcile(db, institutionId, served, stats, clock.now());
+    const finishedAt = clock.now();
+    writeTransaction(db, () => {
+      finishRun(db, runId, 'succeeded', finishedAt, { resources, reconciliation }, null);
+      setInstitutionState(db, institutionId, 'idle', { lastSuccessAt: finishedAt, circuitOpenUntil: null });
+    });
+    return { institutionId, code: institution.code, runId, status: 'succeeded', state: 'idle', error: null, errorKind: null, resources, reconciliation, startedAt, finishedAt };
+  } catch (error) {
+    const { message, kind } = describe(error);
+    const cancelled = options.signal.aborted || kind === 'aborted';
+    const state = cancelled ? 'idle' : stateAfterFailure(error);
+    const finishedAt = clock.now();
+    const circuitOpenUntil = state === 'circuit_open' ? deps.clients.circuitState(institutionId).openUntil : null;
+    writeTransaction(db, () => {
+      finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation }, cancelled ? 'Cancelled (shutdown or request)' : message);
+      setInstitutionState(db, institutionId, state, { reason: cancelled ? null : message, circuitOpenUntil });
+    });
+    if (!cancelled) deps.logger?.warn('sync pass failed', { institution: institution.code, kind, message });
+    if (kind === 'internal' && !cancelled) deps.logger?.error('sync pass crashed', { institution: institution.code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return {
+      institutionId,
+      code: institution.code,
+      runId,
+      status: cancelled ? 'cancelled' : 'failed',
+      state,
+      error: cancelled ? null : message,
+      errorKind: cancelled ? 'aborted' : kind,
+      resources,
+      reconciliation,
+      startedAt,
+      finishedAt,
+    };
+  }
+}
+
+async function pullResource(
+  deps: EngineDeps,
+  client: InstitutionClient,
+  context: IngestContext,
+  resource: ResourceName,
+  startCursor: string | null,
+  pageLimit: number,
+  signal: AbortSignal,
+  onPage: (records: number) => void,
+): Promise<ResourcePassStats> {
+  const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
+  let cursor = startCursor;
+  const fetchPage = (from: string | null) => {
+    const request = client.listPage(resource, from, pageLimit, { signal });
+    // A prefetched page may be abandoned (error or shutdown); never leave its rejection unhandled.
+    request.catch(() => undefined);
+    return request;
+  };
+  let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
+  while (pending !== null) {
+    const page: RawPage = await pending;
+    if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
+    const next = page.next_cursor ?? cursor;
+    // The next request goes out while this page is written: the institution works meanwhile.
+    pending = page.has_more && page.next_cursor !== null && page.next_cursor !== cursor ? fetchPage(page.next_cursor) : null;
+    const outcome = ingestRecords(deps.db, context, resource, page.data, deps.clock.now(), { next });
+    cursor = next;
+    stats.fetched += outcome.fetched;
+    stats.upserted += outcome.upserted;
+    stats.unchanged += outcome.unchanged;
+    stats.quarantined += outcome.quarantined;
+    stats.pages++;
+    onPage(outcome.fetched);
+  }
+  return stats;
+}
+
+/**
+ * Records quarantined from a page are fetched again by id: an institution that sent a broken
+ * copy on a page usually serves the record whole on its own. Still invalid: the entry stays
+ * open with the new issues. Gone (404): settled as such.
+ */
+async function retryQuarantined(
+  deps: EngineDeps,
+  client: InstitutionClient,
+  context: IngestContext,
+  limit: number,
+  signal: AbortSignal,
+  resources: Partial<Record<SyncResource, ResourcePassStats>>,
+): Promise<void> {
+  if (limit <= 0) return;
+  const open = listQuarantine(deps.db, { institutionId: context.institutionId, status: 'open', limit, offset: 0 }).rows.filter((row) => row.externalId !== null);
+  const seen = new Set<string>();
+  for (const entry of open) {
+    const key = `${entry.resource}\u0000${entry.externalId ?? ''}`;
+    if (seen.has(key) || entry.externalId === null) continue;
+    seen.add(key);
+    await retryQuarantineEntry(deps, client, context, entry.resource, entry.externalId, signal, resources);
+  }
+}
+
+/** Fetches one quarantined record again and ingests it if it is valid now. Returns whether it was. */
+export async function retryQuarantineEntry(
+  deps: EngineDeps,
+  client: InstitutionClient,
+  context: IngestContext,
+  resource: SyncResource,
+  externalId: string,
+  signal: AbortSignal,
+  resources?: Partial<Record<SyncResource, ResourcePassStats>>,
+): Promise<'ingested' | 'still_invalid' | 'gone'> {
+  let record: unknown;
+  try {
+    record = await client.getRecord(resource, externalId, { signal });
+  } catch (error) {
+    if (error instanceof InstitutionApiError && error.status === 404) {
+      writeTransaction(deps.db, () => settleQuarantine(deps.db, context.institutionId, resource, externalId, 'The institution no longer serves this record (404)', deps.clock.now()));
+      return 'gone';
+    }
+    throw error;
+  }
+  const outcome = ingestRecords(deps.db, context, resource, [record], deps.clock.now());
+  const stats = resources?.[resource];
+  if (stats) {
+    stats.upserted += outcome.upserted;
+    stats.unchanged += outcome.unchanged;
+  }
+  if (outcome.invalid.length > 0) return 'still_invalid';
+  // Valid but not newer than what we hold: the quarantined copy is settled all the same.
+  if (outcome.unchanged > 0) {
+    writeTransaction(deps.db, () => settleQuarantine(deps.db, context.institutionId, resource, externalId, 'Re-fetched: the stored version is current', deps.clock.now()));
+  }
+  return 'ingested';
+}
