@@ -11,6 +11,7 @@ import { createAuthService } from '../services/auth';
 import { systemClock, type Clock } from '../services/clock';
 import { createOperatorService } from '../services/operators';
 import { createSystemService } from '../services/system';
+import { createPortfolio } from '../portfolio';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
@@ -138,7 +139,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     onProgress: (operatorId, progress) => events.emit('exports:progress', progress, { operatorIds: [operatorId] }),
   });
   const auditBrowser = createAuditBrowser(db);
-  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser };
+  const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio') });
+  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
@@ -149,6 +151,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   // Running exports stop (and delete their partial files) before the database closes.
   const shutdownHooks: Array<() => Promise<void> | void> = [() => exports.shutdown()];
+  // Daily bucket/line snapshots and month-ends (start-up, hourly, day change).
+  portfolio.snapshots.start();
+  shutdownHooks.push(() => portfolio.snapshots.stop());
   let closed = false;
   logger.info('backend started', { shell: options.shell, schemaVersion });
   return {

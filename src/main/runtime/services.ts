@@ -2,6 +2,8 @@ import type { InstitutionService } from '../institutions/service';
 import type { AuditBrowser } from '../audit/service';
 import type { ExportService } from '../exports/service';
 import type { AuthService } from '../services/auth';
+import type { BorrowerLookupService } from '../portfolio/borrowers';
+import type { PortfolioService } from '../portfolio/service';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
 import type { InstitutionClients } from '../sync/client';
@@ -11,6 +13,10 @@ export interface Services {
   auth: AuthService;
   operators: OperatorService;
   system: SystemService;
+  /** Line and loan dashboards, lists and details (src/main/portfolio). */
+  portfolio: PortfolioService;
+  /** Borrower lookup, the borrower page and the audited reveal. */
+  borrowers: BorrowerLookupService;
   /** Configured institutions (Settings > Institutions, `creditdesk institutions`). */
   institutions: InstitutionService;
   /** `institutionClients.forInstitution(id)`: the signed, retried, zod-checked API of one institution. */

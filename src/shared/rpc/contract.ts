@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { borrowersContract } from '../contracts/borrowers';
+import { portfolioContract } from '../contracts/portfolio';
 import { exportsContract } from '../contracts/exports';
 import { systemContract } from '../contracts/system';
 import { usersContract } from '../contracts/users';
@@ -12,6 +14,8 @@ import type { ChannelDefinition } from './define';
  */
 export const contract = {
   ...authContract,
+  ...portfolioContract,
+  ...borrowersContract,
   ...exportsContract,
   ...auditContract,
   ...usersContract,

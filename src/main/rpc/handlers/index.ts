@@ -2,6 +2,8 @@ import type { Services } from '../../runtime/services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { borrowersHandlers } from './borrowers';
+import { portfolioHandlers } from './portfolio';
 import { exportsHandlers } from './exports';
 import { systemHandlers } from './system';
 import { usersHandlers } from './users';
@@ -10,6 +12,8 @@ import { usersHandlers } from './users';
 export function createHandlers(services: Services): Handlers {
   return {
     ...authHandlers(services.auth),
+    ...portfolioHandlers(services.portfolio),
+    ...borrowersHandlers(services.borrowers),
     ...exportsHandlers(services.exports),
     ...auditHandlers(services.audit, services.exports),
     ...usersHandlers(services.operators),

@@ -1,0 +1,112 @@
+/**
+ * The delinquency of a loan as it stood at a past instant, rebuilt from its booked installments
+ * and repayments (pure). An installment counts as paid in full from its paid_off_at; before that,
+ * what had been paid of each part is the sum of the repayment allocations received by then. DPD,
+ * bucket and outstanding principal then follow from the domain rule (computeDelinquency), so a
+ * past month-end is computed exactly as the live figure would have been on that day. Loans
+ * without a booked plan use their quoted plan and repayment allocations (quotedInstallments).
+ */
+import { z } from 'zod';
+import { computeDelinquency, type Delinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
+import type { InstallmentRow } from '../db/schema';
+
+const allocationPartSchema = z.union([
+  z.object({ period: z.number(), principal_fen: z.number(), interest_fen: z.number(), fee_fen: z.number(), penalty_fen: z.number() }).transform((part) => ({
+    period: part.period,
+    principalFen: part.principal_fen,
+    interestFen: part.interest_fen,
+    feeFen: part.fee_fen,
+    penaltyFen: part.penalty_fen,
+  })),
+  z.object({ period: z.number(), principalFen: z.number(), interestFen: z.number(), feeFen: z.number(), penaltyFen: z.number() }),
+]);
+const allocationSchema = z.array(allocationPartSchema);
+export type AllocationPart = z.output<typeof allocationPartSchema>;
+
+/** A repayment's stored allocation (wire snake_case or camelCase); [] when unreadable. */
+export function parseAllocation(json: string): AllocationPart[] {
+  try {
+    const parsed = allocationSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface PastRepayment {
+  paidAt: number;
+  allocation: readonly AllocationPart[];
+}
+
+/** What the reconstruction needs of an installment (a booked row, or a quoted one). */
+export type PastInstallment = Pick<
+  InstallmentRow,
+  'period' | 'dueDate' | 'principalFen' | 'interestFen' | 'feeFen' | 'penaltyFen' | 'paidPrincipalFen' | 'paidInterestFen' | 'paidFeeFen' | 'paidPenaltyFen' | 'paidOffAt'
+>;
+
+const quotedRowSchema = z.object({ period: z.number().int(), due_date: z.string(), principal_fen: z.number().int(), interest_fen: z.number().int(), fee_fen: z.number().int() });
+
+/**
+ * The quoted plan as installments, for loans whose institution books no plan: what was paid comes
+ * only from the repayments' allocations (the sync engine estimates their live DPD the same way).
+ * The quoted plan has no penalty, so none is counted as owed.
+ */
+export function quotedInstallments(quotedPlanJson: string): PastInstallment[] {
+  try {
+    const parsed = z.array(quotedRowSchema).safeParse(JSON.parse(quotedPlanJson));
+    if (!parsed.success) return [];
+    return parsed.data.map((row) => ({
+      period: row.period,
+      dueDate: row.due_date,
+      principalFen: row.principal_fen,
+      interestFen: row.interest_fen,
+      feeFen: row.fee_fen,
+      penaltyFen: 0,
+      // Unknown today: the allocations received by then are the only measure.
+      paidPrincipalFen: Number.MAX_SAFE_INTEGER,
+      paidInterestFen: Number.MAX_SAFE_INTEGER,
+      paidFeeFen: Number.MAX_SAFE_INTEGER,
+      paidPenaltyFen: 0,
+      paidOffAt: null,
+    }));
+  } catch {
+    return [];
+  }
+}
+
+/** The installments with what had been paid by `at` (inclusive). */
+export function installmentsAsOf(installments: readonly PastInstallment[], repayments: readonly PastRepayment[], at: number): DelinquencyInstallment[] {
+  const paid = new Map<number, { principal: number; interest: number; fee: number; penalty: number }>();
+  for (const repayment of repayments) {
+    if (repayment.paidAt > at) continue;
+    for (const part of repayment.allocation) {
+      const sum = paid.get(part.period) ?? { principal: 0, interest: 0, fee: 0, penalty: 0 };
+      sum.principal += part.principalFen;
+      sum.interest += part.interestFen;
+      sum.fee += part.feeFen;
+      sum.penalty += part.penaltyFen;
+      paid.set(part.period, sum);
+    }
+  }
+  return installments.map((row) => {
+    const paidOff = row.paidOffAt !== null && row.paidOffAt <= at;
+    const sum = paid.get(row.period);
+    const part = (due: number, paidNow: number, paidThen: number | undefined) => (paidOff ? due : Math.min(paidNow, paidThen ?? 0, due));
+    return {
+      dueDate: row.dueDate,
+      principalFen: row.principalFen,
+      interestFen: row.interestFen,
+      feeFen: row.feeFen,
+      penaltyFen: row.penaltyFen,
+      paidPrincipalFen: part(row.principalFen, row.paidPrincipalFen, sum?.principal),
+      paidInterestFen: part(row.interestFen, row.paidInterestFen, sum?.interest),
+      paidFeeFen: part(row.feeFen, row.paidFeeFen, sum?.fee),
+      paidPenaltyFen: part(row.penaltyFen, row.paidPenaltyFen, sum?.penalty),
+    };
+  });
+}
+
+/** computeDelinquency at `at` on the installments as they stood then. */
+export function delinquencyAsOf(installments: readonly PastInstallment[], repayments: readonly PastRepayment[], at: number, graceDays: number): Delinquency {
+  return computeDelinquency(installmentsAsOf(installments, repayments, at), at, { graceDays });
+}

@@ -1,0 +1,41 @@
+/**
+ * The portfolio capability: dashboards, lists and details (service.ts), borrower lookup
+ * (borrowers.ts) and the snapshot job behind history and roll rates (snapshots.ts). Reports reuse
+ * figures.ts (pure figures from summary rows) and the read repositories portfolio-*.ts.
+ */
+import type { Db } from '../db/connection';
+import type { Logger } from '../logging/logger';
+import { readSetting } from '../repositories/settings';
+import type { AuditRecorder } from '../services/audit';
+import type { Clock } from '../services/clock';
+import { defaultDomainSettings, resolveDomainSettings, type DomainSettings } from '../../shared/domain/settings';
+import { createBorrowerLookupService, type BorrowerLookupService } from './borrowers';
+import { createPortfolioService, type PortfolioService } from './service';
+import { createSnapshotJob, type SnapshotJob } from './snapshots';
+
+export interface Portfolio {
+  portfolio: PortfolioService;
+  borrowers: BorrowerLookupService;
+  snapshots: SnapshotJob;
+}
+
+/** Where the domain settings are stored until a settings service owns them. */
+export const domainSettingsKey = 'domain.settings';
+
+/** The stored domain settings, or the defaults when none (or an invalid value) is stored. */
+export function readDomainSettings(db: Db): DomainSettings {
+  try {
+    return resolveDomainSettings(readSetting(db, domainSettingsKey));
+  } catch {
+    return defaultDomainSettings;
+  }
+}
+
+export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRecorder; logger: Logger; settings?: () => DomainSettings }): Portfolio {
+  const settings = options.settings ?? (() => readDomainSettings(options.db));
+  return {
+    portfolio: createPortfolioService({ db: options.db, clock: options.clock, settings }),
+    borrowers: createBorrowerLookupService({ db: options.db, audit: options.audit }),
+    snapshots: createSnapshotJob({ db: options.db, clock: options.clock, settings, logger: options.logger }),
+  };
+}

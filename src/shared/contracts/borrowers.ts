@@ -1,0 +1,153 @@
+/**
+ * Borrower lookup for support: one search over name, phone, ID number (full or tail), platform
+ * user id and loan/application/line numbers, matched on full values server-side and answered
+ * masked; the borrower page across institutions; an audited reveal of personal data.
+ */
+import { z } from 'zod';
+import { bucketSchema } from '../domain/delinquency';
+import { orderStatusSchema } from '../institution-api/loans';
+import { channel, requires } from '../rpc/define';
+import { lineStateSchema, lineFlagSchema } from './portfolio';
+
+const fen = z.number().int();
+const idSchema = z.number().int().positive();
+
+export const borrowerMatchKinds = ['id_number', 'id_tail', 'phone', 'phone_tail', 'name', 'platform_user', 'loan', 'application', 'line'] as const;
+export const borrowerMatchSchema = z.enum(borrowerMatchKinds);
+export type BorrowerMatch = z.infer<typeof borrowerMatchSchema>;
+
+export const borrowerSearchResultSchema = z.object({
+  borrowerId: z.number().int(),
+  nameMasked: z.string(),
+  phoneMasked: z.string(),
+  idNumberMasked: z.string(),
+  platformUserId: z.string(),
+  matchedOn: borrowerMatchSchema,
+  /** The loan, application or line number that matched (not personal data). */
+  matchedReference: z.string().nullable(),
+  openLoanCount: z.number().int(),
+  /** Largest DPD among the borrower's open loans. */
+  maxDpd: z.number().int(),
+});
+export type BorrowerSearchResult = z.infer<typeof borrowerSearchResultSchema>;
+
+export const piiFields = ['name', 'phone', 'idNumber'] as const;
+export const piiFieldSchema = z.enum(piiFields);
+
+const institutionRefSchema = z.object({ id: z.number().int(), code: z.string(), name: z.string() });
+
+export const borrowerPageSchema = z.object({
+  borrower: z.object({
+    id: z.number().int(),
+    nameMasked: z.string(),
+    phoneMasked: z.string(),
+    idNumberMasked: z.string(),
+    idValid: z.boolean(),
+    platformUserId: z.string(),
+    firstSeenAt: z.number(),
+    updatedAt: z.number(),
+  }),
+  institutions: z.array(institutionRefSchema),
+  summary: z.object({
+    openLoanCount: z.number().int(),
+    outstandingPrincipalFen: fen,
+    overdueLoanCount: z.number().int(),
+    maxDpd: z.number().int(),
+    /** Earliest next due date among open loans, and what is due on it across them. */
+    nextDueDate: z.string().nullable(),
+    nextDueFen: fen.nullable(),
+  }),
+  applications: z.array(
+    z.object({
+      id: z.number().int(),
+      institutionId: z.number().int(),
+      externalId: z.string(),
+      productCode: z.string(),
+      productName: z.string(),
+      lineMode: z.enum(['revolving', 'single_batch']),
+      requestedAmountFen: fen,
+      status: z.enum(['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED']),
+      appliedAt: z.number(),
+    }),
+  ),
+  lines: z.array(
+    z.object({
+      id: z.number().int(),
+      institutionId: z.number().int(),
+      externalId: z.string(),
+      productCode: z.string(),
+      mode: z.enum(['revolving', 'single_batch']),
+      limitFen: fen,
+      usedFen: fen,
+      availableFen: fen,
+      state: lineStateSchema,
+      flags: z.array(lineFlagSchema),
+      validTo: z.number(),
+    }),
+  ),
+  loans: z.array(
+    z.object({
+      id: z.number().int(),
+      institutionId: z.number().int(),
+      externalId: z.string(),
+      productCode: z.string(),
+      status: orderStatusSchema,
+      principalFen: fen,
+      outstandingPrincipalFen: fen,
+      disbursedAt: z.number().nullable(),
+      dpd: z.number().int(),
+      bucket: bucketSchema,
+      inGrace: z.boolean(),
+      overdueFen: fen,
+      nextDueDate: z.string().nullable(),
+      nextDueFen: fen.nullable(),
+      planState: z.enum(['booked', 'missing', 'awaiting']),
+    }),
+  ),
+  reviewTasks: z.array(
+    z.object({
+      id: z.number().int(),
+      applicationId: z.number().int(),
+      applicationExternalId: z.string(),
+      institutionId: z.number().int(),
+      queue: z.enum(['contacts', 'face', 'ocr']),
+      status: z.string(),
+      findingCodes: z.array(z.string()),
+      createdAt: z.number(),
+      decidedAt: z.number().nullable(),
+      decisions: z.array(
+        z.object({
+          id: z.number().int(),
+          action: z.string(),
+          stage: z.string(),
+          state: z.string(),
+          operatorName: z.string().nullable(),
+          reasonCode: z.string().nullable(),
+          decidedAt: z.number(),
+        }),
+      ),
+    }),
+  ),
+});
+export type BorrowerPage = z.infer<typeof borrowerPageSchema>;
+
+export const borrowersContract = {
+  'borrowers:search': channel({
+    input: z.object({ query: z.string().trim().min(1).max(64), limit: z.number().int().min(1).max(50).default(20) }),
+    output: z.object({ results: z.array(borrowerSearchResultSchema), truncated: z.boolean() }),
+    access: requires('borrowers:lookup'),
+    doc: 'Borrowers matching a name, phone, ID number (full or last digits), platform user id or loan/application/line number; masked.',
+  }),
+  'borrowers:get': channel({
+    input: z.object({ id: idSchema }),
+    output: borrowerPageSchema,
+    access: requires('borrowers:lookup'),
+    doc: 'A borrower across institutions: masked identity, applications, lines, loans, review tasks and decisions.',
+  }),
+  'borrowers:reveal': channel({
+    input: z.object({ id: idSchema, fields: z.array(piiFieldSchema).min(1).max(3) }),
+    output: z.object({ name: z.string().optional(), phone: z.string().optional(), idNumber: z.string().optional() }),
+    access: requires('pii:reveal'),
+    doc: 'Shows personal data in clear; recorded in the audit log with who, whom and which fields.',
+  }),
+};
