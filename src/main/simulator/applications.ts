@@ -198,7 +198,7 @@ export function planApplication(
       continue;
     }
     // More items, more chances to give up: abandonment is per item collected.
-    if (rng.chance(person.risk === 'fraud' ? 0.06 : 0.03)) {
+    if (rng.chance(person.risk === 'fraud' ? 0.07 : 0.035)) {
       model.abandonedItem = item;
       model.abandonedAt = cursor + dayMs;
       model.timeline.push([model.abandonedAt, 'ABANDONED']);

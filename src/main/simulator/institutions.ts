@@ -51,7 +51,8 @@ export interface InstitutionSimConfig {
   products: ProductConfig[];
 }
 
-const baseItems: AuthItemName[] = ['real_name', 'id_card_ocr', 'liveness', 'face_compare', 'personal_info', 'contacts', 'carrier'];
+// The card is read first (OCR fills in name and number), then checked against the public-security source.
+const baseItems: AuthItemName[] = ['id_card_ocr', 'real_name', 'liveness', 'face_compare', 'personal_info', 'contacts', 'carrier'];
 
 /** Three demo institutions: different products, authentication demands, grace days; one without plans. */
 export function demoInstitutions(seed: string | number): InstitutionSimConfig[] {

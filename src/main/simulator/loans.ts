@@ -115,9 +115,11 @@ export function bookedSchedule(model: OrderModel): ScheduleInstallment[] {
   return cachedSchedule(model).rows;
 }
 
-// Bounded cache keyed by order: a replay (and every render) needs the schedule again.
+// Bounded cache keyed by the schedule's own terms (ids repeat across institutions and
+// simulators): a replay, and every render, needs the schedule again.
 function cachedSchedule(model: OrderModel): { rows: ScheduleInstallment[]; dueDays: number[] } {
-  const cached = scheduleCache.get(model.id);
+  const key = `${model.principalFen}|${model.termMonths}|${model.monthlyRate}|${model.method}|${model.firstDueDate}|${model.perInstallmentFeeFen}`;
+  const cached = scheduleCache.get(key);
   if (cached !== undefined) return cached;
   const schedule = generateSchedule({
     principalFen: model.principalFen,
@@ -129,7 +131,7 @@ function cachedSchedule(model: OrderModel): { rows: ScheduleInstallment[]; dueDa
   });
   if (scheduleCache.size >= 5000) scheduleCache.clear();
   const entry = { rows: schedule, dueDays: schedule.map((row) => dayNumberOfDate(row.dueDate)) };
-  scheduleCache.set(model.id, entry);
+  scheduleCache.set(key, entry);
   return entry;
 }
 
@@ -560,27 +562,29 @@ function planPayments(
 }
 
 /**
- * Monthly IRR of receiving `receivedFen` and paying the schedule's totals monthly (Newton's
- * method; the same figure as the domain's loanApr on the monthly basis, which the platform uses
- * to check it, but cheap enough to run for every generated order).
+ * Monthly IRR of receiving `receivedFen` and paying the schedule's totals monthly, by bisection
+ * on 0-100% a month (the net present value falls as the rate rises, so the root is bracketed).
+ * The same figure as the domain's loanApr on the monthly basis, which the platform checks it
+ * with, but cheap enough to run for every generated order.
  */
 function monthlyIrr(receivedFen: number, schedule: readonly ScheduleInstallment[]): number {
-  let rate = 0.01;
-  for (let step = 0; step < 50; step += 1) {
+  const presentValue = (rate: number) => {
     let value = receivedFen;
-    let slope = 0;
     let factor = 1;
-    for (let period = 1; period <= schedule.length; period += 1) {
+    for (const row of schedule) {
       factor /= 1 + rate;
-      const payment = schedule[period - 1]?.totalFen ?? 0;
-      value -= payment * factor;
-      slope += (period * payment * factor) / (1 + rate);
+      value -= row.totalFen * factor;
     }
-    const next = rate - value / slope;
-    if (Math.abs(next - rate) < 1e-12) return next;
-    rate = next;
+    return value;
+  };
+  let low = 0;
+  let high = 1;
+  for (let step = 0; step < 60; step += 1) {
+    const middle = (low + high) / 2;
+    if (presentValue(middle) < 0) low = middle;
+    else high = middle;
   }
-  return rate;
+  return (low + high) / 2;
 }
 
 function luhnCheckDigit(body: string): string {

@@ -222,12 +222,13 @@ function idCardValidity(rng: Rng, birthDate: IsoDate, anchorDate: IsoDate, regio
       : region.district === ''
         ? `${region.city}公安局`
         : `${region.city}公安局${region.district.replace(/区$/, '')}分局`;
+  // Cards were issued before the oldest generated application (540 days back), so none is "not yet valid".
   if (age >= 52 && rng.chance(0.8)) {
-    return { validFrom: addDays(anchorDate, -rng.int(200, 2500)), validTo: LONG_TERM, authority };
+    return { validFrom: addDays(anchorDate, -rng.int(600, 3000)), validTo: LONG_TERM, authority };
   }
   const years = age < 30 ? 10 : 20;
-  // A few cards are already expired: the OCR reports validity_expired.
-  const daysAgo = rng.chance(0.03) ? years * 365 + rng.int(20, 700) : rng.int(30, years * 365 - 60);
+  // A few cards have expired by now (some before their holder applied).
+  const daysAgo = rng.chance(0.03) ? years * 365 + rng.int(20, 700) : rng.int(600, years * 365 - 60);
   const validFrom = addDays(anchorDate, -daysAgo);
   const from = isoDateParts(validFrom);
   const validTo = `${String(from.year + years).padStart(4, '0')}-${String(from.month).padStart(2, '0')}-${String(Math.min(from.day, 28)).padStart(2, '0')}`;
