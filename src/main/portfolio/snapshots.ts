@@ -134,9 +134,10 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
       entry.usedFen += row.usedFen;
       lines.set(key, entry);
     }
-    writeTransaction(db, (tx) => {
-      replaceDailyBuckets(tx, date, [...buckets.values()], 'live', at);
-      replaceDailyLines(tx, date, [...lines.values()], 'live', at);
+    // Statements run on the root handle: its connection is the one holding the transaction.
+    writeTransaction(db, () => {
+      replaceDailyBuckets(db, date, [...buckets.values()], 'live', at);
+      replaceDailyLines(db, date, [...lines.values()], 'live', at);
     });
     return date;
   }
@@ -198,11 +199,11 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
           }
         });
       }
-      writeTransaction(db, (tx) => {
+      writeTransaction(db, () => {
         ends.forEach((end, index) => {
           const rows = rowsByEnd[index] as MonthEndLoanRow[];
           (counts[index] as { loans: number }).loans += rows.length;
-          insertMonthEndLoans(tx, end.date, rows);
+          insertMonthEndLoans(db, end.date, rows);
         });
       });
       await yieldToEventLoop();
@@ -210,23 +211,23 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
 
     const taken = monthEndsTaken(db);
     const result: SnapshotRunResult['monthEndsTaken'] = [];
-    writeTransaction(db, (tx) => {
+    writeTransaction(db, () => {
       ends.forEach((end, index) => {
         const source = end.live ? 'live' : 'reconstructed';
         const count = counts[index] as { loans: number; skipped: number };
-        recordMonthEnd(tx, { monthEnd: end.date, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
+        recordMonthEnd(db, { monthEnd: end.date, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
         taken.set(end.date, source);
         const previous = monthEndOf(addMonthsClamped(`${end.date.slice(0, 8)}01`, -1));
         const previousSource = taken.get(previous);
-        if (previousSource !== undefined) writeRollTransitions(tx, end.date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
+        if (previousSource !== undefined) writeRollTransitions(db, end.date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
         // A later month-end taken before this one (never in order here, but after a data reset) re-sums too.
         const next = monthEndOf(addMonthsClamped(`${end.date.slice(0, 8)}01`, 1));
         const nextSource = taken.get(next);
         if (nextSource !== undefined && !ends.some((other) => other.date === next)) {
-          writeRollTransitions(tx, next, end.date, source === 'reconstructed' || nextSource === 'reconstructed');
+          writeRollTransitions(db, next, end.date, source === 'reconstructed' || nextSource === 'reconstructed');
         }
-        if (!hasDailyBuckets(tx, end.date)) replaceDailyBuckets(tx, end.date, dailyBucketsOfMonthEnd(tx, end.date), 'reconstructed', at);
-        if (!hasDailyLines(tx, end.date)) {
+        if (!hasDailyBuckets(db, end.date)) replaceDailyBuckets(db, end.date, dailyBucketsOfMonthEnd(db, end.date), 'reconstructed', at);
+        if (!hasDailyLines(db, end.date)) {
           const usage = usedByEnd[index] as Map<string, number>;
           const perKey = new Map<string, DailyLineRow>();
           for (const line of lines.values()) {
@@ -238,7 +239,7 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
             entry.usedFen += usage.get(`${line.institutionId}|${line.externalId}`) ?? 0;
             perKey.set(key, entry);
           }
-          replaceDailyLines(tx, end.date, [...perKey.values()], 'reconstructed', at);
+          replaceDailyLines(db, end.date, [...perKey.values()], 'reconstructed', at);
         }
         result.push({ monthEnd: end.date, source, loanCount: count.loans, skippedWithoutPlan: count.skipped });
       });

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
+import { insertApplication, insertInstitution } from '../../../test/support/rows';
+import { auditLogTable } from '../db/schema';
+import type { CallContext } from '../rpc/context';
+import type { BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
+import { insertBorrowerRow, insertLineRow, insertOrderRow } from './testing';
+import { planSearch } from './borrowers';
+
+let backend: Awaited<ReturnType<typeof createTestBackend>>;
+let support: CallContext;
+let reviewer: CallContext;
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  backend = await createTestBackend({ clock: new ManualClock(Date.UTC(2026, 10, 25, 2)) });
+  support = await operatorContext(backend, 'helpdesk', 'support');
+  reviewer = await operatorContext(backend, 'rev', 'reviewer');
+  const db = backend.db;
+  const first = insertInstitution(db, 'AAA');
+  const second = insertInstitution(db, 'BBB');
+  ids.wang = insertBorrowerRow(db, { idNumber: '110101199003078670', name: '王小明', phone: '13800138000', platformUserId: 'PU-1001' });
+  ids.wangTwo = insertBorrowerRow(db, { idNumber: '440308199901101512', name: '王小红', phone: '13912348670', platformUserId: 'PU-1002' });
+  ids.li = insertBorrowerRow(db, { idNumber: '11010519491231002X', name: '李四', phone: '13700001111', platformUserId: 'PU-2001' });
+  insertApplication(db, { institutionId: first, borrowerId: ids.wang as number }, 'APP-77001');
+  insertOrderRow(db, { institutionId: first, externalId: 'LN-5001', borrowerId: ids.wang, platformUserId: 'PU-1001', status: 'OVERDUE', dpd: 45, bucket: 'M2', outstandingPrincipalFen: 300_000, nextDueDate: '2026-12-10', nextDueFen: 50_000 });
+  insertOrderRow(db, { institutionId: second, externalId: 'LN-5002', borrowerId: ids.wang, platformUserId: 'PU-1001', status: 'REPAYING', outstandingPrincipalFen: 200_000, nextDueDate: '2026-12-05', nextDueFen: 30_000 });
+  insertOrderRow(db, { institutionId: second, externalId: 'LN-9001', borrowerId: ids.li, platformUserId: 'PU-2001', status: 'CLOSED' });
+  // A line not yet linked to a borrower row is still found through the platform user id.
+  insertLineRow(db, { institutionId: second, externalId: 'CL-3001', borrowerId: null, platformUserId: 'PU-2001' });
+});
+
+afterAll(async () => backend.cleanup());
+
+async function search(query: string, context = support): Promise<BorrowerSearchResult[]> {
+  const result = await backend.router.call('borrowers:search', { query }, context);
+  if (!result.ok) throw new Error(result.error.message);
+  return (result.data as { results: BorrowerSearchResult[] }).results;
+}
+
+describe('borrower lookup', () => {
+  it('finds by full phone, phone prefix and phone tail, answering masked', async () => {
+    const [byPhone] = await search('138 0013 8000');
+    expect(byPhone).toMatchObject({ borrowerId: ids.wang, matchedOn: 'phone', phoneMasked: '138****8000', nameMasked: '王**', idNumberMasked: '110101********8670' });
+    expect((await search('+86 13800138000')).map((row) => row.borrowerId)).toEqual([ids.wang]);
+    expect((await search('1391')).map((row) => row.borrowerId)).toEqual([ids.wangTwo]);
+    expect((await search('1111')).map((row) => row.borrowerId)).toEqual([ids.li]);
+  });
+
+  it('finds by full ID number and by its last digits (an X included)', async () => {
+    expect((await search('110101199003078670')).map((row) => [row.borrowerId, row.matchedOn])).toEqual([[ids.wang, 'id_number']]);
+    // "8670" ends one ID number and one phone: both borrowers, the ID match first.
+    expect((await search('8670')).map((row) => [row.borrowerId, row.matchedOn])).toEqual([
+      [ids.wang, 'id_tail'],
+      [ids.wangTwo, 'phone_tail'],
+    ]);
+    expect((await search('1002x')).map((row) => row.borrowerId)).toEqual([ids.li]);
+    expect((await search('231002X')).map((row) => row.borrowerId)).toEqual([ids.li]);
+  });
+
+  it('finds by name prefix, platform user id and loan, application or line number', async () => {
+    expect((await search('王小')).map((row) => row.borrowerId).sort()).toEqual([ids.wang, ids.wangTwo].sort());
+    expect((await search('李四')).map((row) => row.borrowerId)).toEqual([ids.li]);
+    expect((await search('PU-2001')).map((row) => [row.borrowerId, row.matchedOn])).toEqual([[ids.li, 'platform_user']]);
+    expect((await search('ln-5001')).map((row) => [row.borrowerId, row.matchedOn, row.matchedReference])).toEqual([[ids.wang, 'loan', 'LN-5001']]);
+    expect((await search('APP-77001')).map((row) => [row.borrowerId, row.matchedOn])).toEqual([[ids.wang, 'application']]);
+    expect((await search('CL-3001')).map((row) => [row.borrowerId, row.matchedOn])).toEqual([[ids.li, 'line']]);
+  });
+
+  it('shows open loans and the worst DPD with each result, and never a clear value', async () => {
+    const [wang] = await search('13800138000');
+    expect(wang).toMatchObject({ openLoanCount: 2, maxDpd: 45 });
+    expect(JSON.stringify(await search('王'))).not.toMatch(/王小明|13800138000|110101199003078670/);
+  });
+
+  it('plans the searches from the query’s shape', () => {
+    expect(planSearch('王').map((step) => step.matchedOn)).toEqual(['name']);
+    expect(planSearch('13800138000').map((step) => step.matchedOn)).toEqual(['phone', 'id_tail', 'id_number', 'platform_user', 'loan', 'application', 'line']);
+  });
+});
+
+describe('the borrower page', () => {
+  it('gathers loans across institutions with the next due date, masked', async () => {
+    const result = await backend.router.call('borrowers:get', { id: ids.wang }, support);
+    if (!result.ok) throw new Error(result.error.message);
+    const page = result.data as BorrowerPage;
+    expect(page.borrower.nameMasked).toBe('王**');
+    expect(page.loans.map((loan) => loan.externalId).sort()).toEqual(['LN-5001', 'LN-5002']);
+    expect(page.summary).toEqual({ openLoanCount: 2, outstandingPrincipalFen: 500_000, overdueLoanCount: 1, maxDpd: 45, nextDueDate: '2026-12-05', nextDueFen: 30_000 });
+    expect(page.applications.map((application) => application.externalId)).toEqual(['APP-77001']);
+    expect(JSON.stringify(page)).not.toContain('13800138000');
+  });
+
+  it('answers NOT_FOUND for an unknown borrower', async () => {
+    const result = await backend.router.call('borrowers:get', { id: 999_999 }, support);
+    expect(result.ok ? null : result.error.code).toBe('NOT_FOUND');
+  });
+
+  it('reveals in clear only with pii:reveal, and records who revealed which fields', async () => {
+    const denied = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone'] }, reviewer);
+    expect(denied.ok ? null : denied.error.code).toBe('FORBIDDEN');
+    const revealed = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone', 'idNumber'] }, support);
+    expect(revealed).toEqual({ ok: true, data: { phone: '13800138000', idNumber: '110101199003078670' } });
+    const entry = backend.db.select().from(auditLogTable).all().find((row) => row.action === 'borrowers.pii-revealed');
+    expect(entry).toMatchObject({ operatorName: 'helpdesk', targetType: 'borrower', targetId: String(ids.wang) });
+    expect(JSON.parse(entry?.details ?? '{}')).toEqual({ fields: ['idNumber', 'phone'] });
+    expect(entry?.details).not.toContain('13800138000');
+  });
+
+  it('refuses an empty or overlong query before it reaches the service', async () => {
+    for (const query of ['', '   ', 'x'.repeat(65)]) {
+      const result = await backend.router.call('borrowers:search', { query }, support);
+      expect(result.ok ? null : result.error.code).toBe('VALIDATION');
+    }
+  });
+});
