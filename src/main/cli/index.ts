@@ -2,12 +2,17 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DatabaseTooNewError } from '../db/connection';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { auditCommand } from './commands/audit';
+import { backupCommand } from './commands/backup';
+import { exportCommand } from './commands/export';
+import { restoreCommand } from './commands/restore';
 import { serveCommand } from './commands/serve';
 import { usersCommand } from './commands/users';
 import { write } from './options';
+import { simulatorCommand } from '../simulator/cli';
 
 /** Every `creditdesk` sub-command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [serveCommand, usersCommand];
+export const commands: CliCommand[] = [serveCommand, usersCommand, simulatorCommand, exportCommand, auditCommand, backupCommand, restoreCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;

@@ -16,6 +16,7 @@ import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../in
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
 import { EventBus } from './events';
+import { registerInstance } from './instances';
 import { dataPaths, type DataPaths } from './paths';
 import type { Services } from './services';
 
@@ -93,6 +94,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     throw error;
   }
   const startedAt = clock.now();
+  // Lets `creditdesk restore` see that this process has the database open.
+  const unregisterInstance = registerInstance(paths.root, options.shell, startedAt);
   const events = new EventBus();
   const audit = createAuditRecorder(clock);
   const auth = createAuthService({
@@ -179,6 +182,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         }
       }
       logger.info('backend stopped');
+      unregisterInstance();
       db.$client.close();
       sink.close();
     },
