@@ -2,6 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 import { reviewTaskEventsTable, reviewTasksTable, type ReviewTaskRow, type ReviewTaskStatus } from '../db/schema';
+import { replaceTaskCodes } from '../repositories/review';
+import { cancelWaitingDecisions } from '../repositories/reviewDecisions';
 
 const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
 
@@ -35,8 +37,9 @@ function event(db: Db, taskId: number, at: number, kind: string, details: Record
  * Idempotent: the same application and findings change nothing. One task per queue with
  * findings; a task for a queue whose findings vanished, or for an application that left manual
  * review, is closed. When the evidence changes under a task that waits for a second (four-eyes)
- * decision, that decision is void: the task returns to the queue with a timeline note saying why
- * (the review service cancels the decision row on the 'evidence_changed' event's behalf).
+ * decision, that decision is void: its row is cancelled here, in the caller's transaction, and the
+ * task returns to the queue with a note and a timeline event saying why. A decided task (or one
+ * awaiting the borrower's resubmission) that sees new evidence starts over as a new round.
  */
 export function syncReviewTasks(db: Db, application: ApplicationForReview, now: number): ReviewIngestOutcome {
   const outcome: ReviewIngestOutcome = { created: 0, updated: 0, closed: 0, reopened: 0 };
@@ -74,18 +77,35 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
         })
         .returning({ id: reviewTasksTable.id })
         .get();
+      replaceTaskCodes(db, created.id, codes.split(','));
       event(db, created.id, now, 'created', { findingCodes: codes.split(',') });
       outcome.created++;
       continue;
     }
     const evidenceChanged = task.evidenceHash !== application.evidenceHash;
     if (!evidenceChanged && task.findingCodes === codes && task.priority === priority && task.findingCount === findings.length) continue;
+    if (task.findingCodes !== codes) replaceTaskCodes(db, task.id, codes.split(','));
     if (!liveStatuses.includes(task.status)) {
       // A decided or closed task that sees new evidence (the institution put the application
       // back into manual review with new data) starts over as a new round.
       if (!evidenceChanged) continue;
       db.update(reviewTasksTable)
-        .set({ status: 'open', priority, findingCodes: codes, findingCount: findings.length, evidenceHash: application.evidenceHash, updatedAt: now, queuedAt: now, claimedBy: null, leaseExpiresAt: null, decidedAt: null, snoozedUntil: null })
+        .set({
+          status: 'open',
+          priority,
+          findingCodes: codes,
+          findingCount: findings.length,
+          evidenceHash: application.evidenceHash,
+          updatedAt: now,
+          queuedAt: now,
+          claimedBy: null,
+          claimedAt: null,
+          leaseExpiresAt: null,
+          decidedAt: null,
+          snoozedUntil: null,
+          decision: null,
+          returnNote: 'reopened_evidence_changed',
+        })
         .where(eq(reviewTasksTable.id, task.id))
         .run();
       event(db, task.id, now, 'reopened', { reason: 'evidence_changed', previousStatus: task.status, findingCodes: codes.split(',') });
@@ -100,12 +120,19 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
         findingCount: findings.length,
         evidenceHash: application.evidenceHash,
         updatedAt: now,
-        ...(waiting ? { status: 'open' as const, queuedAt: now, claimedBy: null, leaseExpiresAt: null } : {}),
+        ...(waiting
+          ? { status: 'open' as const, queuedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, returnNote: 'second_decision_cancelled_evidence_changed' }
+          : {}),
       })
       .where(eq(reviewTasksTable.id, task.id))
       .run();
     if (waiting) {
-      event(db, task.id, now, 'second_decision_cancelled', { reason: 'evidence_changed', findingCodes: codes.split(',') });
+      const cancelled = cancelWaitingDecisions(db, task.id, 'evidence_changed', now);
+      event(db, task.id, now, 'second_decision_cancelled', {
+        reason: 'evidence_changed',
+        decisionIds: cancelled.map((decision) => decision.id),
+        findingCodes: codes.split(','),
+      });
       outcome.reopened++;
     } else {
       event(db, task.id, now, evidenceChanged ? 'evidence_changed' : 'findings_changed', { findingCodes: codes.split(',') });
@@ -116,10 +143,11 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
   const toClose = existing.filter((task) => !byQueue.has(task.queue) && liveStatuses.includes(task.status));
   if (toClose.length > 0) {
     db.update(reviewTasksTable)
-      .set({ status: 'closed', updatedAt: now, claimedBy: null, leaseExpiresAt: null })
+      .set({ status: 'closed', updatedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, snoozedUntil: null })
       .where(and(inArray(reviewTasksTable.id, toClose.map((task) => task.id))))
       .run();
     for (const task of toClose) {
+      if (task.status === 'awaiting_second') cancelWaitingDecisions(db, task.id, 'task_closed', now);
       event(db, task.id, now, 'closed', {
         reason: application.awaitingManualReview ? 'findings_resolved' : 'application_left_manual_review',
       });

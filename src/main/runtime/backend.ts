@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../services/clock';
 import { createOperatorService } from '../services/operators';
 import { createSystemService } from '../services/system';
 import { createPortfolio } from '../portfolio';
+import { startReviewMonitor } from '../review/monitor';
+import { createReviewService } from '../review/service';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
@@ -132,6 +134,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     logger: logger.child('institution-api'),
   });
   const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients });
+  const review = createReviewService({
+    db,
+    clock,
+    audit,
+    logger: logger.child('review'),
+    fetchImage: (institutionId, imageId, signal) => institutionClients.forInstitution(institutionId).getImage(imageId, { signal }),
+    onChanged: (queues) => events.emit('review:changed', { queues }),
+  });
   const exports = createExportService({
     db,
     clock,
@@ -143,7 +153,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   const auditBrowser = createAuditBrowser(db);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio') });
-  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
+  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
@@ -154,6 +164,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   // Running exports stop (and delete their partial files) before the database closes.
   const shutdownHooks: Array<() => Promise<void> | void> = [() => exports.shutdown()];
+  // Lease expiry, snooze wake-ups, delivery on the timeline and 'review:changed' pushes.
+  const reviewMonitor = startReviewMonitor({ db, service: review, logger: logger.child('review'), emitChanged: (queues) => events.emit('review:changed', { queues }) });
+  shutdownHooks.push(() => reviewMonitor.stop());
   // Daily bucket/line snapshots and month-ends (start-up, hourly, day change).
   portfolio.snapshots.start();
   shutdownHooks.push(() => portfolio.snapshots.stop());

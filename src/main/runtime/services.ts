@@ -4,6 +4,7 @@ import type { ExportService } from '../exports/service';
 import type { AuthService } from '../services/auth';
 import type { BorrowerLookupService } from '../portfolio/borrowers';
 import type { PortfolioService } from '../portfolio/service';
+import type { ReviewService } from '../review/service';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
 import type { InstitutionClients } from '../sync/client';
@@ -21,6 +22,8 @@ export interface Services {
   institutions: InstitutionService;
   /** `institutionClients.forInstitution(id)`: the signed, retried, zod-checked API of one institution. */
   institutionClients: InstitutionClients;
+  /** The manual-review queues: claims, evidence, decisions, assignments. */
+  review: ReviewService;
   /** Background exports (CSV/XLSX/PDF) with progress, cancel, download or save dialog. */
   exports: ExportService;
   /** Browse, verify and export the audit log. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { reviewContract } from '../contracts/review';
 import { borrowersContract } from '../contracts/borrowers';
 import { portfolioContract } from '../contracts/portfolio';
 import { exportsContract } from '../contracts/exports';
@@ -14,6 +15,7 @@ import type { ChannelDefinition } from './define';
  */
 export const contract = {
   ...authContract,
+  ...reviewContract,
   ...portfolioContract,
   ...borrowersContract,
   ...exportsContract,

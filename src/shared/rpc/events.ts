@@ -9,6 +9,8 @@ export interface EventMap {
   'users:changed': { userId: number };
   /** This session ended on the server side (account disabled, signed out elsewhere). */
   'session:ended': { reason: 'signed-out' | 'disabled' | 'expired' };
+  /** Review tasks changed (claims, decisions, ingest, another process): queue counts and lists refresh. */
+  'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'> };
   /** Progress of one export, sent only to the operator who started it. */
   'exports:progress': { id: number; status: 'running' | 'completed' | 'failed' | 'cancelled'; rows: number; totalRows: number | null };
 }
@@ -19,6 +21,7 @@ export type EventName = keyof EventMap;
 export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = {
   'users:changed': 'users:manage',
   'session:ended': 'session',
+  'review:changed': 'review:work',
   'exports:progress': 'all',
 };
 

@@ -2,6 +2,7 @@ import type { Services } from '../../runtime/services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { reviewHandlers } from './review';
 import { borrowersHandlers } from './borrowers';
 import { portfolioHandlers } from './portfolio';
 import { exportsHandlers } from './exports';
@@ -12,6 +13,7 @@ import { usersHandlers } from './users';
 export function createHandlers(services: Services): Handlers {
   return {
     ...authHandlers(services.auth),
+    ...reviewHandlers(services.review),
     ...portfolioHandlers(services.portfolio),
     ...borrowersHandlers(services.borrowers),
     ...exportsHandlers(services.exports),

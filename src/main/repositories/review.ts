@@ -1,0 +1,196 @@
+/**
+ * Review tasks: claims under leases, releases, snoozes, assignments and the append-only timeline.
+ * Every claim is one UPDATE ... WHERE <still claimable> ... RETURNING run inside the caller's
+ * write transaction (BEGIN IMMEDIATE), so two processes sharing the database file can never both
+ * take the same task: the second UPDATE finds the row no longer claimable and returns nothing.
+ */
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection';
+import {
+  reviewTaskCodesTable,
+  reviewTaskEventsTable,
+  reviewTasksTable,
+  type ReviewTaskRow,
+  type ReviewTaskStatus,
+} from '../db/schema';
+
+type ReviewQueue = ReviewTaskRow['queue'];
+
+/** Statuses in which a task still waits for people. */
+export const liveTaskStatuses: readonly ReviewTaskStatus[] = ['open', 'in_review', 'awaiting_second', 'escalated', 'snoozed'];
+
+/** Appends one event to a task's timeline (the table refuses updates). */
+export function appendTaskEvent(db: Db, taskId: number, at: number, operatorId: number | null, kind: string, details: Record<string, unknown> = {}): void {
+  db.insert(reviewTaskEventsTable).values({ taskId, at, operatorId, kind, details: JSON.stringify(details) }).run();
+}
+
+/** Replaces the finding-code rows of a task (the index behind the finding filter). */
+export function replaceTaskCodes(db: Db, taskId: number, codes: readonly string[]): void {
+  db.delete(reviewTaskCodesTable).where(eq(reviewTaskCodesTable.taskId, taskId)).run();
+  if (codes.length > 0) db.insert(reviewTaskCodesTable).values(codes.map((code) => ({ taskId, code }))).onConflictDoNothing().run();
+}
+
+export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
+  return db.select().from(reviewTasksTable).where(eq(reviewTasksTable.id, taskId)).get();
+}
+
+export function tasksOfApplication(db: Db, applicationId: number): ReviewTaskRow[] {
+  return db.select().from(reviewTasksTable).where(eq(reviewTasksTable.applicationId, applicationId)).all();
+}
+
+export function updateTask(db: Db, taskId: number, changes: Partial<Omit<ReviewTaskRow, 'id'>>): ReviewTaskRow {
+  const row = db.update(reviewTasksTable).set(changes).where(eq(reviewTasksTable.id, taskId)).returning().get();
+  if (!row) throw new Error(`Review task ${taskId} vanished during update`);
+  return row;
+}
+
+/**
+ * Updates a task only if its status is still one of `from` (and, when given, it is held by
+ * `heldBy`): the compare-and-set every state change uses so a concurrent change wins cleanly.
+ */
+export function transitionTask(
+  db: Db,
+  taskId: number,
+  from: readonly ReviewTaskStatus[],
+  changes: Partial<Omit<ReviewTaskRow, 'id'>>,
+  heldBy?: number,
+): ReviewTaskRow | undefined {
+  const conditions: SQL[] = [eq(reviewTasksTable.id, taskId), inArray(reviewTasksTable.status, [...from])];
+  if (heldBy !== undefined) conditions.push(eq(reviewTasksTable.claimedBy, heldBy));
+  return db
+    .update(reviewTasksTable)
+    .set(changes)
+    .where(and(...conditions))
+    .returning()
+    .get();
+}
+
+function excludeClause(exclude: readonly number[]): SQL {
+  return exclude.length === 0 ? sql`` : sql` AND id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})`;
+}
+
+/**
+ * Claims the oldest open task of the queue for the operator: first one a supervisor assigned to
+ * them, else the oldest unassigned one. Returns undefined when none is eligible.
+ */
+export function claimNextTask(
+  db: Db,
+  input: { queue: ReviewQueue; operatorId: number; now: number; leaseMs: number; exclude: readonly number[] },
+): ReviewTaskRow | undefined {
+  const { queue, operatorId, now, leaseMs, exclude } = input;
+  for (const assignee of [sql`assigned_to = ${operatorId}`, sql`assigned_to IS NULL`]) {
+    const row = db.get<Record<string, unknown> | undefined>(sql`
+      UPDATE review_tasks
+         SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
+       WHERE id = (
+               SELECT id FROM review_tasks INDEXED BY review_tasks_assignee_age_idx
+                WHERE queue = ${queue} AND status = 'open' AND ${assignee}${excludeClause(exclude)}
+                ORDER BY queued_at, id
+                LIMIT 1)
+         AND status = 'open'
+      RETURNING id`);
+    if (row) return findTask(db, Number(row.id));
+  }
+  return undefined;
+}
+
+/**
+ * Claims one given task: an open task (not assigned to someone else), or an escalated task for a
+ * supervisor, when nobody holds a live lease on it.
+ */
+export function claimTask(
+  db: Db,
+  input: { taskId: number; operatorId: number; now: number; leaseMs: number; allowEscalated: boolean },
+): ReviewTaskRow | undefined {
+  const { taskId, operatorId, now, leaseMs } = input;
+  const open = db.get<Record<string, unknown> | undefined>(sql`
+    UPDATE review_tasks
+       SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
+     WHERE id = ${taskId}
+       AND (status = 'open' OR (status = 'in_review' AND (lease_expires_at < ${now} OR claimed_by = ${operatorId})))
+       AND (assigned_to IS NULL OR assigned_to = ${operatorId})
+    RETURNING id`);
+  if (open) return findTask(db, taskId);
+  if (!input.allowEscalated) return undefined;
+  // An escalated task stays escalated while a supervisor holds it.
+  const escalated = db.get<Record<string, unknown> | undefined>(sql`
+    UPDATE review_tasks
+       SET claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
+     WHERE id = ${taskId} AND status = 'escalated'
+       AND (claimed_by IS NULL OR claimed_by = ${operatorId} OR lease_expires_at < ${now})
+    RETURNING id`);
+  return escalated ? findTask(db, taskId) : undefined;
+}
+
+/** Extends the holder's lease; undefined when the operator no longer holds the task. */
+export function renewLease(db: Db, taskId: number, operatorId: number, now: number, leaseMs: number): ReviewTaskRow | undefined {
+  return db
+    .update(reviewTasksTable)
+    .set({ leaseExpiresAt: now + leaseMs })
+    .where(
+      and(
+        eq(reviewTasksTable.id, taskId),
+        eq(reviewTasksTable.claimedBy, operatorId),
+        inArray(reviewTasksTable.status, ['in_review', 'escalated']),
+      ),
+    )
+    .returning()
+    .get();
+}
+
+/** Gives a held task back: in_review returns to open, an escalated task keeps its status. */
+export function releaseTask(db: Db, taskId: number, operatorId: number, now: number): ReviewTaskRow | undefined {
+  const row = db.get<Record<string, unknown> | undefined>(sql`
+    UPDATE review_tasks
+       SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
+           claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
+     WHERE id = ${taskId} AND claimed_by = ${operatorId} AND status IN ('in_review', 'escalated')
+    RETURNING id`);
+  return row ? findTask(db, taskId) : undefined;
+}
+
+/** Releases every lease that ran out; returns the tasks with their former holder. */
+export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy: number }> {
+  const held = db.all<{ id: number; claimedBy: number }>(sql`
+    SELECT id, claimed_by AS claimedBy FROM review_tasks INDEXED BY review_tasks_queue_idx
+     WHERE queue IN ('contacts', 'face', 'ocr') AND status IN ('in_review', 'escalated')
+       AND claimed_by IS NOT NULL AND lease_expires_at < ${now}`);
+  if (held.length === 0) return [];
+  db.run(sql`
+    UPDATE review_tasks
+       SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
+           claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
+     WHERE id IN (${sql.join(held.map((row) => sql`${row.id}`), sql`, `)}) AND lease_expires_at < ${now}`);
+  return held;
+}
+
+/** Returns snoozed tasks whose time has come to their queue. */
+export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
+  return db.all<{ id: number }>(sql`
+    UPDATE review_tasks
+       SET status = 'open', snoozed_until = NULL, updated_at = ${now}
+     WHERE id IN (
+             SELECT id FROM review_tasks INDEXED BY review_tasks_queue_idx
+              WHERE queue IN ('contacts', 'face', 'ocr') AND status = 'snoozed' AND snoozed_until <= ${now})
+    RETURNING id`);
+}
+
+/** The newest timeline event id: it moves whenever any task changes, whoever changed it. */
+export function latestTaskEventId(db: Db): number {
+  const row = db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM review_task_events`);
+  return row?.id ?? 0;
+}
+
+export function taskEvents(db: Db, taskId: number): Array<typeof reviewTaskEventsTable.$inferSelect> {
+  return db.select().from(reviewTaskEventsTable).where(eq(reviewTaskEventsTable.taskId, taskId)).orderBy(reviewTaskEventsTable.at, reviewTaskEventsTable.id).all();
+}
+
+/** Tasks a supervisor may (re)assign: everything not yet decided. */
+export function tasksForAssignment(db: Db, taskIds: readonly number[]): ReviewTaskRow[] {
+  if (taskIds.length === 0) return [];
+  return db
+    .select()
+    .from(reviewTasksTable)
+    .where(and(inArray(reviewTasksTable.id, [...taskIds]), inArray(reviewTasksTable.status, ['open', 'in_review', 'snoozed', 'escalated'])))
+    .all();
+}

@@ -1,0 +1,136 @@
+/**
+ * What a review task shows around its evidence: the application, its findings, the borrower's
+ * other applications, lines and loans across institutions, and applicants sharing a contact phone.
+ */
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection';
+import {
+  applicationFindingsTable,
+  applicationsTable,
+  borrowersTable,
+  contactPhonesTable,
+  creditLinesTable,
+  institutionsTable,
+  operatorsTable,
+  ordersTable,
+  reviewTasksTable,
+  type ApplicationFindingRow,
+  type ApplicationRow,
+  type BorrowerRow,
+  type CreditLineRow,
+  type InstitutionRow,
+  type OrderRow,
+  type ReviewTaskRow,
+} from '../db/schema';
+
+export function findApplication(db: Db, id: number): ApplicationRow | undefined {
+  return db.select().from(applicationsTable).where(eq(applicationsTable.id, id)).get();
+}
+
+export function findBorrower(db: Db, id: number): BorrowerRow | undefined {
+  return db.select().from(borrowersTable).where(eq(borrowersTable.id, id)).get();
+}
+
+export function findInstitution(db: Db, id: number): InstitutionRow | undefined {
+  return db.select().from(institutionsTable).where(eq(institutionsTable.id, id)).get();
+}
+
+export function institutionRefs(db: Db): Array<{ id: number; code: string; name: string }> {
+  return db
+    .select({ id: institutionsTable.id, code: institutionsTable.code, name: institutionsTable.name })
+    .from(institutionsTable)
+    .orderBy(asc(institutionsTable.code))
+    .all();
+}
+
+export function operatorRefs(db: Db): Array<{ id: number; name: string; role: string; username: string; disabled: boolean }> {
+  return db
+    .select({ id: operatorsTable.id, name: operatorsTable.displayName, role: operatorsTable.role, username: operatorsTable.username, disabled: operatorsTable.disabled })
+    .from(operatorsTable)
+    .orderBy(asc(operatorsTable.displayName))
+    .all();
+}
+
+export function findingsOfApplication(db: Db, applicationId: number): ApplicationFindingRow[] {
+  return db.select().from(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, applicationId)).orderBy(asc(applicationFindingsTable.id)).all();
+}
+
+export function applicationsOfBorrower(db: Db, borrowerId: number, limit: number): Array<ApplicationRow & { institutionCode: string; institutionName: string }> {
+  return db
+    .select({ application: applicationsTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+    .from(applicationsTable)
+    .innerJoin(institutionsTable, eq(institutionsTable.id, applicationsTable.institutionId))
+    .where(eq(applicationsTable.borrowerId, borrowerId))
+    .orderBy(desc(applicationsTable.appliedAt))
+    .limit(limit)
+    .all()
+    .map((row) => ({ ...row.application, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+}
+
+export function tasksOfApplications(db: Db, applicationIds: readonly number[]): Array<Pick<ReviewTaskRow, 'id' | 'applicationId' | 'queue' | 'status'>> {
+  if (applicationIds.length === 0) return [];
+  return db
+    .select({ id: reviewTasksTable.id, applicationId: reviewTasksTable.applicationId, queue: reviewTasksTable.queue, status: reviewTasksTable.status })
+    .from(reviewTasksTable)
+    .where(inArray(reviewTasksTable.applicationId, [...applicationIds]))
+    .all();
+}
+
+export function linesOfBorrower(db: Db, borrowerId: number, limit: number): Array<CreditLineRow & { institutionCode: string; institutionName: string }> {
+  return db
+    .select({ line: creditLinesTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+    .from(creditLinesTable)
+    .innerJoin(institutionsTable, eq(institutionsTable.id, creditLinesTable.institutionId))
+    .where(eq(creditLinesTable.borrowerId, borrowerId))
+    .orderBy(desc(creditLinesTable.grantedAt))
+    .limit(limit)
+    .all()
+    .map((row) => ({ ...row.line, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+}
+
+export function loansOfBorrower(db: Db, borrowerId: number, limit: number): Array<OrderRow & { institutionCode: string; institutionName: string }> {
+  return db
+    .select({ order: ordersTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+    .from(ordersTable)
+    .innerJoin(institutionsTable, eq(institutionsTable.id, ordersTable.institutionId))
+    .where(eq(ordersTable.borrowerId, borrowerId))
+    .orderBy(desc(ordersTable.appliedAt))
+    .limit(limit)
+    .all()
+    .map((row) => ({ ...row.order, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+}
+
+/** Other applications that gave this phone as an emergency contact (up to `limit`), and how many in all. */
+export function applicationsSharingPhone(
+  db: Db,
+  phone: string,
+  exceptApplicationId: number,
+  limit: number,
+): { total: number; rows: Array<{ applicationId: number; borrowerId: number; externalId: string; institutionCode: string; taskId: number | null }> } {
+  const total =
+    db
+      .select({ n: sql<number>`count(DISTINCT ${contactPhonesTable.applicationId})` })
+      .from(contactPhonesTable)
+      .where(and(eq(contactPhonesTable.phone, phone), ne(contactPhonesTable.applicationId, exceptApplicationId)))
+      .get()?.n ?? 0;
+  const rows = db.all<{ applicationId: number; borrowerId: number; externalId: string; institutionCode: string; taskId: number | null }>(sql`
+    SELECT DISTINCT cp.application_id AS applicationId, a.borrower_id AS borrowerId, a.external_id AS externalId, i.code AS institutionCode,
+           (SELECT t.id FROM review_tasks t WHERE t.application_id = cp.application_id AND t.queue = 'contacts') AS taskId
+      FROM contact_phones cp
+      JOIN applications a ON a.id = cp.application_id
+      JOIN institutions i ON i.id = a.institution_id
+     WHERE cp.phone = ${phone} AND cp.application_id <> ${exceptApplicationId}
+     ORDER BY a.applied_at DESC
+     LIMIT ${limit}`);
+  return { total, rows };
+}
+
+export function operatorNames(db: Db, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select({ id: operatorsTable.id, name: operatorsTable.displayName })
+    .from(operatorsTable)
+    .where(inArray(operatorsTable.id, [...new Set(ids)]))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

@@ -1,0 +1,39 @@
+/**
+ * A second (third, fourth...) CreditDesk process for the concurrent-claim test: opens the same
+ * database file and claims "next task" as fast as it can, then tries to claim every given task
+ * directly. Prints what it got as one JSON line. Usage:
+ *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
+ */
+import { openDatabase } from '../db/connection';
+import { LogSink } from '../logging/logger';
+import { permissionsOf } from '../../shared/rpc/permissions';
+import type { ReviewQueue } from '../../shared/domain/findings';
+import { createAuditRecorder } from '../services/audit';
+import { systemClock } from '../services/clock';
+import { AppError } from '../../shared/rpc/errors';
+import { createReviewService } from './service';
+
+const [file, operatorArg, queueArg, idsArg] = process.argv.slice(2);
+const db = openDatabase({ file: file as string, migrationsFolder: '' });
+const service = createReviewService({ db, clock: systemClock, audit: createAuditRecorder(systemClock), logger: new LogSink({ directory: null, console: 'none' }).logger('worker') });
+const operatorId = Number(operatorArg);
+const actor = { id: operatorId, username: `worker${operatorId}`, permissions: permissionsOf('reviewer') };
+const queue = queueArg as ReviewQueue;
+
+const viaNext: number[] = [];
+for (;;) {
+  const { taskId } = service.next(actor, { queue, excludeTaskIds: [] });
+  if (taskId === null) break;
+  viaNext.push(taskId);
+}
+const direct: number[] = [];
+for (const id of (idsArg ?? '').split(',').filter(Boolean).map(Number)) {
+  try {
+    service.claim(actor, id);
+    direct.push(id);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
+  }
+}
+db.$client.close();
+process.stdout.write(`${JSON.stringify({ operatorId, viaNext, direct })}\n`);

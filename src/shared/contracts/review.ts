@@ -1,0 +1,531 @@
+/**
+ * The manual-review queues: lists, claims with leases, the evidence of one task, decisions with
+ * four-eyes, snoozes, assignments, reason codes and SLA settings.
+ */
+import { z } from 'zod';
+import { findingCodeSchema, findingSeveritySchema, reviewQueueSchema } from '../domain/findings';
+import { channel, requires, signedIn } from '../rpc/define';
+
+export const reviewTaskStatusSchema = z.enum([
+  'open',
+  'in_review',
+  'awaiting_second',
+  'escalated',
+  'snoozed',
+  'decided',
+  'awaiting_resubmission',
+  'closed',
+]);
+export type ReviewTaskStatus = z.infer<typeof reviewTaskStatusSchema>;
+
+export const reviewActionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
+export type ReviewAction = z.infer<typeof reviewActionSchema>;
+/** Actions that need a reason code from the queue's closed list. */
+export const reasonActionSchema = z.enum(['reject', 'resubmit', 'escalate']);
+export type ReasonAction = z.infer<typeof reasonActionSchema>;
+
+export const slaStateSchema = z.enum(['within', 'due_soon', 'breached']);
+export type SlaState = z.infer<typeof slaStateSchema>;
+
+export const imageKindSchema = z.enum(['live', 'reference', 'id_front', 'id_back']);
+export type ImageKind = z.infer<typeof imageKindSchema>;
+
+const queueSlaSchema = z
+  .object({
+    /** A task older than this (since it entered the queue) has breached its SLA. */
+    slaMinutes: z.int().min(1).max(60 * 24 * 30),
+    /** "Due soon" starts this many minutes before the SLA. */
+    dueSoonMinutes: z.int().min(0).max(60 * 24 * 30),
+  })
+  .refine((value) => value.dueSoonMinutes < value.slaMinutes, { message: 'Due soon must start before the SLA ends', path: ['dueSoonMinutes'] });
+
+export const reviewSettingsSchema = z.object({
+  queues: z.object({ contacts: queueSlaSchema, face: queueSlaSchema, ocr: queueSlaSchema }),
+  /** How long a claim lasts without renewal; the open task renews it while it is on screen. */
+  leaseSeconds: z.int().min(30).max(3600),
+});
+export type ReviewSettings = z.infer<typeof reviewSettingsSchema>;
+
+export const defaultReviewSettings: ReviewSettings = {
+  queues: {
+    contacts: { slaMinutes: 240, dueSoonMinutes: 60 },
+    face: { slaMinutes: 120, dueSoonMinutes: 30 },
+    ocr: { slaMinutes: 240, dueSoonMinutes: 60 },
+  },
+  leaseSeconds: 120,
+};
+
+const operatorRefSchema = z.object({ id: z.int(), name: z.string() });
+const institutionRefSchema = z.object({ id: z.int(), code: z.string(), name: z.string() });
+
+export const assigneeFilterSchema = z.union([z.enum(['any', 'unassigned', 'me']), z.int().positive()]);
+
+export const taskListFilterSchema = z.object({
+  queue: reviewQueueSchema,
+  status: reviewTaskStatusSchema.default('open'),
+  institutionId: z.int().positive().optional(),
+  findingCode: findingCodeSchema.optional(),
+  assignee: assigneeFilterSchema.default('any'),
+  sla: z.enum(['any', 'within', 'due_soon', 'breached']).default('any'),
+  /** Only tasks at least this old (minutes since they entered the queue). */
+  minAgeMinutes: z.int().min(0).max(60 * 24 * 365).optional(),
+  sort: z.enum(['oldest', 'newest', 'priority']).default('oldest'),
+});
+export type TaskListFilter = z.infer<typeof taskListFilterSchema>;
+export type TaskListFilterInput = z.input<typeof taskListFilterSchema>;
+
+export const taskRowSchema = z.object({
+  id: z.int(),
+  queue: reviewQueueSchema,
+  status: reviewTaskStatusSchema,
+  priority: z.int(),
+  institution: institutionRefSchema,
+  applicationId: z.int(),
+  applicationExternalId: z.string(),
+  productName: z.string(),
+  requestedAmountFen: z.int(),
+  borrowerId: z.int(),
+  /** Masked (maskName). */
+  borrowerName: z.string(),
+  findingCodes: z.array(z.string()),
+  findingCount: z.int(),
+  queuedAt: z.number(),
+  sla: slaStateSchema,
+  slaDueAt: z.number(),
+  assignedTo: operatorRefSchema.nullable(),
+  claimedBy: operatorRefSchema.nullable(),
+  claimedAt: z.number().nullable(),
+  leaseExpiresAt: z.number().nullable(),
+  snoozedUntil: z.number().nullable(),
+  decision: z.enum(['approve', 'reject', 'resubmit']).nullable(),
+});
+export type TaskRow = z.infer<typeof taskRowSchema>;
+
+export const queueCountsSchema = z.object({
+  open: z.int(),
+  dueSoon: z.int(),
+  breached: z.int(),
+  inReview: z.int(),
+  snoozed: z.int(),
+  escalated: z.int(),
+  awaitingSecond: z.int(),
+});
+export type QueueCounts = z.infer<typeof queueCountsSchema>;
+
+/** A value as shown: masked personal data carries the key that reveals it (recorded when used); null = shown in clear. */
+export const personalTextSchema = z.object({ value: z.string(), revealKey: z.string().nullable() });
+export type PersonalText = z.infer<typeof personalTextSchema>;
+
+export const reasonCodeSchema = z.object({
+  id: z.int(),
+  queue: reviewQueueSchema,
+  action: reasonActionSchema,
+  code: z.string(),
+  labelZh: z.string(),
+  labelEn: z.string(),
+  active: z.boolean(),
+  sortOrder: z.int(),
+});
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
+
+const waitingDecisionSchema = z.object({
+  id: z.int(),
+  action: reviewActionSchema,
+  operator: operatorRefSchema,
+  decidedAt: z.number(),
+  reasonCode: z.string().nullable(),
+  note: z.string(),
+  fourEyesReasons: z.array(z.string()),
+});
+
+const checklistItemSchema = z.object({
+  item: z.string(),
+  required: z.boolean(),
+  status: z.enum(['not_started', 'in_progress', 'completed', 'failed', 'not_asked']),
+  completedAt: z.number().nullable(),
+  validUntil: z.number().nullable(),
+  /** completed and still within its validity now. */
+  valid: z.boolean(),
+  reusedFrom: z.string().nullable(),
+});
+
+const findingViewSchema = z.object({
+  code: z.string(),
+  queue: reviewQueueSchema,
+  severity: findingSeveritySchema,
+  /** Masked where it is personal data (a contact's phone, a name, an ID number). */
+  subject: z.string().nullable(),
+  expected: z.string().nullable(),
+  actual: z.string().nullable(),
+  /** For contact findings: the emergency contact it is about. */
+  contactIndex: z.int().nullable(),
+});
+export type FindingView = z.infer<typeof findingViewSchema>;
+
+const faceEvidenceSchema = z.object({
+  compare: z
+    .object({
+      vendor: z.string(),
+      modelVersion: z.string(),
+      score: z.number(),
+      vendorThresholds: z.array(z.object({ falseAcceptRate: z.string(), score: z.number() })),
+      hasImages: z.boolean(),
+    })
+    .nullable(),
+  band: z
+    .object({
+      band: z.enum(['pass', 'review', 'reject', 'unknown_model']),
+      passAtOrAbove: z.number().nullable(),
+      rejectBelow: z.number().nullable(),
+      bandModelVersion: z.string().nullable(),
+    })
+    .nullable(),
+  liveness: z
+    .object({
+      passed: z.boolean(),
+      vendor: z.string(),
+      modelVersion: z.string(),
+      score: z.number(),
+      threshold: z.number(),
+      actions: z.array(z.string()),
+      failureReason: z.string().nullable(),
+      attempts: z.int(),
+    })
+    .nullable(),
+});
+
+const idCheckSchema = z.object({
+  number: personalTextSchema,
+  valid: z.boolean(),
+  errors: z.array(z.string()),
+  /** The check character the first 17 digits call for, and the one present. */
+  checkExpected: z.string().nullable(),
+  checkActual: z.string().nullable(),
+  sex: z.enum(['male', 'female']).nullable(),
+  birthDate: z.string().nullable(),
+  province: z.string().nullable(),
+});
+
+const ocrEvidenceSchema = z.object({
+  fields: z.array(
+    z.object({
+      field: z.enum(['name', 'idNumber', 'sex', 'birthDate', 'ethnicity', 'address', 'authority', 'validFrom', 'validTo']),
+      ocr: personalTextSchema,
+      /** The submitted value (name, number) or what the number encodes (sex, birth date); null when not compared. */
+      compared: personalTextSchema.nullable(),
+      comparedSource: z.enum(['submitted', 'encoded']).nullable(),
+      mismatch: z.boolean(),
+    }),
+  ),
+  submittedId: idCheckSchema,
+  ocrId: idCheckSchema,
+  validity: z.object({
+    from: z.string(),
+    to: z.string(),
+    longTerm: z.boolean(),
+    daysLeft: z.int().nullable(),
+    state: z.enum(['valid', 'expiring_soon', 'expired', 'not_yet_valid', 'unreadable']),
+  }),
+  qualityWarnings: z.array(z.string()),
+  qualityScore: z.number(),
+  hasImages: z.boolean(),
+});
+
+const contactsEvidenceSchema = z.object({
+  addressBookSize: z.int(),
+  contacts: z.array(
+    z.object({
+      index: z.int(),
+      name: personalTextSchema,
+      phone: personalTextSchema,
+      relationship: z.string(),
+      addressBook: z.object({ displayName: personalTextSchema, remark: z.string().nullable() }).nullable(),
+      callCount: z.int(),
+      lastCallAt: z.number().nullable(),
+      findings: z.array(z.string()),
+      /** Other applications that gave the same phone as an emergency contact. */
+      sharedWith: z.array(z.object({ applicationId: z.int(), externalId: z.string(), institutionCode: z.string(), borrowerId: z.int(), taskId: z.int().nullable() })),
+      sharedTotal: z.int(),
+      overdueBorrowerId: z.int().nullable(),
+    }),
+  ),
+});
+
+const historySchema = z.object({
+  applications: z.array(
+    z.object({
+      id: z.int(),
+      institution: institutionRefSchema,
+      externalId: z.string(),
+      productName: z.string(),
+      requestedAmountFen: z.int(),
+      status: z.string(),
+      appliedAt: z.number(),
+      tasks: z.array(z.object({ id: z.int(), queue: reviewQueueSchema, status: reviewTaskStatusSchema })),
+    }),
+  ),
+  lines: z.array(
+    z.object({
+      id: z.int(),
+      institution: institutionRefSchema,
+      externalId: z.string(),
+      mode: z.string(),
+      limitFen: z.int(),
+      availableFen: z.int(),
+      state: z.string(),
+      validTo: z.number(),
+    }),
+  ),
+  loans: z.array(
+    z.object({
+      id: z.int(),
+      institution: institutionRefSchema,
+      externalId: z.string(),
+      principalFen: z.int(),
+      outstandingPrincipalFen: z.int(),
+      status: z.string(),
+      dpd: z.int(),
+      bucket: z.string(),
+      disbursedAt: z.number().nullable(),
+    }),
+  ),
+});
+
+export const timelineEventSchema = z.object({
+  id: z.string(),
+  at: z.number(),
+  kind: z.string(),
+  operator: operatorRefSchema.nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export const taskDetailSchema = z.object({
+  now: z.number(),
+  task: taskRowSchema.extend({
+    evidenceHash: z.string(),
+    returnNote: z.string().nullable(),
+    heldByMe: z.boolean(),
+    canClaim: z.boolean(),
+    canDecide: z.boolean(),
+    canSecondDecide: z.boolean(),
+    canReveal: z.boolean(),
+    canSeeImages: z.boolean(),
+    waitingDecision: waitingDecisionSchema.nullable(),
+    /** Why approving would need a supervisor's second decision (empty: it would not). */
+    fourEyesOnApprove: z.array(z.string()),
+  }),
+  siblings: z.array(z.object({ id: z.int(), queue: reviewQueueSchema, status: reviewTaskStatusSchema, decision: z.string().nullable(), findingCount: z.int() })),
+  application: z.object({
+    id: z.int(),
+    externalId: z.string(),
+    version: z.int(),
+    institution: institutionRefSchema,
+    productCode: z.string(),
+    productName: z.string(),
+    lineMode: z.string(),
+    requestedAmountFen: z.int(),
+    requestedTermMonths: z.int(),
+    quotedMonthlyRate: z.string().nullable(),
+    status: z.string(),
+    appliedAt: z.number(),
+    submittedAt: z.number().nullable(),
+    /** What an approval grants: the institution's suggested limit, else the requested amount. */
+    approvedLimitFen: z.int(),
+    risk: z
+      .object({
+        result: z.string(),
+        score: z.int(),
+        suggestedLimitFen: z.int().nullable(),
+        reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+        decidedAt: z.number(),
+      })
+      .nullable(),
+    checklist: z.array(checklistItemSchema),
+  }),
+  borrower: z.object({ id: z.int(), name: personalTextSchema, idNumber: personalTextSchema, phone: personalTextSchema }),
+  findings: z.array(findingViewSchema),
+  face: faceEvidenceSchema.nullable(),
+  ocr: ocrEvidenceSchema.nullable(),
+  contacts: contactsEvidenceSchema.nullable(),
+  history: historySchema,
+  timeline: z.array(timelineEventSchema),
+  reasonCodes: z.array(reasonCodeSchema),
+});
+export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+const taskIdInput = z.object({ taskId: z.int().positive() });
+
+export const reviewContract = {
+  'review:counts': channel({
+    input: z.object({}),
+    output: z.object({ queues: z.record(reviewQueueSchema, queueCountsSchema), inbox: z.int(), mine: z.int() }),
+    access: requires('review:work'),
+    doc: 'Task counts per queue (waiting, due soon, breached, in review...) and the supervisors’ inbox size.',
+  }),
+  'review:list': channel({
+    input: taskListFilterSchema.extend({
+      cursor: z.string().max(200).optional(),
+      limit: z.int().min(1).max(100).default(50),
+    }),
+    output: z.object({ rows: z.array(taskRowSchema), total: z.int(), nextCursor: z.string().nullable(), now: z.number() }),
+    access: requires('review:work'),
+    doc: 'One page of a queue, filtered and sorted in SQL; pass nextCursor back for the next page.',
+  }),
+  'review:filter-options': channel({
+    input: z.object({}),
+    output: z.object({
+      institutions: z.array(institutionRefSchema),
+      operators: z.array(z.object({ id: z.int(), name: z.string(), role: z.string() })),
+    }),
+    access: requires('review:work'),
+    doc: 'Institutions and review operators for the queue filters.',
+  }),
+  'review:next': channel({
+    input: z.object({
+      queue: reviewQueueSchema,
+      /** The task on screen, released before the next is claimed. */
+      releaseTaskId: z.int().positive().optional(),
+      /** Tasks skipped in this sitting: not offered again. */
+      excludeTaskIds: z.array(z.int().positive()).max(500).default([]),
+    }),
+    output: z.object({ taskId: z.int().nullable() }),
+    access: requires('review:work'),
+    doc: 'Claims the oldest eligible task of the queue (one assigned to the caller first) under a lease.',
+  }),
+  'review:claim': channel({
+    input: taskIdInput,
+    output: z.object({ taskId: z.int(), leaseExpiresAt: z.number() }),
+    access: requires('review:work'),
+    doc: 'Claims one task shown in a list, if nobody holds it and it is not assigned to someone else.',
+  }),
+  'review:renew': channel({
+    input: taskIdInput,
+    output: z.object({ leaseExpiresAt: z.number() }),
+    access: requires('review:work'),
+    doc: 'Renews the caller’s lease on a task while it is on screen.',
+  }),
+  'review:release': channel({
+    input: taskIdInput,
+    output: z.object({ released: z.boolean() }),
+    access: requires('review:work'),
+    doc: 'Gives a held task back to its queue (leaving the task screen).',
+  }),
+  'review:task': channel({
+    input: taskIdInput,
+    output: taskDetailSchema,
+    access: requires('review:work'),
+    doc: 'Everything needed to decide one task: the evidence of its queue, the application, the borrower’s history, the timeline.',
+  }),
+  'review:decide': channel({
+    input: z.object({
+      taskId: z.int().positive(),
+      action: reviewActionSchema,
+      reasonCode: z.string().max(60).optional(),
+      note: z.string().max(1000).default(''),
+      /** The evidence the reviewer saw: a decision on changed evidence is refused. */
+      evidenceHash: z.string().min(1),
+      /** Claim the next task of the queue in the same call. */
+      next: z.object({ excludeTaskIds: z.array(z.int().positive()).max(500).default([]) }).optional(),
+    }),
+    output: z.object({
+      outcome: z.enum(['decided', 'awaiting_second', 'escalated', 'awaiting_resubmission']),
+      /** The application decision queued for the institution by this call, if any. */
+      applicationOutcome: z.enum(['approve', 'reject']).nullable(),
+      nextTaskId: z.int().nullable(),
+    }),
+    access: requires('review:work'),
+    doc: 'Approve, reject, request resubmission or escalate a held task; commits at once with the outbox entry.',
+  }),
+  'review:second-decision': channel({
+    input: z.object({
+      taskId: z.int().positive(),
+      decision: z.enum(['confirm', 'overrule']),
+      reasonCode: z.string().max(60).optional(),
+      note: z.string().max(1000).default(''),
+      evidenceHash: z.string().min(1),
+    }),
+    output: z.object({ applicationOutcome: z.enum(['approve', 'reject']).nullable() }),
+    access: requires('review:supervise'),
+    doc: 'A supervisor’s four-eyes decision on an approval waiting for it (never the first decider).',
+  }),
+  'review:snooze': channel({
+    input: z.object({ taskId: z.int().positive(), until: z.number().int(), reason: z.string().trim().min(1).max(500) }),
+    output: z.object({ snoozedUntil: z.number() }),
+    access: requires('review:work'),
+    doc: 'Puts a held task aside until a time, with a reason; it returns to its queue then.',
+  }),
+  'review:assign': channel({
+    input: z.object({ taskIds: z.array(z.int().positive()).min(1).max(500), operatorId: z.int().positive().nullable() }),
+    output: z.object({ updated: z.int(), skipped: z.int() }),
+    access: requires('review:supervise'),
+    doc: 'Assigns (or unassigns with null) tasks to a reviewer, in bulk; a task held by someone else is released to the new assignee.',
+  }),
+  'review:workload': channel({
+    input: z.object({}),
+    output: z.array(
+      z.object({
+        operator: z.object({ id: z.int(), name: z.string(), role: z.string() }),
+        held: z.array(z.object({ taskId: z.int(), queue: reviewQueueSchema, since: z.number().nullable(), leaseExpiresAt: z.number().nullable() })),
+        assigned: z.record(reviewQueueSchema, z.int()),
+      }),
+    ),
+    access: requires('review:supervise'),
+    doc: 'Who holds which task and how many are assigned to each reviewer.',
+  }),
+  'review:inbox': channel({
+    input: z.object({}),
+    output: z.object({
+      escalated: z.array(taskRowSchema.extend({ escalation: waitingDecisionSchema.nullable() })),
+      awaitingSecond: z.array(taskRowSchema.extend({ waitingDecision: waitingDecisionSchema.nullable() })),
+      now: z.number(),
+    }),
+    access: requires('review:supervise'),
+    doc: 'The supervisors’ inbox: escalated tasks and approvals waiting for a second decision.',
+  }),
+  'review:reveal': channel({
+    input: z.object({ taskId: z.int().positive(), field: z.string().min(1).max(64) }),
+    output: z.object({ value: z.string() }),
+    access: signedIn,
+    doc: 'Shows one personal field of a task in clear (a held task for reviewers); recorded in the audit log and the timeline.',
+  }),
+  'review:image': channel({
+    input: z.object({ taskId: z.int().positive(), which: imageKindSchema }),
+    output: z.object({ dataUrl: z.string() }),
+    access: requires('review:work'),
+    doc: 'An evidence image as a data URL (the desktop shell; the browser uses GET /api/images/<task>/<which>).',
+  }),
+  'review:reason-codes': channel({
+    input: z.object({ queue: reviewQueueSchema.optional(), includeInactive: z.boolean().default(false) }),
+    output: z.array(reasonCodeSchema),
+    access: requires('review:work'),
+    doc: 'The closed lists of reasons per queue and action.',
+  }),
+  'review:save-reason-code': channel({
+    input: z.object({
+      id: z.int().positive().optional(),
+      queue: reviewQueueSchema,
+      action: reasonActionSchema,
+      code: z.string().regex(/^[A-Z][A-Z0-9_]{1,59}$/, 'Use A-Z, 0-9 and _ (2-60 characters, starting with a letter)'),
+      labelZh: z.string().trim().min(1).max(80),
+      labelEn: z.string().trim().min(1).max(120),
+      active: z.boolean().default(true),
+      sortOrder: z.int().min(0).max(10_000).default(100),
+    }),
+    output: reasonCodeSchema,
+    access: requires('review:configure'),
+    doc: 'Adds a reason code, or changes an existing one’s labels, order or active state (the code itself never changes).',
+  }),
+  'review:settings': channel({
+    input: z.object({}),
+    output: reviewSettingsSchema,
+    access: requires('review:work'),
+    doc: 'SLA per queue and the claim lease.',
+  }),
+  'review:save-settings': channel({
+    input: reviewSettingsSchema,
+    output: reviewSettingsSchema,
+    access: requires('review:configure'),
+    doc: 'Changes the SLA per queue and the claim lease.',
+  }),
+};
