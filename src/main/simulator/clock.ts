@@ -10,9 +10,29 @@ export const dayMs = 86_400_000;
 /** An instant after every simulated event (year 2200), for "final state" replays. */
 export const farFutureMs = Date.UTC(2200, 0, 1);
 
-/** '2026-11-25T09:30:00.000+08:00' for an epoch-ms instant. */
+let cachedDay = Number.NaN;
+let cachedDayText = '';
+
+/** '2026-11-25T09:30:00.000+08:00' for an epoch-ms instant (hot: every served record has several). */
 export function isoInstant(epochMs: number): string {
-  return `${new Date(epochMs + 8 * hourMs).toISOString().slice(0, 23)}+08:00`;
+  const local = epochMs + 8 * hourMs;
+  const day = Math.floor(local / dayMs);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayText = new Date(day * dayMs).toISOString().slice(0, 10);
+  }
+  let rest = local - day * dayMs;
+  const hours = Math.floor(rest / hourMs);
+  rest -= hours * hourMs;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${cachedDayText}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}+08:00`;
+}
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** The first Asia/Shanghai midnight strictly after `epochMs`. */

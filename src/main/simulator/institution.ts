@@ -29,7 +29,7 @@ import {
   renderApplication,
 } from './applications';
 import type { BorrowerPlan } from './borrowers';
-import { isoInstant } from './clock';
+import { farFutureMs, isoInstant } from './clock';
 import { capabilitiesOf, offeredResources } from './institutions';
 import {
   type LineModel,
@@ -102,9 +102,18 @@ class ModelCache {
     return model;
   }
 
-  set(id: string, model: unknown): void {
-    this.models.set(id, model);
+  /** Order state at `at`, replayed once per operation. */
+  state(order: OrderModel, at: number, graceDays: number): OrderState {
+    const key = `${order.id}@${at}`;
+    const cached = this.states.get(key);
+    if (cached !== undefined) return cached;
+    const state = replayOrder(order, at, graceDays);
+    if (this.states.size > 5000) this.states.clear();
+    this.states.set(key, state);
+    return state;
   }
+
+  private readonly states = new Map<string, OrderState>();
 }
 
 /** Persons are derived from the seed; keep the most recently used ones. */
@@ -234,17 +243,29 @@ export class SimInstitution {
           : recordRow(inst, plans, planId, order.id, Math.max(1, events.count - 2), Math.max(order.endAt, events.last, floorMs), order.endAt, at, next, null, 0, 0),
       );
     }
+    // Later repayments are not stored yet: the tick that reaches them adds them (see addRepayments).
+    this.addRepayments(order, state, Number.NEGATIVE_INFINITY, at, floorMs);
+    return view;
+  }
+
+  /** Repayment records for the order's payments in (after, until]; `state` is replayed at or after `until`. */
+  private addRepayments(order: OrderModel, state: OrderState | (() => OrderState), after: number, until: number, floorMs: number): { count: number; maxUpdated: number } {
     const repayments = resourceCode('repayments');
+    let count = 0;
+    let maxUpdated = 0;
+    let replayed = typeof state === 'function' ? null : state;
     for (let index = 0; index < order.payments.length; index += 1) {
       const paidAt = order.payments[index]?.[0] ?? 0;
+      if (paidAt <= after) continue;
+      if (paidAt > until) break;
+      replayed ??= typeof state === 'function' ? state() : state;
+      const updated = Math.max(paidAt, floorMs);
       const id = repaymentIdOf(order.id, index);
-      this.store.putRecord(
-        paidAt > at
-          ? latentRow(inst, repayments, id, order.id, paidAt)
-          : recordRow(inst, repayments, id, order.id, 1, Math.max(paidAt, floorMs), paidAt, at, null, null, state.payments[index]?.amount ?? 0, 0),
-      );
+      this.store.putRecord(recordRow(this.index, repayments, id, order.id, 1, updated, paidAt, paidAt, null, null, replayed.payments[index]?.amount ?? 0, 0));
+      count += 1;
+      maxUpdated = Math.max(maxUpdated, updated);
     }
-    return view;
+    return { count, maxUpdated };
   }
 
   private lineRow(line: LineModel, orders: OrderView[], at: number): RecordRow {
@@ -341,8 +362,9 @@ export class SimInstitution {
         return renderPlan(order, replayOrder(order, at, grace), at, grace);
       }
       case 'repayments': {
+        // A repayment never changes: its allocation is the same in any state after it.
         const order = cache.get<OrderModel>(row.model_id);
-        const rendered = renderRepayment(order, replayOrder(order, at, grace), orderIdOfRepayment(row.id).index);
+        const rendered = renderRepayment(order, cache.state(order, farFutureMs, grace), orderIdOfRepayment(row.id).index);
         if (rendered === null) throw new Error(`Repayment ${row.id} has no amount at ${at}`);
         return rendered;
       }
@@ -410,10 +432,17 @@ export class SimInstitution {
     this.store.transaction(() => {
       for (const row of this.store.due(this.index, newNow)) {
         const next = this.nextChange(row, newNow, cache);
+        if (row.resource === resourceCode('orders')) {
+          // Payments the clock has just reached become repayment records.
+          const order = cache.get<OrderModel>(row.id);
+          const added = this.addRepayments(order, () => cache.state(order, farFutureMs, this.config.graceDays), row.updated_ms === null ? Number.NEGATIVE_INFINITY : row.state_ms, newNow, floor);
+          created += added.count;
+          maxWritten = Math.max(maxWritten, added.maxUpdated);
+        }
         if (row.updated_ms === null) {
           if (row.created_ms > newNow) continue;
           const body = this.body(row, newNow, cache);
-          const updated = Math.max(row.resource === resourceCode('repayments') ? row.created_ms : newNow, floor);
+          const updated = Math.max(newNow, floor);
           this.store.putRecord({ ...row, ...statsColumns(row.resource, body), version: 1, updated_ms: updated, state_ms: newNow, next_ms: next });
           maxWritten = Math.max(maxWritten, updated);
           created += 1;
@@ -450,7 +479,7 @@ export class SimInstitution {
       case 'repayment-plans':
         return orderNextChange(cache.get<OrderModel>(row.model_id), at, grace);
       case 'repayments':
-        return row.created_ms > at ? row.created_ms : null;
+        return null;
       default:
         return null;
     }
