@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../../db/connection';
 import { downloadRoute } from '../../exports/download-route';
+import { reviewImageRoute } from '../../review/image-route';
 import { startBackend } from '../../runtime/backend';
 import { startHttpServer } from '../../server/http-server';
 import type { CliCommand } from '../command';
@@ -56,7 +57,7 @@ $CREDITDESK_ADMIN_PASSWORD or is generated and printed once.`,
     if (!rendererDir) write(io.stderr, 'Warning: the renderer is not built (run "npm run build"); only the API is served.');
     let server;
     try {
-      server = await startHttpServer({ backend, port, staticDir: rendererDir, routes: [downloadRoute(backend.services.exports)] });
+      server = await startHttpServer({ backend, port, staticDir: rendererDir, routes: [downloadRoute(backend.services.exports), reviewImageRoute(backend.services.review)] });
     } catch (error) {
       await backend.close();
       const code = (error as { code?: string }).code;

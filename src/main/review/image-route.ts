@@ -1,0 +1,43 @@
+import { imageKindSchema } from '../../shared/contracts/review';
+import { AppError, httpStatusOf } from '../../shared/rpc/errors';
+import type { HttpRoute } from '../server/http-server';
+import type { ReviewService } from './service';
+
+/**
+ * GET /api/images/:taskId/:which on the headless server: one evidence image of a review task,
+ * fetched from the institution through the review service (which checks that the operator holds
+ * the task or may see personal data). Personal data: never cached by the browser.
+ */
+export function reviewImageRoute(review: Pick<ReviewService, 'image'>): HttpRoute {
+  return {
+    method: 'GET',
+    pattern: /^\/api\/images\/(\d{1,12})\/(live|reference|id_front|id_back)$/,
+    async handle(request, response, match, actor) {
+      const fail = (status: number, code: string, message: string) => {
+        response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(JSON.stringify({ ok: false, error: { code, message } }));
+      };
+      if (!actor) {
+        fail(401, 'UNAUTHORIZED', 'Sign in first.');
+        return;
+      }
+      const controller = new AbortController();
+      request.on('close', () => controller.abort());
+      try {
+        const image = await review.image(actor, { taskId: Number(match[1]), which: imageKindSchema.parse(match[2]) }, controller.signal);
+        response.writeHead(200, {
+          'Content-Type': image.contentType,
+          'Content-Length': image.body.length,
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'",
+          'Cross-Origin-Resource-Policy': 'same-origin',
+        });
+        response.end(image.body);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        fail(httpStatusOf(error.code), error.code, error.message);
+      }
+    },
+  };
+}
