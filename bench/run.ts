@@ -2,10 +2,11 @@
 // this machine. Tests never time anything; this does.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { exportSuite } from './export.bench';
 import { foundationSuite } from './foundation.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

@@ -13,7 +13,6 @@ import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
-import { writePdf } from './pdf';
 import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from './repository';
 import { isAbortError } from './sink';
 import { writeXlsx } from './xlsx';
@@ -120,7 +119,8 @@ export interface ExportService {
 const writers: Record<ExportFormat, (document: ExportDocument, file: string, options: WriteOptions) => Promise<WriteResult>> = {
   csv: writeCsv,
   xlsx: writeXlsx,
-  pdf: writePdf,
+  // Loaded on first use: PDFKit and the font lookup are heavy and most exports never need them.
+  pdf: async (document, file, writeOptions) => (await import('./pdf')).writePdf(document, file, writeOptions),
 };
 
 const progressIntervalMs = 250;
