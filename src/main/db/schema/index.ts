@@ -6,5 +6,6 @@ export * from './institutions';
 export * from './loans';
 export * from './operators';
 export * from './portfolio';
+export * from './reports';
 export * from './review';
 export * from './settings';
