@@ -64,6 +64,33 @@ describe('canonical request string', () => {
   });
 });
 
+describe('the worked examples of docs/institution-api.md', () => {
+  const example = { appId: 'app_example_100001', secret: 'sim_example_secret_do_not_use', now: 1_764_036_000_000 };
+
+  it('signs the GET example to the documented signature', () => {
+    const headers = signRequest({
+      ...example,
+      method: 'GET',
+      url: 'https://inst.example.com/v1/orders?limit=200&cursor=YzF8MTc2NDAzNTk5OTAwMHxMTzIwMjYxMTI1MDAwMDEyMzAwMA',
+      nonce: 'Zk3q9VxT0bLr8mWcYp2dHs',
+    });
+    expect(headers).toEqual({
+      'X-App-Id': 'app_example_100001',
+      'X-Timestamp': '1764036000000',
+      'X-Nonce': 'Zk3q9VxT0bLr8mWcYp2dHs',
+      'X-Signature': 'da9470b9dfefebd8f463470252c84e8fc2863ddb9b2a05d2423b7f24376ef7d8',
+    });
+  });
+
+  it('signs the POST example to the documented body hash and signature', () => {
+    const body =
+      '{"decision":"approve","approved_limit_fen":800000,"reviewer_id":"ops-li","reason_codes":[],"comment":"","decided_at":"2026-11-25T09:58:12.000+08:00","application_version":6,"face_compare_basis":null}';
+    expect(bodySha256Hex(body)).toBe('698ba2be97860961e1901145fd988796030e18208d13c38c81f3d4d1fd023835');
+    const headers = signRequest({ ...example, method: 'POST', url: 'https://inst.example.com/v1/applications/APP2026112500001230/review-decisions', body, nonce: 'p4Rw7NcX2eKj9QsLm0aZuV' });
+    expect(headers['X-Signature']).toBe('5c72c8535df5766248a74c00f9c69a00d5d2f87c269f8960990442eb309a3239');
+  });
+});
+
 describe('verifySignedRequest', () => {
   it('accepts a correctly signed request, whatever the query parameter order', () => {
     const headers = signed();
