@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../db/connection';
 import { startBackend, type Backend } from '../runtime/backend';
+import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
 import { electronNativeBinding } from './native-binding';
@@ -132,6 +133,11 @@ export async function runDesktop(): Promise<void> {
     return;
   }
   const uninstallIpc = installIpc(backend, isTrustedFrame);
+  // Background sync (and with --demo, the embedded demo institutions): the window opens meanwhile.
+  const running = backend;
+  void startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line) }).catch((error: unknown) =>
+    running.logger.error('background sync could not start', { error: String(error) }),
+  );
   mainWindow = await createWindow(dataDir);
 
   app.on('window-all-closed', () => app.quit());

@@ -6,13 +6,15 @@ import { auditCommand } from './commands/audit';
 import { backupCommand } from './commands/backup';
 import { exportCommand } from './commands/export';
 import { restoreCommand } from './commands/restore';
+import { institutionsCommand } from './commands/institutions';
 import { serveCommand } from './commands/serve';
+import { syncCommand } from './commands/sync';
 import { usersCommand } from './commands/users';
 import { write } from './options';
 import { simulatorCommand } from '../simulator/cli';
 
 /** Every `creditdesk` sub-command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [serveCommand, usersCommand, simulatorCommand, exportCommand, auditCommand, backupCommand, restoreCommand];
+export const commands: CliCommand[] = [serveCommand, syncCommand, institutionsCommand, usersCommand, simulatorCommand, exportCommand, auditCommand, backupCommand, restoreCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;

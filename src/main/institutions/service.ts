@@ -265,5 +265,11 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
     return result;
   }
 
-  return { list, get, findByCode, create, update, testConnection, toSummary };
+  /** Audits an operator starting the embedded demo institutions (the creates are audited on their own). */
+  function noteDemoStarted(author: ChangeAuthor, codes: readonly string[]): void {
+    if (!author) return;
+    writeTransaction(db, (tx) => audit.record(tx, author, 'institutions.demo-started', { type: 'institution', id: 'demo' }, { codes: [...codes] }));
+  }
+
+  return { list, get, findByCode, create, update, testConnection, toSummary, noteDemoStarted };
 }

@@ -17,6 +17,8 @@ import { createReviewService } from '../review/service';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
+import { createDomainSettingsService } from '../services/domain-settings';
+import { createSyncService, type SyncServiceDeps } from '../sync/service';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
 import { dataPaths, type DataPaths } from './paths';
@@ -41,6 +43,8 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Institution request timeouts and retry waits (tests shorten them). */
   clientTuning?: ClientTuning;
+  /** Sync engine tuning (tests: concurrency, page size, loop periods). */
+  sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit'>;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
   /** The desktop's save dialog for finished exports; headless serves them as downloads instead. */
@@ -132,8 +136,21 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     tuning: options.clientTuning,
     now: () => clock.now(),
     logger: logger.child('institution-api'),
+    onCircuitChange: (institutionId) => events.emit('sync:state', { institutionId }),
   });
-  const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients });
+  const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients, onChanged: (id) => sync.institutionChanged(id) });
+  const domainSettings = createDomainSettingsService({ db, clock, audit, onChanged: () => sync.rederive('settings changed') });
+  const sync = createSyncService({
+    db,
+    clock,
+    clients: institutionClients,
+    institutions,
+    audit,
+    events,
+    settings: () => domainSettings.get(),
+    logger: logger.child('sync'),
+    ...options.sync,
+  });
   const review = createReviewService({
     db,
     clock,
@@ -153,7 +170,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   const auditBrowser = createAuditBrowser(db);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio') });
-  const services: Services = { auth, operators, system, institutions, institutionClients, exports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
+  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
@@ -164,6 +181,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   // Running exports stop (and delete their partial files) before the database closes.
   const shutdownHooks: Array<() => Promise<void> | void> = [() => exports.shutdown()];
+  // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.
+  shutdownHooks.push(() => sync.stop());
   // Lease expiry, snooze wake-ups, delivery on the timeline and 'review:changed' pushes.
   const reviewMonitor = startReviewMonitor({ db, service: review, logger: logger.child('review'), emitChanged: (queues) => events.emit('review:changed', { queues }) });
   shutdownHooks.push(() => reviewMonitor.stop());

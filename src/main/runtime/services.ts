@@ -8,6 +8,8 @@ import type { ReviewService } from '../review/service';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
 import type { InstitutionClients } from '../sync/client';
+import type { SyncService } from '../sync/service';
+import type { DomainSettingsService } from '../services/domain-settings';
 
 /** Every service the router's handlers may call, built once per process by the backend. */
 export interface Services {
@@ -22,6 +24,10 @@ export interface Services {
   institutions: InstitutionService;
   /** `institutionClients.forInstitution(id)`: the signed, retried, zod-checked API of one institution. */
   institutionClients: InstitutionClients;
+  /** The sync engine: passes, schedule, quarantine, reconciliation, outbox delivery (src/main/sync). */
+  sync: SyncService;
+  /** Business settings of the domain rules (grace days, APR thresholds, face bands...). */
+  domainSettings: DomainSettingsService;
   /** The manual-review queues: claims, evidence, decisions, assignments. */
   review: ReviewService;
   /** Background exports (CSV/XLSX/PDF) with progress, cancel, download or save dialog. */

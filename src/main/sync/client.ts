@@ -92,6 +92,10 @@ function joinUrl(baseUrl: string, pathAndQuery: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${pathAndQuery}`;
 }
 
+function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}
+
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
@@ -140,7 +144,9 @@ export function createInstitutionClient(
 
   function classifyTransportError(error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
     if (error instanceof InstitutionApiError) return error;
-    if (signal?.aborted) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
+    // A caller's deadline (AbortSignal.timeout) is a timeout too, not a cancellation.
+    if (signal?.aborted && !isTimeoutReason(signal.reason)) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
+    if (signal?.aborted) return new InstitutionApiError('timeout', 'The caller’s deadline passed before a complete answer', { status, cause: error });
     if (timeout.aborted) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms`, { status, cause: error });
     return new InstitutionApiError(fallback, fallback === 'truncated' ? `Body cut short (${describeNetworkError(error)})` : `Network error (${describeNetworkError(error)})`, {
       status,

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { institutionsContract } from '../contracts/institutions';
+import { settingsContract } from '../contracts/settings';
+import { syncContract } from '../contracts/sync';
 import { reviewContract } from '../contracts/review';
 import { borrowersContract } from '../contracts/borrowers';
 import { portfolioContract } from '../contracts/portfolio';
@@ -15,6 +18,9 @@ import type { ChannelDefinition } from './define';
  */
 export const contract = {
   ...authContract,
+  ...institutionsContract,
+  ...syncContract,
+  ...settingsContract,
   ...reviewContract,
   ...portfolioContract,
   ...borrowersContract,

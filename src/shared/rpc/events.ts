@@ -9,6 +9,23 @@ export interface EventMap {
   'users:changed': { userId: number };
   /** This session ended on the server side (account disabled, signed out elsewhere). */
   'session:ended': { reason: 'signed-out' | 'disabled' | 'expired' };
+  /** Live progress of one institution's sync pass (at most four a second per institution). */
+  'sync:progress': {
+    institutionId: number;
+    code: string;
+    phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling';
+    resource: 'applications' | 'credit-lines' | 'orders' | 'repayment-plans' | 'repayments' | null;
+    fetched: number;
+    /** Known for a first full pass; null for incremental passes. */
+    total: number | null;
+    recordsPerSecond: number;
+    etaSeconds: number | null;
+    startedAt: number;
+  };
+  /** Something on the Sync page changed (an institution's state, a run, quarantine, reconciliation, the outbox). */
+  'sync:state': { institutionId: number | null };
+  /** Sync or re-derivation wrote data: lists, queues and dashboards refresh (empty list: any institution). */
+  'sync:data-changed': { institutionIds: number[] };
   /** Review tasks changed (claims, decisions, ingest, another process): queue counts and lists refresh. */
   'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'> };
   /** Progress of one export, sent only to the operator who started it. */
@@ -21,6 +38,9 @@ export type EventName = keyof EventMap;
 export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = {
   'users:changed': 'users:manage',
   'session:ended': 'session',
+  'sync:progress': 'sync:view',
+  'sync:state': 'sync:view',
+  'sync:data-changed': 'all',
   'review:changed': 'review:work',
   'exports:progress': 'all',
 };

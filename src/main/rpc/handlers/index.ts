@@ -2,6 +2,8 @@ import type { Services } from '../../runtime/services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { institutionsHandlers } from './institutions';
+import { settingsHandlers, syncHandlers } from './sync';
 import { reviewHandlers } from './review';
 import { borrowersHandlers } from './borrowers';
 import { portfolioHandlers } from './portfolio';
@@ -13,6 +15,9 @@ import { usersHandlers } from './users';
 export function createHandlers(services: Services): Handlers {
   return {
     ...authHandlers(services.auth),
+    ...institutionsHandlers(services.institutions, services.sync),
+    ...syncHandlers(services.sync),
+    ...settingsHandlers(services.domainSettings),
     ...reviewHandlers(services.review),
     ...portfolioHandlers(services.portfolio),
     ...borrowersHandlers(services.borrowers),

@@ -1,0 +1,76 @@
+/**
+ * Start-up shared by the two long-running shells (the desktop app and `creditdesk serve`):
+ * background sync, outbox delivery and the daily re-derivation, and with --demo the three
+ * embedded demo institutions, configured idempotently (a restart reuses their rows).
+ * One-off CLI commands do not call this: they start no background work.
+ */
+import type { InstitutionSummary } from '../../shared/contracts/institutions';
+import type { Actor } from '../rpc/context';
+import { startDemoInstitutions, type RunningSimulator } from '../simulator';
+import type { Backend } from './backend';
+
+export interface BackgroundOptions {
+  /** Start the demo institutions in-process and sync them. */
+  demo: boolean;
+  /** Told what is happening (the serve command prints it). */
+  log?: (line: string) => void;
+}
+
+const demos = new WeakMap<Backend, Promise<RunningSimulator>>();
+
+/**
+ * Starts the demo institutions (once per backend) and configures them: created on first use,
+ * their base URL updated on later starts (the port changes), flagged demo. Returns them.
+ */
+export async function startDemo(backend: Backend, author: Pick<Actor, 'id' | 'username'> | null, log?: (line: string) => void): Promise<InstitutionSummary[]> {
+  let simulator = demos.get(backend);
+  if (!simulator) {
+    simulator = startDemoInstitutions();
+    demos.set(backend, simulator);
+    const running = simulator;
+    // Sync stops first, so no pass is cut off by the simulator going away.
+    backend.onShutdown(async () => {
+      await backend.services.sync.stop();
+      await (await running).close();
+    });
+    void running.then(
+      (sim) => log?.(`Demo institutions serving on ${sim.url} (${sim.institutions.map((institution) => institution.code).join(', ')})`),
+      () => demos.delete(backend),
+    );
+  }
+  const sim = await simulator;
+  const institutions = backend.services.institutions;
+  const configured: InstitutionSummary[] = [];
+  for (const info of sim.institutions) {
+    const existing = institutions.findByCode(info.code);
+    if (!existing) {
+      configured.push(
+        institutions.create(author, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret, syncIntervalSeconds: 60 }, { demo: true }),
+      );
+    } else if (existing.demo) {
+      configured.push(
+        institutions.update(author, {
+          id: existing.id,
+          ...(existing.baseUrl !== info.baseUrl ? { baseUrl: info.baseUrl } : {}),
+          ...(existing.appId !== info.appId ? { appId: info.appId } : {}),
+          // The demo secret is derived from a fixed seed; re-sealing it is harmless and keeps a
+          // data folder moved between the desktop and serve working.
+          ...(existing.secretReadable ? {} : { secret: info.secret }),
+        }),
+      );
+    } else {
+      // A real institution configured under a demo code wins; the demo one is not synced.
+      log?.(`Institution code ${info.code} is configured for a real institution; the demo one is not used.`);
+    }
+  }
+  institutions.noteDemoStarted(author, configured.map((institution) => institution.code));
+  return configured;
+}
+
+/** Starts background sync (and, with demo, the demo institutions first). Call once per shell. */
+export async function startBackgroundWork(backend: Backend, options: BackgroundOptions): Promise<void> {
+  backend.services.sync.enableDemo((author) => startDemo(backend, author, options.log));
+  backend.onShutdown(() => backend.services.sync.stop());
+  if (options.demo) await startDemo(backend, null, options.log);
+  backend.services.sync.start();
+}

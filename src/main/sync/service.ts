@@ -1,0 +1,471 @@
+/**
+ * The sync engine as the rest of CreditDesk sees it: the scheduler, the outbox delivery loop and
+ * the daily re-derivation in the background (started by the desktop shell and `serve`), plus
+ * the read models of the Sync page and `creditdesk sync`.
+ */
+import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import type { InstitutionSummary } from '../../shared/contracts/institutions';
+import type { OutboxItem, QuarantineItem, ReconciliationEntry, SyncOverview, SyncRun, SyncResourceName } from '../../shared/contracts/sync';
+import type { DomainSettings } from '../../shared/domain/settings';
+import { AppError } from '../../shared/rpc/errors';
+import { shanghaiDate } from '../../shared/time';
+import { writeTransaction, type Db } from '../db/connection';
+import { outboxTable, type OutboxRow } from '../db/schema';
+import type { InstitutionService } from '../institutions/service';
+import type { Logger } from '../logging/logger';
+import { redact } from '../logging/redact';
+import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
+import {
+  abandonRunningRuns,
+  findQuarantineByIds,
+  latestRun,
+  listQuarantine,
+  listReconciliations,
+  listRuns,
+  openQuarantineCounts,
+  type QuarantineRow,
+  type SyncRunRow,
+} from '../repositories/sync';
+import type { Actor } from '../rpc/context';
+import type { EventBus } from '../runtime/events';
+import type { AuditRecorder } from '../services/audit';
+import type { Clock } from '../services/clock';
+import type { InstitutionClients } from './client';
+import { FactsCache, rederiveAllInChunks } from './derive';
+import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
+import { InstitutionApiError } from './errors';
+import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
+import { nextRunAt, SyncScheduler } from './scheduler';
+
+export interface SyncServiceDeps {
+  db: Db;
+  clock: Clock;
+  clients: InstitutionClients;
+  institutions: Pick<InstitutionService, 'list' | 'toSummary'>;
+  audit: AuditRecorder;
+  events: EventBus;
+  settings: () => DomainSettings;
+  logger?: Logger;
+  /** At most this many institutions sync at once (default 2). */
+  maxConcurrent?: number;
+  /** How often the background loops look for work (default 1 s; outbox every 5 s). */
+  checkEveryMs?: number;
+  outboxEveryMs?: number;
+  pageLimit?: number;
+}
+
+type Author = Pick<Actor, 'id' | 'username'> | null;
+
+function emptyTotals(): ResourcePassStats {
+  return { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
+}
+
+function toRun(row: SyncRunRow, code: string): SyncRun {
+  let resources: SyncRun['resources'] = {};
+  try {
+    const parsed = JSON.parse(row.stats) as { resources?: SyncRun['resources'] } & SyncRun['resources'];
+    resources = parsed.resources ?? (parsed as SyncRun['resources']);
+  } catch {
+    resources = {};
+  }
+  const totals = emptyTotals();
+  for (const stats of Object.values(resources)) {
+    if (!stats) continue;
+    totals.fetched += stats.fetched ?? 0;
+    totals.upserted += stats.upserted ?? 0;
+    totals.unchanged += stats.unchanged ?? 0;
+    totals.quarantined += stats.quarantined ?? 0;
+    totals.pages += stats.pages ?? 0;
+  }
+  return {
+    id: row.id,
+    institutionId: row.institutionId,
+    institutionCode: code,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    error: row.error,
+    resources,
+    totals,
+  };
+}
+
+function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
+  let issues: QuarantineItem['issues'] = [];
+  try {
+    issues = JSON.parse(row.issues) as QuarantineItem['issues'];
+  } catch {
+    issues = [{ path: '', code: 'unknown', message: row.issues }];
+  }
+  let payload: string;
+  try {
+    // Raw payloads carry names, ID numbers and phones: shown masked, like the log.
+    payload = JSON.stringify(redact(JSON.parse(row.rawPayload) as unknown), null, 2);
+  } catch {
+    payload = '[unreadable payload]';
+  }
+  return {
+    id: row.id,
+    institutionId: row.institutionId,
+    institutionCode: code,
+    resource: row.resource,
+    externalId: row.externalId,
+    issues,
+    payload: payload.length > 20_000 ? `${payload.slice(0, 20_000)}\n…` : payload,
+    receivedAt: row.receivedAt,
+    status: row.status,
+    resolvedAt: row.resolvedAt,
+    resolution: row.resolution,
+  };
+}
+
+function toOutboxItem(row: OutboxRow, code: string): OutboxItem {
+  return {
+    id: row.id,
+    institutionId: row.institutionId,
+    institutionCode: code,
+    kind: row.kind,
+    subjectId: row.subjectId,
+    idempotencyKey: row.idempotencyKey,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt,
+  };
+}
+
+export type SyncService = ReturnType<typeof createSyncService>;
+
+export function createSyncService(deps: SyncServiceDeps) {
+  const { db, clock, events } = deps;
+  const lastProgressEmit = new Map<number, number>();
+  const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger };
+  const scheduler = new SyncScheduler(
+    engine,
+    { maxConcurrent: deps.maxConcurrent ?? 2, checkEveryMs: deps.checkEveryMs ?? 1000, pageLimit: deps.pageLimit },
+    {
+      onPassStarted: (institutionId) => events.emit('sync:state', { institutionId }),
+      onProgress: (progress) => emitProgress(progress),
+      onPassFinished: (result) => {
+        lastProgressEmit.delete(result.institutionId);
+        events.emit('sync:state', { institutionId: result.institutionId });
+        const wrote = Object.values(result.resources).some((stats) => (stats?.upserted ?? 0) > 0);
+        if (wrote) events.emit('sync:data-changed', { institutionIds: [result.institutionId] });
+      },
+    },
+  );
+  const outbox = createOutboxDelivery({
+    db,
+    clients: deps.clients,
+    clock,
+    logger: deps.logger?.child('outbox'),
+    onChange: (row) => events.emit('sync:state', { institutionId: row.institutionId }),
+  });
+  const background = new AbortController();
+  const loops: Array<Promise<unknown>> = [];
+  const timers: NodeJS.Timeout[] = [];
+  let derivedDay: string | null = null;
+  let rederiving: Promise<unknown> | null = null;
+  let rederiveAgain = false;
+  let started = false;
+  let demoStarter: ((author: Author) => Promise<InstitutionSummary[]>) | null = null;
+
+  function emitProgress(progress: PassProgress): void {
+    // Enough for a smooth bar without flooding the renderer: four pushes a second per institution.
+    const now = Date.now();
+    if (now - (lastProgressEmit.get(progress.institutionId) ?? 0) < 250) return;
+    lastProgressEmit.set(progress.institutionId, now);
+    const row = findInstitutionById(db, progress.institutionId);
+    events.emit('sync:progress', {
+      institutionId: progress.institutionId,
+      code: row?.code ?? String(progress.institutionId),
+      phase: progress.phase,
+      resource: progress.resource,
+      fetched: progress.fetched,
+      total: progress.total,
+      recordsPerSecond: Math.round(progress.recordsPerSecond),
+      etaSeconds: progress.etaSeconds === null ? null : Math.round(progress.etaSeconds),
+      startedAt: progress.startedAt,
+    });
+  }
+
+  function track(promise: Promise<unknown>): void {
+    loops.push(promise);
+    void promise.finally(() => loops.splice(loops.indexOf(promise), 1));
+  }
+
+  /** Re-derives everything that depends on the calendar or the settings, once at a time. */
+  function rederive(reason: string): void {
+    if (rederiving) {
+      rederiveAgain = true;
+      return;
+    }
+    const at = clock.now();
+    derivedDay = shanghaiDate(at);
+    rederiving = rederiveAllInChunks(db, at, deps.settings(), background.signal)
+      .then((outcome) => {
+        deps.logger?.info('derived data refreshed', { reason, ...outcome });
+        if (outcome.orders + outcome.lines + outcome.applications > 0) events.emit('sync:data-changed', { institutionIds: [] });
+      })
+      .catch((error: unknown) => deps.logger?.error('re-derivation failed', { error: String(error) }))
+      .finally(() => {
+        rederiving = null;
+        if (rederiveAgain && !background.signal.aborted) {
+          rederiveAgain = false;
+          rederive('settings changed again');
+        }
+      });
+    track(rederiving);
+  }
+
+  function deliverOutbox(): Promise<DeliveryOutcome> {
+    const run = outbox.deliverDue(background.signal);
+    track(run.catch((error: unknown) => deps.logger?.error('outbox delivery crashed', { error: String(error) })));
+    return run;
+  }
+
+  /** Starts background syncing, outbox delivery and the daily re-derivation (desktop and serve). */
+  function start(): void {
+    if (started) return;
+    started = true;
+    writeTransaction(db, () => {
+      abandonRunningRuns(db, clock.now());
+      for (const row of listInstitutions(db)) if (row.state === 'syncing') setInstitutionState(db, row.id, 'idle', {});
+    });
+    rederive('start-up');
+    scheduler.start();
+    const outboxTimer = setInterval(() => void deliverOutbox(), deps.outboxEveryMs ?? 5000);
+    outboxTimer.unref();
+    const dayTimer = setInterval(() => {
+      if (shanghaiDate(clock.now()) !== derivedDay) rederive('new day (Asia/Shanghai)');
+    }, 60_000);
+    dayTimer.unref();
+    timers.push(outboxTimer, dayTimer);
+    void deliverOutbox();
+  }
+
+  /** Stops everything and resolves once in-flight pages and deliveries have finished. */
+  async function stop(): Promise<void> {
+    for (const timer of timers.splice(0)) clearInterval(timer);
+    background.abort(new Error('shutdown'));
+    await scheduler.stop();
+    await Promise.allSettled([...loops]);
+  }
+
+  function enabledIds(): number[] {
+    return listInstitutions(db)
+      .filter((row) => row.enabled)
+      .map((row) => row.id);
+  }
+
+  function requireInstitution(id: number) {
+    const row = findInstitutionById(db, id);
+    if (!row) throw new AppError('NOT_FOUND', `No institution with id ${id}.`);
+    return row;
+  }
+
+  /** "Sync now" from the Sync page: queued in the background, audited. */
+  function syncNow(author: Author, input: { institutionId?: number }): { queued: number[] } {
+    let ids: number[];
+    if (input.institutionId !== undefined) {
+      const row = requireInstitution(input.institutionId);
+      if (!row.enabled) throw new AppError('CONFLICT', `${row.code} is disabled; enable it first.`);
+      ids = [row.id];
+    } else {
+      ids = enabledIds();
+    }
+    writeTransaction(db, (tx) => deps.audit.record(tx, author, 'sync.run-requested', input.institutionId === undefined ? { type: 'institution', id: 'all' } : { type: 'institution', id: input.institutionId }, { count: ids.length }));
+    // An operator asking again deserves a real attempt: close the circuit and forget a credentials refusal.
+    for (const id of ids) {
+      deps.clients.circuit(id).reset();
+      const row = findInstitutionById(db, id);
+      if (row && (row.state === 'circuit_open' || row.state === 'credentials_rejected')) writeTransaction(db, () => setInstitutionState(db, id, 'idle', { circuitOpenUntil: null }));
+    }
+    void scheduler.request(ids, 'manual');
+    for (const id of ids) events.emit('sync:state', { institutionId: id });
+    return { queued: ids };
+  }
+
+  /** One pass of the given (or every enabled) institutions, awaited: `creditdesk sync` and tests. */
+  async function runOnce(input: { institutionIds?: number[]; trigger?: 'cli' | 'manual' } = {}): Promise<PassResult[]> {
+    const ids = input.institutionIds ?? enabledIds();
+    const results = await scheduler.request(ids, input.trigger ?? 'cli');
+    return results.filter((result): result is PassResult => result !== null);
+  }
+
+  function overview(): SyncOverview {
+    const now = clock.now();
+    const summaries = deps.institutions.list();
+    const quarantine = openQuarantineCounts(db);
+    const reconciliations = listReconciliations(db);
+    const outboxCounts = db.select({ state: outboxTable.state, n: count() }).from(outboxTable).groupBy(outboxTable.state).all();
+    return {
+      maxConcurrent: scheduler.maxConcurrent,
+      background: scheduler.backgroundRunning,
+      outbox: {
+        pending: outboxCounts.find((row) => row.state === 'pending')?.n ?? 0,
+        failed: outboxCounts.find((row) => row.state === 'failed')?.n ?? 0,
+        delivered: outboxCounts.find((row) => row.state === 'delivered')?.n ?? 0,
+      },
+      institutions: summaries.map((summary: InstitutionSummary) => {
+        const row = findInstitutionById(db, summary.id);
+        const live = scheduler.progress(summary.id);
+        const last = latestRun(db, summary.id);
+        return {
+          institution: summary,
+          live: live
+            ? {
+                phase: live.phase,
+                resource: live.resource,
+                fetched: live.fetched,
+                total: live.total,
+                recordsPerSecond: Math.round(live.recordsPerSecond),
+                etaSeconds: live.etaSeconds === null ? null : Math.round(live.etaSeconds),
+                startedAt: live.startedAt,
+              }
+            : null,
+          queued: scheduler.isQueued(summary.id),
+          nextRunAt: row && scheduler.backgroundRunning ? nextRunAt(row, now) : null,
+          lastRun: last ? toRun(last, summary.code) : null,
+          openQuarantine: quarantine.filter((entry) => entry.institutionId === summary.id).reduce((sum, entry) => sum + entry.open, 0),
+          reconciliation: reconciliations.filter((entry) => entry.institutionId === summary.id).map(toReconciliationEntry),
+        };
+      }),
+    };
+  }
+
+  function codes(): Map<number, string> {
+    return new Map(listInstitutions(db).map((row) => [row.id, row.code]));
+  }
+
+  function runs(input: { institutionId?: number; limit: number; offset: number }): { rows: SyncRun[]; total: number } {
+    const byId = codes();
+    const { rows, total } = listRuns(db, input);
+    return { rows: rows.map((row) => toRun(row, byId.get(row.institutionId) ?? '?')), total };
+  }
+
+  function quarantine(input: { institutionId?: number; resource?: SyncResourceName; status?: QuarantineRow['status']; limit: number; offset: number }): { rows: QuarantineItem[]; total: number } {
+    const byId = codes();
+    const { rows, total } = listQuarantine(db, input);
+    return { rows: rows.map((row) => toQuarantineItem(row, byId.get(row.institutionId) ?? '?')), total };
+  }
+
+  /** Fetches the named quarantined records again by id; those valid now are ingested. */
+  async function retryQuarantine(author: Author, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
+    const entries = findQuarantineByIds(db, input.ids).filter((entry) => entry.externalId !== null && entry.status === 'open');
+    const result = { ingested: 0, stillInvalid: 0, gone: 0, failed: 0 };
+    const settings = deps.settings();
+    const facts = new FactsCache(db, settings);
+    const signal = AbortSignal.any([background.signal, AbortSignal.timeout(120_000)]);
+    for (const entry of entries) {
+      try {
+        const client = deps.clients.forInstitution(entry.institutionId);
+        const outcome = await retryQuarantineEntry(engine, client, { institutionId: entry.institutionId, settings, facts }, entry.resource, entry.externalId ?? '', signal);
+        if (outcome === 'ingested') result.ingested++;
+        else if (outcome === 'still_invalid') result.stillInvalid++;
+        else result.gone++;
+      } catch (error) {
+        result.failed++;
+        deps.logger?.warn('quarantine retry failed', { quarantineId: entry.id, error: error instanceof InstitutionApiError ? error.message : String(error) });
+      }
+    }
+    writeTransaction(db, (tx) => deps.audit.record(tx, author, 'sync.quarantine-retried', { type: 'quarantine', id: input.ids.join(',').slice(0, 200) }, result));
+    for (const institutionId of new Set(entries.map((entry) => entry.institutionId))) events.emit('sync:state', { institutionId });
+    if (result.ingested > 0) events.emit('sync:data-changed', { institutionIds: [...new Set(entries.map((entry) => entry.institutionId))] });
+    return result;
+  }
+
+  function toReconciliationEntry(row: ReturnType<typeof listReconciliations>[number]): ReconciliationEntry {
+    let details: { amounts?: ReconciliationEntry['amounts']; quarantinedOnly?: number } = {};
+    try {
+      details = JSON.parse(row.details) as typeof details;
+    } catch {
+      details = {};
+    }
+    return {
+      resource: row.resource,
+      localTotal: row.localTotal,
+      remoteTotal: row.remoteTotal,
+      matched: row.matched,
+      quarantinedOnly: details.quarantinedOnly ?? 0,
+      amounts: details.amounts ?? [],
+      checkedAt: row.checkedAt,
+    };
+  }
+
+  function reconciliation(input: { institutionId?: number }): Array<ReconciliationEntry & { institutionId: number; institutionCode: string }> {
+    const byId = codes();
+    return listReconciliations(db, input.institutionId).map((row) => ({ ...toReconciliationEntry(row), institutionId: row.institutionId, institutionCode: byId.get(row.institutionId) ?? '?' }));
+  }
+
+  function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
+    const byId = codes();
+    const conditions: SQL[] = [];
+    if (input.state) conditions.push(eq(outboxTable.state, input.state));
+    if (input.institutionId !== undefined) conditions.push(eq(outboxTable.institutionId, input.institutionId));
+    const where = conditions.length === 0 ? undefined : and(...conditions);
+    const rows = db.select().from(outboxTable).where(where).orderBy(desc(outboxTable.createdAt), desc(outboxTable.id)).limit(input.limit).offset(input.offset).all();
+    const total = db.select({ n: count() }).from(outboxTable).where(where).get()?.n ?? 0;
+    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?')), total };
+  }
+
+  /** Failed messages go back in line with the same idempotency key (so a retry can never apply a decision twice). */
+  function retryOutbox(author: Author, input: { ids: number[] }): { requeued: number } {
+    const now = clock.now();
+    let requeued = 0;
+    writeTransaction(db, (tx) => {
+      for (const id of input.ids) {
+        requeued += tx
+          .update(outboxTable)
+          .set({ state: 'pending', nextAttemptAt: now })
+          .where(and(eq(outboxTable.id, id), eq(outboxTable.state, 'failed')))
+          .run().changes;
+      }
+      deps.audit.record(tx, author, 'sync.outbox-retried', { type: 'outbox', id: input.ids.join(',').slice(0, 200) }, { requeued });
+    });
+    if (requeued > 0) void deliverOutbox();
+    events.emit('sync:state', { institutionId: null });
+    return { requeued };
+  }
+
+  /** The shells (desktop, serve) let the Sync page start the embedded demo institutions. */
+  function enableDemo(starter: (author: Author) => Promise<InstitutionSummary[]>): void {
+    demoStarter = starter;
+  }
+
+  async function startDemo(author: Author): Promise<InstitutionSummary[]> {
+    if (!demoStarter) throw new AppError('CONFLICT', 'The demo institutions can be started only by the desktop app or `creditdesk serve`.');
+    return demoStarter(author);
+  }
+
+  return {
+    start,
+    stop,
+    enableDemo,
+    startDemo,
+    syncNow,
+    runOnce,
+    overview,
+    runs,
+    quarantine,
+    retryQuarantine,
+    reconciliation,
+    outbox: outboxList,
+    retryOutbox,
+    /** Delivers due outbox messages now (tests, and after a decision for a quick acknowledgement). */
+    deliverOutbox,
+    /** Recomputes derived data (after a settings change, or by hand). */
+    rederive,
+    /** Waits for a running re-derivation (tests). */
+    async settled(): Promise<void> {
+      while (rederiving) await rederiving;
+    },
+    /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
+    institutionChanged(institutionId: number): void {
+      events.emit('sync:state', { institutionId });
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { channel, requires } from '../rpc/define';
+import { institutionSummarySchema } from './institutions';
+
+export const syncResourceSchema = z.enum(['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments']);
+export type SyncResourceName = z.infer<typeof syncResourceSchema>;
+
+export const syncPhaseSchema = z.enum(['capabilities', 'pulling', 'quarantine', 'reconciling']);
+
+/** A running pass as the Sync page shows it (also pushed as 'sync:progress'). */
+export const syncLiveSchema = z.object({
+  phase: syncPhaseSchema,
+  resource: syncResourceSchema.nullable(),
+  fetched: z.number().int(),
+  /** Known for a first full pass; null for incremental passes (no progress bar, a count instead). */
+  total: z.number().int().nullable(),
+  recordsPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  startedAt: z.number(),
+});
+export type SyncLive = z.infer<typeof syncLiveSchema>;
+
+const resourceRunStatsSchema = z.object({
+  fetched: z.number().int(),
+  upserted: z.number().int(),
+  unchanged: z.number().int(),
+  quarantined: z.number().int(),
+  pages: z.number().int(),
+});
+
+export const reconciliationEntrySchema = z.object({
+  resource: syncResourceSchema,
+  localTotal: z.number().int(),
+  remoteTotal: z.number().int(),
+  matched: z.boolean(),
+  quarantinedOnly: z.number().int(),
+  amounts: z.array(z.object({ name: z.string(), local: z.number(), remote: z.number() })),
+  checkedAt: z.number(),
+});
+export type ReconciliationEntry = z.infer<typeof reconciliationEntrySchema>;
+
+export const syncRunSchema = z.object({
+  id: z.number().int(),
+  institutionId: z.number().int(),
+  institutionCode: z.string(),
+  trigger: z.enum(['schedule', 'manual', 'cli', 'startup']),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+  resources: z.partialRecord(syncResourceSchema, resourceRunStatsSchema),
+  totals: resourceRunStatsSchema,
+});
+export type SyncRun = z.infer<typeof syncRunSchema>;
+
+export const syncInstitutionStatusSchema = z.object({
+  institution: institutionSummarySchema,
+  live: syncLiveSchema.nullable(),
+  /** Waiting for a free slot (at most N institutions sync at once). */
+  queued: z.boolean(),
+  nextRunAt: z.number().nullable(),
+  lastRun: syncRunSchema.nullable(),
+  openQuarantine: z.number().int(),
+  reconciliation: z.array(reconciliationEntrySchema),
+});
+export type SyncInstitutionStatus = z.infer<typeof syncInstitutionStatusSchema>;
+
+export const syncOverviewSchema = z.object({
+  institutions: z.array(syncInstitutionStatusSchema),
+  maxConcurrent: z.number().int(),
+  outbox: z.object({ pending: z.number().int(), failed: z.number().int(), delivered: z.number().int() }),
+  /** Whether background syncing runs in this process (the desktop and `serve`; not tests or one-off CLI runs). */
+  background: z.boolean(),
+});
+export type SyncOverview = z.infer<typeof syncOverviewSchema>;
+
+export const quarantineStatusSchema = z.enum(['open', 'resolved', 'superseded']);
+
+export const quarantineItemSchema = z.object({
+  id: z.number().int(),
+  institutionId: z.number().int(),
+  institutionCode: z.string(),
+  resource: syncResourceSchema,
+  externalId: z.string().nullable(),
+  issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
+  /** The raw payload as received, with personal data masked and secrets dropped. */
+  payload: z.string(),
+  receivedAt: z.number(),
+  status: quarantineStatusSchema,
+  resolvedAt: z.number().nullable(),
+  resolution: z.string().nullable(),
+});
+export type QuarantineItem = z.infer<typeof quarantineItemSchema>;
+
+export const outboxItemSchema = z.object({
+  id: z.number().int(),
+  institutionId: z.number().int(),
+  institutionCode: z.string(),
+  kind: z.enum(['review-decision']),
+  subjectId: z.string(),
+  idempotencyKey: z.string(),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.number(),
+  deliveredAt: z.number().nullable(),
+});
+export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+const paging = { limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) };
+
+export const syncContract = {
+  'sync:overview': channel({
+    input: z.object({}),
+    output: syncOverviewSchema,
+    access: requires('sync:view'),
+    doc: 'Each institution’s sync state, live progress, last run, open quarantine and reconciliation.',
+  }),
+  'sync:now': channel({
+    input: z.object({ institutionId: z.number().int().optional() }),
+    output: z.object({ queued: z.array(z.number().int()) }),
+    access: requires('sync:manage'),
+    doc: 'Sync one institution (or every enabled one) now, in the background.',
+  }),
+  'sync:runs': channel({
+    input: z.object({ institutionId: z.number().int().optional(), ...paging }),
+    output: z.object({ rows: z.array(syncRunSchema), total: z.number().int() }),
+    access: requires('sync:view'),
+    doc: 'The history of sync runs, newest first.',
+  }),
+  'sync:quarantine': channel({
+    input: z.object({
+      institutionId: z.number().int().optional(),
+      resource: syncResourceSchema.optional(),
+      status: quarantineStatusSchema.optional(),
+      ...paging,
+    }),
+    output: z.object({ rows: z.array(quarantineItemSchema), total: z.number().int() }),
+    access: requires('sync:view'),
+    doc: 'Records that failed the API schema, with their issues and masked payload.',
+  }),
+  'sync:quarantine-retry': channel({
+    input: z.object({ ids: z.array(z.number().int()).min(1).max(200) }),
+    output: z.object({ ingested: z.number().int(), stillInvalid: z.number().int(), gone: z.number().int(), failed: z.number().int() }),
+    access: requires('sync:manage'),
+    doc: 'Fetch quarantined records again by id and ingest those that are valid now.',
+  }),
+  'sync:reconciliation': channel({
+    input: z.object({ institutionId: z.number().int().optional() }),
+    output: z.array(reconciliationEntrySchema.extend({ institutionId: z.number().int(), institutionCode: z.string() })),
+    access: requires('sync:view'),
+    doc: 'Local totals against each institution’s /v1/stats after its last full pass.',
+  }),
+  'sync:outbox': channel({
+    input: z.object({ state: z.enum(['pending', 'delivered', 'failed']).optional(), institutionId: z.number().int().optional(), ...paging }),
+    output: z.object({ rows: z.array(outboxItemSchema), total: z.number().int() }),
+    access: requires('sync:view'),
+    doc: 'Messages to institutions (review decisions) and their delivery state.',
+  }),
+  'sync:outbox-retry': channel({
+    input: z.object({ ids: z.array(z.number().int()).min(1).max(200) }),
+    output: z.object({ requeued: z.number().int() }),
+    access: requires('sync:manage'),
+    doc: 'Put failed outbox messages back in line (same idempotency key) and deliver now.',
+  }),
+};
