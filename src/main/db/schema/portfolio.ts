@@ -125,16 +125,25 @@ export const portfolioDailyLinesTable = sqliteTable(
   (table) => [primaryKey({ columns: [table.date, table.institutionId, table.mode] })],
 );
 
-/** One row per month-end taken: when, how, and how many loans it holds. */
-export const portfolioMonthEndsTable = sqliteTable('portfolio_month_ends', {
-  /** The month's last day, 'YYYY-MM-DD'. */
-  monthEnd: text('month_end').primaryKey(),
-  source: text('source', { enum: snapshotSources }).notNull(),
-  loanCount: integer('loan_count').notNull(),
-  /** Loans left out because the institution provides no plan to compute their past DPD from. */
-  skippedWithoutPlan: integer('skipped_without_plan').notNull(),
-  takenAt: epochMs('taken_at').notNull(),
-});
+/**
+ * One row per month-end and institution taken: when, how, and how many loans it holds. Per
+ * institution because institutions complete their first sync at different times: a month-end is
+ * taken for an institution only once its data is in (a successful pass, none running).
+ */
+export const portfolioMonthEndRunsTable = sqliteTable(
+  'portfolio_month_end_runs',
+  {
+    /** The month's last day, 'YYYY-MM-DD'. */
+    monthEnd: text('month_end').notNull(),
+    institutionId: integer('institution_id').notNull(),
+    source: text('source', { enum: snapshotSources }).notNull(),
+    loanCount: integer('loan_count').notNull(),
+    /** Loans left out: neither a booked nor a quoted plan to compute their past DPD from. */
+    skippedWithoutPlan: integer('skipped_without_plan').notNull(),
+    takenAt: epochMs('taken_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.monthEnd, table.institutionId] })],
+);
 
 /** Each open loan's bucket and outstanding principal at the end of a month: the roll-rate cohorts. */
 export const portfolioMonthEndLoansTable = sqliteTable(
