@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock } from '../../../test/support/backend';
 import { insertInstitution } from '../../../test/support/rows';
-import { portfolioDailyBucketsTable, portfolioMonthEndLoansTable, portfolioMonthEndsTable, type InstallmentRow } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { institutionsTable, portfolioDailyBucketsTable, portfolioMonthEndLoansTable, portfolioMonthEndRunsTable, type InstallmentRow } from '../db/schema';
 import { addMonthsClamped, shanghaiStartOfDay } from '../../shared/time';
 import { defaultDomainSettings } from '../../shared/domain/settings';
 import { completedMonthEnds, createSnapshotJob } from './snapshots';
@@ -122,6 +123,10 @@ describe('the snapshot job', () => {
     });
 
     const job = createSnapshotJob({ db, clock, settings: () => defaultDomainSettings });
+    // While the institution's first sync is still running, its month-ends wait.
+    db.update(institutionsTable).set({ state: 'syncing' }).where(eq(institutionsTable.id, institutionId)).run();
+    expect((await job.run()).monthEndsTaken).toEqual([]);
+    db.update(institutionsTable).set({ state: 'idle', lastSuccessAt: clock.now() }).where(eq(institutionsTable.id, institutionId)).run();
     const first = await job.run();
     expect(first.date).toBe('2026-11-25');
     expect(first.monthEndsTaken.map((entry) => [entry.monthEnd, entry.source, entry.loanCount])).toEqual([
@@ -178,7 +183,7 @@ describe('the snapshot job', () => {
     clock.set(shanghaiStartOfDay('2026-12-01') + 5_000);
     const december = await job.run();
     expect(december.monthEndsTaken.map((entry) => [entry.monthEnd, entry.source])).toEqual([['2026-11-30', 'live']]);
-    expect(db.select().from(portfolioMonthEndsTable).all()).toHaveLength(6);
+    expect(db.select().from(portfolioMonthEndRunsTable).all()).toHaveLength(6);
     expect(new Set(db.select().from(portfolioDailyBucketsTable).all().map((row) => row.date))).toEqual(
       new Set(['2026-06-30', '2026-07-31', '2026-08-31', '2026-09-30', '2026-10-31', '2026-11-25', '2026-11-30', '2026-12-01']),
     );

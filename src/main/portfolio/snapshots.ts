@@ -3,11 +3,12 @@
  *
  * - Daily (source 'live'): open loans per institution, product and bucket, and lines in force per
  *   institution and mode, copied from the derived columns (through the summaries). Taken at
- *   start-up, every hour and at the Asia/Shanghai day change; the day's row is the last one taken
- *   that day.
+ *   start-up, whenever the figures change (checked every minute) and at the Asia/Shanghai day
+ *   change; the day's row is the last one taken that day.
  * - Month-end: each open loan's bucket, DPD and outstanding principal at the end of the month's
  *   last day, computed from its installments and repayments as they stood then (history.ts), when
- *   the job first runs after that day; loans whose institution books no plan use the quoted plan
+ *   the job first runs after that day and the institution's data is in (a successful sync pass,
+ *   none running; per institution, as institutions finish their first sync at different times); loans whose institution books no plan use the quoted plan
  *   and the repayments' allocations, as the sync engine does for their live DPD (a loan with
  *   neither is left out and counted). Taken within a day of the month-end it is 'live'; taken
  *   later (history before CreditDesk was installed, or after downtime) it is 'reconstructed'.
@@ -24,9 +25,10 @@ import { readOrderSummary } from '../repositories/portfolio-loans';
 import {
   dailyBucketsOfMonthEnd,
   disbursedOrdersAfter,
-  earliestDisbursement,
   hasDailyBuckets,
   hasDailyLines,
+  insertDailyBuckets,
+  insertDailyLines,
   insertMonthEndLoans,
   installmentsOfOrders,
   linesForReconstruction,
@@ -35,6 +37,7 @@ import {
   replaceDailyBuckets,
   replaceDailyLines,
   repaymentsOfOrders,
+  settledInstitutions,
   writeRollTransitions,
   type DailyBucketRow,
   type DailyLineRow,
@@ -42,14 +45,15 @@ import {
   type ReconstructionLine,
 } from '../repositories/portfolio-snapshots';
 import type { DomainSettings } from '../../shared/domain/settings';
-import { institutionsTable } from '../db/schema';
+import { institutionsTable, type SnapshotSource } from '../db/schema';
 import { z } from 'zod';
 import { openLoanStatuses } from '../../shared/contracts/portfolio';
 import { addDays, addMonthsClamped, monthEnd as monthEndOf, shanghaiDate, shanghaiStartOfDay, type IsoDate } from '../../shared/time';
 import { isInForce } from './figures';
 import { delinquencyAsOf, parseAllocation, quotedInstallments } from './history';
 
-const hourMs = 3_600_000;
+/** Cheap when nothing changed: the summaries are a few hundred rows and unchanged days are not rewritten. */
+const pollMs = 60_000;
 const dayMs = 86_400_000;
 const batchSize = 2_000;
 const openStatuses: ReadonlySet<string> = new Set(openLoanStatuses);
@@ -65,13 +69,13 @@ export interface SnapshotJobOptions {
 
 export interface SnapshotRunResult {
   date: IsoDate;
-  monthEndsTaken: Array<{ monthEnd: IsoDate; source: 'live' | 'reconstructed'; loanCount: number; skippedWithoutPlan: number }>;
+  monthEndsTaken: Array<{ monthEnd: IsoDate; institutionId: number; source: SnapshotSource; loanCount: number; skippedWithoutPlan: number }>;
 }
 
 export interface SnapshotJob {
   /** Takes today's daily snapshot and any month-end not yet taken. Runs never overlap. */
   run(): Promise<SnapshotRunResult>;
-  /** Runs now, then hourly and just after each Asia/Shanghai midnight, until stop(). */
+  /** Runs now, then every minute and just after each Asia/Shanghai midnight, until stop(). */
   start(): void;
   stop(): Promise<void>;
 }
@@ -109,7 +113,8 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
   const { db, clock, logger } = options;
   const historyMonths = options.historyMonths ?? 12;
   let running: Promise<SnapshotRunResult> | null = null;
-  let hourly: NodeJS.Timeout | null = null;
+  let lastDaily = '';
+  let poll: NodeJS.Timeout | null = null;
   let midnight: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -134,77 +139,96 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
       entry.usedFen += row.usedFen;
       lines.set(key, entry);
     }
+    // Unchanged since the last write: nothing to do (the job polls every minute).
+    const fingerprint = JSON.stringify([date, [...buckets.values()], [...lines.values()]]);
+    if (fingerprint === lastDaily) return date;
     // Statements run on the root handle: its connection is the one holding the transaction.
     writeTransaction(db, () => {
       replaceDailyBuckets(db, date, [...buckets.values()], 'live', at);
       replaceDailyLines(db, date, [...lines.values()], 'live', at);
     });
+    lastDaily = fingerprint;
     return date;
   }
 
-  /** Month-ends still to take: completed ones since the first disbursement, at most historyMonths before today. */
-  function pendingMonthEnds(today: IsoDate): IsoDate[] {
-    const earliest = earliestDisbursement(db);
-    if (earliest === null) return [];
+  /**
+   * Month-ends still to take, per settled institution: completed ones since its first
+   * disbursement, at most historyMonths back from today.
+   */
+  function pendingMonthEnds(today: IsoDate): Map<number, IsoDate[]> {
     const oldestAllowed = addMonthsClamped(`${today.slice(0, 8)}01`, -historyMonths);
-    const from = shanghaiDate(earliest) > oldestAllowed ? shanghaiDate(earliest) : oldestAllowed;
     const taken = monthEndsTaken(db);
-    return completedMonthEnds(from, today).filter((date) => !taken.has(date));
+    const pending = new Map<number, IsoDate[]>();
+    for (const institution of settledInstitutions(db)) {
+      if (institution.firstDisbursedAt === null) continue;
+      const first = shanghaiDate(institution.firstDisbursedAt);
+      const done = taken.get(institution.id);
+      const dates = completedMonthEnds(first > oldestAllowed ? first : oldestAllowed, today).filter((date) => !done?.has(date));
+      if (dates.length > 0) pending.set(institution.id, dates);
+    }
+    return pending;
   }
 
-  async function takeMonthEnds(at: number, monthEnds: readonly IsoDate[]): Promise<SnapshotRunResult['monthEndsTaken']> {
-    if (monthEnds.length === 0) return [];
+  async function takeMonthEnds(at: number, pending: ReadonlyMap<number, readonly IsoDate[]>): Promise<SnapshotRunResult['monthEndsTaken']> {
+    if (pending.size === 0) return [];
     const graceDays = graceDaysResolver(db, options.settings());
-    const ends = monthEnds.map((date) => ({
-      date,
-      endMs: shanghaiStartOfDay(addDays(date, 1)) - 1,
-      live: at - (shanghaiStartOfDay(addDays(date, 1)) - 1) < dayMs,
-    }));
-    const lines = new Map<string, ReconstructionLine>(linesForReconstruction(db).map((line) => [`${line.institutionId}|${line.externalId}`, line]));
-    const usedByEnd = ends.map(() => new Map<string, number>());
-    const counts = ends.map(() => ({ loans: 0, skipped: 0 }));
+    const endOf = (date: IsoDate) => shanghaiStartOfDay(addDays(date, 1)) - 1;
+    const key = (institutionId: number, date: IsoDate) => `${institutionId}|${date}`;
+    const lines = new Map<string, ReconstructionLine>(
+      linesForReconstruction(db)
+        .filter((line) => pending.has(line.institutionId))
+        .map((line) => [`${line.institutionId}|${line.externalId}`, line]),
+    );
+    // Per institution and month-end: cohort counts and each line's usage then.
+    const counts = new Map<string, { loans: number; skipped: number }>();
+    const usage = new Map<string, Map<string, number>>();
+    for (const [institutionId, dates] of pending) {
+      for (const date of dates) {
+        counts.set(key(institutionId, date), { loans: 0, skipped: 0 });
+        usage.set(key(institutionId, date), new Map());
+      }
+    }
+    const inForceAt = (line: ReconstructionLine, endMs: number) => line.validFrom <= endMs && endMs < line.validTo && line.status !== 'closed';
+
     let afterId = 0;
     for (;;) {
       // Shutdown stops a long reconstruction between batches; it resumes at the next start.
       if (stopped) return [];
-      const orders = disbursedOrdersAfter(db, afterId, batchSize);
+      const orders = disbursedOrdersAfter(db, [...pending.keys()], afterId, batchSize);
       if (orders.length === 0) break;
       afterId = (orders[orders.length - 1] as (typeof orders)[number]).id;
       const installments = installmentsOfOrders(db, orders);
       const repayments = repaymentsOfOrders(db, orders);
-      const rowsByEnd: MonthEndLoanRow[][] = ends.map(() => []);
+      const rows = new Map<IsoDate, MonthEndLoanRow[]>();
       for (const order of orders) {
         if (order.disbursedAt === null) continue;
         const booked = installments.get(order.id);
         const plan = booked && booked.length > 0 ? booked : quotedInstallments(order.quotedPlan);
         const past = (repayments.get(order.id) ?? []).map((repayment) => ({ paidAt: repayment.paidAt, allocation: parseAllocation(repayment.allocation) }));
         const line = lines.get(`${order.institutionId}|${order.creditLineExternalId}`);
-        ends.forEach((end, index) => {
-          if ((order.disbursedAt as number) > end.endMs) return;
-          if (order.closedAt !== null && order.closedAt <= end.endMs) return;
+        for (const date of pending.get(order.institutionId) ?? []) {
+          const endMs = endOf(date);
+          if (order.disbursedAt > endMs) continue;
+          if (order.closedAt !== null && order.closedAt <= endMs) continue;
+          const count = counts.get(key(order.institutionId, date)) as { loans: number; skipped: number };
           if (plan.length === 0) {
-            (counts[index] as { skipped: number }).skipped += 1;
-            return;
+            count.skipped += 1;
+            continue;
           }
-          const state = delinquencyAsOf(plan, past, end.endMs, graceDays(order.institutionId));
-          const bucket = state.bucket;
-          const dpd = state.dpd;
-          const balanceFen = state.outstandingPrincipalFen;
-          (rowsByEnd[index] as MonthEndLoanRow[]).push({ orderId: order.id, institutionId: order.institutionId, productCode: order.productCode, bucket, dpd, balanceFen });
-          if (line && line.validFrom <= end.endMs && end.endMs < line.validTo && line.status !== 'closed') {
-            const used = line.mode === 'single_batch' ? order.principalFen : balanceFen;
-            const usage = usedByEnd[index] as Map<string, number>;
-            const key = `${line.institutionId}|${line.externalId}`;
-            usage.set(key, (usage.get(key) ?? 0) + used);
+          const state = delinquencyAsOf(plan, past, endMs, graceDays(order.institutionId));
+          let list = rows.get(date);
+          if (!list) rows.set(date, (list = []));
+          list.push({ orderId: order.id, institutionId: order.institutionId, productCode: order.productCode, bucket: state.bucket, dpd: state.dpd, balanceFen: state.outstandingPrincipalFen });
+          count.loans += 1;
+          if (line && inForceAt(line, endMs)) {
+            const used = usage.get(key(order.institutionId, date)) as Map<string, number>;
+            used.set(line.externalId, (used.get(line.externalId) ?? 0) + (line.mode === 'single_batch' ? order.principalFen : state.outstandingPrincipalFen));
           }
-        });
+        }
       }
+      // Statements run on the root handle: its connection is the one holding the transaction.
       writeTransaction(db, () => {
-        ends.forEach((end, index) => {
-          const rows = rowsByEnd[index] as MonthEndLoanRow[];
-          (counts[index] as { loans: number }).loans += rows.length;
-          insertMonthEndLoans(db, end.date, rows);
-        });
+        for (const [date, list] of rows) insertMonthEndLoans(db, date, list);
       });
       await yieldToEventLoop();
     }
@@ -212,39 +236,36 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     const taken = monthEndsTaken(db);
     const result: SnapshotRunResult['monthEndsTaken'] = [];
     writeTransaction(db, () => {
-      ends.forEach((end, index) => {
-        const source = end.live ? 'live' : 'reconstructed';
-        const count = counts[index] as { loans: number; skipped: number };
-        recordMonthEnd(db, { monthEnd: end.date, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
-        taken.set(end.date, source);
-        const previous = monthEndOf(addMonthsClamped(`${end.date.slice(0, 8)}01`, -1));
-        const previousSource = taken.get(previous);
-        if (previousSource !== undefined) writeRollTransitions(db, end.date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
-        // A later month-end taken before this one (never in order here, but after a data reset) re-sums too.
-        const next = monthEndOf(addMonthsClamped(`${end.date.slice(0, 8)}01`, 1));
-        const nextSource = taken.get(next);
-        if (nextSource !== undefined && !ends.some((other) => other.date === next)) {
-          writeRollTransitions(db, next, end.date, source === 'reconstructed' || nextSource === 'reconstructed');
-        }
-        if (!hasDailyBuckets(db, end.date)) replaceDailyBuckets(db, end.date, dailyBucketsOfMonthEnd(db, end.date), 'reconstructed', at);
-        if (!hasDailyLines(db, end.date)) {
-          const usage = usedByEnd[index] as Map<string, number>;
-          const perKey = new Map<string, DailyLineRow>();
-          for (const line of lines.values()) {
-            if (!(line.validFrom <= end.endMs && end.endMs < line.validTo && line.status !== 'closed')) continue;
-            const key = `${line.institutionId}|${line.mode}`;
-            const entry = perKey.get(key) ?? { institutionId: line.institutionId, mode: line.mode, lineCount: 0, limitFen: 0, usedFen: 0 };
-            entry.lineCount += 1;
-            entry.limitFen += line.limitFen;
-            entry.usedFen += usage.get(`${line.institutionId}|${line.externalId}`) ?? 0;
-            perKey.set(key, entry);
+      for (const [institutionId, dates] of pending) {
+        const done = taken.get(institutionId) ?? new Map<string, SnapshotSource>();
+        for (const date of [...dates].sort()) {
+          const endMs = endOf(date);
+          const source: SnapshotSource = at - endMs < dayMs ? 'live' : 'reconstructed';
+          const count = counts.get(key(institutionId, date)) as { loans: number; skipped: number };
+          recordMonthEnd(db, { monthEnd: date, institutionId, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
+          done.set(date, source);
+          const previous = monthEndOf(addMonthsClamped(`${date.slice(0, 8)}01`, -1));
+          const previousSource = done.get(previous);
+          if (previousSource !== undefined) writeRollTransitions(db, institutionId, date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
+          if (!hasDailyBuckets(db, date, institutionId)) insertDailyBuckets(db, date, dailyBucketsOfMonthEnd(db, date, institutionId), 'reconstructed', at);
+          if (!hasDailyLines(db, date, institutionId)) {
+            const used = usage.get(key(institutionId, date)) as Map<string, number>;
+            const perMode = new Map<string, DailyLineRow>();
+            for (const line of lines.values()) {
+              if (line.institutionId !== institutionId || !inForceAt(line, endMs)) continue;
+              const entry = perMode.get(line.mode) ?? { institutionId, mode: line.mode, lineCount: 0, limitFen: 0, usedFen: 0 };
+              entry.lineCount += 1;
+              entry.limitFen += line.limitFen;
+              entry.usedFen += used.get(line.externalId) ?? 0;
+              perMode.set(line.mode, entry);
+            }
+            insertDailyLines(db, date, [...perMode.values()], 'reconstructed', at);
           }
-          replaceDailyLines(db, end.date, [...perKey.values()], 'reconstructed', at);
+          result.push({ monthEnd: date, institutionId, source, loanCount: count.loans, skippedWithoutPlan: count.skipped });
         }
-        result.push({ monthEnd: end.date, source, loanCount: count.loans, skippedWithoutPlan: count.skipped });
-      });
+      }
     });
-    return result;
+    return result.sort((a, b) => a.monthEnd.localeCompare(b.monthEnd) || a.institutionId - b.institutionId);
   }
 
   async function runOnce(): Promise<SnapshotRunResult> {
@@ -284,15 +305,15 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     start() {
       stopped = false;
       runLogged();
-      hourly = setInterval(runLogged, hourMs);
-      hourly.unref();
+      poll = setInterval(runLogged, pollMs);
+      poll.unref();
       scheduleMidnight();
     },
     async stop() {
       stopped = true;
-      if (hourly) clearInterval(hourly);
+      if (poll) clearInterval(poll);
       if (midnight) clearTimeout(midnight);
-      hourly = null;
+      poll = null;
       midnight = null;
       await running?.catch(() => undefined);
     },

@@ -11,7 +11,8 @@ import {
   portfolioDailyBucketsTable,
   portfolioDailyLinesTable,
   portfolioMonthEndLoansTable,
-  portfolioMonthEndsTable,
+  institutionsTable,
+  portfolioMonthEndRunsTable,
   portfolioRollTransitionsTable,
   repaymentsTable,
   type InstallmentRow,
@@ -46,16 +47,52 @@ export function replaceDailyLines(db: Db, date: string, rows: readonly DailyLine
   for (const row of rows) db.insert(portfolioDailyLinesTable).values({ date, ...row, source, takenAt }).run();
 }
 
-export function hasDailyBuckets(db: Db, date: string): boolean {
-  return db.select({ one: sql`1` }).from(portfolioDailyBucketsTable).where(eq(portfolioDailyBucketsTable.date, date)).limit(1).get() !== undefined;
+/** Whether an institution already has bucket rows on a day (a live snapshot, or an earlier reconstruction). */
+export function hasDailyBuckets(db: Db, date: string, institutionId: number): boolean {
+  const d = portfolioDailyBucketsTable;
+  return db.select({ one: sql`1` }).from(d).where(and(eq(d.date, date), eq(d.institutionId, institutionId))).limit(1).get() !== undefined;
 }
 
-export function hasDailyLines(db: Db, date: string): boolean {
-  return db.select({ one: sql`1` }).from(portfolioDailyLinesTable).where(eq(portfolioDailyLinesTable.date, date)).limit(1).get() !== undefined;
+export function hasDailyLines(db: Db, date: string, institutionId: number): boolean {
+  const d = portfolioDailyLinesTable;
+  return db.select({ one: sql`1` }).from(d).where(and(eq(d.date, date), eq(d.institutionId, institutionId))).limit(1).get() !== undefined;
 }
 
-export function monthEndsTaken(db: Db): Map<string, SnapshotSource> {
-  return new Map(db.select({ monthEnd: portfolioMonthEndsTable.monthEnd, source: portfolioMonthEndsTable.source }).from(portfolioMonthEndsTable).all().map((row) => [row.monthEnd, row.source]));
+/** Adds rows for one institution on a day without touching other institutions' rows. */
+export function insertDailyBuckets(db: Db, date: string, rows: readonly DailyBucketRow[], source: SnapshotSource, takenAt: number): void {
+  for (const row of rows) db.insert(portfolioDailyBucketsTable).values({ date, ...row, source, takenAt }).onConflictDoNothing().run();
+}
+
+export function insertDailyLines(db: Db, date: string, rows: readonly DailyLineRow[], source: SnapshotSource, takenAt: number): void {
+  for (const row of rows) db.insert(portfolioDailyLinesTable).values({ date, ...row, source, takenAt }).onConflictDoNothing().run();
+}
+
+/** Month-ends taken, per institution. */
+export function monthEndsTaken(db: Db): Map<number, Map<string, SnapshotSource>> {
+  const result = new Map<number, Map<string, SnapshotSource>>();
+  const r = portfolioMonthEndRunsTable;
+  for (const row of db.select({ monthEnd: r.monthEnd, institutionId: r.institutionId, source: r.source }).from(r).all()) {
+    let taken = result.get(row.institutionId);
+    if (!taken) result.set(row.institutionId, (taken = new Map()));
+    taken.set(row.monthEnd, row.source);
+  }
+  return result;
+}
+
+/**
+ * Institutions whose data is in: at least one successful sync pass and none running now, with
+ * their first disbursement (null when they have no disbursed loan yet).
+ */
+export function settledInstitutions(db: Db): Array<{ id: number; firstDisbursedAt: number | null }> {
+  const i = institutionsTable;
+  return db
+    .select({
+      id: i.id,
+      firstDisbursedAt: sql<number | null>`(SELECT min(${ordersTable.disbursedAt}) FROM ${ordersTable} WHERE ${ordersTable.institutionId} = ${i.id})`,
+    })
+    .from(i)
+    .where(and(sql`${i.lastSuccessAt} IS NOT NULL`, sql`${i.state} <> 'syncing'`))
+    .all();
 }
 
 export interface MonthEndLoanRow {
@@ -76,31 +113,35 @@ export function insertMonthEndLoans(db: Db, monthEnd: string, rows: readonly Mon
 
 export function recordMonthEnd(
   db: Db,
-  entry: { monthEnd: string; source: SnapshotSource; loanCount: number; skippedWithoutPlan: number; takenAt: number },
+  entry: { monthEnd: string; institutionId: number; source: SnapshotSource; loanCount: number; skippedWithoutPlan: number; takenAt: number },
 ): void {
-  db.insert(portfolioMonthEndsTable)
+  db.insert(portfolioMonthEndRunsTable)
     .values(entry)
-    .onConflictDoUpdate({ target: portfolioMonthEndsTable.monthEnd, set: { source: entry.source, loanCount: entry.loanCount, skippedWithoutPlan: entry.skippedWithoutPlan, takenAt: entry.takenAt } })
+    .onConflictDoUpdate({
+      target: [portfolioMonthEndRunsTable.monthEnd, portfolioMonthEndRunsTable.institutionId],
+      set: { source: entry.source, loanCount: entry.loanCount, skippedWithoutPlan: entry.skippedWithoutPlan, takenAt: entry.takenAt },
+    })
     .run();
 }
 
-/** Sums the movements from `previousMonthEnd`'s cohort to `monthEnd` ('gone' = no longer open). */
-export function writeRollTransitions(db: Db, monthEnd: string, previousMonthEnd: string, reconstructed: boolean): void {
-  db.delete(portfolioRollTransitionsTable).where(eq(portfolioRollTransitionsTable.monthEnd, monthEnd)).run();
+/** Sums one institution's movements from `previousMonthEnd`'s cohort to `monthEnd` ('gone' = no longer open). */
+export function writeRollTransitions(db: Db, institutionId: number, monthEnd: string, previousMonthEnd: string, reconstructed: boolean): void {
+  const t = portfolioRollTransitionsTable;
+  db.delete(t).where(and(eq(t.monthEnd, monthEnd), eq(t.institutionId, institutionId))).run();
   db.$client
     .prepare(
       `INSERT INTO portfolio_roll_transitions (month_end, institution_id, product_code, from_bucket, to_bucket, loan_count, balance_fen, reconstructed)
        SELECT ?, p.institution_id, p.product_code, p.bucket, coalesce(c.bucket, 'gone'), count(*), sum(p.balance_fen), ?
        FROM portfolio_month_end_loans p
        LEFT JOIN portfolio_month_end_loans c ON c.month_end = ? AND c.order_id = p.order_id
-       WHERE p.month_end = ?
+       WHERE p.month_end = ? AND p.institution_id = ?
        GROUP BY p.institution_id, p.product_code, p.bucket, coalesce(c.bucket, 'gone')`,
     )
-    .run(monthEnd, reconstructed ? 1 : 0, monthEnd, previousMonthEnd);
+    .run(monthEnd, reconstructed ? 1 : 0, monthEnd, previousMonthEnd, institutionId);
 }
 
-/** Bucket rows of a month-end cohort, for a day that has no live snapshot. */
-export function dailyBucketsOfMonthEnd(db: Db, monthEnd: string): DailyBucketRow[] {
+/** One institution's bucket rows of a month-end cohort, for a day without its live snapshot. */
+export function dailyBucketsOfMonthEnd(db: Db, monthEnd: string, institutionId: number): DailyBucketRow[] {
   const m = portfolioMonthEndLoansTable;
   return db
     .select({
@@ -111,7 +152,7 @@ export function dailyBucketsOfMonthEnd(db: Db, monthEnd: string): DailyBucketRow
       balanceFen: sql<number>`sum(${m.balanceFen})`.mapWith(Number),
     })
     .from(m)
-    .where(eq(m.monthEnd, monthEnd))
+    .where(and(eq(m.monthEnd, monthEnd), eq(m.institutionId, institutionId)))
     .groupBy(m.institutionId, m.productCode, m.bucket)
     .all();
 }
@@ -183,7 +224,7 @@ export interface ReconstructionOrder {
   quotedPlan: string;
 }
 
-export function disbursedOrdersAfter(db: Db, afterId: number, limit: number): ReconstructionOrder[] {
+export function disbursedOrdersAfter(db: Db, institutionIds: readonly number[], afterId: number, limit: number): ReconstructionOrder[] {
   const o = ordersTable;
   return db
     .select({
@@ -198,7 +239,7 @@ export function disbursedOrdersAfter(db: Db, afterId: number, limit: number): Re
       quotedPlan: o.quotedPlan,
     })
     .from(o)
-    .where(and(gt(o.id, afterId), inArray(o.status, [...disbursedLoanStatuses])))
+    .where(and(gt(o.id, afterId), inArray(o.institutionId, [...institutionIds]), inArray(o.status, [...disbursedLoanStatuses])))
     .orderBy(asc(o.id))
     .limit(limit)
     .all();
@@ -265,13 +306,5 @@ export function linesForReconstruction(db: Db): ReconstructionLine[] {
     .select({ institutionId: l.institutionId, externalId: l.externalId, mode: l.mode, limitFen: l.limitFen, validFrom: l.validFrom, validTo: l.validTo, status: l.status })
     .from(l)
     .all();
-}
-
-export function earliestDisbursement(db: Db): number | null {
-  const row = db
-    .select({ at: sql<number | null>`min(${ordersTable.disbursedAt})` })
-    .from(ordersTable)
-    .get();
-  return row?.at ?? null;
 }
 
