@@ -6,6 +6,8 @@ import { createHandlers } from '../rpc/handlers';
 import { createRouter, type Router } from '../rpc/router';
 import { createAuditBrowser } from '../audit/service';
 import { createExportService, type SaveFileDialog } from '../exports/service';
+import { createReportsService } from '../reports/service';
+import { readReviewSettings } from '../review/settings';
 import { createAuditRecorder } from '../services/audit';
 import { createAuthService } from '../services/auth';
 import { systemClock, type Clock } from '../services/clock';
@@ -170,7 +172,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   const auditBrowser = createAuditBrowser(db);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio') });
-  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
+  const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
+  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);

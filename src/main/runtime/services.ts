@@ -1,6 +1,7 @@
 import type { InstitutionService } from '../institutions/service';
 import type { AuditBrowser } from '../audit/service';
 import type { ExportService } from '../exports/service';
+import type { ReportsService } from '../reports/service';
 import type { AuthService } from '../services/auth';
 import type { BorrowerLookupService } from '../portfolio/borrowers';
 import type { PortfolioService } from '../portfolio/service';
@@ -32,6 +33,8 @@ export interface Services {
   review: ReviewService;
   /** Background exports (CSV/XLSX/PDF) with progress, cancel, download or save dialog. */
   exports: ExportService;
+  /** Supervisor reports (review operations, authentication funnel, portfolio), on screen and as exports. */
+  reports: ReportsService;
   /** Browse, verify and export the audit log. */
   audit: AuditBrowser;
 }

@@ -8,6 +8,7 @@ import { reviewContract } from '../contracts/review';
 import { borrowersContract } from '../contracts/borrowers';
 import { portfolioContract } from '../contracts/portfolio';
 import { exportsContract } from '../contracts/exports';
+import { reportsContract } from '../contracts/reports';
 import { systemContract } from '../contracts/system';
 import { usersContract } from '../contracts/users';
 import type { ChannelDefinition } from './define';
@@ -25,6 +26,7 @@ export const contract = {
   ...portfolioContract,
   ...borrowersContract,
   ...exportsContract,
+  ...reportsContract,
   ...auditContract,
   ...usersContract,
   ...systemContract,

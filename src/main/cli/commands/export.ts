@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditFilterSchema } from '../../../shared/contracts/audit';
+import { reportFilterSchema, type ReportId } from '../../../shared/contracts/reports';
 import { exportFormatSchema } from '../../../shared/contracts/exports';
 import { localeSchema } from '../../../shared/contracts/auth';
 import { AppError } from '../../../shared/rpc/errors';
 import { permissions } from '../../../shared/rpc/permissions';
 import type { ExportRequester, ExportSource } from '../../exports/service';
+import { institutionNames } from '../../reports/repository';
 import { startBackend, type Backend } from '../../runtime/backend';
 import { UsageError, type CliCommand } from '../command';
 import { resolveDataDir, write } from '../options';
@@ -33,8 +35,31 @@ function parsed<T>(result: { success: true; data: T } | { success: false; error:
   throw new UsageError(issue ? `${issue.path.length > 0 ? `--${String(issue.path[0])}: ` : ''}${issue.message}` : 'Invalid filters.');
 }
 
-/** Every exportable thing, by the name the command takes. Reports add themselves here. */
+function reportTarget(id: ReportId, summary: string): ExportTarget {
+  return {
+    summary,
+    prepare(backend, values) {
+      if (values.operator !== undefined || values.action !== undefined) throw new UsageError('--operator and --action filter the audit log only.');
+      if (!values.from || !values.to) throw new UsageError('Reports need a date range: --from YYYY-MM-DD --to YYYY-MM-DD.');
+      if (values.institution && values.institution.length > 1) throw new UsageError('Reports take one institution (or none for all).');
+      let institutionId: number | undefined;
+      const code = values.institution?.[0];
+      if (code !== undefined) {
+        const found = institutionNames(backend.db).find((row) => row.code.toLowerCase() === code.toLowerCase());
+        if (!found) throw new UsageError(`No institution with the code “${code}”.`);
+        institutionId = found.id;
+      }
+      const filters = parsed(reportFilterSchema.safeParse({ from: values.from, to: values.to, institutionId }));
+      return { source: backend.services.reports.source(id) as ExportSource<unknown>, filters };
+    },
+  };
+}
+
+/** Every exportable thing, by the name the command takes. */
 const targets: Record<string, ExportTarget> = {
+  'review-operations': reportTarget('review-operations', 'tasks and decisions by queue, reviewer and day; the decisions (--from, --to, --institution)'),
+  'auth-funnel': reportTarget('auth-funnel', 'authentication items completed and abandoned per institution and product'),
+  portfolio: reportTarget('portfolio', 'buckets, PAR, roll rates, utilisation, compliance; the overdue and flagged loans'),
   audit: {
     summary: 'the audit log (filters: --from, --to, --operator NAME, --action ACTION or FAMILY.)',
     prepare(backend, values) {

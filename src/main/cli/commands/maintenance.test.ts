@@ -259,6 +259,23 @@ describe('creditdesk export', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('exports a report for a date range and checks its arguments', async () => {
+    const dir = await seededDataDir();
+    const out = path.join(folder(), 'ops.xlsx');
+    const result = await cli(['export', 'review-operations', '--from', '2026-11-01', '--to', '2026-11-25', '--format', 'xlsx', '--out', out, '--data-dir', dir]);
+    expect(result.err).toBe('');
+    expect(result.out).toContain('Wrote 0 rows');
+    const workbook = await readWorkbook(out);
+    expect(workbook.worksheets[0]?.name).toBe('决定明细');
+    expect(workbook.worksheets.at(-1)?.getCell('B2').value).toBe('2026-11-01 – 2026-11-25');
+    const noDates = await cli(['export', 'portfolio', '--format', 'csv', '--out', path.join(folder(), 'p.csv'), '--data-dir', dir]);
+    expect(noDates.code).toBe(2);
+    expect(noDates.err).toContain('Reports need a date range');
+    const unknownInstitution = await cli(['export', 'portfolio', '--from', '2026-11-01', '--to', '2026-11-02', '--institution', 'NOPE', '--format', 'csv', '--out', path.join(folder(), 'p.csv'), '--data-dir', dir]);
+    expect(unknownInstitution.code).toBe(2);
+    expect(unknownInstitution.err).toContain('No institution with the code “NOPE”');
+  });
+
   it('prints usage for --help', async () => {
     const help = await cli(['export', '--help']);
     expect(help.code).toBe(0);

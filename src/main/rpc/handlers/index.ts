@@ -8,6 +8,7 @@ import { reviewHandlers } from './review';
 import { borrowersHandlers } from './borrowers';
 import { portfolioHandlers } from './portfolio';
 import { exportsHandlers } from './exports';
+import { reportsHandlers } from './reports';
 import { systemHandlers } from './system';
 import { usersHandlers } from './users';
 
@@ -22,6 +23,7 @@ export function createHandlers(services: Services): Handlers {
     ...portfolioHandlers(services.portfolio),
     ...borrowersHandlers(services.borrowers),
     ...exportsHandlers(services.exports),
+    ...reportsHandlers(services.reports, services.exports),
     ...auditHandlers(services.audit, services.exports),
     ...usersHandlers(services.operators),
     ...systemHandlers(services.system),
