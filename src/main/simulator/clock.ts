@@ -1,7 +1,6 @@
 /**
  * Instants for the simulator's wire format and its day arithmetic (Asia/Shanghai, UTC+8, no DST).
  */
-import { addDays, shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
 
 export const minuteMs = 60_000;
 export const hourMs = 3_600_000;
@@ -37,7 +36,7 @@ function pad2(value: number): string {
 
 /** The first Asia/Shanghai midnight strictly after `epochMs`. */
 export function nextMidnightAfter(epochMs: number): number {
-  return shanghaiStartOfDay(addDays(shanghaiDate(epochMs), 1));
+  return startOfDayNumber(dayNumberOf(epochMs) + 1);
 }
 
 /** Asia/Shanghai day number of an instant (days since 1970-01-01 in UTC+8). */

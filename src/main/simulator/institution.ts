@@ -350,16 +350,16 @@ export class SimInstitution {
       }
       case 'credit-lines': {
         const line = cache.get<LineModel>(row.id);
-        const orders = line.orderIds.map((id) => cache.get<OrderModel>(id)).map((model) => ({ model, state: replayOrder(model, at, grace) }));
+        const orders = line.orderIds.map((id) => cache.get<OrderModel>(id)).map((model) => ({ model, state: cache.state(model, at, grace) }));
         return renderLine(line, orders, at);
       }
       case 'orders': {
         const order = cache.get<OrderModel>(row.id);
-        return renderOrder(order, replayOrder(order, at, grace), { seed: this.context.world.seed, institution: this.config.code });
+        return renderOrder(order, cache.state(order, at, grace), { seed: this.context.world.seed, institution: this.config.code });
       }
       case 'repayment-plans': {
         const order = cache.get<OrderModel>(row.model_id);
-        return renderPlan(order, replayOrder(order, at, grace), at, grace);
+        return renderPlan(order, cache.state(order, at, grace), at, grace);
       }
       case 'repayments': {
         // A repayment never changes: its allocation is the same in any state after it.
@@ -443,7 +443,8 @@ export class SimInstitution {
           if (row.created_ms > newNow) continue;
           const body = this.body(row, newNow, cache);
           const updated = Math.max(newNow, floor);
-          this.store.putRecord({ ...row, ...statsColumns(row.resource, body), version: 1, updated_ms: updated, state_ms: newNow, next_ms: next });
+          const columns = statsColumns(row.resource, body);
+          this.store.updateRecord(row, 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
           maxWritten = Math.max(maxWritten, updated);
           created += 1;
           continue;
@@ -451,11 +452,12 @@ export class SimInstitution {
         const before = JSON.stringify(this.body(row, row.state_ms, cache));
         const after = this.body(row, newNow, cache);
         if (JSON.stringify(after) === before) {
-          this.store.putRecord({ ...row, state_ms: newNow, next_ms: next });
+          this.store.updateRecord(row, row.version, row.updated_ms, newNow, next, row.status, row.amount1, row.amount2);
           continue;
         }
         const updated = Math.max(newNow, floor);
-        this.store.putRecord({ ...row, ...statsColumns(row.resource, after), version: row.version + 1, updated_ms: updated, state_ms: newNow, next_ms: next });
+        const columns = statsColumns(row.resource, after);
+        this.store.updateRecord(row, row.version + 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
         maxWritten = Math.max(maxWritten, updated);
         changed += 1;
       }
@@ -473,11 +475,20 @@ export class SimInstitution {
       }
       case 'credit-lines': {
         const line = cache.get<LineModel>(row.id);
-        return lineNextChange(line, line.orderIds.map((id) => orderNextChange(cache.get<OrderModel>(id), at, grace)), at);
+        return lineNextChange(
+          line,
+          line.orderIds.map((id) => {
+            const order = cache.get<OrderModel>(id);
+            return orderNextChange(order, at, grace, cache.state(order, at, grace));
+          }),
+          at,
+        );
       }
       case 'orders':
-      case 'repayment-plans':
-        return orderNextChange(cache.get<OrderModel>(row.model_id), at, grace);
+      case 'repayment-plans': {
+        const order = cache.get<OrderModel>(row.model_id);
+        return orderNextChange(order, at, grace, cache.state(order, at, grace));
+      }
       case 'repayments':
         return null;
       default:

@@ -129,7 +129,7 @@ function cachedSchedule(model: OrderModel): { rows: ScheduleInstallment[]; dueDa
     firstDueDate: model.firstDueDate,
     feePerPeriodFen: model.perInstallmentFeeFen,
   });
-  if (scheduleCache.size >= 20_000) scheduleCache.clear();
+  if (scheduleCache.size >= 8000) scheduleCache.clear();
   const entry = { rows: schedule, dueDays: schedule.map((row) => dayNumberOfDate(row.dueDate)) };
   scheduleCache.set(key, entry);
   return entry;

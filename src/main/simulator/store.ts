@@ -72,7 +72,7 @@ export class SimStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
-    this.db.pragma('cache_size = -32000');
+    this.db.pragma('cache_size = -16000');
     this.db.exec(`
       CREATE TABLE models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE records (
@@ -114,6 +114,9 @@ export class SimStore {
       ),
       nextPage: this.db.prepare<[number, number, number, string, number], RecordRow>(
         'SELECT * FROM records WHERE inst = ? AND resource = ? AND (updated_ms, id) > (?, ?) ORDER BY updated_ms, id LIMIT ?',
+      ),
+      updateRecord: this.db.prepare(
+        'UPDATE records SET version = ?, updated_ms = ?, state_ms = ?, next_ms = ?, status = ?, amount1 = ?, amount2 = ? WHERE inst = ? AND resource = ? AND id = ?',
       ),
       before: this.db.prepare<[number, number, number, string, number], RecordRow>(
         'SELECT * FROM records WHERE inst = ? AND resource = ? AND updated_ms >= 0 AND (updated_ms, id) <= (?, ?) ORDER BY updated_ms DESC, id DESC LIMIT ?',
@@ -185,6 +188,20 @@ export class SimStore {
       row.amount1,
       row.amount2,
     );
+  }
+
+  /** Rewrites the moving parts of an existing record. */
+  updateRecord(
+    row: Pick<RecordRow, 'inst' | 'resource' | 'id'>,
+    version: number,
+    updatedMs: number | null,
+    stateMs: number,
+    nextMs: number | null,
+    status: string | null,
+    amount1: number,
+    amount2: number,
+  ): void {
+    this.statements.updateRecord.run(version, updatedMs, stateMs, nextMs, status, amount1, amount2, row.inst, row.resource, row.id);
   }
 
   record(inst: number, resource: number, id: string): RecordRow | undefined {
