@@ -42,19 +42,29 @@ export interface ApplicationWrite {
   syncedAt: number;
 }
 
-/** Inserts or replaces the stored version; the caller has already checked it is newer. Returns the row id. */
-export function writeApplication(db: Db, row: ApplicationWrite): number {
+/**
+ * Writes a version the caller has checked is newer: an UPDATE of the stored row (`existingId`)
+ * or an INSERT. Not an UPSERT: read-model triggers on this table use INSERT OR REPLACE, which
+ * SQLite refuses inside an UPSERT's update. Returns the row id.
+ */
+export function writeApplication(db: Db, row: ApplicationWrite, existingId: number | undefined): number {
+  if (existingId !== undefined) {
+    prepared(
+      db,
+      `UPDATE applications SET version = @version, remote_updated_at = @remoteUpdatedAt, borrower_id = @borrowerId, platform_user_id = @platformUserId,
+         product_code = @productCode, product_name = @productName, line_mode = @lineMode, requested_amount_fen = @requestedAmountFen,
+         requested_term_months = @requestedTermMonths, status = @status, risk_result = @riskResult, applied_at = @appliedAt, submitted_at = @submittedAt,
+         credit_line_external_id = @creditLineExternalId, record = @record, evidence_hash = @evidenceHash, synced_at = @syncedAt
+       WHERE id = @id`,
+    ).run({ ...row, id: existingId });
+    return existingId;
+  }
   const result = prepared(
     db,
     `INSERT INTO applications (institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode,
        requested_amount_fen, requested_term_months, status, risk_result, applied_at, submitted_at, credit_line_external_id, record, evidence_hash, synced_at)
      VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @borrowerId, @platformUserId, @productCode, @productName, @lineMode,
        @requestedAmountFen, @requestedTermMonths, @status, @riskResult, @appliedAt, @submittedAt, @creditLineExternalId, @record, @evidenceHash, @syncedAt)
-     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
-       borrower_id = excluded.borrower_id, platform_user_id = excluded.platform_user_id, product_code = excluded.product_code, product_name = excluded.product_name,
-       line_mode = excluded.line_mode, requested_amount_fen = excluded.requested_amount_fen, requested_term_months = excluded.requested_term_months,
-       status = excluded.status, risk_result = excluded.risk_result, applied_at = excluded.applied_at, submitted_at = excluded.submitted_at,
-       credit_line_external_id = excluded.credit_line_external_id, record = excluded.record, evidence_hash = excluded.evidence_hash, synced_at = excluded.synced_at
      RETURNING id`,
   ).get(row) as { id: number };
   return result.id;

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/connection';
 import type { CreditLineRow } from '../db/schema';
-import { prepared } from './sync';
+import { prepared, writeIngestedRow } from './sync';
 
 /** The reported fields of a line, in the order the history lists them. */
 export const reportedLineFields = [
@@ -70,26 +70,36 @@ export interface LineWrite extends ReportedLine, LineDerivedColumns {
   syncedAt: number;
 }
 
-/** Inserts or replaces a line (reported and derived columns in one write, so read models update once). */
-export function writeLine(db: Db, row: LineWrite): number {
-  const result = prepared(
-    db,
-    `INSERT INTO credit_lines (institution_id, external_id, version, remote_updated_at, application_external_id, borrower_id, platform_user_id, product_code, mode,
-       limit_fen, used_fen, available_fen, partial_draw_allowed, valid_from, valid_to, status, frozen_reason, granted_at,
-       derived_used_fen, derived_available_fen, derived_state, flags, derived_at, synced_at)
-     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @applicationExternalId, @borrowerId, @platformUserId, @productCode, @mode,
-       @limitFen, @usedFen, @availableFen, @partialDrawAllowed, @validFrom, @validTo, @status, @frozenReason, @grantedAt,
-       @derivedUsedFen, @derivedAvailableFen, @derivedState, @flags, @derivedAt, @syncedAt)
-     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
-       application_external_id = excluded.application_external_id, borrower_id = excluded.borrower_id, platform_user_id = excluded.platform_user_id,
-       product_code = excluded.product_code, mode = excluded.mode, limit_fen = excluded.limit_fen, used_fen = excluded.used_fen, available_fen = excluded.available_fen,
-       partial_draw_allowed = excluded.partial_draw_allowed, valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status,
-       frozen_reason = excluded.frozen_reason, granted_at = excluded.granted_at, derived_used_fen = excluded.derived_used_fen,
-       derived_available_fen = excluded.derived_available_fen, derived_state = excluded.derived_state, flags = excluded.flags,
-       derived_at = excluded.derived_at, synced_at = excluded.synced_at
-     RETURNING id`,
-  ).get({ ...row, partialDrawAllowed: row.partialDrawAllowed ? 1 : 0 }) as { id: number };
-  return result.id;
+const lineColumns = [
+  ['institution_id', 'institutionId'],
+  ['external_id', 'externalId'],
+  ['version', 'version'],
+  ['remote_updated_at', 'remoteUpdatedAt'],
+  ['application_external_id', 'applicationExternalId'],
+  ['borrower_id', 'borrowerId'],
+  ['platform_user_id', 'platformUserId'],
+  ['product_code', 'productCode'],
+  ['mode', 'mode'],
+  ['limit_fen', 'limitFen'],
+  ['used_fen', 'usedFen'],
+  ['available_fen', 'availableFen'],
+  ['partial_draw_allowed', 'partialDrawAllowed'],
+  ['valid_from', 'validFrom'],
+  ['valid_to', 'validTo'],
+  ['status', 'status'],
+  ['frozen_reason', 'frozenReason'],
+  ['granted_at', 'grantedAt'],
+  ['derived_used_fen', 'derivedUsedFen'],
+  ['derived_available_fen', 'derivedAvailableFen'],
+  ['derived_state', 'derivedState'],
+  ['flags', 'flags'],
+  ['derived_at', 'derivedAt'],
+  ['synced_at', 'syncedAt'],
+] as const;
+
+/** Writes a line version the caller checked is newer, reported and derived columns in one write (read models update once). */
+export function writeLine(db: Db, row: LineWrite, existingId: number | undefined): number {
+  return writeIngestedRow(db, 'credit_lines', lineColumns, { ...row, partialDrawAllowed: row.partialDrawAllowed ? 1 : 0 }, existingId);
 }
 
 /** Writes derived columns only when they differ from what is stored (no churn for read-model triggers). */

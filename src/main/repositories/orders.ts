@@ -6,7 +6,7 @@ import type { Db } from '../db/connection';
 import type { OrderRow } from '../db/schema';
 import type { InstallmentColumns } from '../sync/normalize';
 import type { StoredVersion } from './applications';
-import { prepared } from './sync';
+import { prepared, writeIngestedRow } from './sync';
 
 export interface OrderDerivedColumns {
   aprNominalBps: number | null;
@@ -74,34 +74,55 @@ function toSql(row: OrderDerivedColumns): Record<string, unknown> {
   return { ...row, planMismatch: row.planMismatch ? 1 : 0, inGrace: row.inGrace ? 1 : 0 };
 }
 
-export function writeOrder(db: Db, row: OrderWrite): number {
-  const result = prepared(
-    db,
-    `INSERT INTO orders (institution_id, external_id, version, remote_updated_at, credit_line_external_id, application_external_id, borrower_id, platform_user_id,
-       product_code, principal_fen, received_fen, term_months, repayment_method, monthly_interest_rate, penalty_daily_rate, declared_annual_rate, fees, quoted_plan,
-       status, applied_at, disbursed_at, closed_at, bank_card,
-       apr_nominal_bps, apr_effective_bps, apr_basis, apr_flag, plan_state, plan_mismatch, plan_differences, dpd, bucket, in_grace, outstanding_principal_fen,
-       overdue_principal_fen, overdue_interest_fen, overdue_fee_fen, overdue_penalty_fen, next_due_date, next_due_fen, delinquency_basis, derived_at, synced_at)
-     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @creditLineExternalId, @applicationExternalId, @borrowerId, @platformUserId,
-       @productCode, @principalFen, @receivedFen, @termMonths, @repaymentMethod, @monthlyInterestRate, @penaltyDailyRate, @declaredAnnualRate, @fees, @quotedPlan,
-       @status, @appliedAt, @disbursedAt, @closedAt, @bankCard,
-       @aprNominalBps, @aprEffectiveBps, @aprBasis, @aprFlag, @planState, @planMismatch, @planDifferences, @dpd, @bucket, @inGrace, @outstandingPrincipalFen,
-       @overduePrincipalFen, @overdueInterestFen, @overdueFeeFen, @overduePenaltyFen, @nextDueDate, @nextDueFen, @delinquencyBasis, @derivedAt, @syncedAt)
-     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
-       credit_line_external_id = excluded.credit_line_external_id, application_external_id = excluded.application_external_id, borrower_id = excluded.borrower_id,
-       platform_user_id = excluded.platform_user_id, product_code = excluded.product_code, principal_fen = excluded.principal_fen, received_fen = excluded.received_fen,
-       term_months = excluded.term_months, repayment_method = excluded.repayment_method, monthly_interest_rate = excluded.monthly_interest_rate,
-       penalty_daily_rate = excluded.penalty_daily_rate, declared_annual_rate = excluded.declared_annual_rate, fees = excluded.fees, quoted_plan = excluded.quoted_plan,
-       status = excluded.status, applied_at = excluded.applied_at, disbursed_at = excluded.disbursed_at, closed_at = excluded.closed_at, bank_card = excluded.bank_card,
-       apr_nominal_bps = excluded.apr_nominal_bps, apr_effective_bps = excluded.apr_effective_bps, apr_basis = excluded.apr_basis, apr_flag = excluded.apr_flag,
-       plan_state = excluded.plan_state, plan_mismatch = excluded.plan_mismatch, plan_differences = excluded.plan_differences, dpd = excluded.dpd, bucket = excluded.bucket,
-       in_grace = excluded.in_grace, outstanding_principal_fen = excluded.outstanding_principal_fen, overdue_principal_fen = excluded.overdue_principal_fen,
-       overdue_interest_fen = excluded.overdue_interest_fen, overdue_fee_fen = excluded.overdue_fee_fen, overdue_penalty_fen = excluded.overdue_penalty_fen,
-       next_due_date = excluded.next_due_date, next_due_fen = excluded.next_due_fen, delinquency_basis = excluded.delinquency_basis,
-       derived_at = excluded.derived_at, synced_at = excluded.synced_at
-     RETURNING id`,
-  ).get({ ...row, ...toSql(row) }) as { id: number };
-  return result.id;
+const orderColumns = [
+  ['institution_id', 'institutionId'],
+  ['external_id', 'externalId'],
+  ['version', 'version'],
+  ['remote_updated_at', 'remoteUpdatedAt'],
+  ['credit_line_external_id', 'creditLineExternalId'],
+  ['application_external_id', 'applicationExternalId'],
+  ['borrower_id', 'borrowerId'],
+  ['platform_user_id', 'platformUserId'],
+  ['product_code', 'productCode'],
+  ['principal_fen', 'principalFen'],
+  ['received_fen', 'receivedFen'],
+  ['term_months', 'termMonths'],
+  ['repayment_method', 'repaymentMethod'],
+  ['monthly_interest_rate', 'monthlyInterestRate'],
+  ['penalty_daily_rate', 'penaltyDailyRate'],
+  ['declared_annual_rate', 'declaredAnnualRate'],
+  ['fees', 'fees'],
+  ['quoted_plan', 'quotedPlan'],
+  ['status', 'status'],
+  ['applied_at', 'appliedAt'],
+  ['disbursed_at', 'disbursedAt'],
+  ['closed_at', 'closedAt'],
+  ['bank_card', 'bankCard'],
+  ['apr_nominal_bps', 'aprNominalBps'],
+  ['apr_effective_bps', 'aprEffectiveBps'],
+  ['apr_basis', 'aprBasis'],
+  ['apr_flag', 'aprFlag'],
+  ['plan_state', 'planState'],
+  ['plan_mismatch', 'planMismatch'],
+  ['plan_differences', 'planDifferences'],
+  ['dpd', 'dpd'],
+  ['bucket', 'bucket'],
+  ['in_grace', 'inGrace'],
+  ['outstanding_principal_fen', 'outstandingPrincipalFen'],
+  ['overdue_principal_fen', 'overduePrincipalFen'],
+  ['overdue_interest_fen', 'overdueInterestFen'],
+  ['overdue_fee_fen', 'overdueFeeFen'],
+  ['overdue_penalty_fen', 'overduePenaltyFen'],
+  ['next_due_date', 'nextDueDate'],
+  ['next_due_fen', 'nextDueFen'],
+  ['delinquency_basis', 'delinquencyBasis'],
+  ['derived_at', 'derivedAt'],
+  ['synced_at', 'syncedAt'],
+] as const;
+
+/** Writes a version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
+export function writeOrder(db: Db, row: OrderWrite, existingId: number | undefined): number {
+  return writeIngestedRow(db, 'orders', orderColumns, { ...row, ...toSql(row) }, existingId);
 }
 
 export interface OrderForDerivation extends ReportedOrder, OrderDerivedColumns {
@@ -163,19 +184,22 @@ export function findPlanVersion(db: Db, institutionId: number, externalId: strin
   ) as StoredVersion | undefined;
 }
 
+const planColumns = [
+  ['institution_id', 'institutionId'],
+  ['external_id', 'externalId'],
+  ['version', 'version'],
+  ['remote_updated_at', 'remoteUpdatedAt'],
+  ['order_external_id', 'orderExternalId'],
+  ['synced_at', 'syncedAt'],
+] as const;
+
+/** Writes a plan version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writePlan(
   db: Db,
   row: { institutionId: number; externalId: string; version: number; remoteUpdatedAt: number; orderExternalId: string; syncedAt: number },
+  existingId: number | undefined,
 ): number {
-  const result = prepared(
-    db,
-    `INSERT INTO repayment_plans (institution_id, external_id, version, remote_updated_at, order_external_id, synced_at)
-     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @orderExternalId, @syncedAt)
-     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
-       order_external_id = excluded.order_external_id, synced_at = excluded.synced_at
-     RETURNING id`,
-  ).get(row) as { id: number };
-  return result.id;
+  return writeIngestedRow(db, 'repayment_plans', planColumns, row, existingId);
 }
 
 /** Replaces a plan's installments as a whole with the new plan version. */

@@ -2,7 +2,7 @@
 import type { Db } from '../db/connection';
 import type { RepaymentRow } from '../db/schema';
 import type { StoredVersion } from './applications';
-import { prepared } from './sync';
+import { prepared, writeIngestedRow } from './sync';
 
 export function findRepaymentVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
   return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM repayments WHERE institution_id = ? AND external_id = ?`).get(
@@ -26,17 +26,24 @@ export interface RepaymentWrite {
   syncedAt: number;
 }
 
-export function writeRepayment(db: Db, row: RepaymentWrite): number {
-  const result = prepared(
-    db,
-    `INSERT INTO repayments (institution_id, external_id, version, remote_updated_at, order_external_id, platform_user_id, amount_fen, allocation, paid_at, channel, kind, synced_at)
-     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @orderExternalId, @platformUserId, @amountFen, @allocation, @paidAt, @channel, @kind, @syncedAt)
-     ON CONFLICT (institution_id, external_id) DO UPDATE SET version = excluded.version, remote_updated_at = excluded.remote_updated_at,
-       order_external_id = excluded.order_external_id, platform_user_id = excluded.platform_user_id, amount_fen = excluded.amount_fen,
-       allocation = excluded.allocation, paid_at = excluded.paid_at, channel = excluded.channel, kind = excluded.kind, synced_at = excluded.synced_at
-     RETURNING id`,
-  ).get(row) as { id: number };
-  return result.id;
+const repaymentColumns = [
+  ['institution_id', 'institutionId'],
+  ['external_id', 'externalId'],
+  ['version', 'version'],
+  ['remote_updated_at', 'remoteUpdatedAt'],
+  ['order_external_id', 'orderExternalId'],
+  ['platform_user_id', 'platformUserId'],
+  ['amount_fen', 'amountFen'],
+  ['allocation', 'allocation'],
+  ['paid_at', 'paidAt'],
+  ['channel', 'channel'],
+  ['kind', 'kind'],
+  ['synced_at', 'syncedAt'],
+] as const;
+
+/** Writes a repayment version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
+export function writeRepayment(db: Db, row: RepaymentWrite, existingId: number | undefined): number {
+  return writeIngestedRow(db, 'repayments', repaymentColumns, { ...row }, existingId);
 }
 
 /** Per installment period, what the order's reported repayments paid (from their allocations). */

@@ -43,6 +43,23 @@ export function prepared(db: Db, text: string): Database.Statement {
   return statement;
 }
 
+/**
+ * Writes one ingested row: an UPDATE of `existingId` or an INSERT returning the new id. Never
+ * an UPSERT: read-model triggers on the ingested tables may use INSERT OR REPLACE, which SQLite
+ * refuses inside an UPSERT's update branch. `columns` maps SQL columns to the row's keys.
+ */
+export function writeIngestedRow(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, row: Record<string, unknown>, existingId: number | undefined): number {
+  if (existingId !== undefined) {
+    const assignments = columns.filter(([column]) => column !== 'institution_id' && column !== 'external_id').map(([column, key]) => `${column} = @${key}`);
+    prepared(db, `UPDATE ${table} SET ${assignments.join(', ')} WHERE id = @__id`).run({ ...row, __id: existingId });
+    return existingId;
+  }
+  const result = prepared(db, `INSERT INTO ${table} (${columns.map(([column]) => column).join(', ')}) VALUES (${columns.map(([, key]) => `@${key}`).join(', ')}) RETURNING id`).get(row) as {
+    id: number;
+  };
+  return result.id;
+}
+
 // ---- cursors ------------------------------------------------------------------------------------
 
 export interface CursorRow {

@@ -217,7 +217,10 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     }
     const pageLimit = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
     for (const resource of served) {
-      resources[resource] = await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, (page) => {
+      // Registered before pulling, so a pass that fails part-way still reports what it committed.
+      const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
+      resources[resource] = stats;
+      await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, stats, (page) => {
         fetchedTotal += page;
         progress(resource, 'pulling', total);
       });
@@ -269,9 +272,9 @@ async function pullResource(
   startCursor: string | null,
   pageLimit: number,
   signal: AbortSignal,
+  stats: ResourcePassStats,
   onPage: (records: number) => void,
-): Promise<ResourcePassStats> {
-  const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
+): Promise<void> {
   let cursor = startCursor;
   const fetchPage = (from: string | null) => {
     const request = client.listPage(resource, from, pageLimit, { signal });
@@ -295,7 +298,6 @@ async function pullResource(
     stats.pages++;
     onPage(outcome.fetched);
   }
-  return stats;
 }
 
 /**

@@ -152,7 +152,7 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
     record: JSON.stringify(record),
     evidenceHash: assessment.evidenceHash,
     syncedAt: at,
-  });
+  }, stored?.id);
   if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones);
   replaceFindings(db, applicationId, assessment.findings);
   if (stored?.borrowerId !== borrowerId) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
@@ -190,7 +190,7 @@ function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineReco
     ...derived,
     derivedAt: at,
     syncedAt: at,
-  });
+  }, stored?.id);
   if (!stored || stored.version !== normalized.version) {
     const changes: Record<string, [unknown, unknown]> = {};
     for (const field of reportedLineFields) {
@@ -222,7 +222,7 @@ function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: nu
     ...derived,
     derivedAt: at,
     syncedAt: at,
-  });
+  }, stored?.id);
   effects.lines.add(normalized.columns.creditLineExternalId);
   if (previous && previous.creditLineExternalId !== normalized.columns.creditLineExternalId) effects.lines.add(previous.creditLineExternalId);
   const wasOverdue = previous ? isOverdueOrder(previous) : false;
@@ -241,7 +241,7 @@ function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord,
     remoteUpdatedAt: normalized.remoteUpdatedAt,
     orderExternalId: normalized.orderExternalId,
     syncedAt: at,
-  });
+  }, stored?.id);
   replaceInstallments(db, planId, normalized.installments);
   const orderId = orderIdByExternalId(db, context.institutionId, normalized.orderExternalId);
   if (orderId !== undefined) effects.orders.add(orderId);
@@ -252,7 +252,11 @@ function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord
   const normalized = normalizeRepayment(record);
   const stored = findRepaymentVersion(db, context.institutionId, normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
-  writeRepayment(db, { institutionId: context.institutionId, externalId: normalized.externalId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, ...normalized.columns, syncedAt: at });
+  writeRepayment(
+    db,
+    { institutionId: context.institutionId, externalId: normalized.externalId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, ...normalized.columns, syncedAt: at },
+    stored?.id,
+  );
   // With a booked plan the plan carries what was paid; without one the repayments are the only evidence.
   if (context.facts.get(context.institutionId).repaymentPlans !== true) {
     const orderId = orderIdByExternalId(db, context.institutionId, normalized.columns.orderExternalId);

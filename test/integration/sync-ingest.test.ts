@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import { lineHistory, lineIdByExternalId } from '../../src/main/repositories/credit-lines';
+import { readCursor, resetCursors } from '../../src/main/repositories/sync';
+import { FactsCache } from '../../src/main/sync/derive';
+import { runPass } from '../../src/main/sync/engine';
+import { ingestRecords, type IngestContext } from '../../src/main/sync/ingest';
+import { institutionId, remoteRecords, startSyncWorld, type RemoteRecord, type SyncWorld } from './sync-support';
+
+let world: SyncWorld;
+let qinghe: number;
+let context: IngestContext;
+const settings = resolveDomainSettings({});
+
+beforeAll(async () => {
+  world = await startSyncWorld({ borrowers: 160, institutions: 1 });
+  qinghe = institutionId(world, 'qinghe');
+  context = { institutionId: qinghe, settings, facts: new FactsCache(world.backend.db, settings) };
+});
+afterAll(() => world.close());
+
+function count(table: string, where = '1 = 1'): number {
+  return (world.backend.db.$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+}
+
+function later(record: RemoteRecord, versions: number, changes: Record<string, unknown> = {}): RemoteRecord {
+  const updated = new Date(Date.parse(record.updated_at) + versions * 60_000).toISOString().replace('Z', '+00:00');
+  return { ...structuredClone(record), ...changes, version: record.version + versions, updated_at: updated };
+}
+
+describe('cursor and rows commit together', () => {
+  it('a page that fails part-way leaves neither its rows nor its cursor; retried, it lands once', async () => {
+    const orders = (await remoteRecords(world.sim, 'qinghe', 'orders')).slice(0, 40);
+    const victim = orders[25];
+    const db = world.backend.db;
+    db.$client.exec(`CREATE TRIGGER test_fail_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    try {
+      expect(() => ingestRecords(db, context, 'orders', orders, world.sim.admin.now(), { next: 'cursor-after-page' })).toThrow(/disk on fire/);
+      expect(count('orders')).toBe(0);
+      expect(readCursor(db, qinghe, 'orders')).toBeUndefined();
+    } finally {
+      db.$client.exec('DROP TRIGGER test_fail_order');
+    }
+    const retried = ingestRecords(db, context, 'orders', orders, world.sim.admin.now(), { next: 'cursor-after-page' });
+    expect(retried.upserted).toBe(40);
+    expect(count('orders')).toBe(40);
+    expect(readCursor(db, qinghe, 'orders')?.cursor).toBe('cursor-after-page');
+    const again = ingestRecords(db, context, 'orders', orders, world.sim.admin.now(), { next: 'cursor-after-page' });
+    expect(again).toMatchObject({ upserted: 0, unchanged: 40 });
+    expect(count('orders')).toBe(40);
+  });
+
+  it('a pass that fails mid-resource keeps the committed pages and the next pass resumes from their cursor', async () => {
+    const db = world.backend.db;
+    // The previous test saved a made-up orders cursor; start this institution over (re-reads are idempotent).
+    resetCursors(db, qinghe);
+    const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
+    const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
+    // Pages of 60 in (updated_at, id) order: fail on a record of the fourth page.
+    const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
+    const victim = ordered[200];
+    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    let first;
+    try {
+      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60 });
+    } finally {
+      db.$client.exec('DROP TRIGGER test_fail_repayment');
+    }
+    expect(first.status).toBe('failed');
+    expect(first.state).toBe('failed');
+    expect(first.resources.repayments?.fetched).toBe(180);
+    expect(count('repayments')).toBe(180);
+    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60 });
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.resources.repayments?.fetched).toBe(repayments.length - 180);
+    expect(count('repayments')).toBe(repayments.length);
+    expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
+  });
+});
+
+describe('stale versions', () => {
+  it('keeps the newest version whatever order versions arrive in', async () => {
+    const db = world.backend.db;
+    const [order] = await remoteRecords(world.sim, 'qinghe', 'orders');
+    if (!order) throw new Error('no order');
+    const newer = later(order, 2, { status: 'CLOSED', closed_at: new Date(Date.parse(order.updated_at) + 120_000).toISOString() });
+    const now = world.sim.admin.now();
+    expect(ingestRecords(db, context, 'orders', [newer], now).upserted).toBe(1);
+    expect(ingestRecords(db, context, 'orders', [order], now)).toMatchObject({ upserted: 0, unchanged: 1 });
+    // Same version, earlier updated_at: still older.
+    const sameVersionEarlier = { ...newer, updated_at: order.updated_at, status: 'REPAYING' };
+    expect(ingestRecords(db, context, 'orders', [sameVersionEarlier], now)).toMatchObject({ upserted: 0, unchanged: 1 });
+    const stored = db.$client.prepare('SELECT version, status FROM orders WHERE institution_id = ? AND external_id = ?').get(qinghe, order.id);
+    expect(stored).toEqual({ version: order.version + 2, status: 'CLOSED' });
+  });
+
+  it('writes a line history entry with the changed fields for each new version only', async () => {
+    const db = world.backend.db;
+    const [line] = await remoteRecords(world.sim, 'qinghe', 'credit-lines');
+    if (!line) throw new Error('no line');
+    const now = world.sim.admin.now();
+    ingestRecords(db, context, 'credit-lines', [line], now);
+    ingestRecords(db, context, 'credit-lines', [line], now);
+    const frozen = later(line, 1, { status: 'frozen', frozen_reason: 'risk_control', available_fen: 0 });
+    ingestRecords(db, context, 'credit-lines', [frozen], now);
+    const id = lineIdByExternalId(db, qinghe, line.id);
+    const history = lineHistory(db, id ?? -1);
+    expect(history.map((entry) => entry.version)).toEqual([line.version, line.version + 1]);
+    expect(history[0]?.changes.limitFen).toEqual([null, line.limit_fen]);
+    expect(history[1]?.changes).toMatchObject({ status: [line.status, 'frozen'], frozenReason: [line.frozen_reason, 'risk_control'] });
+  });
+});
+
+describe('review tasks at ingest', () => {
+  it('creates tasks for flagged applications once, and updates the open task when the application changes', async () => {
+    const db = world.backend.db;
+    const applications = await remoteRecords(world.sim, 'qinghe', 'applications');
+    const now = world.sim.admin.now();
+    ingestRecords(db, context, 'applications', applications, now);
+    const tasks = () => db.$client.prepare('SELECT id, application_id AS applicationId, queue, status, finding_codes AS codes, evidence_hash AS hash FROM review_tasks ORDER BY id').all() as Array<{ id: number; applicationId: number; queue: string; status: string; codes: string; hash: string }>;
+    const first = tasks();
+    expect(first.length).toBeGreaterThan(0);
+    expect(count('review_tasks', "status = 'open'")).toBe(first.length);
+    const events = count('review_task_events');
+
+    ingestRecords(db, context, 'applications', applications, now);
+    expect(tasks()).toEqual(first);
+    expect(count('review_task_events')).toBe(events);
+
+    // A new version with different evidence: a contact's phone changed to the borrower's own.
+    const flagged = applications.find((record) => {
+      const auth = record.authentication as { contacts: { result: { emergency_contacts: unknown[] } | null } };
+      return record.status === 'MANUAL_REVIEW' && (auth.contacts.result?.emergency_contacts.length ?? 0) > 0;
+    });
+    if (!flagged) throw new Error('no application in manual review with contacts');
+    const changed = later(flagged, 1);
+    const borrower = changed.borrower as { phone: string };
+    const contacts = (changed.authentication as { contacts: { result: { emergency_contacts: Array<{ phone: string }> } } }).contacts.result.emergency_contacts;
+    if (contacts[0]) contacts[0].phone = borrower.phone;
+    ingestRecords(db, context, 'applications', [changed], now);
+    const after = tasks();
+    const appId = (db.$client.prepare('SELECT id FROM applications WHERE institution_id = ? AND external_id = ?').get(qinghe, flagged.id) as { id: number }).id;
+    const contactTasks = after.filter((task) => task.applicationId === appId && task.queue === 'contacts');
+    expect(contactTasks).toHaveLength(1);
+    expect(contactTasks[0]?.codes.split(',')).toContain('contact_is_borrower');
+    const before = first.find((task) => task.applicationId === appId && task.queue === 'contacts');
+    if (before) {
+      expect(contactTasks[0]?.id).toBe(before.id);
+      expect(contactTasks[0]?.hash).not.toBe(before.hash);
+    }
+    // Tasks of other applications were not touched, and none was duplicated.
+    expect(new Set(after.map((task) => `${task.applicationId}/${task.queue}`)).size).toBe(after.length);
+  });
+});
