@@ -94,6 +94,8 @@ describe('the snapshot job', () => {
 
   it('reconstructs past month-ends from installments, rolls them into rates, and takes today live', async () => {
     const db = backend.db;
+    // An institution with no loans first, so ids of institutions and orders differ.
+    insertInstitution(db, 'EMPTY');
     const institutionId = insertInstitution(db, 'AAA');
     const disbursedAt = shanghaiStartOfDay('2026-06-10') + 3_600_000;
     // O1 misses August's installment until 20 September, then pays on time.
@@ -143,6 +145,7 @@ describe('the snapshot job', () => {
         .all()
         .filter((row) => row.monthEnd === monthEnd)
         .map((row) => [row.orderId, row.bucket, row.dpd, row.balanceFen]);
+    expect(new Set(first.monthEndsTaken.map((entry) => entry.institutionId))).toEqual(new Set([institutionId]));
     expect(cohort('2026-08-31')).toEqual([
       [1, 'M1', 21, 1_100_000],
       [2, 'M0', 0, 400_000],

@@ -11,7 +11,6 @@ import {
   portfolioDailyBucketsTable,
   portfolioDailyLinesTable,
   portfolioMonthEndLoansTable,
-  institutionsTable,
   portfolioMonthEndRunsTable,
   portfolioRollTransitionsTable,
   repaymentsTable,
@@ -84,15 +83,12 @@ export function monthEndsTaken(db: Db): Map<number, Map<string, SnapshotSource>>
  * their first disbursement (null when they have no disbursed loan yet).
  */
 export function settledInstitutions(db: Db): Array<{ id: number; firstDisbursedAt: number | null }> {
-  const i = institutionsTable;
-  return db
-    .select({
-      id: i.id,
-      firstDisbursedAt: sql<number | null>`(SELECT min(${ordersTable.disbursedAt}) FROM ${ordersTable} WHERE ${ordersTable.institutionId} = ${i.id})`,
-    })
-    .from(i)
-    .where(and(sql`${i.lastSuccessAt} IS NOT NULL`, sql`${i.state} <> 'syncing'`))
-    .all();
+  // Written out: the correlated subquery needs its outer column qualified.
+  return db.all<{ id: number; firstDisbursedAt: number | null }>(sql`
+    SELECT i.id AS id, (SELECT min(o.disbursed_at) FROM orders o WHERE o.institution_id = i.id) AS firstDisbursedAt
+    FROM institutions i
+    WHERE i.last_success_at IS NOT NULL AND i.state <> 'syncing'
+    ORDER BY i.id`);
 }
 
 export interface MonthEndLoanRow {
