@@ -8,6 +8,9 @@ import { SignInPage } from './auth/SignInPage';
 import { useT } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
 import { navItems } from './layout/navigation';
+import { BorrowersRoutes } from './pages/borrowers/BorrowersRoutes';
+import { LinesRoutes } from './pages/lines/LinesRoutes';
+import { LoansRoutes } from './pages/loans/LoansRoutes';
 import { NotFoundPage } from './pages/NotFound.page';
 import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/Settings.page';
@@ -62,9 +65,9 @@ export function AppRoutes() {
       <Route element={<AppLayout />}>
         <Route index element={<Home />} />
         <Route path="review/*" element={<Guard permission="review:work"><Placeholder title="nav.review" capability="Manual-review queues" /></Guard>} />
-        <Route path="lines/*" element={<Guard permission="portfolio:view"><Placeholder title="nav.lines" capability="Line and loan dashboards" /></Guard>} />
-        <Route path="loans/*" element={<Guard permission="portfolio:view"><Placeholder title="nav.loans" capability="Line and loan dashboards" /></Guard>} />
-        <Route path="borrowers/*" element={<Guard permission="borrowers:lookup"><Placeholder title="nav.borrowers" capability="Borrower lookup" /></Guard>} />
+        <Route path="lines/*" element={<Guard permission="portfolio:view"><LinesRoutes /></Guard>} />
+        <Route path="loans/*" element={<Guard permission="portfolio:view"><LoansRoutes /></Guard>} />
+        <Route path="borrowers/*" element={<Guard permission="borrowers:lookup"><BorrowersRoutes /></Guard>} />
         <Route path="reports/*" element={<Guard permission="reports:view"><Placeholder title="nav.reports" capability="Supervisor reports and exports" /></Guard>} />
         <Route path="sync/*" element={<Guard permission="sync:view"><Placeholder title="nav.sync" capability="Sync engine" /></Guard>} />
         <Route path="settings/*" element={<SettingsPage />} />

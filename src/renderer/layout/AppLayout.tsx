@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../auth/SessionProvider';
 import { useT } from '../i18n/I18nProvider';
+import { BorrowerPalette } from '../pages/borrowers/BorrowerPalette';
 import { navItems } from './navigation';
 import { OperatorMenu } from './OperatorMenu';
 
@@ -48,6 +49,7 @@ export function AppLayout({ badges = {} }: { badges?: NavBadges }) {
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />
+        <BorrowerPalette />
       </AppShell.Main>
     </AppShell>
   );
