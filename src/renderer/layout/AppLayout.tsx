@@ -17,7 +17,7 @@ export function AppLayout({ badges = {} }: { badges?: NavBadges }) {
   const items = navItems.filter((item) => item.permission === null || can(item.permission));
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md">
+    <AppShell header={{ height: 52 }} navbar={{ width: 250, breakpoint: 0 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
