@@ -1,4 +1,6 @@
+import { auditMessages } from './audit';
 import { authMessages } from './auth';
+import { reportsMessages } from './reports';
 import { commonMessages } from './common';
 import { portfolioMessages } from './portfolio';
 import { settingsMessages } from './settings';
@@ -9,6 +11,8 @@ export const messages = {
   ...authMessages,
   ...portfolioMessages,
   ...settingsMessages,
+  ...reportsMessages,
+  ...auditMessages,
 };
 
 export type MessageKey = keyof typeof messages;
