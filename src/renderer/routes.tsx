@@ -7,6 +7,8 @@ import { useSession } from './auth/SessionProvider';
 import { SignInPage } from './auth/SignInPage';
 import { useT } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
+import { ReviewPage } from './pages/review/Review.page';
+import { ReviewNavBadge } from './pages/review/ReviewNavBadge';
 import { navItems } from './layout/navigation';
 import { BorrowersRoutes } from './pages/borrowers/BorrowersRoutes';
 import { LinesRoutes } from './pages/lines/LinesRoutes';
@@ -63,9 +65,9 @@ export function AppRoutes() {
   if (operator.mustChangePassword) return <MustChangePassword />;
   return (
     <Routes>
-      <Route element={<AppLayout />}>
+      <Route element={<AppLayout badges={{ '/review': <ReviewNavBadge /> }} />}>
         <Route index element={<Home />} />
-        <Route path="review/*" element={<Guard permission="review:work"><Placeholder title="nav.review" capability="Manual-review queues" /></Guard>} />
+        <Route path="review/*" element={<Guard permission="review:work"><ReviewPage /></Guard>} />
         <Route path="lines/*" element={<Guard permission="portfolio:view"><LinesRoutes /></Guard>} />
         <Route path="loans/*" element={<Guard permission="portfolio:view"><LoansRoutes /></Guard>} />
         <Route path="borrowers/*" element={<Guard permission="borrowers:lookup"><BorrowersRoutes /></Guard>} />

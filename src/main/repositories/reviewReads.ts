@@ -100,18 +100,21 @@ export function loansOfBorrower(db: Db, borrowerId: number, limit: number): Arra
     .map((row) => ({ ...row.order, institutionCode: row.institutionCode, institutionName: row.institutionName }));
 }
 
-/** Other applications that gave this phone as an emergency contact (up to `limit`), and how many in all. */
+/**
+ * Applications of OTHER borrowers that gave this phone as an emergency contact (up to `limit`),
+ * and how many in all: the same person's earlier applications are not "other applicants".
+ */
 export function applicationsSharingPhone(
   db: Db,
   phone: string,
-  exceptApplicationId: number,
+  exceptBorrowerId: number,
   limit: number,
 ): { total: number; rows: Array<{ applicationId: number; borrowerId: number; externalId: string; institutionCode: string; taskId: number | null }> } {
   const total =
     db
       .select({ n: sql<number>`count(DISTINCT ${contactPhonesTable.applicationId})` })
       .from(contactPhonesTable)
-      .where(and(eq(contactPhonesTable.phone, phone), ne(contactPhonesTable.applicationId, exceptApplicationId)))
+      .where(and(eq(contactPhonesTable.phone, phone), ne(contactPhonesTable.borrowerId, exceptBorrowerId)))
       .get()?.n ?? 0;
   const rows = db.all<{ applicationId: number; borrowerId: number; externalId: string; institutionCode: string; taskId: number | null }>(sql`
     SELECT DISTINCT cp.application_id AS applicationId, a.borrower_id AS borrowerId, a.external_id AS externalId, i.code AS institutionCode,
@@ -119,7 +122,7 @@ export function applicationsSharingPhone(
       FROM contact_phones cp
       JOIN applications a ON a.id = cp.application_id
       JOIN institutions i ON i.id = a.institution_id
-     WHERE cp.phone = ${phone} AND cp.application_id <> ${exceptApplicationId}
+     WHERE cp.phone = ${phone} AND cp.borrower_id <> ${exceptBorrowerId}
      ORDER BY a.applied_at DESC
      LIMIT ${limit}`);
   return { total, rows };

@@ -63,6 +63,7 @@ function clear(value: string | null | undefined): PersonalText {
 }
 
 const contactPersonalCodes = new Set(['contact_phone_invalid', 'contact_is_borrower', 'contact_duplicate']);
+const relationshipCodes = new Set(['contact_relationship_mismatch', 'contact_relationship_unconfirmed']);
 const idNumberCodes = new Set(['ocr_id_number_mismatch', 'ocr_submitted_id_invalid', 'ocr_id_number_invalid']);
 
 /** A finding as shown: names, phones and ID numbers masked, contact findings tied to their contact. */
@@ -71,6 +72,9 @@ export function findingView(finding: Finding): FindingView {
   if (finding.queue === 'contacts') {
     subject = subject === null ? null : maskPhone(subject);
     if (contactPersonalCodes.has(finding.code) && actual !== null) actual = maskPhone(actual);
+    // Without a remark the address-book name stands in for it: a person's name, so masked.
+    const remark = finding.evidence.addressBookRemark;
+    if (relationshipCodes.has(finding.code) && actual !== null && (typeof remark !== 'string' || remark.trim() === '')) actual = maskName(actual);
   } else if (finding.code === 'ocr_name_mismatch') {
     expected = expected === null ? null : maskName(expected);
     actual = actual === null ? null : maskName(actual);

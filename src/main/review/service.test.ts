@@ -344,6 +344,56 @@ describe('deciding', () => {
   });
 });
 
+describe('evidence', () => {
+  it('face: the score with its vendor, model, band and thresholds; liveness with attempts', async () => {
+    ingest(grey('APP-1', { face: { score: 65, attempts: 3 } }));
+    const taskId = sql<{ id: number }>("SELECT id FROM review_tasks WHERE queue = 'face'")[0]?.id ?? 0;
+    const face = (await call<{ face: unknown }>('review:task', { taskId }, reviewer)).face;
+    expect(face).toMatchObject({
+      compare: { vendor: 'faceplusplus', modelVersion: '3.0', score: 65, vendorThresholds: [{ falseAcceptRate: '1e-3', score: 62.327 }, { falseAcceptRate: '1e-4' }, { falseAcceptRate: '1e-5' }] },
+      band: { band: 'review', rejectBelow: 62.327, passAtOrAbove: 69.101 },
+      liveness: { passed: true, attempts: 3 },
+    });
+  });
+
+  it('ID OCR: each mismatch flagged, the checksum and what the number encodes, validity and quality warnings', async () => {
+    // The card reads another (valid) number and the photo is a photocopy.
+    ingest({ externalId: 'APP-1', ocr: { idNumber: '11010519491231002X', sex: 'female', birthDate: '1949-12-31', warnings: ['photocopy', 'glare'] } });
+    const taskId = sql<{ id: number }>("SELECT id FROM review_tasks WHERE queue = 'ocr'")[0]?.id ?? 0;
+    const ocr = (await call<{ ocr: { fields: Array<{ field: string; mismatch: boolean; ocr: { value: string } }>; submittedId: unknown; ocrId: unknown; qualityWarnings: string[]; validity: unknown } }>('review:task', { taskId }, reviewer)).ocr;
+    expect(ocr.fields.filter((field) => field.mismatch).map((field) => field.field)).toEqual(['idNumber', 'sex', 'birthDate']);
+    expect(ocr.fields.find((field) => field.field === 'idNumber')?.ocr.value).toBe('110105********002X');
+    expect(ocr.submittedId).toMatchObject({ valid: true, checkExpected: '0', checkActual: '0', sex: 'male', birthDate: '1990-03-07', province: '北京市' });
+    expect(ocr.ocrId).toMatchObject({ valid: true, checkExpected: 'X', checkActual: 'X', sex: 'female', birthDate: '1949-12-31' });
+    expect(ocr.qualityWarnings).toEqual(['photocopy', 'glare']);
+    expect(ocr.validity).toMatchObject({ from: '2015-03-01', to: '2035-03-01', state: 'valid', longTerm: false });
+  });
+
+  it('contacts: address-book match and remark, calls, findings, other applicants sharing the phone, names masked', async () => {
+    const shared = { name: '赵六', phone: '13900000009', relationship: 'mother' as const, addressBook: { displayName: '赵六', remark: null }, callCount: 0 };
+    ingest(grey('OTHER-1', { ...zhang, contacts: [shared] }));
+    const mine = ingest(grey('APP-1', { contacts: [shared] }));
+    ingest(grey('APP-0', { contacts: [shared] }));
+    const taskId = sql<{ id: number }>("SELECT id FROM review_tasks WHERE queue = 'contacts' AND application_id = ?", mine.applicationId)[0]?.id ?? 0;
+    const otherTask = sql<{ id: number }>("SELECT t.id FROM review_tasks t JOIN applications a ON a.id = t.application_id WHERE t.queue = 'contacts' AND a.external_id = 'OTHER-1'")[0]?.id;
+    const detailed = await call<{ contacts: { contacts: unknown[] }; findings: Array<{ code: string; actual: string | null }> }>('review:task', { taskId }, reviewer);
+    expect(detailed.contacts.contacts).toEqual([
+      expect.objectContaining({
+        name: { value: '赵*', revealKey: 'contact.0.name' },
+        phone: { value: '139****0009', revealKey: 'contact.0.phone' },
+        relationship: 'mother',
+        addressBook: { displayName: { value: '赵*', revealKey: 'contact.0.addressBookName' }, remark: null },
+        callCount: 0,
+        findings: ['contact_relationship_unconfirmed', 'contact_never_called'],
+        // The same borrower's other application (APP-0) is not another applicant.
+        sharedWith: [expect.objectContaining({ externalId: 'OTHER-1', taskId: otherTask })],
+        sharedTotal: 1,
+      }),
+    ]);
+    expect(detailed.findings.find((finding) => finding.code === 'contact_relationship_unconfirmed')?.actual).toBe('赵*');
+  });
+});
+
 describe('personal data', () => {
   it('is masked; a reviewer reveals a field only on a task they hold, and the reveal is recorded', async () => {
     ingest(grey('APP-1'));

@@ -4,7 +4,7 @@
  * by the real ingest (syncReviewTasks), as the sync engine does it.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { evaluateEmergencyContacts, type Relationship } from '../../shared/domain/contacts';
 import { classifyFace, defaultFaceBands } from '../../shared/domain/face';
 import type { Finding } from '../../shared/domain/findings';
@@ -293,12 +293,14 @@ export function ingestFixtureApplication(db: Db, institutionId: number, record: 
     evidenceHash,
     syncedAt: now,
   };
-  const applicationId = db
-    .insert(applicationsTable)
-    .values(row)
-    .onConflictDoUpdate({ target: [applicationsTable.institutionId, applicationsTable.externalId], set: row })
+  // Update, else insert (as the sync engine does: read-model triggers refuse an upsert).
+  const updated = db
+    .update(applicationsTable)
+    .set(row)
+    .where(and(eq(applicationsTable.institutionId, institutionId), eq(applicationsTable.externalId, record.id)))
     .returning({ id: applicationsTable.id })
-    .get().id;
+    .get();
+  const applicationId = updated?.id ?? db.insert(applicationsTable).values(row).returning({ id: applicationsTable.id }).get().id;
   db.delete(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, applicationId)).run();
   if (findings.length > 0) {
     db.insert(applicationFindingsTable)

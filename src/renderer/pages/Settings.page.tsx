@@ -6,6 +6,7 @@ import { PageHeader } from '../components/PageHeader';
 import { useT } from '../i18n/I18nProvider';
 import { AboutPanel } from './settings/AboutPanel';
 import { LogsPanel } from './settings/LogsPanel';
+import { ReviewSettingsPanel } from './settings/ReviewSettingsPanel';
 import { UsersPanel } from './settings/UsersPanel';
 
 export function SettingsPage() {
@@ -15,6 +16,7 @@ export function SettingsPage() {
   const tabs = [
     can('users:manage') && { value: 'users', label: t('settings.tab.users'), panel: <UsersPanel /> },
     can('system:logs') && { value: 'logs', label: t('settings.tab.logs'), panel: <LogsPanel /> },
+    can('review:configure') && { value: 'review', label: t('settings.tab.review'), panel: <ReviewSettingsPanel /> },
     { value: 'about', label: t('settings.tab.about'), panel: <AboutPanel /> },
   ].filter((tab): tab is { value: string; label: string; panel: ReactElement } => Boolean(tab));
   const params = useParams();

@@ -1,5 +1,6 @@
 import { auditMessages } from './audit';
 import { authMessages } from './auth';
+import { reviewMessages } from './review';
 import { reportsMessages } from './reports';
 import { commonMessages } from './common';
 import { portfolioMessages } from './portfolio';
@@ -9,6 +10,7 @@ import { settingsMessages } from './settings';
 export const messages = {
   ...commonMessages,
   ...authMessages,
+  ...reviewMessages,
   ...portfolioMessages,
   ...settingsMessages,
   ...reportsMessages,

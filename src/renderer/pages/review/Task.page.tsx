@@ -1,0 +1,428 @@
+import { Alert, Anchor, Badge, Box, Button, Center, Grid, Group, Kbd, Loader, Modal, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconArrowsLeftRight, IconKeyboard, IconRotateClockwise, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import type { ReviewAction } from '../../../shared/contracts/review';
+import { rpc, RpcError } from '../../api/client';
+import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatDateTime } from '../../i18n/format';
+import { useI18n } from '../../i18n/I18nProvider';
+import { ContactsEvidence } from './ContactsEvidence';
+import { DecisionDialog, SnoozeDialog, type DialogAction } from './DecisionDialog';
+import { FaceEvidence } from './FaceEvidence';
+import { defaultView, rotate, zoomIn, zoomOut, type ImageView } from './ImageViewer';
+import { OcrEvidence } from './OcrEvidence';
+import { formatAge, label, shortcuts, SlaBadge, StatusBadge } from './shared';
+import { ApplicationPanel, FindingsPanel, HistoryPanel, TimelinePanel } from './TaskPanels';
+
+/** Tasks opened in this sitting, for "previous", and tasks skipped, so "next" does not offer them again. */
+const sitting = { visited: [] as number[], skipped: new Set<number>() };
+
+const refreshChannels = ['review:counts', 'review:list', 'review:inbox', 'review:workload'] as const;
+
+export function KeyboardHelp({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const { t } = useI18n();
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={700}>{t('review.key.title')}</Text>} centered>
+      <SimpleGrid cols={2} spacing={6} data-testid="keyboard-help">
+        {shortcuts.map((shortcut) => (
+          <Group key={shortcut.keys} gap="xs" wrap="nowrap">
+            <Kbd miw={56} style={{ textAlign: 'center' }}>
+              {shortcut.keys}
+            </Kbd>
+            <Text size="sm">{t(shortcut.label)}</Text>
+          </Group>
+        ))}
+      </SimpleGrid>
+    </Modal>
+  );
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+/** The reviewer's workspace: one task, all its evidence on one screen, decisions from the keyboard. */
+export function TaskPage() {
+  const params = useParams();
+  // Keyed by the task: another task starts with a fresh view, no dialog open.
+  return <TaskWorkspace key={params.taskId} taskId={Number(params.taskId)} />;
+}
+
+function TaskWorkspace({ taskId }: { taskId: number }) {
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const detail = useRpcQuery('review:task', { taskId }, { enabled: Number.isInteger(taskId) && taskId > 0, staleTime: 0 });
+  const settings = useRpcQuery('review:settings', {}, { staleTime: 60_000 });
+  useInvalidateOn('review:changed', ['review:task']);
+  const [dialog, setDialog] = useState<DialogAction | null>(null);
+  const [snoozing, setSnoozing] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [view, setView] = useState<ImageView>(defaultView);
+  const [swapped, setSwapped] = useState(false);
+  const [busy, setBusy] = useState(false);
+  // Set when this screen hands the task over itself (decided, skipped): no release on leaving.
+  const handedOver = useRef(false);
+  const data = detail.data;
+  const task = data?.task;
+  const held = task?.heldByMe ?? false;
+
+  const refresh = useCallback(async () => {
+    await Promise.all(refreshChannels.map((name) => queryClient.invalidateQueries({ queryKey: [name] })));
+    await queryClient.invalidateQueries({ queryKey: ['review:task'] });
+  }, [queryClient]);
+
+  useEffect(() => {
+    if (sitting.visited[sitting.visited.length - 1] !== taskId) sitting.visited.push(taskId);
+  }, [taskId]);
+
+  // "Previous" reopens a task the reviewer had: claim it again if nobody took it meanwhile.
+  const autoClaim = (location.state as { autoClaim?: boolean } | null)?.autoClaim === true;
+  useEffect(() => {
+    if (!autoClaim || !task || task.id !== taskId || !task.canClaim) return;
+    rpc('review:claim', { taskId })
+      .then(() => refresh())
+      .catch(() => undefined);
+  }, [autoClaim, task, taskId, refresh]);
+
+  // The lease is renewed while the task is on screen, and given back on leaving.
+  const leaseSeconds = settings.data?.leaseSeconds ?? 120;
+  useEffect(() => {
+    if (!held) return;
+    const timer = window.setInterval(
+      () => {
+        rpc('review:renew', { taskId }).catch((error: unknown) => {
+          if (error instanceof RpcError && error.code === 'CONFLICT') {
+            notifications.show({ color: 'orange', message: t('review.leaseLost') });
+            void refresh();
+          }
+        });
+      },
+      Math.max(10_000, (leaseSeconds * 1000) / 3),
+    );
+    return () => window.clearInterval(timer);
+  }, [held, taskId, leaseSeconds, refresh, t]);
+  useEffect(() => {
+    if (!held) return;
+    return () => {
+      if (!handedOver.current) void rpc('review:release', { taskId }).catch(() => undefined);
+    };
+  }, [held, taskId]);
+
+  const openTask = useCallback(
+    (next: number | null, queue: string) => {
+      if (next === null) {
+        notifications.show({ color: 'blue', message: t('review.queueEmpty') });
+        navigate(`/review/${queue}`);
+      } else {
+        navigate(`/review/task/${next}`, { replace: false });
+      }
+    },
+    [navigate, t],
+  );
+
+  const goNext = useCallback(async () => {
+    if (!task || busy) return;
+    setBusy(true);
+    try {
+      sitting.skipped.add(task.id);
+      handedOver.current = task.heldByMe;
+      const result = await rpc('review:next', { queue: task.queue, releaseTaskId: task.heldByMe ? task.id : undefined, excludeTaskIds: [...sitting.skipped].slice(-400) });
+      await refresh();
+      openTask(result.taskId, task.queue);
+    } catch (error) {
+      handedOver.current = false;
+      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(false);
+    }
+  }, [task, busy, refresh, openTask]);
+
+  const goPrevious = useCallback(() => {
+    const index = sitting.visited.lastIndexOf(taskId);
+    const previous = index > 0 ? sitting.visited[index - 1] : undefined;
+    if (previous === undefined) {
+      notifications.show({ color: 'gray', message: t('review.noPrevious') });
+      return;
+    }
+    sitting.visited.splice(index, 1);
+    navigate(`/review/task/${previous}`, { state: { autoClaim: true } });
+  }, [taskId, navigate, t]);
+
+  const claim = useCallback(async () => {
+    if (!task?.canClaim) return;
+    try {
+      await rpc('review:claim', { taskId });
+      await refresh();
+    } catch (error) {
+      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+    }
+  }, [task, taskId, refresh]);
+
+  async function submitDecision(input: { reasonCode?: string; note: string }) {
+    if (!task || !dialog) return;
+    if (dialog === 'confirm' || dialog === 'overrule') {
+      const result = await rpc('review:second-decision', { taskId, decision: dialog, reasonCode: input.reasonCode, note: input.note, evidenceHash: task.evidenceHash });
+      setDialog(null);
+      notifications.show({ color: 'green', message: result.applicationOutcome ? t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) }) : t('review.recorded') });
+      await refresh();
+      navigate('/review/inbox');
+      return;
+    }
+    const action: ReviewAction = dialog;
+    handedOver.current = true;
+    try {
+      const result = await rpc('review:decide', {
+        taskId,
+        action,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        evidenceHash: task.evidenceHash,
+        next: { excludeTaskIds: [...sitting.skipped].slice(-400) },
+      });
+      setDialog(null);
+      notifications.show({
+        color: 'green',
+        message: `${label(t, 'review.outcomeOf', result.outcome)}${result.applicationOutcome ? ` · ${t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) })}` : ''}`,
+      });
+      await refresh();
+      openTask(result.nextTaskId, task.queue);
+    } catch (error) {
+      handedOver.current = false;
+      if (error instanceof RpcError && error.code === 'CONFLICT') void refresh();
+      throw error;
+    }
+  }
+
+  async function submitSnooze(input: { until: number; reason: string }) {
+    if (!task) return;
+    handedOver.current = true;
+    try {
+      await rpc('review:snooze', { taskId, until: input.until, reason: input.reason });
+      setSnoozing(false);
+      notifications.show({ color: 'blue', message: t('review.snoozed', { at: formatDateTime(input.until, locale) }) });
+      await refresh();
+      navigate(`/review/${task.queue}`);
+    } catch (error) {
+      handedOver.current = false;
+      throw error;
+    }
+  }
+
+  // Single-key shortcuts (not while typing or while a dialog is open).
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (event.key === '?') {
+        event.preventDefault();
+        setHelp((open) => !open);
+        return;
+      }
+      if (dialog !== null || snoozing || help || !task) return;
+      const key = event.key.toLowerCase();
+      const second = task.canSecondDecide;
+      const handlers: Record<string, () => void> = {
+        j: () => void goNext(),
+        k: goPrevious,
+        c: () => void claim(),
+        a: () => (second ? setDialog('confirm') : task.canDecide && setDialog('approve')),
+        r: () => (second ? setDialog('overrule') : task.canDecide && setDialog('reject')),
+        s: () => task.canDecide && setDialog('resubmit'),
+        e: () => task.canDecide && task.status !== 'escalated' && setDialog('escalate'),
+        h: () => task.canDecide && task.status === 'in_review' && setSnoozing(true),
+        z: () => setView(zoomIn),
+        '+': () => setView(zoomIn),
+        x: () => setView(zoomOut),
+        '-': () => setView(zoomOut),
+        t: () => setView(rotate),
+        w: () => setSwapped((value) => !value),
+        '0': () => setView(defaultView),
+        escape: () => navigate(`/review/${task.queue}`),
+      };
+      const handler = handlers[key];
+      if (handler) {
+        event.preventDefault();
+        handler();
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialog, snoozing, help, task, goNext, goPrevious, claim, navigate]);
+
+  if (detail.isPending) {
+    return (
+      <Center h={300}>
+        <Loader />
+      </Center>
+    );
+  }
+  if (detail.isError || !data || !task) return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
+
+  const live = ['open', 'in_review', 'escalated', 'snoozed', 'awaiting_second'].includes(task.status);
+  const fourEyesNotice = dialog === 'approve' && task.fourEyesOnApprove.length > 0 ? t('review.fourEyes.notice', { reasons: task.fourEyesOnApprove.map((reason) => label(t, 'review.fourEyes', reason)).join('、') }) : null;
+  const waitingNotice =
+    (dialog === 'confirm' || dialog === 'overrule') && task.waitingDecision
+      ? t('review.fourEyes.waiting', {
+          name: task.waitingDecision.operator.name,
+          at: formatDateTime(task.waitingDecision.decidedAt, locale),
+          reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join('、'),
+        })
+      : null;
+  const decisionButtons: Array<{ action: DialogAction; key: string; color: string }> = task.canSecondDecide
+    ? [
+        { action: 'confirm', key: 'A', color: 'green' },
+        { action: 'overrule', key: 'R', color: 'red' },
+      ]
+    : [
+        { action: 'approve', key: 'A', color: 'green' },
+        { action: 'reject', key: 'R', color: 'red' },
+        { action: 'resubmit', key: 'S', color: 'cyan' },
+        ...(task.status === 'escalated' ? [] : [{ action: 'escalate' as const, key: 'E', color: 'grape' }]),
+      ];
+
+  return (
+    <Stack gap="xs" data-testid="task-page" data-task-id={task.id} data-queue={task.queue}>
+      <Paper withBorder p={6} radius="sm">
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Anchor component={Link} to={`/review/${task.queue}`} size="sm">
+              <Group gap={2} wrap="nowrap">
+                <IconArrowLeft size={14} />
+                {label(t, 'review.queue', task.queue)}
+              </Group>
+            </Anchor>
+            <Text size="sm" fw={700} ff="monospace" data-testid="task-application">
+              {task.applicationExternalId}
+            </Text>
+            <StatusBadge status={task.status} />
+            <SlaBadge sla={task.sla} live={live} />
+            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+              {t('review.task.age', { age: formatAge(data.now - task.queuedAt, t) })}
+            </Text>
+            {task.claimedBy && !task.heldByMe && (
+              <Badge color="orange" variant="light" style={{ textTransform: 'none' }}>
+                {t('review.task.heldBy', { name: task.claimedBy.name })}
+              </Badge>
+            )}
+            {task.assignedTo && (
+              <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {t('review.task.assignedTo', { name: task.assignedTo.name })}
+              </Text>
+            )}
+          </Group>
+          <Group gap={4} wrap="nowrap">
+            {task.canClaim && (
+              <Button size="xs" onClick={() => void claim()} data-testid="claim">
+                {t('review.task.claim')} <Kbd ml={4} size="xs">C</Kbd>
+              </Button>
+            )}
+            {(task.canDecide || task.canSecondDecide) &&
+              decisionButtons.map((button) => (
+                <Button key={button.action} size="xs" color={button.color} variant={button.action === 'approve' || button.action === 'confirm' ? 'filled' : 'light'} onClick={() => setDialog(button.action)} data-testid={`action-${button.action}`}>
+                  {label(t, 'review.button', button.action)} <Kbd ml={4} size="xs">{button.key}</Kbd>
+                </Button>
+              ))}
+            {task.canDecide && task.status === 'in_review' && (
+              <Button size="xs" variant="default" onClick={() => setSnoozing(true)} data-testid="action-snooze">
+                {t('review.button.snooze')} <Kbd ml={4} size="xs">H</Kbd>
+              </Button>
+            )}
+            <Button size="xs" variant="default" onClick={() => void goNext()} loading={busy} data-testid="next-task">
+              {t('review.button.next')} <Kbd ml={4} size="xs">J</Kbd>
+            </Button>
+            <Tooltip label={t('review.key.title')}>
+              <Button size="xs" variant="subtle" onClick={() => setHelp(true)} aria-label={t('review.key.title')} px={6}>
+                <IconKeyboard size={16} /> <Kbd ml={4} size="xs">?</Kbd>
+              </Button>
+            </Tooltip>
+          </Group>
+        </Group>
+      </Paper>
+      {task.returnNote && live && (
+        <Alert color="orange" variant="light" p="xs" data-testid="return-note">
+          {label(t, 'review.returnNote', task.returnNote)}
+        </Alert>
+      )}
+      {task.waitingDecision && (
+        <Alert color="violet" variant="light" p="xs" data-testid="waiting-decision">
+          {t('review.fourEyes.waiting', {
+            name: task.waitingDecision.operator.name,
+            at: formatDateTime(task.waitingDecision.decidedAt, locale),
+            reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join('、'),
+          })}
+          {task.waitingDecision.note ? ` “${task.waitingDecision.note}”` : ''}
+          {!task.canSecondDecide && ` ${t('review.fourEyes.notYou')}`}
+        </Alert>
+      )}
+      <Grid gap="xs">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Box style={{ height: 'calc(100vh - 150px)', overflowY: 'auto' }} pr={4}>
+            <Stack gap="xs">
+              {(task.queue === 'face' || task.queue === 'ocr') && (
+                <Group gap={4} justify="flex-end">
+                  <Tooltip label={`${t('review.key.zoom')} (Z)`}>
+                    <Button size="compact-xs" variant="default" onClick={() => setView(zoomIn)} aria-label={t('review.view.zoomIn')}>
+                      <IconZoomIn size={14} />
+                    </Button>
+                  </Tooltip>
+                  <Button size="compact-xs" variant="default" onClick={() => setView(zoomOut)} aria-label={t('review.view.zoomOut')}>
+                    <IconZoomOut size={14} />
+                  </Button>
+                  <Tooltip label={`${t('review.key.rotate')} (T)`}>
+                    <Button size="compact-xs" variant="default" onClick={() => setView(rotate)} aria-label={t('review.key.rotate')}>
+                      <IconRotateClockwise size={14} />
+                    </Button>
+                  </Tooltip>
+                  {task.queue === 'face' && (
+                    <Tooltip label={`${t('review.key.swap')} (W)`}>
+                      <Button size="compact-xs" variant={swapped ? 'filled' : 'default'} onClick={() => setSwapped((value) => !value)} aria-label={t('review.key.swap')}>
+                        <IconArrowsLeftRight size={14} />
+                      </Button>
+                    </Tooltip>
+                  )}
+                  <Button size="compact-xs" variant="default" onClick={() => setView(defaultView)}>
+                    {t('review.view.reset')}
+                  </Button>
+                </Group>
+              )}
+              {task.queue === 'face' &&
+                (data.face ? (
+                  <FaceEvidence taskId={task.id} face={data.face} canSeeImages={task.canSeeImages} view={view} swapped={swapped} />
+                ) : (
+                  <Alert color="gray">{t('review.noEvidence')}</Alert>
+                ))}
+              {task.queue === 'ocr' &&
+                (data.ocr ? (
+                  <OcrEvidence taskId={task.id} ocr={data.ocr} canSeeImages={task.canSeeImages} canReveal={task.canReveal} view={view} />
+                ) : (
+                  <Alert color="gray">{t('review.noEvidence')}</Alert>
+                ))}
+              {task.queue === 'contacts' &&
+                (data.contacts ? <ContactsEvidence taskId={task.id} contacts={data.contacts} canReveal={task.canReveal} /> : <Alert color="gray">{t('review.noEvidence')}</Alert>)}
+              <FindingsPanel detail={data} />
+            </Stack>
+          </Box>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Box style={{ height: 'calc(100vh - 150px)', overflowY: 'auto' }} pr={4}>
+            <Stack gap="xs">
+              <ApplicationPanel detail={data} />
+              <HistoryPanel detail={data} />
+              <TimelinePanel detail={data} />
+            </Stack>
+          </Box>
+        </Grid.Col>
+      </Grid>
+      <DecisionDialog action={dialog} reasons={data.reasonCodes} notice={fourEyesNotice ?? waitingNotice} onSubmit={submitDecision} onClose={() => setDialog(null)} />
+      <SnoozeDialog opened={snoozing} onSubmit={submitSnooze} onClose={() => setSnoozing(false)} />
+      <KeyboardHelp opened={help} onClose={() => setHelp(false)} />
+    </Stack>
+  );
+}
+
+
