@@ -28,7 +28,10 @@ describe('a full sync against the simulator with every fault flag on', () => {
   });
 
   it('keeps every injected invalid record in quarantine, and nowhere else', () => {
-    const injected = world.sim.admin.injectedFaults().faults.filter((fault) => fault.kind === 'invalid');
+    const faults = world.sim.admin.injectedFaults().faults;
+    // A corrupted record on a page whose body was then cut short never reached us: nothing to keep.
+    const truncated = new Set(faults.filter((fault) => fault.kind === 'truncate').map((fault) => fault.sequence));
+    const injected = faults.filter((fault) => fault.kind === 'invalid' && !truncated.has(fault.sequence));
     expect(injected.length).toBeGreaterThan(0);
     for (const fault of injected) {
       const id = institutionId(world, fault.institution);

@@ -91,14 +91,12 @@ export function applicantsWithPhone(db: Db, phone: string): number {
   return (prepared(db, `SELECT count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone = ?`).get(phone) as { n: number }).n;
 }
 
-/** Applications awaiting manual review (of borrowers other than `excludeBorrowerId`) that list this contact phone. */
-export function manualReviewApplicationsWithPhone(db: Db, phone: string, excludeBorrowerId: number): number[] {
+/** Applications (of borrowers other than `excludeBorrowerId`) that list this phone as an emergency contact. */
+export function applicationsWithContactPhone(db: Db, phone: string, excludeBorrowerId: number): number[] {
   return (
-    prepared(
-      db,
-      `SELECT DISTINCT a.id AS id FROM contact_phones c JOIN applications a ON a.id = c.application_id
-       WHERE c.phone = ? AND c.borrower_id != ? AND a.status = 'MANUAL_REVIEW'`,
-    ).all(phone, excludeBorrowerId) as Array<{ id: number }>
+    prepared(db, `SELECT DISTINCT application_id AS id FROM contact_phones WHERE phone = ? AND borrower_id != ? ORDER BY application_id`).all(phone, excludeBorrowerId) as Array<{
+      id: number;
+    }>
   ).map((row) => row.id);
 }
 

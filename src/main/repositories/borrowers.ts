@@ -18,8 +18,11 @@ export interface BorrowerUpsert {
   sourceUpdatedAt: number;
 }
 
-/** Links by ID number; returns the borrower id. */
-export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): number {
+/**
+ * Links by ID number. Returns the borrower id, and the phone it had before when this application
+ * changed it (contacts pointing at either number may need new findings).
+ */
+export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): { id: number; previousPhone: string | null } {
   const existing = prepared(db, `SELECT id, source_updated_at AS sourceUpdatedAt, name, phone, platform_user_id AS platformUserId, id_valid AS idValid FROM borrowers WHERE id_number = ?`).get(
     facts.idNumber,
   ) as { id: number; sourceUpdatedAt: number; name: string; phone: string; platformUserId: string; idValid: number } | undefined;
@@ -29,9 +32,12 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): numb
       `INSERT INTO borrowers (id_number, id_tail, id_valid, name, phone, platform_user_id, first_seen_at, updated_at, source_updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     ).get(facts.idNumber, facts.idNumber.slice(-6), facts.idValid ? 1 : 0, facts.name, facts.phone, facts.platformUserId, now, now, facts.sourceUpdatedAt) as { id: number };
-    return row.id;
+    return { id: row.id, previousPhone: null };
   }
-  const newer = facts.sourceUpdatedAt > existing.sourceUpdatedAt;
+  // Two applications updated at the same instant: the larger identity wins, so the outcome does not depend on arrival order.
+  const newer =
+    facts.sourceUpdatedAt > existing.sourceUpdatedAt ||
+    (facts.sourceUpdatedAt === existing.sourceUpdatedAt && identityKey(facts) > identityKey(existing));
   const changed = existing.name !== facts.name || existing.phone !== facts.phone || existing.platformUserId !== facts.platformUserId;
   if (newer && changed) {
     prepared(db, `UPDATE borrowers SET name = ?, phone = ?, platform_user_id = ?, source_updated_at = ?, updated_at = ? WHERE id = ?`).run(
@@ -46,7 +52,11 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): numb
     prepared(db, `UPDATE borrowers SET source_updated_at = ? WHERE id = ?`).run(facts.sourceUpdatedAt, existing.id);
   }
   if (Boolean(existing.idValid) !== facts.idValid) prepared(db, `UPDATE borrowers SET id_valid = ? WHERE id = ?`).run(facts.idValid ? 1 : 0, existing.id);
-  return existing.id;
+  return { id: existing.id, previousPhone: newer && existing.phone !== facts.phone ? existing.phone : null };
+}
+
+function identityKey(facts: { name: string; phone: string; platformUserId: string }): string {
+  return `${facts.name}\u0000${facts.phone}\u0000${facts.platformUserId}`;
 }
 
 export function findBorrowerById(db: Db, id: number): BorrowerRow | undefined {

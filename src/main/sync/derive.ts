@@ -26,8 +26,8 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OrderRow } from '../db/schema';
 import {
   applicationForEvaluation,
+  applicationsWithContactPhone,
   manualReviewApplicationIds,
-  manualReviewApplicationsWithPhone,
   otherApplicantsWithPhone,
   replaceFindings,
   setEvidenceHash,
@@ -372,9 +372,8 @@ export function assessApplication(db: Db, input: { borrowerId: number; evidence:
     .filter(([, count]) => count >= settings.sharedContactMinApplicants)
     .map(([phone]) => phone)
     .sort();
-  const overduePhones = Object.entries(overdueBorrowerByPhone)
-    .map(([phone, owner]) => `${phone}:${owner.borrowerId}`)
-    .sort();
+  // Which phones belong to an overdue borrower, not which row: row ids are local, the hash is not.
+  const overduePhones = Object.keys(overdueBorrowerByPhone).sort();
   const evidenceHash = createHash('sha256').update(JSON.stringify({ v: 1, evidence, sharedPhones, overduePhones })).digest('hex').slice(0, 32);
   return { findings, evidenceHash };
 }
@@ -405,10 +404,14 @@ export function reassessApplication(db: Db, applicationId: number, at: number, s
   return assessment.evidenceHash !== application.evidenceHash;
 }
 
-/** Applications awaiting review whose contact findings may change because a borrower's overdue status flipped. */
+/**
+ * Applications whose contact findings may change because a borrower's overdue status flipped:
+ * every application (whatever its status, so stored findings never depend on the order records
+ * arrived in) that lists the borrower's phone as a contact.
+ */
 export function applicationsAffectedByOverdue(db: Db, borrowerId: number): number[] {
   const phone = borrowerPhone(db, borrowerId);
-  return phone === undefined ? [] : manualReviewApplicationsWithPhone(db, phone, borrowerId);
+  return phone === undefined ? [] : applicationsWithContactPhone(db, phone, borrowerId);
 }
 
 // ---- the daily pass ---------------------------------------------------------------------------------

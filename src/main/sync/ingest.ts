@@ -23,8 +23,8 @@ import {
   borrowerIdOfApplication,
   contactPhonesOf,
   findApplicationVersion,
+  applicationsWithContactPhone,
   linkLoansToBorrower,
-  manualReviewApplicationsWithPhone,
   replaceContactPhones,
   replaceFindings,
   writeApplication,
@@ -96,6 +96,8 @@ interface PageEffects {
   overdueBorrowers: Set<number>;
   /** Contact phones whose number of applicants changed, with the count before the page touched them. */
   phones: Map<string, number>;
+  /** Phones that changed owner (a borrower's phone changed). */
+  ownerPhones: Set<string>;
   applications: Set<number>;
 }
 
@@ -122,7 +124,7 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
   const normalized = normalizeApplication(record);
   const stored = findApplicationVersion(db, context.institutionId, normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
-  const borrowerId = upsertBorrower(
+  const { id: borrowerId, previousPhone } = upsertBorrower(
     db,
     {
       idNumber: normalized.borrower.idNumber,
@@ -134,6 +136,11 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
     },
     at,
   );
+  // A borrower's new phone moves "this contact is an overdue borrower" from one number to another.
+  if (previousPhone !== null) {
+    effects.ownerPhones.add(previousPhone);
+    effects.ownerPhones.add(normalized.borrower.phone);
+  }
   const previousPhones = stored ? contactPhonesOf(db, stored.id) : [];
   const phonesChanged = previousPhones.length !== normalized.contactPhones.length || previousPhones.some((phone, index) => phone !== normalized.contactPhones[index]) || stored?.borrowerId !== borrowerId;
   if (phonesChanged) {
@@ -298,8 +305,11 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
     const after = applicantsWithPhone(db, phone);
     // Another applicant sees (count - 1) others: reassess when that crossed the threshold.
     if (before - 1 >= threshold !== after - 1 >= threshold) {
-      for (const id of manualReviewApplicationsWithPhone(db, phone, -1)) effects.applications.add(id);
+      for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
     }
+  }
+  for (const phone of effects.ownerPhones) {
+    for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
   }
   for (const borrowerId of effects.overdueBorrowers) {
     for (const id of applicationsAffectedByOverdue(db, borrowerId)) effects.applications.add(id);
@@ -322,7 +332,7 @@ export function ingestRecords(
   const schema = resourceRecordSchemas[resource];
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
-    const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), applications: new Set() };
+    const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), ownerPhones: new Set(), applications: new Set() };
     for (const raw of records) {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {

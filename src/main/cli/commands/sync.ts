@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { startBackend } from '../../runtime/backend';
 import type { PassResult } from '../../sync/engine';
 import { UsageError, type CliCommand } from '../command';
-import { resolveDataDir, write } from '../options';
+import { parsePositiveInteger, resolveDataDir, write } from '../options';
 
-const usage = `Usage: creditdesk sync [--institution CODE] [--json] [--data-dir DIR]
+const usage = `Usage: creditdesk sync [--institution CODE] [--json] [--page-limit N] [--data-dir DIR]
 
 Runs one sync pass headless for every enabled institution (or the one named) and prints, per
 institution and resource: records fetched, upserted, quarantined, the local total, the
@@ -14,6 +14,7 @@ committed page, so an interrupted run loses nothing.
 Options:
   --institution CODE  sync only this institution
   --json              machine-readable output
+  --page-limit N      records asked for per page (default 1000; each page commits on its own)
   --data-dir DIR      data folder (default: the OS's per-user app data folder)
   --help              show this help
 
@@ -53,12 +54,13 @@ export const syncCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { institution: { type: 'string' }, json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+      options: { institution: { type: 'string' }, json: { type: 'boolean', default: false }, 'page-limit': { type: 'string' }, 'data-dir': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length > 0) throw new UsageError(`Unexpected argument “${positionals[0]}”.`);
-    const backend = await startBackend({ dataDir: resolveDataDir(values['data-dir'], io.env), shell: 'headless', adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD });
+    const pageLimit = parsePositiveInteger('page-limit', values['page-limit'], 1000);
+    const backend = await startBackend({ dataDir: resolveDataDir(values['data-dir'], io.env), shell: 'headless', adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD, sync: { pageLimit } });
     const stop = () => void backend.services.sync.stop();
     io.shutdownSignal.addEventListener('abort', stop, { once: true });
     try {

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReviewDecisionRequest } from '../../src/shared/institution-api';
+import { enqueueOutbox } from '../../src/main/repositories/outbox';
+import { createInstitutionClients } from '../../src/main/sync/client';
+import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institutions/secrets';
+import { createOutboxDelivery } from '../../src/main/sync/outbox';
+import { fastTuning, institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
+
+let world: SyncWorld;
+let qinghe: number;
+
+beforeAll(async () => {
+  world = await startSyncWorld({ borrowers: 200, institutions: 1 });
+  qinghe = institutionId(world, 'qinghe');
+});
+afterAll(() => world.close());
+
+function outboxRow(id: number) {
+  return world.backend.db.$client.prepare('SELECT state, attempts, last_error AS lastError, response FROM outbox WHERE id = ?').get(id) as {
+    state: string;
+    attempts: number;
+    lastError: string | null;
+    response: string | null;
+  };
+}
+
+/** A fresh delivery loop with its own client factory: what a restarted process would build. */
+function restartedDelivery(fetchImpl?: typeof fetch) {
+  const vault = createSecretVault(createKeyFileSecretBox(world.backend.paths.keys));
+  const clients = createInstitutionClients({ db: world.backend.db, vault, tuning: fastTuning, now: () => world.backend.clock.now(), fetch: fetchImpl ? (input, init) => fetchImpl(input, init) : undefined });
+  return createOutboxDelivery({ db: world.backend.db, clients, clock: world.backend.clock, random: () => 0 });
+}
+
+async function manualReviewApplications() {
+  return (await remoteRecords(world.sim, 'qinghe', 'applications')).filter((record) => record.status === 'MANUAL_REVIEW');
+}
+
+function decision(applicationVersion: number): ReviewDecisionRequest {
+  return {
+    decision: 'reject',
+    reviewer_id: 'reviewer-7',
+    reason_codes: ['CONTACT_UNVERIFIED'],
+    comment: 'contact could not be reached',
+    decided_at: new Date(world.sim.admin.now()).toISOString(),
+    application_version: applicationVersion,
+    face_compare_basis: null,
+  };
+}
+
+function enqueue(applicationId: string, key: string, payload: ReviewDecisionRequest): number {
+  const row = enqueueOutbox(world.backend.db, { institutionId: qinghe, kind: 'review-decision', subjectId: applicationId, idempotencyKey: key, payload }, 0);
+  if (!row) throw new Error('not queued');
+  return row.id;
+}
+
+describe('the outbox', () => {
+  it('delivers a decision exactly once across lost answers, a crash and a restart', async () => {
+    const [application] = await manualReviewApplications();
+    if (!application) throw new Error('no application in manual review');
+    const id = enqueue(application.id, 'decision-key-0001', decision(application.version));
+
+    // The institution applies the decision but every answer is lost on the way back.
+    world.sim.admin.setFaults({ reset: 1 });
+    const first = await restartedDelivery().deliverDue(new AbortController().signal);
+    expect(first).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+    expect(outboxRow(id)).toMatchObject({ state: 'pending', attempts: 1 });
+
+    // The process dies right after the institution answered, before the acknowledgement was written.
+    world.sim.admin.setFaults({ reset: 0 });
+    world.backend.db.$client.prepare('UPDATE outbox SET next_attempt_at = 0 WHERE id = ?').run(id);
+    const dying = new AbortController();
+    const crashAfterAnswer: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      dying.abort(new Error('process killed'));
+      return response;
+    };
+    await restartedDelivery(crashAfterAnswer)
+      .deliverDue(dying.signal)
+      .catch(() => undefined);
+    expect(outboxRow(id).state).toBe('pending');
+
+    // Restarted: delivered, and the institution answers from its idempotency record.
+    const restarted = await restartedDelivery().deliverDue(new AbortController().signal);
+    expect(restarted.delivered).toBe(1);
+    const row = outboxRow(id);
+    expect(row.state).toBe('delivered');
+    expect(JSON.parse(row.response ?? '{}')).toMatchObject({ application_id: application.id, decision: 'reject', application_status: 'REJECTED', replayed: true });
+
+    const received = world.sim.admin.decisions('qinghe').qinghe?.filter((entry) => entry.idempotency_key === 'decision-key-0001') ?? [];
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ applied: true });
+    expect(received[0]?.replays).toBeGreaterThanOrEqual(2);
+    // The application moved once: one version step, REJECTED.
+    const after = (await remoteRecords(world.sim, 'qinghe', 'applications')).find((record) => record.id === application.id);
+    expect(after).toMatchObject({ status: 'REJECTED', version: application.version + 1 });
+
+    // Delivering again sends nothing.
+    expect(await restartedDelivery().deliverDue(new AbortController().signal)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
+  });
+
+  it('fails a decision the institution will never accept, keeps why, and can put it back in line', async () => {
+    const [, application] = await manualReviewApplications();
+    if (!application) throw new Error('a second application in manual review is needed');
+    const id = enqueue(application.id, 'decision-key-0002', decision(application.version + 5));
+    const outcome = await restartedDelivery().deliverDue(new AbortController().signal);
+    expect(outcome).toEqual({ delivered: 0, retrying: 0, failed: 1 });
+    expect(outboxRow(id)).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(outboxRow(id).lastError).toMatch(/APPLICATION_VERSION_MISMATCH/);
+
+    const requeued = world.backend.services.sync.retryOutbox(null, { ids: [id] });
+    expect(requeued).toEqual({ requeued: 1 });
+    expect(outboxRow(id).state).toBe('pending');
+    const listed = world.backend.services.sync.outbox({ limit: 10, offset: 0 });
+    expect(listed.rows.find((row) => row.id === id)).toMatchObject({ state: 'pending', institutionCode: 'QINGHE', idempotencyKey: 'decision-key-0002' });
+  });
+});
