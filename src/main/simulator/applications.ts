@@ -18,7 +18,7 @@ import { dayMs, hourMs, isoInstant, minuteMs } from './clock';
 import type { InstitutionSimConfig, ProductConfig } from './institutions';
 import type { ContactFlag, Person, World } from './population';
 import { Rng } from './rng';
-import { type FaceBand, faceBand, scoreInBand, vendorThresholds } from './vendors';
+import { type FaceBand, scoreInBand, vendorThresholds } from './vendors';
 
 /** What the generator and the renderer share about one institution. */
 export interface InstitutionContext {
@@ -206,7 +206,7 @@ export function planApplication(
     }
     const [low, high] = itemSeconds[item];
     cursor += rng.int(low, high) * 1000;
-    const traits = itemTraits(item, person, product, rng, cursor);
+    const traits = itemTraits(item, person, product, rng);
     const itemFailed =
       traits.realNameMatched === false || traits.livenessPassed === false || (traits.fourElementsMismatch?.length ?? 0) > 0;
     model.items[item] = {
@@ -253,7 +253,7 @@ export function planApplication(
   return model;
 }
 
-function itemTraits(item: AuthItemName, person: Person, product: ProductConfig, rng: Rng, at: number): ItemTraits {
+function itemTraits(item: AuthItemName, person: Person, product: ProductConfig, rng: Rng): ItemTraits {
   const fraud = person.risk === 'fraud';
   switch (item) {
     case 'real_name':

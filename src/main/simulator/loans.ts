@@ -16,7 +16,7 @@ import type {
   RepaymentPlanRecord,
   RepaymentRecord,
 } from '../../shared/institution-api';
-import { addDays, addMonthsClamped, daysBetween, type IsoDate, shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
+import { addDays, addMonthsClamped, type IsoDate, shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
 import { banks } from './catalog';
 import { dayMs, dayNumberOf, dayNumberOfDate, farFutureMs, hourMs, isoInstant, minuteMs, nextMidnightAfter, startOfDayNumber } from './clock';
 import type { ProductConfig } from './institutions';
