@@ -26,7 +26,8 @@ export async function startServer(extraArgs: string[] = []): Promise<ServerHandl
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
     const check = () => {
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      // "CreditDesk is": with --demo the embedded institutions announce their own server first.
+      const match = /CreditDesk is serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1] as string);

@@ -1,0 +1,97 @@
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { adminPassword, expect, signIn, startServer, test as base, type ServerHandle } from './fixtures';
+
+/** This spec needs review data: its server runs the embedded demo institutions (--demo). */
+const test = base.extend<{ demo: ServerHandle }>({
+  demo: async ({}, use, testInfo) => {
+    const server = await startServer(['--demo']);
+    await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
+    await server.stop();
+  },
+});
+
+/** A minimal RPC client over the server's HTTP API, keeping the session cookie and CSRF token. */
+async function apiSession(url: string, username: string, password: string) {
+  const response = await fetch(`${url}/api/rpc/auth:sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const body = (await response.json()) as { ok: boolean; data: { csrfToken: string } };
+  if (!body.ok) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
+  return async function call<T>(channel: string, input: unknown): Promise<T> {
+    const result = (await (
+      await fetch(`${url}/api/rpc/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.data.csrfToken },
+        body: JSON.stringify(input),
+      })
+    ).json()) as { ok: boolean; data: T; error?: { message: string } };
+    if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
+    return result.data;
+  };
+}
+
+test('a supervisor exports the review report as XLSX and the download holds the decisions', async ({ page, demo }) => {
+  test.setTimeout(180_000);
+  const admin = await apiSession(demo.url, 'admin', adminPassword);
+  await admin('users:create', { username: 'super1', displayName: '周主管', role: 'supervisor', password: 'super1-initial-pass' });
+  const firstSignIn = await apiSession(demo.url, 'super1', 'super1-initial-pass');
+  await firstSignIn('auth:change-password', { currentPassword: 'super1-initial-pass', newPassword: 'super1-password-1' });
+  const supervisor = await apiSession(demo.url, 'super1', 'super1-password-1');
+
+  // Wait for the demo institutions' first sync to bring face-review tasks.
+  await expect
+    .poll(async () => (await supervisor<{ queues: { face: { open: number } } }>('review:counts', {})).queues.face.open, { timeout: 120_000, intervals: [1000] })
+    .toBeGreaterThanOrEqual(3);
+
+  // The supervisor works three face tasks: two approvals and a rejection.
+  const decided: string[] = [];
+  const codes = await supervisor<Array<{ queue: string; action: string; code: string; active: boolean }>>('review:reason-codes', { queue: 'face' });
+  const rejectCode = codes.find((code) => code.action === 'reject' && code.active)?.code;
+  for (const action of ['approve', 'approve', 'reject'] as const) {
+    const next = await supervisor<{ taskId: number }>('review:next', { queue: 'face' });
+    const task = await supervisor<{ task: { evidenceHash: string }; application: { externalId: string } }>('review:task', { taskId: next.taskId });
+    await supervisor('review:decide', { taskId: next.taskId, action, reasonCode: action === 'reject' ? rejectCode : undefined, evidenceHash: task.task.evidenceHash });
+    decided.push(task.application.externalId);
+  }
+
+  await page.goto(demo.url);
+  await signIn(page, 'super1', 'super1-password-1');
+  await page.getByRole('link', { name: /报表|Reports/ }).click();
+  await expect(page.getByTestId('stat-decided')).toContainText('3');
+
+  await page.getByRole('button', { name: /导出|Export/ }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: /XLSX/ }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^review-operations_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const folder = mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-download-'));
+  try {
+    const file = path.join(folder, download.suggestedFilename());
+    await download.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.worksheets[0] as ExcelJS.Worksheet;
+    expect(sheet.name).toBe('决定明细');
+    expect(sheet.getCell('F1').value).toBe('申请编号');
+    expect(sheet.rowCount).toBe(1 + decided.length);
+    const rows = Array.from({ length: decided.length }, (_unused, index) => sheet.getRow(index + 2));
+    expect(rows.map((row) => row.getCell(6).value)).toEqual(decided);
+    expect(rows.map((row) => row.getCell(7).value)).toEqual(['周主管', '周主管', '周主管']);
+    expect(rows.map((row) => row.getCell(8).value)).toEqual(['通过', '通过', '拒绝']);
+    expect(rows.map((row) => row.getCell(4).value)).toEqual(['人脸比对', '人脸比对', '人脸比对']);
+    expect(rows[0]?.getCell(2).type).toBe(ExcelJS.ValueType.Date);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+
+  // The export is on the record: who, what, filters and row count.
+  const audit = await admin<{ entries: Array<{ operatorName: string; details: Record<string, unknown> }> }>('audit:list', { filter: { action: 'exports.finished' } });
+  expect(audit.entries[0]).toMatchObject({ operatorName: 'super1', details: { kind: 'review-operations', format: 'xlsx', rowCount: 3, status: 'completed' } });
+});
