@@ -2,16 +2,16 @@
  * Borrower lookup and the borrower page. Prefix and full-value searches use the borrowers
  * table's indexes as ranges; ID-number and phone tails go through `borrower_search` (last 4
  * characters, trigger-kept); loan, application and line numbers use each table's
- * (institution, external id) unique index, one range per institution.
+ * (institution, external id) unique index, one range per institution. Every lookup query has an
+ * EXPLAIN QUERY PLAN test (portfolio-plans.test.ts).
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import {
   applicationsTable,
-  borrowerSearchTable,
   borrowersTable,
   creditLinesTable,
-  institutionsTable,
   operatorsTable,
   ordersTable,
   reviewDecisionsTable,
@@ -25,86 +25,85 @@ function upperBound(prefix: string): string {
   return `${prefix}\u{10FFFF}`;
 }
 
-type BorrowerIdentity = Pick<BorrowerRow, 'id' | 'name' | 'phone' | 'idNumber' | 'platformUserId'>;
+// The lookup answers as the operator types: its statements are prepared once per connection,
+// because the query builder's per-call cost is a large share of a sub-millisecond query.
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
-const identityColumns = {
-  id: borrowersTable.id,
-  name: borrowersTable.name,
-  phone: borrowersTable.phone,
-  idNumber: borrowersTable.idNumber,
-  platformUserId: borrowersTable.platformUserId,
-};
+function prepared(db: Db, text: string): Database.Statement {
+  const client = db.$client;
+  let statements = statementCache.get(client);
+  if (!statements) statementCache.set(client, (statements = new Map()));
+  let statement = statements.get(text);
+  if (!statement) statements.set(text, (statement = client.prepare(text)));
+  return statement;
+}
+
+export type BorrowerIdentity = Pick<BorrowerRow, 'id' | 'name' | 'phone' | 'idNumber' | 'platformUserId'>;
+
+const identityColumns = 'b.id AS id, b.name AS name, b.phone AS phone, b.id_number AS idNumber, b.platform_user_id AS platformUserId';
 
 export type BorrowerColumnSearch = 'idNumber' | 'phone' | 'name' | 'platformUserId';
 
+const searchColumns: Record<BorrowerColumnSearch, string> = {
+  idNumber: 'id_number',
+  phone: 'phone',
+  name: 'name',
+  platformUserId: 'platform_user_id',
+};
+
 /** Borrowers whose column starts with `prefix` (an exact value is a prefix of itself), in column order. */
 export function borrowersByPrefix(db: Db, column: BorrowerColumnSearch, prefix: string, limit: number): BorrowerIdentity[] {
-  const target = borrowersTable[column];
-  return db
-    .select(identityColumns)
-    .from(borrowersTable)
-    .where(and(gte(target, prefix), lt(target, upperBound(prefix))))
-    .orderBy(asc(target))
-    .limit(limit)
-    .all();
+  const name = searchColumns[column];
+  return prepared(db, `SELECT ${identityColumns} FROM borrowers b WHERE b.${name} >= ? AND b.${name} < ? ORDER BY b.${name} LIMIT ?`).all(
+    prefix,
+    upperBound(prefix),
+    limit,
+  ) as BorrowerIdentity[];
 }
 
 /** Borrowers whose ID number ('t') or phone ('q') ends with `tail` (at least 4 characters). */
 export function borrowersByTail(db: Db, kind: 't' | 'q', tail: string, limit: number): BorrowerIdentity[] {
-  const term = `${kind}:${tail.slice(-4)}`;
-  const column = kind === 't' ? sql`upper(${borrowersTable.idNumber})` : borrowersTable.phone;
-  return db
-    .select(identityColumns)
-    .from(borrowerSearchTable)
-    .innerJoin(borrowersTable, eq(borrowersTable.id, borrowerSearchTable.borrowerId))
-    .where(and(eq(borrowerSearchTable.term, term), sql`substr(${column}, ${-tail.length}) = ${tail}`))
-    .orderBy(asc(borrowersTable.id))
-    .limit(limit)
-    .all();
+  const column = kind === 't' ? 'upper(b.id_number)' : 'b.phone';
+  return prepared(
+    db,
+    `SELECT ${identityColumns} FROM borrower_search s JOIN borrowers b ON b.id = s.borrower_id
+     WHERE s.term = ? AND substr(${column}, ?) = ? ORDER BY b.id LIMIT ?`,
+  ).all(`${kind}:${tail.slice(-4)}`, -tail.length, tail, limit) as BorrowerIdentity[];
 }
 
 export function borrowersByIds(db: Db, ids: readonly number[]): BorrowerIdentity[] {
   if (ids.length === 0) return [];
-  return db.select(identityColumns).from(borrowersTable).where(inArray(borrowersTable.id, [...ids])).all();
+  return prepared(db, `SELECT ${identityColumns} FROM borrowers b WHERE b.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as BorrowerIdentity[];
 }
 
 export type ReferenceKind = 'loan' | 'application' | 'line';
+const referenceTables: Record<ReferenceKind, string> = { loan: 'orders', application: 'applications', line: 'credit_lines' };
 
 /**
  * Borrowers of loans, applications or lines whose number starts with `prefix`, across
- * institutions. Rows without a linked borrower are matched through the platform user id.
+ * institutions (each institution's unique (institution, external id) index, one range each).
+ * Rows without a linked borrower are matched through the platform user id.
  */
 export function borrowersByReference(db: Db, kind: ReferenceKind, prefix: string, limit: number): Array<{ borrowerId: number; reference: string }> {
-  const table = kind === 'loan' ? ordersTable : kind === 'application' ? applicationsTable : creditLinesTable;
-  const institutionIds = db.select({ id: institutionsTable.id }).from(institutionsTable).all().map((row) => row.id);
-  if (institutionIds.length === 0) return [];
-  const rows = db
-    .select({ borrowerId: table.borrowerId, platformUserId: table.platformUserId, reference: table.externalId })
-    .from(table)
-    .where(and(inArray(table.institutionId, institutionIds), gte(table.externalId, prefix), lt(table.externalId, upperBound(prefix))))
-    .limit(limit)
-    .all();
-  return rows.flatMap((row) => {
-    if (row.borrowerId !== null) return [{ borrowerId: row.borrowerId, reference: row.reference }];
-    const borrower = db.select({ id: borrowersTable.id }).from(borrowersTable).where(eq(borrowersTable.platformUserId, row.platformUserId)).get();
-    return borrower ? [{ borrowerId: borrower.id, reference: row.reference }] : [];
-  });
+  const table = referenceTables[kind];
+  const rows = prepared(
+    db,
+    `SELECT r.external_id AS reference, coalesce(r.borrower_id, (SELECT b.id FROM borrowers b WHERE b.platform_user_id = r.platform_user_id LIMIT 1)) AS borrowerId
+     FROM ${table} r WHERE r.institution_id IN (SELECT id FROM institutions) AND r.external_id >= ? AND r.external_id < ? LIMIT ?`,
+  ).all(prefix, upperBound(prefix), limit) as Array<{ reference: string; borrowerId: number | null }>;
+  return rows.flatMap((row) => (row.borrowerId === null ? [] : [{ borrowerId: row.borrowerId, reference: row.reference }]));
 }
 
 /** Open loans and the largest DPD among them, per borrower. */
 export function openLoanStats(db: Db, borrowerIds: readonly number[]): Map<number, { openLoanCount: number; maxDpd: number }> {
   if (borrowerIds.length === 0) return new Map();
-  const rows = db
-    .select({
-      borrowerId: ordersTable.borrowerId,
-      openLoanCount: sql<number>`count(*)`.mapWith(Number),
-      maxDpd: sql<number>`max(${ordersTable.dpd})`.mapWith(Number),
-    })
-    .from(ordersTable)
-    .where(and(inArray(ordersTable.borrowerId, [...borrowerIds]), inArray(ordersTable.status, [...openLoanStatuses])))
-    .groupBy(ordersTable.borrowerId)
-    .all();
-  return new Map(rows.flatMap((row) => (row.borrowerId === null ? [] : [[row.borrowerId, { openLoanCount: row.openLoanCount, maxDpd: row.maxDpd }]])));
+  const rows = prepared(
+    db,
+    `SELECT borrower_id AS borrowerId, count(*) AS openLoanCount, max(dpd) AS maxDpd FROM orders
+     WHERE borrower_id IN (SELECT value FROM json_each(?)) AND status IN (${openLoanStatuses.map((status) => `'${status}'`).join(', ')})
+     GROUP BY borrower_id`,
+  ).all(JSON.stringify(borrowerIds)) as Array<{ borrowerId: number; openLoanCount: number; maxDpd: number }>;
+  return new Map(rows.map((row) => [row.borrowerId, { openLoanCount: row.openLoanCount, maxDpd: row.maxDpd }]));
 }
 
 export function findBorrowerRow(db: Db, id: number): BorrowerRow | undefined {

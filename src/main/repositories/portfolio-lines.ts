@@ -16,7 +16,7 @@ import {
   type CreditLineRow,
   type PortfolioLineSummaryRow,
 } from '../db/schema';
-import type { LineFlagName, LineListInput } from '../../shared/contracts/portfolio';
+import { lineFlags, type LineFlagName, type LineListInput } from '../../shared/contracts/portfolio';
 
 export interface LineScope {
   institutionId?: number;
@@ -122,9 +122,13 @@ export function dailyLines(
     .all();
 }
 
-/** SQL that is true when the comma-separated `flags` column holds `flag`. */
+/**
+ * SQL that is true when the comma-separated `flags` column holds `flag`. The pattern is a literal
+ * (the flag comes from a closed list) so the per-flag partial indexes match the query.
+ */
 export function hasLineFlag(flag: LineFlagName): SQL {
-  return sql`(',' || ${creditLinesTable.flags} || ',') LIKE ${`%,${flag},%`}`;
+  if (!lineFlags.includes(flag)) throw new Error(`Unknown line flag ${flag}`);
+  return sql`(',' || ${creditLinesTable.flags} || ',') LIKE ${sql.raw(`'%,${flag},%'`)}`;
 }
 
 /** In force: not reported closed, started, and not past its validity. */
@@ -171,17 +175,23 @@ export type LineListRecord = Pick<
   | 'grantedAt'
 > & { borrowerName: string | null };
 
-export function linePage(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>): LineListRecord[] {
+/** The ids of one page of lines in the requested order (id breaks ties). */
+export function linePageQuery(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>) {
   const l = creditLinesTable;
   const column = lineSortColumns[input.sort];
   const order = input.direction === 'asc' ? [asc(column), asc(l.id)] : [desc(column), desc(l.id)];
-  const page = db
+  return db
     .select({ id: l.id })
     .from(l)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(...order)
     .limit(input.limit)
-    .offset(input.offset)
+    .offset(input.offset);
+}
+
+export function linePage(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>): LineListRecord[] {
+  const l = creditLinesTable;
+  const page = linePageQuery(db, conditions, input)
     .all()
     .map((row) => row.id);
   if (page.length === 0) return [];

@@ -183,19 +183,24 @@ export type LoanListRecord = Pick<
   | 'nextDueFen'
 > & { borrowerName: string | null };
 
-/** One page of loans in the requested order (id breaks ties so pages never overlap). */
-export function loanPage(db: Db, conditions: SQL[], input: Pick<LoanListInput, 'sort' | 'direction' | 'offset' | 'limit'>): LoanListRecord[] {
+/** The ids of one page of loans in the requested order (id breaks ties so pages never overlap). */
+export function loanPageQuery(db: Db, conditions: SQL[], input: Pick<LoanListInput, 'sort' | 'direction' | 'offset' | 'limit'>) {
   const o = ordersTable;
   const column = sortColumns[input.sort];
   const order = input.direction === 'asc' ? [asc(column), asc(o.id)] : [desc(column), desc(o.id)];
-  // Page the ids first (index only), then join the borrower for just those rows.
-  const page = db
+  return db
     .select({ id: o.id })
     .from(o)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(...order)
     .limit(input.limit)
-    .offset(input.offset)
+    .offset(input.offset);
+}
+
+/** One page of loans: the ids from the index first, then the borrower joined for just those rows. */
+export function loanPage(db: Db, conditions: SQL[], input: Pick<LoanListInput, 'sort' | 'direction' | 'offset' | 'limit'>): LoanListRecord[] {
+  const o = ordersTable;
+  const page = loanPageQuery(db, conditions, input)
     .all()
     .map((row) => row.id);
   if (page.length === 0) return [];
