@@ -7,6 +7,7 @@ import { startBackend, type Backend } from '../runtime/backend';
 import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
+import { exportSaveDialog } from './save-dialog';
 import { electronNativeBinding } from './native-binding';
 import { createSafeStorageSecretBox } from './safe-storage-box';
 import { loadWindowState, saveWindowState } from './window-state';
@@ -114,6 +115,7 @@ export async function runDesktop(): Promise<void> {
       shell: 'desktop',
       nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
       secretBox: createSafeStorageSecretBox() ?? undefined,
+      saveExportFile: exportSaveDialog(() => mainWindow),
       adminPassword: process.env.CREDITDESK_ADMIN_PASSWORD,
       onFirstAdmin: ({ username, generatedPassword }) => {
         if (generatedPassword) {
