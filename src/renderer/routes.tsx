@@ -16,6 +16,7 @@ import { LoansRoutes } from './pages/loans/LoansRoutes';
 import { NotFoundPage } from './pages/NotFound.page';
 import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/Settings.page';
+import { SyncPage } from './pages/sync/Sync.page';
 import { ReportsPage } from './pages/reports/Reports.page';
 
 /** Renders children only for operators with the permission; the router enforces it again server-side. */
@@ -72,7 +73,7 @@ export function AppRoutes() {
         <Route path="loans/*" element={<Guard permission="portfolio:view"><LoansRoutes /></Guard>} />
         <Route path="borrowers/*" element={<Guard permission="borrowers:lookup"><BorrowersRoutes /></Guard>} />
         <Route path="reports/*" element={<Guard permission="reports:view"><ReportsPage /></Guard>} />
-        <Route path="sync/*" element={<Guard permission="sync:view"><Placeholder title="nav.sync" capability="Sync engine" /></Guard>} />
+        <Route path="sync/*" element={<Guard permission="sync:view"><SyncPage /></Guard>} />
         <Route path="settings/*" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

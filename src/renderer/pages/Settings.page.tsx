@@ -5,6 +5,7 @@ import { useSession } from '../auth/SessionProvider';
 import { PageHeader } from '../components/PageHeader';
 import { useT } from '../i18n/I18nProvider';
 import { AboutPanel } from './settings/AboutPanel';
+import { InstitutionsPanel } from './settings/InstitutionsPanel';
 import { LogsPanel } from './settings/LogsPanel';
 import { ReviewSettingsPanel } from './settings/ReviewSettingsPanel';
 import { UsersPanel } from './settings/UsersPanel';
@@ -15,6 +16,7 @@ export function SettingsPage() {
   const navigate = useNavigate();
   const tabs = [
     can('users:manage') && { value: 'users', label: t('settings.tab.users'), panel: <UsersPanel /> },
+    can('institutions:manage') && { value: 'institutions', label: t('settings.tab.institutions'), panel: <InstitutionsPanel /> },
     can('system:logs') && { value: 'logs', label: t('settings.tab.logs'), panel: <LogsPanel /> },
     can('review:configure') && { value: 'review', label: t('settings.tab.review'), panel: <ReviewSettingsPanel /> },
     { value: 'about', label: t('settings.tab.about'), panel: <AboutPanel /> },

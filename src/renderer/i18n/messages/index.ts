@@ -5,6 +5,7 @@ import { reportsMessages } from './reports';
 import { commonMessages } from './common';
 import { portfolioMessages } from './portfolio';
 import { settingsMessages } from './settings';
+import { syncMessages } from './sync';
 
 /** Every UI string; each capability adds its own file and spreads it here. */
 export const messages = {
@@ -13,6 +14,7 @@ export const messages = {
   ...reviewMessages,
   ...portfolioMessages,
   ...settingsMessages,
+  ...syncMessages,
   ...reportsMessages,
   ...auditMessages,
 };
