@@ -34,12 +34,12 @@ export function bodySha256Hex(body: string | Uint8Array | null | undefined): str
 }
 
 /** Lower-case hex HMAC-SHA256 of a canonical string. */
-export function computeSignature(secret: string, canonical: string): string {
+function computeSignature(secret: string, canonical: string): string {
   return createHmac('sha256', secret).update(canonical, 'utf8').digest('hex');
 }
 
 /** A fresh random nonce that satisfies the API's nonce pattern. */
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(24).toString('base64url');
 }
 

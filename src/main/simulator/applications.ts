@@ -487,7 +487,7 @@ export function parseImageId(id: string): { kind: ImageKind; applicationId: stri
 }
 
 /** The OCR reading of the card as the record shows it (also what the card image prints). */
-export function ocrReading(person: Person, traits: ItemTraits, rng: Rng) {
+function ocrReading(person: Person, traits: ItemTraits, rng: Rng) {
   const mismatch = traits.ocrMismatch ?? null;
   let name = person.name;
   let idNumber = person.idNumber;

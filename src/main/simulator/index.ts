@@ -211,7 +211,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
 }
 
 /** Demo scale: a population of this size gives each demo institution roughly 350-550 borrowers. */
-export const demoPopulation = 900;
+const demoPopulation = 900;
 
 /**
  * Starts the three demo institutions on loopback (what CreditDesk's --demo mode calls): small

@@ -816,6 +816,6 @@ function pick<Key extends string>(counts: Record<string, number>, keys: readonly
   return result;
 }
 
-export function apiError(code: ApiErrorCode, message: string, details?: Record<string, unknown>) {
+function apiError(code: ApiErrorCode, message: string, details?: Record<string, unknown>) {
   return { code, message, request_id: null, ...(details === undefined ? {} : { details }) };
 }

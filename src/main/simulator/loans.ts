@@ -111,7 +111,7 @@ export interface OrderState {
 const scheduleCache = new Map<string, { rows: ScheduleInstallment[]; dueDays: number[] }>();
 
 /** The booked schedule. */
-export function bookedSchedule(model: OrderModel): ScheduleInstallment[] {
+function bookedSchedule(model: OrderModel): ScheduleInstallment[] {
   return cachedSchedule(model).rows;
 }
 
@@ -136,7 +136,7 @@ function cachedSchedule(model: OrderModel): { rows: ScheduleInstallment[]; dueDa
 }
 
 /** The plan shown at borrowing: the booked one, except for the few orders planned with a mismatch. */
-export function quotedSchedule(model: OrderModel): ScheduleInstallment[] {
+function quotedSchedule(model: OrderModel): ScheduleInstallment[] {
   const booked = bookedSchedule(model);
   switch (model.mismatch) {
     case null:
@@ -447,11 +447,8 @@ export function repaymentIdOf(orderId: string, index: number): string {
 export function orderIdOfRepayment(repaymentId: string): { orderId: string; index: number } {
   return { orderId: `LO${repaymentId.slice(2, -2)}`, index: Number(repaymentId.slice(-2)) };
 }
-export function orderIdOfPlan(planId: string): string {
-  return `LO${planId.slice(2)}`;
-}
 
-export interface OrderPlanInput {
+interface OrderPlanInput {
   id: string;
   line: LineModel;
   product: ProductConfig;
@@ -464,7 +461,7 @@ export interface OrderPlanInput {
 }
 
 /** Plans a drawdown: terms, outcome and the borrower's repayment behaviour. */
-export function planOrder(input: OrderPlanInput): OrderModel {
+function planOrder(input: OrderPlanInput): OrderModel {
   const { product, person, appliedAt, principalFen } = input;
   const rng = Rng.for(input.seed, input.institution, 'order', input.id);
   const decidedAt = appliedAt + rng.int(2, 90) * minuteMs;

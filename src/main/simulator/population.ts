@@ -102,18 +102,8 @@ export function platformUserIdOf(index: number): string {
   return `U${String(100_000_000 + ((index * 48_271) % 900_000_000)).padStart(9, '0')}`;
 }
 
-/** The person index of a platform user id, or null when it is not one of ours. */
-export function personIndexOf(platformUserId: string, world: World): number | null {
-  const match = /^U(\d{9})$/.exec(platformUserId);
-  if (match === null) return null;
-  const scrambled = Number(match[1]) - 100_000_000;
-  // 48271^-1 mod 9e8 = 530_711 would do it too, but population sizes are small enough to trust a check.
-  const index = Number((BigInt(scrambled) * modularInverse(48_271n, 900_000_000n)) % 900_000_000n);
-  return index < world.size && platformUserIdOf(index) === platformUserId ? index : null;
-}
-
 /** Person `index`'s own mobile number: unique across the population. */
-export function phoneOf(world: World, index: number): string {
+function phoneOf(world: World, index: number): string {
   const prefix = populationPrefixes[Math.floor(unitHash(world.seed, 'phone-prefix', index) * populationPrefixes.length)] ?? '138';
   const offset = Math.floor(unitHash(world.seed, 'phone-offset') * 100_000_000);
   const suffix = (index * 4_999_963 + offset) % 100_000_000;
@@ -121,7 +111,7 @@ export function phoneOf(world: World, index: number): string {
 }
 
 /** Risk profile of a person, cheap enough to look up for anyone (contacts of overdue borrowers). */
-export function riskOf(world: World, index: number): RiskProfile {
+function riskOf(world: World, index: number): RiskProfile {
   const u = unitHash(world.seed, 'risk', index);
   if (u < 0.7) return 'good';
   if (u < 0.82) return 'late';
@@ -132,7 +122,7 @@ export function riskOf(world: World, index: number): RiskProfile {
 const sharedPhoneCache = new Map<string, string[]>();
 
 /** Phones used as an emergency contact by many applicants (a fraud-ring pattern). */
-export function sharedContactPhones(world: World): string[] {
+function sharedContactPhones(world: World): string[] {
   const key = `${world.seed}|${world.size}`;
   const cached = sharedPhoneCache.get(key);
   if (cached !== undefined) return cached;
@@ -312,15 +302,4 @@ function defaulterNear(world: World, index: number, position: number): number {
     if (candidate !== index && riskOf(world, candidate) === 'defaulter') return candidate;
   }
   return (index + 1) % world.size;
-}
-
-function modularInverse(value: bigint, modulus: bigint): bigint {
-  let [oldR, r] = [value % modulus, modulus];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const quotient = oldR / r;
-    [oldR, r] = [r, oldR - quotient * r];
-    [oldS, s] = [s, oldS - quotient * s];
-  }
-  return ((oldS % modulus) + modulus) % modulus;
 }
