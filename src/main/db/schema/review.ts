@@ -189,3 +189,17 @@ export const reviewReasonCodesTable = sqliteTable(
   (table) => [uniqueIndex('review_reason_codes_unique').on(table.queue, table.action, table.code)],
 );
 export type ReviewReasonCodeRow = typeof reviewReasonCodesTable.$inferSelect;
+
+/**
+ * Tasks per queue and status, kept exact by triggers on review_tasks (one row per combination,
+ * seeded by the migration): queue sizes for the navigation and unfiltered pages without counting.
+ */
+export const reviewQueueCountsTable = sqliteTable(
+  'review_queue_counts',
+  {
+    queue: text('queue', { enum: reviewQueues }).notNull(),
+    status: text('status', { enum: reviewTaskStatuses }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.queue, table.status] })],
+);
