@@ -4,9 +4,10 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { exportSuite } from './export.bench';
 import { foundationSuite } from './foundation.bench';
+import { portfolioSuite } from './portfolio.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { adminPassword, expect, signIn, startServer, test as base, type ServerHandle } from './fixtures';
+
+/** These flows need a loan book: the server runs the embedded demo institutions (--demo). */
+const test = base.extend<{ demo: ServerHandle }>({
+  demo: async ({}, use, testInfo) => {
+    const server = await startServer(['--demo']);
+    await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
+    await server.stop();
+  },
+});
+
+/** A minimal RPC client over the server's HTTP API, keeping the session cookie and CSRF token. */
+async function apiSession(url: string, username: string, password: string) {
+  const response = await fetch(`${url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const body = (await response.json()) as { ok: boolean; data: { csrfToken: string } };
+  if (!body.ok) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
+  return async function call<T>(channel: string, input: unknown): Promise<T> {
+    const result = (await (
+      await fetch(`${url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.data.csrfToken }, body: JSON.stringify(input) })
+    ).json()) as { ok: boolean; data: T; error?: { message: string } };
+    if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
+    return result.data;
+  };
+}
+
+type Call = Awaited<ReturnType<typeof apiSession>>;
+
+/** The open M2 loans as the database holds them, read independently of the back end's queries. */
+function m2LoansInDatabase(dataDir: string): string[] {
+  const database = new Database(path.join(dataDir, 'creditdesk.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = database.prepare(`SELECT external_id AS id FROM orders WHERE bucket = 'M2' AND status IN ('LOAN_SUCCESS', 'REPAYING', 'OVERDUE')`).all() as Array<{ id: string }>;
+    return rows.map((row) => row.id).sort();
+  } finally {
+    database.close();
+  }
+}
+
+/** An operator of `role`, password already changed, signed in over the API. */
+async function operator(url: string, username: string, role: string): Promise<{ call: Call; password: string }> {
+  const admin = await apiSession(url, 'admin', adminPassword);
+  await admin('users:create', { username, displayName: username, role, password: `${username}-initial-pass` });
+  const first = await apiSession(url, username, `${username}-initial-pass`);
+  const password = `${username}-password-1`;
+  await first('auth:change-password', { currentPassword: `${username}-initial-pass`, newPassword: password });
+  return { call: await apiSession(url, username, password), password };
+}
+
+/** Waits until the demo institutions' first sync has settled (the open-loan count stops moving). */
+async function waitForLoanBook(call: Call): Promise<void> {
+  let previous = -1;
+  await expect
+    .poll(
+      async () => {
+        const dashboard = await call<{ open: { loanCount: number } }>('portfolio:loans-dashboard', {});
+        const stable = dashboard.open.loanCount > 0 && dashboard.open.loanCount === previous;
+        previous = dashboard.open.loanCount;
+        return stable;
+      },
+      { timeout: 150_000, intervals: [3000] },
+    )
+    .toBe(true);
+}
+
+test('support finds a borrower by phone, ID number tail and name, opens an overdue loan and sees its plan and DPD', async ({ page, demo }) => {
+  test.setTimeout(240_000);
+  const support = await operator(demo.url, 'helpdesk', 'support');
+  await waitForLoanBook(support.call);
+  const overdue = await support.call<{ rows: Array<{ id: number; externalId: string; borrowerId: number | null; dpd: number; planState: string }> }>('portfolio:loans-list', {
+    scope: 'open',
+    flag: 'overdue',
+    sort: 'dpd',
+    limit: 200,
+  });
+  const loan = overdue.rows.find((row) => row.borrowerId !== null && row.planState === 'booked' && row.dpd > 3);
+  if (!loan) throw new Error('the demo book has no overdue loan with a booked plan');
+  // What the borrower would tell support on the phone (revealed for the test through the audited API).
+  const person = await support.call<{ name: string; phone: string; idNumber: string }>('borrowers:reveal', { id: loan.borrowerId, fields: ['name', 'phone', 'idNumber'] });
+
+  await page.goto(demo.url);
+  await signIn(page, 'helpdesk', support.password);
+  await page.getByTestId('nav-borrowers').click();
+  const search = page.getByTestId('borrower-search');
+  const results = page.getByTestId('borrower-result');
+  const maskedPhone = `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}`;
+
+  // By phone: one result, masked.
+  await search.fill(person.phone);
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText(maskedPhone);
+  await expect(page.getByText(person.phone, { exact: true })).toHaveCount(0);
+
+  // By the last 6 characters of the ID number.
+  await search.fill(person.idNumber.slice(-6));
+  await expect(results.filter({ hasText: maskedPhone })).toHaveCount(1);
+
+  // By name, then open the borrower.
+  await search.fill(person.name);
+  const byName = results.filter({ hasText: maskedPhone });
+  await expect(byName).toHaveCount(1);
+  await byName.click();
+  await expect(page).toHaveURL(new RegExp(`#/borrowers/${loan.borrowerId}$`));
+  await expect(page.getByTestId('borrower-phone')).toHaveText(maskedPhone);
+  await expect(page.getByTestId('borrower-overdue')).toContainText(loan.externalId);
+
+  // The overdue loan: its plan and DPD.
+  await page.getByTestId('borrower-loans').getByRole('link', { name: loan.externalId }).click();
+  await expect(page).toHaveURL(new RegExp(`#/loans/${loan.id}$`));
+  await expect(page.getByTestId('loan-dpd')).toContainText(`逾期 ${loan.dpd} 天`);
+  const plan = page.getByTestId('plan');
+  await expect(plan).toBeVisible();
+  // The earliest unpaid installment carries the loan's DPD.
+  await expect(plan.getByRole('cell', { name: String(loan.dpd), exact: true }).first()).toBeVisible();
+
+  // The global shortcut finds the same borrower from anywhere.
+  await page.keyboard.press('Control+K');
+  await page.getByTestId('palette-search').fill(person.phone);
+  await expect(page.getByRole('dialog').getByTestId('borrower-result')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#/borrowers/${loan.borrowerId}$`));
+});
+
+test('a supervisor opens M2 from the loans dashboard and gets exactly the M2 loans', async ({ page, demo }) => {
+  test.setTimeout(240_000);
+  const supervisor = await operator(demo.url, 'super1', 'supervisor');
+  await waitForLoanBook(supervisor.call);
+
+  await page.goto(demo.url);
+  await signIn(page, 'super1', supervisor.password);
+  // The demo institutions keep syncing (their clocks run): compare the screen with the database
+  // read at the same moment, and look again if a sync page landed in between.
+  await expect(async () => {
+    const expected = m2LoansInDatabase(demo.dataDir);
+    expect(expected.length).toBeGreaterThan(0);
+    await page.goto(`${demo.url}/#/loans`);
+    await page.reload();
+    await expect(page.getByTestId('bucket-M2-value')).toHaveText(String(expected.length), { timeout: 5000 });
+    await page.getByTestId('bucket-M2').click();
+    await expect(page).toHaveURL(/#\/loans\/list\?.*bucket=M2/);
+    await expect(page.getByTestId('loan-list-total')).toContainText(String(expected.length), { timeout: 5000 });
+    const rows = page.getByTestId('loan-list').getByRole('row').filter({ has: page.getByRole('cell') });
+    await expect(rows).toHaveCount(expected.length, { timeout: 5000 });
+    const shown = (await rows.evaluateAll((elements) => elements.map((element) => element.querySelector('[role=cell]')?.textContent ?? ''))).sort();
+    expect(shown).toEqual(expected);
+    // Every row's DPD badge says M2.
+    const badges = await rows.evaluateAll((elements) => elements.map((element) => element.querySelectorAll('[role=cell]')[8]?.textContent ?? ''));
+    expect(badges.every((text) => text.startsWith('M2'))).toBe(true);
+  }).toPass({ timeout: 90_000, intervals: [2000] });
+});
