@@ -425,45 +425,50 @@ export class SimInstitution {
    */
   tick(newNow: number): { created: number; changed: number } {
     const cache = new ModelCache(this.store, this.index);
+    const totals = { created: 0, changed: 0, maxWritten: this.maxUpdatedMs };
     const floor = this.maxUpdatedMs + 1;
-    let created = 0;
-    let changed = 0;
-    let maxWritten = this.maxUpdatedMs;
     this.store.transaction(() => {
-      for (const row of this.store.due(this.index, newNow)) {
-        const next = this.nextChange(row, newNow, cache);
-        if (row.resource === resourceCode('orders')) {
-          // Payments the clock has just reached become repayment records.
-          const order = cache.get<OrderModel>(row.id);
-          const added = this.addRepayments(order, () => cache.state(order, farFutureMs, this.config.graceDays), row.updated_ms === null ? Number.NEGATIVE_INFINITY : row.state_ms, newNow, floor);
-          created += added.count;
-          maxWritten = Math.max(maxWritten, added.maxUpdated);
-        }
-        if (row.updated_ms === null) {
-          if (row.created_ms > newNow) continue;
-          const body = this.body(row, newNow, cache);
-          const updated = Math.max(newNow, floor);
-          const columns = statsColumns(row.resource, body);
-          this.store.updateRecord(row, 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
-          maxWritten = Math.max(maxWritten, updated);
-          created += 1;
-          continue;
-        }
-        const before = JSON.stringify(this.body(row, row.state_ms, cache));
-        const after = this.body(row, newNow, cache);
-        if (JSON.stringify(after) === before) {
-          this.store.updateRecord(row, row.version, row.updated_ms, newNow, next, row.status, row.amount1, row.amount2);
-          continue;
-        }
-        const updated = Math.max(newNow, floor);
-        const columns = statsColumns(row.resource, after);
-        this.store.updateRecord(row, row.version + 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
-        maxWritten = Math.max(maxWritten, updated);
-        changed += 1;
+      // In chunks, since a long tick can touch most records. A processed row leaves the due set
+      // (its next change is after newNow, or there is none), so the loop ends.
+      for (;;) {
+        const chunk = this.store.due(this.index, newNow, 5000);
+        if (chunk.length === 0) break;
+        for (const row of chunk) this.tickRow(row, newNow, floor, cache, totals);
       }
     });
-    this.maxUpdatedMs = maxWritten;
-    return { created, changed };
+    this.maxUpdatedMs = totals.maxWritten;
+    return { created: totals.created, changed: totals.changed };
+  }
+
+  private tickRow(row: RecordRow, newNow: number, floor: number, cache: ModelCache, totals: { created: number; changed: number; maxWritten: number }): void {
+    const next = this.nextChange(row, newNow, cache);
+    if (row.resource === resourceCode('orders')) {
+      // Payments the clock has just reached become repayment records.
+      const order = cache.get<OrderModel>(row.id);
+      const from = row.updated_ms === null ? Number.NEGATIVE_INFINITY : row.state_ms;
+      const added = this.addRepayments(order, () => cache.state(order, farFutureMs, this.config.graceDays), from, newNow, floor);
+      totals.created += added.count;
+      totals.maxWritten = Math.max(totals.maxWritten, added.maxUpdated);
+    }
+    const updated = Math.max(newNow, floor);
+    if (row.updated_ms === null) {
+      // A planned record comes into existence (due rows of this kind always have created_ms <= newNow).
+      const columns = statsColumns(row.resource, this.body(row, newNow, cache));
+      this.store.updateRecord(row, 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
+      totals.created += 1;
+      totals.maxWritten = Math.max(totals.maxWritten, updated);
+      return;
+    }
+    const before = JSON.stringify(this.body(row, row.state_ms, cache));
+    const after = this.body(row, newNow, cache);
+    if (JSON.stringify(after) === before) {
+      this.store.updateRecord(row, row.version, row.updated_ms, newNow, next, row.status, row.amount1, row.amount2);
+      return;
+    }
+    const columns = statsColumns(row.resource, after);
+    this.store.updateRecord(row, row.version + 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
+    totals.changed += 1;
+    totals.maxWritten = Math.max(totals.maxWritten, updated);
   }
 
   private nextChange(row: RecordRow, at: number, cache: ModelCache): number | null {

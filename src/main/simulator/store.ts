@@ -122,7 +122,7 @@ export class SimStore {
         'SELECT * FROM records WHERE inst = ? AND resource = ? AND updated_ms >= 0 AND (updated_ms, id) <= (?, ?) ORDER BY updated_ms DESC, id DESC LIMIT ?',
       ),
       one: this.db.prepare<[number, number, string], RecordRow>('SELECT * FROM records WHERE inst = ? AND resource = ? AND id = ?'),
-      due: this.db.prepare<[number, number], RecordRow>('SELECT * FROM records WHERE inst = ? AND next_ms <= ? ORDER BY next_ms'),
+      due: this.db.prepare<[number, number, number], RecordRow>('SELECT * FROM records WHERE inst = ? AND next_ms <= ? ORDER BY next_ms LIMIT ?'),
       totals: this.db.prepare<[number, number], StatusTotals>(
         `SELECT status, count(*) AS count, sum(amount1) AS amount1, sum(amount2) AS amount2, max(updated_ms) AS maxUpdated
          FROM records WHERE inst = ? AND resource = ? AND updated_ms IS NOT NULL GROUP BY status`,
@@ -220,9 +220,17 @@ export class SimStore {
     return this.statements.before.all(inst, resource, position.updatedMs, position.id, limit);
   }
 
-  /** Records that may change (or come into existence) at or before `until`. */
-  due(inst: number, until: number): RecordRow[] {
-    return this.statements.due.all(inst, until);
+  /** Up to `limit` records that may change (or come into existence) at or before `until`, earliest first. */
+  due(inst: number, until: number, limit: number): RecordRow[] {
+    return this.statements.due.all(inst, until, limit);
+  }
+
+  /** The query plan of a statement, for tests that hot queries use an index. */
+  explain(sql: string, ...parameters: unknown[]): string[] {
+    return this.db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...parameters)
+      .map((row) => row.detail);
   }
 
   totals(inst: number, resource: number): StatusTotals[] {
