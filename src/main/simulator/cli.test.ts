@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { signedFetch } from '../../../test/fixtures/simulator/client';
@@ -51,5 +53,17 @@ describe('creditdesk simulator', () => {
     await expect(simulatorCommand.run(['--faults', 'rate418=1'], cliIo)).rejects.toThrow(UsageError);
     await expect(simulatorCommand.run(['--tick-every', 'soon'], cliIo)).rejects.toThrow(UsageError);
     await expect(simulatorCommand.run(['--colour'], cliIo)).rejects.toThrow(UsageError);
+  });
+
+  it('says which port is taken instead of failing obscurely', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const { io: cliIo } = io(new AbortController().signal);
+      await expect(simulatorCommand.run(['--port', String(port), '--borrowers', '20'], cliIo)).rejects.toThrow(`Port ${port} is in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -131,6 +131,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
         io.stdout.write(`  ${Math.round((done / total) * 100)}% (${done}/${total})\n`);
       }
     },
+  }).catch((error: unknown) => {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${port} is in use: choose another with --port (0 picks a free one)`);
+    }
+    throw error;
   });
   io.stdout.write(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${simulator.url}\n`);
   io.stdout.write(`  OpenAPI: ${simulator.openApiUrl}\n  Admin:   ${simulator.url}/admin (loopback, unsigned)\n`);
