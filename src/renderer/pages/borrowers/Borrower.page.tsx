@@ -4,7 +4,7 @@ import { IconAlertTriangle, IconEye, IconShieldLock } from '@tabler/icons-react'
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import type { BorrowerPage } from '../../../shared/contracts/borrowers';
-import { useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
@@ -106,6 +106,7 @@ export function BorrowerPageView() {
   const { t, locale } = useI18n();
   const id = Number(useParams().id);
   const page = useRpcQuery('borrowers:get', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  useInvalidateOn('sync:data-changed', ['borrowers:get']);
   if (page.isPending) return <Loader size="sm" />;
   if (page.isError) return <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />;
   const data = page.data;

@@ -5,7 +5,7 @@ import { IconInfoCircle, IconList } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { LinesDashboard } from '../../../shared/contracts/portfolio';
-import { useRpcQuery } from '../../api/hooks';
+import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
@@ -23,6 +23,7 @@ export function LinesDashboardPage() {
     productCode: params.get('productCode') ?? undefined,
   };
   const dashboard = useRpcQuery('portfolio:lines-dashboard', scope, { refetchInterval: 60_000 });
+  useInvalidateOn('sync:data-changed', ['portfolio:lines-dashboard']);
   const list = (filter: Record<string, string | number | boolean | undefined>) => `/lines/list${toQuery({ ...scope, ...filter })}`;
   return (
     <>

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { LoansDashboard } from '../../../shared/contracts/portfolio';
 import { orderStatusSchema } from '../../../shared/institution-api/loans';
-import { useRpcQuery } from '../../api/hooks';
+import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatCount, formatDateTime, formatFen } from '../../i18n/format';
@@ -37,6 +37,7 @@ export function LoansDashboardPage() {
   const navigate = useNavigate();
   const { scope, update } = useScope();
   const dashboard = useRpcQuery('portfolio:loans-dashboard', scope, { refetchInterval: 60_000 });
+  useInvalidateOn('sync:data-changed', ['portfolio:loans-dashboard']);
   const list = (filter: Record<string, string | number | undefined>) => `/loans/list${toQuery({ ...scope, ...filter })}`;
 
   return (

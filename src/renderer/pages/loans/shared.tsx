@@ -11,7 +11,7 @@ import { Link } from 'react-router';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/rpc/contract';
 import { rpc } from '../../api/client';
 import classes from './portfolio.module.css';
-import { useRpcQuery } from '../../api/hooks';
+import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 
@@ -234,6 +234,8 @@ export function VirtualList<C extends PagedChannel>({
   const { t, locale } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
   const first = useRpcQuery(channel, { ...input, offset: 0, limit: pageSize } as ChannelInput<C>);
+  // New sync data refreshes the pages on screen (they stay where they are).
+  useInvalidateOn('sync:data-changed', [channel]);
   const total = (first.data as ChannelOutput<C> | undefined)?.total ?? 0;
   // The virtualizer's functions change every render by design; this component re-renders on scroll anyway.
   // eslint-disable-next-line react-hooks/incompatible-library
