@@ -14,7 +14,6 @@ import { BorrowersRoutes } from './pages/borrowers/BorrowersRoutes';
 import { LinesRoutes } from './pages/lines/LinesRoutes';
 import { LoansRoutes } from './pages/loans/LoansRoutes';
 import { NotFoundPage } from './pages/NotFound.page';
-import { Placeholder } from './pages/Placeholder';
 import { SettingsPage } from './pages/Settings.page';
 import { SyncPage } from './pages/sync/Sync.page';
 import { ReportsPage } from './pages/reports/Reports.page';
