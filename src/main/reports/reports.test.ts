@@ -128,6 +128,13 @@ describe('review operations report', () => {
     }
   });
 
+  it('reads a date range of decisions and tasks through their time indexes (EXPLAIN QUERY PLAN)', () => {
+    const plan = (sql: string) => (backend.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join(' | ');
+    expect(plan("SELECT id FROM review_decisions d WHERE d.decided_at >= 0 AND d.decided_at < 1 AND d.stage IN ('single', 'first')")).toContain('review_decisions_decided_idx');
+    expect(plan('SELECT count(*) FROM review_tasks t WHERE t.created_at >= 0 AND t.created_at < 1')).toContain('review_tasks_created_idx');
+    expect(plan('SELECT count(*) FROM application_funnel f WHERE f.applied_at >= 0 AND f.applied_at < 1')).toContain('application_funnel_applied_idx');
+  });
+
   it('is for supervisors: a reviewer may neither view nor export it', async () => {
     expect(await backend.router.call('reports:review-operations', day, reviewer)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await backend.router.call('reports:export', { report: 'review-operations', filter: day, format: 'csv' }, reviewer)).toMatchObject({
