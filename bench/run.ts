@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { exportSuite } from './export.bench';
 import { foundationSuite } from './foundation.bench';
 import { portfolioSuite } from './portfolio.bench';
+import { reviewSuite } from './review.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite, reviewSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

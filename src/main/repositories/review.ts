@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { readOne, writeReturning, writeRun } from './reviewStatements';
 import {
   reviewTaskCodesTable,
   reviewTaskEventsTable,
@@ -21,7 +22,7 @@ export const liveTaskStatuses: readonly ReviewTaskStatus[] = ['open', 'in_review
 
 /** Appends one event to a task's timeline (the table refuses updates). */
 export function appendTaskEvent(db: Db, taskId: number, at: number, operatorId: number | null, kind: string, details: Record<string, unknown> = {}): void {
-  db.insert(reviewTaskEventsTable).values({ taskId, at, operatorId, kind, details: JSON.stringify(details) }).run();
+  writeRun(db, sql`INSERT INTO review_task_events (task_id, at, operator_id, kind, details) VALUES (${taskId}, ${at}, ${operatorId}, ${kind}, ${JSON.stringify(details)})`);
 }
 
 /** Replaces the finding-code rows of a task (the index behind the finding filter). */
@@ -30,8 +31,15 @@ export function replaceTaskCodes(db: Db, taskId: number, codes: readonly string[
   if (codes.length > 0) db.insert(reviewTaskCodesTable).values(codes.map((code) => ({ taskId, code }))).onConflictDoNothing().run();
 }
 
+const taskColumns = sql`
+  id, application_id AS applicationId, institution_id AS institutionId, borrower_id AS borrowerId, queue, status, priority,
+  finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash, created_at AS createdAt,
+  updated_at AS updatedAt, queued_at AS queuedAt, claimed_by AS claimedBy, lease_expires_at AS leaseExpiresAt,
+  assigned_to AS assignedTo, snoozed_until AS snoozedUntil, decided_at AS decidedAt, claimed_at AS claimedAt,
+  decision, return_note AS returnNote`;
+
 export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
-  return db.select().from(reviewTasksTable).where(eq(reviewTasksTable.id, taskId)).get();
+  return readOne<ReviewTaskRow>(db, sql`SELECT ${taskColumns} FROM review_tasks WHERE id = ${taskId}`);
 }
 
 export function tasksOfApplication(db: Db, applicationId: number): ReviewTaskRow[] {
@@ -65,8 +73,9 @@ export function transitionTask(
     .get();
 }
 
+/** One statement shape whatever the list's length (the list travels as one JSON parameter). */
 function excludeClause(exclude: readonly number[]): SQL {
-  return exclude.length === 0 ? sql`` : sql` AND id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})`;
+  return exclude.length === 0 ? sql`` : sql` AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))`;
 }
 
 /**
@@ -79,7 +88,7 @@ export function claimNextTask(
 ): ReviewTaskRow | undefined {
   const { queue, operatorId, now, leaseMs, exclude } = input;
   for (const assignee of [sql`assigned_to = ${operatorId}`, sql`assigned_to IS NULL`]) {
-    const row = db.get<Record<string, unknown> | undefined>(sql`
+    const [row] = writeReturning<{ id: number }>(db, sql`
       UPDATE review_tasks
          SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
        WHERE id = (
@@ -103,7 +112,7 @@ export function claimTask(
   input: { taskId: number; operatorId: number; now: number; leaseMs: number; allowEscalated: boolean },
 ): ReviewTaskRow | undefined {
   const { taskId, operatorId, now, leaseMs } = input;
-  const open = db.get<Record<string, unknown> | undefined>(sql`
+  const [open] = writeReturning<{ id: number }>(db, sql`
     UPDATE review_tasks
        SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
      WHERE id = ${taskId}
@@ -113,7 +122,7 @@ export function claimTask(
   if (open) return findTask(db, taskId);
   if (!input.allowEscalated) return undefined;
   // An escalated task stays escalated while a supervisor holds it.
-  const escalated = db.get<Record<string, unknown> | undefined>(sql`
+  const [escalated] = writeReturning<{ id: number }>(db, sql`
     UPDATE review_tasks
        SET claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
      WHERE id = ${taskId} AND status = 'escalated'
@@ -140,7 +149,7 @@ export function renewLease(db: Db, taskId: number, operatorId: number, now: numb
 
 /** Gives a held task back: in_review returns to open, an escalated task keeps its status. */
 export function releaseTask(db: Db, taskId: number, operatorId: number, now: number): ReviewTaskRow | undefined {
-  const row = db.get<Record<string, unknown> | undefined>(sql`
+  const [row] = writeReturning<{ id: number }>(db, sql`
     UPDATE review_tasks
        SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
            claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
@@ -151,12 +160,12 @@ export function releaseTask(db: Db, taskId: number, operatorId: number, now: num
 
 /** Releases every lease that ran out; returns the tasks with their former holder. */
 export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy: number }> {
-  const held = db.all<{ id: number; claimedBy: number }>(sql`
+  const held = writeReturning<{ id: number; claimedBy: number }>(db, sql`
     SELECT id, claimed_by AS claimedBy FROM review_tasks INDEXED BY review_tasks_queue_idx
      WHERE queue IN ('contacts', 'face', 'ocr') AND status IN ('in_review', 'escalated')
        AND claimed_by IS NOT NULL AND lease_expires_at < ${now}`);
   if (held.length === 0) return [];
-  db.run(sql`
+  writeRun(db, sql`
     UPDATE review_tasks
        SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
            claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
@@ -166,7 +175,7 @@ export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy
 
 /** Returns snoozed tasks whose time has come to their queue. */
 export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
-  return db.all<{ id: number }>(sql`
+  return writeReturning<{ id: number }>(db, sql`
     UPDATE review_tasks
        SET status = 'open', snoozed_until = NULL, updated_at = ${now}
      WHERE id IN (
@@ -177,7 +186,7 @@ export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
 
 /** The newest timeline event id: it moves whenever any task changes, whoever changed it. */
 export function latestTaskEventId(db: Db): number {
-  const row = db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM review_task_events`);
+  const row = readOne<{ id: number | null }>(db, sql`SELECT max(id) AS id FROM review_task_events`);
   return row?.id ?? 0;
 }
 

@@ -6,8 +6,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow, ReviewTaskStatus } from '../db/schema';
+import { readAll, readOne } from './reviewStatements';
 
 type ReviewQueue = ReviewTaskRow['queue'];
+
 
 /** One row of a queue page with what the list shows next to it. */
 export interface TaskListRow {
@@ -107,7 +109,7 @@ function where(conditions: SQL[]): SQL {
 
 function codeModeFor(db: Db, query: TaskPageQuery): 'none' | 'exists' | 'driving' {
   if (query.findingCode === undefined) return 'none';
-  const row = db.get<{ n: number }>(sql`
+  const row = readOne<{ n: number }>(db, sql`
     SELECT count(*) AS n FROM (SELECT 1 FROM review_task_codes WHERE code = ${query.findingCode} LIMIT ${RARE_CODE_LIMIT + 1})`);
   return (row?.n ?? 0) > RARE_CODE_LIMIT ? 'exists' : 'driving';
 }
@@ -125,17 +127,19 @@ export function taskPage(db: Db, query: TaskPageQuery): { rows: TaskListRow[]; m
   if (query.sort === 'priority') return priorityPage(db, query, codeMode, limit);
   const descending = query.sort === 'newest';
   const conditions = filters(query, codeMode);
+  // The keyset is written as a range on queued_at (which the index walk starts from) plus a
+  // filter for ties, so a deep page costs what the first one does.
   if (query.after) {
     conditions.push(
       descending
-        ? sql`(t.queued_at < ${query.after.queuedAt} OR (t.queued_at = ${query.after.queuedAt} AND t.id < ${query.after.id}))`
-        : sql`(t.queued_at > ${query.after.queuedAt} OR (t.queued_at = ${query.after.queuedAt} AND t.id > ${query.after.id}))`,
+        ? sql`t.queued_at <= ${query.after.queuedAt} AND (t.queued_at < ${query.after.queuedAt} OR t.id < ${query.after.id})`
+        : sql`t.queued_at >= ${query.after.queuedAt} AND (t.queued_at > ${query.after.queuedAt} OR t.id > ${query.after.id})`,
     );
   }
   const innerOrder = descending ? sql`t.queued_at DESC, t.id DESC` : sql`t.queued_at, t.id`;
   const outerOrder = descending ? sql`p.queuedAt DESC, p.id DESC` : sql`p.queuedAt, p.id`;
   const inner = sql`SELECT ${rowColumns} FROM ${from(query, codeMode, false)} WHERE ${where(conditions)} ORDER BY ${innerOrder} LIMIT ${limit}`;
-  const rows = db.all<TaskListRow>(joined(inner, outerOrder));
+  const rows = readAll<TaskListRow>(db, joined(inner, outerOrder));
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
 }
 
@@ -149,35 +153,44 @@ function priorityPage(db: Db, query: TaskPageQuery, codeMode: 'none' | 'exists' 
   for (let level = startLevel; level >= 1 && rows.length < limit; level--) {
     const conditions = [...filters(query, codeMode), sql`t.priority = ${level}`];
     if (query.after && level === query.after.priority) {
-      conditions.push(sql`(t.queued_at > ${query.after.queuedAt} OR (t.queued_at = ${query.after.queuedAt} AND t.id > ${query.after.id}))`);
+      conditions.push(sql`t.queued_at >= ${query.after.queuedAt} AND (t.queued_at > ${query.after.queuedAt} OR t.id > ${query.after.id})`);
     }
     const inner = sql`SELECT ${rowColumns} FROM ${from(query, codeMode, true)} WHERE ${where(conditions)} ORDER BY t.queued_at, t.id LIMIT ${limit - rows.length}`;
-    rows.push(...db.all<TaskListRow>(joined(inner, sql`p.queuedAt, p.id`)));
+    rows.push(...readAll<TaskListRow>(db, joined(inner, sql`p.queuedAt, p.id`)));
   }
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
 }
 
-/** How many tasks match the page's filters (without the cursor). */
-export function countTasks(db: Db, query: Omit<TaskPageQuery, 'after' | 'limit' | 'sort'>): number {
+/**
+ * How many tasks match the page's filters, counting at most `cap` (then `capped` is true): an
+ * unfiltered queue comes exact from review_queue_counts; counting a filter walks its index, so
+ * the walk is bounded.
+ */
+export function countTasks(db: Db, query: Omit<TaskPageQuery, 'after' | 'limit' | 'sort'>, cap: number): { total: number; capped: boolean } {
+  const unfiltered = query.institutionId === undefined && query.findingCode === undefined && query.assignedTo === undefined && query.queuedFrom === undefined && query.queuedTo === undefined;
+  if (unfiltered) {
+    const row = readOne<{ n: number }>(db, sql`SELECT count AS n FROM review_queue_counts WHERE queue = ${query.queue} AND status = ${query.status}`);
+    return { total: row?.n ?? 0, capped: false };
+  }
   const full: TaskPageQuery = { ...query, sort: 'oldest', limit: 1 };
   const codeMode = codeModeFor(db, full);
-  const row = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${from(full, codeMode, false)} WHERE ${where(filters(full, codeMode))}`);
-  return row?.n ?? 0;
+  const row = readOne<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from(full, codeMode, false)} WHERE ${where(filters(full, codeMode))} LIMIT ${cap + 1})`);
+  const total = row?.n ?? 0;
+  return total > cap ? { total: cap, capped: true } : { total, capped: false };
 }
 
-/** Per queue and status, how many tasks; plus the waiting tasks past the two SLA marks. */
+/** Tasks per queue and status (exact, from review_queue_counts). */
 export function queueStatusCounts(db: Db): Array<{ queue: ReviewQueue; status: ReviewTaskStatus; n: number }> {
-  return db.all(sql`
-    SELECT queue, status, count(*) AS n FROM review_tasks INDEXED BY review_tasks_queue_idx
-     WHERE queue IN ('contacts', 'face', 'ocr') AND status IN ('open', 'in_review', 'awaiting_second', 'escalated', 'snoozed')
-     GROUP BY queue, status`);
+  return readAll(db, sql`SELECT queue, status, count AS n FROM review_queue_counts`);
 }
 
-/** Open tasks of a queue that entered it at or before `queuedTo`. */
-export function countOpenQueuedBefore(db: Db, queue: ReviewQueue, queuedTo: number): number {
-  const row = db.get<{ n: number }>(sql`
-    SELECT count(*) AS n FROM review_tasks INDEXED BY review_tasks_queue_idx
-     WHERE queue = ${queue} AND status = 'open' AND queued_at <= ${queuedTo}`);
+/** Open tasks of a queue that entered it at or before `queuedTo`, counting at most `cap` + 1. */
+export function countOpenQueuedBefore(db: Db, queue: ReviewQueue, queuedTo: number, cap: number): number {
+  const row = readOne<{ n: number }>(db, sql`
+    SELECT count(*) AS n FROM (
+      SELECT 1 FROM review_tasks INDEXED BY review_tasks_queue_idx
+       WHERE queue = ${queue} AND status = 'open' AND queued_at <= ${queuedTo}
+       LIMIT ${cap + 1})`);
   return row?.n ?? 0;
 }
 

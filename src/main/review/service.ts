@@ -110,6 +110,10 @@ const rejectBandCodes = new Set(['face_score_reject']);
 const queues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
 const heldStatuses = ['in_review', 'escalated'] as const;
 const cursorVersion = 1;
+/** Filtered totals and SLA counts stop counting here: past it the screen shows "1,000+". */
+const countCap = 1000;
+const settingsCacheMs = 2000;
+const countsCacheMs = 1000;
 
 type Who = Pick<Actor, 'id' | 'username' | 'permissions'>;
 
@@ -203,11 +207,16 @@ export function createReviewService(deps: ReviewServiceDeps) {
   const images = new ImageCache(deps.imageCacheBytes ?? 48 * 1024 * 1024);
 
   function changed(...changedQueues: ReviewQueue[]): void {
+    cachedCounts = null;
     deps.onChanged?.([...new Set(changedQueues)]);
   }
 
+  // Read on every call of the hot paths; another process may change them, so kept only briefly.
+  let cachedSettings: { value: ReviewSettings; until: number } | null = null;
   function settings(): ReviewSettings {
-    return readReviewSettings(db);
+    const now = Date.now();
+    if (!cachedSettings || cachedSettings.until < now) cachedSettings = { value: readReviewSettings(db), until: now + settingsCacheMs };
+    return cachedSettings.value;
   }
 
   function leaseMs(): number {
@@ -222,18 +231,20 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   /**
    * Releases expired leases and wakes snoozed tasks whose time came, with their timeline events.
-   * Runs in the caller's transaction before every claim, and on the monitor's tick.
+   * Runs in the caller's transaction before every claim, and on the monitor's tick. The hot claim
+   * path uses the root handle inside the transaction on purpose: one connection, so the cached
+   * statements (reviewStatements.ts) run inside the open transaction.
    */
-  function housekeeping(tx: Db, now: number): ReviewTaskRow['queue'][] {
+  function housekeeping(now: number): ReviewTaskRow['queue'][] {
     const touched: ReviewQueue[] = [];
-    for (const expired of expireLeases(tx, now)) {
-      appendTaskEvent(tx, expired.id, now, null, 'lease_expired', { holderId: expired.claimedBy });
-      const task = findTask(tx, expired.id);
+    for (const expired of expireLeases(db, now)) {
+      appendTaskEvent(db, expired.id, now, null, 'lease_expired', { holderId: expired.claimedBy });
+      const task = findTask(db, expired.id);
       if (task) touched.push(task.queue);
     }
-    for (const woken of wakeSnoozedTasks(tx, now)) {
-      appendTaskEvent(tx, woken.id, now, null, 'snooze_ended', {});
-      const task = findTask(tx, woken.id);
+    for (const woken of wakeSnoozedTasks(db, now)) {
+      appendTaskEvent(db, woken.id, now, null, 'snooze_ended', {});
+      const task = findTask(db, woken.id);
       if (task) touched.push(task.queue);
     }
     return touched;
@@ -280,27 +291,34 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  function list(actor: Who, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; nextCursor: string | null; now: number } {
+  function list(actor: Who, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; totalCapped: boolean; nextCursor: string | null; now: number } {
     const now = clock.now();
     const reviewSettings = settings();
     const query = pageQuery(actor, input, now, reviewSettings);
     const page = taskPage(db, { ...query, after: decodeCursor(input.cursor), limit: input.limit });
     const last = page.rows[page.rows.length - 1];
+    const count = countTasks(db, query, countCap);
     return {
       rows: page.rows.map((row) => toTaskRow(row, reviewSettings, now)),
-      total: countTasks(db, query),
+      total: count.total,
+      totalCapped: count.capped,
       nextCursor: page.more && last ? encodeCursor(last) : null,
       now,
     };
   }
 
-  function counts(actor: Who): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
+  // Every window asks for counts on every push: one computation serves them all for a moment.
+  let cachedCounts: { value: { queues: Record<ReviewQueue, QueueCounts>; inbox: number }; until: number } | null = null;
+
+  function queueCounts(): { queues: Record<ReviewQueue, QueueCounts>; inbox: number } {
     const now = clock.now();
+    if (cachedCounts && cachedCounts.until >= Date.now()) return cachedCounts.value;
     const reviewSettings = settings();
     const result = {} as Record<ReviewQueue, QueueCounts>;
-    for (const queue of queues) result[queue] = { open: 0, dueSoon: 0, breached: 0, inReview: 0, snoozed: 0, escalated: 0, awaitingSecond: 0 };
+    for (const queue of queues) result[queue] = { open: 0, dueSoon: 0, breached: 0, inReview: 0, snoozed: 0, escalated: 0, awaitingSecond: 0, slaCapped: false };
     for (const row of queueStatusCounts(db)) {
       const entry = result[row.queue];
+      if (!entry) continue;
       if (row.status === 'open') entry.open = row.n;
       else if (row.status === 'in_review') entry.inReview = row.n;
       else if (row.status === 'snoozed') entry.snoozed = row.n;
@@ -309,13 +327,20 @@ export function createReviewService(deps: ReviewServiceDeps) {
     }
     for (const queue of queues) {
       const { slaMinutes, dueSoonMinutes } = reviewSettings.queues[queue];
-      const breached = countOpenQueuedBefore(db, queue, now - slaMinutes * 60_000);
-      result[queue].breached = breached;
-      result[queue].dueSoon = countOpenQueuedBefore(db, queue, now - (slaMinutes - dueSoonMinutes) * 60_000) - breached;
+      const breached = countOpenQueuedBefore(db, queue, now - slaMinutes * 60_000, countCap);
+      const dueOrBreached = countOpenQueuedBefore(db, queue, now - (slaMinutes - dueSoonMinutes) * 60_000, countCap);
+      result[queue].breached = Math.min(breached, countCap);
+      result[queue].dueSoon = Math.max(0, Math.min(dueOrBreached, countCap) - Math.min(breached, countCap));
+      result[queue].slaCapped = dueOrBreached > countCap;
     }
     const inbox = queues.reduce((sum, queue) => sum + result[queue].escalated + result[queue].awaitingSecond, 0);
+    cachedCounts = { value: { queues: result, inbox }, until: Date.now() + countsCacheMs };
+    return cachedCounts.value;
+  }
+
+  function counts(actor: Who): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
     const mine = heldAndAssigned(db).filter((task) => task.claimedBy === actor.id || (task.assignedTo === actor.id && task.status === 'open')).length;
-    return { queues: result, inbox, mine };
+    return { ...queueCounts(), mine };
   }
 
   function filterOptions(): { institutions: Array<{ id: number; code: string; name: string }>; operators: Array<{ id: number; name: string; role: string }> } {
@@ -332,14 +357,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
   function next(actor: Who, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
     const now = clock.now();
     const lease = leaseMs();
-    const result = writeTransaction(db, (tx) => {
-      const touched = housekeeping(tx, now);
-      if (input.releaseTaskId !== undefined && releaseTask(tx, input.releaseTaskId, actor.id, now)) {
-        appendTaskEvent(tx, input.releaseTaskId, now, actor.id, 'released', { reason: 'skipped' });
+    const result = writeTransaction(db, () => {
+      const touched = housekeeping(now);
+      if (input.releaseTaskId !== undefined && releaseTask(db, input.releaseTaskId, actor.id, now)) {
+        appendTaskEvent(db, input.releaseTaskId, now, actor.id, 'released', { reason: 'skipped' });
       }
       const exclude = input.releaseTaskId === undefined ? input.excludeTaskIds : [...input.excludeTaskIds, input.releaseTaskId];
-      const claimed = claimNextTask(tx, { queue: input.queue, operatorId: actor.id, now, leaseMs: lease, exclude });
-      if (claimed) appendTaskEvent(tx, claimed.id, now, actor.id, 'claimed', { via: 'next' });
+      const claimed = claimNextTask(db, { queue: input.queue, operatorId: actor.id, now, leaseMs: lease, exclude });
+      if (claimed) appendTaskEvent(db, claimed.id, now, actor.id, 'claimed', { via: 'next' });
       return { taskId: claimed?.id ?? null, touched };
     });
     changed(input.queue, ...result.touched);
@@ -350,7 +375,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const now = clock.now();
     const lease = leaseMs();
     const row = writeTransaction(db, (tx) => {
-      housekeeping(tx, now);
+      housekeeping(now);
       const task = requireTask(tx, taskId);
       if (task.claimedBy === actor.id && heldStatuses.includes(task.status as (typeof heldStatuses)[number])) {
         return renewLease(tx, taskId, actor.id, now, lease) ?? task;
@@ -560,7 +585,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
       let nextTaskId: number | null = null;
       if (input.next) {
-        touched.push(...housekeeping(tx, now));
+        touched.push(...housekeeping(now));
         const claimed = claimNextTask(tx, { queue: task.queue, operatorId: actor.id, now, leaseMs: lease, exclude: [...input.next.excludeTaskIds, task.id] });
         if (claimed) {
           appendTaskEvent(tx, claimed.id, now, actor.id, 'claimed', { via: 'next' });
@@ -970,10 +995,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function saveSettings(actor: Who, input: ReviewSettings): ReviewSettings {
     const now = clock.now();
+    cachedSettings = null;
     writeTransaction(db, (tx) => {
       writeReviewSettings(tx, input, now, actor.id);
       audit.record(tx, actor, 'review.settings-saved', { type: 'setting', id: 'review.settings' }, { ...input });
     });
+    cachedSettings = null;
     changed(...queues);
     return settings();
   }
@@ -1002,7 +1029,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     /** Lease expiry and snooze wake-ups (the monitor's tick); returns the queues touched. */
     housekeeping(): ReviewQueue[] {
       const now = clock.now();
-      return writeTransaction(db, (tx) => housekeeping(tx, now));
+      return writeTransaction(db, () => housekeeping(now));
     },
   };
 }

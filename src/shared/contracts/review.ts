@@ -109,6 +109,8 @@ export const queueCountsSchema = z.object({
   snoozed: z.int(),
   escalated: z.int(),
   awaitingSecond: z.int(),
+  /** dueSoon and breached stop counting at a cap (shown as "N+"). */
+  slaCapped: z.boolean(),
 });
 export type QueueCounts = z.infer<typeof queueCountsSchema>;
 
@@ -368,7 +370,14 @@ export const reviewContract = {
       cursor: z.string().max(200).optional(),
       limit: z.int().min(1).max(100).default(50),
     }),
-    output: z.object({ rows: z.array(taskRowSchema), total: z.int(), nextCursor: z.string().nullable(), now: z.number() }),
+    output: z.object({
+      rows: z.array(taskRowSchema),
+      total: z.int(),
+      /** The total stopped counting at a cap (shown as "N+"): exact for an unfiltered queue. */
+      totalCapped: z.boolean(),
+      nextCursor: z.string().nullable(),
+      now: z.number(),
+    }),
     access: requires('review:work'),
     doc: 'One page of a queue, filtered and sorted in SQL; pass nextCursor back for the next page.',
   }),

@@ -292,7 +292,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
       )}
       <Group justify="space-between">
         <Text size="xs" c="dimmed" data-testid="queue-total">
-          {list.isPending ? t('common.loading') : t('review.total', { count: formatCount(total, locale) })}
+          {list.isPending ? t('common.loading') : t('review.total', { count: `${formatCount(total, locale)}${first?.totalCapped ? '+' : ''}` })}
         </Text>
         {supervise && rows.length > 0 && (
           <Button size="compact-xs" variant="subtle" onClick={() => setSelected(new Set(rows.slice(0, 500).map((row) => row.id)))}>

@@ -36,6 +36,7 @@ function ReviewTabs({ active }: { active: string }) {
                     {entry.breached > 0 && (
                       <Badge size="sm" color="red" variant="filled" title={t('review.sla.breached')}>
                         {entry.breached}
+                        {entry.slaCapped ? '+' : ''}
                       </Badge>
                     )}
                     {entry.dueSoon > 0 && (

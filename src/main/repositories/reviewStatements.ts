@@ -1,0 +1,55 @@
+/**
+ * Hot review statements prepared once per connection. The queue pages and claims come in a few
+ * dozen shapes; building and preparing them on every call through drizzle was most of their
+ * cost. Pass the root handle (it has the raw client): better-sqlite3 has one connection, so a
+ * statement run on it inside an open transaction belongs to that transaction. A transaction
+ * handle (no raw client) falls back to drizzle.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/connection';
+
+const dialect = new SQLiteSyncDialect();
+const statements = new WeakMap<object, Map<string, Statement>>();
+
+function prepared(db: Db, query: SQL): { statement: Statement; params: unknown[] } | null {
+  const client = (db as Partial<Db>).$client;
+  if (!client) return null;
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  let cache = statements.get(client);
+  if (!cache) {
+    cache = new Map();
+    statements.set(client, cache);
+  }
+  let statement = cache.get(text);
+  if (!statement) {
+    statement = client.prepare(text);
+    // Shapes are few; a runaway (ids inlined in lists) must not grow without bound.
+    if (cache.size > 500) cache.clear();
+    cache.set(text, statement);
+  }
+  return { statement, params };
+}
+
+export function readAll<T>(db: Db, query: SQL): T[] {
+  const ready = prepared(db, query);
+  return ready ? (ready.statement.all(...ready.params) as T[]) : db.all<T>(query);
+}
+
+export function readOne<T>(db: Db, query: SQL): T | undefined {
+  return readAll<T>(db, query)[0];
+}
+
+/** A write (UPDATE ... RETURNING as rows, or none): runs inside the caller's transaction. */
+export function writeReturning<T>(db: Db, query: SQL): T[] {
+  const ready = prepared(db, query);
+  return ready ? (ready.statement.all(...ready.params) as T[]) : db.all<T>(query);
+}
+
+/** A write without result rows. */
+export function writeRun(db: Db, query: SQL): void {
+  const ready = prepared(db, query);
+  if (ready) ready.statement.run(...ready.params);
+  else db.run(query);
+}
