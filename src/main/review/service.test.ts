@@ -5,6 +5,7 @@ import { createTestBackend, ManualClock, operatorContext } from '../../../test/s
 import type { CallContext } from '../rpc/context';
 import type { Backend } from '../runtime/backend';
 import { markOutboxDelivered } from '../repositories/outbox';
+import { countTasks } from '../repositories/reviewQueries';
 import { recordDeliveries } from './monitor';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from './testing';
 
@@ -165,6 +166,22 @@ describe('queue pages', () => {
     expect((await call<{ total: number }>('review:list', { queue: 'face', assignee: 'unassigned' }, reviewer)).total).toBe(6);
     const counts = await call<{ queues: Record<string, { open: number; inReview: number; breached: number; dueSoon: number }> }>('review:counts', {}, reviewer);
     expect(counts.queues.face).toMatchObject({ open: 6, inReview: 1, breached: 3, dueSoon: 1 });
+  });
+
+  it('keeps exact queue sizes through claims, decisions and re-syncs; a filtered total stops counting at its cap', async () => {
+    ingest(grey('APP-1', { contacts: [{ name: '赵六', phone: '13900000009', relationship: 'friend', addressBook: null, callCount: 3 }] }));
+    ingest(grey('APP-2', zhang));
+    ingest(grey('APP-3', { borrower: { name: '李四', idNumber: '11010519491231002X', phone: '13700000002' }, ocr: { sex: 'female', birthDate: '1949-12-31' } }));
+    const { taskId } = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
+    await call('review:decide', { taskId, action: 'reject', reasonCode: 'FACE_NOT_SAME_PERSON', evidenceHash: (await detail(taskId)).task.evidenceHash, next: {} }, reviewer);
+    ingest(grey('APP-2', { ...zhang, face: { score: 50 }, version: 2 }));
+    const kept = sql('SELECT queue, status, count AS n FROM review_queue_counts WHERE count <> 0 ORDER BY queue, status');
+    const actual = sql('SELECT queue, status, count(*) AS n FROM review_tasks GROUP BY queue, status ORDER BY queue, status');
+    expect(kept).toEqual(actual);
+    expect(kept.length).toBeGreaterThan(2);
+    const query = { queue: 'face' as const, status: 'in_review' as const, institutionId };
+    expect(countTasks(backend.db, query, 5)).toEqual({ total: 1, capped: false });
+    expect(countTasks(backend.db, { queue: 'face', status: 'open', institutionId }, 0)).toEqual({ total: 0, capped: true });
   });
 
   it('walks an index for every page and for "next task"', () => {
