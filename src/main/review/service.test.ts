@@ -287,6 +287,21 @@ describe('deciding', () => {
     expect(reviewDecisionRequestSchema.parse(JSON.parse(outbox()[0]?.payload ?? '{}'))).toMatchObject({ decision: 'reject', reason_codes: ['LIVENESS_SPOOF'], reviewer_id: 'zhao' });
   });
 
+  it('four-eyes for any high-severity finding when the setting asks for it', async () => {
+    const admin = await operatorContext(backend, 'root2', 'admin');
+    // A failed liveness check is a high-severity finding, the score itself is in the review band.
+    ingest(grey('APP-1', { face: { score: 65, livenessPassed: false } }));
+    ingest(grey('APP-2', { ...zhang, face: { score: 65, livenessPassed: false } }));
+    const first = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
+    expect((await detail(first.taskId)).task.fourEyesOnApprove).toEqual([]);
+    expect(await call('review:decide', { taskId: first.taskId, action: 'approve', evidenceHash: (await detail(first.taskId)).task.evidenceHash }, reviewer)).toMatchObject({ outcome: 'decided' });
+    const current = await call<Record<string, unknown>>('review:settings', {}, admin);
+    await call('review:save-settings', { ...current, fourEyesOnHighSeverity: true }, admin);
+    const second = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
+    expect((await detail(second.taskId)).task.fourEyesOnApprove).toEqual(['high_severity']);
+    expect(await call('review:decide', { taskId: second.taskId, action: 'approve', evidenceHash: (await detail(second.taskId)).task.evidenceHash }, reviewer)).toMatchObject({ outcome: 'awaiting_second' });
+  });
+
   it('new evidence cancels a waiting four-eyes decision and returns the task with a note', async () => {
     ingest(grey('APP-1', { face: { score: 50 } }));
     const { taskId } = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
@@ -440,8 +455,8 @@ describe('settings and reason codes', () => {
     expect(active.map((row) => row.code)).not.toContain('FACE_MASK');
     expect((await failure('review:save-reason-code', { queue: 'face', action: 'reject', code: 'X1', labelZh: 'x', labelEn: 'x' }, reviewer)).code).toBe('FORBIDDEN');
     const settings = { queues: { contacts: { slaMinutes: 60, dueSoonMinutes: 15 }, face: { slaMinutes: 30, dueSoonMinutes: 10 }, ocr: { slaMinutes: 90, dueSoonMinutes: 30 } }, leaseSeconds: 300 };
-    expect(await call('review:save-settings', settings, admin)).toEqual(settings);
-    expect(await call('review:settings', {}, reviewer)).toEqual(settings);
+    expect(await call('review:save-settings', settings, admin)).toEqual({ ...settings, fourEyesOnHighSeverity: false });
+    expect(await call('review:settings', {}, reviewer)).toEqual({ ...settings, fourEyesOnHighSeverity: false });
     expect((await failure('review:save-settings', { ...settings, queues: { ...settings.queues, face: { slaMinutes: 30, dueSoonMinutes: 30 } } }, admin)).code).toBe('VALIDATION');
   });
 });

@@ -10,7 +10,7 @@
  * brings new evidence. An escalation goes to the supervisors' inbox and sends nothing.
  */
 import { randomBytes } from 'node:crypto';
-import type { ReviewQueue } from '../../shared/domain/findings';
+import { findingCatalog, type ReviewQueue } from '../../shared/domain/findings';
 import { maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
 import { reviewDecisionRequestSchema, type ReviewDecisionRequest } from '../../shared/institution-api/decisions';
 import type {
@@ -423,7 +423,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function fourEyesReasons(task: ReviewTaskRow, riskResult: string | null): string[] {
     const reasons: string[] = [];
-    if (task.findingCodes.split(',').some((code) => rejectBandCodes.has(code))) reasons.push('reject_band');
+    const codes = task.findingCodes.split(',');
+    if (codes.some((code) => rejectBandCodes.has(code))) reasons.push('reject_band');
+    else if (settings().fourEyesOnHighSeverity && codes.some((code) => (findingCatalog as Record<string, { severity: string } | undefined>)[code]?.severity === 'high')) {
+      reasons.push('high_severity');
+    }
     if (riskResult === 'reject') reasons.push('overturns_automatic_rejection');
     return reasons;
   }

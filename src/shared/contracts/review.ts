@@ -43,6 +43,11 @@ export const reviewSettingsSchema = z.object({
   queues: z.object({ contacts: queueSlaSchema, face: queueSlaSchema, ocr: queueSlaSchema }),
   /** How long a claim lasts without renewal; the open task renews it while it is on screen. */
   leaseSeconds: z.int().min(30).max(3600),
+  /**
+   * Beyond the two fixed cases (a reject-band face score, overturning the institution's automatic
+   * rejection): approving against any high-severity finding also needs a supervisor's second decision.
+   */
+  fourEyesOnHighSeverity: z.boolean().default(false),
 });
 export type ReviewSettings = z.infer<typeof reviewSettingsSchema>;
 
@@ -53,6 +58,7 @@ export const defaultReviewSettings: ReviewSettings = {
     ocr: { slaMinutes: 240, dueSoonMinutes: 60 },
   },
   leaseSeconds: 120,
+  fourEyesOnHighSeverity: false,
 };
 
 const operatorRefSchema = z.object({ id: z.int(), name: z.string() });

@@ -128,6 +128,8 @@ export const reviewMessages = defineMessages({
   'review.fourEyes.waiting': { 'zh-CN': '{name} 于 {at} 决定通过，等待复核（{reasons}）。', en: '{name} approved at {at}; waiting for a second decision ({reasons}).' },
   'review.fourEyes.notYou': { 'zh-CN': '复核须由另一位主管完成。', en: 'Another supervisor must give the second decision.' },
   'review.fourEyes.reject_band': { 'zh-CN': '人脸分数处于拒绝区间', en: 'face score in the reject band' },
+  'review.fourEyes.high_severity': { 'zh-CN': '存在高风险点', en: 'a high-severity finding' },
+  'review.settings.fourEyesHigh': { 'zh-CN': '通过含高风险点的任务也需要主管复核（双人复核）', en: 'Approving against any high-severity finding also needs a supervisor’s second decision' },
   'review.fourEyes.overturns_automatic_rejection': { 'zh-CN': '推翻机构的自动拒绝', en: 'overturns the institution’s automatic rejection' },
   'review.outcome.approve': { 'zh-CN': '通过', en: 'Approve' },
   'review.outcome.reject': { 'zh-CN': '拒绝', en: 'Reject' },

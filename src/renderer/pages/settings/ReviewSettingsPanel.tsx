@@ -56,6 +56,12 @@ function SlaForm({ settings }: { settings: ReviewSettings }) {
           value={draft.leaseSeconds}
           onChange={(value) => setDraft({ ...draft, leaseSeconds: Number(value) || 0 })}
         />
+        <Switch
+          mb={6}
+          label={t('review.settings.fourEyesHigh')}
+          checked={draft.fourEyesOnHighSeverity}
+          onChange={(event) => setDraft({ ...draft, fourEyesOnHighSeverity: event.currentTarget.checked })}
+        />
         <Button
           size="xs"
           loading={save.isPending}
