@@ -6,9 +6,10 @@ import { exportSuite } from './export.bench';
 import { foundationSuite } from './foundation.bench';
 import { portfolioSuite } from './portfolio.bench';
 import { reviewSuite } from './review.bench';
+import { syncSuite } from './sync.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite, reviewSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite, reviewSuite, syncSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

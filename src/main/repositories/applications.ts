@@ -5,7 +5,7 @@
 import type { Finding } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 import type { ApplicationRow } from '../db/schema';
-import { prepared } from './sync';
+import { prepared, writeIngestedRow } from './sync';
 
 export interface StoredVersion {
   id: number;
@@ -13,12 +13,6 @@ export interface StoredVersion {
   remoteUpdatedAt: number;
 }
 
-export function findApplicationVersion(db: Db, institutionId: number, externalId: string): (StoredVersion & { borrowerId: number }) | undefined {
-  return prepared(
-    db,
-    `SELECT id, version, remote_updated_at AS remoteUpdatedAt, borrower_id AS borrowerId FROM applications WHERE institution_id = ? AND external_id = ?`,
-  ).get(institutionId, externalId) as (StoredVersion & { borrowerId: number }) | undefined;
-}
 
 export interface ApplicationWrite {
   institutionId: number;
@@ -42,32 +36,31 @@ export interface ApplicationWrite {
   syncedAt: number;
 }
 
-/**
- * Writes a version the caller has checked is newer: an UPDATE of the stored row (`existingId`)
- * or an INSERT. Not an UPSERT: read-model triggers on this table use INSERT OR REPLACE, which
- * SQLite refuses inside an UPSERT's update. Returns the row id.
- */
+const applicationColumns = [
+  ['institution_id', 'institutionId'],
+  ['external_id', 'externalId'],
+  ['version', 'version'],
+  ['remote_updated_at', 'remoteUpdatedAt'],
+  ['borrower_id', 'borrowerId'],
+  ['platform_user_id', 'platformUserId'],
+  ['product_code', 'productCode'],
+  ['product_name', 'productName'],
+  ['line_mode', 'lineMode'],
+  ['requested_amount_fen', 'requestedAmountFen'],
+  ['requested_term_months', 'requestedTermMonths'],
+  ['status', 'status'],
+  ['risk_result', 'riskResult'],
+  ['applied_at', 'appliedAt'],
+  ['submitted_at', 'submittedAt'],
+  ['credit_line_external_id', 'creditLineExternalId'],
+  ['record', 'record'],
+  ['evidence_hash', 'evidenceHash'],
+  ['synced_at', 'syncedAt'],
+] as const;
+
+/** Writes a version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeApplication(db: Db, row: ApplicationWrite, existingId: number | undefined): number {
-  if (existingId !== undefined) {
-    prepared(
-      db,
-      `UPDATE applications SET version = @version, remote_updated_at = @remoteUpdatedAt, borrower_id = @borrowerId, platform_user_id = @platformUserId,
-         product_code = @productCode, product_name = @productName, line_mode = @lineMode, requested_amount_fen = @requestedAmountFen,
-         requested_term_months = @requestedTermMonths, status = @status, risk_result = @riskResult, applied_at = @appliedAt, submitted_at = @submittedAt,
-         credit_line_external_id = @creditLineExternalId, record = @record, evidence_hash = @evidenceHash, synced_at = @syncedAt
-       WHERE id = @id`,
-    ).run({ ...row, id: existingId });
-    return existingId;
-  }
-  const result = prepared(
-    db,
-    `INSERT INTO applications (institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode,
-       requested_amount_fen, requested_term_months, status, risk_result, applied_at, submitted_at, credit_line_external_id, record, evidence_hash, synced_at)
-     VALUES (@institutionId, @externalId, @version, @remoteUpdatedAt, @borrowerId, @platformUserId, @productCode, @productName, @lineMode,
-       @requestedAmountFen, @requestedTermMonths, @status, @riskResult, @appliedAt, @submittedAt, @creditLineExternalId, @record, @evidenceHash, @syncedAt)
-     RETURNING id`,
-  ).get(row) as { id: number };
-  return result.id;
+  return writeIngestedRow(db, 'applications', applicationColumns, { ...row }, existingId);
 }
 
 /** Replaces an application's emergency-contact phones (normalized). */

@@ -177,12 +177,6 @@ export function orderIdsAfter(db: Db, afterId: number, limit: number): number[] 
 
 // ---- booked plans ----------------------------------------------------------------------------------
 
-export function findPlanVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
-  return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM repayment_plans WHERE institution_id = ? AND external_id = ?`).get(
-    institutionId,
-    externalId,
-  ) as StoredVersion | undefined;
-}
 
 const planColumns = [
   ['institution_id', 'institutionId'],
@@ -214,18 +208,15 @@ export function replaceInstallments(db: Db, planId: number, installments: readon
   for (const installment of installments) insert.run({ ...installment, planId });
 }
 
-/** The booked installments of an order, or null when no plan was synced for it. */
+/** The booked installments of an order, or null when no plan was synced for it (a plan has at least one). */
 export function bookedInstallments(db: Db, institutionId: number, orderExternalId: string): InstallmentColumns[] | null {
-  const plan = prepared(db, `SELECT id FROM repayment_plans WHERE institution_id = ? AND order_external_id = ? ORDER BY version DESC, id DESC LIMIT 1`).get(
-    institutionId,
-    orderExternalId,
-  ) as { id: number } | undefined;
-  if (!plan) return null;
-  return prepared(
+  const rows = prepared(
     db,
-    `SELECT period, due_date AS dueDate, principal_fen AS principalFen, interest_fen AS interestFen, fee_fen AS feeFen, penalty_fen AS penaltyFen,
-       paid_principal_fen AS paidPrincipalFen, paid_interest_fen AS paidInterestFen, paid_fee_fen AS paidFeeFen, paid_penalty_fen AS paidPenaltyFen, status,
-       paid_off_at AS paidOffAt
-     FROM installments WHERE plan_id = ? ORDER BY period`,
-  ).all(plan.id) as InstallmentColumns[];
+    `SELECT i.period, i.due_date AS dueDate, i.principal_fen AS principalFen, i.interest_fen AS interestFen, i.fee_fen AS feeFen, i.penalty_fen AS penaltyFen,
+       i.paid_principal_fen AS paidPrincipalFen, i.paid_interest_fen AS paidInterestFen, i.paid_fee_fen AS paidFeeFen, i.paid_penalty_fen AS paidPenaltyFen, i.status,
+       i.paid_off_at AS paidOffAt
+     FROM repayment_plans p JOIN installments i ON i.plan_id = p.id
+     WHERE p.institution_id = ? AND p.order_external_id = ? ORDER BY i.period`,
+  ).all(institutionId, orderExternalId) as InstallmentColumns[];
+  return rows.length === 0 ? null : rows;
 }

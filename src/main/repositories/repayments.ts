@@ -1,15 +1,8 @@
 /** Repayments received by institutions. */
 import type { Db } from '../db/connection';
 import type { RepaymentRow } from '../db/schema';
-import type { StoredVersion } from './applications';
 import { prepared, writeIngestedRow } from './sync';
 
-export function findRepaymentVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
-  return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM repayments WHERE institution_id = ? AND external_id = ?`).get(
-    institutionId,
-    externalId,
-  ) as StoredVersion | undefined;
-}
 
 export interface RepaymentWrite {
   institutionId: number;

@@ -49,14 +49,17 @@ export function prepared(db: Db, text: string): Database.Statement {
  * refuses inside an UPSERT's update branch. `columns` maps SQL columns to the row's keys.
  */
 export function writeIngestedRow(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, row: Record<string, unknown>, existingId: number | undefined): number {
+  // Positional binding: about twice as cheap as named parameters for these wide rows.
   if (existingId !== undefined) {
-    const assignments = columns.filter(([column]) => column !== 'institution_id' && column !== 'external_id').map(([column, key]) => `${column} = @${key}`);
-    prepared(db, `UPDATE ${table} SET ${assignments.join(', ')} WHERE id = @__id`).run({ ...row, __id: existingId });
+    const updatable = columns.filter(([column]) => column !== 'institution_id' && column !== 'external_id');
+    const values = updatable.map(([, key]) => row[key]);
+    values.push(existingId);
+    prepared(db, `UPDATE ${table} SET ${updatable.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(values);
     return existingId;
   }
-  const result = prepared(db, `INSERT INTO ${table} (${columns.map(([column]) => column).join(', ')}) VALUES (${columns.map(([, key]) => `@${key}`).join(', ')}) RETURNING id`).get(row) as {
-    id: number;
-  };
+  const result = prepared(db, `INSERT INTO ${table} (${columns.map(([column]) => column).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING id`).get(
+    columns.map(([, key]) => row[key]),
+  ) as { id: number };
   return result.id;
 }
 
@@ -181,6 +184,32 @@ export function quarantineRecord(db: Db, entry: QuarantineEntry, now: number): b
     now,
   );
   return true;
+}
+
+export interface KnownVersion {
+  id: number;
+  version: number;
+  remoteUpdatedAt: number;
+  borrowerId: number | null;
+}
+
+/**
+ * What is stored for a page's external ids, in one query instead of one per record. The caller
+ * updates the map as it writes, so a record repeated later in the same page sees the first copy.
+ */
+export function knownVersions(db: Db, resource: SyncResource, institutionId: number, externalIds: readonly string[]): Map<string, KnownVersion> {
+  const table = resourceTables[resource];
+  const borrower = resource === 'applications' || resource === 'credit-lines' || resource === 'orders' ? 'borrower_id' : 'NULL';
+  const rows = prepared(
+    db,
+    `SELECT external_id AS externalId, id, version, remote_updated_at AS remoteUpdatedAt, ${borrower} AS borrowerId FROM ${table}
+     WHERE institution_id = ? AND external_id IN (SELECT value FROM json_each(?))`,
+  ).all(institutionId, JSON.stringify(externalIds)) as Array<KnownVersion & { externalId: string }>;
+  return new Map(rows.map((row) => [row.externalId, { id: row.id, version: row.version, remoteUpdatedAt: row.remoteUpdatedAt, borrowerId: row.borrowerId }]));
+}
+
+export function hasOpenQuarantine(db: Db, institutionId: number, resource: SyncResource): boolean {
+  return prepared(db, `SELECT 1 FROM quarantine WHERE institution_id = ? AND status = 'open' AND resource = ? LIMIT 1`).get(institutionId, resource) !== undefined;
 }
 
 /** A valid version of a record arrived: its open quarantine entries are settled. */

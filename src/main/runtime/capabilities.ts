@@ -45,7 +45,7 @@ export async function startDemo(backend: Backend, author: Pick<Actor, 'id' | 'us
     const existing = institutions.findByCode(info.code);
     if (!existing) {
       configured.push(
-        institutions.create(author, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret, syncIntervalSeconds: 60 }, { demo: true }),
+        institutions.create(author, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret }, { demo: true }),
       );
     } else if (existing.demo) {
       configured.push(

@@ -125,14 +125,14 @@ function unpaidOf(row: DelinquencyInstallment): number {
  * none was synced) and, for the estimate without a plan, what its repayments paid per period.
  */
 export function computeOrderDerived(
-  order: Pick<ReportedOrder, 'principalFen' | 'receivedFen' | 'status' | 'quotedPlan' | 'disbursedAt' | 'appliedAt'>,
+  order: Pick<ReportedOrder, 'principalFen' | 'receivedFen' | 'status' | 'disbursedAt' | 'appliedAt'>,
+  quoted: readonly PlanInstallment[],
   booked: readonly InstallmentColumns[] | null,
   paid: ReadonlyMap<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }> | null,
   facts: InstitutionFacts,
   at: number,
   settings: DomainSettings,
 ): OrderDerivedColumns {
-  const quoted = quotedPlanOf(order.quotedPlan);
   const bookedPlan: PlanInstallment[] | null =
     booked === null
       ? null
@@ -286,7 +286,7 @@ export function deriveOrderWith(db: Db, orderId: number, at: number, settings: D
   const institution = facts.get(order.institutionId);
   const booked = bookedInstallments(db, order.institutionId, order.externalId);
   const paid = booked === null ? paidByPeriod(db, order.institutionId, order.externalId) : null;
-  const derived = computeOrderDerived(order, booked, paid, institution, at, settings);
+  const derived = computeOrderDerived(order, quotedPlanOf(order.quotedPlan), booked, paid, institution, at, settings);
   const changed = !sameOrderDerived(order, derived);
   if (changed) updateOrderDerived(db, order.id, derived, at);
   return {

@@ -5,7 +5,7 @@
  * then reconciliation against /v1/stats. Every page commits with its cursor, so a pass cut short
  * by a crash, an error or shutdown resumes exactly where it stopped.
  */
-import { resourceNames, type ResourceName, type Stats } from '../../shared/institution-api';
+import { type ResourceName, type Stats } from '../../shared/institution-api';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { writeTransaction, type Db } from '../db/connection';
 import type { SyncResource } from '../db/schema';
@@ -93,6 +93,14 @@ export interface PassOptions {
   quarantineRetries?: number;
   onProgress?: (progress: PassProgress) => void;
 }
+
+/**
+ * What each record's derivation reads arrives first: an order's booked plan and repayments before
+ * the order (derived once, not once per arrival), the orders before their lines (availability
+ * from the drawdowns). Any order is correct (later arrivals re-derive what they touch); this one
+ * does the least work.
+ */
+export const pullOrder: readonly ResourceName[] = ['applications', 'repayment-plans', 'repayments', 'orders', 'credit-lines'];
 
 const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
   applications: 'applications',
@@ -207,7 +215,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     writeTransaction(db, () => setInstitutionState(db, institutionId, 'syncing', { capabilities: JSON.stringify(capabilities) }));
     const settings = deps.settings();
     const context: IngestContext = { institutionId, settings, facts: new FactsCache(db, settings) };
-    const served = resourceNames.filter((name) => capabilities.resources.includes(name));
+    const served = pullOrder.filter((name) => capabilities.resources.includes(name));
     const cursors = new Map(listCursors(db, institutionId).map((row) => [row.resource, row.cursor]));
     // A first pass knows how much is coming; an incremental one does not.
     let total: number | null = null;

@@ -22,7 +22,6 @@ import {
   applicantsWithPhone,
   borrowerIdOfApplication,
   contactPhonesOf,
-  findApplicationVersion,
   applicationsWithContactPhone,
   linkLoansToBorrower,
   replaceContactPhones,
@@ -34,16 +33,14 @@ import { findLineByExternalId, insertLineHistory, reportedLineFields, writeLine 
 import {
   bookedInstallments,
   drawdownsOfLine,
-  findOrderVersion,
-  findPlanVersion,
   orderForDerivation,
   orderIdByExternalId,
   replaceInstallments,
   writeOrder,
   writePlan,
 } from '../repositories/orders';
-import { findRepaymentVersion, paidByPeriod, writeRepayment } from '../repositories/repayments';
-import { quarantineRecord, saveCursor, settleQuarantine } from '../repositories/sync';
+import { paidByPeriod, writeRepayment } from '../repositories/repayments';
+import { hasOpenQuarantine, knownVersions, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/ingest';
 import {
   applicationsAffectedByOverdue,
@@ -120,9 +117,9 @@ export function issuesOf(error: z.ZodError): QuarantineIssue[] {
   return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }));
 }
 
-function ingestApplication(db: Db, context: IngestContext, record: ApplicationRecord, at: number, effects: PageEffects): Outcome {
+function ingestApplication(db: Db, context: IngestContext, record: ApplicationRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
   const normalized = normalizeApplication(record);
-  const stored = findApplicationVersion(db, context.institutionId, normalized.externalId);
+  const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const { id: borrowerId, previousPhone } = upsertBorrower(
     db,
@@ -160,6 +157,7 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
     evidenceHash: assessment.evidenceHash,
     syncedAt: at,
   }, stored?.id);
+  known.set(normalized.externalId, { id: applicationId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId });
   if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones);
   replaceFindings(db, applicationId, assessment.findings);
   if (stored?.borrowerId !== borrowerId) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
@@ -181,10 +179,12 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
   return 'upserted';
 }
 
-function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineRecord, at: number): Outcome {
+function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineRecord, at: number, known: Map<string, KnownVersion>): Outcome {
   const normalized = normalizeCreditLine(record);
-  const stored = findLineByExternalId(db, context.institutionId, normalized.externalId);
-  if (!isNewer(normalized, stored)) return 'unchanged';
+  const version = known.get(normalized.externalId);
+  if (!isNewer(normalized, version)) return 'unchanged';
+  // The full stored line only when there is one: its fields are the "before" of the history.
+  const stored = version ? findLineByExternalId(db, context.institutionId, normalized.externalId) : undefined;
   const borrowerId = borrowerIdOfApplication(db, context.institutionId, normalized.columns.applicationExternalId) ?? stored?.borrowerId ?? null;
   const derived = computeLineDerived(normalized.columns, lineDrawdowns(drawdownsOfLine(db, context.institutionId, normalized.externalId)), at, context.settings);
   const lineId = writeLine(db, {
@@ -198,6 +198,7 @@ function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineReco
     derivedAt: at,
     syncedAt: at,
   }, stored?.id);
+  known.set(normalized.externalId, { id: lineId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId });
   if (!stored || stored.version !== normalized.version) {
     const changes: Record<string, [unknown, unknown]> = {};
     for (const field of reportedLineFields) {
@@ -210,16 +211,16 @@ function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineReco
   return 'upserted';
 }
 
-function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: number, effects: PageEffects): Outcome {
+function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
   const normalized = normalizeOrder(record);
-  const stored = findOrderVersion(db, context.institutionId, normalized.externalId);
+  const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const previous = stored ? orderForDerivation(db, stored.id) : undefined;
   const booked = bookedInstallments(db, context.institutionId, normalized.externalId);
   const paid = booked === null ? paidByPeriod(db, context.institutionId, normalized.externalId) : null;
-  const derived = computeOrderDerived(normalized.columns, booked, paid, context.facts.get(context.institutionId), at, context.settings);
+  const derived = computeOrderDerived(normalized.columns, normalized.quoted, booked, paid, context.facts.get(context.institutionId), at, context.settings);
   const borrowerId = borrowerIdOfApplication(db, context.institutionId, normalized.columns.applicationExternalId) ?? previous?.borrowerId ?? null;
-  writeOrder(db, {
+  const orderId = writeOrder(db, {
     institutionId: context.institutionId,
     externalId: normalized.externalId,
     version: normalized.version,
@@ -230,6 +231,7 @@ function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: nu
     derivedAt: at,
     syncedAt: at,
   }, stored?.id);
+  known.set(normalized.externalId, { id: orderId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId });
   effects.lines.add(normalized.columns.creditLineExternalId);
   if (previous && previous.creditLineExternalId !== normalized.columns.creditLineExternalId) effects.lines.add(previous.creditLineExternalId);
   const wasOverdue = previous ? isOverdueOrder(previous) : false;
@@ -237,9 +239,9 @@ function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: nu
   return 'upserted';
 }
 
-function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord, at: number, effects: PageEffects): Outcome {
+function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
   const normalized = normalizePlan(record);
-  const stored = findPlanVersion(db, context.institutionId, normalized.externalId);
+  const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const planId = writePlan(db, {
     institutionId: context.institutionId,
@@ -249,21 +251,23 @@ function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord,
     orderExternalId: normalized.orderExternalId,
     syncedAt: at,
   }, stored?.id);
+  known.set(normalized.externalId, { id: planId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
   replaceInstallments(db, planId, normalized.installments);
   const orderId = orderIdByExternalId(db, context.institutionId, normalized.orderExternalId);
   if (orderId !== undefined) effects.orders.add(orderId);
   return 'upserted';
 }
 
-function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord, at: number, effects: PageEffects): Outcome {
+function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
   const normalized = normalizeRepayment(record);
-  const stored = findRepaymentVersion(db, context.institutionId, normalized.externalId);
+  const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
-  writeRepayment(
+  const repaymentId = writeRepayment(
     db,
     { institutionId: context.institutionId, externalId: normalized.externalId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, ...normalized.columns, syncedAt: at },
     stored?.id,
   );
+  known.set(normalized.externalId, { id: repaymentId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
   // With a booked plan the plan carries what was paid; without one the repayments are the only evidence.
   if (context.facts.get(context.institutionId).repaymentPlans !== true) {
     const orderId = orderIdByExternalId(db, context.institutionId, normalized.columns.orderExternalId);
@@ -272,18 +276,18 @@ function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord
   return 'upserted';
 }
 
-function ingestValid(db: Db, context: IngestContext, resource: ResourceName, record: unknown, at: number, effects: PageEffects): Outcome {
+function ingestValid(db: Db, context: IngestContext, resource: ResourceName, record: unknown, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
   switch (resource) {
     case 'applications':
-      return ingestApplication(db, context, record as ApplicationRecord, at, effects);
+      return ingestApplication(db, context, record as ApplicationRecord, at, effects, known);
     case 'credit-lines':
-      return ingestCreditLine(db, context, record as CreditLineRecord, at);
+      return ingestCreditLine(db, context, record as CreditLineRecord, at, known);
     case 'orders':
-      return ingestOrder(db, context, record as OrderRecord, at, effects);
+      return ingestOrder(db, context, record as OrderRecord, at, effects, known);
     case 'repayment-plans':
-      return ingestPlan(db, context, record as RepaymentPlanRecord, at, effects);
+      return ingestPlan(db, context, record as RepaymentPlanRecord, at, effects, known);
     case 'repayments':
-      return ingestRepayment(db, context, record as RepaymentRecord, at, effects);
+      return ingestRepayment(db, context, record as RepaymentRecord, at, effects, known);
     default: {
       const unreachable: never = resource;
       throw new Error(`Unknown resource ${String(unreachable)}`);
@@ -333,6 +337,9 @@ export function ingestRecords(
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
     const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), ownerPhones: new Set(), applications: new Set() };
+    // Settling quarantine costs a write per record; most pages have nothing to settle.
+    let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
+    const known = knownVersions(db, resource, context.institutionId, records.map(externalIdOf).filter((id): id is string => id !== null));
     for (const raw of records) {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
@@ -341,12 +348,13 @@ export function ingestRecords(
         quarantineRecord(db, { institutionId: context.institutionId, resource, externalId, rawPayload: JSON.stringify(raw) ?? 'null', issues: JSON.stringify(issues) }, at);
         result.quarantined++;
         result.invalid.push({ externalId, issues });
+        quarantineOpen = true;
         continue;
       }
-      const outcome = ingestValid(db, context, resource, parsed.data, at, effects);
+      const outcome = ingestValid(db, context, resource, parsed.data, at, effects, known);
       if (outcome === 'upserted') {
         result.upserted++;
-        settleQuarantine(db, context.institutionId, resource, parsed.data.id, `A valid version ${parsed.data.version} arrived`, at);
+        if (quarantineOpen) settleQuarantine(db, context.institutionId, resource, parsed.data.id, `A valid version ${parsed.data.version} arrived`, at);
       } else {
         result.unchanged++;
       }

@@ -191,6 +191,8 @@ export interface NormalizedOrder {
   externalId: string;
   version: number;
   remoteUpdatedAt: number;
+  /** The quoted plan as the plan checks read it (columns.quotedPlan holds it as received). */
+  quoted: PlanInstallment[];
   columns: {
     creditLineExternalId: string;
     applicationExternalId: string;
@@ -218,6 +220,7 @@ export function normalizeOrder(record: OrderRecord): NormalizedOrder {
     externalId: record.id,
     version: record.version,
     remoteUpdatedAt: instantMs(record.updated_at),
+    quoted: quotedRows(record.quoted_plan),
     columns: {
       creditLineExternalId: record.credit_line_id,
       applicationExternalId: record.application_id,
@@ -243,7 +246,10 @@ export function normalizeOrder(record: OrderRecord): NormalizedOrder {
 
 /** The quoted plan stored on an order, read back for the plan checks. */
 export function quotedPlanOf(quotedPlanJson: string): PlanInstallment[] {
-  const rows = JSON.parse(quotedPlanJson) as OrderRecord['quoted_plan'];
+  return quotedRows(JSON.parse(quotedPlanJson) as OrderRecord['quoted_plan']);
+}
+
+function quotedRows(rows: OrderRecord['quoted_plan']): PlanInstallment[] {
   return rows.map((row) => ({
     period: row.period,
     dueDate: row.due_date,

@@ -1,0 +1,209 @@
+/**
+ * Sync speed and memory (issue 4), in one run on this machine:
+ * (a) the floor: the very rows a sync wrote, inserted with raw better-sqlite3 prepared statements
+ *     in one transaction into a fresh database of the same schema (read-model triggers included);
+ * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory;
+ * (c) `creditdesk sync` end to end against the simulator over loopback, in its own process, with
+ *     its peak RSS; then an incremental pass after about 1% of the records changed.
+ * Rows are API records (applications, lines, orders, plans, repayments) in every figure.
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveDomainSettings } from '../src/shared/domain/settings';
+import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../src/main/db/connection';
+import { startBackend } from '../src/main/runtime/backend';
+import { demoInstitutions, startSimulator, type RunningSimulator } from '../src/main/simulator';
+import { createInstitutionClient } from '../src/main/sync/client';
+import { FactsCache } from '../src/main/sync/derive';
+import { pullOrder } from '../src/main/sync/engine';
+import { ingestRecords } from '../src/main/sync/ingest';
+import type { BenchSuite } from './harness';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ingestTables = ['borrowers', 'applications', 'contact_phones', 'application_findings', 'review_tasks', 'review_task_events', 'credit_lines', 'credit_line_history', 'orders', 'repayment_plans', 'installments', 'repayments'];
+const recordTables = ['applications', 'credit_lines', 'orders', 'repayment_plans', 'repayments'];
+
+function freshDatabase(file: string): Db {
+  const folder = findMigrationsFolder();
+  const db = openDatabase({ file, migrationsFolder: folder });
+  applyMigrations(db, folder);
+  return db;
+}
+
+function recordCount(client: Database.Database): number {
+  return recordTables.reduce((sum, table) => sum + (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
+}
+
+/** Runs `creditdesk sync` in its own process; wall time and peak RSS (VmHWM, polled). */
+async function timedSyncProcess(dataDir: string): Promise<{ seconds: number; peakRssMb: number; code: number | null; output: string; runner: string }> {
+  const built = path.join(root, 'out/main/cli.js');
+  const useBuilt = existsSync(built);
+  const args = useBuilt ? [built, 'sync', '--json', '--data-dir', dataDir] : ['--import', 'tsx', 'src/main/cli/index.ts', 'sync', '--json', '--data-dir', dataDir];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'bench-admin-password' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += String(chunk)));
+  child.stderr.on('data', (chunk) => (output += String(chunk)));
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      // The process is gone or /proc is unavailable.
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearInterval(poll);
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
+}
+
+/** (a): every row the sync wrote, re-inserted raw into a fresh database in one transaction; only the inserts are timed. */
+function measureFloor(sourceFile: string, targetFile: string): { records: number; seconds: number } {
+  const source = new Database(sourceFile, { readonly: true });
+  const target = freshDatabase(targetFile);
+  const client = target.$client;
+  let seconds = 0;
+  try {
+    // Institutions are configuration, not ingest: copied untimed so foreign keys hold.
+    for (const row of source.prepare('SELECT * FROM institutions').all() as Array<Record<string, unknown>>) {
+      const columns = Object.keys(row);
+      client.prepare(`INSERT INTO institutions (${columns.join(', ')}) VALUES (${columns.map((column) => `@${column}`).join(', ')})`).run(row);
+    }
+    client.exec('BEGIN');
+    for (const table of ingestTables) {
+      const columns = (source.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as Array<{ name: string }>).map((column) => column.name);
+      const insert = client.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const read = source.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY rowid`).raw();
+      let chunk: unknown[][] = [];
+      const flush = () => {
+        const started = performance.now();
+        for (const values of chunk) insert.run(values);
+        seconds += (performance.now() - started) / 1000;
+        chunk = [];
+      };
+      for (const values of read.iterate()) {
+        chunk.push(values as unknown[]);
+        if (chunk.length >= 5000) flush();
+      }
+      flush();
+    }
+    const started = performance.now();
+    client.exec('COMMIT');
+    seconds += (performance.now() - started) / 1000;
+    return { records: recordCount(client), seconds };
+  } finally {
+    source.close();
+    client.close();
+  }
+}
+
+/** (b): the pages fetched untimed from the simulator, each ingested (timed) as a real pass would. */
+async function measurePipeline(sim: RunningSimulator, targetFile: string): Promise<{ records: number; seconds: number }> {
+  const db = freshDatabase(targetFile);
+  const settings = resolveDomainSettings({});
+  let seconds = 0;
+  let records = 0;
+  try {
+    for (const info of sim.institutions) {
+      const now = Date.now();
+      const institutionId = db.$client
+        .prepare(`INSERT INTO institutions (code, name, base_url, app_id, secret_ciphertext, secret_scheme, capabilities, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'key-file', ?, ?, ?) RETURNING id`)
+        .get(info.code.toUpperCase(), info.name, info.baseUrl, info.appId, Buffer.from('unused'), JSON.stringify(info.capabilities), now, now) as { id: number };
+      const context = { institutionId: institutionId.id, settings, facts: new FactsCache(db, settings) };
+      const client = createInstitutionClient(info, { fetch: (input, init) => fetch(input, init), circuit: null });
+      for (const resource of pullOrder) {
+        if (!info.capabilities.resources.includes(resource)) continue;
+        let cursor: string | null = null;
+        for (;;) {
+          const page = await client.listPage(resource, cursor, 1000);
+          const started = performance.now();
+          ingestRecords(db, context, resource, page.data, sim.admin.now(), { next: page.next_cursor });
+          seconds += (performance.now() - started) / 1000;
+          records += page.data.length;
+          if (!page.has_more || page.next_cursor === null) break;
+          cursor = page.next_cursor;
+        }
+      }
+    }
+    return { records, seconds };
+  } finally {
+    db.$client.close();
+  }
+}
+
+function verdict(ok: boolean, target: string): string {
+  return ok ? `ok (target ${target})` : `MISSED (target ${target})`;
+}
+
+export const syncSuite: BenchSuite = {
+  name: 'sync: ingest floor, pipeline, end-to-end, incremental',
+  async run({ borrowers, log }) {
+    const work = mkdtempSync(path.join(tmpdir(), 'creditdesk-sync-bench-'));
+    mkdirSync(path.join(work, 'simulator'));
+    const started = performance.now();
+    let lastProgress = 0;
+    const sim = await startSimulator({
+      institutions: demoInstitutions('bench'),
+      seed: 'bench',
+      borrowers,
+      dataDir: path.join(work, 'simulator'),
+      onProgress: (done, total) => {
+        if (performance.now() - lastProgress > 30_000) {
+          lastProgress = performance.now();
+          log(`  simulator: ${done} / ${total} borrowers generated`);
+        }
+      },
+    });
+    log(`simulator: ${borrowers} borrowers at 3 institutions, generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    try {
+      const dataDir = path.join(work, 'sync');
+      const backend = await startBackend({ dataDir, shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none' });
+      for (const info of sim.institutions) backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret });
+      await backend.close();
+
+      const full = await timedSyncProcess(dataDir);
+      if (full.code !== 0) throw new Error(`creditdesk sync failed:\n${full.output}`);
+      const syncedFile = path.join(dataDir, 'creditdesk.db');
+      const synced = new Database(syncedFile, { readonly: true });
+      const records = recordCount(synced);
+      synced.close();
+      const fullRate = records / full.seconds;
+
+      const floor = measureFloor(syncedFile, path.join(work, 'floor.db'));
+      const floorRate = floor.records / floor.seconds;
+      log(`(a) floor: raw prepared inserts of the same rows, one transaction: ${floor.records} records in ${floor.seconds.toFixed(1)} s = ${floorRate.toFixed(0)} rows/s`);
+
+      const pipeline = await measurePipeline(sim, path.join(work, 'pipeline.db'));
+      const pipelineRate = pipeline.records / pipeline.seconds;
+      const pipelineRatio = pipelineRate / floorRate;
+      log(`(b) ingest pipeline from memory (validate, upsert, derive): ${pipeline.records} records in ${pipeline.seconds.toFixed(1)} s = ${pipelineRate.toFixed(0)} rows/s, ${pipelineRatio.toFixed(2)} of (a)  ${verdict(pipelineRatio >= 0.5, '>= 0.5')}`);
+
+      const fullRatio = fullRate / floorRate;
+      log(`(c) creditdesk sync end to end over loopback (${full.runner}): ${records} records in ${full.seconds.toFixed(1)} s = ${fullRate.toFixed(0)} rows/s, ${fullRatio.toFixed(2)} of (a)  ${verdict(fullRatio >= 0.25, '>= 0.25')}`);
+      log(`    peak RSS of the syncing process: ${full.peakRssMb.toFixed(0)} MB  ${verdict(full.peakRssMb < 300, '< 300 MB')}`);
+
+      // About 1% of the records change: advance the simulated clock a few hours at a time.
+      let changed = 0;
+      let hours = 0;
+      while (changed < records * 0.01 && hours < 24 * 30) {
+        const report = sim.admin.tick({ hours: 2 });
+        hours += 2;
+        changed += Object.values(report.institutions).reduce((sum, entry) => sum + entry.created + entry.changed, 0);
+      }
+      const incremental = await timedSyncProcess(dataDir);
+      if (incremental.code !== 0) throw new Error(`incremental creditdesk sync failed:\n${incremental.output}`);
+      const share = incremental.seconds / full.seconds;
+      log(
+        `incremental pass after ${changed} records changed (${((changed / records) * 100).toFixed(2)}%, ${hours} simulated hours): ${incremental.seconds.toFixed(1)} s = ${(share * 100).toFixed(1)}% of the full pass  ${verdict(share < 0.05, '< 5%')}`,
+      );
+      return pipelineRatio >= 0.5 && fullRatio >= 0.25 && full.peakRssMb < 300 && share < 0.05;
+    } finally {
+      await sim.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
