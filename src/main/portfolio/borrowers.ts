@@ -60,6 +60,7 @@ export function planSearch(query: string): Array<
     if (idLike.length < 18) plan.push({ kind: 'tail', tailOf: 't', value: idLike, matchedOn: 'id_tail' });
     if (digits !== null && digits.length <= 10) plan.push({ kind: 'tail', tailOf: 'q', value: digits, matchedOn: 'phone_tail' });
   }
+  // A partial number typed from its start (the full number is searched above).
   if (digits !== null && /^1\d{2,9}$/.test(digits)) plan.push({ kind: 'column', column: 'phone', value: digits, matchedOn: 'phone' });
   if (/^\d{6,17}[\dX]?$/.test(idLike) && idLike.length < 18) plan.push({ kind: 'column', column: 'idNumber', value: idLike, matchedOn: 'id_number' });
   if (/[^\u0000-\u007f]/.test(trimmed)) {

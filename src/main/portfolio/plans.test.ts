@@ -3,6 +3,8 @@
  * lookup stay fast at 100,000 borrowers instead of scanning or sorting whole tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { SQL } from 'drizzle-orm';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
 import type { LineListInput, LoanListInput } from '../../shared/contracts/portfolio';
 import { lineFilterConditions, linePageQuery } from '../repositories/portfolio-lines';
@@ -42,15 +44,20 @@ function planOfCall(run: () => unknown): string {
 
 const page = { offset: 0, limit: 100 } as const;
 
-function loanPlan(filter: Partial<LoanListInput>, sort: LoanListInput['sort'] = 'disbursedAt'): string {
-  const input = { scope: 'all' as const, ...filter };
-  const query = loanPageQuery(db, loanFilterConditions(input), { sort, direction: 'desc', ...page }).toSQL();
-  return planOf(query.sql, query.params);
+const dialect = new SQLiteSyncDialect();
+
+function explain(query: SQL): string {
+  const { sql, params } = dialect.sqlToQuery(query);
+  return planOf(sql, params);
 }
 
-function linePlan(filter: Partial<LineListInput>, sort: LineListInput['sort'] = 'grantedAt'): string {
-  const query = linePageQuery(db, lineFilterConditions(filter), { sort, direction: 'desc', ...page }).toSQL();
-  return planOf(query.sql, query.params);
+function loanPlan(filter: Partial<LoanListInput>, sort: LoanListInput['sort'] = 'disbursedAt', readInSortOrder = false): string {
+  const input = { scope: 'all' as const, ...filter };
+  return explain(loanPageQuery(loanFilterConditions(input), { sort, direction: 'desc', ...page }, { readInSortOrder }));
+}
+
+function linePlan(filter: Partial<LineListInput>, sort: LineListInput['sort'] = 'grantedAt', readInSortOrder = false): string {
+  return explain(linePageQuery(lineFilterConditions(filter), { sort, direction: 'desc', ...page }, { readInSortOrder }));
 }
 
 describe('loan list pages use an index', () => {
@@ -66,6 +73,20 @@ describe('loan list pages use an index', () => {
     const plan = loanPlan(filter, sort);
     expect(plan).toMatch(index);
     expect(plan).not.toMatch(/SCAN orders\b(?! USING)/);
+  });
+});
+
+describe('a broad filter is read in sort order, never sorted whole', () => {
+  it.each(['disbursedAt', 'principal', 'outstanding', 'dpd', 'apr', 'nextDue'] as const)('loans by %s', (sort) => {
+    const plan = loanPlan({ institutionId: 1, flag: 'apr_warning', scope: 'disbursed' }, sort, true);
+    expect(plan).toMatch(/SCAN orders USING INDEX orders_/);
+    expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it.each(['grantedAt', 'validTo', 'limit', 'used', 'available', 'utilisation'] as const)('lines by %s', (sort) => {
+    const plan = linePlan({ institutionId: 1, inForce: true }, sort, true);
+    expect(plan).toMatch(/SCAN credit_lines USING INDEX credit_lines_/);
+    expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
   });
 });
 

@@ -170,6 +170,12 @@ function parseJson<T>(schema: z.ZodType<T>, text: string | null, fallback: T): T
   }
 }
 
+/**
+ * A filter keeping at least this share of the table is read in sort order (the page is found
+ * within a few hundred rows); a rarer one through its own index and a sort of its matches.
+ */
+const broadShare = 0.05;
+
 /** The previous month's last day. */
 function previousMonthEnd(date: string): string {
   return monthEnd(addMonthsClamped(`${date.slice(0, 8)}01`, -1));
@@ -281,7 +287,11 @@ export function createPortfolioService(options: PortfolioServiceOptions): Portfo
     linesList(input) {
       const conditions = lineFilterConditions(input);
       const total = summaryLineCount(input) ?? countLines(db, conditions);
-      return { total, offset: input.offset, rows: linePage(db, conditions, input).map(lineRowOf) };
+      if (total === 0 || input.offset >= total) return { total, offset: input.offset, rows: [] };
+      // A flag's partial index already holds its lines in grant order (expiring ones also by end of validity).
+      const flagIndexFits = input.flag !== undefined && (input.sort === 'grantedAt' || (input.flag === 'expiring_soon' && input.sort === 'validTo'));
+      const readInSortOrder = !flagIndexFits && total >= broadShare * readLineSummary(db, {}).reduce((sum, row) => sum + row.lineCount, 0);
+      return { total, offset: input.offset, rows: linePage(db, conditions, input, { readInSortOrder }).map(lineRowOf) };
     },
 
     lineDetail(id) {
@@ -339,7 +349,9 @@ export function createPortfolioService(options: PortfolioServiceOptions): Portfo
     loansList(input) {
       const conditions = loanConditions(input);
       const total = summaryLoanCount(input) ?? countLoans(db, conditions);
-      return { total, offset: input.offset, rows: loanPage(db, conditions, input).map(loanRowOf) };
+      if (total === 0 || input.offset >= total) return { total, offset: input.offset, rows: [] };
+      const readInSortOrder = total >= broadShare * readOrderSummary(db, {}).reduce((sum, row) => sum + row.loanCount, 0);
+      return { total, offset: input.offset, rows: loanPage(db, conditions, input, { readInSortOrder }).map(loanRowOf) };
     },
 
     countLoans: countLoansOf,

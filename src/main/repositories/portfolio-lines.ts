@@ -17,6 +17,7 @@ import {
   type PortfolioLineSummaryRow,
 } from '../db/schema';
 import { lineFlags, type LineFlagName, type LineListInput } from '../../shared/contracts/portfolio';
+import type { PageOptions } from './portfolio-loans';
 
 export interface LineScope {
   institutionId?: number;
@@ -175,25 +176,28 @@ export type LineListRecord = Pick<
   | 'grantedAt'
 > & { borrowerName: string | null };
 
-/** The ids of one page of lines in the requested order (id breaks ties). */
-export function linePageQuery(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>) {
+/** The index that reads lines in each sort order (see 0017_portfolio_list_indexes). */
+const lineSortIndexes = {
+  grantedAt: 'credit_lines_granted_idx',
+  validTo: 'credit_lines_valid_to_idx',
+  limit: 'credit_lines_limit_idx',
+  used: 'credit_lines_used_idx',
+  available: 'credit_lines_available_idx',
+  utilisation: 'credit_lines_utilisation_idx',
+} as const;
+
+/** The ids of one page of lines in the requested order (id breaks ties); see PageOptions. */
+export function linePageQuery(conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>, options: PageOptions): SQL {
   const l = creditLinesTable;
-  const column = lineSortColumns[input.sort];
-  const order = input.direction === 'asc' ? [asc(column), asc(l.id)] : [desc(column), desc(l.id)];
-  return db
-    .select({ id: l.id })
-    .from(l)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(...order)
-    .limit(input.limit)
-    .offset(input.offset);
+  const direction = sql.raw(input.direction === 'asc' ? 'ASC' : 'DESC');
+  const source = options.readInSortOrder ? sql`${l} INDEXED BY ${sql.raw(lineSortIndexes[input.sort])}` : sql`${l}`;
+  const where = conditions.length ? sql` WHERE ${and(...conditions)}` : sql``;
+  return sql`SELECT ${l.id} AS id FROM ${source}${where} ORDER BY ${lineSortColumns[input.sort]} ${direction}, ${l.id} ${direction} LIMIT ${input.limit} OFFSET ${input.offset}`;
 }
 
-export function linePage(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>): LineListRecord[] {
+export function linePage(db: Db, conditions: SQL[], input: Pick<LineListInput, 'sort' | 'direction' | 'offset' | 'limit'>, options: PageOptions): LineListRecord[] {
   const l = creditLinesTable;
-  const page = linePageQuery(db, conditions, input)
-    .all()
-    .map((row) => row.id);
+  const page = db.all<{ id: number }>(linePageQuery(conditions, input, options)).map((row) => row.id);
   if (page.length === 0) return [];
   const rows = db
     .select({
