@@ -134,6 +134,8 @@ function DecisionForm({
               <Radio
                 key={reason.code}
                 value={reason.code}
+                // The list takes the focus when the dialog opens: digits and Enter work at once.
+                data-autofocus={index === 0 ? true : undefined}
                 label={
                   <Group gap={6} wrap="nowrap">
                     {index < 9 && <Kbd size="xs">{index + 1}</Kbd>}
@@ -171,7 +173,7 @@ function DecisionForm({
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button color={actionColors[action]} loading={busy} onClick={() => void submit()} data-testid="decision-submit">
+          <Button color={actionColors[action]} loading={busy} onClick={() => void submit()} data-testid="decision-submit" data-autofocus={list ? undefined : true}>
             {label(t, 'review.dialogSubmit', action)} <Kbd ml={6} size="xs">Enter</Kbd>
           </Button>
         </Group>
