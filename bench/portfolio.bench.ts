@@ -5,7 +5,6 @@ import { operatorContext, testAdminPassword } from '../test/support/backend';
 import { startBackend, type Backend } from '../src/main/runtime/backend';
 import { demoInstitutions, startSimulator } from '../src/main/simulator';
 import { runPass } from '../src/main/sync/engine';
-import { readDomainSettings } from '../src/main/portfolio';
 import { createSnapshotJob } from '../src/main/portfolio/snapshots';
 import type { CallContext } from '../src/main/rpc/context';
 import { formatLatency, measureLatency, type BenchSuite, type LatencyStats } from './harness';
@@ -49,7 +48,7 @@ async function filledDataDir(borrowers: number, log: (line: string) => void): Pr
       const created = backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret });
       const passStarted = Date.now();
       const result = await runPass(
-        { db: backend.db, clients: backend.services.institutionClients, clock: fixedClock, settings: () => readDomainSettings(backend.db) },
+        { db: backend.db, clients: backend.services.institutionClients, clock: fixedClock, settings: () => backend.services.domainSettings.get() },
         created.id,
         { trigger: 'cli', signal: new AbortController().signal, pageLimit: 1000 },
       );
@@ -89,7 +88,7 @@ export const portfolioSuite: BenchSuite = {
     const backend = await startBackend({ dataDir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', clock: fixedClock, validateOutput: false });
     try {
       // The month-ends behind roll rates and history: reconstructed once, then kept.
-      const job = createSnapshotJob({ db: backend.db, clock: fixedClock, settings: () => readDomainSettings(backend.db) });
+      const job = createSnapshotJob({ db: backend.db, clock: fixedClock, settings: () => backend.services.domainSettings.get() });
       const snapshotStarted = Date.now();
       const taken = await job.run();
       log(`snapshot job: ${taken.monthEndsTaken.length} month-end cohorts taken in ${((Date.now() - snapshotStarted) / 1000).toFixed(1)} s (0 when already taken)`);

@@ -5,10 +5,9 @@
  */
 import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
-import { readSetting } from '../repositories/settings';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
-import { defaultDomainSettings, resolveDomainSettings, type DomainSettings } from '../../shared/domain/settings';
+import type { DomainSettings } from '../../shared/domain/settings';
 import { createBorrowerLookupService, type BorrowerLookupService } from './borrowers';
 import { createPortfolioService, type PortfolioService } from './service';
 import { createSnapshotJob, type SnapshotJob } from './snapshots';
@@ -19,20 +18,8 @@ export interface Portfolio {
   snapshots: SnapshotJob;
 }
 
-/** Where the domain settings are stored until a settings service owns them. */
-export const domainSettingsKey = 'domain.settings';
-
-/** The stored domain settings, or the defaults when none (or an invalid value) is stored. */
-export function readDomainSettings(db: Db): DomainSettings {
-  try {
-    return resolveDomainSettings(readSetting(db, domainSettingsKey));
-  } catch {
-    return defaultDomainSettings;
-  }
-}
-
-export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRecorder; logger: Logger; settings?: () => DomainSettings }): Portfolio {
-  const settings = options.settings ?? (() => readDomainSettings(options.db));
+export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRecorder; logger: Logger; settings: () => DomainSettings }): Portfolio {
+  const settings = options.settings;
   return {
     portfolio: createPortfolioService({ db: options.db, clock: options.clock, settings }),
     borrowers: createBorrowerLookupService({ db: options.db, audit: options.audit }),

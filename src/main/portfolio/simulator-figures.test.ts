@@ -15,7 +15,6 @@ import { lineAvailability } from '../../shared/domain/lines';
 import { defaultDomainSettings } from '../../shared/domain/settings';
 import type { CreditLineRecord, OrderRecord, RepaymentPlanRecord, RepaymentRecord } from '../../shared/institution-api';
 import { disbursedLoanStatuses, lineFlags, openLoanStatuses, type LinesDashboard, type LoansDashboard } from '../../shared/contracts/portfolio';
-import { readDomainSettings } from './index';
 
 const now = Date.UTC(2026, 10, 25, 2, 0, 0);
 const open = new Set<string>(openLoanStatuses);
@@ -48,7 +47,7 @@ beforeAll(async () => {
   for (const info of simulator.institutions) {
     const created = backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret });
     const result = await runPass(
-      { db: backend.db, clients: backend.services.institutionClients, clock: backend.clock, settings: () => readDomainSettings(backend.db) },
+      { db: backend.db, clients: backend.services.institutionClients, clock: backend.clock, settings: () => backend.services.domainSettings.get() },
       created.id,
       { trigger: 'manual', signal: new AbortController().signal },
     );

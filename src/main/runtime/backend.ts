@@ -171,7 +171,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     onProgress: (operatorId, progress) => events.emit('exports:progress', progress, { operatorIds: [operatorId] }),
   });
   const auditBrowser = createAuditBrowser(db);
-  const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio') });
+  const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get() });
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
   const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
