@@ -137,7 +137,7 @@ export async function runDesktop(): Promise<void> {
   const uninstallIpc = installIpc(backend, isTrustedFrame);
   // Background sync (and with --demo, the embedded demo institutions): the window opens meanwhile.
   const running = backend;
-  void startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line) }).catch((error: unknown) =>
+  void startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) }).catch((error: unknown) =>
     running.logger.error('background sync could not start', { error: String(error) }),
   );
   mainWindow = await createWindow(dataDir);

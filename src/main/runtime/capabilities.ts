@@ -14,6 +14,8 @@ export interface BackgroundOptions {
   demo: boolean;
   /** Told what is happening (the serve command prints it). */
   log?: (line: string) => void;
+  /** better-sqlite3 addon for the running ABI: the desktop passes its Electron build, for the demo simulator's store. */
+  nativeBinding?: string;
 }
 
 const demos = new WeakMap<Backend, Promise<RunningSimulator>>();
@@ -22,10 +24,15 @@ const demos = new WeakMap<Backend, Promise<RunningSimulator>>();
  * Starts the demo institutions (once per backend) and configures them: created on first use,
  * their base URL updated on later starts (the port changes), flagged demo. Returns them.
  */
-export async function startDemo(backend: Backend, author: Pick<Actor, 'id' | 'username'> | null, log?: (line: string) => void): Promise<InstitutionSummary[]> {
+export async function startDemo(
+  backend: Backend,
+  author: Pick<Actor, 'id' | 'username'> | null,
+  log?: (line: string) => void,
+  nativeBinding?: string,
+): Promise<InstitutionSummary[]> {
   let simulator = demos.get(backend);
   if (!simulator) {
-    simulator = startDemoInstitutions();
+    simulator = startDemoInstitutions({ nativeBinding });
     demos.set(backend, simulator);
     const running = simulator;
     // Sync stops first, so no pass is cut off by the simulator going away.
@@ -69,8 +76,8 @@ export async function startDemo(backend: Backend, author: Pick<Actor, 'id' | 'us
 
 /** Starts background sync (and, with demo, the demo institutions first). Call once per shell. */
 export async function startBackgroundWork(backend: Backend, options: BackgroundOptions): Promise<void> {
-  backend.services.sync.enableDemo((author) => startDemo(backend, author, options.log));
+  backend.services.sync.enableDemo((author) => startDemo(backend, author, options.log, options.nativeBinding));
   backend.onShutdown(() => backend.services.sync.stop());
-  if (options.demo) await startDemo(backend, null, options.log);
+  if (options.demo) await startDemo(backend, null, options.log, options.nativeBinding);
   backend.services.sync.start();
 }

@@ -42,6 +42,8 @@ export interface StartSimulatorOptions {
   horizonDays?: number;
   /** Called after each generated batch. */
   onProgress?(generated: number, total: number): void;
+  /** better-sqlite3 addon for the running ABI (the desktop's demo mode runs inside Electron). */
+  nativeBinding?: string;
 }
 
 export interface TickStep {
@@ -98,7 +100,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
 
   const anchorMs = Math.floor(options.now ?? Date.now());
   const world: World = { seed: String(options.seed), size: options.borrowers, anchorMs };
-  const store = new SimStore({ dataDir: options.dataDir, inMemory: options.dataDir === undefined && options.borrowers <= inMemoryUpTo });
+  const store = new SimStore({ dataDir: options.dataDir, inMemory: options.dataDir === undefined && options.borrowers <= inMemoryUpTo, nativeBinding: options.nativeBinding });
   const clock = { now: anchorMs };
   const persons = new PersonCache(world);
   const institutions = options.institutions.map((config, index) => new SimInstitution(store, index, { world, config }, clock, persons));
@@ -217,7 +219,9 @@ const demoPopulation = 900;
  * Starts the three demo institutions on loopback (what CreditDesk's --demo mode calls): small
  * enough to be up in a few seconds, anchored to the real current time.
  */
-export function startDemoInstitutions(options: { dataDir?: string; borrowers?: number; seed?: string | number; now?: number; port?: number } = {}): Promise<RunningSimulator> {
+export function startDemoInstitutions(
+  options: { dataDir?: string; borrowers?: number; seed?: string | number; now?: number; port?: number; nativeBinding?: string } = {},
+): Promise<RunningSimulator> {
   const seed = options.seed ?? 'creditdesk-demo';
   return startSimulator({
     institutions: demoInstitutions(seed),
@@ -226,6 +230,7 @@ export function startDemoInstitutions(options: { dataDir?: string; borrowers?: n
     now: options.now,
     port: options.port ?? 0,
     dataDir: options.dataDir,
+    nativeBinding: options.nativeBinding,
   });
 }
 

@@ -58,7 +58,8 @@ export class SimStore {
   private readonly removeOnClose: string | null;
   private readonly statements;
 
-  constructor(options: { dataDir?: string; inMemory: boolean }) {
+  // nativeBinding (added by the sync engineer): the desktop runs the demo simulator inside Electron, whose ABI needs its own better-sqlite3 build.
+  constructor(options: { dataDir?: string; inMemory: boolean; nativeBinding?: string }) {
     let file = ':memory:';
     this.removeOnClose = null;
     if (!options.inMemory) {
@@ -69,7 +70,7 @@ export class SimStore {
       rmSync(`${file}-wal`, { force: true });
       rmSync(`${file}-shm`, { force: true });
     }
-    this.db = new Database(file);
+    this.db = new Database(file, { nativeBinding: options.nativeBinding });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -16000');
