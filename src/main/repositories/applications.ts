@@ -63,9 +63,9 @@ export function writeApplication(db: Db, row: ApplicationWrite, existingId: numb
   return writeIngestedRow(db, 'applications', applicationColumns, { ...row }, existingId);
 }
 
-/** Replaces an application's emergency-contact phones (normalized). */
-export function replaceContactPhones(db: Db, applicationId: number, borrowerId: number, phones: readonly string[]): void {
-  prepared(db, `DELETE FROM contact_phones WHERE application_id = ?`).run(applicationId);
+/** Replaces an application's emergency-contact phones (normalized); `existing` false for a row just inserted. */
+export function replaceContactPhones(db: Db, applicationId: number, borrowerId: number, phones: readonly string[], existing = true): void {
+  if (existing) prepared(db, `DELETE FROM contact_phones WHERE application_id = ?`).run(applicationId);
   const insert = prepared(db, `INSERT INTO contact_phones (application_id, borrower_id, phone) VALUES (?, ?, ?)`);
   for (const phone of phones) insert.run(applicationId, borrowerId, phone);
 }
@@ -93,9 +93,9 @@ export function applicationsWithContactPhone(db: Db, phone: string, excludeBorro
   ).map((row) => row.id);
 }
 
-/** Replaces an application's findings as a whole. */
-export function replaceFindings(db: Db, applicationId: number, findings: readonly Finding[]): void {
-  prepared(db, `DELETE FROM application_findings WHERE application_id = ?`).run(applicationId);
+/** Replaces an application's findings as a whole; `existing` false for a row just inserted. */
+export function replaceFindings(db: Db, applicationId: number, findings: readonly Finding[], existing = true): void {
+  if (existing) prepared(db, `DELETE FROM application_findings WHERE application_id = ?`).run(applicationId);
   const insert = prepared(
     db,
     `INSERT INTO application_findings (application_id, queue, code, severity, subject, expected, actual, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

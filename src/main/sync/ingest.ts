@@ -158,8 +158,9 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
     syncedAt: at,
   }, stored?.id);
   known.set(normalized.externalId, { id: applicationId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId });
-  if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones);
-  replaceFindings(db, applicationId, assessment.findings);
+  // A new row has nothing to replace: the inserts alone.
+  if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones, stored !== undefined);
+  replaceFindings(db, applicationId, assessment.findings, stored !== undefined);
   if (stored?.borrowerId !== borrowerId) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
   // A new application outside manual review cannot have tasks yet: skip the lookup.
   if (stored || normalized.columns.status === 'MANUAL_REVIEW') {
