@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NonceStore, verifySignedRequest } from '../../src/main/institution-api/signing';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
+import { saveCursor } from '../../src/main/repositories/sync';
 import { CircuitBreaker } from '../../src/main/sync/circuit';
 import { createInstitutionClient, type ClientTuning } from '../../src/main/sync/client';
 import { InstitutionApiError } from '../../src/main/sync/errors';
 import { nextRunAt } from '../../src/main/sync/scheduler';
 import { institutionId, startSyncWorld, type SyncWorld } from './sync-support';
 
-type Behaviour = 'ok' | 'reset' | 'truncate' | 'hang' | 'e500' | 'e503' | 'e429' | 'e401' | 'bad-shape' | 'bad-json';
+type Behaviour = 'ok' | 'reset' | 'truncate' | 'hang' | 'e500' | 'e503' | 'e429' | 'e401' | 'e401-clock' | 'bad-shape' | 'bad-json';
 
 const capabilities = {
   api_version: 'v1',
@@ -95,6 +96,8 @@ class ScriptedInstitution {
         return json(429, { code: 'RATE_LIMITED', message: 'slow down', request_id: 'r2' }, { 'retry-after': '2' });
       case 'e401':
         return error(401, 'SIGNATURE_INVALID');
+      case 'e401-clock':
+        return error(401, 'TIMESTAMP_OUT_OF_RANGE');
       case 'bad-shape':
         return json(200, { api_version: 'v0' });
       case 'bad-json': {
@@ -177,6 +180,16 @@ describe('institution client fault paths', () => {
     expect(institution.requests).toBe(1);
   });
 
+  it('re-signs once after a refused timestamp, and says to check the clock when it happens again', async () => {
+    institution.then('e401-clock');
+    await client().capabilities();
+    expect(institution.requests).toBe(2);
+    institution.then('e401-clock', 'e401-clock');
+    const error = await failure(client().capabilities());
+    expect(error.kind).toBe('credentials');
+    expect(error.message).toMatch(/system clock/);
+  });
+
   it('does not retry an answer that breaks the standard', async () => {
     institution.then('bad-shape');
     const error = await failure(client().capabilities());
@@ -227,6 +240,18 @@ describe('institution failures during a pass', () => {
     expect(row?.state).toBe('credentials_rejected');
     expect(nextRunAt(row ?? ({} as never), Date.now())).toBeNull();
     expect(findInstitutionById(world.backend.db, unreachable.id)?.stateReason).toMatch(/ECONNREFUSED|Circuit open/);
+  });
+
+  it('pulls a resource again from the start when the institution no longer knows the stored cursor', async () => {
+    const [first] = world.sim.institutions;
+    if (!first) throw new Error('institution expected');
+    const id = institutionId(world, first.code);
+    await world.backend.services.sync.runOnce({ institutionIds: [id] });
+    saveCursor(world.backend.db, id, 'orders', 'not-a-cursor-this-server-issued', 0, world.backend.clock.now());
+    const [result] = await world.backend.services.sync.runOnce({ institutionIds: [id] });
+    expect(result?.status).toBe('succeeded');
+    expect(result?.resources.orders?.unchanged).toBeGreaterThan(0);
+    expect(result?.reconciliation.every((entry) => entry.matched)).toBe(true);
   });
 
   it('says "circuit open" when an institution keeps failing, until the open period ends', async () => {

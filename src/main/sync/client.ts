@@ -47,7 +47,7 @@ export interface ClientTuning {
   random?: () => number;
 }
 
-export const defaultClientTuning: ClientTuning = { timeoutMs: 15_000, retry: defaultRetryPolicy };
+export const defaultClientTuning: ClientTuning = { timeoutMs: 30_000, retry: defaultRetryPolicy };
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -90,6 +90,15 @@ interface RawResponse {
 
 function joinUrl(baseUrl: string, pathAndQuery: string): string {
   return `${baseUrl.replace(/\/+$/, '')}${pathAndQuery}`;
+}
+
+function isFreshSignatureCode(raw: { body: Buffer }): boolean {
+  try {
+    const code = (JSON.parse(raw.body.toString('utf8')) as { code?: unknown }).code;
+    return code === 'TIMESTAMP_OUT_OF_RANGE' || code === 'NONCE_REPLAYED';
+  } catch {
+    return false;
+  }
 }
 
 function isTimeoutReason(reason: unknown): boolean {
@@ -169,7 +178,10 @@ export function createInstitutionClient(
       // An error page that is not JSON: the status says enough.
     }
     const details = { status: raw.status, apiCode, requestId, retryAfterMs: parseRetryAfter(raw.headers.get('retry-after'), wallClock()) };
-    if (raw.status === 401) return new InstitutionApiError('credentials', message, details);
+    if (raw.status === 401) {
+      const hint = apiCode === 'TIMESTAMP_OUT_OF_RANGE' ? ' (check the system clock)' : '';
+      return new InstitutionApiError('credentials', `${message}${hint}`, details);
+    }
     if (raw.status === 429) return new InstitutionApiError('rate_limited', message, details);
     if (raw.status >= 500) return new InstitutionApiError('server', message, details);
     return new InstitutionApiError('client', message, details);
@@ -191,7 +203,9 @@ export function createInstitutionClient(
     return withRetry(
       async () => {
         try {
-          const raw = await sendOnce(method, pathAndQuery, body, extraHeaders, options.signal);
+          let raw = await sendOnce(method, pathAndQuery, body, extraHeaders, options.signal);
+          // A refused timestamp or nonce is retried once, freshly signed (docs/institution-api.md §7); twice means a clock or signing problem.
+          if (raw.status === 401 && isFreshSignatureCode(raw)) raw = await sendOnce(method, pathAndQuery, body, extraHeaders, options.signal);
           if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(raw);
           const result = read(raw);
           deps.circuit?.recordSuccess();

@@ -228,10 +228,24 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       // Registered before pulling, so a pass that fails part-way still reports what it committed.
       const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
       resources[resource] = stats;
-      await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, stats, (page) => {
+      const onPage = (page: number) => {
         fetchedTotal += page;
         progress(resource, 'pulling', total);
-      });
+      };
+      try {
+        await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, stats, onPage);
+      } catch (error) {
+        if (!(error instanceof InstitutionApiError)) throw error;
+        if (error.apiCode === 'RESOURCE_NOT_OFFERED') {
+          // Capabilities changed under us: skip it this pass; the next pass reads them again.
+          deps.logger?.info('resource no longer offered', { institution: institution.code, resource });
+          continue;
+        }
+        if (error.apiCode !== 'INVALID_CURSOR') throw error;
+        // The institution no longer knows our cursor (its data was rebuilt): read the resource again from the start; upserts make it harmless.
+        deps.logger?.warn('cursor refused; pulling the resource from the start', { institution: institution.code, resource });
+        await pullResource(deps, client, context, resource, null, pageLimit, options.signal, stats, onPage);
+      }
     }
     progress(null, 'quarantine', total);
     await retryQuarantined(deps, client, context, options.quarantineRetries ?? 200, options.signal, resources);
