@@ -209,7 +209,7 @@ export const reviewMessages = defineMessages({
   'review.ocr.front': { 'zh-CN': '身份证人像面', en: 'ID card, front' },
   'review.ocr.back': { 'zh-CN': '身份证国徽面', en: 'ID card, back' },
   'review.ocr.fields': { 'zh-CN': 'OCR 识别结果与提交信息', en: 'OCR fields against the submission' },
-  'review.ocr.mismatches': { 'zh-CN': '{count} 处不一致', en: '{count} mismatches' },
+  'review.ocr.mismatches': { 'zh-CN': '{count} 处不一致', en: 'Mismatches: {count}' },
   'review.ocr.noMismatch': { 'zh-CN': '全部一致', en: 'All match' },
   'review.ocr.field': { 'zh-CN': '字段', en: 'Field' },
   'review.ocr.ocrValue': { 'zh-CN': 'OCR 识别', en: 'OCR' },

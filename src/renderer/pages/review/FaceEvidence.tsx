@@ -21,7 +21,7 @@ export function ScoreBar({ score, rejectBelow, passAtOrAbove, vendorThresholds }
         ]
       : [{ from: 0, to: 100, color: 'var(--mantine-color-gray-2)' }];
   return (
-    <Box pt={22} pb={30} px={6} data-testid="score-bar" aria-label={t('review.face.scoreBar', { score: score.toFixed(2) })}>
+    <Box pt={30} pb={30} px={6} data-testid="score-bar" aria-label={t('review.face.scoreBar', { score: score.toFixed(2) })}>
       <Box style={{ position: 'relative', height: 18, borderRadius: 4, overflow: 'visible' }}>
         {zones.map((zone) => (
           <Box
@@ -72,7 +72,7 @@ export function ScoreBar({ score, rejectBelow, passAtOrAbove, vendorThresholds }
 
 /** Live photo and reference photo side by side, the score on its band, and liveness. */
 export function FaceEvidence({ taskId, face, canSeeImages, view, swapped }: { taskId: number; face: Face; canSeeImages: boolean; view: ImageView; swapped: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const images = [
     { which: 'live' as const, title: t('review.face.live') },
     { which: 'reference' as const, title: t('review.face.reference') },
@@ -140,7 +140,7 @@ export function FaceEvidence({ taskId, face, canSeeImages, view, swapped }: { ta
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td c="dimmed">{t('review.face.actions')}</Table.Td>
-                  <Table.Td>{liveness.actions.map((action) => label(t, 'review.face.action', action)).join('、')}</Table.Td>
+                  <Table.Td>{liveness.actions.map((action) => label(t, 'review.face.action', action)).join(locale === 'zh-CN' ? '、' : ', ')}</Table.Td>
                 </Table.Tr>
                 {liveness.failureReason && (
                   <Table.Tr>

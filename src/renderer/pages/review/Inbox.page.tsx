@@ -4,13 +4,14 @@ import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatAge, label, SlaBadge } from './shared';
+import { formatAge, label, SlaBadge, useReasonLabel } from './shared';
 
 /** The supervisors' inbox: escalations and approvals waiting for a second decision; and who holds what. */
 export function InboxPage() {
   const { t, locale } = useI18n();
   const inbox = useRpcQuery('review:inbox', {});
   const workload = useRpcQuery('review:workload', {});
+  const reasonLabel = useReasonLabel();
   useInvalidateOn('review:changed', ['review:inbox', 'review:workload']);
   if (inbox.isPending) return <Loader size="sm" />;
   if (inbox.isError) return <ErrorAlert error={inbox.error} onRetry={() => void inbox.refetch()} />;
@@ -95,7 +96,7 @@ export function InboxPage() {
                     <Table.Td>{label(t, 'review.queue', row.queue)}</Table.Td>
                     <Table.Td>{row.escalation ? `${row.escalation.operator.name} · ${formatDateTime(row.escalation.decidedAt, locale)}` : '—'}</Table.Td>
                     <Table.Td>
-                      <Text size="sm">{row.escalation?.reasonCode ?? '—'}</Text>
+                      <Text size="sm">{reasonLabel(row.queue, row.escalation?.reasonCode ?? null)}</Text>
                       {row.escalation?.note && (
                         <Text size="xs" c="dimmed">
                           “{row.escalation.note}”

@@ -149,14 +149,14 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
           },
         ]
       : []),
-    { key: 'application', header: t('review.column.application'), width: 160, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
-    { key: 'institution', header: t('review.column.institution'), width: 140, render: (row) => <Text size="sm" truncate>{row.institution.name}</Text> },
+    { key: 'application', header: t('review.column.application'), width: 180, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
+    { key: 'institution', header: t('review.column.institution'), width: 130, render: (row) => <Text size="sm" truncate>{row.institution.name}</Text> },
     { key: 'borrower', header: t('review.column.borrower'), width: 70, render: (row) => row.borrowerName },
     { key: 'amount', header: t('review.column.amount'), width: 100, render: (row) => <Text size="sm" ta="right">{formatFen(row.requestedAmountFen, locale)}</Text> },
     {
       key: 'findings',
       header: t('review.column.findings'),
-      width: 240,
+      width: 220,
       render: (row) => (
         <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }}>
           {row.findingCodes.slice(0, 2).map((code) => (
@@ -304,7 +304,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
         <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       ) : (
         <Paper withBorder radius="sm" style={{ overflow: 'hidden' }}>
-          <div ref={scrollRef} style={{ height: 'calc(100vh - 290px)', minHeight: 240, overflow: 'auto' }} role="table" aria-rowcount={total} data-testid="queue-list">
+          <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} role="table" aria-rowcount={total} data-testid="queue-list">
             <div role="row" style={{ display: 'flex', position: 'sticky', top: 0, zIndex: 1, minWidth: width, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)' }}>
               {columns.map((column) => (
                 <div key={column.key} role="columnheader" style={{ flex: `0 0 ${column.width}px`, padding: '6px 8px' }}>

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { TaskDetail, TimelineEvent } from '../../../shared/contracts/review';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { FindingBadge, label, PersonalValue, reviewQueues } from './shared';
+import { FindingBadge, label, PersonalValue, reviewQueues, useReasonLabel } from './shared';
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -194,7 +194,7 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       )}
       {history.applications.map((application) => (
         <Group key={application.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={48}>
+          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
             {application.institution.code}
           </Text>
           {application.tasks[0] ? (
@@ -219,7 +219,7 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       </Text>
       {history.lines.map((line) => (
         <Group key={line.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={48}>
+          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
             {line.institution.code}
           </Text>
           <Text size="xs" style={{ flex: 1 }}>
@@ -235,7 +235,7 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       </Text>
       {history.loans.map((loan) => (
         <Group key={loan.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={48}>
+          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
             {loan.institution.code}
           </Text>
           <Anchor href={`#/loans/${loan.id}`} size="xs" ff="monospace">
@@ -253,12 +253,12 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
   );
 }
 
-function eventText(event: TimelineEvent, t: ReturnType<typeof useI18n>['t'], locale: ReturnType<typeof useI18n>['locale']): string {
+function eventText(event: TimelineEvent, t: ReturnType<typeof useI18n>['t'], locale: ReturnType<typeof useI18n>['locale'], reason: (code: string) => string): string {
   const details = event.details;
   const parts: string[] = [];
   if (typeof details.action === 'string') parts.push(label(t, 'review.action', details.action));
   if (typeof details.decision === 'string') parts.push(label(t, 'review.secondDecision', details.decision));
-  if (typeof details.reasonCode === 'string') parts.push(details.reasonCode);
+  if (typeof details.reasonCode === 'string') parts.push(reason(details.reasonCode));
   if (typeof details.reason === 'string') parts.push(label(t, 'review.eventReason', details.reason));
   if (typeof details.until === 'number') parts.push(t('review.timeline.until', { at: formatDateTime(details.until, locale) }));
   if (typeof details.toName === 'string') parts.push(`→ ${details.toName}`);
@@ -272,6 +272,8 @@ function eventText(event: TimelineEvent, t: ReturnType<typeof useI18n>['t'], loc
 /** Every claim, release, assignment, snooze, decision and delivery, oldest first. */
 export function TimelinePanel({ detail }: { detail: TaskDetail }) {
   const { t, locale } = useI18n();
+  const reasonLabel = useReasonLabel();
+  const reason = (code: string) => reasonLabel(detail.task.queue, code);
   return (
     <Section title={t('review.timeline.title')} testId="timeline">
       <Timeline bulletSize={10} lineWidth={2} active={detail.timeline.length}>
@@ -280,7 +282,7 @@ export function TimelinePanel({ detail }: { detail: TaskDetail }) {
             <Text size="xs" c="dimmed">
               {formatDateTime(event.at, locale)} · {event.operator?.name ?? t('review.timeline.system')}
             </Text>
-            {eventText(event, t, locale) && <Text size="xs">{eventText(event, t, locale)}</Text>}
+            {eventText(event, t, locale, reason) && <Text size="xs">{eventText(event, t, locale, reason)}</Text>}
           </Timeline.Item>
         ))}
       </Timeline>

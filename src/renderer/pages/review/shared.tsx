@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { PersonalText, ReviewTaskStatus, SlaState } from '../../../shared/contracts/review';
 import { findingCatalog, type FindingSeverity, type ReviewQueue } from '../../../shared/domain/findings';
 import { rpc } from '../../api/client';
+import { useRpcQuery } from '../../api/hooks';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
 import { messages, type MessageKey } from '../../i18n/messages';
 
@@ -132,3 +133,14 @@ export const shortcuts: Array<{ keys: string; label: MessageKey }> = [
   { keys: 'Esc', label: 'review.key.close' },
   { keys: '?', label: 'review.key.help' },
 ];
+
+/** The label of a reason code in the operator's language (codes stay as they are when unknown). */
+export function useReasonLabel(): (queue: ReviewQueue, code: string | null) => string {
+  const { locale } = useI18n();
+  const codes = useRpcQuery('review:reason-codes', { includeInactive: true }, { staleTime: 5 * 60_000 });
+  return (queue, code) => {
+    if (code === null) return '—';
+    const found = codes.data?.find((row) => row.queue === queue && row.code === code);
+    return found ? (locale === 'zh-CN' ? found.labelZh : found.labelEn) : code;
+  };
+}
