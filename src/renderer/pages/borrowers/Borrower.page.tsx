@@ -276,7 +276,7 @@ export function BorrowerPageView() {
                   <Paper withBorder p="sm" key={task.id}>
                     <Group justify="space-between">
                       <Group gap="xs">
-                        <Anchor component={Link} to={`/review/tasks/${task.id}`} size="sm">
+                        <Anchor component={Link} to={`/review/task/${task.id}`} size="sm">
                           {t('borrowers.task', { queue: t(`borrowers.queue.${task.queue}` as MessageKey), id: task.id })}
                         </Anchor>
                         <Text size="xs" c="dimmed" ff="monospace">
