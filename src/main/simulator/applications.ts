@@ -63,6 +63,11 @@ export interface RiskPlan {
   suggestedLimitFen: number | null;
   reasons: Array<[string, string]>;
   at: number;
+  /**
+   * An automatic rejection the institution holds for a person to confirm (status MANUAL_REVIEW with
+   * result 'reject'): approving it overturns the model, which CreditDesk puts under four-eyes.
+   */
+  awaitsConfirmation: boolean;
 }
 
 export interface ReviewPlan {
@@ -234,7 +239,8 @@ export function planApplication(
   model.submittedAt = cursor + rng.int(1, 30) * 1000;
   model.timeline.push([model.submittedAt, 'RISK_REVIEWING']);
   model.risk = riskDecision(model, person, product, rng, failed);
-  const riskStatus: ApplicationStatus = model.risk.result === 'approve' ? 'APPROVED' : model.risk.result === 'reject' ? 'REJECTED' : 'MANUAL_REVIEW';
+  const riskStatus: ApplicationStatus =
+    model.risk.result === 'approve' ? 'APPROVED' : model.risk.result === 'reject' && !model.risk.awaitsConfirmation ? 'REJECTED' : 'MANUAL_REVIEW';
   model.timeline.push([model.risk.at, riskStatus]);
   if (riskStatus === 'MANUAL_REVIEW' && model.risk.at < world.anchorMs - legacyReviewAfterDays * dayMs) {
     const approve = rng.chance(person.risk === 'fraud' ? 0.2 : 0.65);
@@ -301,6 +307,9 @@ function itemTraits(item: AuthItemName, person: Person, product: ProductConfig, 
   }
 }
 
+/** Risk score from which a face-score-only rejection waits for a person's confirmation. */
+const confirmRejectionMinScore = 450;
+
 function riskDecision(model: ApplicationModel, person: Person, product: ProductConfig, rng: Rng, failed: boolean): RiskPlan {
   const at = (model.submittedAt ?? model.appliedAt) + rng.int(20, 1200) * 1000;
   const reject: Array<[string, string]> = [];
@@ -328,11 +337,17 @@ function riskDecision(model: ApplicationModel, person: Person, product: ProductC
   const score = Math.max(0, Math.min(1000, Math.round(rng.normal(baseScore, 60)) - reject.length * 120 - manual.length * 40));
   const [minAmount, maxAmount] = product.amountFen;
   const suggested = Math.max(minAmount, Math.min(maxAmount, Math.round((model.requestedAmountFen * rng.between(0.7, product.lineMode === 'revolving' ? 1.6 : 1)) / 100_000) * 100_000));
-  if (failed || reject.length > 0) return { result: 'reject', score, suggestedLimitFen: null, reasons: reject, at };
-  if (manual.length > 0) return { result: 'manual_review', score, suggestedLimitFen: suggested, reasons: manual, at };
+  // Policy seen in docking documents: a rejection on the face score alone, for an otherwise
+  // well-scored applicant, is held for a person to confirm instead of being final.
+  const faceOnly = reject.length === 1 && reject[0]?.[0] === 'FACE_SCORE_LOW';
+  if (!failed && faceOnly && score >= confirmRejectionMinScore) {
+    return { result: 'reject', score, suggestedLimitFen: suggested, reasons: [...reject, ...manual], at, awaitsConfirmation: true };
+  }
+  if (failed || reject.length > 0) return { result: 'reject', score, suggestedLimitFen: null, reasons: reject, at, awaitsConfirmation: false };
+  if (manual.length > 0) return { result: 'manual_review', score, suggestedLimitFen: suggested, reasons: manual, at, awaitsConfirmation: false };
   const approveChance = { good: 0.92, late: 0.85, defaulter: 0.75, fraud: 0.4 }[person.risk];
-  if (rng.chance(approveChance)) return { result: 'approve', score, suggestedLimitFen: suggested, reasons: [], at };
-  return { result: 'reject', score, suggestedLimitFen: null, reasons: [['RISK_SCORE_LOW', '综合评分不足']], at };
+  if (rng.chance(approveChance)) return { result: 'approve', score, suggestedLimitFen: suggested, reasons: [], at, awaitsConfirmation: false };
+  return { result: 'reject', score, suggestedLimitFen: null, reasons: [['RISK_SCORE_LOW', '综合评分不足']], at, awaitsConfirmation: false };
 }
 
 /** The status at an instant (null before the application exists). */

@@ -213,6 +213,18 @@ describe('the generated data covers every pattern the desk must handle', () => {
     expect(applications.some((application) => Object.values(application.authentication).some((item) => typeof item === 'object' && item !== null && !Array.isArray(item) && item.reused_from_application_id !== null))).toBe(true);
   });
 
+  it('holds some automatic rejections for a person, with a reject-band face score behind them', () => {
+    const held = applications.filter((application) => application.status === 'MANUAL_REVIEW' && application.risk_decision?.result === 'reject');
+    expect(held.length).toBeGreaterThan(0);
+    for (const application of held) {
+      const face = application.authentication.face_compare.result;
+      expect(face).not.toBeNull();
+      if (face === null) continue;
+      const band = classifyFace({ vendor: face.vendor, modelVersion: face.model_version, score: face.score, liveness: { passed: true } }, defaultFaceBands).band;
+      expect(band).toBe('reject');
+    }
+  });
+
   it('has both line modes, all four repayment methods and every line status', () => {
     expect(new Set(lines.map((line) => line.mode))).toEqual(new Set(['revolving', 'single_batch']));
     expect(new Set(orders.map((order) => order.repayment_method))).toEqual(new Set(['equal_installment', 'equal_principal', 'interest_first', 'flat']));
