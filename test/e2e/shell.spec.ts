@@ -56,3 +56,20 @@ test('an admin creates a reviewer, who must change the password and sees only wh
   await expect(page.getByRole('tab', { name: '用户与角色' })).toHaveCount(0);
   await expect(page.getByRole('tab', { name: '关于' })).toBeVisible();
 });
+
+test('an admin changes a business rule in Settings and the server keeps it', async ({ page, server }) => {
+  await page.goto(server.url);
+  await signIn(page, 'admin', adminPassword);
+  await page.goto(`${server.url}/#/settings/rules`);
+  const warning = page.getByLabel('警示阈值（%）');
+  await expect(warning).toHaveValue('24');
+  await warning.fill('20');
+  await page.getByTestId('rules-save').click();
+  await expect(page.getByText('业务规则已保存，派生数据正在重新计算。')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('警示阈值（%）')).toHaveValue('20');
+  // The server validates the whole: a warning above the non-compliant threshold is refused.
+  await page.getByLabel('警示阈值（%）').fill('40');
+  await page.getByTestId('rules-save').click();
+  await expect(page.getByRole('alert')).toContainText('aprWarningBps');
+});

@@ -7,6 +7,7 @@ import { useT } from '../i18n/I18nProvider';
 import { AboutPanel } from './settings/AboutPanel';
 import { InstitutionsPanel } from './settings/InstitutionsPanel';
 import { LogsPanel } from './settings/LogsPanel';
+import { RulesPanel } from './settings/RulesPanel';
 import { ReviewSettingsPanel } from './settings/ReviewSettingsPanel';
 import { UsersPanel } from './settings/UsersPanel';
 
@@ -17,6 +18,7 @@ export function SettingsPage() {
   const tabs = [
     can('users:manage') && { value: 'users', label: t('settings.tab.users'), panel: <UsersPanel /> },
     can('institutions:manage') && { value: 'institutions', label: t('settings.tab.institutions'), panel: <InstitutionsPanel /> },
+    can('settings:manage') && { value: 'rules', label: t('settings.tab.rules'), panel: <RulesPanel /> },
     can('system:logs') && { value: 'logs', label: t('settings.tab.logs'), panel: <LogsPanel /> },
     can('review:configure') && { value: 'review', label: t('settings.tab.review'), panel: <ReviewSettingsPanel /> },
     { value: 'about', label: t('settings.tab.about'), panel: <AboutPanel /> },

@@ -2,6 +2,7 @@ import { auditMessages } from './audit';
 import { authMessages } from './auth';
 import { reviewMessages } from './review';
 import { reportsMessages } from './reports';
+import { rulesMessages } from './rules';
 import { commonMessages } from './common';
 import { portfolioMessages } from './portfolio';
 import { settingsMessages } from './settings';
@@ -17,6 +18,7 @@ export const messages = {
   ...syncMessages,
   ...reportsMessages,
   ...auditMessages,
+  ...rulesMessages,
 };
 
 export type MessageKey = keyof typeof messages;
