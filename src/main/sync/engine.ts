@@ -102,6 +102,13 @@ export interface PassOptions {
  */
 export const pullOrder: readonly ResourceName[] = ['applications', 'repayment-plans', 'repayments', 'orders', 'credit-lines'];
 
+/**
+ * Records asked for per page. An application with its authentication items is ten times the size
+ * of a repayment; with a page being written and the next one in flight, smaller application pages
+ * keep a syncing process well under 300 MB.
+ */
+const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repayment-plans': 1000, repayments: 1000, orders: 1000, 'credit-lines': 1000 };
+
 const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
   applications: 'applications',
   'credit-lines': 'credit_lines',
@@ -223,11 +230,12 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       const before = await client.stats({ signal: options.signal });
       total = served.reduce((sum, resource) => sum + (before[statsKeys[resource]]?.count ?? 0), 0);
     }
-    const pageLimit = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
+    const maxPage = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
     for (const resource of served) {
       // Registered before pulling, so a pass that fails part-way still reports what it committed.
       const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
       resources[resource] = stats;
+      const pageLimit = Math.min(maxPage, pageLimitOf[resource]);
       const onPage = (page: number) => {
         fetchedTotal += page;
         progress(resource, 'pulling', total);
