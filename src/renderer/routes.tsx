@@ -53,11 +53,19 @@ function MustChangePassword() {
 }
 
 export function AppRoutes() {
-  const { operator } = useSession();
+  const { operator, connectionProblem } = useSession();
+  const t = useT();
   if (operator === undefined) {
     return (
       <Center mih="100vh">
-        <Loader />
+        <Stack align="center" gap="xs">
+          <Loader />
+          {connectionProblem && (
+            <Text size="sm" c="dimmed" role="status">
+              {t('app.reconnecting', { reason: connectionProblem })}
+            </Text>
+          )}
+        </Stack>
       </Center>
     );
   }

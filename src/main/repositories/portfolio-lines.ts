@@ -3,7 +3,7 @@
  * trigger-kept `portfolio_line_summary` and `portfolio_line_grants`; the live variants compute the
  * same rows from `credit_lines`.
  */
-import { and, asc, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import {
   borrowersTable,

@@ -159,7 +159,15 @@ export function createAuthService(deps: AuthServiceDeps) {
     if (!session || session.expiresAt <= now) return null;
     const row = findOperatorById(db, session.operatorId);
     if (!row || row.disabled) return null;
-    if (now - session.lastSeenAt > 60_000) touchSession(db, session.id, now, now + policy.idleTimeoutMs);
+    if (now - session.lastSeenAt > 60_000) {
+      try {
+        touchSession(db, session.id, now, now + policy.idleTimeoutMs);
+      } catch (error) {
+        // Sliding the expiry is best effort: a long sync transaction holding the write lock must
+        // not turn a valid session into a failed call. The next call slides it.
+        logger.debug('session touch deferred', { sessionId: session.id, error: String(error) });
+      }
+    }
     return { actor: toActor(row, session.id), csrfToken: session.csrfToken };
   }
 

@@ -2,12 +2,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Operator, SessionState } from '../../shared/contracts/auth';
 import type { Permission } from '../../shared/rpc/permissions';
-import { disconnectEvents, onEvent, onUnauthorized, reconnectEvents, rpc, setCsrfToken } from '../api/client';
+import { disconnectEvents, onEvent, onUnauthorized, reconnectEvents, rpc, RpcError, setCsrfToken } from '../api/client';
 import { useI18n } from '../i18n/I18nProvider';
 
 interface SessionValue {
   /** undefined while the first session check runs. */
   operator: Operator | null | undefined;
+  /** Set while the first session check keeps failing for a passing reason (server busy or unreachable). */
+  connectionProblem: string | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   refresh(): Promise<void>;
@@ -18,6 +20,8 @@ const SessionContext = createContext<SessionValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [operator, setOperator] = useState<Operator | null | undefined>(undefined);
+  /** Why the first session check is still retrying (null when it is not). */
+  const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const { setLocale } = useI18n();
 
@@ -39,19 +43,41 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       apply(await rpc('auth:session', {}));
-    } catch {
-      setOperator(null);
+    } catch (error) {
+      // Only the server saying "no session" signs the operator out; a passing failure keeps them.
+      if (error instanceof RpcError && error.code === 'UNAUTHORIZED') setOperator(null);
     }
   }, [apply]);
 
+  // Session discovery at start: a server that is busy or briefly unreachable is retried with a
+  // growing pause (the loading screen says so) instead of showing the sign-in form to someone who
+  // is signed in.
   useEffect(() => {
     let cancelled = false;
-    rpc('auth:session', {}).then(
-      (state) => !cancelled && apply(state),
-      () => !cancelled && setOperator(null),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = (failures: number) => {
+      rpc('auth:session', {}).then(
+        (state) => {
+          if (cancelled) return;
+          setConnectionProblem(null);
+          apply(state);
+        },
+        (error: unknown) => {
+          if (cancelled) return;
+          if (error instanceof RpcError && !error.retryable) {
+            setConnectionProblem(null);
+            setOperator(null);
+            return;
+          }
+          setConnectionProblem(error instanceof Error ? error.message : String(error));
+          timer = setTimeout(() => attempt(failures + 1), Math.min(1000 * 2 ** failures, 10_000));
+        },
+      );
+    };
+    attempt(0);
     return () => {
       cancelled = true;
+      if (timer) clearTimeout(timer);
     };
   }, [apply]);
 
@@ -61,6 +87,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionValue>(
     () => ({
       operator,
+      connectionProblem,
       async signIn(username, password) {
         apply(await rpc('auth:sign-in', { username, password }));
       },
@@ -74,7 +101,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       refresh,
       can: (permission) => operator?.permissions.includes(permission) ?? false,
     }),
-    [operator, apply, refresh],
+    [operator, connectionProblem, apply, refresh],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -3,6 +3,10 @@ import { defineMessages } from '../define';
 export const commonMessages = defineMessages({
   'app.name': { 'zh-CN': 'CreditDesk 信贷工作台', en: 'CreditDesk' },
   'app.tagline': { 'zh-CN': '贷前人工审核与贷后运营', en: 'Manual review and loan operations' },
+  'app.reconnecting': {
+    'zh-CN': '正在连接 CreditDesk 服务，稍后自动重试（{reason}）',
+    en: 'Connecting to CreditDesk; retrying shortly ({reason})',
+  },
   'nav.review': { 'zh-CN': '审核队列', en: 'Review queues' },
   'nav.lines': { 'zh-CN': '授信额度', en: 'Credit lines' },
   'nav.loans': { 'zh-CN': '借据与还款', en: 'Loans' },

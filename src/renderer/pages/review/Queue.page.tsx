@@ -63,6 +63,8 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   const total = first?.total ?? 0;
   const now = first?.now ?? 0;
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The virtualizer returns fresh functions each render; React Compiler skips memoizing this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 15 });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
