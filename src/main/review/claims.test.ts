@@ -16,15 +16,37 @@ beforeEach(async () => {
 });
 afterEach(async () => backend.cleanup());
 
-function runWorker(operatorId: number, taskIds: number[]): Promise<{ operatorId: number; viaNext: number[]; direct: number[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, backend.paths.database, String(operatorId), 'face', taskIds.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+interface WorkerResult {
+  operatorId: number;
+  viaNext: number[];
+  direct: number[];
+}
+
+/**
+ * Starts one claiming process per operator; each opens the database and says "ready", and only
+ * when all are ready are they told to go, so they really claim side by side (a slow start under
+ * load must not let one process take everything before the others exist).
+ */
+async function runWorkers(operatorIds: number[], taskIds: number[]): Promise<WorkerResult[]> {
+  const children = operatorIds.map((operatorId) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, backend.paths.database, String(operatorId), 'face', taskIds.join(',')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let errors = '';
-    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+      if (output.startsWith('ready\n')) markReady();
+    });
     child.stderr.on('data', (chunk) => (errors += String(chunk)));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`worker exited ${code}: ${errors}`))));
+    const done = new Promise<WorkerResult>((resolve, reject) =>
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.slice('ready\n'.length)) as WorkerResult) : reject(new Error(`worker exited ${code}: ${errors}`)))),
+    );
+    return { child, ready, done };
   });
+  await Promise.race([Promise.all(children.map((entry) => entry.ready)), Promise.all(children.map((entry) => entry.done))]);
+  for (const { child } of children) child.stdin.end('go\n');
+  return Promise.all(children.map((entry) => entry.done));
 }
 
 it('four processes claiming from one database file never hold the same task', async () => {
@@ -45,7 +67,7 @@ it('four processes claiming from one database file never hold the same task', as
           .get().id,
     ),
   );
-  const results = await Promise.all(operators.map((id) => runWorker(id, [])));
+  const results = await runWorkers(operators, []);
   const claimed = results.flatMap((result) => result.viaNext);
   expect(claimed).toHaveLength(120);
   expect(new Set(claimed).size).toBe(120);
@@ -59,7 +81,7 @@ it('four processes claiming from one database file never hold the same task', as
   // Then 30 tasks come back, and every process tries "next" and then claiming each of them directly.
   const contested = holders.slice(0, 30).map((row) => row.id);
   backend.db.$client.prepare(`UPDATE review_tasks SET status = 'open', claimed_by = NULL, lease_expires_at = NULL WHERE id IN (${contested.join(',')})`).run();
-  const second = await Promise.all(operators.map((id) => runWorker(id, contested)));
+  const second = await runWorkers(operators, contested);
   // What each process believes it holds (by "next" or by claiming it directly): disjoint, and all of them.
   const held = second.flatMap((result) => [...new Set([...result.viaNext, ...result.direct])]);
   expect(held.sort((a, b) => a - b)).toEqual([...contested].sort((a, b) => a - b));

@@ -1,7 +1,8 @@
 /**
  * A second (third, fourth...) CreditDesk process for the concurrent-claim test: opens the same
  * database file and claims "next task" as fast as it can, then tries to claim every given task
- * directly. Prints what it got as one JSON line. Usage:
+ * directly. It opens everything first, prints "ready", and starts when a line arrives on stdin, so
+ * the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
  *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
  */
 import { openDatabase } from '../db/connection';
@@ -19,6 +20,10 @@ const service = createReviewService({ db, clock: systemClock, audit: createAudit
 const operatorId = Number(operatorArg);
 const actor = { id: operatorId, username: `worker${operatorId}`, permissions: permissionsOf('reviewer') };
 const queue = queueArg as ReviewQueue;
+
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+process.stdin.pause();
 
 const viaNext: number[] = [];
 for (;;) {

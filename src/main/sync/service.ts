@@ -141,7 +141,7 @@ export type SyncService = ReturnType<typeof createSyncService>;
 
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, events } = deps;
-  const lastProgressEmit = new Map<number, number>();
+  const lastProgressEmit = new Map<number, { at: number; step: string }>();
   const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger };
   const scheduler = new SyncScheduler(
     engine,
@@ -174,10 +174,13 @@ export function createSyncService(deps: SyncServiceDeps) {
   let demoStarter: ((author: Author) => Promise<InstitutionSummary[]>) | null = null;
 
   function emitProgress(progress: PassProgress): void {
-    // Enough for a smooth bar without flooding the renderer: four pushes a second per institution.
+    // Enough for a smooth bar without flooding the renderer: every change of phase or resource,
+    // and within one at most four pushes a second per institution.
     const now = Date.now();
-    if (now - (lastProgressEmit.get(progress.institutionId) ?? 0) < 250) return;
-    lastProgressEmit.set(progress.institutionId, now);
+    const step = `${progress.phase}:${progress.resource ?? ''}`;
+    const last = lastProgressEmit.get(progress.institutionId);
+    if (last && last.step === step && now - last.at < 250) return;
+    lastProgressEmit.set(progress.institutionId, { at: now, step });
     const row = findInstitutionById(db, progress.institutionId);
     events.emit('sync:progress', {
       institutionId: progress.institutionId,
