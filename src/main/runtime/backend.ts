@@ -51,6 +51,13 @@ export interface BackendOptions {
   authDelay?: (ms: number) => Promise<void>;
   /** The desktop's save dialog for finished exports; headless serves them as downloads instead. */
   saveExportFile?: SaveFileDialog;
+  /**
+   * The long-lived jobs of a running app: the review monitor (lease expiry, snooze wake-ups) and
+   * the portfolio snapshot job (daily buckets, month-end reconstruction). On by default; the
+   * one-shot CLI commands (sync, institutions, users, export) turn them off, so `creditdesk sync`
+   * does the sync and nothing else (the app takes the snapshots when it runs).
+   */
+  backgroundJobs?: boolean;
 }
 
 export interface Backend {
@@ -187,11 +194,13 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.
   shutdownHooks.push(() => sync.stop());
   // Lease expiry, snooze wake-ups, delivery on the timeline and 'review:changed' pushes.
-  const reviewMonitor = startReviewMonitor({ db, service: review, logger: logger.child('review'), emitChanged: (queues) => events.emit('review:changed', { queues }) });
-  shutdownHooks.push(() => reviewMonitor.stop());
-  // Daily bucket/line snapshots and month-ends (start-up, hourly, day change).
-  portfolio.snapshots.start();
-  shutdownHooks.push(() => portfolio.snapshots.stop());
+  if (options.backgroundJobs ?? true) {
+    const reviewMonitor = startReviewMonitor({ db, service: review, logger: logger.child('review'), emitChanged: (queues) => events.emit('review:changed', { queues }) });
+    shutdownHooks.push(() => reviewMonitor.stop());
+    // Daily bucket/line snapshots and month-ends (start-up, hourly, day change).
+    portfolio.snapshots.start();
+    shutdownHooks.push(() => portfolio.snapshots.stop());
+  }
   let closed = false;
   logger.info('backend started', { shell: options.shell, schemaVersion });
   return {

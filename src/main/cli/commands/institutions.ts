@@ -70,6 +70,7 @@ export const institutionsCommand: CliCommand = {
     const backend = await startBackend({
       dataDir: resolveDataDir(values['data-dir'], io.env),
       shell: 'headless',
+      backgroundJobs: false,
       adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
       onFirstAdmin: ({ generatedPassword }) => {
         if (generatedPassword) write(io.stdout, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);

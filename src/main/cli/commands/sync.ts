@@ -60,7 +60,7 @@ export const syncCommand: CliCommand = {
     });
     if (positionals.length > 0) throw new UsageError(`Unexpected argument “${positionals[0]}”.`);
     const pageLimit = parsePositiveInteger('page-limit', values['page-limit'], 1000);
-    const backend = await startBackend({ dataDir: resolveDataDir(values['data-dir'], io.env), shell: 'headless', adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD, sync: { pageLimit } });
+    const backend = await startBackend({ dataDir: resolveDataDir(values['data-dir'], io.env), shell: 'headless', adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD, sync: { pageLimit }, backgroundJobs: false });
     const stop = () => void backend.services.sync.stop();
     io.shutdownSignal.addEventListener('abort', stop, { once: true });
     try {
