@@ -140,7 +140,8 @@ export const ordersTable = sqliteTable(
   },
   (table) => [
     uniqueIndex('orders_external_unique').on(table.institutionId, table.externalId),
-    index('orders_borrower_idx').on(table.borrowerId),
+    // Covering for the lookup's open-loan count and worst DPD per borrower (no row reads).
+    index('orders_borrower_idx').on(table.borrowerId, table.status, table.dpd),
     index('orders_line_idx').on(table.institutionId, table.creditLineExternalId),
     index('orders_status_idx').on(table.institutionId, table.status),
     index('orders_bucket_idx').on(table.bucket, table.institutionId),

@@ -1,0 +1,2 @@
+DROP INDEX `orders_borrower_idx`;--> statement-breakpoint
+CREATE INDEX `orders_borrower_idx` ON `orders` (`borrower_id`,`status`,`dpd`);
