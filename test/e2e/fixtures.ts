@@ -62,6 +62,15 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
 }
 
+/**
+ * Signs in and waits for the signed-in shell. Use it before navigating away: a navigation while
+ * the sign-in request is still in flight (a busy machine) drops its response and its cookie.
+ */
+export async function signInAndWait(page: Page, username: string, password: string): Promise<void> {
+  await signIn(page, username, password);
+  await expect(page.getByTestId('operator-menu')).toBeVisible({ timeout: 30_000 });
+}
+
 export const test = base.extend<{ server: ServerHandle }>({
   server: async ({}, use, testInfo) => {
     const server = await startServer();

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { adminPassword, expect, signIn, startServer, test as base, type ServerHandle } from './fixtures';
+import { adminPassword, expect, signIn, signInAndWait, startServer, test as base, type ServerHandle } from './fixtures';
 
 /** These flows need a loan book: the server runs the embedded demo institutions (--demo). */
 const test = base.extend<{ demo: ServerHandle }>({
@@ -130,7 +130,7 @@ test('a supervisor opens M2 from the loans dashboard and gets exactly the M2 loa
   await waitForLoanBook(supervisor.call);
 
   await page.goto(demo.url);
-  await signIn(page, 'super1', supervisor.password);
+  await signInAndWait(page, 'super1', supervisor.password);
   // The demo institutions keep syncing (their clocks run): compare the screen with the database
   // read at the same moment, and look again if a sync page landed in between.
   await expect(async () => {

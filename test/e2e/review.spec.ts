@@ -1,5 +1,5 @@
 import { test as base, type Page } from '@playwright/test';
-import { adminPassword, expect, signIn, startServer, type ServerHandle } from './fixtures';
+import { adminPassword, expect, signIn, signInAndWait, startServer, type ServerHandle } from './fixtures';
 
 /**
  * The manual-review queues end to end, on the demo institutions' simulator data synced by
@@ -132,7 +132,7 @@ test('reviewers work every queue by keyboard, a supervisor gives a four-eyes app
   const supervisorContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const supervisorPage = await supervisorContext.newPage();
   await supervisorPage.goto(demo.url);
-  await signIn(supervisorPage, 'zhao', supervisorPassword);
+  await signInAndWait(supervisorPage, 'zhao', supervisorPassword);
   await supervisorPage.goto(`${demo.url}/#/review/inbox`);
   const waiting = supervisorPage.getByTestId('inbox-second').getByRole('link', { name: fourEyesApplication });
   await waiting.click();

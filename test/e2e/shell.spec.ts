@@ -1,4 +1,4 @@
-import { adminPassword, expect, signIn, test } from './fixtures';
+import { adminPassword, expect, signIn, signInAndWait, test } from './fixtures';
 
 test('an admin signs in and sees the shell in zh-CN, then in English', async ({ page, server }) => {
   await page.goto(server.url);
@@ -59,7 +59,7 @@ test('an admin creates a reviewer, who must change the password and sees only wh
 
 test('an admin changes a business rule in Settings and the server keeps it', async ({ page, server }) => {
   await page.goto(server.url);
-  await signIn(page, 'admin', adminPassword);
+  await signInAndWait(page, 'admin', adminPassword);
   await page.goto(`${server.url}/#/settings/rules`);
   const warning = page.getByLabel('警示阈值（%）');
   await expect(warning).toHaveValue('24');

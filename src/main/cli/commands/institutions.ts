@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { institutionSecretSchema, type InstitutionSummary } from '../../../shared/contracts/institutions';
 import { AppError } from '../../../shared/rpc/errors';
-import { startBackend, type Backend } from '../../runtime/backend';
+import type { Backend } from '../../runtime/backend';
+import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { parsePositiveInteger, resolveDataDir, write } from '../options';
+import { parsePositiveInteger, write } from '../options';
 import { readSecret } from '../prompt';
 
 const usage = `Usage: creditdesk institutions <action> [options]
@@ -67,15 +68,7 @@ export const institutionsCommand: CliCommand = {
     const actions = ['list', 'add', 'edit', 'disable', 'enable', 'test'];
     if (!action) throw new UsageError(`Name an action: ${actions.join(', ')}.`);
     if (!actions.includes(action)) throw new UsageError(`Unknown action “${action}”.`);
-    const backend = await startBackend({
-      dataDir: resolveDataDir(values['data-dir'], io.env),
-      shell: 'headless',
-      backgroundJobs: false,
-      adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
-      onFirstAdmin: ({ generatedPassword }) => {
-        if (generatedPassword) write(io.stdout, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
-      },
-    });
+    const backend = await startCommandBackend(io, values['data-dir']);
     try {
       const institutions = backend.services.institutions;
       switch (action) {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { startBackend } from '../../runtime/backend';
 import type { PassResult } from '../../sync/engine';
+import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand } from '../command';
-import { parsePositiveInteger, resolveDataDir, write } from '../options';
+import { parsePositiveInteger, write } from '../options';
 
 const usage = `Usage: creditdesk sync [--institution CODE] [--json] [--page-limit N] [--data-dir DIR]
 
@@ -60,7 +60,7 @@ export const syncCommand: CliCommand = {
     });
     if (positionals.length > 0) throw new UsageError(`Unexpected argument “${positionals[0]}”.`);
     const pageLimit = parsePositiveInteger('page-limit', values['page-limit'], 1000);
-    const backend = await startBackend({ dataDir: resolveDataDir(values['data-dir'], io.env), shell: 'headless', adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD, sync: { pageLimit }, backgroundJobs: false });
+    const backend = await startCommandBackend(io, values['data-dir'], { sync: { pageLimit } });
     const stop = () => void backend.services.sync.stop();
     io.shutdownSignal.addEventListener('abort', stop, { once: true });
     try {

@@ -3,9 +3,10 @@ import { passwordSchema, usernameSchema } from '../../../shared/contracts/auth';
 import { displayNameSchema } from '../../../shared/contracts/users';
 import { AppError } from '../../../shared/rpc/errors';
 import { roleSchema } from '../../../shared/rpc/permissions';
-import { startBackend, type Backend } from '../../runtime/backend';
+import type { Backend } from '../../runtime/backend';
+import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { resolveDataDir, write } from '../options';
+import { write } from '../options';
 import { readSecret } from '../prompt';
 
 const usage = `Usage: creditdesk users <action> [options]
@@ -61,15 +62,7 @@ export const usersCommand: CliCommand = {
     if (!['list', 'add', 'passwd', 'disable', 'enable', 'unlock'].includes(action)) {
       throw new UsageError(`Unknown action “${action}”.`);
     }
-    const backend = await startBackend({
-      dataDir: resolveDataDir(values['data-dir'], io.env),
-      shell: 'headless',
-      backgroundJobs: false,
-      adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
-      onFirstAdmin: ({ generatedPassword }) => {
-        if (generatedPassword) write(io.stdout, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
-      },
-    });
+    const backend = await startCommandBackend(io, values['data-dir']);
     try {
       const operators = backend.services.operators;
       switch (action) {
