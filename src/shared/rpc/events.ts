@@ -24,7 +24,7 @@ export interface EventMap {
   };
   /** Something on the Sync page changed (an institution's state, a run, quarantine, reconciliation, the outbox). */
   'sync:state': { institutionId: number | null };
-  /** Sync or re-derivation wrote data: lists, queues and dashboards refresh (empty list: any institution). */
+  /** Sync or re-derivation wrote data: lists, queues and dashboards refresh (empty list: every institution). */
   'sync:data-changed': { institutionIds: number[] };
   /** Review tasks changed (claims, decisions, ingest, another process): queue counts and lists refresh. */
   'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'> };
