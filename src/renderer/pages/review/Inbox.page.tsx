@@ -1,5 +1,7 @@
 import { Anchor, Badge, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
+import type { ReviewQueue } from '../../../shared/domain/findings';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
@@ -19,104 +21,46 @@ export function InboxPage() {
   return (
     <Stack gap="sm">
       <SimpleGrid cols={{ base: 1, xl: 2 }} spacing="sm">
-        <Paper withBorder p="sm" radius="sm" data-testid="inbox-second">
-          <Title order={6} mb={6}>
-            {t('review.inbox.awaitingSecond', { count: awaitingSecond.length })}
-          </Title>
-          {awaitingSecond.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('review.inbox.none')}
-            </Text>
-          ) : (
-            <Table highlightOnHover verticalSpacing={4}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('review.column.application')}</Table.Th>
-                  <Table.Th>{t('review.column.queue')}</Table.Th>
-                  <Table.Th>{t('review.inbox.firstDecision')}</Table.Th>
-                  <Table.Th>{t('review.inbox.why')}</Table.Th>
-                  <Table.Th>{t('review.column.age')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {awaitingSecond.map((row) => (
-                  <Table.Tr key={row.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/review/task/${row.id}`} ff="monospace" size="sm">
-                        {row.applicationExternalId}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{label(t, 'review.queue', row.queue)}</Table.Td>
-                    <Table.Td>
-                      {row.waitingDecision ? `${row.waitingDecision.operator.name} · ${formatDateTime(row.waitingDecision.decidedAt, locale)}` : '—'}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {row.waitingDecision?.fourEyesReasons.map((reason) => (
-                          <Badge key={reason} size="xs" color="violet" variant="light" style={{ textTransform: 'none' }}>
-                            {label(t, 'review.fourEyes', reason)}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{formatAge(now - row.queuedAt, t)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Paper>
-        <Paper withBorder p="sm" radius="sm" data-testid="inbox-escalated">
-          <Title order={6} mb={6}>
-            {t('review.inbox.escalated', { count: escalated.length })}
-          </Title>
-          {escalated.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('review.inbox.none')}
-            </Text>
-          ) : (
-            <Table highlightOnHover verticalSpacing={4}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('review.column.application')}</Table.Th>
-                  <Table.Th>{t('review.column.queue')}</Table.Th>
-                  <Table.Th>{t('review.inbox.escalatedBy')}</Table.Th>
-                  <Table.Th>{t('review.inbox.reason')}</Table.Th>
-                  <Table.Th>{t('review.column.sla')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {escalated.map((row) => (
-                  <Table.Tr key={row.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/review/task/${row.id}`} ff="monospace" size="sm">
-                        {row.applicationExternalId}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{label(t, 'review.queue', row.queue)}</Table.Td>
-                    <Table.Td>{row.escalation ? `${row.escalation.operator.name} · ${formatDateTime(row.escalation.decidedAt, locale)}` : '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{reasonLabel(row.queue, row.escalation?.reasonCode ?? null)}</Text>
-                      {row.escalation?.note && (
-                        <Text size="xs" c="dimmed">
-                          “{row.escalation.note}”
-                        </Text>
-                      )}
-                      {row.claimedBy && (
-                        <Text size="xs" c="orange.8">
-                          {t('review.column.holder', { name: row.claimedBy.name })}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <SlaBadge sla={row.sla} live />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Paper>
+        <InboxTable
+          testId="inbox-second"
+          title={t('review.inbox.awaitingSecond', { count: awaitingSecond.length })}
+          rows={awaitingSecond}
+          headers={[t('review.inbox.firstDecision'), t('review.inbox.why'), t('review.column.age')]}
+          cells={(row) => [
+            row.waitingDecision ? `${row.waitingDecision.operator.name} · ${formatDateTime(row.waitingDecision.decidedAt, locale)}` : '—',
+            <Group gap={4}>
+              {row.waitingDecision?.fourEyesReasons.map((reason) => (
+                <Badge key={reason} size="xs" color="violet" variant="light" style={{ textTransform: 'none' }}>
+                  {label(t, 'review.fourEyes', reason)}
+                </Badge>
+              ))}
+            </Group>,
+            formatAge(now - row.queuedAt, t),
+          ]}
+        />
+        <InboxTable
+          testId="inbox-escalated"
+          title={t('review.inbox.escalated', { count: escalated.length })}
+          rows={escalated}
+          headers={[t('review.inbox.escalatedBy'), t('review.inbox.reason'), t('review.column.sla')]}
+          cells={(row) => [
+            row.escalation ? `${row.escalation.operator.name} · ${formatDateTime(row.escalation.decidedAt, locale)}` : '—',
+            <>
+              <Text size="sm">{reasonLabel(row.queue, row.escalation?.reasonCode ?? null)}</Text>
+              {row.escalation?.note && (
+                <Text size="xs" c="dimmed">
+                  “{row.escalation.note}”
+                </Text>
+              )}
+              {row.claimedBy && (
+                <Text size="xs" c="orange.8">
+                  {t('review.column.holder', { name: row.claimedBy.name })}
+                </Text>
+              )}
+            </>,
+            <SlaBadge sla={row.sla} live />,
+          ]}
+        />
       </SimpleGrid>
       <Paper withBorder p="sm" radius="sm" data-testid="workload">
         <Title order={6} mb={6}>
@@ -172,5 +116,55 @@ export function InboxPage() {
         )}
       </Paper>
     </Stack>
+  );
+}
+
+/** One inbox panel: the application (a link to its task) and queue, then the panel's own three columns. */
+function InboxTable<Row extends { id: number; applicationExternalId: string; queue: ReviewQueue }>(props: {
+  testId: string;
+  title: string;
+  rows: readonly Row[];
+  headers: readonly [string, string, string];
+  cells: (row: Row) => readonly [ReactNode, ReactNode, ReactNode];
+}) {
+  const { t } = useI18n();
+  return (
+    <Paper withBorder p="sm" radius="sm" data-testid={props.testId}>
+      <Title order={6} mb={6}>
+        {props.title}
+      </Title>
+      {props.rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('review.inbox.none')}
+        </Text>
+      ) : (
+        <Table highlightOnHover verticalSpacing={4}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('review.column.application')}</Table.Th>
+              <Table.Th>{t('review.column.queue')}</Table.Th>
+              {props.headers.map((header) => (
+                <Table.Th key={header}>{header}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {props.rows.map((row) => (
+              <Table.Tr key={row.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/review/task/${row.id}`} ff="monospace" size="sm">
+                    {row.applicationExternalId}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{label(t, 'review.queue', row.queue)}</Table.Td>
+                {props.cells(row).map((cell, index) => (
+                  <Table.Td key={index}>{cell}</Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Paper>
   );
 }
