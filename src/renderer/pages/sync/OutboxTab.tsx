@@ -1,9 +1,9 @@
-import { Badge, Button, Group, Loader, Select, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { OutboxItem } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Pager } from './shared';
@@ -33,70 +33,64 @@ export function OutboxTab({ canManage }: { canManage: boolean }) {
         }}
         allowDeselect={false}
       />
-      {items.isPending ? (
-        <Loader size="sm" mt="sm" />
-      ) : items.isError ? (
-        <ErrorAlert error={items.error} onRetry={() => void items.refetch()} />
-      ) : items.data.rows.length === 0 ? (
-        <Text size="sm" c="dimmed" mt="sm">
-          {t('sync.outbox.empty')}
-        </Text>
-      ) : (
-        <>
-          <Table striped withTableBorder mt="sm" fz="xs" data-testid="sync-outbox">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('sync.filter.institution')}</Table.Th>
-                <Table.Th>{t('sync.outbox.subject')}</Table.Th>
-                <Table.Th>{t('sync.filter.status')}</Table.Th>
-                <Table.Th ta="right">{t('sync.outbox.attempts')}</Table.Th>
-                <Table.Th>{t('sync.outbox.created')}</Table.Th>
-                <Table.Th>{t('sync.outbox.delivered')}</Table.Th>
-                <Table.Th>{t('sync.outbox.error')}</Table.Th>
-                {canManage && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.data.rows.map((item) => (
-                <Table.Tr key={item.id}>
-                  <Table.Td ff="monospace">{item.institutionCode}</Table.Td>
-                  <Table.Td ff="monospace">{item.subjectId}</Table.Td>
-                  <Table.Td>
-                    <Badge size="xs" variant="light" color={stateColors[item.state]}>
-                      {t(`sync.outbox.state.${item.state}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td ta="right">{item.attempts}</Table.Td>
-                  <Table.Td>{formatDateTime(item.createdAt, locale)}</Table.Td>
-                  <Table.Td>{item.state === 'pending' ? `${t('sync.outbox.next')}: ${formatDateTime(item.nextAttemptAt, locale)}` : formatDateTime(item.deliveredAt, locale)}</Table.Td>
-                  <Table.Td maw={320}>
-                    <Text size="xs" c="red" lineClamp={2}>
-                      {item.lastError ?? ''}
-                    </Text>
-                  </Table.Td>
-                  {canManage && (
-                    <Table.Td>
-                      {item.state === 'failed' && (
-                        <Group justify="flex-end">
-                          <Button
-                            size="compact-xs"
-                            variant="light"
-                            loading={retry.isPending}
-                            onClick={() => retry.mutate({ ids: [item.id] }, { onSuccess: (result) => notifications.show({ color: 'green', message: t('sync.outbox.requeued', { count: result.requeued }) }) })}
-                          >
-                            {t('sync.outbox.retry')}
-                          </Button>
-                        </Group>
+      <PagedQuery query={items} empty={t('sync.outbox.empty')}>
+        {(page) => (
+          <>
+              <Table striped withTableBorder mt="sm" fz="xs" data-testid="sync-outbox">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('sync.filter.institution')}</Table.Th>
+                    <Table.Th>{t('sync.outbox.subject')}</Table.Th>
+                    <Table.Th>{t('sync.filter.status')}</Table.Th>
+                    <Table.Th ta="right">{t('sync.outbox.attempts')}</Table.Th>
+                    <Table.Th>{t('sync.outbox.created')}</Table.Th>
+                    <Table.Th>{t('sync.outbox.delivered')}</Table.Th>
+                    <Table.Th>{t('sync.outbox.error')}</Table.Th>
+                    {canManage && <Table.Th />}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.rows.map((item) => (
+                    <Table.Tr key={item.id}>
+                      <Table.Td ff="monospace">{item.institutionCode}</Table.Td>
+                      <Table.Td ff="monospace">{item.subjectId}</Table.Td>
+                      <Table.Td>
+                        <Badge size="xs" variant="light" color={stateColors[item.state]}>
+                          {t(`sync.outbox.state.${item.state}`)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td ta="right">{item.attempts}</Table.Td>
+                      <Table.Td>{formatDateTime(item.createdAt, locale)}</Table.Td>
+                      <Table.Td>{item.state === 'pending' ? `${t('sync.outbox.next')}: ${formatDateTime(item.nextAttemptAt, locale)}` : formatDateTime(item.deliveredAt, locale)}</Table.Td>
+                      <Table.Td maw={320}>
+                        <Text size="xs" c="red" lineClamp={2}>
+                          {item.lastError ?? ''}
+                        </Text>
+                      </Table.Td>
+                      {canManage && (
+                        <Table.Td>
+                          {item.state === 'failed' && (
+                            <Group justify="flex-end">
+                              <Button
+                                size="compact-xs"
+                                variant="light"
+                                loading={retry.isPending}
+                                onClick={() => retry.mutate({ ids: [item.id] }, { onSuccess: (result) => notifications.show({ color: 'green', message: t('sync.outbox.requeued', { count: result.requeued }) }) })}
+                              >
+                                {t('sync.outbox.retry')}
+                              </Button>
+                            </Group>
+                          )}
+                        </Table.Td>
                       )}
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Pager offset={offset} limit={limit} total={items.data.total} onChange={setOffset} />
-        </>
-      )}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <Pager offset={offset} limit={limit} total={page.total} onChange={setOffset} />
+          </>
+        )}
+      </PagedQuery>
     </>
   );
 }

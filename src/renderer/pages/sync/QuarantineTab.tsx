@@ -1,10 +1,10 @@
-import { Badge, Button, Checkbox, Code, Group, Loader, Select, Spoiler, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Checkbox, Code, Group, Select, Spoiler, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
 import type { QuarantineItem, SyncResourceName } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
@@ -95,84 +95,78 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
           </Button>
         )}
       </Group>
-      {items.isPending ? (
-        <Loader size="sm" mt="sm" />
-      ) : items.isError ? (
-        <ErrorAlert error={items.error} onRetry={() => void items.refetch()} />
-      ) : items.data.rows.length === 0 ? (
-        <Text size="sm" c="dimmed" mt="sm">
-          {t('sync.quarantine.empty')}
-        </Text>
-      ) : (
-        <>
-          <Table withTableBorder mt="sm" fz="xs" verticalSpacing={6} data-testid="sync-quarantine">
-            <Table.Thead>
-              <Table.Tr>
-                {canManage && <Table.Th w={30} />}
-                <Table.Th>{t('sync.quarantine.record')}</Table.Th>
-                <Table.Th>{t('sync.quarantine.issues')}</Table.Th>
-                <Table.Th>{t('sync.quarantine.received')}</Table.Th>
-                <Table.Th>{t('sync.filter.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.data.rows.map((item) => (
-                <Table.Tr key={item.id}>
-                  {canManage && (
-                    <Table.Td>
-                      <Checkbox
-                        size="xs"
-                        aria-label={`${item.institutionCode} ${item.externalId ?? item.id}`}
-                        disabled={item.status !== 'open' || item.externalId === null}
-                        checked={selected.has(item.id)}
-                        onChange={() => toggle(item.id)}
-                      />
-                    </Table.Td>
-                  )}
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Text size="xs" ff="monospace">
-                        {item.institutionCode} · {item.externalId ?? t('sync.quarantine.noId')}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {t(`sync.resource.${item.resource}` as MessageKey)}
-                      </Text>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td maw={460}>
-                    <Stack gap={2}>
-                      {item.issues.map((issue, index) => (
-                        <Text key={index} size="xs">
-                          <Code>{issue.path || '(root)'}</Code> {issue.message}
-                        </Text>
-                      ))}
-                      <Spoiler maxHeight={0} showLabel={t('sync.quarantine.payload')} hideLabel={t('common.close')}>
-                        <Code block fz={10} mah={260} style={{ overflow: 'auto' }}>
-                          {item.payload}
-                        </Code>
-                      </Spoiler>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(item.receivedAt, locale)}</Table.Td>
-                  <Table.Td>
-                    <Stack gap={2}>
-                      <Badge size="xs" variant="light" color={statusColors[item.status]}>
-                        {t(`sync.quarantine.status.${item.status}`)}
-                      </Badge>
-                      {item.resolution && (
-                        <Text size="xs" c="dimmed">
-                          {item.resolution}
-                        </Text>
+      <PagedQuery query={items} empty={t('sync.quarantine.empty')}>
+        {(page) => (
+          <>
+              <Table withTableBorder mt="sm" fz="xs" verticalSpacing={6} data-testid="sync-quarantine">
+                <Table.Thead>
+                  <Table.Tr>
+                    {canManage && <Table.Th w={30} />}
+                    <Table.Th>{t('sync.quarantine.record')}</Table.Th>
+                    <Table.Th>{t('sync.quarantine.issues')}</Table.Th>
+                    <Table.Th>{t('sync.quarantine.received')}</Table.Th>
+                    <Table.Th>{t('sync.filter.status')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.rows.map((item) => (
+                    <Table.Tr key={item.id}>
+                      {canManage && (
+                        <Table.Td>
+                          <Checkbox
+                            size="xs"
+                            aria-label={`${item.institutionCode} ${item.externalId ?? item.id}`}
+                            disabled={item.status !== 'open' || item.externalId === null}
+                            checked={selected.has(item.id)}
+                            onChange={() => toggle(item.id)}
+                          />
+                        </Table.Td>
                       )}
-                    </Stack>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Pager offset={offset} limit={limit} total={items.data.total} onChange={setOffset} />
-        </>
-      )}
+                      <Table.Td>
+                        <Stack gap={0}>
+                          <Text size="xs" ff="monospace">
+                            {item.institutionCode} · {item.externalId ?? t('sync.quarantine.noId')}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {t(`sync.resource.${item.resource}` as MessageKey)}
+                          </Text>
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td maw={460}>
+                        <Stack gap={2}>
+                          {item.issues.map((issue, index) => (
+                            <Text key={index} size="xs">
+                              <Code>{issue.path || '(root)'}</Code> {issue.message}
+                            </Text>
+                          ))}
+                          <Spoiler maxHeight={0} showLabel={t('sync.quarantine.payload')} hideLabel={t('common.close')}>
+                            <Code block fz={10} mah={260} style={{ overflow: 'auto' }}>
+                              {item.payload}
+                            </Code>
+                          </Spoiler>
+                        </Stack>
+                      </Table.Td>
+                      <Table.Td>{formatDateTime(item.receivedAt, locale)}</Table.Td>
+                      <Table.Td>
+                        <Stack gap={2}>
+                          <Badge size="xs" variant="light" color={statusColors[item.status]}>
+                            {t(`sync.quarantine.status.${item.status}`)}
+                          </Badge>
+                          {item.resolution && (
+                            <Text size="xs" c="dimmed">
+                              {item.resolution}
+                            </Text>
+                          )}
+                        </Stack>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <Pager offset={offset} limit={limit} total={page.total} onChange={setOffset} />
+          </>
+        )}
+      </PagedQuery>
     </>
   );
 }

@@ -1,9 +1,9 @@
-import { Badge, Loader, Select, Table, Text } from '@mantine/core';
+import { Badge, Select, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
 import type { SyncRun } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { PagedQuery } from '../../components/PagedQuery';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
@@ -44,57 +44,51 @@ export function RunsTab({ institutions }: { institutions: InstitutionSummary[] }
           setOffset(0);
         }}
       />
-      {runs.isPending ? (
-        <Loader size="sm" mt="sm" />
-      ) : runs.isError ? (
-        <ErrorAlert error={runs.error} onRetry={() => void runs.refetch()} />
-      ) : runs.data.rows.length === 0 ? (
-        <Text size="sm" c="dimmed" mt="sm">
-          {t('sync.runs.empty')}
-        </Text>
-      ) : (
-        <>
-          <Table striped withTableBorder mt="sm" fz="xs" data-testid="sync-runs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('sync.filter.institution')}</Table.Th>
-                <Table.Th>{t('sync.runs.started')}</Table.Th>
-                <Table.Th>{t('sync.runs.duration')}</Table.Th>
-                <Table.Th>{t('sync.runs.trigger')}</Table.Th>
-                <Table.Th>{t('sync.runs.status')}</Table.Th>
-                <Table.Th ta="right">{t('sync.runs.fetched')}</Table.Th>
-                <Table.Th ta="right">{t('sync.runs.upserted')}</Table.Th>
-                <Table.Th ta="right">{t('sync.runs.quarantined')}</Table.Th>
-                <Table.Th>{t('sync.runs.error')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data.rows.map((run) => (
-                <Table.Tr key={run.id}>
-                  <Table.Td ff="monospace">{run.institutionCode}</Table.Td>
-                  <Table.Td>{formatDateTime(run.startedAt, locale)}</Table.Td>
-                  <Table.Td>{run.finishedAt !== null ? formatSeconds((run.finishedAt - run.startedAt) / 1000) : '—'}</Table.Td>
-                  <Table.Td>{t(`sync.trigger.${run.trigger}` as MessageKey)}</Table.Td>
-                  <Table.Td>
-                    <Badge size="xs" variant="light" color={runColors[run.status]}>
-                      {t(`sync.run.${run.status}` as MessageKey)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td ta="right">{formatCount(run.totals.fetched, locale)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(run.totals.upserted, locale)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(run.totals.quarantined, locale)}</Table.Td>
-                  <Table.Td maw={320}>
-                    <Text size="xs" c="red" lineClamp={2}>
-                      {run.error ?? ''}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Pager offset={offset} limit={limit} total={runs.data.total} onChange={setOffset} />
-        </>
-      )}
+      <PagedQuery query={runs} empty={t('sync.runs.empty')}>
+        {(page) => (
+          <>
+              <Table striped withTableBorder mt="sm" fz="xs" data-testid="sync-runs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('sync.filter.institution')}</Table.Th>
+                    <Table.Th>{t('sync.runs.started')}</Table.Th>
+                    <Table.Th>{t('sync.runs.duration')}</Table.Th>
+                    <Table.Th>{t('sync.runs.trigger')}</Table.Th>
+                    <Table.Th>{t('sync.runs.status')}</Table.Th>
+                    <Table.Th ta="right">{t('sync.runs.fetched')}</Table.Th>
+                    <Table.Th ta="right">{t('sync.runs.upserted')}</Table.Th>
+                    <Table.Th ta="right">{t('sync.runs.quarantined')}</Table.Th>
+                    <Table.Th>{t('sync.runs.error')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.rows.map((run) => (
+                    <Table.Tr key={run.id}>
+                      <Table.Td ff="monospace">{run.institutionCode}</Table.Td>
+                      <Table.Td>{formatDateTime(run.startedAt, locale)}</Table.Td>
+                      <Table.Td>{run.finishedAt !== null ? formatSeconds((run.finishedAt - run.startedAt) / 1000) : '—'}</Table.Td>
+                      <Table.Td>{t(`sync.trigger.${run.trigger}` as MessageKey)}</Table.Td>
+                      <Table.Td>
+                        <Badge size="xs" variant="light" color={runColors[run.status]}>
+                          {t(`sync.run.${run.status}` as MessageKey)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td ta="right">{formatCount(run.totals.fetched, locale)}</Table.Td>
+                      <Table.Td ta="right">{formatCount(run.totals.upserted, locale)}</Table.Td>
+                      <Table.Td ta="right">{formatCount(run.totals.quarantined, locale)}</Table.Td>
+                      <Table.Td maw={320}>
+                        <Text size="xs" c="red" lineClamp={2}>
+                          {run.error ?? ''}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <Pager offset={offset} limit={limit} total={page.total} onChange={setOffset} />
+          </>
+        )}
+      </PagedQuery>
     </>
   );
 }
