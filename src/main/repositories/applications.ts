@@ -60,7 +60,7 @@ const applicationColumns = [
 
 /** Writes a version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeApplication(db: Db, row: ApplicationWrite, existingId: number | undefined): number {
-  return writeIngestedRow(db, 'applications', applicationColumns, { ...row }, existingId);
+  return writeIngestedRow(db, 'applications', applicationColumns, row as unknown as Record<string, unknown>, existingId);
 }
 
 /** Replaces an application's emergency-contact phones (normalized); `existing` false for a row just inserted. */
@@ -82,6 +82,18 @@ export function otherApplicantsWithPhone(db: Db, phone: string, borrowerId: numb
 /** How many distinct borrowers gave this phone. */
 export function applicantsWithPhone(db: Db, phone: string): number {
   return (prepared(db, `SELECT count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone = ?`).get(phone) as { n: number }).n;
+}
+
+/** applicantsWithPhone for many phones in one query; a phone nobody gave counts 0. */
+export function applicantsWithPhones(db: Db, phones: Iterable<string>): Map<string, number> {
+  const unique = [...new Set(phones)];
+  const counts = new Map<string, number>(unique.map((phone) => [phone, 0]));
+  if (unique.length === 0) return counts;
+  const rows = prepared(db, `SELECT phone, count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone IN (SELECT value FROM json_each(?)) GROUP BY phone`).all(
+    JSON.stringify(unique),
+  ) as Array<{ phone: string; n: number }>;
+  for (const row of rows) counts.set(row.phone, row.n);
+  return counts;
 }
 
 /** Applications (of borrowers other than `excludeBorrowerId`) that list this phone as an emergency contact. */
@@ -139,6 +151,16 @@ export function borrowerIdOfApplication(db: Db, institutionId: number, applicati
     | { borrowerId: number }
     | undefined;
   return row?.borrowerId;
+}
+
+/** borrowerIdOfApplication for many applications in one query (a page of lines or orders). */
+export function borrowerIdsOfApplications(db: Db, institutionId: number, applicationExternalIds: readonly string[]): Map<string, number> {
+  if (applicationExternalIds.length === 0) return new Map();
+  const rows = prepared(
+    db,
+    `SELECT external_id AS externalId, borrower_id AS borrowerId FROM applications WHERE institution_id = ? AND external_id IN (SELECT value FROM json_each(?))`,
+  ).all(institutionId, JSON.stringify([...new Set(applicationExternalIds)])) as Array<{ externalId: string; borrowerId: number }>;
+  return new Map(rows.map((row) => [row.externalId, row.borrowerId]));
 }
 
 /** Links lines and orders that arrived before their application to its borrower. */

@@ -122,7 +122,7 @@ const orderColumns = [
 
 /** Writes a version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeOrder(db: Db, row: OrderWrite, existingId: number | undefined): number {
-  return writeIngestedRow(db, 'orders', orderColumns, { ...row, ...toSql(row) }, existingId);
+  return writeIngestedRow(db, 'orders', orderColumns, toSql(row), existingId);
 }
 
 export interface OrderForDerivation extends ReportedOrder, OrderDerivedColumns {
@@ -206,6 +206,48 @@ export function replaceInstallments(db: Db, planId: number, installments: readon
      VALUES (@planId, @period, @dueDate, @principalFen, @interestFen, @feeFen, @penaltyFen, @paidPrincipalFen, @paidInterestFen, @paidFeeFen, @paidPenaltyFen, @status, @paidOffAt)`,
   );
   for (const installment of installments) insert.run({ ...installment, planId });
+}
+
+/**
+ * bookedInstallments for many orders in one query (a page of orders): the installments of each
+ * order that has a synced plan, in period order; an order without one is absent from the map.
+ */
+export function bookedInstallmentsOf(db: Db, institutionId: number, orderExternalIds: readonly string[]): Map<string, InstallmentColumns[]> {
+  const booked = new Map<string, InstallmentColumns[]>();
+  if (orderExternalIds.length === 0) return booked;
+  // Raw rows: building a 13-key object per installment through the driver costs more than the query.
+  const rows = prepared(
+    db,
+    `SELECT p.order_external_id, i.period, i.due_date, i.principal_fen, i.interest_fen, i.fee_fen, i.penalty_fen, i.paid_principal_fen, i.paid_interest_fen,
+       i.paid_fee_fen, i.paid_penalty_fen, i.status, i.paid_off_at
+     FROM repayment_plans p JOIN installments i ON i.plan_id = p.id
+     WHERE p.institution_id = ? AND p.order_external_id IN (SELECT value FROM json_each(?))
+     ORDER BY p.order_external_id, i.period`,
+  )
+    .raw()
+    .all(institutionId, JSON.stringify(orderExternalIds)) as Array<
+    [string, number, string, number, number, number, number, number, number, number, number, InstallmentColumns['status'], number | null]
+  >;
+  for (const row of rows) {
+    const installment: InstallmentColumns = {
+      period: row[1],
+      dueDate: row[2],
+      principalFen: row[3],
+      interestFen: row[4],
+      feeFen: row[5],
+      penaltyFen: row[6],
+      paidPrincipalFen: row[7],
+      paidInterestFen: row[8],
+      paidFeeFen: row[9],
+      paidPenaltyFen: row[10],
+      status: row[11],
+      paidOffAt: row[12],
+    };
+    const list = booked.get(row[0]);
+    if (list) list.push(installment);
+    else booked.set(row[0], [installment]);
+  }
+  return booked;
 }
 
 /** The booked installments of an order, or null when no plan was synced for it (a plan has at least one). */

@@ -36,22 +36,50 @@ const repaymentColumns = [
 
 /** Writes a repayment version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeRepayment(db: Db, row: RepaymentWrite, existingId: number | undefined): number {
-  return writeIngestedRow(db, 'repayments', repaymentColumns, { ...row }, existingId);
+  return writeIngestedRow(db, 'repayments', repaymentColumns, row as unknown as Record<string, unknown>, existingId);
 }
 
 /** Per installment period, what the order's reported repayments paid (from their allocations). */
+/** paidByPeriod for many orders in one query (a page of orders); an order without repayments is absent. */
+export function paidByPeriodOf(db: Db, institutionId: number, orderExternalIds: readonly string[]): Map<string, Map<number, PaidParts>> {
+  const paid = new Map<string, Map<number, PaidParts>>();
+  if (orderExternalIds.length === 0) return paid;
+  const rows = prepared(db, `SELECT order_external_id AS orderExternalId, allocation FROM repayments WHERE institution_id = ? AND order_external_id IN (SELECT value FROM json_each(?))`).all(
+    institutionId,
+    JSON.stringify(orderExternalIds),
+  ) as Array<{ orderExternalId: string; allocation: string }>;
+  for (const row of rows) {
+    let byPeriod = paid.get(row.orderExternalId);
+    if (!byPeriod) {
+      byPeriod = new Map();
+      paid.set(row.orderExternalId, byPeriod);
+    }
+    addAllocation(byPeriod, row.allocation);
+  }
+  return paid;
+}
+
+interface PaidParts {
+  principalFen: number;
+  interestFen: number;
+  feeFen: number;
+  penaltyFen: number;
+}
+
+function addAllocation(paid: Map<number, PaidParts>, allocation: string): void {
+  for (const part of JSON.parse(allocation) as Array<{ period: number; principal_fen: number; interest_fen: number; fee_fen: number; penalty_fen: number }>) {
+    const sum = paid.get(part.period) ?? { principalFen: 0, interestFen: 0, feeFen: 0, penaltyFen: 0 };
+    sum.principalFen += part.principal_fen;
+    sum.interestFen += part.interest_fen;
+    sum.feeFen += part.fee_fen;
+    sum.penaltyFen += part.penalty_fen;
+    paid.set(part.period, sum);
+  }
+}
+
 export function paidByPeriod(db: Db, institutionId: number, orderExternalId: string): Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }> {
   const rows = prepared(db, `SELECT allocation FROM repayments WHERE institution_id = ? AND order_external_id = ?`).all(institutionId, orderExternalId) as Array<{ allocation: string }>;
-  const paid = new Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }>();
-  for (const row of rows) {
-    for (const part of JSON.parse(row.allocation) as Array<{ period: number; principal_fen: number; interest_fen: number; fee_fen: number; penalty_fen: number }>) {
-      const sum = paid.get(part.period) ?? { principalFen: 0, interestFen: 0, feeFen: 0, penaltyFen: 0 };
-      sum.principalFen += part.principal_fen;
-      sum.interestFen += part.interest_fen;
-      sum.feeFen += part.fee_fen;
-      sum.penaltyFen += part.penalty_fen;
-      paid.set(part.period, sum);
-    }
-  }
+  const paid = new Map<number, PaidParts>();
+  for (const row of rows) addAllocation(paid, row.allocation);
   return paid;
 }

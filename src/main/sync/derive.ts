@@ -14,11 +14,8 @@ import { createHash } from 'node:crypto';
 import { aprCompliance, comparePlans, loanApr, NoRateError, type PlanInstallment } from '../../shared/domain/apr';
 import { evaluateEmergencyContacts } from '../../shared/domain/contacts';
 import { computeDelinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
-import { classifyFace } from '../../shared/domain/face';
-import { makeFinding, type Finding } from '../../shared/domain/findings';
-import { validateResidentId } from '../../shared/domain/idcard';
+import type { Finding } from '../../shared/domain/findings';
 import { lineAvailability, type LineDrawdown } from '../../shared/domain/lines';
-import { compareIdCardOcr } from '../../shared/domain/ocr';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { capabilitiesSchema, type ApplicationRecord } from '../../shared/institution-api';
 import { shanghaiDate } from '../../shared/time';
@@ -47,6 +44,7 @@ import {
 import { paidByPeriod } from '../repositories/repayments';
 import { syncReviewTasks } from '../review/ingest';
 import { normalizeApplication, quotedPlanOf, type ApplicationEvidence, type InstallmentColumns } from './normalize';
+import { ownFindingsOf } from './prepare';
 
 /** What derivation needs to know about an institution. */
 export interface InstitutionFacts {
@@ -331,28 +329,21 @@ export interface ApplicationAssessment {
  * decide a finding (crossing the shared-phone threshold, an overdue owner), not the raw counts.
  */
 export function assessApplication(db: Db, input: { borrowerId: number; evidence: ApplicationEvidence; contactPhones: readonly string[] }, at: number, settings: DomainSettings): ApplicationAssessment {
+  return assessWithOwnFindings(db, { ...input, ownFindings: ownFindingsOf(input.evidence, at, settings), evidenceJson: JSON.stringify(input.evidence) }, settings);
+}
+
+/**
+ * The same assessment when the findings that need no other record and the evidence's JSON were
+ * prepared already (prepare.ts, off the writing thread): adds the contact findings, which read
+ * other borrowers, and the evidence hash.
+ */
+export function assessWithOwnFindings(
+  db: Db,
+  input: { borrowerId: number; evidence: ApplicationEvidence; contactPhones: readonly string[]; ownFindings: readonly Finding[]; evidenceJson: string },
+  settings: DomainSettings,
+): ApplicationAssessment {
   const { evidence } = input;
-  const findings: Finding[] = [];
-  if (evidence.ocr !== null) {
-    findings.push(
-      ...compareIdCardOcr(
-        { submitted: { name: evidence.submitted.name, idNumber: evidence.submitted.idNumber }, ocr: evidence.ocr.fields, qualityWarnings: evidence.ocr.qualityWarnings },
-        { now: at, expiringSoonDays: settings.ocrExpiringSoonDays },
-      ),
-    );
-  } else {
-    const submittedId = validateResidentId(evidence.submitted.idNumber, { now: at });
-    if (!submittedId.valid) {
-      findings.push(makeFinding('ocr_submitted_id_invalid', { subject: 'idNumber', expected: null, actual: evidence.submitted.idNumber, evidence: { errors: submittedId.errors.join(',') } }));
-    }
-  }
-  if (evidence.face !== null) {
-    const classified = classifyFace({ ...evidence.face, liveness: evidence.liveness ?? { passed: true } }, settings.faceBands);
-    // Without a liveness result there is nothing to say about liveness.
-    findings.push(...(evidence.liveness === null ? classified.findings.filter((finding) => !finding.code.startsWith('face_liveness')) : classified.findings));
-  } else if (evidence.liveness !== null && !evidence.liveness.passed) {
-    findings.push(makeFinding('face_liveness_failed', { subject: 'liveness', expected: 'passed', actual: 'failed', evidence: { attempts: evidence.liveness.attempts } }));
-  }
+  const findings: Finding[] = [...input.ownFindings];
   const sharedWith: Record<string, number> = {};
   const overdueBorrowerByPhone: Record<string, { borrowerId: string }> = {};
   for (const phone of input.contactPhones) {
@@ -374,7 +365,9 @@ export function assessApplication(db: Db, input: { borrowerId: number; evidence:
     .sort();
   // Which phones belong to an overdue borrower, not which row: row ids are local, the hash is not.
   const overduePhones = Object.keys(overdueBorrowerByPhone).sort();
-  const evidenceHash = createHash('sha256').update(JSON.stringify({ v: 1, evidence, sharedPhones, overduePhones })).digest('hex').slice(0, 32);
+  // The text of JSON.stringify({ v: 1, evidence, sharedPhones, overduePhones }), with the evidence's JSON given.
+  const hashed = `{"v":1,"evidence":${input.evidenceJson},"sharedPhones":${JSON.stringify(sharedPhones)},"overduePhones":${JSON.stringify(overduePhones)}}`;
+  const evidenceHash = createHash('sha256').update(hashed).digest('hex').slice(0, 32);
   return { findings, evidenceHash };
 }
 

@@ -5,22 +5,13 @@
  * cursor saved last. A crash anywhere leaves either the whole page with its cursor or neither,
  * so the next pass resumes without loss or duplicates.
  */
-import type { z } from 'zod';
-import { validateResidentId } from '../../shared/domain/idcard';
 import type { DomainSettings } from '../../shared/domain/settings';
-import {
-  resourceRecordSchemas,
-  type ApplicationRecord,
-  type CreditLineRecord,
-  type OrderRecord,
-  type RepaymentPlanRecord,
-  type RepaymentRecord,
-  type ResourceName,
-} from '../../shared/institution-api';
+import type { ResourceName } from '../../shared/institution-api';
 import { writeTransaction, type Db } from '../db/connection';
 import {
   applicantsWithPhone,
-  borrowerIdOfApplication,
+  applicantsWithPhones,
+  borrowerIdsOfApplications,
   contactPhonesOf,
   applicationsWithContactPhone,
   linkLoansToBorrower,
@@ -31,7 +22,7 @@ import {
 import { upsertBorrower } from '../repositories/borrowers';
 import { findLineByExternalId, insertLineHistory, reportedLineFields, writeLine } from '../repositories/credit-lines';
 import {
-  bookedInstallments,
+  bookedInstallmentsOf,
   drawdownsOfLine,
   orderForDerivation,
   orderIdByExternalId,
@@ -39,12 +30,12 @@ import {
   writeOrder,
   writePlan,
 } from '../repositories/orders';
-import { paidByPeriod, writeRepayment } from '../repositories/repayments';
+import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/ingest';
 import {
   applicationsAffectedByOverdue,
-  assessApplication,
+  assessWithOwnFindings,
   computeLineDerived,
   computeOrderDerived,
   deriveLineByExternalId,
@@ -54,7 +45,10 @@ import {
   lineDrawdowns,
   reassessApplication,
 } from './derive';
-import { normalizeApplication, normalizeCreditLine, normalizeOrder, normalizePlan, normalizeRepayment } from './normalize';
+import type { InstallmentColumns } from './normalize';
+import { prepareRecords, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRecord, type PreparedRepayment, type QuarantineIssue } from './prepare';
+
+export { issuesOf, type QuarantineIssue } from './prepare';
 
 export interface IngestContext {
   institutionId: number;
@@ -79,12 +73,6 @@ export interface IngestResult extends PageCounts {
   invalid: Array<{ externalId: string | null; issues: QuarantineIssue[] }>;
 }
 
-export interface QuarantineIssue {
-  path: string;
-  code: string;
-  message: string;
-}
-
 type Outcome = 'upserted' | 'unchanged';
 
 interface PageEffects {
@@ -104,28 +92,15 @@ function isNewer(incoming: { version: number; remoteUpdatedAt: number }, stored:
   return incoming.remoteUpdatedAt > stored.remoteUpdatedAt;
 }
 
-function externalIdOf(raw: unknown): string | null {
-  if (raw !== null && typeof raw === 'object' && 'id' in raw) {
-    const id = (raw as { id: unknown }).id;
-    if (typeof id === 'string' && id.length > 0 && id.length <= 64) return id;
-    if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  }
-  return null;
-}
-
-export function issuesOf(error: z.ZodError): QuarantineIssue[] {
-  return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }));
-}
-
-function ingestApplication(db: Db, context: IngestContext, record: ApplicationRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
-  const normalized = normalizeApplication(record);
+function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApplication, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
+  const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const { id: borrowerId, previousPhone } = upsertBorrower(
     db,
     {
       idNumber: normalized.borrower.idNumber,
-      idValid: validateResidentId(normalized.borrower.idNumber, { now: at }).valid,
+      idValid: prepared.idValid,
       name: normalized.borrower.name,
       phone: normalized.borrower.phone,
       platformUserId: normalized.borrower.platformUserId,
@@ -142,10 +117,15 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
   const phonesChanged = previousPhones.length !== normalized.contactPhones.length || previousPhones.some((phone, index) => phone !== normalized.contactPhones[index]) || stored?.borrowerId !== borrowerId;
   if (phonesChanged) {
     for (const phone of new Set([...previousPhones, ...normalized.contactPhones])) {
-      if (!effects.phones.has(phone)) effects.phones.set(phone, applicantsWithPhone(db, phone));
+      // The page's new phones were counted before its first write; a previous phone of a stored application is counted now.
+      if (!effects.phones.has(phone)) effects.phones.set(phone, lookups.phoneApplicants.get(phone) ?? applicantsWithPhone(db, phone));
     }
   }
-  const assessment = assessApplication(db, { borrowerId, evidence: normalized.evidence, contactPhones: normalized.contactPhones }, at, context.settings);
+  const assessment = assessWithOwnFindings(
+    db,
+    { borrowerId, evidence: normalized.evidence, contactPhones: normalized.contactPhones, ownFindings: prepared.ownFindings, evidenceJson: prepared.evidenceJson },
+    context.settings,
+  );
   const applicationId = writeApplication(db, {
     institutionId: context.institutionId,
     externalId: normalized.externalId,
@@ -153,7 +133,7 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
     remoteUpdatedAt: normalized.remoteUpdatedAt,
     borrowerId,
     ...normalized.columns,
-    record: JSON.stringify(record),
+    record: prepared.recordText,
     evidenceHash: assessment.evidenceHash,
     syncedAt: at,
   }, stored?.id);
@@ -180,13 +160,13 @@ function ingestApplication(db: Db, context: IngestContext, record: ApplicationRe
   return 'upserted';
 }
 
-function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineRecord, at: number, known: Map<string, KnownVersion>): Outcome {
-  const normalized = normalizeCreditLine(record);
+function ingestCreditLine(db: Db, context: IngestContext, prepared: PreparedCreditLine, at: number, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
+  const normalized = prepared.row;
   const version = known.get(normalized.externalId);
   if (!isNewer(normalized, version)) return 'unchanged';
   // The full stored line only when there is one: its fields are the "before" of the history.
   const stored = version ? findLineByExternalId(db, context.institutionId, normalized.externalId) : undefined;
-  const borrowerId = borrowerIdOfApplication(db, context.institutionId, normalized.columns.applicationExternalId) ?? stored?.borrowerId ?? null;
+  const borrowerId = lookups.borrowers.get(normalized.columns.applicationExternalId) ?? stored?.borrowerId ?? null;
   const derived = computeLineDerived(normalized.columns, lineDrawdowns(drawdownsOfLine(db, context.institutionId, normalized.externalId)), at, context.settings);
   const lineId = writeLine(db, {
     institutionId: context.institutionId,
@@ -212,15 +192,15 @@ function ingestCreditLine(db: Db, context: IngestContext, record: CreditLineReco
   return 'upserted';
 }
 
-function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
-  const normalized = normalizeOrder(record);
+function ingestOrder(db: Db, context: IngestContext, prepared: PreparedOrder, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
+  const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const previous = stored ? orderForDerivation(db, stored.id) : undefined;
-  const booked = bookedInstallments(db, context.institutionId, normalized.externalId);
-  const paid = booked === null ? paidByPeriod(db, context.institutionId, normalized.externalId) : null;
+  const booked = lookups.booked.get(normalized.externalId) ?? null;
+  const paid = booked === null ? (lookups.paid.get(normalized.externalId) ?? new Map()) : null;
   const derived = computeOrderDerived(normalized.columns, normalized.quoted, booked, paid, context.facts.get(context.institutionId), at, context.settings);
-  const borrowerId = borrowerIdOfApplication(db, context.institutionId, normalized.columns.applicationExternalId) ?? previous?.borrowerId ?? null;
+  const borrowerId = lookups.borrowers.get(normalized.columns.applicationExternalId) ?? previous?.borrowerId ?? null;
   const orderId = writeOrder(db, {
     institutionId: context.institutionId,
     externalId: normalized.externalId,
@@ -240,8 +220,8 @@ function ingestOrder(db: Db, context: IngestContext, record: OrderRecord, at: nu
   return 'upserted';
 }
 
-function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
-  const normalized = normalizePlan(record);
+function ingestPlan(db: Db, context: IngestContext, prepared: PreparedPlan, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
+  const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const planId = writePlan(db, {
@@ -259,8 +239,8 @@ function ingestPlan(db: Db, context: IngestContext, record: RepaymentPlanRecord,
   return 'upserted';
 }
 
-function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
-  const normalized = normalizeRepayment(record);
+function ingestRepayment(db: Db, context: IngestContext, prepared: PreparedRepayment, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
+  const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
   const repaymentId = writeRepayment(
@@ -277,20 +257,55 @@ function ingestRepayment(db: Db, context: IngestContext, record: RepaymentRecord
   return 'upserted';
 }
 
-function ingestValid(db: Db, context: IngestContext, resource: ResourceName, record: unknown, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
-  switch (resource) {
+/**
+ * What a page reads about other records, in one query each instead of one per record: for lines
+ * and orders nothing the page writes changes it; for applications the counts are the "before" of
+ * each phone the page touches first.
+ */
+interface PageLookups {
+  /** Borrower of each application the page's records name. */
+  borrowers: Map<string, number>;
+  /** Booked installments of each order of the page that has a synced plan. */
+  booked: Map<string, InstallmentColumns[]>;
+  /** What the repayments paid per period, for the page's orders without a synced plan. */
+  paid: Map<string, Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }>>;
+  /** For a page of applications: how many borrowers gave each of its contact phones, before the page's first write. */
+  phoneApplicants: Map<string, number>;
+}
+
+function pageLookups(db: Db, institutionId: number, resource: ResourceName, records: readonly PreparedRecord[]): PageLookups {
+  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), phoneApplicants: new Map() };
+  if (resource === 'applications') {
+    lookups.phoneApplicants = applicantsWithPhones(
+      db,
+      records.flatMap((record) => (record.valid && record.resource === 'applications' ? record.row.contactPhones : [])),
+    );
+  } else if (resource === 'orders') {
+    const orders = records.flatMap((record) => (record.valid && record.resource === 'orders' ? [record.row] : []));
+    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, orders.map((order) => order.columns.applicationExternalId));
+    lookups.booked = bookedInstallmentsOf(db, institutionId, orders.map((order) => order.externalId));
+    lookups.paid = paidByPeriodOf(db, institutionId, orders.filter((order) => !lookups.booked.has(order.externalId)).map((order) => order.externalId));
+  } else if (resource === 'credit-lines') {
+    const lines = records.flatMap((record) => (record.valid && record.resource === 'credit-lines' ? [record.row] : []));
+    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, lines.map((line) => line.columns.applicationExternalId));
+  }
+  return lookups;
+}
+
+function ingestValid(db: Db, context: IngestContext, prepared: PreparedRecord & { valid: true }, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
+  switch (prepared.resource) {
     case 'applications':
-      return ingestApplication(db, context, record as ApplicationRecord, at, effects, known);
+      return ingestApplication(db, context, prepared, at, effects, known, lookups);
     case 'credit-lines':
-      return ingestCreditLine(db, context, record as CreditLineRecord, at, known);
+      return ingestCreditLine(db, context, prepared, at, known, lookups);
     case 'orders':
-      return ingestOrder(db, context, record as OrderRecord, at, effects, known);
+      return ingestOrder(db, context, prepared, at, effects, known, lookups);
     case 'repayment-plans':
-      return ingestPlan(db, context, record as RepaymentPlanRecord, at, effects, known);
+      return ingestPlan(db, context, prepared, at, effects, known);
     case 'repayments':
-      return ingestRepayment(db, context, record as RepaymentRecord, at, effects, known);
+      return ingestRepayment(db, context, prepared, at, effects, known);
     default: {
-      const unreachable: never = resource;
+      const unreachable: never = prepared;
       throw new Error(`Unknown resource ${String(unreachable)}`);
     }
   }
@@ -306,8 +321,9 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
   }
   for (const lineExternalId of effects.lines) deriveLineByExternalId(db, context.institutionId, lineExternalId, at, context.settings);
   const threshold = context.settings.sharedContactMinApplicants;
+  const afterCounts = applicantsWithPhones(db, effects.phones.keys());
   for (const [phone, before] of effects.phones) {
-    const after = applicantsWithPhone(db, phone);
+    const after = afterCounts.get(phone) ?? 0;
     // Another applicant sees (count - 1) others: reassess when that crossed the threshold.
     if (before - 1 >= threshold !== after - 1 >= threshold) {
       for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
@@ -334,28 +350,47 @@ export function ingestRecords(
   at: number,
   cursor?: { next: string | null },
 ): IngestResult {
-  const schema = resourceRecordSchemas[resource];
+  return ingestPrepared(db, context, resource, prepareRecords(resource, records, { at, settings: context.settings }), at, cursor);
+}
+
+/**
+ * The second stage: records prepared by prepare.ts (on this thread or a worker, at the same
+ * `at`) are upserted and derived in one write transaction; with `cursor`, the resource's cursor
+ * is saved in the same transaction.
+ */
+export function ingestPrepared(
+  db: Db,
+  context: IngestContext,
+  resource: ResourceName,
+  records: readonly PreparedRecord[],
+  at: number,
+  cursor?: { next: string | null },
+): IngestResult {
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
     const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), ownerPhones: new Set(), applications: new Set() };
     // Settling quarantine costs a write per record; most pages have nothing to settle.
     let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
-    const known = knownVersions(db, resource, context.institutionId, records.map(externalIdOf).filter((id): id is string => id !== null));
-    for (const raw of records) {
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        const externalId = externalIdOf(raw);
-        const issues = issuesOf(parsed.error);
-        quarantineRecord(db, { institutionId: context.institutionId, resource, externalId, rawPayload: JSON.stringify(raw) ?? 'null', issues: JSON.stringify(issues) }, at);
+    const externalIds: string[] = [];
+    for (const record of records) {
+      const id = record.valid ? record.row.externalId : record.externalId;
+      if (id !== null) externalIds.push(id);
+    }
+    const known = knownVersions(db, resource, context.institutionId, externalIds);
+    const lookups = pageLookups(db, context.institutionId, resource, records);
+    for (const record of records) {
+      if (!record.valid) {
+        quarantineRecord(db, { institutionId: context.institutionId, resource, externalId: record.externalId, rawPayload: record.rawPayload, issues: JSON.stringify(record.issues) }, at);
         result.quarantined++;
-        result.invalid.push({ externalId, issues });
+        result.invalid.push({ externalId: record.externalId, issues: record.issues });
         quarantineOpen = true;
         continue;
       }
-      const outcome = ingestValid(db, context, resource, parsed.data, at, effects, known);
+      if (record.resource !== resource) throw new Error(`A prepared ${record.resource} record in a page of ${resource}`);
+      const outcome = ingestValid(db, context, record, at, effects, known, lookups);
       if (outcome === 'upserted') {
         result.upserted++;
-        if (quarantineOpen) settleQuarantine(db, context.institutionId, resource, parsed.data.id, `A valid version ${parsed.data.version} arrived`, at);
+        if (quarantineOpen) settleQuarantine(db, context.institutionId, resource, record.row.externalId, `A valid version ${record.row.version} arrived`, at);
       } else {
         result.unchanged++;
       }
