@@ -163,6 +163,18 @@ export function borrowerIdsOfApplications(db: Db, institutionId: number, applica
   return new Map(rows.map((row) => [row.externalId, row.borrowerId]));
 }
 
+/** Which of these applications already have lines or orders (that arrived before them), in one query. */
+export function applicationsWithLoans(db: Db, institutionId: number, applicationExternalIds: readonly string[]): Set<string> {
+  if (applicationExternalIds.length === 0) return new Set();
+  const ids = JSON.stringify(applicationExternalIds);
+  const rows = prepared(
+    db,
+    `SELECT application_external_id AS id FROM credit_lines WHERE institution_id = ? AND application_external_id IN (SELECT value FROM json_each(?))
+     UNION SELECT application_external_id FROM orders WHERE institution_id = ? AND application_external_id IN (SELECT value FROM json_each(?))`,
+  ).all(institutionId, ids, institutionId, ids) as Array<{ id: string }>;
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Links lines and orders that arrived before their application to its borrower. */
 export function linkLoansToBorrower(db: Db, institutionId: number, applicationExternalId: string, borrowerId: number): void {
   prepared(db, `UPDATE credit_lines SET borrower_id = ? WHERE institution_id = ? AND application_external_id = ? AND borrower_id IS NOT ?`).run(

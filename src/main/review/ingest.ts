@@ -1,8 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
-import { reviewTaskEventsTable, reviewTasksTable, type ReviewTaskRow, type ReviewTaskStatus } from '../db/schema';
-import { replaceTaskCodes } from '../repositories/review';
+import { reviewTasksTable, type ReviewTaskRow, type ReviewTaskStatus } from '../db/schema';
+import { prepared } from '../repositories/sync';
 import { cancelWaitingDecisions } from '../repositories/reviewDecisions';
 
 const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
@@ -28,8 +28,24 @@ export interface ReviewIngestOutcome {
   reopened: number;
 }
 
+// Prepared statements, not query builders: this runs for every application a sync writes.
 function event(db: Db, taskId: number, at: number, kind: string, details: Record<string, unknown>): void {
-  db.insert(reviewTaskEventsTable).values({ taskId, at, operatorId: null, kind, details: JSON.stringify(details) }).run();
+  prepared(db, `INSERT INTO review_task_events (task_id, at, operator_id, kind, details) VALUES (?, ?, NULL, ?, ?)`).run(taskId, at, kind, JSON.stringify(details));
+}
+
+type ExistingTask = Pick<ReviewTaskRow, 'id' | 'queue' | 'status' | 'priority' | 'findingCodes' | 'findingCount' | 'evidenceHash'>;
+
+function tasksOfApplication(db: Db, applicationId: number): ExistingTask[] {
+  return prepared(
+    db,
+    `SELECT id, queue, status, priority, finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash FROM review_tasks WHERE application_id = ?`,
+  ).all(applicationId) as ExistingTask[];
+}
+
+function setTaskCodes(db: Db, taskId: number, codes: readonly string[], existing: boolean): void {
+  if (existing) prepared(db, `DELETE FROM review_task_codes WHERE task_id = ?`).run(taskId);
+  const insert = prepared(db, `INSERT INTO review_task_codes (task_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING`);
+  for (const code of codes) insert.run(taskId, code);
 }
 
 /**
@@ -51,40 +67,27 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
       byQueue.set(finding.queue, list);
     }
   }
-  const existing = db.select().from(reviewTasksTable).where(eq(reviewTasksTable.applicationId, application.applicationId)).all();
-  const existingByQueue = new Map<ReviewQueue, ReviewTaskRow>(existing.map((task) => [task.queue, task]));
+  const existing = tasksOfApplication(db, application.applicationId);
+  const existingByQueue = new Map<ReviewQueue, ExistingTask>(existing.map((task) => [task.queue, task]));
 
   for (const [queue, findings] of byQueue) {
     const codes = [...new Set(findings.map((finding) => finding.code))].sort().join(',');
     const priority = Math.max(...findings.map((finding) => severityPriority[finding.severity]));
     const task = existingByQueue.get(queue);
     if (!task) {
-      const created = db
-        .insert(reviewTasksTable)
-        .values({
-          applicationId: application.applicationId,
-          institutionId: application.institutionId,
-          borrowerId: application.borrowerId,
-          queue,
-          status: 'open',
-          priority,
-          findingCodes: codes,
-          findingCount: findings.length,
-          evidenceHash: application.evidenceHash,
-          createdAt: now,
-          updatedAt: now,
-          queuedAt: now,
-        })
-        .returning({ id: reviewTasksTable.id })
-        .get();
-      replaceTaskCodes(db, created.id, codes.split(','));
+      const created = prepared(
+        db,
+        `INSERT INTO review_tasks (application_id, institution_id, borrower_id, queue, status, priority, finding_codes, finding_count, evidence_hash, created_at, updated_at, queued_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      ).get(application.applicationId, application.institutionId, application.borrowerId, queue, priority, codes, findings.length, application.evidenceHash, now, now, now) as { id: number };
+      setTaskCodes(db, created.id, codes.split(','), false);
       event(db, created.id, now, 'created', { findingCodes: codes.split(',') });
       outcome.created++;
       continue;
     }
     const evidenceChanged = task.evidenceHash !== application.evidenceHash;
     if (!evidenceChanged && task.findingCodes === codes && task.priority === priority && task.findingCount === findings.length) continue;
-    if (task.findingCodes !== codes) replaceTaskCodes(db, task.id, codes.split(','));
+    if (task.findingCodes !== codes) setTaskCodes(db, task.id, codes.split(','), true);
     if (!liveStatuses.includes(task.status)) {
       // A decided or closed task that sees new evidence (the institution put the application
       // back into manual review with new data) starts over as a new round.

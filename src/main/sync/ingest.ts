@@ -11,6 +11,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import {
   applicantsWithPhone,
   applicantsWithPhones,
+  applicationsWithLoans,
   borrowerIdsOfApplications,
   contactPhonesOf,
   applicationsWithContactPhone,
@@ -46,7 +47,7 @@ import {
   reassessApplication,
 } from './derive';
 import type { InstallmentColumns } from './normalize';
-import { prepareRecords, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRecord, type PreparedRepayment, type QuarantineIssue } from './prepare';
+import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRecord, type PreparedRepayment, type QuarantineIssue, type RawKeys } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';
 
@@ -141,7 +142,8 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
   // A new row has nothing to replace: the inserts alone.
   if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones, stored !== undefined);
   replaceFindings(db, applicationId, assessment.findings, stored !== undefined);
-  if (stored?.borrowerId !== borrowerId) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
+  // Lines and orders name their application; those that came first take its borrower now.
+  if (stored?.borrowerId !== borrowerId && lookups.withLoans.has(normalized.externalId)) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
   // A new application outside manual review cannot have tasks yet: skip the lookup.
   if (stored || normalized.columns.status === 'MANUAL_REVIEW') {
     syncReviewTasks(
@@ -271,23 +273,21 @@ interface PageLookups {
   paid: Map<string, Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }>>;
   /** For a page of applications: how many borrowers gave each of its contact phones, before the page's first write. */
   phoneApplicants: Map<string, number>;
+  /** For a page of applications: those with lines or orders already stored (a page of applications writes none). */
+  withLoans: Set<string>;
 }
 
-function pageLookups(db: Db, institutionId: number, resource: ResourceName, records: readonly PreparedRecord[]): PageLookups {
-  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), phoneApplicants: new Map() };
+function pageLookups(db: Db, institutionId: number, resource: ResourceName, keys: RawKeys): PageLookups {
+  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), phoneApplicants: new Map(), withLoans: new Set() };
   if (resource === 'applications') {
-    lookups.phoneApplicants = applicantsWithPhones(
-      db,
-      records.flatMap((record) => (record.valid && record.resource === 'applications' ? record.row.contactPhones : [])),
-    );
+    lookups.phoneApplicants = applicantsWithPhones(db, keys.contactPhones);
+    lookups.withLoans = applicationsWithLoans(db, institutionId, keys.externalIds);
   } else if (resource === 'orders') {
-    const orders = records.flatMap((record) => (record.valid && record.resource === 'orders' ? [record.row] : []));
-    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, orders.map((order) => order.columns.applicationExternalId));
-    lookups.booked = bookedInstallmentsOf(db, institutionId, orders.map((order) => order.externalId));
-    lookups.paid = paidByPeriodOf(db, institutionId, orders.filter((order) => !lookups.booked.has(order.externalId)).map((order) => order.externalId));
+    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
+    lookups.booked = bookedInstallmentsOf(db, institutionId, keys.externalIds);
+    lookups.paid = paidByPeriodOf(db, institutionId, keys.externalIds.filter((id) => !lookups.booked.has(id)));
   } else if (resource === 'credit-lines') {
-    const lines = records.flatMap((record) => (record.valid && record.resource === 'credit-lines' ? [record.row] : []));
-    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, lines.map((line) => line.columns.applicationExternalId));
+    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
   }
   return lookups;
 }
@@ -340,7 +340,9 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
 
 /**
  * Validates, upserts and derives a batch of raw records of one resource in one write
- * transaction; with `cursor`, the resource's cursor is saved in the same transaction.
+ * transaction; with `cursor`, the resource's cursor is saved in the same transaction. Each record
+ * is prepared (prepare.ts) just before it is written, so a page's validated copies never pile up
+ * for the garbage collector; the page's look-ups are batched up front from the raw keys.
  */
 export function ingestRecords(
   db: Db,
@@ -350,35 +352,17 @@ export function ingestRecords(
   at: number,
   cursor?: { next: string | null },
 ): IngestResult {
-  return ingestPrepared(db, context, resource, prepareRecords(resource, records, { at, settings: context.settings }), at, cursor);
-}
-
-/**
- * The second stage: records prepared by prepare.ts (on this thread or a worker, at the same
- * `at`) are upserted and derived in one write transaction; with `cursor`, the resource's cursor
- * is saved in the same transaction.
- */
-export function ingestPrepared(
-  db: Db,
-  context: IngestContext,
-  resource: ResourceName,
-  records: readonly PreparedRecord[],
-  at: number,
-  cursor?: { next: string | null },
-): IngestResult {
+  const options = { at, settings: context.settings };
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
     const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), ownerPhones: new Set(), applications: new Set() };
     // Settling quarantine costs a write per record; most pages have nothing to settle.
     let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
-    const externalIds: string[] = [];
-    for (const record of records) {
-      const id = record.valid ? record.row.externalId : record.externalId;
-      if (id !== null) externalIds.push(id);
-    }
-    const known = knownVersions(db, resource, context.institutionId, externalIds);
-    const lookups = pageLookups(db, context.institutionId, resource, records);
-    for (const record of records) {
+    const keys = rawKeysOf(resource, records);
+    const known = knownVersions(db, resource, context.institutionId, keys.externalIds);
+    const lookups = pageLookups(db, context.institutionId, resource, keys);
+    for (const raw of records) {
+      const record = prepareRecord(resource, raw, options);
       if (!record.valid) {
         quarantineRecord(db, { institutionId: context.institutionId, resource, externalId: record.externalId, rawPayload: record.rawPayload, issues: JSON.stringify(record.issues) }, at);
         result.quarantined++;
@@ -386,7 +370,6 @@ export function ingestPrepared(
         quarantineOpen = true;
         continue;
       }
-      if (record.resource !== resource) throw new Error(`A prepared ${record.resource} record in a page of ${resource}`);
       const outcome = ingestValid(db, context, record, at, effects, known, lookups);
       if (outcome === 'upserted') {
         result.upserted++;
