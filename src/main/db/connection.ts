@@ -81,6 +81,11 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     client.pragma('foreign_keys = ON');
     client.pragma('temp_store = MEMORY');
     client.pragma('cache_size = -32000');
+    // Checkpoint about every 40 MB of WAL instead of SQLite's 4 MB: a sync commits a page of records
+    // at a time and rewrites the same index pages in many commits; fewer checkpoints copy (and
+    // sync) each such page once instead of many times. Measured: end-to-end sync at 100,000
+    // borrowers 146 s -> 128-140 s (docs/performance.md).
+    client.pragma('wal_autocheckpoint = 10000');
     return drizzle({ client, schema }) as Db;
   } catch (error) {
     client.close();
