@@ -77,7 +77,7 @@ function addAllocation(paid: Map<number, PaidParts>, allocation: string): void {
   }
 }
 
-export function paidByPeriod(db: Db, institutionId: number, orderExternalId: string): Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }> {
+export function paidByPeriod(db: Db, institutionId: number, orderExternalId: string): Map<number, PaidParts> {
   const rows = prepared(db, `SELECT allocation FROM repayments WHERE institution_id = ? AND order_external_id = ?`).all(institutionId, orderExternalId) as Array<{ allocation: string }>;
   const paid = new Map<number, PaidParts>();
   for (const row of rows) addAllocation(paid, row.allocation);
