@@ -6,9 +6,8 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { readOne, writeReturning, writeRun } from './reviewStatements';
+import { readAll, readOne, writeReturning, writeRun } from './reviewStatements';
 import {
-  reviewTaskCodesTable,
   reviewTaskEventsTable,
   reviewTasksTable,
   type ReviewTaskRow,
@@ -27,8 +26,25 @@ export function appendTaskEvent(db: Db, taskId: number, at: number, operatorId: 
 
 /** Replaces the finding-code rows of a task (the index behind the finding filter). */
 export function replaceTaskCodes(db: Db, taskId: number, codes: readonly string[]): void {
-  db.delete(reviewTaskCodesTable).where(eq(reviewTaskCodesTable.taskId, taskId)).run();
-  if (codes.length > 0) db.insert(reviewTaskCodesTable).values(codes.map((code) => ({ taskId, code }))).onConflictDoNothing().run();
+  writeRun(db, sql`DELETE FROM review_task_codes WHERE task_id = ${taskId}`);
+  for (const code of codes) writeRun(db, sql`INSERT INTO review_task_codes (task_id, code) VALUES (${taskId}, ${code}) ON CONFLICT DO NOTHING`);
+}
+
+/** A new open task created by the sync for one queue of an application; returns its id. */
+export function insertIngestedTask(
+  db: Db,
+  task: { applicationId: number; institutionId: number; borrowerId: number; queue: ReviewQueue; priority: number; findingCodes: string; findingCount: number; evidenceHash: string },
+  now: number,
+): number {
+  const rows = writeReturning<{ id: number }>(
+    db,
+    sql`INSERT INTO review_tasks (application_id, institution_id, borrower_id, queue, status, priority, finding_codes, finding_count, evidence_hash, created_at, updated_at, queued_at)
+        VALUES (${task.applicationId}, ${task.institutionId}, ${task.borrowerId}, ${task.queue}, 'open', ${task.priority}, ${task.findingCodes}, ${task.findingCount}, ${task.evidenceHash}, ${now}, ${now}, ${now})
+        RETURNING id`,
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('Creating a review task returned no id');
+  return id;
 }
 
 const taskColumns = sql`
@@ -42,8 +58,9 @@ export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
   return readOne<ReviewTaskRow>(db, sql`SELECT ${taskColumns} FROM review_tasks WHERE id = ${taskId}`);
 }
 
+/** Every task of an application, any status (the sync's ingest reads this for each application it writes). */
 export function tasksOfApplication(db: Db, applicationId: number): ReviewTaskRow[] {
-  return db.select().from(reviewTasksTable).where(eq(reviewTasksTable.applicationId, applicationId)).all();
+  return readAll<ReviewTaskRow>(db, sql`SELECT ${taskColumns} FROM review_tasks WHERE application_id = ${applicationId}`);
 }
 
 export function updateTask(db: Db, taskId: number, changes: Partial<Omit<ReviewTaskRow, 'id'>>): ReviewTaskRow {

@@ -52,10 +52,9 @@ async function runWorkers(operatorIds: number[], taskIds: number[]): Promise<Wor
 it('four processes claiming from one database file never hold the same task', async () => {
   const now = Date.now();
   const institutionId = insertFixtureInstitution(backend.db, 'HNXD');
-  // The root handle inside the transaction, as the sync's ingest runs (its statements join it).
-  writeTransaction(backend.db, () => {
+  writeTransaction(backend.db, (tx) => {
     for (let index = 0; index < 120; index++) {
-      ingestFixtureApplication(backend.db, institutionId, fixtureRecord({ externalId: `APP-${index}`, face: { score: 65 } }, now), now - (120 - index) * 1000);
+      ingestFixtureApplication(tx, institutionId, fixtureRecord({ externalId: `APP-${index}`, face: { score: 65 } }, now), now - (120 - index) * 1000);
     }
   });
   const operators = writeTransaction(backend.db, (tx) =>

@@ -1,14 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
-import { reviewTasksTable, type ReviewTaskRow, type ReviewTaskStatus } from '../db/schema';
-import { prepared } from '../repositories/sync';
+import { reviewTasksTable, type ReviewTaskRow } from '../db/schema';
+import { appendTaskEvent, insertIngestedTask, liveTaskStatuses, replaceTaskCodes, tasksOfApplication } from '../repositories/review';
 import { cancelWaitingDecisions } from '../repositories/reviewDecisions';
 
 const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
 
-/** Statuses in which a task still waits for people; a re-sync may update or close these. */
-const liveStatuses: ReviewTaskStatus[] = ['open', 'in_review', 'awaiting_second', 'escalated', 'snoozed'];
 
 export interface ApplicationForReview {
   applicationId: number;
@@ -26,26 +24,6 @@ export interface ReviewIngestOutcome {
   closed: number;
   /** Tasks whose waiting four-eyes decision was cancelled because the evidence changed. */
   reopened: number;
-}
-
-// Prepared statements, not query builders: this runs for every application a sync writes.
-function event(db: Db, taskId: number, at: number, kind: string, details: Record<string, unknown>): void {
-  prepared(db, `INSERT INTO review_task_events (task_id, at, operator_id, kind, details) VALUES (?, ?, NULL, ?, ?)`).run(taskId, at, kind, JSON.stringify(details));
-}
-
-type ExistingTask = Pick<ReviewTaskRow, 'id' | 'queue' | 'status' | 'priority' | 'findingCodes' | 'findingCount' | 'evidenceHash'>;
-
-function tasksOfApplication(db: Db, applicationId: number): ExistingTask[] {
-  return prepared(
-    db,
-    `SELECT id, queue, status, priority, finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash FROM review_tasks WHERE application_id = ?`,
-  ).all(applicationId) as ExistingTask[];
-}
-
-function setTaskCodes(db: Db, taskId: number, codes: readonly string[], existing: boolean): void {
-  if (existing) prepared(db, `DELETE FROM review_task_codes WHERE task_id = ?`).run(taskId);
-  const insert = prepared(db, `INSERT INTO review_task_codes (task_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING`);
-  for (const code of codes) insert.run(taskId, code);
 }
 
 /**
@@ -68,27 +46,27 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
     }
   }
   const existing = tasksOfApplication(db, application.applicationId);
-  const existingByQueue = new Map<ReviewQueue, ExistingTask>(existing.map((task) => [task.queue, task]));
+  const existingByQueue = new Map<ReviewQueue, ReviewTaskRow>(existing.map((task) => [task.queue, task]));
 
   for (const [queue, findings] of byQueue) {
     const codes = [...new Set(findings.map((finding) => finding.code))].sort().join(',');
     const priority = Math.max(...findings.map((finding) => severityPriority[finding.severity]));
     const task = existingByQueue.get(queue);
     if (!task) {
-      const created = prepared(
+      const createdId = insertIngestedTask(
         db,
-        `INSERT INTO review_tasks (application_id, institution_id, borrower_id, queue, status, priority, finding_codes, finding_count, evidence_hash, created_at, updated_at, queued_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      ).get(application.applicationId, application.institutionId, application.borrowerId, queue, priority, codes, findings.length, application.evidenceHash, now, now, now) as { id: number };
-      setTaskCodes(db, created.id, codes.split(','), false);
-      event(db, created.id, now, 'created', { findingCodes: codes.split(',') });
+        { applicationId: application.applicationId, institutionId: application.institutionId, borrowerId: application.borrowerId, queue, priority, findingCodes: codes, findingCount: findings.length, evidenceHash: application.evidenceHash },
+        now,
+      );
+      replaceTaskCodes(db, createdId, codes.split(','));
+      appendTaskEvent(db, createdId, now, null, 'created', { findingCodes: codes.split(',') });
       outcome.created++;
       continue;
     }
     const evidenceChanged = task.evidenceHash !== application.evidenceHash;
     if (!evidenceChanged && task.findingCodes === codes && task.priority === priority && task.findingCount === findings.length) continue;
-    if (task.findingCodes !== codes) setTaskCodes(db, task.id, codes.split(','), true);
-    if (!liveStatuses.includes(task.status)) {
+    if (task.findingCodes !== codes) replaceTaskCodes(db, task.id, codes.split(','));
+    if (!liveTaskStatuses.includes(task.status)) {
       // A decided or closed task that sees new evidence (the institution put the application
       // back into manual review with new data) starts over as a new round.
       if (!evidenceChanged) continue;
@@ -111,7 +89,7 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
         })
         .where(eq(reviewTasksTable.id, task.id))
         .run();
-      event(db, task.id, now, 'reopened', { reason: 'evidence_changed', previousStatus: task.status, findingCodes: codes.split(',') });
+      appendTaskEvent(db, task.id, now, null, 'reopened', { reason: 'evidence_changed', previousStatus: task.status, findingCodes: codes.split(',') });
       outcome.reopened++;
       continue;
     }
@@ -131,19 +109,19 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
       .run();
     if (waiting) {
       const cancelled = cancelWaitingDecisions(db, task.id, 'evidence_changed', now);
-      event(db, task.id, now, 'second_decision_cancelled', {
+      appendTaskEvent(db, task.id, now, null, 'second_decision_cancelled', {
         reason: 'evidence_changed',
         decisionIds: cancelled.map((decision) => decision.id),
         findingCodes: codes.split(','),
       });
       outcome.reopened++;
     } else {
-      event(db, task.id, now, evidenceChanged ? 'evidence_changed' : 'findings_changed', { findingCodes: codes.split(',') });
+      appendTaskEvent(db, task.id, now, null, evidenceChanged ? 'evidence_changed' : 'findings_changed', { findingCodes: codes.split(',') });
       outcome.updated++;
     }
   }
 
-  const toClose = existing.filter((task) => !byQueue.has(task.queue) && liveStatuses.includes(task.status));
+  const toClose = existing.filter((task) => !byQueue.has(task.queue) && liveTaskStatuses.includes(task.status));
   if (toClose.length > 0) {
     db.update(reviewTasksTable)
       .set({ status: 'closed', updatedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, snoozedUntil: null })
@@ -151,7 +129,7 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
       .run();
     for (const task of toClose) {
       if (task.status === 'awaiting_second') cancelWaitingDecisions(db, task.id, 'task_closed', now);
-      event(db, task.id, now, 'closed', {
+      appendTaskEvent(db, task.id, now, null, 'closed', {
         reason: application.awaitingManualReview ? 'findings_resolved' : 'application_left_manual_review',
       });
     }
