@@ -152,3 +152,37 @@ describe('review tasks at ingest', () => {
     expect(new Set(after.map((task) => `${task.applicationId}/${task.queue}`)).size).toBe(after.length);
   });
 });
+
+describe('lines and orders that arrive before their application', () => {
+  let early: SyncWorld;
+  beforeAll(async () => {
+    early = await startSyncWorld({ borrowers: 40, institutions: 1 });
+  });
+  afterAll(() => early.close());
+
+  it('take its borrower when it arrives, and later loans take it at once', async () => {
+    const db = early.backend.db;
+    const id = institutionId(early, 'qinghe');
+    const pageContext: IngestContext = { institutionId: id, settings, facts: new FactsCache(db, settings) };
+    const now = early.sim.admin.now();
+    const [lines, orders, applications] = await Promise.all([
+      remoteRecords(early.sim, 'qinghe', 'credit-lines'),
+      remoteRecords(early.sim, 'qinghe', 'orders'),
+      remoteRecords(early.sim, 'qinghe', 'applications'),
+    ]);
+    const unlinked = (table: string) =>
+      (db.$client.prepare(`SELECT count(*) AS n FROM ${table} l JOIN applications a ON a.institution_id = l.institution_id AND a.external_id = l.application_external_id WHERE l.borrower_id IS NOT a.borrower_id`).get() as { n: number }).n;
+    // Half the orders before any application, the other half after.
+    const half = Math.floor(orders.length / 2);
+    ingestRecords(db, pageContext, 'credit-lines', lines, now);
+    ingestRecords(db, pageContext, 'orders', orders.slice(0, half), now);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(half).toBeGreaterThan(0);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM orders WHERE borrower_id IS NULL').get() as { n: number }).n).toBe(half);
+    ingestRecords(db, pageContext, 'applications', applications, now);
+    ingestRecords(db, pageContext, 'orders', orders.slice(half), now);
+    expect(unlinked('credit_lines')).toBe(0);
+    expect(unlinked('orders')).toBe(0);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM orders WHERE borrower_id IS NOT NULL').get() as { n: number }).n).toBe(orders.length);
+  });
+});

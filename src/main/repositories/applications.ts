@@ -145,15 +145,7 @@ export function manualReviewApplicationIds(db: Db, afterId: number, limit: numbe
   );
 }
 
-/** The borrower of an application, by the institution's application id. */
-export function borrowerIdOfApplication(db: Db, institutionId: number, applicationExternalId: string): number | undefined {
-  const row = prepared(db, `SELECT borrower_id AS borrowerId FROM applications WHERE institution_id = ? AND external_id = ?`).get(institutionId, applicationExternalId) as
-    | { borrowerId: number }
-    | undefined;
-  return row?.borrowerId;
-}
-
-/** borrowerIdOfApplication for many applications in one query (a page of lines or orders). */
+/** The borrowers of applications, by the institution's application ids, in one query (a page of lines or orders). */
 export function borrowerIdsOfApplications(db: Db, institutionId: number, applicationExternalIds: readonly string[]): Map<string, number> {
   if (applicationExternalIds.length === 0) return new Map();
   const rows = prepared(

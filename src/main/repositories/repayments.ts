@@ -59,7 +59,8 @@ export function paidByPeriodOf(db: Db, institutionId: number, orderExternalIds: 
   return paid;
 }
 
-interface PaidParts {
+/** What repayments paid of one period. */
+export interface PaidParts {
   principalFen: number;
   interestFen: number;
   feeFen: number;

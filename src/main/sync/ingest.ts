@@ -31,7 +31,7 @@ import {
   writeOrder,
   writePlan,
 } from '../repositories/orders';
-import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
+import { paidByPeriodOf, writeRepayment, type PaidParts } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/ingest';
 import {
@@ -47,7 +47,7 @@ import {
   reassessApplication,
 } from './derive';
 import type { InstallmentColumns } from './normalize';
-import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRecord, type PreparedRepayment, type QuarantineIssue, type RawKeys } from './prepare';
+import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';
 
@@ -270,7 +270,7 @@ interface PageLookups {
   /** Booked installments of each order of the page that has a synced plan. */
   booked: Map<string, InstallmentColumns[]>;
   /** What the repayments paid per period, for the page's orders without a synced plan. */
-  paid: Map<string, Map<number, { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number }>>;
+  paid: Map<string, Map<number, PaidParts>>;
   /** For a page of applications: how many borrowers gave each of its contact phones, before the page's first write. */
   phoneApplicants: Map<string, number>;
   /** For a page of applications: those with lines or orders already stored (a page of applications writes none). */
@@ -292,7 +292,7 @@ function pageLookups(db: Db, institutionId: number, resource: ResourceName, keys
   return lookups;
 }
 
-function ingestValid(db: Db, context: IngestContext, prepared: PreparedRecord & { valid: true }, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
+function ingestValid(db: Db, context: IngestContext, prepared: PreparedValid, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
   switch (prepared.resource) {
     case 'applications':
       return ingestApplication(db, context, prepared, at, effects, known, lookups);

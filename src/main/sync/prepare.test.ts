@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDomainSettings } from '../../shared/domain/settings';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
-import { applicantsWithPhone, applicantsWithPhones } from '../repositories/applications';
+import { applicantsWithPhone, applicantsWithPhones, borrowerIdsOfApplications } from '../repositories/applications';
 import { bookedInstallments, bookedInstallmentsOf } from '../repositories/orders';
 import { paidByPeriod, paidByPeriodOf } from '../repositories/repayments';
 import { fixtureRecord } from '../review/testing';
 import { assessApplication } from './derive';
 import { normalizeApplication } from './normalize';
-import { prepareRecords } from './prepare';
+import { prepareRecord } from './prepare';
 
 const settings = resolveDomainSettings({});
 const now = Date.UTC(2026, 10, 20, 2);
@@ -16,7 +16,7 @@ const now = Date.UTC(2026, 10, 20, 2);
 describe('the pure stage of ingest', () => {
   it('prepares valid records and turns invalid ones into quarantine entries, in order', () => {
     const good = fixtureRecord({ externalId: 'APP-1' }, now);
-    const prepared = prepareRecords('applications', [good, { id: 'APP-2', version: 'x' }, 'garbage'], { at: now, settings });
+    const prepared = [good, { id: 'APP-2', version: 'x' }, 'garbage'].map((raw) => prepareRecord('applications', raw, { at: now, settings }));
     expect(prepared.map((record) => record.valid)).toEqual([true, false, false]);
     const first = prepared[0];
     if (!first?.valid || first.resource !== 'applications') throw new Error('expected a prepared application');
@@ -84,6 +84,12 @@ describe('ingest look-ups', () => {
     expect(booked.get('O1')?.map((row) => row.period)).toEqual([1, 2]);
     const paid = paidByPeriodOf(db, 1, orders);
     for (const order of orders) expect(paid.get(order) ?? new Map()).toEqual(paidByPeriod(db, 1, order));
+    expect([...(paid.get('O3') ?? [])]).toEqual([
+      [1, { principalFen: 12, interestFen: 3, feeFen: 1, penaltyFen: 0 }],
+      [2, { principalFen: 3, interestFen: 0, feeFen: 0, penaltyFen: 0 }],
+    ]);
+    expect(paid.has('O1')).toBe(false);
+    expect(borrowerIdsOfApplications(db, 1, ['A1', 'A2', 'A1', 'A9'])).toEqual(new Map([['A1', 1], ['A2', 2]]));
     const phones = ['13900000009', '13900000008', '13900000007'];
     const counts = applicantsWithPhones(db, phones);
     for (const phone of phones) expect(counts.get(phone)).toBe(applicantsWithPhone(db, phone));

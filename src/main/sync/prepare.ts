@@ -175,11 +175,6 @@ export function prepareRecord(resource: ResourceName, raw: unknown, options: Pre
   return prepareValid(resource, parsed.data, options);
 }
 
-/** Validates and prepares raw records of one resource, in order. Never throws for a bad record. */
-export function prepareRecords(resource: ResourceName, records: readonly unknown[], options: PrepareOptions): PreparedRecord[] {
-  return records.map((raw) => prepareRecord(resource, raw, options));
-}
-
 function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 }
