@@ -42,6 +42,13 @@ if (existsSync(unitReport)) {
   const brokenFiles = (report.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).every((test) => test.status !== 'failed')).length;
   failed += brokenFiles;
   summary.push(`${unit.ok ? 'ok  ' : 'FAIL'} vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed, ${report.numPendingTests} skipped (${unit.seconds}s)`);
+  // CI shows only the tail of this output: name each failure next to the totals, with its first line.
+  for (const file of report.testResults ?? []) {
+    const where = file.name.replace(`${process.cwd()}/`, '');
+    const failures = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (file.status === 'failed' && failures.length === 0) summary.push(`     ${where}: ${firstLine(file.message)}`);
+    for (const test of failures) summary.push(`     ${where} > ${test.fullName}: ${firstLine((test.failureMessages ?? [])[0])}`);
+  }
 } else {
   failed++;
   summary.push(`FAIL vitest: no report (${unit.seconds}s)`);
@@ -59,10 +66,36 @@ if (!built) {
     passed += stats.expected;
     failed += stats.unexpected + stats.flaky;
     summary.push(`${e2e.ok ? 'ok  ' : 'FAIL'} playwright: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed, ${stats.skipped} skipped (${e2e.seconds}s)`);
+    for (const failure of e2eFailures(JSON.parse(readFileSync(e2eReport, 'utf8')).suites ?? [])) summary.push(`     ${failure}`);
   } else {
     failed++;
     summary.push(`FAIL playwright: no report (${e2e.seconds}s)`);
   }
+}
+
+/** The first line of a failure message, without colour codes, cut to fit one line. */
+function firstLine(message) {
+  const line = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((text) => text.trim() !== '') ?? '(no message)';
+  return line.trim().slice(0, 300);
+}
+
+/** "file:line title: first error line (step)" for each Playwright test that did not pass. */
+function e2eFailures(suites) {
+  const out = [];
+  const visit = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+        const result = (test.results ?? []).find((one) => one.status !== 'passed' && one.status !== 'skipped');
+        const error = result?.error ?? (result?.errors ?? [])[0];
+        const at = error?.location ? ` (at ${error.location.file.replace(`${process.cwd()}/`, '')}:${error.location.line})` : '';
+        out.push(`${spec.file}:${spec.line} ${spec.title}: ${firstLine(error?.message)}${at}`);
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of suites) visit(suite);
+  return out;
 }
 
 process.stdout.write(`\n${summary.join('\n')}\n\n${passed} passed, ${failed} failed\n`);

@@ -63,12 +63,16 @@ export async function signIn(page: Page, username: string, password: string): Pr
 }
 
 /**
- * Signs in and waits for the signed-in shell. Use it before navigating away: a navigation while
- * the sign-in request is still in flight (a busy machine) drops its response and its cookie.
+ * Signs in and waits for the signed-in shell and its landing page. Use it before navigating away:
+ * a navigation while the sign-in request is still in flight (a busy machine) drops its response
+ * and its cookie, and one made while the landing redirects (/ -> /review -> /review/contacts) are
+ * still pending is overridden by them: React Router runs them as transitions, which a slow render
+ * delays past the test's own page.goto.
  */
 export async function signInAndWait(page: Page, username: string, password: string): Promise<void> {
   await signIn(page, username, password);
   await expect(page.getByTestId('operator-menu')).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).not.toMatch(/^(#\/?|#\/review\/?)?$/);
 }
 
 export const test = base.extend<{ server: ServerHandle }>({
