@@ -72,7 +72,7 @@ export async function signIn(page: Page, username: string, password: string): Pr
 export async function signInAndWait(page: Page, username: string, password: string): Promise<void> {
   await signIn(page, username, password);
   await expect(page.getByTestId('operator-menu')).toBeVisible({ timeout: 30_000 });
-  await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).not.toMatch(/^(#\/?|#\/review\/?)?$/);
+  await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).not.toMatch(/^(#\/?|#\/review\/?)?$/);
 }
 
 export const test = base.extend<{ server: ServerHandle }>({
