@@ -7,7 +7,7 @@
  * without a booked plan use their quoted plan and repayment allocations (quotedInstallments).
  */
 import { z } from 'zod';
-import { computeDelinquency, type Delinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
+import { addPaidParts, computeDelinquency, type Delinquency, type DelinquencyInstallment, type PaidParts } from '../../shared/domain/delinquency';
 import type { InstallmentRow } from '../db/schema';
 
 const allocationPartSchema = z.union([
@@ -76,17 +76,9 @@ export function quotedInstallments(quotedPlanJson: string): PastInstallment[] {
 
 /** The installments with what had been paid by `at` (inclusive). */
 export function installmentsAsOf(installments: readonly PastInstallment[], repayments: readonly PastRepayment[], at: number): DelinquencyInstallment[] {
-  const paid = new Map<number, { principal: number; interest: number; fee: number; penalty: number }>();
+  const paid = new Map<number, PaidParts>();
   for (const repayment of repayments) {
-    if (repayment.paidAt > at) continue;
-    for (const part of repayment.allocation) {
-      const sum = paid.get(part.period) ?? { principal: 0, interest: 0, fee: 0, penalty: 0 };
-      sum.principal += part.principalFen;
-      sum.interest += part.interestFen;
-      sum.fee += part.feeFen;
-      sum.penalty += part.penaltyFen;
-      paid.set(part.period, sum);
-    }
+    if (repayment.paidAt <= at) addPaidParts(paid, repayment.allocation);
   }
   return installments.map((row) => {
     const paidOff = row.paidOffAt !== null && row.paidOffAt <= at;
@@ -98,10 +90,10 @@ export function installmentsAsOf(installments: readonly PastInstallment[], repay
       interestFen: row.interestFen,
       feeFen: row.feeFen,
       penaltyFen: row.penaltyFen,
-      paidPrincipalFen: part(row.principalFen, row.paidPrincipalFen, sum?.principal),
-      paidInterestFen: part(row.interestFen, row.paidInterestFen, sum?.interest),
-      paidFeeFen: part(row.feeFen, row.paidFeeFen, sum?.fee),
-      paidPenaltyFen: part(row.penaltyFen, row.paidPenaltyFen, sum?.penalty),
+      paidPrincipalFen: part(row.principalFen, row.paidPrincipalFen, sum?.principalFen),
+      paidInterestFen: part(row.interestFen, row.paidInterestFen, sum?.interestFen),
+      paidFeeFen: part(row.feeFen, row.paidFeeFen, sum?.feeFen),
+      paidPenaltyFen: part(row.penaltyFen, row.paidPenaltyFen, sum?.penaltyFen),
     };
   });
 }

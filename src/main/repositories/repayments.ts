@@ -1,8 +1,8 @@
 /** Repayments received by institutions. */
 import type { Db } from '../db/connection';
 import type { RepaymentRow } from '../db/schema';
+import { addPaidParts, type PaidParts } from '../../shared/domain/delinquency';
 import { prepared, writeIngestedRow } from './sync';
-
 
 export interface RepaymentWrite {
   institutionId: number;
@@ -39,7 +39,6 @@ export function writeRepayment(db: Db, row: RepaymentWrite, existingId: number |
   return writeIngestedRow(db, 'repayments', repaymentColumns, row as unknown as Record<string, unknown>, existingId);
 }
 
-/** Per installment period, what the order's reported repayments paid (from their allocations). */
 /** paidByPeriod for many orders in one query (a page of orders); an order without repayments is absent. */
 export function paidByPeriodOf(db: Db, institutionId: number, orderExternalIds: readonly string[]): Map<string, Map<number, PaidParts>> {
   const paid = new Map<string, Map<number, PaidParts>>();
@@ -59,25 +58,16 @@ export function paidByPeriodOf(db: Db, institutionId: number, orderExternalIds: 
   return paid;
 }
 
-/** What repayments paid of one period. */
-export interface PaidParts {
-  principalFen: number;
-  interestFen: number;
-  feeFen: number;
-  penaltyFen: number;
-}
-
+/** A stored allocation (the wire's snake_case JSON, written from a validated record) added to the per-period sums. */
 function addAllocation(paid: Map<number, PaidParts>, allocation: string): void {
-  for (const part of JSON.parse(allocation) as Array<{ period: number; principal_fen: number; interest_fen: number; fee_fen: number; penalty_fen: number }>) {
-    const sum = paid.get(part.period) ?? { principalFen: 0, interestFen: 0, feeFen: 0, penaltyFen: 0 };
-    sum.principalFen += part.principal_fen;
-    sum.interestFen += part.interest_fen;
-    sum.feeFen += part.fee_fen;
-    sum.penaltyFen += part.penalty_fen;
-    paid.set(part.period, sum);
-  }
+  const parts = JSON.parse(allocation) as Array<{ period: number; principal_fen: number; interest_fen: number; fee_fen: number; penalty_fen: number }>;
+  addPaidParts(
+    paid,
+    parts.map((part) => ({ period: part.period, principalFen: part.principal_fen, interestFen: part.interest_fen, feeFen: part.fee_fen, penaltyFen: part.penalty_fen })),
+  );
 }
 
+/** Per installment period, what the order's reported repayments paid (from their allocations). */
 export function paidByPeriod(db: Db, institutionId: number, orderExternalId: string): Map<number, PaidParts> {
   const rows = prepared(db, `SELECT allocation FROM repayments WHERE institution_id = ? AND order_external_id = ?`).all(institutionId, orderExternalId) as Array<{ allocation: string }>;
   const paid = new Map<number, PaidParts>();

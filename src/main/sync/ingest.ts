@@ -5,6 +5,7 @@
  * cursor saved last. A crash anywhere leaves either the whole page with its cursor or neither,
  * so the next pass resumes without loss or duplicates.
  */
+import type { PaidParts } from '../../shared/domain/delinquency';
 import type { DomainSettings } from '../../shared/domain/settings';
 import type { ResourceName } from '../../shared/institution-api';
 import { writeTransaction, type Db } from '../db/connection';
@@ -31,7 +32,7 @@ import {
   writeOrder,
   writePlan,
 } from '../repositories/orders';
-import { paidByPeriodOf, writeRepayment, type PaidParts } from '../repositories/repayments';
+import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/ingest';
 import {

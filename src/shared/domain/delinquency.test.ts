@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { shanghaiStartOfDay } from '../time';
 import { generateSchedule } from './schedule';
 import {
+  addPaidParts,
   bucketOf,
   computeDelinquency,
   fineBucketOf,
@@ -10,6 +11,7 @@ import {
   portfolioAtRisk,
   rollRate,
   type DelinquencyInstallment,
+  type PaidParts,
 } from './delinquency';
 
 const HOUR = 3_600_000;
@@ -193,5 +195,19 @@ describe('penaltyInterest', () => {
   it('is zero for zero days and scales with the day basis', () => {
     expect(penaltyInterest({ overdueFen: 88_849, annualRate: '0.12', days: 0 })).toBe(0);
     expect(penaltyInterest({ overdueFen: 1_000_000, annualRate: '0.365', days: 1, multiplier: 1, dayBasis: 365 })).toBe(1_000);
+  });
+});
+
+describe('addPaidParts', () => {
+  it('sums allocations per period across repayments, each part on its own, without touching the parts given', () => {
+    const paid = new Map<number, PaidParts>();
+    const first = { period: 1, principalFen: 10_000, interestFen: 300, feeFen: 50, penaltyFen: 0 };
+    addPaidParts(paid, [first, { period: 2, principalFen: 2_000, interestFen: 0, feeFen: 0, penaltyFen: 0 }]);
+    addPaidParts(paid, [{ period: 1, principalFen: 500, interestFen: 20, feeFen: 5, penaltyFen: 7 }]);
+    expect([...paid]).toEqual([
+      [1, { principalFen: 10_500, interestFen: 320, feeFen: 55, penaltyFen: 7 }],
+      [2, { principalFen: 2_000, interestFen: 0, feeFen: 0, penaltyFen: 0 }],
+    ]);
+    expect(first).toEqual({ period: 1, principalFen: 10_000, interestFen: 300, feeFen: 50, penaltyFen: 0 });
   });
 });

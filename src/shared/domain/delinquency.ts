@@ -49,6 +49,29 @@ export interface DelinquencyInstallment {
   paidPenaltyFen: number;
 }
 
+/** What repayments paid of one installment period, in fen. */
+export interface PaidParts {
+  principalFen: number;
+  interestFen: number;
+  feeFen: number;
+  penaltyFen: number;
+}
+
+/** Adds one repayment's allocation to what has been paid per period (the map is updated in place). */
+export function addPaidParts(paid: Map<number, PaidParts>, allocation: Iterable<PaidParts & { period: number }>): void {
+  for (const part of allocation) {
+    const sum = paid.get(part.period);
+    if (sum === undefined) {
+      paid.set(part.period, { principalFen: part.principalFen, interestFen: part.interestFen, feeFen: part.feeFen, penaltyFen: part.penaltyFen });
+      continue;
+    }
+    sum.principalFen += part.principalFen;
+    sum.interestFen += part.interestFen;
+    sum.feeFen += part.feeFen;
+    sum.penaltyFen += part.penaltyFen;
+  }
+}
+
 export interface Delinquency {
   /** Days past the earliest unpaid due date (0 when nothing is past due). */
   dpd: number;
