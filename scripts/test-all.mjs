@@ -79,7 +79,7 @@ function firstLine(message) {
   return line.trim().slice(0, 300);
 }
 
-/** "file:line title: first error line (step)" for each Playwright test that did not pass. */
+/** "file:line title: first error line (at file:line)" for each Playwright test that did not pass. */
 function e2eFailures(suites) {
   const out = [];
   const visit = (suite) => {

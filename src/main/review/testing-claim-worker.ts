@@ -1,9 +1,9 @@
 /**
  * A second (third, fourth...) CreditDesk process for the concurrent-claim test: opens the same
  * database file and claims "next task" until none is left, a few milliseconds apart (on a fast
- * machine a tight loop took all 120 tasks before the other processes had read "go"), then tries to claim every given task
- * directly. It opens everything first, prints "ready", and starts when a line arrives on stdin, so
- * the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
+ * machine a tight loop took all 120 tasks before the other processes had read "go"), then tries
+ * to claim every given task directly. It opens everything first, prints "ready", and starts when
+ * a line arrives on stdin, so the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
  *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
  */
 import { openDatabase } from '../db/connection';
