@@ -1,0 +1,1 @@
+DROP INDEX `borrowers_id_tail_idx`;
