@@ -34,7 +34,8 @@ function Guard({ permission, children }: { permission: Permission; children: Rea
 function Home() {
   const { can } = useSession();
   const first = navItems.find((item) => item.permission === null || can(item.permission));
-  return <Navigate to={first?.path ?? '/settings'} replace />;
+  // Straight to the first page (one redirect, not two chained ones a quick click could race).
+  return <Navigate to={first?.start ?? first?.path ?? '/settings'} replace />;
 }
 
 function MustChangePassword() {

@@ -13,6 +13,8 @@ import type { MessageKey } from '../i18n/messages';
 
 export interface NavItem {
   path: string;
+  /** Where the start page lands when this is the operator's first section (default: path). */
+  start?: string;
   label: MessageKey;
   icon: Icon;
   /** null = every signed-in operator. */
@@ -21,7 +23,7 @@ export interface NavItem {
 
 /** The main navigation, in the order operators use it; hidden where the role lacks the permission. */
 export const navItems: NavItem[] = [
-  { path: '/review', label: 'nav.review', icon: IconChecklist, permission: 'review:work' },
+  { path: '/review', start: '/review/contacts', label: 'nav.review', icon: IconChecklist, permission: 'review:work' },
   { path: '/lines', label: 'nav.lines', icon: IconCreditCard, permission: 'portfolio:view' },
   { path: '/loans', label: 'nav.loans', icon: IconCash, permission: 'portfolio:view' },
   { path: '/borrowers', label: 'nav.borrowers', icon: IconUserSearch, permission: 'borrowers:lookup' },
