@@ -9,7 +9,6 @@ export type IsoDate = string;
 
 const MS_PER_DAY = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 interface DateParts {
   year: number;
@@ -96,12 +95,25 @@ export function compareIsoDates(a: IsoDate, b: IsoDate): number {
   return daysBetween(b, a);
 }
 
+/** The value of the decimal digits s[from, to), or -1 when any is not a digit. */
+function digitsAt(s: string, from: number, to: number): number {
+  let value = 0;
+  for (let index = from; index < to; index++) {
+    const digit = s.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+// Dates are parsed on every installment, plan comparison and DPD computation of a sync: by
+// character codes (exactly /^\d{4}-\d{2}-\d{2}$/, then a real day), several times cheaper than that regex.
 function parseParts(s: string): DateParts | null {
-  const match = ISO_DATE_PATTERN.exec(s);
-  if (match === null) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 7);
+  const day = digitsAt(s, 8, 10);
+  if (year < 0 || month < 0 || day < 0) return null;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return { year, month, day };
 }

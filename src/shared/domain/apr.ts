@@ -37,8 +37,13 @@ const DAYS_PER_YEAR = 365;
  * returned. Throws NoRateError when there is none in (-100%, 10^12) per period.
  */
 export function solveMonthlyIrr(cashflowsFen: readonly number[]): number {
+  // Loans of one product share their cash flows (same amount, term and price), and a sync solves
+  // the rate of every loan: a solved rate is remembered (the function is pure).
+  const key = cashflowsFen.join(',');
+  const remembered = solvedIrr.get(key);
+  if (remembered !== undefined) return remembered;
   checkFlows(cashflowsFen);
-  return solveRoot((rate) => {
+  const solved = solveRoot((rate) => {
     let sum = 0;
     const factor = 1 + rate;
     for (let period = cashflowsFen.length - 1; period >= 0; period -= 1) {
@@ -47,7 +52,13 @@ export function solveMonthlyIrr(cashflowsFen: readonly number[]): number {
     }
     return sum;
   });
+  if (solvedIrr.size >= SOLVED_IRR_LIMIT) solvedIrr.clear();
+  solvedIrr.set(key, solved);
+  return solved;
 }
+
+const SOLVED_IRR_LIMIT = 4096;
+const solvedIrr = new Map<string, number>();
 
 /**
  * The annual rate r (effective, days/365) with sum(A_j / (1+r)^(d_j/365)) = 0, where d_j is the

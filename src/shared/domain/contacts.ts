@@ -57,13 +57,22 @@ const REMARK_WORDS: ReadonlyArray<{ word: string; relationship: Relationship | n
   ...NEUTRAL_WORDS.map((word) => ({ word, relationship: null, ascii: false })),
 ].sort((a, b) => b.word.length - a.word.length);
 
+/** REMARK_WORDS by their first character, longest first: a remark position is matched against the few words that can start there. */
+const REMARK_WORDS_BY_FIRST = new Map<string, Array<(typeof REMARK_WORDS)[number]>>();
+for (const entry of REMARK_WORDS) {
+  const first = entry.word[0] as string;
+  const bucket = REMARK_WORDS_BY_FIRST.get(first);
+  if (bucket) bucket.push(entry);
+  else REMARK_WORDS_BY_FIRST.set(first, [entry]);
+}
+
 /** The relationships an address-book remark names, by the table above (empty when none). */
 export function relationshipsInRemark(remark: string): Relationship[] {
   const text = remark.toLowerCase();
   const found = new Set<Relationship>();
   let index = 0;
   while (index < text.length) {
-    const match = REMARK_WORDS.find(
+    const match = REMARK_WORDS_BY_FIRST.get(text[index] as string)?.find(
       ({ word, ascii }) => text.startsWith(word, index) && (!ascii || (!isAsciiLetter(text[index - 1]) && !isAsciiLetter(text[index + word.length]))),
     );
     if (match === undefined) {
