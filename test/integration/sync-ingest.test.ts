@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { lineHistory, lineIdByExternalId } from '../../src/main/repositories/credit-lines';
 import { readCursor, resetCursors } from '../../src/main/repositories/sync';
-import { FactsCache } from '../../src/main/sync/derive';
+import { FactsCache, reassessApplication } from '../../src/main/sync/derive';
 import { runPass } from '../../src/main/sync/engine';
 import { ingestRecords, type IngestContext } from '../../src/main/sync/ingest';
-import { institutionId, remoteRecords, startSyncWorld, type RemoteRecord, type SyncWorld } from './sync-support';
+import { institutionId, remoteRecords, startSyncWorld, syncUntilSucceeded, type RemoteRecord, type SyncWorld } from './sync-support';
 
 let world: SyncWorld;
 let qinghe: number;
@@ -184,5 +184,60 @@ describe('lines and orders that arrive before their application', () => {
     expect(unlinked('credit_lines')).toBe(0);
     expect(unlinked('orders')).toBe(0);
     expect((db.$client.prepare('SELECT count(*) AS n FROM orders WHERE borrower_id IS NOT NULL').get() as { n: number }).n).toBe(orders.length);
+  });
+});
+
+describe('borrowers within one page', () => {
+  it('two applications of one ID number in the same page make one borrower with the newer identity, in either order', async () => {
+    const db = world.backend.db;
+    const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
+    if (!application) throw new Error('no application');
+    const now = world.sim.admin.now();
+    const borrower = application.borrower as Record<string, unknown>;
+    const idNumber = '11010519491231002X';
+    const make = (suffix: string, minutes: number, phone: string): RemoteRecord => ({
+      ...later(application, 1),
+      id: `${application.id}-PAGE-${suffix}`,
+      updated_at: new Date(Date.parse(application.updated_at) + minutes * 60_000).toISOString().replace('Z', '+00:00'),
+      borrower: { ...borrower, id_number: idNumber, phone },
+    });
+    const older = make('A', 1, '13900000001');
+    const newer = make('B', 2, '13900000002');
+    const borrowerRow = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone FROM borrowers WHERE id_number = ?').get(idNumber);
+    expect(ingestRecords(db, context, 'applications', [older, newer], now).upserted).toBe(2);
+    expect(borrowerRow()).toEqual({ n: 1, phone: '13900000002' });
+    // Newer first, then older, in one page: the newer identity still wins.
+    const newest = { ...make('C', 4, '13900000004'), version: newer.version + 1 };
+    const stale = { ...make('D', 3, '13900000003'), version: newer.version + 1 };
+    expect(ingestRecords(db, context, 'applications', [newest, stale], now).upserted).toBe(2);
+    expect(borrowerRow()).toEqual({ n: 1, phone: '13900000004' });
+    const linked = db.$client.prepare('SELECT count(DISTINCT borrower_id) AS n FROM applications WHERE external_id LIKE ?').get(`${application.id}-PAGE-%`);
+    expect(linked).toEqual({ n: 1 });
+  });
+});
+
+describe('contact findings at ingest', () => {
+  it('equal a fresh assessment of every application once the pass is over (page look-ups kept current as the page writes)', async () => {
+    // Three institutions share borrowers, so contact phones are shared across pages and institutions.
+    const shared = await startSyncWorld({ borrowers: 300, institutions: 3, seed: 'contact-facts' });
+    try {
+      const db = shared.backend.db;
+      await syncUntilSucceeded(shared);
+      const snapshot = () => ({
+        findings: db.$client
+          .prepare(`SELECT application_id, code, subject, actual, evidence FROM application_findings WHERE queue = 'contacts' ORDER BY application_id, code, subject, actual`)
+          .all(),
+        hashes: db.$client.prepare('SELECT id, evidence_hash FROM applications ORDER BY id').all(),
+      });
+      const atIngest = snapshot();
+      const codes = new Set((atIngest.findings as Array<{ code: string }>).map((row) => row.code));
+      expect(codes.has('contact_shared_phone')).toBe(true);
+      const ids = db.$client.prepare('SELECT id FROM applications').pluck().all() as number[];
+      const at = shared.sim.admin.now();
+      for (const id of ids) reassessApplication(db, id, at, settings);
+      expect(snapshot()).toEqual(atIngest);
+    } finally {
+      await shared.close();
+    }
   });
 });

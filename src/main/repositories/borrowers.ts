@@ -18,20 +18,48 @@ export interface BorrowerUpsert {
   sourceUpdatedAt: number;
 }
 
+/** What upsertBorrower reads of a stored borrower. */
+export interface StoredBorrower {
+  id: number;
+  sourceUpdatedAt: number;
+  name: string;
+  phone: string;
+  platformUserId: string;
+  idValid: number;
+}
+
+const storedColumns = 'id, id_number AS idNumber, source_updated_at AS sourceUpdatedAt, name, phone, platform_user_id AS platformUserId, id_valid AS idValid';
+
+/**
+ * The stored borrowers of many ID numbers in one query (a page of applications): every ID number
+ * asked for is a key, null when no borrower has it yet. upsertBorrower keeps the map current.
+ */
+export function borrowersByIdNumber(db: Db, idNumbers: Iterable<string>): Map<string, StoredBorrower | null> {
+  const unique = [...new Set(idNumbers)];
+  const found = new Map<string, StoredBorrower | null>(unique.map((idNumber) => [idNumber, null]));
+  if (unique.length === 0) return found;
+  const rows = prepared(db, `SELECT ${storedColumns} FROM borrowers WHERE id_number IN (SELECT value FROM json_each(?))`).all(JSON.stringify(unique)) as Array<StoredBorrower & { idNumber: string }>;
+  for (const { idNumber, ...row } of rows) found.set(idNumber, row);
+  return found;
+}
+
 /**
  * Links by ID number. Returns the borrower id, and the phone it had before when this application
- * changed it (contacts pointing at either number may need new findings).
+ * changed it (contacts pointing at either number may need new findings). `known` (from
+ * borrowersByIdNumber, same transaction) saves the look-up of an ID number it holds, and is
+ * updated with what this call wrote.
  */
-export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): { id: number; previousPhone: string | null } {
-  const existing = prepared(db, `SELECT id, source_updated_at AS sourceUpdatedAt, name, phone, platform_user_id AS platformUserId, id_valid AS idValid FROM borrowers WHERE id_number = ?`).get(
-    facts.idNumber,
-  ) as { id: number; sourceUpdatedAt: number; name: string; phone: string; platformUserId: string; idValid: number } | undefined;
-  if (!existing) {
+export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number, known?: Map<string, StoredBorrower | null>): { id: number; previousPhone: string | null } {
+  const cached = known?.get(facts.idNumber);
+  const existing =
+    cached !== undefined ? cached : ((prepared(db, `SELECT ${storedColumns} FROM borrowers WHERE id_number = ?`).get(facts.idNumber) as StoredBorrower | undefined) ?? null);
+  if (existing === null) {
     const row = prepared(
       db,
       `INSERT INTO borrowers (id_number, id_tail, id_valid, name, phone, platform_user_id, first_seen_at, updated_at, source_updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     ).get(facts.idNumber, facts.idNumber.slice(-6), facts.idValid ? 1 : 0, facts.name, facts.phone, facts.platformUserId, now, now, facts.sourceUpdatedAt) as { id: number };
+    known?.set(facts.idNumber, { id: row.id, sourceUpdatedAt: facts.sourceUpdatedAt, name: facts.name, phone: facts.phone, platformUserId: facts.platformUserId, idValid: facts.idValid ? 1 : 0 });
     return { id: row.id, previousPhone: null };
   }
   // Two applications updated at the same instant: the larger identity wins, so the outcome does not depend on arrival order.
@@ -52,6 +80,12 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number): { id
     prepared(db, `UPDATE borrowers SET source_updated_at = ? WHERE id = ?`).run(facts.sourceUpdatedAt, existing.id);
   }
   if (Boolean(existing.idValid) !== facts.idValid) prepared(db, `UPDATE borrowers SET id_valid = ? WHERE id = ?`).run(facts.idValid ? 1 : 0, existing.id);
+  known?.set(
+    facts.idNumber,
+    newer
+      ? { id: existing.id, sourceUpdatedAt: facts.sourceUpdatedAt, name: facts.name, phone: facts.phone, platformUserId: facts.platformUserId, idValid: facts.idValid ? 1 : 0 }
+      : { ...existing, idValid: facts.idValid ? 1 : 0 },
+  );
   return { id: existing.id, previousPhone: newer && existing.phone !== facts.phone ? existing.phone : null };
 }
 

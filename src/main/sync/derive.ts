@@ -25,11 +25,10 @@ import {
   applicationForEvaluation,
   applicationsWithContactPhone,
   manualReviewApplicationIds,
-  otherApplicantsWithPhone,
   replaceFindings,
   setEvidenceHash,
 } from '../repositories/applications';
-import { borrowerPhone, overdueBorrowerWithPhone } from '../repositories/borrowers';
+import { borrowerPhone } from '../repositories/borrowers';
 import { findLineById, lineIdByExternalId, lineIdsAfter, updateLineDerived, type LineDerivedColumns, type ReportedLine } from '../repositories/credit-lines';
 import { findInstitutionById } from '../repositories/institutions';
 import {
@@ -43,6 +42,7 @@ import {
 } from '../repositories/orders';
 import { paidByPeriod } from '../repositories/repayments';
 import { syncReviewTasks } from '../review/ingest';
+import { sqlContactFacts, type ContactFacts } from './contact-facts';
 import { normalizeApplication, quotedPlanOf, type ApplicationEvidence, type InstallmentColumns } from './normalize';
 import { ownFindingsOf } from './prepare';
 
@@ -341,14 +341,15 @@ export function assessWithOwnFindings(
   db: Db,
   input: { borrowerId: number; evidence: ApplicationEvidence; contactPhones: readonly string[]; ownFindings: readonly Finding[]; evidenceJson: string },
   settings: DomainSettings,
+  contacts: ContactFacts = sqlContactFacts(db),
 ): ApplicationAssessment {
   const { evidence } = input;
   const findings: Finding[] = [...input.ownFindings];
   const sharedWith: Record<string, number> = {};
   const overdueBorrowerByPhone: Record<string, { borrowerId: string }> = {};
   for (const phone of input.contactPhones) {
-    sharedWith[phone] = otherApplicantsWithPhone(db, phone, input.borrowerId);
-    const overdue = overdueBorrowerWithPhone(db, phone, input.borrowerId);
+    sharedWith[phone] = contacts.otherApplicants(phone, input.borrowerId);
+    const overdue = contacts.overdueBorrower(phone, input.borrowerId);
     if (overdue !== undefined) overdueBorrowerByPhone[phone] = { borrowerId: String(overdue) };
   }
   if (evidence.contacts.length > 0) {

@@ -10,7 +10,6 @@ import type { DomainSettings } from '../../shared/domain/settings';
 import type { ResourceName } from '../../shared/institution-api';
 import { writeTransaction, type Db } from '../db/connection';
 import {
-  applicantsWithPhone,
   applicantsWithPhones,
   applicationsWithLoans,
   borrowerIdsOfApplications,
@@ -21,13 +20,15 @@ import {
   replaceFindings,
   writeApplication,
 } from '../repositories/applications';
-import { upsertBorrower } from '../repositories/borrowers';
+import { borrowersByIdNumber, upsertBorrower, type StoredBorrower } from '../repositories/borrowers';
 import { findLineByExternalId, insertLineHistory, reportedLineFields, writeLine } from '../repositories/credit-lines';
 import {
   bookedInstallmentsOf,
   drawdownsOfLine,
+  drawdownsOfLines,
   orderForDerivation,
   orderIdByExternalId,
+  orderIdsByExternalId,
   replaceInstallments,
   writeOrder,
   writePlan,
@@ -47,6 +48,7 @@ import {
   lineDrawdowns,
   reassessApplication,
 } from './derive';
+import { PageContactFacts } from './contact-facts';
 import type { InstallmentColumns } from './normalize';
 import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
 
@@ -83,6 +85,10 @@ interface PageEffects {
   overdueBorrowers: Set<number>;
   /** Contact phones whose number of applicants changed, with the count before the page touched them. */
   phones: Map<string, number>;
+  /** How many of the page's applications added each of those phones (the count can have grown by at most that). */
+  phoneAdds: Map<string, number>;
+  /** Phones an application of the page dropped (or moved to another borrower): their count may also have fallen. */
+  phoneDrops: Set<string>;
   /** Phones that changed owner (a borrower's phone changed). */
   ownerPhones: Set<string>;
   applications: Set<number>;
@@ -98,6 +104,7 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
   const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
+  const contacts = (lookups.contacts ??= new PageContactFacts(db, normalized.contactPhones));
   const { id: borrowerId, previousPhone } = upsertBorrower(
     db,
     {
@@ -109,24 +116,32 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
       sourceUpdatedAt: normalized.remoteUpdatedAt,
     },
     at,
+    lookups.borrowersByIdNumber,
   );
   // A borrower's new phone moves "this contact is an overdue borrower" from one number to another.
   if (previousPhone !== null) {
     effects.ownerPhones.add(previousPhone);
     effects.ownerPhones.add(normalized.borrower.phone);
+    contacts.ownerPhoneChanged(previousPhone, normalized.borrower.phone);
   }
   const previousPhones = stored ? contactPhonesOf(db, stored.id) : [];
   const phonesChanged = previousPhones.length !== normalized.contactPhones.length || previousPhones.some((phone, index) => phone !== normalized.contactPhones[index]) || stored?.borrowerId !== borrowerId;
   if (phonesChanged) {
+    const sameBorrower = stored?.borrowerId === borrowerId;
     for (const phone of new Set([...previousPhones, ...normalized.contactPhones])) {
       // The page's new phones were counted before its first write; a previous phone of a stored application is counted now.
-      if (!effects.phones.has(phone)) effects.phones.set(phone, lookups.phoneApplicants.get(phone) ?? applicantsWithPhone(db, phone));
+      if (!effects.phones.has(phone)) effects.phones.set(phone, contacts.applicantCount(phone));
+      const kept = normalized.contactPhones.includes(phone);
+      const had = sameBorrower && previousPhones.includes(phone);
+      if (kept && !had) effects.phoneAdds.set(phone, (effects.phoneAdds.get(phone) ?? 0) + 1);
+      if (!kept || (previousPhones.includes(phone) && !sameBorrower)) effects.phoneDrops.add(phone);
     }
   }
   const assessment = assessWithOwnFindings(
     db,
     { borrowerId, evidence: normalized.evidence, contactPhones: normalized.contactPhones, ownFindings: prepared.ownFindings, evidenceJson: prepared.evidenceJson },
     context.settings,
+    contacts,
   );
   const applicationId = writeApplication(db, {
     institutionId: context.institutionId,
@@ -141,10 +156,17 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
   }, stored?.id);
   known.set(normalized.externalId, { id: applicationId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId });
   // A new row has nothing to replace: the inserts alone.
-  if (phonesChanged) replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones, stored !== undefined);
+  if (phonesChanged) {
+    replaceContactPhones(db, applicationId, borrowerId, normalized.contactPhones, stored !== undefined);
+    if (stored === undefined) contacts.addedContacts(borrowerId, normalized.contactPhones);
+    else contacts.replacedContacts([...previousPhones, ...normalized.contactPhones]);
+  }
   replaceFindings(db, applicationId, assessment.findings, stored !== undefined);
   // Lines and orders name their application; those that came first take its borrower now.
-  if (stored?.borrowerId !== borrowerId && lookups.withLoans.has(normalized.externalId)) linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
+  if (stored?.borrowerId !== borrowerId && lookups.withLoans.has(normalized.externalId)) {
+    linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
+    contacts.loansLinked();
+  }
   // A new application outside manual review cannot have tasks yet: skip the lookup.
   if (stored || normalized.columns.status === 'MANUAL_REVIEW') {
     syncReviewTasks(
@@ -170,7 +192,7 @@ function ingestCreditLine(db: Db, context: IngestContext, prepared: PreparedCred
   // The full stored line only when there is one: its fields are the "before" of the history.
   const stored = version ? findLineByExternalId(db, context.institutionId, normalized.externalId) : undefined;
   const borrowerId = lookups.borrowers.get(normalized.columns.applicationExternalId) ?? stored?.borrowerId ?? null;
-  const derived = computeLineDerived(normalized.columns, lineDrawdowns(drawdownsOfLine(db, context.institutionId, normalized.externalId)), at, context.settings);
+  const derived = computeLineDerived(normalized.columns, lineDrawdowns(lookups.drawdowns.get(normalized.externalId) ?? drawdownsOfLine(db, context.institutionId, normalized.externalId)), at, context.settings);
   const lineId = writeLine(db, {
     institutionId: context.institutionId,
     externalId: normalized.externalId,
@@ -223,7 +245,7 @@ function ingestOrder(db: Db, context: IngestContext, prepared: PreparedOrder, at
   return 'upserted';
 }
 
-function ingestPlan(db: Db, context: IngestContext, prepared: PreparedPlan, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
+function ingestPlan(db: Db, context: IngestContext, prepared: PreparedPlan, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
   const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
@@ -236,13 +258,13 @@ function ingestPlan(db: Db, context: IngestContext, prepared: PreparedPlan, at: 
     syncedAt: at,
   }, stored?.id);
   known.set(normalized.externalId, { id: planId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
-  replaceInstallments(db, planId, normalized.installments);
-  const orderId = orderIdByExternalId(db, context.institutionId, normalized.orderExternalId);
+  replaceInstallments(db, planId, normalized.installments, stored !== undefined);
+  const orderId = lookups.orderIds.get(normalized.orderExternalId) ?? orderIdByExternalId(db, context.institutionId, normalized.orderExternalId);
   if (orderId !== undefined) effects.orders.add(orderId);
   return 'upserted';
 }
 
-function ingestRepayment(db: Db, context: IngestContext, prepared: PreparedRepayment, at: number, effects: PageEffects, known: Map<string, KnownVersion>): Outcome {
+function ingestRepayment(db: Db, context: IngestContext, prepared: PreparedRepayment, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
   const normalized = prepared.row;
   const stored = known.get(normalized.externalId);
   if (!isNewer(normalized, stored)) return 'unchanged';
@@ -254,7 +276,7 @@ function ingestRepayment(db: Db, context: IngestContext, prepared: PreparedRepay
   known.set(normalized.externalId, { id: repaymentId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
   // With a booked plan the plan carries what was paid; without one the repayments are the only evidence.
   if (context.facts.get(context.institutionId).repaymentPlans !== true) {
-    const orderId = orderIdByExternalId(db, context.institutionId, normalized.columns.orderExternalId);
+    const orderId = lookups.orderIds.get(normalized.columns.orderExternalId) ?? orderIdByExternalId(db, context.institutionId, normalized.columns.orderExternalId);
     if (orderId !== undefined) effects.orders.add(orderId);
   }
   return 'upserted';
@@ -272,23 +294,33 @@ interface PageLookups {
   booked: Map<string, InstallmentColumns[]>;
   /** What the repayments paid per period, for the page's orders without a synced plan. */
   paid: Map<string, Map<number, PaidParts>>;
-  /** For a page of applications: how many borrowers gave each of its contact phones, before the page's first write. */
-  phoneApplicants: Map<string, number>;
+  /** For a page of applications: who gave its contact phones and which overdue borrowers own them, kept current as the page writes. */
+  contacts: PageContactFacts | null;
   /** For a page of applications: those with lines or orders already stored (a page of applications writes none). */
   withLoans: Set<string>;
+  /** For a page of lines: the orders drawn on each (a page of lines writes no orders). */
+  drawdowns: Map<string, ReturnType<typeof drawdownsOfLine>>;
+  /** For a page of plans or repayments: the stored orders they name (a page of plans or repayments writes none). */
+  orderIds: Map<string, number>;
+  /** For a page of applications: the stored borrower of each ID number it names (null: none yet), kept current by upsertBorrower. */
+  borrowersByIdNumber: Map<string, StoredBorrower | null>;
 }
 
-function pageLookups(db: Db, institutionId: number, resource: ResourceName, keys: RawKeys): PageLookups {
-  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), phoneApplicants: new Map(), withLoans: new Set() };
+function pageLookups(db: Db, institutionId: number, resource: ResourceName, keys: RawKeys, plansBooked: boolean): PageLookups {
+  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), contacts: null, withLoans: new Set(), borrowersByIdNumber: new Map(), orderIds: new Map(), drawdowns: new Map() };
   if (resource === 'applications') {
-    lookups.phoneApplicants = applicantsWithPhones(db, keys.contactPhones);
+    lookups.borrowersByIdNumber = borrowersByIdNumber(db, keys.idNumbers);
+    lookups.contacts = new PageContactFacts(db, keys.contactPhones);
     lookups.withLoans = applicationsWithLoans(db, institutionId, keys.externalIds);
   } else if (resource === 'orders') {
     lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
     lookups.booked = bookedInstallmentsOf(db, institutionId, keys.externalIds);
     lookups.paid = paidByPeriodOf(db, institutionId, keys.externalIds.filter((id) => !lookups.booked.has(id)));
+  } else if (resource === 'repayment-plans' || (resource === 'repayments' && !plansBooked)) {
+    lookups.orderIds = orderIdsByExternalId(db, institutionId, keys.orderExternalIds);
   } else if (resource === 'credit-lines') {
     lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
+    lookups.drawdowns = drawdownsOfLines(db, institutionId, keys.externalIds);
   }
   return lookups;
 }
@@ -302,9 +334,9 @@ function ingestValid(db: Db, context: IngestContext, prepared: PreparedValid, at
     case 'orders':
       return ingestOrder(db, context, prepared, at, effects, known, lookups);
     case 'repayment-plans':
-      return ingestPlan(db, context, prepared, at, effects, known);
+      return ingestPlan(db, context, prepared, at, effects, known, lookups);
     case 'repayments':
-      return ingestRepayment(db, context, prepared, at, effects, known);
+      return ingestRepayment(db, context, prepared, at, effects, known, lookups);
     default: {
       const unreachable: never = prepared;
       throw new Error(`Unknown resource ${String(unreachable)}`);
@@ -322,11 +354,17 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
   }
   for (const lineExternalId of effects.lines) deriveLineByExternalId(db, context.institutionId, lineExternalId, at, context.settings);
   const threshold = context.settings.sharedContactMinApplicants;
-  const afterCounts = applicantsWithPhones(db, effects.phones.keys());
-  for (const [phone, before] of effects.phones) {
+  // An applicant giving a phone sees (count - 1) others; its finding names that number once it
+  // reaches the threshold. So every application with a phone is reassessed when the phone's count
+  // changed on or above the threshold (the finding appears, goes or shows a new number). Only a
+  // phone that may be there is counted again: one the page dropped somewhere, or one whose count
+  // plus the page's additions reaches the threshold.
+  const shown = (count: number) => count - 1 >= threshold;
+  const recount = [...effects.phones].filter(([phone, before]) => effects.phoneDrops.has(phone) || shown(before) || shown(before + (effects.phoneAdds.get(phone) ?? 0)));
+  const afterCounts = applicantsWithPhones(db, recount.map(([phone]) => phone));
+  for (const [phone, before] of recount) {
     const after = afterCounts.get(phone) ?? 0;
-    // Another applicant sees (count - 1) others: reassess when that crossed the threshold.
-    if (before - 1 >= threshold !== after - 1 >= threshold) {
+    if (after !== before && (shown(before) || shown(after))) {
       for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
     }
   }
@@ -356,12 +394,12 @@ export function ingestRecords(
   const options = { at, settings: context.settings };
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
-    const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), ownerPhones: new Set(), applications: new Set() };
+    const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), phoneAdds: new Map(), phoneDrops: new Set(), ownerPhones: new Set(), applications: new Set() };
     // Settling quarantine costs a write per record; most pages have nothing to settle.
     let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
     const keys = rawKeysOf(resource, records);
     const known = knownVersions(db, resource, context.institutionId, keys.externalIds);
-    const lookups = pageLookups(db, context.institutionId, resource, keys);
+    const lookups = pageLookups(db, context.institutionId, resource, keys, context.facts.get(context.institutionId).repaymentPlans === true);
     for (const raw of records) {
       const record = prepareRecord(resource, raw, options);
       if (!record.valid) {

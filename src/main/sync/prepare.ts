@@ -29,6 +29,7 @@ import {
 } from '../../shared/institution-api';
 import {
   normalizeApplication,
+  normalizeIdNumber,
   normalizeCreditLine,
   normalizeOrder,
   normalizePlan,
@@ -187,19 +188,28 @@ export interface RawKeys {
   externalIds: string[];
   /** applications named by lines and orders */
   applicationExternalIds: string[];
+  /** orders named by plans and repayments */
+  orderExternalIds: string[];
   /** normalized emergency-contact phones of applications */
   contactPhones: string[];
+  /** normalized borrower ID numbers of applications */
+  idNumbers: string[];
 }
 
 export function rawKeysOf(resource: ResourceName, records: readonly unknown[]): RawKeys {
-  const keys: RawKeys = { externalIds: [], applicationExternalIds: [], contactPhones: [] };
+  const keys: RawKeys = { externalIds: [], applicationExternalIds: [], orderExternalIds: [], contactPhones: [], idNumbers: [] };
   for (const raw of records) {
     const id = externalIdOf(raw);
     if (id !== null) keys.externalIds.push(id);
     if (resource === 'orders' || resource === 'credit-lines') {
       const application = field(raw, 'application_id');
       if (typeof application === 'string') keys.applicationExternalIds.push(application);
+    } else if (resource === 'repayment-plans' || resource === 'repayments') {
+      const order = field(raw, 'order_id');
+      if (typeof order === 'string') keys.orderExternalIds.push(order);
     } else if (resource === 'applications') {
+      const idNumber = field(field(raw, 'borrower'), 'id_number');
+      if (typeof idNumber === 'string') keys.idNumbers.push(normalizeIdNumber(idNumber));
       const contacts = field(field(field(field(raw, 'authentication'), 'contacts'), 'result'), 'emergency_contacts');
       if (Array.isArray(contacts)) {
         for (const contact of contacts) {
