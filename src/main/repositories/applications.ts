@@ -96,6 +96,14 @@ export function applicantsWithPhones(db: Db, phones: Iterable<string>): Map<stri
   return counts;
 }
 
+/** Which borrowers gave each of these phones as an emergency contact, as (phone, borrower id) pairs, in one query. */
+export function borrowersGivingPhones(db: Db, phones: readonly string[]): Array<[string, number]> {
+  if (phones.length === 0) return [];
+  return prepared(db, `SELECT phone, borrower_id FROM contact_phones WHERE phone IN (SELECT value FROM json_each(?)) GROUP BY phone, borrower_id`)
+    .raw()
+    .all(JSON.stringify(phones)) as Array<[string, number]>;
+}
+
 /** Applications (of borrowers other than `excludeBorrowerId`) that list this phone as an emergency contact. */
 export function applicationsWithContactPhone(db: Db, phone: string, excludeBorrowerId: number): number[] {
   return (

@@ -97,19 +97,23 @@ export function findBorrowerById(db: Db, id: number): BorrowerRow | undefined {
   return db.select().from(borrowersTable).where(eq(borrowersTable.id, id)).get();
 }
 
-/**
- * The borrower (other than `excludeBorrowerId`) whose phone this is and who has an overdue loan:
- * past the grace days (bucket beyond M0) or reported OVERDUE by the institution.
- */
+/** A loan that makes its borrower "overdue": past the grace days (bucket beyond M0) or reported OVERDUE by the institution. */
+const overdueLoanOf = (borrower: string) => `EXISTS (SELECT 1 FROM orders o WHERE o.borrower_id = ${borrower} AND (o.bucket != 'M0' OR o.status = 'OVERDUE'))`;
+
+/** The borrower (other than `excludeBorrowerId`) whose phone this is and who has an overdue loan. */
 export function overdueBorrowerWithPhone(db: Db, phone: string, excludeBorrowerId: number): number | undefined {
-  const row = prepared(
-    db,
-    `SELECT b.id AS id FROM borrowers b
-     WHERE b.phone = ? AND b.id != ?
-       AND EXISTS (SELECT 1 FROM orders o WHERE o.borrower_id = b.id AND (o.bucket != 'M0' OR o.status = 'OVERDUE'))
-     ORDER BY b.id LIMIT 1`,
-  ).get(phone, excludeBorrowerId) as { id: number } | undefined;
+  const row = prepared(db, `SELECT b.id AS id FROM borrowers b WHERE b.phone = ? AND b.id != ? AND ${overdueLoanOf('b.id')} ORDER BY b.id LIMIT 1`).get(phone, excludeBorrowerId) as
+    | { id: number }
+    | undefined;
   return row?.id;
+}
+
+/** overdueBorrowerWithPhone for many phones in one query: (phone, borrower id) of every overdue borrower with one of them, by borrower id. */
+export function overdueBorrowersWithPhones(db: Db, phones: readonly string[]): Array<[string, number]> {
+  if (phones.length === 0) return [];
+  return prepared(db, `SELECT b.phone, b.id FROM borrowers b WHERE b.phone IN (SELECT value FROM json_each(?)) AND ${overdueLoanOf('b.id')} ORDER BY b.id`)
+    .raw()
+    .all(JSON.stringify(phones)) as Array<[string, number]>;
 }
 
 export function borrowerPhone(db: Db, borrowerId: number): string | undefined {
@@ -119,5 +123,5 @@ export function borrowerPhone(db: Db, borrowerId: number): string | undefined {
 
 /** Whether any of the borrower's loans is overdue (the definition overdueBorrowerWithPhone uses). */
 export function isBorrowerOverdue(db: Db, borrowerId: number): boolean {
-  return prepared(db, `SELECT 1 FROM orders WHERE borrower_id = ? AND (bucket != 'M0' OR status = 'OVERDUE') LIMIT 1`).get(borrowerId) !== undefined;
+  return prepared(db, `SELECT ${overdueLoanOf('?')}`).pluck().get(borrowerId) === 1;
 }

@@ -7,9 +7,8 @@
  * changed, loans linked to a borrower) is forgotten and asked of the database again.
  */
 import type { Db } from '../db/connection';
-import { otherApplicantsWithPhone } from '../repositories/applications';
-import { overdueBorrowerWithPhone } from '../repositories/borrowers';
-import { prepared } from '../repositories/sync';
+import { applicantsWithPhone, borrowersGivingPhones, otherApplicantsWithPhone } from '../repositories/applications';
+import { overdueBorrowersWithPhones, overdueBorrowerWithPhone } from '../repositories/borrowers';
 
 export interface ContactFacts {
   /** How many borrowers other than `borrowerId` gave this phone as an emergency contact. */
@@ -35,32 +34,19 @@ export class PageContactFacts implements ContactFacts {
     private readonly db: Db,
     phones: Iterable<string>,
   ) {
-    const list = [...new Set(phones)];
-    const unique = JSON.stringify(list);
-    for (const phone of list) {
+    const unique = [...new Set(phones)];
+    for (const phone of unique) {
       this.applicants.set(phone, new Set());
       this.overdue.set(phone, []);
     }
-    const pairs = prepared(db, `SELECT phone, borrower_id FROM contact_phones WHERE phone IN (SELECT value FROM json_each(?)) GROUP BY phone, borrower_id`)
-      .raw()
-      .all(unique) as Array<[string, number]>;
-    for (const [phone, borrowerId] of pairs) this.applicants.get(phone)?.add(borrowerId);
-    const owners = prepared(
-      db,
-      `SELECT b.phone, b.id FROM borrowers b
-       WHERE b.phone IN (SELECT value FROM json_each(?))
-         AND EXISTS (SELECT 1 FROM orders o WHERE o.borrower_id = b.id AND (o.bucket != 'M0' OR o.status = 'OVERDUE'))
-       ORDER BY b.id`,
-    )
-      .raw()
-      .all(unique) as Array<[string, number]>;
-    for (const [phone, borrowerId] of owners) this.overdue.get(phone)?.push(borrowerId);
+    for (const [phone, borrowerId] of borrowersGivingPhones(db, unique)) this.applicants.get(phone)?.add(borrowerId);
+    for (const [phone, borrowerId] of overdueBorrowersWithPhones(db, unique)) this.overdue.get(phone)?.push(borrowerId);
   }
 
   /** Distinct borrowers who gave the phone, as the page's writes so far left it. */
   applicantCount(phone: string): number {
     const known = this.applicants.get(phone);
-    return known !== undefined ? known.size : (prepared(this.db, `SELECT count(DISTINCT borrower_id) AS n FROM contact_phones WHERE phone = ?`).get(phone) as { n: number }).n;
+    return known !== undefined ? known.size : applicantsWithPhone(this.db, phone);
   }
 
   otherApplicants(phone: string, borrowerId: number): number {

@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDomainSettings } from '../../shared/domain/settings';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
 import { applicantsWithPhone, applicantsWithPhones, borrowerIdsOfApplications } from '../repositories/applications';
+import { borrowersByIdNumber } from '../repositories/borrowers';
 import { bookedInstallments, bookedInstallmentsOf } from '../repositories/orders';
 import { paidByPeriod, paidByPeriodOf } from '../repositories/repayments';
 import { fixtureRecord } from '../review/testing';
+import { PageContactFacts, sqlContactFacts } from './contact-facts';
 import { assessApplication } from './derive';
 import { normalizeApplication } from './normalize';
 import { prepareRecord } from './prepare';
@@ -94,5 +96,36 @@ describe('ingest look-ups', () => {
     const counts = applicantsWithPhones(db, phones);
     for (const phone of phones) expect(counts.get(phone)).toBe(applicantsWithPhone(db, phone));
     expect(counts.get('13900000009')).toBe(2);
+
+    // Borrower 2 owns 13800000002 and has an overdue loan; both gave 13900000009.
+    client.exec(`INSERT INTO orders (institution_id, external_id, version, remote_updated_at, credit_line_external_id, application_external_id, platform_user_id, product_code,
+        principal_fen, received_fen, term_months, repayment_method, monthly_interest_rate, penalty_daily_rate, declared_annual_rate, fees, quoted_plan, status, applied_at,
+        derived_at, synced_at, borrower_id, bucket)
+      VALUES (1, 'O9', 1, 0, 'L9', 'A2', 'u2', 'P', 100, 100, 1, 'equal_installment', '0.01', '0.0005', '0.12', '[]', '[]', 'REPAYING', 0, 0, 0, 2, 'M1')`);
+    const asked = ['13900000009', '13900000008', '13800000002', '13800000001', '13900000007'];
+    const page = new PageContactFacts(db, asked);
+    const direct = sqlContactFacts(db);
+    for (const phone of asked) {
+      expect(page.applicantCount(phone)).toBe(applicantsWithPhone(db, phone));
+      for (const borrowerId of [1, 2, 3]) {
+        expect(page.otherApplicants(phone, borrowerId)).toBe(direct.otherApplicants(phone, borrowerId));
+        expect(page.overdueBorrower(phone, borrowerId)).toBe(direct.overdueBorrower(phone, borrowerId));
+      }
+    }
+    expect(page.overdueBorrower('13800000002', 1)).toBe(2);
+    expect(page.otherApplicants('13900000009', 1)).toBe(1);
+    // Followed as the page writes: a new application of borrower 3 gives 13900000009.
+    client.exec(`INSERT INTO borrowers (id, id_number, id_tail, id_valid, name, phone, platform_user_id, first_seen_at, updated_at) VALUES (3, '110101199003078672', '078672', 1, 'c', '13800000003', 'u3', 0, 0)`);
+    client.exec(`INSERT INTO applications (id, institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode,
+        requested_amount_fen, requested_term_months, status, risk_result, applied_at, submitted_at, credit_line_external_id, record, evidence_hash, synced_at)
+      VALUES (3, 1, 'A3', 1, 0, 3, 'u3', 'P', 'P', 'revolving', 1, 1, 'APPROVED', NULL, 0, NULL, NULL, '{}', '', 0)`);
+    client.exec(`INSERT INTO contact_phones (application_id, borrower_id, phone) VALUES (3, 3, '13900000009')`);
+    page.addedContacts(3, ['13900000009']);
+    expect(page.applicantCount('13900000009')).toBe(3);
+    expect(page.otherApplicants('13900000009', 1)).toBe(direct.otherApplicants('13900000009', 1));
+
+    const byIdNumber = borrowersByIdNumber(db, ['110101199003078670', '110101199003078679']);
+    expect(byIdNumber.get('110101199003078670')).toMatchObject({ id: 1, phone: '13800000001', platformUserId: 'u1' });
+    expect(byIdNumber.get('110101199003078679')).toBeNull();
   });
 });
