@@ -87,5 +87,6 @@ describe('addDays / daysBetween / monthEnd / isValidIsoDate', () => {
     expect(isValidIsoDate('2024-1-01')).toBe(false);
     expect(isValidIsoDate('2024-01-01T00:00')).toBe(false);
     expect(isValidIsoDate('0000-01-01')).toBe(false);
+    for (const text of ['2024-0a-01', '2024/01/01', '２０２４-01-01', ' 2024-01-01', '2024-01-01\n', '-024-01-01', '2024-01-+1', '']) expect(isValidIsoDate(text)).toBe(false);
   });
 });

@@ -113,7 +113,7 @@ function parseParts(s: string): DateParts | null {
   const year = digitsAt(s, 0, 4);
   const month = digitsAt(s, 5, 7);
   const day = digitsAt(s, 8, 10);
-  if (year < 0 || month < 0 || day < 0) return null;
+  // digitsAt's -1 (not a digit) fails these bounds too.
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return { year, month, day };
 }

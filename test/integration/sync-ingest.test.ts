@@ -217,7 +217,7 @@ describe('borrowers within one page', () => {
 });
 
 describe('contact findings at ingest', () => {
-  it('equal a fresh assessment of every application once the pass is over (page look-ups kept current as the page writes)', async () => {
+  it('equal a fresh assessment of every application once the pass is over, shared-phone counts included', async () => {
     // Three institutions share borrowers, so contact phones are shared across pages and institutions.
     const shared = await startSyncWorld({ borrowers: 300, institutions: 3, seed: 'contact-facts' });
     try {

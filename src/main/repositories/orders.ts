@@ -173,18 +173,26 @@ export function updateOrderDerived(db: Db, id: number, derived: OrderDerivedColu
   ).run({ ...derived, ...toSql(derived), derivedAt, id });
 }
 
-/** Orders drawn on a line, with what the line's availability needs. */
-export function drawdownsOfLine(db: Db, institutionId: number, lineExternalId: string): Array<{ status: OrderRow['status']; principalFen: number; outstandingPrincipalFen: number; bucket: OrderRow['bucket'] }> {
+/** An order drawn on a line, with what the line's availability needs. */
+export interface LineDrawdownRow {
+  status: OrderRow['status'];
+  principalFen: number;
+  outstandingPrincipalFen: number;
+  bucket: OrderRow['bucket'];
+}
+
+/** Orders drawn on a line. */
+export function drawdownsOfLine(db: Db, institutionId: number, lineExternalId: string): LineDrawdownRow[] {
   return prepared(
     db,
     `SELECT status, principal_fen AS principalFen, outstanding_principal_fen AS outstandingPrincipalFen, bucket FROM orders WHERE institution_id = ? AND credit_line_external_id = ?`,
-  ).all(institutionId, lineExternalId) as Array<{ status: OrderRow['status']; principalFen: number; outstandingPrincipalFen: number; bucket: OrderRow['bucket'] }>;
+  ).all(institutionId, lineExternalId) as LineDrawdownRow[];
 }
 
 /** drawdownsOfLine for many lines in one query (a page of lines): every line asked for is a key, with [] when nothing was drawn. */
-export function drawdownsOfLines(db: Db, institutionId: number, lineExternalIds: readonly string[]): Map<string, ReturnType<typeof drawdownsOfLine>> {
+export function drawdownsOfLines(db: Db, institutionId: number, lineExternalIds: readonly string[]): Map<string, LineDrawdownRow[]> {
   const unique = [...new Set(lineExternalIds)];
-  const drawdowns = new Map<string, ReturnType<typeof drawdownsOfLine>>(unique.map((id) => [id, []]));
+  const drawdowns = new Map<string, LineDrawdownRow[]>(unique.map((id) => [id, []]));
   if (unique.length === 0) return drawdowns;
   const rows = prepared(
     db,

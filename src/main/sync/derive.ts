@@ -37,6 +37,7 @@ import {
   orderForDerivation,
   orderIdsAfter,
   updateOrderDerived,
+  type LineDrawdownRow,
   type OrderDerivedColumns,
   type ReportedOrder,
 } from '../repositories/orders';
@@ -223,7 +224,7 @@ export function computeOrderDerived(
 }
 
 /** Drawdowns as lineAvailability reads them: refused or failed orders never drew; pending ones hold their principal. */
-export function lineDrawdowns(orders: ReadonlyArray<{ status: OrderRow['status']; principalFen: number; outstandingPrincipalFen: number; bucket: OrderRow['bucket'] }>): LineDrawdown[] {
+export function lineDrawdowns(orders: readonly LineDrawdownRow[]): LineDrawdown[] {
   return orders
     .filter((order) => !lineReleasingStatuses.has(order.status))
     .map((order) => ({

@@ -26,6 +26,7 @@ import {
   bookedInstallmentsOf,
   drawdownsOfLine,
   drawdownsOfLines,
+  type LineDrawdownRow,
   orderForDerivation,
   orderIdByExternalId,
   orderIdsByExternalId,
@@ -299,7 +300,7 @@ interface PageLookups {
   /** For a page of applications: those with lines or orders already stored (a page of applications writes none). */
   withLoans: Set<string>;
   /** For a page of lines: the orders drawn on each (a page of lines writes no orders). */
-  drawdowns: Map<string, ReturnType<typeof drawdownsOfLine>>;
+  drawdowns: Map<string, LineDrawdownRow[]>;
   /** For a page of plans or repayments: the stored orders they name (a page of plans or repayments writes none). */
   orderIds: Map<string, number>;
   /** For a page of applications: the stored borrower of each ID number it names (null: none yet), kept current by upsertBorrower. */
