@@ -5,6 +5,7 @@ import {
   apiErrorStatus,
   buildOpenApiDocument,
   decimalRateSchema,
+  externalIdSchema,
   fenSchema,
   instantSchema,
   pageSchema,
@@ -39,6 +40,18 @@ describe('wire conventions', () => {
     expect(fenSchema.safeParse(123.45).success).toBe(false);
     expect(fenSchema.safeParse(-1).success).toBe(false);
     expect(fenSchema.safeParse('12345').success).toBe(false);
+    // The bound comes from z.int() itself (the schema states no second one).
+    expect(fenSchema.safeParse(Number.MAX_SAFE_INTEGER).success).toBe(true);
+    expect(fenSchema.safeParse(Number.MAX_SAFE_INTEGER + 1).success).toBe(false);
+  });
+
+  it('takes ids of 1 to 64 characters of the allowed set', () => {
+    expect(externalIdSchema.safeParse('APP-2026.11:0001_a').success).toBe(true);
+    expect(externalIdSchema.safeParse('a'.repeat(64)).success).toBe(true);
+    expect(externalIdSchema.safeParse('').success).toBe(false);
+    expect(externalIdSchema.safeParse('a'.repeat(65)).success).toBe(false);
+    expect(externalIdSchema.safeParse('-leading').success).toBe(false);
+    expect(externalIdSchema.safeParse('with space').success).toBe(false);
   });
 
   it('takes rates as decimal strings, never numbers', () => {
