@@ -82,8 +82,9 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     client.pragma('temp_store = MEMORY');
     // 16 MB of page cache. A 100,000-borrower database is about 1.4 GB, so neither 16 nor 32 MB
     // holds a sync's working set (random index leaves); pages missing from it come from the OS
-    // cache. Measured on `creditdesk sync` at 100,000 borrowers: peak RSS 275 MB with 16 MB against
-    // 296-324 MB with 32 MB, and no slower (docs/performance.md).
+    // cache. Measured on `creditdesk sync` at 100,000 borrowers, one simulator, runs one after
+    // another: 16 MB peaked at 275 MB in 173 s; 32 MB at 324 and 296 MB in 169 and 203 s
+    // (docs/performance.md; single runs on a noisy machine, so "no slower", not "faster").
     client.pragma('cache_size = -16000');
     // Checkpoint about every 40 MB of WAL instead of SQLite's 4 MB: a sync commits a page of records
     // at a time and rewrites the same index pages in many commits; fewer checkpoints copy (and
