@@ -37,19 +37,22 @@ function recordCount(client: Database.Database): number {
   return recordTables.reduce((sum, table) => sum + (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
 }
 
+/** Newest modification time of the files a build reads (not the folders' READMEs, not tests). */
 function newestSource(directory: string): number {
   let newest = 0;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const full = path.join(directory, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (!/\.md$|\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
 
 /** Runs `creditdesk sync` in its own process; wall time and peak RSS (VmHWM, polled). */
 async function timedSyncProcess(dataDir: string): Promise<{ seconds: number; peakRssMb: number; code: number | null; output: string; runner: string }> {
-  // The built CLI (what `creditdesk` runs) when it is newer than every source file, else the
-  // sources through tsx (which adds about 45 MB of RSS), so a stale out/ is never measured.
+  // The built CLI (what `creditdesk` runs; `npm run bench` builds it first) when it is newer than
+  // every source file, else the sources through tsx (which adds about 45 MB of RSS), so a stale
+  // out/ is never measured.
   const built = path.join(root, 'out/main/cli.js');
   const useBuilt = existsSync(built) && statSync(built).mtimeMs > newestSource(path.join(root, 'src'));
   const args = useBuilt ? [built, 'sync', '--json', '--data-dir', dataDir] : ['--import', 'tsx', 'src/main/cli/index.ts', 'sync', '--json', '--data-dir', dataDir];
