@@ -7,6 +7,7 @@ import {
   daysBetween,
   isValidIsoDate,
   monthEnd,
+  parseTypedDate,
   shanghaiDate,
   shanghaiStartOfDay,
 } from './time';
@@ -88,5 +89,29 @@ describe('addDays / daysBetween / monthEnd / isValidIsoDate', () => {
     expect(isValidIsoDate('2024-01-01T00:00')).toBe(false);
     expect(isValidIsoDate('0000-01-01')).toBe(false);
     for (const text of ['2024-0a-01', '2024/01/01', '２０２４-01-01', ' 2024-01-01', '2024-01-01\n', '-024-01-01', '2024-01-+1', '']) expect(isValidIsoDate(text)).toBe(false);
+  });
+});
+
+describe('parseTypedDate', () => {
+  it('reads the ways an operator types a day', () => {
+    expect(parseTypedDate('2026-12-03')).toBe('2026-12-03');
+    expect(parseTypedDate(' 2026/12/3 ')).toBe('2026-12-03');
+    expect(parseTypedDate('2026.1.5')).toBe('2026-01-05');
+    expect(parseTypedDate('20240229')).toBe('2024-02-29');
+  });
+
+  it('refuses text that names no real day', () => {
+    for (const text of ['', '2026-02-30', '20230229', '2026-13-01', '2026-12/03', '26-12-03', '2026-12-03T00:00', '0000-01-01', 'yesterday']) {
+      expect(parseTypedDate(text), text).toBeNull();
+    }
+  });
+
+  it('gives back every valid day it is shown', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (year, month, day) => {
+        const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        expect(parseTypedDate(text)).toBe(isValidIsoDate(text) ? text : null);
+      }),
+    );
   });
 });

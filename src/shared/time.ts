@@ -32,6 +32,20 @@ export function isValidIsoDate(s: string): boolean {
   return parseParts(s) !== null;
 }
 
+/**
+ * The day a person typed, as an IsoDate, or null when the text names no real day: accepts
+ * 2026-12-03, 2026/12/3, 2026.12.03 and 20261203 (what date fields let an operator type).
+ */
+export function parseTypedDate(text: string): IsoDate | null {
+  const match = /^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|(\d{2})(\d{2}))$/.exec(text.trim());
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[3] ?? match[5]);
+  const day = Number(match[4] ?? match[6]);
+  const candidate = formatParts({ year, month, day });
+  return isValidIsoDate(candidate) ? candidate : null;
+}
+
 /** Splits a valid IsoDate into numbers; throws a RangeError on anything else. */
 export function isoDateParts(date: IsoDate): DateParts {
   const parts = parseParts(date);

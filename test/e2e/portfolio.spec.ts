@@ -150,4 +150,23 @@ test('a supervisor opens M2 from the loans dashboard and gets exactly the M2 loa
     const badges = await rows.evaluateAll((elements) => elements.map((element) => element.querySelectorAll('[role=cell]')[8]?.textContent ?? ''));
     expect(badges.every((text) => text.startsWith('M2'))).toBe(true);
   }).toPass({ timeout: 90_000, intervals: [2000] });
+
+  // The disbursal dates are typed the way an operator writes them, in the operator's language
+  // (not the browser's mm/dd/yyyy); a day that does not exist is put back.
+  const from = page.getByLabel('放款日期起');
+  await from.click();
+  await expect(page.getByText(/^\d{4}年\d{1,2}月$/)).toBeVisible();
+  await from.fill('2000/1/2');
+  await page.keyboard.press('Tab');
+  await expect(page).toHaveURL(/disbursedFrom=2000-01-02/);
+  await expect(from).toHaveValue('2000-01-02');
+  await from.fill('2000-02-30');
+  await page.keyboard.press('Tab');
+  await expect(from).toHaveValue('2000-01-02');
+  await expect(page).toHaveURL(/disbursedFrom=2000-01-02/);
+  // No loan is disbursed after 2099: the filter reaches the list.
+  await from.fill('20990101');
+  await page.keyboard.press('Tab');
+  await expect(page).toHaveURL(/disbursedFrom=2099-01-01/);
+  await expect(page.getByTestId('loan-list').getByRole('row').filter({ has: page.getByRole('cell') })).toHaveCount(0);
 });

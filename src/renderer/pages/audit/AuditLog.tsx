@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { AuditFilterInput } from '../../../shared/contracts/audit';
 import { rpc, type RpcError } from '../../api/client';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -61,8 +62,8 @@ export function AuditLog() {
           />
           <TextInput size="xs" w={120} label={t('audit.targetType')} value={targetType} onChange={(event) => setTargetType(event.currentTarget.value)} />
           <TextInput size="xs" w={110} label={t('audit.targetId')} value={targetId} onChange={(event) => setTargetId(event.currentTarget.value)} />
-          <TextInput size="xs" type="date" w={140} label={t('reports.from')} value={from} onChange={(event) => setFrom(event.currentTarget.value)} />
-          <TextInput size="xs" type="date" w={140} label={t('reports.to')} value={to} onChange={(event) => setTo(event.currentTarget.value)} />
+          <DateField clearable w={140} label={t('reports.from')} value={from || undefined} max={to || undefined} onChange={(value) => setFrom(value ?? '')} />
+          <DateField clearable w={140} label={t('reports.to')} value={to || undefined} min={from || undefined} onChange={(value) => setTo(value ?? '')} />
         </Group>
         <Group gap="xs">
           <Button size="xs" variant="light" leftSection={<IconShieldCheck size={14} />} loading={verify.isPending} onClick={() => verify.mutate({})}>

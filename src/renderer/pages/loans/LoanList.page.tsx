@@ -1,9 +1,10 @@
-import { Badge, Button, Group, Select, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Text } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { bucketSchema } from '../../../shared/domain/delinquency';
 import { loanFlags, loanListFilterSchema, type LoanListFilter, type LoanListRow } from '../../../shared/contracts/portfolio';
 import { orderStatusSchema } from '../../../shared/institution-api/loans';
+import { DateField } from '../../components/DateField';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -95,8 +96,8 @@ export function LoanListPage() {
       />
       <Group gap="xs" mb="sm" wrap="wrap">
         <ScopeSelects institutionId={filter.institutionId} productCode={filter.productCode} onChange={(next) => update(next)} />
-        <TextInput size="xs" type="date" w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={filter.disbursedFrom ?? ''} onChange={(event) => update({ disbursedFrom: event.currentTarget.value || undefined })} />
-        <TextInput size="xs" type="date" w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={filter.disbursedTo ?? ''} onChange={(event) => update({ disbursedTo: event.currentTarget.value || undefined })} />
+        <DateField clearable w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={filter.disbursedFrom} max={filter.disbursedTo} onChange={(value) => update({ disbursedFrom: value })} />
+        <DateField clearable w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={filter.disbursedTo} min={filter.disbursedFrom} onChange={(value) => update({ disbursedTo: value })} />
         <Select size="xs" w={100} aria-label={t('loans.bucket')} placeholder={t('loans.bucket')} data={bucketSchema.options} value={filter.bucket ?? null} onChange={(value) => update({ bucket: (value ?? undefined) as LoanListFilter['bucket'] })} clearable />
         <Select
           size="xs"

@@ -1,12 +1,13 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconInfoCircle, IconList } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { LoansDashboard } from '../../../shared/contracts/portfolio';
 import { orderStatusSchema } from '../../../shared/institution-api/loans';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatCount, formatDateTime, formatFen } from '../../i18n/format';
@@ -53,8 +54,8 @@ export function LoansDashboardPage() {
       />
       <Group gap="xs" mb="md" wrap="wrap">
         <ScopeSelects institutionId={scope.institutionId} productCode={scope.productCode} onChange={(next) => update(next)} />
-        <TextInput size="xs" type="date" w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={scope.disbursedFrom ?? ''} onChange={(event) => update({ disbursedFrom: event.currentTarget.value || undefined })} />
-        <TextInput size="xs" type="date" w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={scope.disbursedTo ?? ''} onChange={(event) => update({ disbursedTo: event.currentTarget.value || undefined })} />
+        <DateField clearable w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={scope.disbursedFrom} max={scope.disbursedTo} onChange={(value) => update({ disbursedFrom: value })} />
+        <DateField clearable w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={scope.disbursedTo} min={scope.disbursedFrom} onChange={(value) => update({ disbursedTo: value })} />
       </Group>
       {dashboard.isPending && <Loader size="sm" />}
       {dashboard.isError && <ErrorAlert error={dashboard.error} onRetry={() => void dashboard.refetch()} />}

@@ -1,8 +1,9 @@
-import { Group, Select, TextInput } from '@mantine/core';
+import { Group, Select } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import type { ReportFilter } from '../../../shared/contracts/reports';
 import { useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
+import { DateField } from '../../components/DateField';
 import { useI18n } from '../../i18n/I18nProvider';
 
 function shanghaiToday(): string {
@@ -39,8 +40,8 @@ export function ReportFilters({ filter, update }: { filter: ReportFilter; update
   const options = useRpcQuery('portfolio:filter-options', {}, { enabled: can('portfolio:view'), staleTime: 60_000 });
   return (
     <Group gap="xs" wrap="wrap">
-      <TextInput size="xs" type="date" w={150} label={t('reports.from')} value={filter.from} max={filter.to} onChange={(event) => event.currentTarget.value && update({ from: event.currentTarget.value })} />
-      <TextInput size="xs" type="date" w={150} label={t('reports.to')} value={filter.to} min={filter.from} onChange={(event) => event.currentTarget.value && update({ to: event.currentTarget.value })} />
+      <DateField w={150} label={t('reports.from')} value={filter.from} max={filter.to} onChange={(value) => value && update({ from: value })} />
+      <DateField w={150} label={t('reports.to')} value={filter.to} min={filter.from} onChange={(value) => value && update({ to: value })} />
       <Select
         size="xs"
         w={200}
