@@ -1,8 +1,8 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Locale } from '../../shared/contracts/auth';
-import { messages, type MessageKey } from './messages';
+import { translate, type Translate } from './translate';
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export { translate, type Translate } from './translate';
 
 interface I18nValue {
   locale: Locale;
@@ -18,11 +18,6 @@ function initialLocale(): Locale {
   return stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN';
 }
 
-export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const template = messages[key]?.[locale] ?? key;
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
 
 /** zh-CN first, en second; the choice follows the operator (saved on the server) once signed in. */
 export function I18nProvider({ children }: { children: ReactNode }) {

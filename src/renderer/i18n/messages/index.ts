@@ -1,5 +1,6 @@
 import { auditMessages } from './audit';
 import { authMessages } from './auth';
+import { findingMessages } from './findings';
 import { reviewMessages } from './review';
 import { reportsMessages } from './reports';
 import { rulesMessages } from './rules';
@@ -13,6 +14,7 @@ export const messages = {
   ...commonMessages,
   ...authMessages,
   ...reviewMessages,
+  ...findingMessages,
   ...portfolioMessages,
   ...settingsMessages,
   ...syncMessages,

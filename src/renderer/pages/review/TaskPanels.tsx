@@ -5,6 +5,7 @@ import type { TaskDetail, TimelineEvent } from '../../../shared/contracts/review
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { FindingBadge, label, PersonalValue, reviewQueues, useReasonLabel } from './shared';
+import { findingDetail } from './findingDetail';
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -164,9 +165,7 @@ export function FindingsPanel({ detail }: { detail: TaskDetail }) {
                     <Group key={`${finding.code}-${index}`} gap={6} wrap="nowrap" align="flex-start">
                       <FindingBadge code={finding.code} size="xs" />
                       <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-                        {[finding.subject, finding.expected !== null ? `${t('review.findings.expected')} ${finding.expected}` : null, finding.actual !== null ? `${t('review.findings.actual')} ${finding.actual}` : null]
-                          .filter(Boolean)
-                          .join(' · ')}
+                        {findingDetail(finding, t)}
                       </Text>
                     </Group>
                   ))}

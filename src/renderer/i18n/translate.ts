@@ -1,0 +1,11 @@
+import type { Locale } from '../../shared/contracts/auth';
+import { messages, type MessageKey } from './messages';
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** A message in one language with its {placeholders} filled; the key itself when there is no such message. */
+export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
+  const template = messages[key]?.[locale] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
