@@ -172,6 +172,7 @@ export const reviewMessages = defineMessages({
   'review.face.compare': { 'zh-CN': '人脸比对', en: 'Face compare' },
   'review.face.model': { 'zh-CN': '模型 {version}', en: 'model {version}' },
   'review.face.bandRow': { 'zh-CN': '阈值行 {version}', en: 'band row {version}' },
+  'review.face.bandRowAnyModel': { 'zh-CN': '通用阈值（不分模型）', en: 'vendor-wide thresholds' },
   'review.face.scoreBar': { 'zh-CN': '相似度 {score}', en: 'Similarity {score}' },
   'review.face.thresholds': { 'zh-CN': '拒绝线 {reject} · 通过线 {pass}', en: 'Reject below {reject} · pass from {pass}' },
   'review.face.zone.reject': { 'zh-CN': '拒绝', en: 'Reject' },

@@ -1,5 +1,6 @@
 import { Badge, Box, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { TaskDetail } from '../../../shared/contracts/review';
+import { ANY_MODEL_VERSION } from '../../../shared/domain/face';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ImageViewer, type ImageView } from './ImageViewer';
 import { label } from './shared';
@@ -100,7 +101,9 @@ export function FaceEvidence({ taskId, face, canSeeImages, view, swapped }: { ta
             <>
               <Text size="sm">
                 {label(t, 'review.vendor', compare.vendor)} · {t('review.face.model', { version: compare.modelVersion })}
-                {band?.bandModelVersion && band.bandModelVersion !== compare.modelVersion ? ` · ${t('review.face.bandRow', { version: band.bandModelVersion })}` : ''}
+                {band?.bandModelVersion && band.bandModelVersion !== compare.modelVersion
+                  ? ` · ${band.bandModelVersion === ANY_MODEL_VERSION ? t('review.face.bandRowAnyModel') : t('review.face.bandRow', { version: band.bandModelVersion })}`
+                  : ''}
               </Text>
               <ScoreBar score={compare.score} rejectBelow={band?.rejectBelow ?? null} passAtOrAbove={band?.passAtOrAbove ?? null} vendorThresholds={compare.vendorThresholds} />
               <Text size="xs" c="dimmed">
