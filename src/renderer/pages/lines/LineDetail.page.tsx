@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { messages, type MessageKey } from '../../i18n/messages';
 import { BucketBadge, LineFlagBadges, LineStateBadge, OrderStatusBadge, toQuery } from '../loans/shared';
 
 function Figure({ label, children }: { label: string; children: ReactNode }) {
@@ -76,7 +76,11 @@ export function LineDetailPage() {
     if (typeof input === 'number' && field.endsWith('Fen')) return fen(input);
     if (typeof input === 'number' && (field === 'validFrom' || field === 'validTo' || field === 'grantedAt')) return formatDateTime(input, locale);
     if (typeof input === 'boolean') return input ? t('common.yes') : t('common.no');
-    return String(input);
+    // Codes the institution reports are shown in words, as everywhere else on the page.
+    const code = String(input);
+    const prefix = field === 'mode' ? 'lines.mode' : field === 'status' ? 'lines.reportedStatus' : field === 'frozenReason' ? 'lines.frozenReason' : null;
+    const key = `${prefix}.${code}` as MessageKey;
+    return prefix !== null && key in messages ? t(key) : code;
   };
 
   return (
@@ -218,17 +222,22 @@ export function LineDetailPage() {
             </Text>
           ) : (
             <Timeline bulletSize={14} lineWidth={2}>
-              {history.map((entry) => (
-                <Timeline.Item key={`${entry.version}-${entry.seenAt}`} title={t('lines.detail.version', { version: entry.version, seen: formatDateTime(entry.seenAt, locale) })}>
-                  {entry.changes.map((change) => (
-                    <Text size="xs" key={change.field}>
-                      {fieldLabel(change.field)}
-                      {': '}
-                      {`${show(change.field, change.before)} → ${show(change.field, change.after)}`}
-                    </Text>
-                  ))}
-                </Timeline.Item>
-              ))}
+              {history.map((entry) => {
+                // The first version the sync saw has nothing before it: its values, not "— → value".
+                const first = entry.changes.every((change) => change.before === null || change.before === undefined);
+                const seen = formatDateTime(entry.seenAt, locale);
+                return (
+                  <Timeline.Item key={`${entry.version}-${entry.seenAt}`} title={t(first ? 'lines.detail.firstVersion' : 'lines.detail.version', { version: entry.version, seen })}>
+                    {entry.changes.map((change) => (
+                      <Text size="xs" key={change.field}>
+                        {fieldLabel(change.field)}
+                        {': '}
+                        {first ? show(change.field, change.after) : `${show(change.field, change.before)} → ${show(change.field, change.after)}`}
+                      </Text>
+                    ))}
+                  </Timeline.Item>
+                );
+              })}
             </Timeline>
           )}
         </Paper>
