@@ -8,7 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { messages, type MessageKey } from '../../i18n/messages';
+import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 import { BucketBadge, LineFlagBadges, LineStateBadge, OrderStatusBadge, toQuery } from '../loans/shared';
 
 function Figure({ label, children }: { label: string; children: ReactNode }) {
@@ -77,10 +78,8 @@ export function LineDetailPage() {
     if (typeof input === 'number' && (field === 'validFrom' || field === 'validTo' || field === 'grantedAt')) return formatDateTime(input, locale);
     if (typeof input === 'boolean') return input ? t('common.yes') : t('common.no');
     // Codes the institution reports are shown in words, as everywhere else on the page.
-    const code = String(input);
     const prefix = field === 'mode' ? 'lines.mode' : field === 'status' ? 'lines.reportedStatus' : field === 'frozenReason' ? 'lines.frozenReason' : null;
-    const key = `${prefix}.${code}` as MessageKey;
-    return prefix !== null && key in messages ? t(key) : code;
+    return prefix === null ? String(input) : labelOf(t, prefix, String(input));
   };
 
   return (

@@ -1,5 +1,5 @@
 import type { FindingView } from '../../../shared/contracts/review';
-import type { Translate } from '../../i18n/translate';
+import { labelOf, type Translate } from '../../i18n/translate';
 import { messages, type MessageKey } from '../../i18n/messages';
 
 type Params = Record<string, string>;
@@ -16,9 +16,7 @@ function firstNumber(text: string | null): string | null {
 }
 
 function known(t: Translate, prefix: string, value: string | null): string | null {
-  if (value === null) return null;
-  const key = `${prefix}.${value}`;
-  return key in messages ? t(key as MessageKey) : value;
+  return value === null ? null : labelOf(t, prefix, value);
 }
 
 /** What each code's sentence needs, read from the finding; null when the finding lacks it. */

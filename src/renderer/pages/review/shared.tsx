@@ -6,15 +6,13 @@ import { findingCatalog, type FindingSeverity, type ReviewQueue } from '../../..
 import { rpc } from '../../api/client';
 import { useRpcQuery } from '../../api/hooks';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
-import { messages, type MessageKey } from '../../i18n/messages';
+import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 
 export const reviewQueues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
 
 /** A message by a key built at run time (finding codes, statuses...), or the raw value when there is none. */
-export function label(t: Translate, prefix: string, value: string, params?: Record<string, string | number>): string {
-  const key = `${prefix}.${value}`;
-  return key in messages ? t(key as MessageKey, params) : value;
-}
+export const label = labelOf;
 
 export function severityColor(severity: FindingSeverity): string {
   return severity === 'high' ? 'red' : severity === 'warning' ? 'orange' : 'gray';
