@@ -7,6 +7,7 @@ import { formatTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const levelColors: Record<LogEntry['level'], string> = { debug: 'gray', info: 'blue', warn: 'orange', error: 'red' };
+const levels: ReadonlyArray<LogEntry['level']> = ['error', 'warn', 'info', 'debug'];
 
 /** The day's log for support; entries are already redacted by the logger. */
 export function LogsPanel() {
@@ -33,7 +34,7 @@ export function LogsPanel() {
           label={t('logs.level')}
           placeholder={t('logs.allLevels')}
           clearable
-          data={['error', 'warn', 'info', 'debug']}
+          data={levels.map((value) => ({ value, label: t(`logs.levelName.${value}`) }))}
           value={level}
           onChange={(value) => setLevel(value as LogEntry['level'] | null)}
           w={160}
@@ -48,11 +49,12 @@ export function LogsPanel() {
               {t('logs.truncated', { count: entries.data.entries.length })}
             </Text>
           )}
-          <Table striped withTableBorder fz="xs">
+          {/* Fixed layout: a long line of data wraps inside its column instead of widening the table past the page. */}
+          <Table striped withTableBorder fz="xs" style={{ tableLayout: 'fixed' }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={90}>{t('logs.time')}</Table.Th>
-                <Table.Th w={70}>{t('logs.level')}</Table.Th>
+                <Table.Th w={80}>{t('logs.level')}</Table.Th>
                 <Table.Th w={140}>{t('logs.scope')}</Table.Th>
                 <Table.Th>{t('logs.message')}</Table.Th>
               </Table.Tr>
@@ -62,15 +64,15 @@ export function LogsPanel() {
                 <Table.Tr key={`${entry.time}-${index}`}>
                   <Table.Td>{formatTime(entry.time, locale)}</Table.Td>
                   <Table.Td>
-                    <Badge size="xs" color={levelColors[entry.level]}>
-                      {entry.level}
+                    <Badge size="xs" variant="light" color={levelColors[entry.level]}>
+                      {t(`logs.levelName.${entry.level}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{entry.scope}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{entry.scope}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
                     {entry.message}
                     {entry.data && (
-                      <Code block fz="xs" mt={4}>
+                      <Code block fz="xs" mt={4} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                         {JSON.stringify(entry.data)}
                       </Code>
                     )}
