@@ -21,6 +21,18 @@ export function formatFen(fen: number | null | undefined, locale: Locale): strin
   return sign + format.format(exact);
 }
 
+const compactMoneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Fen as a short CNY amount for chart axes (¥260万, CN¥2.6M); tooltips and tables keep formatFen's exact figure. */
+export function formatFenCompact(fen: number, locale: Locale): string {
+  let format = compactMoneyFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
+    compactMoneyFormats.set(locale, format);
+  }
+  return format.format(fen / 100);
+}
+
 /** Instants shown in Asia/Shanghai whatever the machine's zone. */
 export function formatDateTime(epochMs: number | null | undefined, locale: Locale): string {
   if (epochMs === null || epochMs === undefined) return '—';

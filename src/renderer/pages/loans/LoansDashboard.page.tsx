@@ -10,7 +10,7 @@ import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatBps, formatCount, formatDateTime, formatFen } from '../../i18n/format';
+import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import classes from './portfolio.module.css';
@@ -309,7 +309,7 @@ function DashboardBody({
             series={buckets.filter((bucket) => bucket !== 'M0').map((bucket) => ({ name: bucket, color: `${bucketColor(bucket)}.6` }))}
             valueFormatter={(value) => formatFen(Math.round(value * 100), locale)}
             withLegend
-            yAxisProps={{ width: 90 }}
+            yAxisProps={{ width: 70, tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }}
           />
         )}
         {anyReconstructed && (

@@ -4,7 +4,7 @@ import type { PortfolioReport as Report, ReportFilter } from '../../../shared/co
 import { rpc } from '../../api/client';
 import { useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatBps, formatCount, formatDateTime, formatFen } from '../../i18n/format';
+import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
@@ -46,7 +46,7 @@ function Body({ report }: { report: Report }) {
           <Title order={6} mb="xs">
             {t('reports.portfolio.buckets')}
           </Title>
-          <BarChart h={220} data={bucketData} dataKey="institution" type="stacked" withLegend valueFormatter={(value) => formatFen(Math.round(value * 100), locale)} yAxisProps={{ width: 90 }} series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))} />
+          <BarChart h={220} data={bucketData} dataKey="institution" type="stacked" withLegend valueFormatter={(value) => formatFen(Math.round(value * 100), locale)} yAxisProps={{ width: 70, tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }} series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))} />
         </Paper>
         <Paper withBorder p="sm">
           <Title order={6} mb="xs">
