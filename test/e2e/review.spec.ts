@@ -83,6 +83,18 @@ test('reviewers work every queue by keyboard, a supervisor gives a four-eyes app
     }
     let task = await taskOnScreen(page);
     await expect(page.getByTestId('task-page')).toHaveAttribute('data-queue', queue);
+    if (queue === 'contacts') {
+      // Esc closes the shortcut help (or a decision dialog) and nothing else: the task stays open.
+      await page.keyboard.press('?');
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      await page.keyboard.press('r');
+      await expect(page.getByTestId('decision-dialog')).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('decision-dialog')).toHaveCount(0);
+      await expect(page.getByTestId('task-page')).toHaveAttribute('data-task-id', task.id);
+    }
 
     // 1. A rejection without a reason is refused, then given one with "1".
     await page.keyboard.press('r');

@@ -14,7 +14,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { FindingBadge, formatAge, label, SlaBadge, StatusBadge } from './shared';
+import { FindingBadge, formatAge, insideDialog, isTyping, label, SlaBadge, StatusBadge } from './shared';
 
 const pageSize = 50;
 const rowHeight = 40;
@@ -99,8 +99,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target;
-      if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      if (isTyping(event.target) || insideDialog(event.target)) return;
       if (event.key === 'j' || event.key === 'n') {
         event.preventDefault();
         void start();

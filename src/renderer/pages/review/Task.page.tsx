@@ -15,7 +15,7 @@ import { DecisionDialog, SnoozeDialog, type DialogAction } from './DecisionDialo
 import { FaceEvidence } from './FaceEvidence';
 import { defaultView, rotate, zoomIn, zoomOut, type ImageView } from './ImageViewer';
 import { OcrEvidence } from './OcrEvidence';
-import { formatAge, label, shortcuts, SlaBadge, StatusBadge } from './shared';
+import { formatAge, insideDialog, isTyping, label, shortcuts, SlaBadge, StatusBadge } from './shared';
 import { ApplicationPanel, FindingsPanel, HistoryPanel, TimelinePanel } from './TaskPanels';
 
 /** Tasks opened in this sitting, for "previous", and tasks skipped, so "next" does not offer them again. */
@@ -39,10 +39,6 @@ export function KeyboardHelp({ opened, onClose }: { opened: boolean; onClose(): 
       </SimpleGrid>
     </Modal>
   );
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
 /** The reviewer's workspace: one task, all its evidence on one screen, decisions from the keyboard. */
@@ -223,7 +219,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
         setHelp((open) => !open);
         return;
       }
-      if (dialog !== null || snoozing || help || !task) return;
+      if (insideDialog(event.target) || dialog !== null || snoozing || help || !task) return;
       const key = event.key.toLowerCase();
       const second = task.canSecondDecide;
       const handlers: Record<string, () => void> = {

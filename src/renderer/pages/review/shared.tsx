@@ -14,6 +14,19 @@ export const reviewQueues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
 /** A message by a key built at run time (finding codes, statuses...), or the raw value when there is none. */
 export const label = labelOf;
 
+/** Whether a key went to a text field (a shortcut must not steal it). */
+export function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+/**
+ * Whether a key was pressed inside a dialog: it belongs to the dialog, even when the dialog has
+ * already closed on it (Esc closes the shortcut help; the page must not also leave the task).
+ */
+export function insideDialog(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('[role="dialog"]') !== null;
+}
+
 export function severityColor(severity: FindingSeverity): string {
   return severity === 'high' ? 'red' : severity === 'warning' ? 'orange' : 'gray';
 }
