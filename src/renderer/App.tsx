@@ -7,6 +7,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { HashRouter } from 'react-router';
 import { RpcError } from './api/client';
 import { SessionProvider } from './auth/SessionProvider';
+import { DatesLocale } from './components/DateField';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
@@ -29,11 +30,13 @@ export function App() {
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <I18nProvider>
-          <SessionProvider>
-            <HashRouter>
-              <AppRoutes />
-            </HashRouter>
-          </SessionProvider>
+          <DatesLocale>
+            <SessionProvider>
+              <HashRouter>
+                <AppRoutes />
+              </HashRouter>
+            </SessionProvider>
+          </DatesLocale>
         </I18nProvider>
       </QueryClientProvider>
     </MantineProvider>

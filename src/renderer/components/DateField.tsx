@@ -24,33 +24,37 @@ export interface DateFieldProps {
   w?: number;
 }
 
-export function DateField({ value, onChange, label, min, max, clearable = false, w, leftSection, leftSectionWidth, ...rest }: DateFieldProps) {
+/** The calendar's language and week for every date field, following the operator's locale. */
+export function DatesLocale({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  return <DatesProvider settings={{ locale: locale === 'zh-CN' ? 'zh-cn' : 'en', firstDayOfWeek: 1, weekendDays: [0, 6] }}>{children}</DatesProvider>;
+}
+
+export function DateField({ value, onChange, label, min, max, clearable = false, w, leftSection, leftSectionWidth, 'aria-label': ariaLabel }: DateFieldProps) {
   const { locale } = useI18n();
   return (
-    <DatesProvider settings={{ locale: locale === 'zh-CN' ? 'zh-cn' : 'en', firstDayOfWeek: 1, weekendDays: [0, 6] }}>
-      <DateInput
-        size="xs"
-        w={w}
-        label={label}
-        aria-label={rest['aria-label']}
-        leftSection={leftSection}
-        leftSectionWidth={leftSectionWidth}
-        valueFormat="YYYY-MM-DD"
-        placeholder="YYYY-MM-DD"
-        dateParser={parseTypedDate}
-        monthLabelFormat={locale === 'zh-CN' ? 'YYYY年M月' : 'MMMM YYYY'}
-        yearLabelFormat={locale === 'zh-CN' ? 'YYYY年' : 'YYYY'}
-        value={value ?? null}
-        minDate={min}
-        maxDate={max}
-        clearable={clearable}
-        allowDeselect={clearable}
-        popoverProps={{ withinPortal: true }}
-        onChange={(next) => {
-          if (next === null && !clearable) return;
-          onChange(next ?? undefined);
-        }}
-      />
-    </DatesProvider>
+    <DateInput
+      size="xs"
+      w={w}
+      label={label}
+      aria-label={ariaLabel}
+      leftSection={leftSection}
+      leftSectionWidth={leftSectionWidth}
+      valueFormat="YYYY-MM-DD"
+      placeholder="YYYY-MM-DD"
+      dateParser={parseTypedDate}
+      monthLabelFormat={locale === 'zh-CN' ? 'YYYY年M月' : 'MMMM YYYY'}
+      yearLabelFormat={locale === 'zh-CN' ? 'YYYY年' : 'YYYY'}
+      value={value ?? null}
+      minDate={min}
+      maxDate={max}
+      clearable={clearable}
+      allowDeselect={clearable}
+      popoverProps={{ withinPortal: true }}
+      onChange={(next) => {
+        if (next === null && !clearable) return;
+        onChange(next ?? undefined);
+      }}
+    />
   );
 }
