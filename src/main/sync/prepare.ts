@@ -41,6 +41,7 @@ import {
   type NormalizedPlan,
   type NormalizedRepayment,
 } from './normalize';
+import { compileAcceptsUnchanged, type AcceptsUnchanged } from './schema-check';
 
 export interface QuarantineIssue {
   path: string;
@@ -169,8 +170,25 @@ function prepareValid(resource: ResourceName, record: unknown, options: PrepareO
   }
 }
 
-/** Validates and prepares one raw record. Never throws for a bad record. */
+/** Each resource's fast check (schema-check.ts), built on first use; null where the schema has a part it does not know. */
+const acceptsUnchanged = new Map<ResourceName, AcceptsUnchanged | null>();
+
+function acceptedAsIs(resource: ResourceName, raw: unknown): boolean {
+  let check = acceptsUnchanged.get(resource);
+  if (check === undefined) {
+    check = compileAcceptsUnchanged(resourceRecordSchemas[resource]);
+    acceptsUnchanged.set(resource, check);
+  }
+  return check !== null && check(raw);
+}
+
+/**
+ * Validates and prepares one raw record. Never throws for a bad record. A record the schema's
+ * fast check accepts is zod's output as it is; any other goes through `safeParse`, which strips
+ * unknown keys or says what is wrong.
+ */
 export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions): PreparedRecord {
+  if (acceptedAsIs(resource, raw)) return prepareValid(resource, raw, options);
   const parsed = resourceRecordSchemas[resource].safeParse(raw);
   if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: JSON.stringify(raw) ?? 'null' };
   return prepareValid(resource, parsed.data, options);
