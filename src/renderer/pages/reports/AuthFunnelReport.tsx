@@ -35,6 +35,7 @@ function ProductFunnel({ product }: { product: Report['products'][number] }) {
         dataKey="item"
         series={[{ name: 'share', label: t('reports.funnel.share'), color: 'blue.6' }]}
         valueFormatter={(value) => `${value}%`}
+        xAxisProps={{ interval: 0, tick: { fontSize: 11 } }}
         yAxisProps={{ domain: [0, 100] }}
       />
       <Table fz="xs" mt="xs" style={{ fontVariantNumeric: 'tabular-nums' }}>

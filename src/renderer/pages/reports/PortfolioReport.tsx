@@ -46,7 +46,19 @@ function Body({ report }: { report: Report }) {
           <Title order={6} mb="xs">
             {t('reports.portfolio.buckets')}
           </Title>
-          <BarChart h={220} data={bucketData} dataKey="institution" type="stacked" withLegend valueFormatter={(value) => formatFen(Math.round(value * 100), locale)} yAxisProps={{ width: 70, tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }} series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))} />
+          <BarChart
+            h={Math.max(160, 70 + bucketData.length * 44)}
+            data={bucketData}
+            dataKey="institution"
+            type="stacked"
+            orientation="vertical"
+            withLegend
+            valueFormatter={(value) => formatFen(Math.round(value * 100), locale)}
+            // Institutions down the side, where their full names fit; amounts along the bottom.
+            yAxisProps={{ width: 130, interval: 0 }}
+            xAxisProps={{ tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }}
+            series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))}
+          />
         </Paper>
         <Paper withBorder p="sm">
           <Title order={6} mb="xs">
