@@ -2,7 +2,8 @@
  * Sync speed and memory (issue 4), in one run on this machine:
  * (a) the floor: the very rows a sync wrote, inserted with raw better-sqlite3 prepared statements
  *     in one transaction into a fresh database of the same schema (read-model triggers included);
- * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory;
+ * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory,
+ *     gathered into transactions as the engine gathers them;
  * (c) `creditdesk sync` end to end against the simulator over loopback, in its own process, with
  *     its peak RSS; then an incremental pass after about 1% of the records changed.
  * Rows are API records (applications, lines, orders, plans, repayments) in every figure.
@@ -18,7 +19,7 @@ import { startBackend } from '../src/main/runtime/backend';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../src/main/simulator';
 import { createInstitutionClient } from '../src/main/sync/client';
 import { FactsCache } from '../src/main/sync/derive';
-import { pullOrder } from '../src/main/sync/engine';
+import { pullOrder, recordsPerTransaction } from '../src/main/sync/engine';
 import { ingestRecords } from '../src/main/sync/ingest';
 import type { BenchSuite } from './harness';
 
@@ -135,13 +136,20 @@ async function measurePipeline(sim: RunningSimulator, targetFile: string): Promi
       for (const resource of pullOrder) {
         if (!info.capabilities.resources.includes(resource)) continue;
         let cursor: string | null = null;
+        // Pages of 1,000 gathered into transactions the way the engine gathers them (recordsPerTransaction).
+        let gathered: unknown[] = [];
         for (;;) {
           const page = await client.listPage(resource, cursor, 1000);
-          const started = performance.now();
-          ingestRecords(db, context, resource, page.data, sim.admin.now(), { next: page.next_cursor });
-          seconds += (performance.now() - started) / 1000;
-          records += page.data.length;
-          if (!page.has_more || page.next_cursor === null) break;
+          gathered = gathered.length === 0 ? page.data : gathered.concat(page.data);
+          const last = !page.has_more || page.next_cursor === null;
+          if (last || gathered.length + 1000 > recordsPerTransaction[resource]) {
+            const started = performance.now();
+            ingestRecords(db, context, resource, gathered, sim.admin.now(), { next: page.next_cursor });
+            seconds += (performance.now() - started) / 1000;
+            records += gathered.length;
+            gathered = [];
+          }
+          if (last) break;
           cursor = page.next_cursor;
         }
       }

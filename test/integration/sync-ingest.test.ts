@@ -62,7 +62,8 @@ describe('cursor and rows commit together', () => {
     db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     let first;
     try {
-      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60 });
+      // One page per transaction here; the next test gathers pages.
+      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60, transactionRecords: 60 });
     } finally {
       db.$client.exec('DROP TRIGGER test_fail_repayment');
     }
@@ -70,9 +71,36 @@ describe('cursor and rows commit together', () => {
     expect(first.state).toBe('failed');
     expect(first.resources.repayments?.fetched).toBe(180);
     expect(count('repayments')).toBe(180);
-    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60 });
+    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60, transactionRecords: 60 });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.resources.repayments?.fetched).toBe(repayments.length - 180);
+    expect(count('repayments')).toBe(repayments.length);
+    expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
+  });
+
+  it('pages gathered into one transaction commit together: a failure loses the whole group, never part of it, and the next pass resumes after the last committed group', async () => {
+    const db = world.backend.db;
+    resetCursors(db, qinghe);
+    db.$client.exec(`DELETE FROM repayments WHERE institution_id = ${qinghe}`);
+    const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
+    const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
+    const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
+    // Pages of 40, three to a transaction (120 records): a record of the second group's third page fails.
+    const victim = ordered[120 + 85];
+    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    let first;
+    try {
+      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 40, transactionRecords: 120 });
+    } finally {
+      db.$client.exec('DROP TRIGGER test_fail_repayment');
+    }
+    expect(first.status).toBe('failed');
+    expect(first.resources.repayments?.fetched).toBe(120);
+    expect(first.resources.repayments?.pages).toBe(3);
+    expect(count('repayments')).toBe(120);
+    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 40, transactionRecords: 120 });
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.resources.repayments?.fetched).toBe(repayments.length - 120);
     expect(count('repayments')).toBe(repayments.length);
     expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
   });

@@ -89,6 +89,8 @@ export interface PassOptions {
   signal: AbortSignal;
   /** Records per page requested (capped by the institution's max_page_limit). */
   pageLimit?: number;
+  /** Most records per transaction, for every resource (default: recordsPerTransaction); at most one page's worth writes each page on its own. */
+  transactionRecords?: number;
   /** Quarantined records re-fetched by id per pass. */
   quarantineRetries?: number;
   onProgress?: (progress: PassProgress) => void;
@@ -108,6 +110,19 @@ export const pullOrder: readonly ResourceName[] = ['applications', 'repayment-pl
  * keep a syncing process well under 300 MB.
  */
 const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repayment-plans': 1000, repayments: 1000, orders: 1000, 'credit-lines': 1000 };
+
+/**
+ * Records written per transaction: consecutive pages are gathered up to this many and committed
+ * together with the last page's cursor (a crash re-fetches at most these pages; nothing is lost or
+ * doubled). Each commit rewrites every index leaf its records touched, and the leaves of the
+ * indexes on random keys (order ids, external ids) are touched again by nearly every page, so
+ * fewer, larger commits of the small records write much less: at 100,000 borrowers, four pages of
+ * repayments per transaction took their ingest from 13.7 s to 11.1 s, and credit lines gained
+ * about a fifth. Applications, orders and plans stay at about 1,000 (four 250-record application
+ * pages): their larger transactions outgrow the page cache and gained nothing, and they are the
+ * memory a syncing process holds while it writes.
+ */
+export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 1000, 'repayment-plans': 1000, repayments: 4000, orders: 1000, 'credit-lines': 4000 };
 
 const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
   applications: 'applications',
@@ -241,7 +256,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
         progress(resource, 'pulling', total);
       };
       try {
-        await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.signal, stats, onPage);
+        await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.transactionRecords ?? recordsPerTransaction[resource], options.signal, stats, onPage);
       } catch (error) {
         if (!(error instanceof InstitutionApiError)) throw error;
         if (error.apiCode === 'RESOURCE_NOT_OFFERED') {
@@ -252,7 +267,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
         if (error.apiCode !== 'INVALID_CURSOR') throw error;
         // The institution no longer knows our cursor (its data was rebuilt): read the resource again from the start; upserts make it harmless.
         deps.logger?.warn('cursor refused; pulling the resource from the start', { institution: institution.code, resource });
-        await pullResource(deps, client, context, resource, null, pageLimit, options.signal, stats, onPage);
+        await pullResource(deps, client, context, resource, null, pageLimit, options.transactionRecords ?? recordsPerTransaction[resource], options.signal, stats, onPage);
       }
     }
     progress(null, 'quarantine', total);
@@ -301,6 +316,7 @@ async function pullResource(
   resource: ResourceName,
   startCursor: string | null,
   pageLimit: number,
+  transactionRecords: number,
   signal: AbortSignal,
   stats: ResourcePassStats,
   onPage: (records: number) => void,
@@ -313,19 +329,27 @@ async function pullResource(
     return request;
   };
   let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
+  // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
+  let gathered: unknown[] = [];
+  let gatheredPages = 0;
   while (pending !== null) {
     const page: RawPage = await pending;
     if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
     const next = page.next_cursor ?? cursor;
     // The next request goes out while this page is written: the institution works meanwhile.
     pending = page.has_more && page.next_cursor !== null && page.next_cursor !== cursor ? fetchPage(page.next_cursor) : null;
-    const outcome = ingestRecords(deps.db, context, resource, page.data, deps.clock.now(), { next });
     cursor = next;
+    gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
+    gatheredPages++;
+    if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
+    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next });
     stats.fetched += outcome.fetched;
     stats.upserted += outcome.upserted;
     stats.unchanged += outcome.unchanged;
     stats.quarantined += outcome.quarantined;
-    stats.pages++;
+    stats.pages += gatheredPages;
+    gathered = [];
+    gatheredPages = 0;
     onPage(outcome.fetched);
   }
 }
