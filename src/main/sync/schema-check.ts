@@ -117,14 +117,23 @@ class Generator {
       case 'boolean':
         if (own.length > 0) throw new Unsupported('checks on a boolean');
         return `(typeof ${value} === 'boolean')`;
-      case 'enum':
-        return this.oneOf(Object.values(def.entries ?? {}), value);
+      case 'enum': {
+        // As zod reads an enum's entries: a numeric enum's reverse mappings are not values.
+        const entries = def.entries ?? {};
+        const numbers = Object.values(entries).filter((entry) => typeof entry === 'number');
+        return this.oneOf(Object.entries(entries).filter(([key]) => !numbers.includes(Number(key))).map(([, entry]) => entry), value);
+      }
       case 'literal':
         return this.oneOf(def.values ?? [], value);
       case 'nullable':
         return `(${value} === null || ${this.node(def.innerType!._zod.def, value)})`;
-      case 'union':
-        return `(${(def.options ?? []).map((option) => this.node(option._zod.def, value)).join(' || ')})`;
+      case 'union': {
+        // zod returns the first option that parses; that is the value itself only if no option can
+        // change what it parses (strip a key, copy an array), so only options of plain values.
+        const options = def.options ?? [];
+        if (!options.every((option) => isPlainValue(option._zod.def))) throw new Unsupported('union of objects or arrays');
+        return `(${options.map((option) => this.node(option._zod.def, value)).join(' || ')})`;
+      }
       case 'array': {
         const name = `f${this.functions.length}`;
         this.functions.push('');
@@ -156,6 +165,12 @@ class Generator {
         throw new Unsupported(`schema type ${def.type}`);
     }
   }
+}
+
+/** A node whose accepted values come out of zod as they went in (no object or array inside). */
+function isPlainValue(def: NodeDef): boolean {
+  if (def.type === 'nullable') return isPlainValue(def.innerType!._zod.def);
+  return ['string', 'number', 'boolean', 'enum', 'literal'].includes(def.type);
 }
 
 /** Code points, as zod's length checks count them (a surrogate pair is one). */
