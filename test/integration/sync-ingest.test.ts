@@ -50,58 +50,54 @@ describe('cursor and rows commit together', () => {
     expect(count('orders')).toBe(40);
   });
 
-  it('a pass that fails mid-resource keeps the committed pages and the next pass resumes from their cursor', async () => {
+  /**
+   * Syncs qinghe from the start with repayments laid out as asked, the repayment at `failAt` (in
+   * page order) failing to insert; then again without the failure.
+   */
+  async function failThenResume(layout: { pageLimit: number; transactionRecords: number; failAt: number }) {
     const db = world.backend.db;
-    // The previous test saved a made-up orders cursor; start this institution over (re-reads are idempotent).
-    resetCursors(db, qinghe);
-    const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
-    const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
-    // Pages of 60 in (updated_at, id) order: fail on a record of the fourth page.
-    const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
-    const victim = ordered[200];
-    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    let first;
-    try {
-      // One page per transaction here; the next test gathers pages.
-      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60, transactionRecords: 60 });
-    } finally {
-      db.$client.exec('DROP TRIGGER test_fail_repayment');
-    }
-    expect(first.status).toBe('failed');
-    expect(first.state).toBe('failed');
-    expect(first.resources.repayments?.fetched).toBe(180);
-    expect(count('repayments')).toBe(180);
-    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 60, transactionRecords: 60 });
-    expect(resumed.status).toBe('succeeded');
-    expect(resumed.resources.repayments?.fetched).toBe(repayments.length - 180);
-    expect(count('repayments')).toBe(repayments.length);
-    expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
-  });
-
-  it('pages gathered into one transaction commit together: a failure loses the whole group, never part of it, and the next pass resumes after the last committed group', async () => {
-    const db = world.backend.db;
+    // Earlier tests saved made-up cursors and rows; start this institution over (re-reads are idempotent).
     resetCursors(db, qinghe);
     db.$client.exec(`DELETE FROM repayments WHERE institution_id = ${qinghe}`);
     const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
     const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
     const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
-    // Pages of 40, three to a transaction (120 records): a record of the second group's third page fails.
-    const victim = ordered[120 + 85];
-    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${ordered[layout.failAt]?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    const options = { trigger: 'manual' as const, pageLimit: layout.pageLimit, transactionRecords: layout.transactionRecords };
     let first;
     try {
-      first = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 40, transactionRecords: 120 });
+      first = await runPass(engine, qinghe, { ...options, signal: new AbortController().signal });
     } finally {
       db.$client.exec('DROP TRIGGER test_fail_repayment');
     }
+    const committed = count('repayments', `institution_id = ${qinghe}`);
+    const resumed = await runPass(engine, qinghe, { ...options, signal: new AbortController().signal });
+    return { total: repayments.length, first, committed, resumed };
+  }
+
+  it('a pass that fails mid-resource keeps the committed pages and the next pass resumes from their cursor', async () => {
+    // Pages of 60, one per transaction: a record of the fourth page fails.
+    const { total, first, committed, resumed } = await failThenResume({ pageLimit: 60, transactionRecords: 60, failAt: 200 });
+    expect(first.status).toBe('failed');
+    expect(first.state).toBe('failed');
+    expect(first.resources.repayments?.fetched).toBe(180);
+    expect(committed).toBe(180);
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.resources.repayments?.fetched).toBe(total - 180);
+    expect(count('repayments')).toBe(total);
+    expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
+  });
+
+  it('pages gathered into one transaction commit together: a failure loses the whole group, never part of it, and the next pass resumes after the last committed group', async () => {
+    // Pages of 40, three to a transaction (120 records): a record of the second group's third page fails.
+    const { total, first, committed, resumed } = await failThenResume({ pageLimit: 40, transactionRecords: 120, failAt: 120 + 85 });
     expect(first.status).toBe('failed');
     expect(first.resources.repayments?.fetched).toBe(120);
     expect(first.resources.repayments?.pages).toBe(3);
-    expect(count('repayments')).toBe(120);
-    const resumed = await runPass(engine, qinghe, { trigger: 'manual', signal: new AbortController().signal, pageLimit: 40, transactionRecords: 120 });
+    expect(committed).toBe(120);
     expect(resumed.status).toBe('succeeded');
-    expect(resumed.resources.repayments?.fetched).toBe(repayments.length - 120);
-    expect(count('repayments')).toBe(repayments.length);
+    expect(resumed.resources.repayments?.fetched).toBe(total - 120);
+    expect(count('repayments')).toBe(total);
     expect(resumed.reconciliation.every((entry) => entry.matched)).toBe(true);
   });
 });
