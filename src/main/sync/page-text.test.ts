@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arrayElementTexts } from './page-text';
+
+/** JSON values with the characters that matter to the scan: quotes, backslashes, brackets, commas, colons. */
+const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', '{', '}', ',', ':', ' ', 'a', '数', '\n', '\u2028', 'data') });
+const value = fc.letrec((tie) => ({
+  any: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tricky,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('any'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(tricky, fc.constant('data')), tie('any'), { maxKeys: 4 }),
+  ),
+})).any;
+const page = fc.record({ data: fc.array(value, { maxLength: 6 }), next_cursor: fc.oneof(fc.constant(null), tricky), has_more: fc.boolean() });
+
+describe('arrayElementTexts', () => {
+  it('finds each element of the top-level data array as written, compact or indented, whatever the strings hold', () => {
+    fc.assert(
+      fc.property(page, fc.boolean(), fc.boolean(), (body, indented, dataLast) => {
+        const ordered = dataLast ? { next_cursor: body.next_cursor, has_more: body.has_more, data: body.data } : body;
+        const text = JSON.stringify(ordered, null, indented ? 2 : undefined);
+        const texts = arrayElementTexts(text, 'data');
+        expect(texts).not.toBeNull();
+        expect(texts!.map((element) => JSON.parse(element) as unknown)).toEqual((JSON.parse(text) as { data: unknown[] }).data);
+        if (!indented) expect(texts).toEqual(body.data.map((element) => JSON.stringify(element)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps the last data member when the key repeats, as JSON.parse does', () => {
+    expect(arrayElementTexts('{"data":[1,2],"has_more":false,"data":[{"a":"]"} , "x"]}', 'data')).toEqual(['{"a":"]"}', '"x"']);
+  });
+
+  it('ignores data keys below the top level and string values that read "data"', () => {
+    expect(arrayElementTexts('{"meta":{"data":[9]},"next":"data","data":[[1,[2]],{"data":[3]}]}', 'data')).toEqual(['[1,[2]]', '{"data":[3]}']);
+    expect(arrayElementTexts('{"x":"data","y":[1]}', 'data')).toBeNull();
+  });
+
+  it('gives up on a top-level key written with escapes, which may be a later data spelled differently', () => {
+    expect(arrayElementTexts('{"data":[1,2],"d\\u0061ta":[3,4]}', 'data')).toBeNull();
+    expect(JSON.parse('{"data":[1,2],"d\\u0061ta":[3,4]}')).toEqual({ data: [3, 4] });
+    expect(arrayElementTexts('{"data":[1,2],"next_cursor":"a\\"b"}', 'data')).toEqual(['1', '2']);
+  });
+
+  it('reads an escaped quote and an escaped backslash before a closing quote correctly', () => {
+    expect(arrayElementTexts(String.raw`{"data":["a\"],[", "b\\", {"c\\\"":"]"}]}`, 'data')).toEqual([String.raw`"a\"],["`, String.raw`"b\\"`, String.raw`{"c\\\"":"]"}`]);
+  });
+
+  it('gives null where there is no data array or the text does not scan', () => {
+    expect(arrayElementTexts('{"data":{"a":1}}', 'data')).toBeNull();
+    expect(arrayElementTexts('[1,2]', 'data')).toBeNull();
+    expect(arrayElementTexts('{"data":[1,2', 'data')).toBeNull();
+    expect(arrayElementTexts('{"data":["open]}', 'data')).toBeNull();
+    expect(arrayElementTexts('{"d\\u0061ta":[1]}', 'data')).toBeNull();
+    expect(arrayElementTexts('{"data":[]}', 'data')).toEqual([]);
+    expect(arrayElementTexts('{"data":[ ]}', 'data')).toEqual([]);
+  });
+});
