@@ -27,6 +27,7 @@ import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
 import { InstitutionApiError } from './errors';
+import { arrayElementTexts } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -53,7 +54,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export type RawPage = z.infer<typeof rawPageSchema>;
+export type RawPage = z.infer<typeof rawPageSchema> & {
+  /**
+   * Each record's text as the institution sent it, in the order of `data` (page-text.ts); absent
+   * when the body did not scan cleanly, and then records are serialized again where text is needed.
+   */
+  texts?: string[];
+};
 
 export interface InstitutionImage {
   contentType: string;
@@ -229,12 +236,13 @@ export function createInstitutionClient(
     );
   }
 
-  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
+  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string, onText?: (text: string, data: z.output<S>) => void): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
     const where = pathAndQuery.split('?')[0];
     return (raw) => {
       let json: unknown;
+      const text = raw.body.toString('utf8');
       try {
-        json = JSON.parse(raw.body.toString('utf8'));
+        json = JSON.parse(text);
       } catch {
         throw new InstitutionApiError('truncated', `The answer to ${where} is not complete JSON`, { status: raw.status });
       }
@@ -245,6 +253,7 @@ export function createInstitutionClient(
           status: raw.status,
         });
       }
+      onText?.(text, parsed.data);
       return { data: parsed.data, headers: raw.headers };
     };
   }
@@ -264,7 +273,12 @@ export function createInstitutionClient(
       const query = new URLSearchParams();
       if (cursor !== null) query.set('cursor', cursor);
       query.set('limit', String(limit));
-      return (await requestJson(rawPageSchema, 'GET', `/v1/${resource}?${query.toString()}`, null, {}, options)).data;
+      const pathAndQuery = `/v1/${resource}?${query.toString()}`;
+      const reader = jsonReader(rawPageSchema, pathAndQuery, (text, page: RawPage) => {
+        const texts = arrayElementTexts(text, 'data');
+        if (texts !== null && texts.length === page.data.length) page.texts = texts;
+      });
+      return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getRecord(resource, externalId, options) {
       const { data } = await requestJson(z.unknown(), 'GET', `/v1/${resource}/${encodeURIComponent(externalId)}`, null, {}, options);

@@ -332,6 +332,8 @@ async function pullResource(
   let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
   // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
   let gathered: unknown[] = [];
+  // The records' texts as sent, while every gathered page brought them (RawPage.texts).
+  let gatheredTexts: string[] | undefined;
   let gatheredPages = 0;
   while (pending !== null) {
     const page: RawPage = await pending;
@@ -340,16 +342,18 @@ async function pullResource(
     // The next request goes out while this page is written: the institution works meanwhile.
     pending = page.has_more && page.next_cursor !== null && page.next_cursor !== cursor ? fetchPage(page.next_cursor) : null;
     cursor = next;
+    gatheredTexts = gatheredPages === 0 ? page.texts : gatheredTexts && page.texts ? gatheredTexts.concat(page.texts) : undefined;
     gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
     gatheredPages++;
     if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
-    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next });
+    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next }, gatheredTexts);
     stats.fetched += outcome.fetched;
     stats.upserted += outcome.upserted;
     stats.unchanged += outcome.unchanged;
     stats.quarantined += outcome.quarantined;
     stats.pages += gatheredPages;
     gathered = [];
+    gatheredTexts = undefined;
     gatheredPages = 0;
     onPage(outcome.fetched);
   }

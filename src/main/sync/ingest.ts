@@ -391,7 +391,10 @@ export function ingestRecords(
   records: readonly unknown[],
   at: number,
   cursor?: { next: string | null },
+  /** Each record's text as the institution sent it (RawPage.texts), stored instead of serializing the record again. */
+  texts?: readonly string[],
 ): IngestResult {
+  if (texts !== undefined && texts.length !== records.length) throw new RangeError(`${texts.length} record texts for ${records.length} records`);
   const options = { at, settings: context.settings };
   return writeTransaction(db, () => {
     const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
@@ -401,8 +404,8 @@ export function ingestRecords(
     const keys = rawKeysOf(resource, records);
     const known = knownVersions(db, resource, context.institutionId, keys.externalIds);
     const lookups = pageLookups(db, context.institutionId, resource, keys, context.facts.get(context.institutionId).repaymentPlans === true);
-    for (const raw of records) {
-      const record = prepareRecord(resource, raw, options);
+    for (let index = 0; index < records.length; index++) {
+      const record = prepareRecord(resource, records[index], options, texts?.[index]);
       if (!record.valid) {
         quarantineRecord(db, { institutionId: context.institutionId, resource, externalId: record.externalId, rawPayload: record.rawPayload, issues: JSON.stringify(record.issues) }, at);
         result.quarantined++;

@@ -32,6 +32,21 @@ describe('the pure stage of ingest', () => {
     expect(JSON.parse(second.rawPayload)).toEqual({ id: 'APP-2', version: 'x' });
     expect(prepared[2]).toMatchObject({ valid: false, externalId: null, rawPayload: '"garbage"' });
   });
+
+  it("keeps the institution's own text of a record accepted as it is and of an invalid one, and serializes one zod changed", () => {
+    const good = fixtureRecord({ externalId: 'APP-1' }, now);
+    const sent = JSON.stringify(good, null, 1);
+    const accepted = prepareRecord('applications', good, { at: now, settings }, sent);
+    if (!accepted.valid || accepted.resource !== 'applications') throw new Error('expected a prepared application');
+    expect(accepted.recordText).toBe(sent);
+    // An unknown key is stripped by zod: the stored text is zod's output, without it.
+    const extra = { ...good, unknown_key: 1 };
+    const stripped = prepareRecord('applications', extra, { at: now, settings }, JSON.stringify(extra));
+    if (!stripped.valid || stripped.resource !== 'applications') throw new Error('expected a prepared application');
+    expect(JSON.parse(stripped.recordText)).toEqual(good);
+    const invalidText = '{ "id": "APP-2", "version": "x" }';
+    expect(prepareRecord('applications', JSON.parse(invalidText), { at: now, settings }, invalidText)).toMatchObject({ valid: false, rawPayload: invalidText });
+  });
 });
 
 describe('ingest look-ups', () => {

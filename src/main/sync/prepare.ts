@@ -141,7 +141,7 @@ export function ownFindingsOf(evidence: ApplicationEvidence, at: number, setting
   return findings;
 }
 
-function prepareValid(resource: ResourceName, record: unknown, options: PrepareOptions): PreparedValid {
+function prepareValid(resource: ResourceName, record: unknown, options: PrepareOptions, text: string | undefined): PreparedValid {
   switch (resource) {
     case 'applications': {
       const row = normalizeApplication(record as ApplicationRecord);
@@ -149,7 +149,7 @@ function prepareValid(resource: ResourceName, record: unknown, options: PrepareO
         valid: true,
         resource,
         row,
-        recordText: JSON.stringify(record),
+        recordText: text ?? JSON.stringify(record),
         idValid: validateResidentId(row.borrower.idNumber, { now: options.at }).valid,
         ownFindings: ownFindingsOf(row.evidence, options.at, options.settings),
         evidenceJson: JSON.stringify(row.evidence),
@@ -185,13 +185,15 @@ function acceptedAsIs(resource: ResourceName, raw: unknown): boolean {
 /**
  * Validates and prepares one raw record. Never throws for a bad record. A record the schema's
  * fast check accepts is zod's output as it is; any other goes through `safeParse`, which strips
- * unknown keys or says what is wrong.
+ * unknown keys or says what is wrong. `text`, the record as the institution sent it, is what an
+ * application accepted as it is stores and what an invalid record's quarantine entry keeps; a
+ * record zod changed (an unknown key stripped) is stored as zod's output, serialized.
  */
-export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions): PreparedRecord {
-  if (acceptedAsIs(resource, raw)) return prepareValid(resource, raw, options);
+export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions, text?: string): PreparedRecord {
+  if (acceptedAsIs(resource, raw)) return prepareValid(resource, raw, options, text);
   const parsed = resourceRecordSchemas[resource].safeParse(raw);
-  if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: JSON.stringify(raw) ?? 'null' };
-  return prepareValid(resource, parsed.data, options);
+  if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: text ?? JSON.stringify(raw) ?? 'null' };
+  return prepareValid(resource, parsed.data, options, undefined);
 }
 
 function field(value: unknown, key: string): unknown {
