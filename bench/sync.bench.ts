@@ -137,17 +137,21 @@ async function measurePipeline(sim: RunningSimulator, targetFile: string): Promi
         if (!info.capabilities.resources.includes(resource)) continue;
         let cursor: string | null = null;
         // Pages of 1,000 gathered into transactions the way the engine gathers them (recordsPerTransaction).
+        // With the records' texts as sent (RawPage.texts), gathered alongside, as the engine does.
         let gathered: unknown[] = [];
+        let texts: string[] | undefined;
         for (;;) {
           const page = await client.listPage(resource, cursor, 1000);
+          texts = gathered.length === 0 ? page.texts : texts && page.texts ? texts.concat(page.texts) : undefined;
           gathered = gathered.length === 0 ? page.data : gathered.concat(page.data);
           const last = !page.has_more || page.next_cursor === null;
           if (last || gathered.length + 1000 > recordsPerTransaction[resource]) {
             const started = performance.now();
-            ingestRecords(db, context, resource, gathered, sim.admin.now(), { next: page.next_cursor });
+            ingestRecords(db, context, resource, gathered, sim.admin.now(), { next: page.next_cursor }, texts);
             seconds += (performance.now() - started) / 1000;
             records += gathered.length;
             gathered = [];
+            texts = undefined;
           }
           if (last) break;
           cursor = page.next_cursor;
