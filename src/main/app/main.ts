@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../db/connection';
 import { startBackend, type Backend } from '../runtime/backend';
+import { limitHeapGrowth } from '../runtime/heap';
 import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
@@ -83,6 +84,8 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
 
 /** The desktop entry: one instance, database migrated before any window opens. */
 export async function runDesktop(): Promise<void> {
+  // The main process syncs in the background: collect its promoted garbage sooner (runtime/heap.ts).
+  limitHeapGrowth();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;

@@ -12,6 +12,7 @@ import { syncCommand } from './commands/sync';
 import { usersCommand } from './commands/users';
 import { write } from './options';
 import { simulatorCommand } from '../simulator/cli';
+import { limitHeapGrowth } from '../runtime/heap';
 
 /** Every `creditdesk` sub-command, in the order `--help` lists them. */
 export const commands: CliCommand[] = [serveCommand, syncCommand, institutionsCommand, usersCommand, simulatorCommand, exportCommand, auditCommand, backupCommand, restoreCommand];
@@ -76,6 +77,8 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Before any work: collect promoted garbage sooner (runtime/heap.ts; the sync pass's peak RSS).
+  limitHeapGrowth();
   const controller = new AbortController();
   let signals = 0;
   const onSignal = () => {
