@@ -80,12 +80,13 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     }
     client.pragma('foreign_keys = ON');
     client.pragma('temp_store = MEMORY');
-    // 16 MB of page cache. A 100,000-borrower database is about 1.4 GB, so neither 16 nor 32 MB
+    // 32 MB of page cache. A 100,000-borrower database is about 1.4 GB, so no cache this size
     // holds a sync's working set (random index leaves); pages missing from it come from the OS
-    // cache. Measured on `creditdesk sync` at 100,000 borrowers, one simulator, runs one after
-    // another: 16 MB peaked at 275 MB in 173 s; 32 MB at 324 and 296 MB in 169 and 203 s
-    // (docs/performance.md; single runs on a noisy machine, so "no slower", not "faster").
-    client.pragma('cache_size = -16000');
+    // cache, and fewer misses are faster: the ingest pipeline at 100,000 borrowers took 75.0 and
+    // 80.5 s with 32 MB against 82.1 and 82.0 s with 16 MB (alternating runs). It was 16 MB while
+    // the sync's peak RSS was at the 300 MB budget; since runtime/heap.ts collects promoted
+    // garbage sooner that peak is about 240 MB, and these 16 MB fit (docs/performance.md).
+    client.pragma('cache_size = -32000');
     // Checkpoint about every 40 MB of WAL instead of SQLite's 4 MB: a sync commits a page of records
     // at a time and rewrites the same index pages in many commits; fewer checkpoints copy (and
     // sync) each such page once instead of many times. Measured: end-to-end sync at 100,000
