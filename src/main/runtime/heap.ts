@@ -6,9 +6,10 @@
  * records that outlived two scavenges (the page is held while the next one is fetched) and were
  * promoted. With V8's default growing factor (up to 4x the live size after each full collection)
  * that promoted garbage piled up to 150 MB of heap before anything collected it, and the peak RSS
- * of `creditdesk sync` at 100,000 borrowers was 295-313 MB against a 300 MB budget. Growing the
- * heap by at most 2x the live size collects it sooner: the same pass peaked at 230 MB and was not
- * slower (123.6 s against 126.7 s, one run each; docs/performance.md).
+ * of `creditdesk sync` at 100,000 borrowers was 307-313 MB against a 300 MB budget. Growing the
+ * heap by at most 2x the live size collects it sooner: the same pass peaked at 231-243 MB and was
+ * not measurably slower (124.6/123.2 s against 126.8/125.9 s in alternating runs; about 0.5 s more
+ * of full collections; docs/performance.md).
  *
  * `--heap-growing-percent` is read by V8 each time it sets the next collection's limit, so setting
  * it at start-up takes effect for the process (a flag read once when the heap is created, such as
