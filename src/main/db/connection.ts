@@ -85,7 +85,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     // cache, and fewer misses are faster: the ingest pipeline at 100,000 borrowers took 75.0 and
     // 80.5 s with 32 MB against 82.1 and 82.0 s with 16 MB (alternating runs). It was 16 MB while
     // the sync's peak RSS was at the 300 MB budget; since runtime/heap.ts collects promoted
-    // garbage sooner that peak is about 240 MB, and these 16 MB fit (docs/performance.md).
+    // garbage sooner that peak is about 240 MB, and the extra 16 MB fit (docs/performance.md).
     client.pragma('cache_size = -32000');
     // Checkpoint about every 40 MB of WAL instead of SQLite's 4 MB: a sync commits a page of records
     // at a time and rewrites the same index pages in many commits; fewer checkpoints copy (and
