@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeResidentId } from '../../src/shared/domain/idcard';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { lineHistory, lineIdByExternalId } from '../../src/main/repositories/credit-lines';
 import { readCursor, resetCursors } from '../../src/main/repositories/sync';
@@ -241,6 +242,84 @@ describe('borrowers within one page', () => {
 });
 
 describe('contact findings at ingest', () => {
+  /** Applications of new borrowers (one ID number each) giving `phone` as their only emergency contact. */
+  async function applicantsGiving(phone: string, tag: string, count: number, first: number): Promise<RemoteRecord[]> {
+    const [template] = await remoteRecords(world.sim, 'qinghe', 'applications');
+    if (!template) throw new Error('no application');
+    return Array.from({ length: count }, (_, index) => {
+      const record = later(template, 1, { id: `${template.id}-${tag}-${index}` });
+      const idNumber = composeResidentId('110105', '1990-01-01', first + index);
+      (record.borrower as Record<string, unknown>).id_number = idNumber;
+      (record.borrower as Record<string, unknown>).phone = `1390${String(first + index).padStart(7, '0')}`;
+      const contacts = ((record.authentication as Record<string, Record<string, Record<string, unknown>>>).contacts?.result ?? {}) as Record<string, unknown>;
+      const [contact] = contacts.emergency_contacts as Array<Record<string, unknown>>;
+      contacts.emergency_contacts = [{ ...contact, phone }];
+      return record;
+    });
+  }
+
+  function sharedFindings(phone: string): Array<{ application_id: number; actual: string; evidence: string }> {
+    return world.backend.db.$client
+      .prepare(`SELECT application_id, actual, evidence FROM application_findings WHERE code = 'contact_shared_phone' AND subject = ? ORDER BY application_id`)
+      .all(phone) as Array<{ application_id: number; actual: string; evidence: string }>;
+  }
+
+  function expectFreshAssessment(phone: string) {
+    const db = world.backend.db;
+    const ids = db.$client.prepare('SELECT DISTINCT application_id FROM contact_phones WHERE phone = ?').pluck().all(phone) as number[];
+    const findings = () => db.$client.prepare(`SELECT application_id, code, subject, actual, evidence FROM application_findings WHERE application_id IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(ids));
+    const hashes = () => db.$client.prepare('SELECT id, evidence_hash FROM applications WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(ids));
+    const before = { findings: findings(), hashes: hashes() };
+    for (const id of ids) reassessApplication(db, id, world.sim.admin.now(), settings);
+    // Same rows in the same order (ids included would differ after a reassessment's replace, so they are not compared).
+    expect({ findings: findings().map((row) => ({ ...(row as object) })).sort(byApplicationAndCode), hashes: hashes() }).toEqual({
+      findings: before.findings.map((row) => ({ ...(row as object) })).sort(byApplicationAndCode),
+      hashes: before.hashes,
+    });
+  }
+  const byApplicationAndCode = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+  it('a shared phone whose count grows on later pages shows the new number on every earlier finding', async () => {
+    const db = world.backend.db;
+    const now = world.sim.admin.now();
+    const phone = '13812340001';
+    const threshold = settings.sharedContactMinApplicants;
+    const firstPage = await applicantsGiving(phone, 'GROW-A', threshold + 2, 100);
+    ingestRecords(db, context, 'applications', firstPage, now);
+    expect(sharedFindings(phone).map((row) => row.actual)).toEqual(firstPage.map(() => String(threshold + 1)));
+    ingestRecords(db, context, 'applications', await applicantsGiving(phone, 'GROW-B', 2, 200), now);
+    const grown = sharedFindings(phone);
+    expect(grown).toHaveLength(threshold + 4);
+    expect(new Set(grown.map((row) => row.actual))).toEqual(new Set([String(threshold + 3)]));
+    expect(new Set(grown.map((row) => (JSON.parse(row.evidence) as { otherApplicants: number }).otherApplicants))).toEqual(new Set([threshold + 3]));
+    expectFreshAssessment(phone);
+  });
+
+  it('a page that drops a shared phone and adds it again leaves no application with a count of the page\'s middle', async () => {
+    const db = world.backend.db;
+    const now = world.sim.admin.now();
+    const phone = '13812340002';
+    const threshold = settings.sharedContactMinApplicants;
+    // Exactly at the threshold: each of threshold + 1 applicants sees threshold others.
+    const stored = await applicantsGiving(phone, 'DROP-A', threshold + 1, 300);
+    ingestRecords(db, context, 'applications', stored, now);
+    expect(sharedFindings(phone)).toHaveLength(threshold + 1);
+    const [leaver, stayer] = stored;
+    if (!leaver || !stayer) throw new Error('too few applicants');
+    // One page: the first applicant moves to another phone (the count falls below the threshold),
+    // the second is re-sent unchanged but newer (assessed at the lower count), then a new applicant
+    // gives the phone (the count is back where it started).
+    const moved = later(leaver, 1);
+    const movedContacts = (moved.authentication as Record<string, Record<string, Record<string, unknown>>>).contacts?.result as Record<string, unknown>;
+    movedContacts.emergency_contacts = (movedContacts.emergency_contacts as Array<Record<string, unknown>>).map((contact) => ({ ...contact, phone: '13812340099' }));
+    const [newcomer] = await applicantsGiving(phone, 'DROP-B', 1, 400);
+    ingestRecords(db, context, 'applications', [moved, later(stayer, 1), newcomer], now);
+    const findings = sharedFindings(phone);
+    expect(findings).toHaveLength(threshold + 1);
+    expect(new Set(findings.map((row) => row.actual))).toEqual(new Set([String(threshold)]));
+    expectFreshAssessment(phone);
+  });
+
   it('equal a fresh assessment of every application once the pass is over, shared-phone counts included', async () => {
     // Three institutions share borrowers, so contact phones are shared across pages and institutions.
     const shared = await startSyncWorld({ borrowers: 300, institutions: 3, seed: 'contact-facts' });

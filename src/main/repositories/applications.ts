@@ -113,6 +113,27 @@ export function applicationsWithContactPhone(db: Db, phone: string, excludeBorro
   ).map((row) => row.id);
 }
 
+/**
+ * Sets the number of other applicants on every shared-phone finding naming this phone, and returns
+ * how many findings changed. Each application giving the phone sees the same number (the phone's
+ * applicants less its own borrower), and while the finding stays on, nothing else in an
+ * assessment depends on that number: not the other findings, not the evidence hash (it covers
+ * which phones are shared, not by how many), not the review tasks. The text written is what
+ * `evaluateEmergencyContacts` writes: `actual` the number as a string, the evidence's
+ * `otherApplicants` the same number, in place (json_set keeps the key's position).
+ */
+export function setSharedPhoneCount(db: Db, phone: string, otherApplicants: number): number {
+  if (!Number.isSafeInteger(otherApplicants) || otherApplicants < 0) throw new RangeError(`otherApplicants must be a non-negative integer, got ${otherApplicants}`);
+  const actual = String(otherApplicants);
+  // `+code`: drive the update from the phone's applications (contact_phones, then findings by
+  // application), not from every shared-phone finding of the code index.
+  return prepared(
+    db,
+    `UPDATE application_findings SET actual = ?, evidence = json_set(evidence, '$.otherApplicants', CAST(? AS INTEGER))
+     WHERE application_id IN (SELECT application_id FROM contact_phones WHERE phone = ?) AND +code = 'contact_shared_phone' AND subject = ? AND actual IS NOT ?`,
+  ).run(actual, otherApplicants, phone, phone, actual).changes;
+}
+
 /** Replaces an application's findings as a whole; `existing` false for a row just inserted. */
 export function replaceFindings(db: Db, applicationId: number, findings: readonly Finding[], existing = true): void {
   if (existing) prepared(db, `DELETE FROM application_findings WHERE application_id = ?`).run(applicationId);

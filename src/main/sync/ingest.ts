@@ -18,6 +18,7 @@ import {
   linkLoansToBorrower,
   replaceContactPhones,
   replaceFindings,
+  setSharedPhoneCount,
   writeApplication,
 } from '../repositories/applications';
 import { borrowersByIdNumber, upsertBorrower, type StoredBorrower } from '../repositories/borrowers';
@@ -356,18 +357,31 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
   for (const lineExternalId of effects.lines) deriveLineByExternalId(db, context.institutionId, lineExternalId, at, context.settings);
   const threshold = context.settings.sharedContactMinApplicants;
   // An applicant giving a phone sees (count - 1) others; its finding names that number once it
-  // reaches the threshold. So every application with a phone is reassessed when the phone's count
-  // changed on or above the threshold (the finding appears, goes or shows a new number). Only a
-  // phone that may be there is counted again: one the page dropped somewhere, or one whose count
-  // plus the page's additions reaches the threshold.
+  // reaches the threshold. Only a phone that may be there is counted again: one the page dropped
+  // somewhere, or one whose count plus the page's additions reaches the threshold.
   const shown = (count: number) => count - 1 >= threshold;
   const recount = [...effects.phones].filter(([phone, before]) => effects.phoneDrops.has(phone) || shown(before) || shown(before + (effects.phoneAdds.get(phone) ?? 0)));
   const afterCounts = applicantsWithPhones(db, recount.map(([phone]) => phone));
   for (const [phone, before] of recount) {
     const after = afterCounts.get(phone) ?? 0;
-    if (after !== before && (shown(before) || shown(after))) {
-      for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
+    const added = effects.phoneAdds.get(phone) ?? 0;
+    if (!effects.phoneDrops.has(phone)) {
+      if (after === before) continue;
+      if (shown(before)) {
+        // Without drops the count only grew through the page, so every application giving the
+        // phone (stored, or written by the page at some count >= before) has the finding and
+        // keeps it: only its number changes, which nothing else in an assessment depends on.
+        setSharedPhoneCount(db, phone, after - 1);
+        continue;
+      }
+    } else if (!(shown(before) || shown(after) || shown(before + added))) {
+      continue;
     }
+    // The finding appears or goes: each application giving the phone is assessed again. A page
+    // that dropped the phone somewhere may have written applications at a count that went down
+    // and up again (the same count at both ends is no proof), so those are reassessed whenever
+    // the finding could have shown at any point of the page.
+    for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
   }
   for (const phone of effects.ownerPhones) {
     for (const id of applicationsWithContactPhone(db, phone, -1)) effects.applications.add(id);
