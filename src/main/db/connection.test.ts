@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/backend';
@@ -87,5 +87,30 @@ describe('migrations', () => {
     expect(() => db.$client.prepare("UPDATE audit_log SET action = 'y'").run()).toThrow(/append-only/);
     expect(() => db.$client.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     db.$client.close();
+  });
+});
+
+describe('the write-ahead log', () => {
+  it('does not keep a large WAL file once a checkpoint has copied it and writing starts over', () => {
+    const file = freshFile();
+    const db = openDatabase({ file, migrationsFolder: findMigrationsFolder() });
+    const client = db.$client;
+    client.exec('CREATE TABLE filler (body BLOB NOT NULL)');
+    const insert = client.prepare('INSERT INTO filler (body) VALUES (?)');
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    // About 48 MB in one transaction: more than the file is cut back to, fewer frames than the
+    // automatic checkpoint waits for, so the WAL is still this large afterwards.
+    client.transaction(() => {
+      for (let index = 0; index < 768; index++) insert.run(chunk);
+    })();
+    const walFile = `${file}-wal`;
+    const walSize = () => statSync(walFile).size;
+    expect(walSize()).toBeGreaterThan(40 * 1024 * 1024);
+    const checkpoint = client.pragma('wal_checkpoint(PASSIVE)', { simple: false }) as Array<{ busy: number; log: number; checkpointed: number }>;
+    expect(checkpoint[0]?.checkpointed).toBe(checkpoint[0]?.log);
+    // The next write starts the WAL over and truncates the file to the limit.
+    client.prepare('DELETE FROM filler WHERE rowid = 1').run();
+    expect(walSize()).toBeLessThanOrEqual(32 * 1024 * 1024);
+    client.close();
   });
 });
