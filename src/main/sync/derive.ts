@@ -180,11 +180,11 @@ export function computeOrderDerived(
   const base = { aprNominalBps, aprEffectiveBps, aprBasis, aprFlag, planState, planMismatch, planDifferences };
   if (notDisbursedStatuses.has(order.status)) return { ...base, ...emptyDelinquency(), delinquencyBasis: 'not_disbursed' };
 
-  let installments: DelinquencyInstallment[];
+  let installments: readonly DelinquencyInstallment[];
   let delinquencyBasis: OrderDerivedColumns['delinquencyBasis'];
   if (booked !== null) {
     delinquencyBasis = 'booked_plan';
-    installments = booked.map((row) => ({ ...row }));
+    installments = booked;
   } else {
     delinquencyBasis = 'quoted_plan_and_repayments';
     if (order.status === 'CLOSED') return { ...base, ...emptyDelinquency(), delinquencyBasis };
@@ -206,7 +206,12 @@ export function computeOrderDerived(
   }
   const delinquency = computeDelinquency(installments, at, { graceDays: facts.graceDays });
   const today = shanghaiDate(at);
-  const next = [...installments].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0)).find((row) => row.dueDate >= today && unpaidOf(row) > 0);
+  // The next installment: the earliest due date from today with something unpaid (the first of
+  // equal dates in plan order).
+  let next: DelinquencyInstallment | undefined;
+  for (const row of installments) {
+    if (row.dueDate >= today && (next === undefined || row.dueDate < next.dueDate) && unpaidOf(row) > 0) next = row;
+  }
   return {
     ...base,
     dpd: delinquency.dpd,

@@ -206,6 +206,17 @@ export function comparePlans(
   quoted: readonly PlanInstallment[],
   booked: readonly PlanInstallment[],
 ): { equal: boolean; differences: PlanDifference[] } {
+  // The usual case, both plans listing the same periods in ascending order, compared row by row
+  // (a sync compares the plans of every loan); anything else goes through the period maps.
+  if (samePeriodsAscending(quoted, booked)) {
+    const differences: PlanDifference[] = [];
+    for (let index = 0; index < quoted.length; index += 1) {
+      const quotedRow = quoted[index];
+      const bookedRow = booked[index];
+      if (quotedRow !== undefined && bookedRow !== undefined) addRowDifferences(differences, quotedRow.period, quotedRow, bookedRow);
+    }
+    return { equal: differences.length === 0, differences };
+  }
   const quotedByPeriod = new Map(quoted.map((row) => [row.period, row]));
   const bookedByPeriod = new Map(booked.map((row) => [row.period, row]));
   const periods = [...new Set([...quotedByPeriod.keys(), ...bookedByPeriod.keys()])].sort((a, b) => a - b);
@@ -221,20 +232,30 @@ export function comparePlans(
       differences.push({ period, field: 'missing_in_quoted', quotedFen: null, bookedFen: bookedRow.totalFen });
       continue;
     }
-    if (quotedRow.dueDate !== undefined && bookedRow.dueDate !== undefined && quotedRow.dueDate !== bookedRow.dueDate) {
-      differences.push({ period, field: 'due_date', quotedFen: null, bookedFen: null, quotedDate: quotedRow.dueDate, bookedDate: bookedRow.dueDate });
-    }
-    const amounts: Array<[PlanDifferenceField, number, number]> = [
-      ['principal', quotedRow.principalFen, bookedRow.principalFen],
-      ['interest', quotedRow.interestFen, bookedRow.interestFen],
-      ['fee', quotedRow.feeFen, bookedRow.feeFen],
-      ['total', quotedRow.totalFen, bookedRow.totalFen],
-    ];
-    for (const [field, quotedFen, bookedFen] of amounts) {
-      if (quotedFen !== bookedFen) differences.push({ period, field, quotedFen, bookedFen });
-    }
+    addRowDifferences(differences, period, quotedRow, bookedRow);
   }
   return { equal: differences.length === 0, differences };
+}
+
+function samePeriodsAscending(quoted: readonly PlanInstallment[], booked: readonly PlanInstallment[]): boolean {
+  if (quoted.length !== booked.length) return false;
+  for (let index = 0; index < quoted.length; index += 1) {
+    const period = quoted[index]?.period;
+    if (period === undefined || period !== booked[index]?.period) return false;
+    if (index > 0 && !(period > (quoted[index - 1]?.period ?? period))) return false;
+  }
+  return true;
+}
+
+/** One period's differences, in the order comparePlans reports them: due date, principal, interest, fee, total. */
+function addRowDifferences(differences: PlanDifference[], period: number, quotedRow: PlanInstallment, bookedRow: PlanInstallment): void {
+  if (quotedRow.dueDate !== undefined && bookedRow.dueDate !== undefined && quotedRow.dueDate !== bookedRow.dueDate) {
+    differences.push({ period, field: 'due_date', quotedFen: null, bookedFen: null, quotedDate: quotedRow.dueDate, bookedDate: bookedRow.dueDate });
+  }
+  if (quotedRow.principalFen !== bookedRow.principalFen) differences.push({ period, field: 'principal', quotedFen: quotedRow.principalFen, bookedFen: bookedRow.principalFen });
+  if (quotedRow.interestFen !== bookedRow.interestFen) differences.push({ period, field: 'interest', quotedFen: quotedRow.interestFen, bookedFen: bookedRow.interestFen });
+  if (quotedRow.feeFen !== bookedRow.feeFen) differences.push({ period, field: 'fee', quotedFen: quotedRow.feeFen, bookedFen: bookedRow.feeFen });
+  if (quotedRow.totalFen !== bookedRow.totalFen) differences.push({ period, field: 'total', quotedFen: quotedRow.totalFen, bookedFen: bookedRow.totalFen });
 }
 
 function toBasisPoints(rate: { nominalApr: number; effectiveApr: number }): { nominalAprBps: number; effectiveAprBps: number } {
@@ -262,35 +283,73 @@ function buildGrid(): number[] {
   return [...points].sort((a, b) => a - b);
 }
 
-// Finds a sign change on the grid (the one nearest 0 first), then bisects it. Bisection
-// always converges and never leaves the bracket, so there is no NaN and no endless loop.
+const ZERO_INDEX = BRACKET_GRID.indexOf(0);
+
+// Finds the sign change on the grid nearest 0, walking outward from 0 (grid intervals in order of
+// their nearer end's distance from 0; at a tie the negative side first), then bisects it. Only
+// the grid points up to that interval are valued, and nothing is allocated: a sync values the
+// rate of every loan. Bisection always converges and never leaves the bracket, so there is no NaN
+// and no endless loop. An interval with a value that is not finite is passed over.
 function solveRoot(npv: (rate: number) => number): number {
-  const values = BRACKET_GRID.map((rate) => ({ rate, value: npv(rate) }));
-  const zeroIndex = BRACKET_GRID.indexOf(0);
-  const zero = values[zeroIndex];
-  if (zero !== undefined && zero.value === 0) return 0;
-  const brackets: Array<[{ rate: number; value: number }, { rate: number; value: number }]> = [];
-  for (let index = 0; index + 1 < values.length; index += 1) {
-    const low = values[index];
-    const high = values[index + 1];
-    if (low === undefined || high === undefined || !Number.isFinite(low.value) || !Number.isFinite(high.value)) continue;
-    if (low.value === 0) return low.rate;
-    if (Math.sign(low.value) !== Math.sign(high.value)) brackets.push([low, high]);
+  const atZero = npv(0);
+  if (atZero === 0) return 0;
+  let up = ZERO_INDEX;
+  let upValue = atZero;
+  let down = ZERO_INDEX;
+  let downValue = atZero;
+  let lowRate = Number.NaN;
+  let lowValue = Number.NaN;
+  let highRate = Number.NaN;
+  for (;;) {
+    const upRate = BRACKET_GRID[up] ?? Number.NaN;
+    const downRate = BRACKET_GRID[down] ?? Number.NaN;
+    const canGoUp = up + 1 < BRACKET_GRID.length;
+    const canGoDown = down > 0;
+    if (!canGoUp && !canGoDown) {
+      throw new NoRateError('no_root', 'No rate between -100% and 10^14% per period makes these cash flows net to zero');
+    }
+    if (canGoDown && (!canGoUp || Math.abs(downRate) <= Math.abs(upRate))) {
+      const rate = BRACKET_GRID[down - 1] ?? Number.NaN;
+      const value = npv(rate);
+      down -= 1;
+      const previous = downValue;
+      downValue = value;
+      if (!Number.isFinite(value) || !Number.isFinite(previous)) continue;
+      if (value === 0) return rate;
+      if (Math.sign(value) !== Math.sign(previous)) {
+        lowRate = rate;
+        lowValue = value;
+        highRate = downRate;
+        break;
+      }
+    } else {
+      const rate = BRACKET_GRID[up + 1] ?? Number.NaN;
+      const value = npv(rate);
+      up += 1;
+      const previous = upValue;
+      upValue = value;
+      if (!Number.isFinite(value) || !Number.isFinite(previous)) continue;
+      if (value === 0) return rate;
+      if (Math.sign(value) !== Math.sign(previous)) {
+        lowRate = upRate;
+        lowValue = previous;
+        highRate = rate;
+        break;
+      }
+    }
   }
-  brackets.sort((a, b) => Math.min(Math.abs(a[0].rate), Math.abs(a[1].rate)) - Math.min(Math.abs(b[0].rate), Math.abs(b[1].rate)));
-  const bracket = brackets[0];
-  if (bracket === undefined) {
-    throw new NoRateError('no_root', 'No rate between -100% and 10^14% per period makes these cash flows net to zero');
-  }
-  let [low, high] = bracket;
   for (let step = 0; step < MAX_BISECTION_STEPS; step += 1) {
-    const middle = (low.rate + high.rate) / 2;
-    if (middle === low.rate || middle === high.rate) break;
+    const middle = (lowRate + highRate) / 2;
+    if (middle === lowRate || middle === highRate) break;
     const value = npv(middle);
     if (value === 0) return middle;
     if (Number.isNaN(value)) throw new NoRateError('no_root', 'The rate search left the range where these cash flows can be valued');
-    if (Math.sign(value) === Math.sign(low.value)) low = { rate: middle, value };
-    else high = { rate: middle, value };
+    if (Math.sign(value) === Math.sign(lowValue)) {
+      lowRate = middle;
+      lowValue = value;
+    } else {
+      highRate = middle;
+    }
   }
-  return (low.rate + high.rate) / 2;
+  return (lowRate + highRate) / 2;
 }
