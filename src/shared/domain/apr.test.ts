@@ -83,6 +83,15 @@ describe('solvers', () => {
     expect(solveMonthlyIrr([10_000, -9_000])).toBeCloseTo(-0.1, 10);
   });
 
+  it('returns the rate nearest 0 when the flows have several, on either side of 0', () => {
+    // -100 + 230/(1+r) - 132/(1+r)^2 = 0 at r = 10% and r = 20%.
+    expect(solveMonthlyIrr([-100, 230, -132])).toBeCloseTo(0.1, 10);
+    // (x - 1/0.95)(x - 1/1.3) with x = 1/(1+r): rates of -5% and +30%; -5% is nearer.
+    const [low, high] = [1 / 0.95, 1 / 1.3];
+    expect(solveMonthlyIrr([low * high, -(low + high), 1])).toBeCloseTo(-0.05, 10);
+    expect(solveMonthlyIrr([-low * high, low + high, -1])).toBeCloseTo(-0.05, 10);
+  });
+
   it('throws a NoRateError with a reason when no rate exists', () => {
     const reasonOf = (run: () => unknown): string | undefined => {
       try {
