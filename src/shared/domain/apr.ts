@@ -287,7 +287,7 @@ const ZERO_INDEX = BRACKET_GRID.indexOf(0);
 
 // Finds the sign change on the grid nearest 0, walking outward from 0 (grid intervals in order of
 // their nearer end's distance from 0; at a tie the negative side first), then bisects it. Only
-// the grid points up to that interval are valued, and nothing is allocated: a sync values the
+// the grid points up to that interval are valued, with no object per point: a sync values the
 // rate of every loan. Bisection always converges and never leaves the bracket, so there is no NaN
 // and no endless loop. An interval with a value that is not finite is passed over.
 function solveRoot(npv: (rate: number) => number): number {
@@ -301,41 +301,29 @@ function solveRoot(npv: (rate: number) => number): number {
   let lowValue = Number.NaN;
   let highRate = Number.NaN;
   for (;;) {
-    const upRate = BRACKET_GRID[up] ?? Number.NaN;
-    const downRate = BRACKET_GRID[down] ?? Number.NaN;
     const canGoUp = up + 1 < BRACKET_GRID.length;
     const canGoDown = down > 0;
     if (!canGoUp && !canGoDown) {
       throw new NoRateError('no_root', 'No rate between -100% and 10^14% per period makes these cash flows net to zero');
     }
-    if (canGoDown && (!canGoUp || Math.abs(downRate) <= Math.abs(upRate))) {
-      const rate = BRACKET_GRID[down - 1] ?? Number.NaN;
-      const value = npv(rate);
+    const goDown = canGoDown && (!canGoUp || Math.abs(BRACKET_GRID[down] ?? 0) <= Math.abs(BRACKET_GRID[up] ?? 0));
+    const fromRate = BRACKET_GRID[goDown ? down : up] ?? Number.NaN;
+    const fromValue = goDown ? downValue : upValue;
+    const rate = BRACKET_GRID[goDown ? down - 1 : up + 1] ?? Number.NaN;
+    const value = npv(rate);
+    if (goDown) {
       down -= 1;
-      const previous = downValue;
       downValue = value;
-      if (!Number.isFinite(value) || !Number.isFinite(previous)) continue;
-      if (value === 0) return rate;
-      if (Math.sign(value) !== Math.sign(previous)) {
-        lowRate = rate;
-        lowValue = value;
-        highRate = downRate;
-        break;
-      }
     } else {
-      const rate = BRACKET_GRID[up + 1] ?? Number.NaN;
-      const value = npv(rate);
       up += 1;
-      const previous = upValue;
       upValue = value;
-      if (!Number.isFinite(value) || !Number.isFinite(previous)) continue;
-      if (value === 0) return rate;
-      if (Math.sign(value) !== Math.sign(previous)) {
-        lowRate = upRate;
-        lowValue = previous;
-        highRate = rate;
-        break;
-      }
+    }
+    if (!Number.isFinite(value) || !Number.isFinite(fromValue)) continue;
+    if (value === 0) return rate;
+    if (Math.sign(value) !== Math.sign(fromValue)) {
+      // The bracket, its lower rate first.
+      [lowRate, lowValue, highRate] = goDown ? [rate, value, fromRate] : [fromRate, fromValue, rate];
+      break;
     }
   }
   for (let step = 0; step < MAX_BISECTION_STEPS; step += 1) {
