@@ -277,15 +277,19 @@ describe('contact findings at ingest', () => {
       hashes: before.hashes,
     });
   }
+  /** threshold + `beyond` new applicants giving `phone`, ingested as one page. */
+  async function storedApplicants(phone: string, tag: string, beyond: number, first: number) {
+    const db = world.backend.db;
+    const now = world.sim.admin.now();
+    const threshold = settings.sharedContactMinApplicants;
+    const stored = await applicantsGiving(phone, tag, threshold + beyond, first);
+    ingestRecords(db, context, 'applications', stored, now);
+    return { db, now, phone, threshold, stored };
+  }
   const byApplicationAndCode = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
   it('a shared phone whose count grows on later pages shows the new number on every earlier finding', async () => {
-    const db = world.backend.db;
-    const now = world.sim.admin.now();
-    const phone = '13812340001';
-    const threshold = settings.sharedContactMinApplicants;
-    const firstPage = await applicantsGiving(phone, 'GROW-A', threshold + 2, 100);
-    ingestRecords(db, context, 'applications', firstPage, now);
+    const { db, now, phone, threshold, stored: firstPage } = await storedApplicants('13812340001', 'GROW-A', 2, 100);
     expect(sharedFindings(phone).map((row) => row.actual)).toEqual(firstPage.map(() => String(threshold + 1)));
     ingestRecords(db, context, 'applications', await applicantsGiving(phone, 'GROW-B', 2, 200), now);
     const grown = sharedFindings(phone);
@@ -296,13 +300,8 @@ describe('contact findings at ingest', () => {
   });
 
   it('a page that drops a shared phone and adds it again leaves no application with a count of the page\'s middle', async () => {
-    const db = world.backend.db;
-    const now = world.sim.admin.now();
-    const phone = '13812340002';
-    const threshold = settings.sharedContactMinApplicants;
     // Exactly at the threshold: each of threshold + 1 applicants sees threshold others.
-    const stored = await applicantsGiving(phone, 'DROP-A', threshold + 1, 300);
-    ingestRecords(db, context, 'applications', stored, now);
+    const { db, now, phone, threshold, stored } = await storedApplicants('13812340002', 'DROP-A', 1, 300);
     expect(sharedFindings(phone)).toHaveLength(threshold + 1);
     const [leaver, stayer] = stored;
     if (!leaver || !stayer) throw new Error('too few applicants');
