@@ -92,7 +92,9 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     // (and sync) each such page once instead of many times. Measured at 100,000 borrowers: 4 MB ->
     // 40 MB took the end-to-end sync from 146 s to 128-140 s; 40 MB -> 160 MB took the ingest
     // pipeline 3-5% less time in four paired runs, its longest transaction (the one that
-    // checkpoints) from about 0.6 to 0.7 s (docs/performance.md).
+    // checkpoints) from about 0.6 to 0.7 s (docs/performance.md). In a running back end the
+    // background checkpointer (checkpointer.ts) copies frames as they are committed, and this one
+    // is the safety net that finds little left to copy.
     client.pragma('wal_autocheckpoint = 40000');
     // Once a checkpoint has copied everything and the WAL starts over, SQLite truncates the file to
     // this size, so a sync's WAL does not keep 160 MB of disk after the sync.

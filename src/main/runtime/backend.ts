@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startCheckpointer } from '../db/checkpointer';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
 import { LogSink, type Logger } from '../logging/logger';
 import { createHandlers } from '../rpc/handlers';
@@ -58,6 +59,11 @@ export interface BackendOptions {
    * does the sync and nothing else (the app takes the snapshots when it runs).
    */
   backgroundJobs?: boolean;
+  /**
+   * WAL checkpoints on a worker thread (db/checkpointer.ts), so commits do not stop to copy the
+   * WAL into the database file. On by default.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface Backend {
@@ -108,6 +114,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     sink.close();
     throw error;
   }
+  // Copies committed WAL frames into the database file on another thread (db/checkpointer.ts).
+  const checkpointer =
+    (options.backgroundCheckpoints ?? true)
+      ? startCheckpointer({ file: paths.database, nativeBinding: options.nativeBinding, onError: (message) => logger.warn('background checkpoint failed', { error: message }) })
+      : null;
   const startedAt = clock.now();
   // Lets `creditdesk restore` see that this process has the database open.
   const unregisterInstance = registerInstance(paths.root, options.shell, startedAt);
@@ -189,8 +200,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     options.onFirstAdmin?.({ username: 'admin', generatedPassword: firstAdmin.generatedPassword });
   }
 
+  const shutdownHooks: Array<() => Promise<void> | void> = [];
+  // The checkpointer stops last: its connection must be gone before the database closes.
+  if (checkpointer) shutdownHooks.push(async () => void (await checkpointer.stop()));
   // Running exports stop (and delete their partial files) before the database closes.
-  const shutdownHooks: Array<() => Promise<void> | void> = [() => exports.shutdown()];
+  shutdownHooks.push(() => exports.shutdown());
   // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.
   shutdownHooks.push(() => sync.stop());
   // Lease expiry, snooze wake-ups, delivery on the timeline and 'review:changed' pushes.
