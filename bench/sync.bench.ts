@@ -3,7 +3,8 @@
  * (a) the floor: the very rows a sync wrote, inserted with raw better-sqlite3 prepared statements
  *     in one transaction into a fresh database of the same schema (read-model triggers included),
  *     measured before and after (b) and taken as their mean (both are printed);
- * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory,
+ * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory
+ *     (each resource's pages fetched from the simulator before its timed part starts),
  *     gathered into transactions as the engine gathers them, with the background checkpointer
  *     startBackend runs, until every row is in the database file;
  * (c) `creditdesk sync` end to end against the simulator over loopback, in its own process, with
@@ -24,6 +25,7 @@ import { createInstitutionClient } from '../src/main/sync/client';
 import { FactsCache } from '../src/main/sync/derive';
 import { pullOrder, recordsPerTransaction } from '../src/main/sync/engine';
 import { ingestRecords } from '../src/main/sync/ingest';
+import { arrayElementTexts } from '../src/main/sync/page-text';
 import type { BenchSuite } from './harness';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -122,7 +124,7 @@ function measureFloor(sourceFile: string, targetFile: string): { records: number
   }
 }
 
-/** (b): the pages fetched untimed from the simulator, each ingested (timed) as a real pass would. */
+/** (b): the pages fetched untimed from the simulator, a resource at a time, then ingested (timed) from memory as a real pass would. */
 async function measurePipeline(sim: RunningSimulator, targetFile: string): Promise<{ records: number; seconds: number }> {
   const db = freshDatabase(targetFile);
   // As startBackend runs it: WAL checkpoints on a worker thread. The rows are only all in the
@@ -142,26 +144,40 @@ async function measurePipeline(sim: RunningSimulator, targetFile: string): Promi
       const client = createInstitutionClient(info, { fetch: (input, init) => fetch(input, init), circuit: null });
       for (const resource of pullOrder) {
         if (!info.capabilities.resources.includes(resource)) continue;
+        // Every page of the resource is fetched first (untimed) and kept as its records' texts, off
+        // the heap, so the simulator's serving and the client's reading do not run between the timed
+        // transactions (their garbage was collected inside them).
+        const pages: Array<{ body: Buffer; next: string | null } | null> = [];
         let cursor: string | null = null;
-        // Pages of 1,000 gathered into transactions the way the engine gathers them (recordsPerTransaction).
-        // With the records' texts as sent (RawPage.texts), gathered alongside, as the engine does.
-        let gathered: unknown[] = [];
-        let texts: string[] | undefined;
         for (;;) {
           const page = await client.listPage(resource, cursor, 1000);
-          texts = gathered.length === 0 ? page.texts : texts && page.texts ? texts.concat(page.texts) : undefined;
-          gathered = gathered.length === 0 ? page.data : gathered.concat(page.data);
-          const last = !page.has_more || page.next_cursor === null;
+          const texts = page.texts ?? page.data.map((record) => JSON.stringify(record));
+          pages.push({ body: Buffer.from(`{"data":[${texts.join(',')}]}`), next: page.next_cursor });
+          if (!page.has_more || page.next_cursor === null) break;
+          cursor = page.next_cursor;
+        }
+        // Then fed from memory: each page read as the client reads one (untimed), pages of 1,000
+        // gathered into transactions the way the engine gathers them (recordsPerTransaction), with
+        // the records' texts (RawPage.texts) alongside.
+        let gathered: unknown[] = [];
+        let texts: string[] | undefined;
+        for (let index = 0; index < pages.length; index++) {
+          const { body, next } = pages[index]!;
+          pages[index] = null;
+          const text = body.toString('utf8');
+          const data = (JSON.parse(text) as { data: unknown[] }).data;
+          const pageTexts = arrayElementTexts(text, 'data') ?? undefined;
+          texts = gathered.length === 0 ? pageTexts : texts && pageTexts ? texts.concat(pageTexts) : undefined;
+          gathered = gathered.length === 0 ? data : gathered.concat(data);
+          const last = index === pages.length - 1;
           if (last || gathered.length + 1000 > recordsPerTransaction[resource]) {
             const started = performance.now();
-            ingestRecords(db, context, resource, gathered, sim.admin.now(), { next: page.next_cursor }, texts);
+            ingestRecords(db, context, resource, gathered, sim.admin.now(), { next }, texts);
             seconds += (performance.now() - started) / 1000;
             records += gathered.length;
             gathered = [];
             texts = undefined;
           }
-          if (last) break;
-          cursor = page.next_cursor;
         }
       }
     }
