@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { createTestBackend, tempDir } from '../../../test/support/backend';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { findMigrationsFolder, openDatabase } from './connection';
 
@@ -25,6 +25,7 @@ function writer(): { file: string; client: Database.Database } {
 }
 
 function fill(client: Database.Database, transactions: number, rowsEach: number): void {
+  client.exec('CREATE TABLE IF NOT EXISTS filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
   const insert = client.prepare('INSERT INTO filler (body) VALUES (?)');
   const body = Buffer.alloc(4096, 5);
   for (let transaction = 0; transaction < transactions; transaction++) {
@@ -94,5 +95,17 @@ describe('the background checkpointer', () => {
     await until(() => errors.length > 0);
     expect(errors[0]).toMatch(/checkpointer stopped: .*(directory|open)/i);
     expect(await checkpointer.stop()).toEqual({ passes: 0, errors: 0 });
+  });
+
+  it('runs in every back end and is gone before the database closes', async () => {
+    const backend = await createTestBackend();
+    const file = backend.paths.database;
+    fill(backend.db.$client, 2, 256);
+    // 2 MB is far below the writer's own checkpoint (160 MB): only the worker copies it.
+    await until(() => statSync(file).size > 2 * 1024 * 1024);
+    await backend.close();
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    await backend.cleanup();
   });
 });
