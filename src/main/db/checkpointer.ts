@@ -25,7 +25,7 @@ export interface CheckpointerOptions {
   busyIntervalMs?: number;
   /** Milliseconds between checkpoints while the last one found nothing new. */
   idleIntervalMs?: number;
-  /** Called with a checkpoint's error (the worker goes on) or with why the worker stopped. */
+  /** Called with a checkpoint's error (once while it repeats; the worker goes on) or with why the worker stopped. */
   onError?: (message: string) => void;
 }
 
@@ -51,6 +51,7 @@ db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -256');
 const stats = { passes: 0, errors: 0 };
 let last = '';
+let reported = '';
 let timer = null;
 function pass() {
   timer = null;
@@ -61,9 +62,13 @@ function pass() {
     found = result.log > 0 && now !== last;
     last = now;
     if (found) stats.passes++;
+    reported = '';
   } catch (error) {
     stats.errors++;
-    if (error.code !== 'SQLITE_BUSY') parentPort.postMessage({ error: String(error.message || error) });
+    // Reported once while it repeats (a failing disk would otherwise log every second).
+    const message = String(error.message || error);
+    if (error.code !== 'SQLITE_BUSY' && message !== reported) parentPort.postMessage({ error: message });
+    reported = message;
   }
   timer = setTimeout(pass, found ? workerData.busyIntervalMs : workerData.idleIntervalMs);
 }
