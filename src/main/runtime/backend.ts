@@ -59,11 +59,6 @@ export interface BackendOptions {
    * does the sync and nothing else (the app takes the snapshots when it runs).
    */
   backgroundJobs?: boolean;
-  /**
-   * WAL checkpoints on a worker thread (db/checkpointer.ts), so commits do not stop to copy the
-   * WAL into the database file. On by default.
-   */
-  backgroundCheckpoints?: boolean;
 }
 
 export interface Backend {
@@ -115,10 +110,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     throw error;
   }
   // Copies committed WAL frames into the database file on another thread (db/checkpointer.ts).
-  const checkpointer =
-    (options.backgroundCheckpoints ?? true)
-      ? startCheckpointer({ file: paths.database, nativeBinding: options.nativeBinding, onError: (message) => logger.warn('background checkpoint failed', { error: message }) })
-      : null;
+  const checkpointer = startCheckpointer({ file: paths.database, nativeBinding: options.nativeBinding, onError: (message) => logger.warn('background checkpoint failed', { error: message }) });
   const startedAt = clock.now();
   // Lets `creditdesk restore` see that this process has the database open.
   const unregisterInstance = registerInstance(paths.root, options.shell, startedAt);
@@ -202,7 +194,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
 
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   // The checkpointer stops last: its connection must be gone before the database closes.
-  if (checkpointer) shutdownHooks.push(async () => void (await checkpointer.stop()));
+  shutdownHooks.push(async () => void (await checkpointer.stop()));
   // Running exports stop (and delete their partial files) before the database closes.
   shutdownHooks.push(() => exports.shutdown());
   // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.
