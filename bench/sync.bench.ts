@@ -31,6 +31,7 @@ import type { BenchSuite } from './harness';
 const root = path.resolve(import.meta.dirname, '..');
 const ingestTables = ['borrowers', 'applications', 'contact_phones', 'application_findings', 'review_tasks', 'review_task_events', 'credit_lines', 'credit_line_history', 'orders', 'repayment_plans', 'installments', 'repayments'];
 const recordTables = ['applications', 'credit_lines', 'orders', 'repayment_plans', 'repayments'];
+const comma = Buffer.from(',');
 
 function freshDatabase(file: string): Db {
   const folder = findMigrationsFolder();
@@ -151,8 +152,8 @@ async function measurePipeline(sim: RunningSimulator, targetFile: string): Promi
         let cursor: string | null = null;
         for (;;) {
           const page = await client.listPage(resource, cursor, 1000);
-          const texts = page.texts ?? page.data.map((record) => JSON.stringify(record));
-          pages.push({ body: Buffer.from(`{"data":[${texts.join(',')}]}`), next: page.next_cursor });
+          const texts = page.texts ?? page.data.map((record) => Buffer.from(JSON.stringify(record)));
+          pages.push({ body: Buffer.concat([Buffer.from('{"data":['), ...texts.flatMap((text, index) => (index === 0 ? [text] : [comma, text])), Buffer.from(']}')]), next: page.next_cursor });
           if (!page.has_more || page.next_cursor === null) break;
           cursor = page.next_cursor;
         }
@@ -160,13 +161,12 @@ async function measurePipeline(sim: RunningSimulator, targetFile: string): Promi
         // gathered into transactions the way the engine gathers them (recordsPerTransaction), with
         // the records' texts (RawPage.texts) alongside.
         let gathered: unknown[] = [];
-        let texts: string[] | undefined;
+        let texts: Buffer[] | undefined;
         for (let index = 0; index < pages.length; index++) {
           const { body, next } = pages[index]!;
           pages[index] = null;
-          const text = body.toString('utf8');
-          const data = (JSON.parse(text) as { data: unknown[] }).data;
-          const pageTexts = arrayElementTexts(text, 'data') ?? undefined;
+          const data = (JSON.parse(body.toString('utf8')) as { data: unknown[] }).data;
+          const pageTexts = arrayElementTexts(body, 'data') ?? undefined;
           texts = gathered.length === 0 ? pageTexts : texts && pageTexts ? texts.concat(pageTexts) : undefined;
           gathered = gathered.length === 0 ? data : gathered.concat(data);
           const last = index === pages.length - 1;

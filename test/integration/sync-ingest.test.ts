@@ -136,6 +136,38 @@ describe('stale versions', () => {
   });
 });
 
+describe("applications stored as the institution's text", () => {
+  it('stores the bytes as sent as text, version after version, and serializes a record zod changed', async () => {
+    const db = world.backend.db;
+    const applications = await remoteRecords(world.sim, 'qinghe', 'applications');
+    const last = applications.at(-1);
+    if (!last) throw new Error('no application');
+    // Newer than anything an earlier test or pass stored.
+    const fresh = later(last, 10);
+    const now = world.sim.admin.now();
+    const stored = (id: string) =>
+      db.$client.prepare("SELECT typeof(record) AS type, record, json_extract(record, '$.borrower.name') AS name FROM applications WHERE institution_id = ? AND external_id = ?").get(qinghe, id) as {
+        type: string;
+        record: string;
+        name: string;
+      };
+    // Indented and with Chinese, so it can only be the bytes as sent, not a serialization.
+    const sentFirst = JSON.stringify(fresh, null, 2);
+    expect(ingestRecords(db, context, 'applications', [fresh], now, undefined, [Buffer.from(sentFirst, 'utf8')]).upserted).toBe(1);
+    expect(stored(fresh.id)).toEqual({ type: 'text', record: sentFirst, name: (fresh.borrower as { name: string }).name });
+    const newer = later(fresh, 1);
+    const sentNewer = JSON.stringify(newer, null, 1);
+    expect(ingestRecords(db, context, 'applications', [newer], now, undefined, [Buffer.from(sentNewer, 'utf8')]).upserted).toBe(1);
+    expect(stored(fresh.id)).toMatchObject({ type: 'text', record: sentNewer });
+    // An unknown key zod strips: what is stored is zod's output, as text.
+    const extra = { ...later(fresh, 2), unknown_key: '多' };
+    ingestRecords(db, context, 'applications', [extra], now, undefined, [Buffer.from(JSON.stringify(extra), 'utf8')]);
+    const strippedRow = stored(fresh.id);
+    expect(strippedRow.type).toBe('text');
+    expect(JSON.parse(strippedRow.record)).not.toHaveProperty('unknown_key');
+  });
+});
+
 describe('review tasks at ingest', () => {
   it('creates tasks for flagged applications once, and updates the open task when the application changes', async () => {
     const db = world.backend.db;

@@ -31,7 +31,8 @@ export interface ApplicationWrite {
   appliedAt: number;
   submittedAt: number | null;
   creditLineExternalId: string | null;
-  record: string;
+  /** Text, or its UTF-8 bytes (stored as text all the same). */
+  record: string | Buffer;
   evidenceHash: string;
   syncedAt: number;
 }
@@ -53,7 +54,8 @@ const applicationColumns = [
   ['applied_at', 'appliedAt'],
   ['submitted_at', 'submittedAt'],
   ['credit_line_external_id', 'creditLineExternalId'],
-  ['record', 'record'],
+  // Bound as the institution's UTF-8 bytes where it has them (no re-encoding); the column stays text.
+  ['record', 'record', 'CAST(? AS TEXT)'],
   ['evidence_hash', 'evidenceHash'],
   ['synced_at', 'syncedAt'],
 ] as const;

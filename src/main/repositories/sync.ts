@@ -46,18 +46,21 @@ export function prepared(db: Db, text: string): Database.Statement {
 /**
  * Writes one ingested row: an UPDATE of `existingId` or an INSERT returning the new id. Never
  * an UPSERT: read-model triggers on the ingested tables may use INSERT OR REPLACE, which SQLite
- * refuses inside an UPSERT's update branch. `columns` maps SQL columns to the row's keys.
+ * refuses inside an UPSERT's update branch. `columns` maps SQL columns to the row's keys, with
+ * the value's SQL expression where it is not a plain `?`.
  */
-const ingestSql = new WeakMap<ReadonlyArray<readonly [string, string]>, { insert: string; update: string; updateKeys: string[]; insertKeys: string[] }>();
+export type IngestColumns = ReadonlyArray<readonly [column: string, key: string, placeholder?: string]>;
+
+const ingestSql = new WeakMap<IngestColumns, { insert: string; update: string; updateKeys: string[]; insertKeys: string[] }>();
 
 /** The INSERT and UPDATE texts of a column list, built once per list (this runs for every ingested record). */
-function ingestStatements(table: string, columns: ReadonlyArray<readonly [string, string]>) {
+function ingestStatements(table: string, columns: IngestColumns) {
   let texts = ingestSql.get(columns);
   if (!texts) {
     const updatable = columns.filter(([column]) => column !== 'institution_id' && column !== 'external_id');
     texts = {
-      insert: `INSERT INTO ${table} (${columns.map(([column]) => column).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING id`,
-      update: `UPDATE ${table} SET ${updatable.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+      insert: `INSERT INTO ${table} (${columns.map(([column]) => column).join(', ')}) VALUES (${columns.map(([, , placeholder]) => placeholder ?? '?').join(', ')}) RETURNING id`,
+      update: `UPDATE ${table} SET ${updatable.map(([column, , placeholder]) => `${column} = ${placeholder ?? '?'}`).join(', ')} WHERE id = ?`,
       insertKeys: columns.map(([, key]) => key),
       updateKeys: updatable.map(([, key]) => key),
     };
@@ -66,7 +69,7 @@ function ingestStatements(table: string, columns: ReadonlyArray<readonly [string
   return texts;
 }
 
-export function writeIngestedRow(db: Db, table: string, columns: ReadonlyArray<readonly [string, string]>, row: Record<string, unknown>, existingId: number | undefined): number {
+export function writeIngestedRow(db: Db, table: string, columns: IngestColumns, row: Record<string, unknown>, existingId: number | undefined): number {
   // Positional binding: about twice as cheap as named parameters for these wide rows.
   const texts = ingestStatements(table, columns);
   if (existingId !== undefined) {

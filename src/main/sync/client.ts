@@ -56,10 +56,11 @@ export interface RequestOptions {
 
 export type RawPage = z.infer<typeof rawPageSchema> & {
   /**
-   * Each record's text as the institution sent it, in the order of `data` (page-text.ts); absent
-   * when the body did not scan cleanly, and then records are serialized again where text is needed.
+   * Each record's text as the institution sent it, as its UTF-8 bytes (views of the body), in the
+   * order of `data` (page-text.ts); absent when the body did not scan cleanly, and then records
+   * are serialized again where text is needed.
    */
-  texts?: string[];
+  texts?: Buffer[];
 };
 
 export interface InstitutionImage {
@@ -236,7 +237,7 @@ export function createInstitutionClient(
     );
   }
 
-  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string, onText?: (text: string, data: z.output<S>) => void): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
+  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string, onBody?: (body: Buffer, data: z.output<S>) => void): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
     const where = pathAndQuery.split('?')[0];
     return (raw) => {
       let json: unknown;
@@ -253,7 +254,7 @@ export function createInstitutionClient(
           status: raw.status,
         });
       }
-      onText?.(text, parsed.data);
+      onBody?.(raw.body, parsed.data);
       return { data: parsed.data, headers: raw.headers };
     };
   }
@@ -274,8 +275,8 @@ export function createInstitutionClient(
       if (cursor !== null) query.set('cursor', cursor);
       query.set('limit', String(limit));
       const pathAndQuery = `/v1/${resource}?${query.toString()}`;
-      const reader = jsonReader(rawPageSchema, pathAndQuery, (text, page: RawPage) => {
-        const texts = arrayElementTexts(text, 'data');
+      const reader = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
+        const texts = arrayElementTexts(body, 'data');
         if (texts !== null && texts.length === page.data.length) page.texts = texts;
       });
       return (await request('GET', pathAndQuery, null, {}, reader, options)).data;

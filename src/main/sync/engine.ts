@@ -333,7 +333,7 @@ async function pullResource(
   // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
   let gathered: unknown[] = [];
   // The records' texts as sent, while every gathered page brought them (RawPage.texts).
-  let gatheredTexts: string[] | undefined;
+  let gatheredTexts: Buffer[] | undefined;
   let gatheredPages = 0;
   while (pending !== null) {
     const page: RawPage = await pending;

@@ -405,8 +405,8 @@ export function ingestRecords(
   records: readonly unknown[],
   at: number,
   cursor?: { next: string | null },
-  /** Each record's text as the institution sent it (RawPage.texts), stored instead of serializing the record again. */
-  texts?: readonly string[],
+  /** Each record's text as the institution sent it, as UTF-8 bytes (RawPage.texts), stored instead of serializing the record again. */
+  texts?: readonly Buffer[],
 ): IngestResult {
   if (texts !== undefined && texts.length !== records.length) throw new RangeError(`${texts.length} record texts for ${records.length} records`);
   const options = { at, settings: context.settings };

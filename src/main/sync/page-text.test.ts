@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrayElementTexts } from './page-text';
+import { arrayElementTexts as scan } from './page-text';
+
+/** The scan of a body given as text, its elements decoded back to text (null stays null). */
+function arrayElementTexts(text: string, key: string): string[] | null {
+  return scan(Buffer.from(text, 'utf8'), key)?.map((element) => element.toString('utf8')) ?? null;
+}
 
 /** JSON values with the characters that matter to the scan: quotes, backslashes, brackets, commas, colons. */
 const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', '{', '}', ',', ':', ' ', 'a', '数', '\n', '\u2028', 'data') });
@@ -50,6 +55,20 @@ describe('arrayElementTexts', () => {
 
   it('reads an escaped quote and an escaped backslash before a closing quote correctly', () => {
     expect(arrayElementTexts(String.raw`{"data":["a\"],[", "b\\", {"c\\\"":"]"}]}`, 'data')).toEqual([String.raw`"a\"],["`, String.raw`"b\\"`, String.raw`{"c\\\"":"]"}`]);
+  });
+
+  it('gives views of the body, not copies', () => {
+    const body = Buffer.from('{"data":[{"name":"张三"}, 2]}', 'utf8');
+    const [first, second] = scan(body, 'data')!;
+    expect(first!.buffer).toBe(body.buffer);
+    expect(first!.toString('utf8')).toBe('{"name":"张三"}');
+    expect(second!.toString('utf8')).toBe('2');
+  });
+
+  it('gives null for a body that is not valid UTF-8, whose decoded text differs from its bytes', () => {
+    const body = Buffer.concat([Buffer.from('{"data":["a'), Buffer.from([0xe5, 0xbc]), Buffer.from('"]}')]);
+    expect(() => JSON.parse(body.toString('utf8')) as unknown).not.toThrow();
+    expect(scan(body, 'data')).toBeNull();
   });
 
   it('gives null where there is no data array or the text does not scan', () => {

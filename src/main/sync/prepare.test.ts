@@ -23,7 +23,7 @@ describe('the pure stage of ingest', () => {
     const first = prepared[0];
     if (!first?.valid || first.resource !== 'applications') throw new Error('expected a prepared application');
     expect(first.row.externalId).toBe('APP-1');
-    expect(JSON.parse(first.recordText)).toEqual(good);
+    expect(JSON.parse(first.recordText.toString())).toEqual(good);
     expect(first.evidenceJson).toBe(JSON.stringify(first.row.evidence));
     const second = prepared[1];
     if (second?.valid !== false) throw new Error('expected an invalid record');
@@ -35,17 +35,17 @@ describe('the pure stage of ingest', () => {
 
   it("keeps the institution's own text of a record accepted as it is and of an invalid one, and serializes one zod changed", () => {
     const good = fixtureRecord({ externalId: 'APP-1' }, now);
-    const sent = JSON.stringify(good, null, 1);
+    const sent = Buffer.from(JSON.stringify(good, null, 1));
     const accepted = prepareRecord('applications', good, { at: now, settings }, sent);
     if (!accepted.valid || accepted.resource !== 'applications') throw new Error('expected a prepared application');
     expect(accepted.recordText).toBe(sent);
     // An unknown key is stripped by zod: the stored text is zod's output, without it.
     const extra = { ...good, unknown_key: 1 };
-    const stripped = prepareRecord('applications', extra, { at: now, settings }, JSON.stringify(extra));
+    const stripped = prepareRecord('applications', extra, { at: now, settings }, Buffer.from(JSON.stringify(extra)));
     if (!stripped.valid || stripped.resource !== 'applications') throw new Error('expected a prepared application');
-    expect(JSON.parse(stripped.recordText)).toEqual(good);
+    expect(JSON.parse(stripped.recordText.toString())).toEqual(good);
     const invalidText = '{ "id": "APP-2", "version": "x" }';
-    expect(prepareRecord('applications', JSON.parse(invalidText), { at: now, settings }, invalidText)).toMatchObject({ valid: false, rawPayload: invalidText });
+    expect(prepareRecord('applications', JSON.parse(invalidText), { at: now, settings }, Buffer.from(invalidText))).toMatchObject({ valid: false, rawPayload: invalidText });
   });
 });
 

@@ -66,8 +66,8 @@ export interface PreparedApplication {
   valid: true;
   resource: 'applications';
   row: NormalizedApplication;
-  /** The record as stored (applications.record). */
-  recordText: string;
+  /** The record as stored (applications.record): the institution's own text as its UTF-8 bytes, or zod's output serialized. */
+  recordText: string | Buffer;
   idValid: boolean;
   /** The findings that need no other record (OCR or the submitted ID number, face, liveness), in rule order. */
   ownFindings: Finding[];
@@ -141,7 +141,7 @@ export function ownFindingsOf(evidence: ApplicationEvidence, at: number, setting
   return findings;
 }
 
-function prepareValid(resource: ResourceName, record: unknown, options: PrepareOptions, text: string | undefined): PreparedValid {
+function prepareValid(resource: ResourceName, record: unknown, options: PrepareOptions, text: Buffer | undefined): PreparedValid {
   switch (resource) {
     case 'applications': {
       const row = normalizeApplication(record as ApplicationRecord);
@@ -189,10 +189,10 @@ function acceptedAsIs(resource: ResourceName, raw: unknown): boolean {
  * application accepted as it is stores and what an invalid record's quarantine entry keeps; a
  * record zod changed (an unknown key stripped) is stored as zod's output, serialized.
  */
-export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions, text?: string): PreparedRecord {
+export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions, text?: Buffer): PreparedRecord {
   if (acceptedAsIs(resource, raw)) return prepareValid(resource, raw, options, text);
   const parsed = resourceRecordSchemas[resource].safeParse(raw);
-  if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: text ?? JSON.stringify(raw) ?? 'null' };
+  if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: text?.toString('utf8') ?? JSON.stringify(raw) ?? 'null' };
   return prepareValid(resource, parsed.data, options, undefined);
 }
 

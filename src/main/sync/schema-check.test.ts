@@ -189,6 +189,6 @@ describe('the fast schema check', () => {
     (application.borrower as Record<string, unknown>).nickname = 'x';
     const preparedApplication = prepareRecord('applications', application, { at: now, settings });
     if (!preparedApplication.valid || preparedApplication.resource !== 'applications') throw new Error('expected a prepared application');
-    expect(JSON.parse(preparedApplication.recordText).borrower).not.toHaveProperty('nickname');
+    expect(JSON.parse(preparedApplication.recordText.toString()).borrower).not.toHaveProperty('nickname');
   });
 });
