@@ -2,7 +2,8 @@
  * Sync speed and memory (issue 4), in one run on this machine:
  * (a) the floor: the very rows a sync wrote, inserted with raw better-sqlite3 prepared statements
  *     in one transaction into a fresh database of the same schema (read-model triggers included),
- *     measured before and after (b) and taken as their mean (both are printed);
+ *     run alternately with (b) (floor, (b), floor, (b), floor), each taken as the mean of its runs
+ *     (every run is printed);
  * (b) CreditDesk's ingest pipeline (validate, upsert, derive) fed the same pages from memory
  *     (each resource's pages fetched from the simulator before its timed part starts),
  *     gathered into transactions as the engine gathers them, with the background checkpointer
@@ -32,6 +33,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const ingestTables = ['borrowers', 'applications', 'contact_phones', 'application_findings', 'review_tasks', 'review_task_events', 'credit_lines', 'credit_line_history', 'orders', 'repayment_plans', 'installments', 'repayments'];
 const recordTables = ['applications', 'credit_lines', 'orders', 'repayment_plans', 'repayments'];
 const comma = Buffer.from(',');
+/** Runs of (b), each between two runs of (a). */
+const pipelineRuns = 2;
 
 function freshDatabase(file: string): Db {
   const folder = findMigrationsFolder();
@@ -234,26 +237,34 @@ export const syncSuite: BenchSuite = {
       synced.close();
       const fullRate = records / full.seconds;
 
-      // The floor is measured before and after the pipeline, and (a) is their mean: this machine's
-      // speed drifts by 10-25% within an hour, and a floor measured only before a pipeline run that
-      // takes twice as long compares two different machines. Both runs are printed.
-      const floorBefore = measureFloor(syncedFile, path.join(work, 'floor.db'));
-      removeDatabase(path.join(work, 'floor.db'));
-      const pipeline = await measurePipeline(sim, path.join(work, 'pipeline.db'));
-      removeDatabase(path.join(work, 'pipeline.db'));
-      const floorAfter = measureFloor(syncedFile, path.join(work, 'floor.db'));
-      removeDatabase(path.join(work, 'floor.db'));
-      const floor = { records: floorBefore.records, seconds: (floorBefore.seconds + floorAfter.seconds) / 2 };
+      // The floor and the pipeline alternate, floor first and last (floor, (b), floor, (b), floor),
+      // and (a) and (b) are the means of their runs: this machine's speed drifts by 10-25% within an
+      // hour, so one floor next to one pipeline run that takes twice as long compares two different
+      // machines (floors minutes apart have differed by up to 27%). Every run is printed, and each
+      // pipeline run's ratio against the floors on either side of it.
+      const floorFile = path.join(work, 'floor.db');
+      const floors = [measureFloor(syncedFile, floorFile)];
+      removeDatabase(floorFile);
+      const pipelines: Array<{ records: number; seconds: number }> = [];
+      for (let run = 0; run < pipelineRuns; run++) {
+        pipelines.push(await measurePipeline(sim, path.join(work, 'pipeline.db')));
+        removeDatabase(path.join(work, 'pipeline.db'));
+        floors.push(measureFloor(syncedFile, floorFile));
+        removeDatabase(floorFile);
+      }
+      const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+      const floor = { records: floors[0]!.records, seconds: mean(floors.map((run) => run.seconds)) };
       const floorRate = floor.records / floor.seconds;
       log(
-        `(a) floor: raw prepared inserts of the same rows, one transaction: ${floor.records} records in ${floor.seconds.toFixed(1)} s = ${floorRate.toFixed(0)} rows/s (mean of ${floorBefore.seconds.toFixed(1)} s before (b) and ${floorAfter.seconds.toFixed(1)} s after)`,
+        `(a) floor: raw prepared inserts of the same rows, one transaction: ${floor.records} records in ${floor.seconds.toFixed(1)} s = ${floorRate.toFixed(0)} rows/s (mean of ${floors.length} runs: ${floors.map((run) => `${run.seconds.toFixed(1)} s`).join(', ')})`,
       );
 
+      const pipeline = { records: pipelines[0]!.records, seconds: mean(pipelines.map((run) => run.seconds)) };
       const pipelineRate = pipeline.records / pipeline.seconds;
       const pipelineRatio = pipelineRate / floorRate;
-      const against = (seconds: number) => (pipelineRate / (floor.records / seconds)).toFixed(2);
+      const runs = pipelines.map((run, index) => `${run.seconds.toFixed(1)} s = ${((floors[index]!.seconds + floors[index + 1]!.seconds) / 2 / run.seconds).toFixed(2)}`).join(', ');
       log(
-        `(b) ingest pipeline from memory (validate, upsert, derive): ${pipeline.records} records in ${pipeline.seconds.toFixed(1)} s = ${pipelineRate.toFixed(0)} rows/s, ${pipelineRatio.toFixed(2)} of (a) (${against(floorBefore.seconds)} of the floor before, ${against(floorAfter.seconds)} after)  ${verdict(pipelineRatio >= 0.5, '>= 0.5')}`,
+        `(b) ingest pipeline from memory (validate, upsert, derive): ${pipeline.records} records in ${pipeline.seconds.toFixed(1)} s = ${pipelineRate.toFixed(0)} rows/s, ${pipelineRatio.toFixed(2)} of (a) (mean of ${pipelines.length} runs, each against the floors either side: ${runs})  ${verdict(pipelineRatio >= 0.5, '>= 0.5')}`,
       );
 
       const fullRatio = fullRate / floorRate;
