@@ -273,6 +273,37 @@ describe('borrowers within one page', () => {
   });
 });
 
+describe('borrower identity across pages', () => {
+  it('an older application never overwrites the identity a newer one confirmed, though confirming it wrote nothing', async () => {
+    const db = world.backend.db;
+    const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
+    if (!application) throw new Error('no application');
+    const now = world.sim.admin.now();
+    const borrower = application.borrower as Record<string, unknown>;
+    const idNumber = '110105194912310049';
+    const make = (suffix: string, minutes: number, phone: string): RemoteRecord => ({
+      ...later(application, 1),
+      id: `${application.id}-IDENT-${suffix}`,
+      updated_at: new Date(Date.parse(application.updated_at) + minutes * 60_000).toISOString().replace('Z', '+00:00'),
+      borrower: { ...borrower, id_number: idNumber, phone },
+    });
+    const row = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone, max(source_updated_at) AS at FROM borrowers WHERE id_number = ?').get(idNumber) as { n: number; phone: string; at: number };
+    // Each in its own page (transaction), so nothing is remembered between them but the database.
+    ingestRecords(db, context, 'applications', [make('A', 1, '13900000011')], now);
+    const first = row();
+    expect(first).toMatchObject({ n: 1, phone: '13900000011' });
+    // A newer application with the same identity: nothing about the borrower changes.
+    ingestRecords(db, context, 'applications', [make('B', 5, '13900000011')], now);
+    expect(row()).toEqual(first);
+    // Older than B, with another phone: B's identity stands.
+    ingestRecords(db, context, 'applications', [make('C', 3, '13900000033')], now);
+    expect(row()).toEqual(first);
+    // Newer than every one of them: its identity is taken.
+    ingestRecords(db, context, 'applications', [make('D', 6, '13900000066')], now);
+    expect(row()).toMatchObject({ n: 1, phone: '13900000066', at: Date.parse(make('D', 6, '').updated_at) });
+  });
+});
+
 describe('contact findings at ingest', () => {
   /** Applications of new borrowers (one ID number each) giving `phone` as their only emergency contact. */
   async function applicantsGiving(phone: string, tag: string, count: number, first: number): Promise<RemoteRecord[]> {

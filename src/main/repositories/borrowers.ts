@@ -62,11 +62,15 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number, known
     known?.set(facts.idNumber, { id: row.id, sourceUpdatedAt: facts.sourceUpdatedAt, name: facts.name, phone: facts.phone, platformUserId: facts.platformUserId, idValid: facts.idValid ? 1 : 0 });
     return { id: row.id, previousPhone: null };
   }
-  // Two applications updated at the same instant: the larger identity wins, so the outcome does not depend on arrival order.
-  const newer =
-    facts.sourceUpdatedAt > existing.sourceUpdatedAt ||
-    (facts.sourceUpdatedAt === existing.sourceUpdatedAt && identityKey(facts) > identityKey(existing));
   const changed = existing.name !== facts.name || existing.phone !== facts.phone || existing.platformUserId !== facts.platformUserId;
+  // source_updated_at is written with the identity only: an UPDATE for every application that
+  // merely confirms the stored identity dirtied a random borrower page per application and cost
+  // about 7% of a first pass's applications. So the newest application behind the stored
+  // identity is the later of source_updated_at and the borrower's stored applications, read only
+  // when the identity would change (it is the newest one's, by this very rule).
+  const newestAt = changed ? Math.max(existing.sourceUpdatedAt, newestApplicationAt(db, existing.id)) : existing.sourceUpdatedAt;
+  // Two applications updated at the same instant: the larger identity wins, so the outcome does not depend on arrival order.
+  const newer = facts.sourceUpdatedAt > newestAt || (facts.sourceUpdatedAt === newestAt && identityKey(facts) > identityKey(existing));
   if (newer && changed) {
     prepared(db, `UPDATE borrowers SET name = ?, phone = ?, platform_user_id = ?, source_updated_at = ?, updated_at = ? WHERE id = ?`).run(
       facts.name,
@@ -76,8 +80,6 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number, known
       now,
       existing.id,
     );
-  } else if (newer) {
-    prepared(db, `UPDATE borrowers SET source_updated_at = ? WHERE id = ?`).run(facts.sourceUpdatedAt, existing.id);
   }
   if (Boolean(existing.idValid) !== facts.idValid) prepared(db, `UPDATE borrowers SET id_valid = ? WHERE id = ?`).run(facts.idValid ? 1 : 0, existing.id);
   known?.set(
@@ -87,6 +89,11 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number, known
       : { ...existing, idValid: facts.idValid ? 1 : 0 },
   );
   return { id: existing.id, previousPhone: newer && existing.phone !== facts.phone ? existing.phone : null };
+}
+
+/** The latest updated_at among the applications stored for a borrower (0 when none). */
+function newestApplicationAt(db: Db, borrowerId: number): number {
+  return (prepared(db, `SELECT max(remote_updated_at) FROM applications WHERE borrower_id = ?`).pluck().get(borrowerId) as number | null) ?? 0;
 }
 
 function identityKey(facts: { name: string; phone: string; platformUserId: string }): string {

@@ -25,6 +25,8 @@ export const borrowersTable = sqliteTable(
     /**
      * The institution's updated_at of the application name, phone and platform user id were last
      * taken from: the latest application wins, whichever order the institutions are synced in.
+     * Written with the identity only; later applications that repeat it are found through the
+     * applications table (upsertBorrower).
      */
     sourceUpdatedAt: epochMs('source_updated_at').notNull().default(0),
     updatedAt: epochMs('updated_at').notNull(),
