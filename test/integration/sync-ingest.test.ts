@@ -29,6 +29,16 @@ function later(record: RemoteRecord, versions: number, changes: Record<string, u
   return { ...structuredClone(record), ...changes, version: record.version + versions, updated_at: updated };
 }
 
+/** A later copy of `application` under its own id (`marker`), updated `minutes` after it, for a borrower of `idNumber` with `phone`. */
+function borrowerApplication(application: RemoteRecord, marker: string, minutes: number, idNumber: string, phone: string): RemoteRecord {
+  return {
+    ...later(application, 1),
+    id: `${application.id}-${marker}`,
+    updated_at: new Date(Date.parse(application.updated_at) + minutes * 60_000).toISOString().replace('Z', '+00:00'),
+    borrower: { ...(application.borrower as Record<string, unknown>), id_number: idNumber, phone },
+  };
+}
+
 describe('cursor and rows commit together', () => {
   it('a page that fails part-way leaves neither its rows nor its cursor; retried, it lands once', async () => {
     const orders = (await remoteRecords(world.sim, 'qinghe', 'orders')).slice(0, 40);
@@ -250,14 +260,8 @@ describe('borrowers within one page', () => {
     const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
     if (!application) throw new Error('no application');
     const now = world.sim.admin.now();
-    const borrower = application.borrower as Record<string, unknown>;
     const idNumber = '11010519491231002X';
-    const make = (suffix: string, minutes: number, phone: string): RemoteRecord => ({
-      ...later(application, 1),
-      id: `${application.id}-PAGE-${suffix}`,
-      updated_at: new Date(Date.parse(application.updated_at) + minutes * 60_000).toISOString().replace('Z', '+00:00'),
-      borrower: { ...borrower, id_number: idNumber, phone },
-    });
+    const make = (suffix: string, minutes: number, phone: string) => borrowerApplication(application, `PAGE-${suffix}`, minutes, idNumber, phone);
     const older = make('A', 1, '13900000001');
     const newer = make('B', 2, '13900000002');
     const borrowerRow = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone FROM borrowers WHERE id_number = ?').get(idNumber);
@@ -279,14 +283,8 @@ describe('borrower identity across pages', () => {
     const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
     if (!application) throw new Error('no application');
     const now = world.sim.admin.now();
-    const borrower = application.borrower as Record<string, unknown>;
     const idNumber = '110105194912310049';
-    const make = (suffix: string, minutes: number, phone: string): RemoteRecord => ({
-      ...later(application, 1),
-      id: `${application.id}-IDENT-${suffix}`,
-      updated_at: new Date(Date.parse(application.updated_at) + minutes * 60_000).toISOString().replace('Z', '+00:00'),
-      borrower: { ...borrower, id_number: idNumber, phone },
-    });
+    const make = (suffix: string, minutes: number, phone: string) => borrowerApplication(application, `IDENT-${suffix}`, minutes, idNumber, phone);
     const row = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone, max(source_updated_at) AS at FROM borrowers WHERE id_number = ?').get(idNumber) as { n: number; phone: string; at: number };
     // Each in its own page (transaction), so nothing is remembered between them but the database.
     ingestRecords(db, context, 'applications', [make('A', 1, '13900000011')], now);
