@@ -39,6 +39,13 @@ function borrowerApplication(application: RemoteRecord, marker: string, minutes:
   };
 }
 
+/** Copies of qinghe's first application for one borrower (`idNumber`), each under its own id (`marker`-suffix). */
+async function applicationsOfOneBorrower(idNumber: string, marker: string): Promise<{ application: RemoteRecord; make: (suffix: string, minutes: number, phone: string) => RemoteRecord }> {
+  const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
+  if (!application) throw new Error('no application');
+  return { application, make: (suffix, minutes, phone) => borrowerApplication(application, `${marker}-${suffix}`, minutes, idNumber, phone) };
+}
+
 describe('cursor and rows commit together', () => {
   it('a page that fails part-way leaves neither its rows nor its cursor; retried, it lands once', async () => {
     const orders = (await remoteRecords(world.sim, 'qinghe', 'orders')).slice(0, 40);
@@ -257,11 +264,9 @@ describe('lines and orders that arrive before their application', () => {
 describe('borrowers within one page', () => {
   it('two applications of one ID number in the same page make one borrower with the newer identity, in either order', async () => {
     const db = world.backend.db;
-    const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
-    if (!application) throw new Error('no application');
     const now = world.sim.admin.now();
     const idNumber = '11010519491231002X';
-    const make = (suffix: string, minutes: number, phone: string) => borrowerApplication(application, `PAGE-${suffix}`, minutes, idNumber, phone);
+    const { application, make } = await applicationsOfOneBorrower(idNumber, 'PAGE');
     const older = make('A', 1, '13900000001');
     const newer = make('B', 2, '13900000002');
     const borrowerRow = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone FROM borrowers WHERE id_number = ?').get(idNumber);
@@ -280,11 +285,9 @@ describe('borrowers within one page', () => {
 describe('borrower identity across pages', () => {
   it('an older application never overwrites the identity a newer one confirmed, though confirming it wrote nothing', async () => {
     const db = world.backend.db;
-    const [application] = await remoteRecords(world.sim, 'qinghe', 'applications');
-    if (!application) throw new Error('no application');
     const now = world.sim.admin.now();
     const idNumber = '110105194912310049';
-    const make = (suffix: string, minutes: number, phone: string) => borrowerApplication(application, `IDENT-${suffix}`, minutes, idNumber, phone);
+    const { make } = await applicationsOfOneBorrower(idNumber, 'IDENT');
     const row = () => db.$client.prepare('SELECT count(*) AS n, max(phone) AS phone, max(source_updated_at) AS at FROM borrowers WHERE id_number = ?').get(idNumber) as { n: number; phone: string; at: number };
     // Each in its own page (transaction), so nothing is remembered between them but the database.
     ingestRecords(db, context, 'applications', [make('A', 1, '13900000011')], now);
