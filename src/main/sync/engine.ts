@@ -114,23 +114,19 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
 /**
  * Records written per transaction: consecutive pages are gathered up to this many and committed
  * together with the last page's cursor (a crash re-fetches at most these pages; nothing is lost or
- * doubled). Each commit rewrites every index leaf its records touched, and the leaves of the
- * indexes on random keys (order ids, external ids) are touched again by nearly every page, so
- * fewer, larger commits of the small records write much less: at 100,000 borrowers, four pages of
- * repayments per transaction took their ingest from 13.7 s to 11.1 s, and credit lines gained
- * about a fifth; eight pages of each (8,000) wrote 6% less WAL in the whole pass again (6.0 GB
- * against 6.4 GB) at no cost in peak RSS (their records are small), with a longest transaction of
- * 0.9 s instead of 0.7-0.8 s. Orders and plans gather two 1,000-record pages (2,000): most of the
- * orders' 15 indexes are on keys in no particular order too, and 2,000 a transaction took the orders' ingest
- * about 8% below 1,000 (measured against the applications of the same runs, as this machine
- * drifts), with no more peak RSS (the peak is in the applications; 4,000 cost 28 MB).
- * Applications gather eight 250-record pages (2,000): their page commits rewrite
- * the leaves of the phone, ID-number and name indexes, and 2,000 a commit took the applications'
- * ingest about 7% below 1,000 (34.8 vs 37.4 s, means of four alternating runs at 100,000 borrowers; 4,000
- * gained nothing more and held the database for over a second). What is gathered is held in memory
- * while it is written: since records' texts are kept as bytes (page-text.ts), `creditdesk sync`
- * peaks at 262-265 MB with 2,000 against 247-250 MB with 500 or 1,000 (budget 300 MB); the longest
- * page transaction, which holds the desktop's main thread, is about 0.6-0.8 s instead of 0.4-0.5 s.
+ * doubled). Each commit rewrites every index leaf its records touched, and the leaves of indexes on
+ * keys in no particular order (order ids, external ids, phones, ID numbers) are touched again by
+ * nearly every page, so fewer, larger commits write much less. At 100,000 borrowers
+ * (docs/performance.md):
+ * - repayments and credit lines, 8,000 (eight pages): small records; 4,000 took the repayments
+ *   from 13.7 s to 11.1 s against one page, and 8,000 wrote 6% less WAL in the pass again;
+ * - orders and plans, 2,000 (two pages): the orders' ingest about 8% below one page (read against
+ *   the applications of the same runs, as this machine drifts); 4,000 cost 28 MB of peak RSS, as a
+ *   gathered order holds its quoted plan;
+ * - applications, 2,000 (eight 250-record pages): about 7% below 1,000; 4,000 gained nothing more.
+ * What is gathered is held in memory while it is written: `creditdesk sync` peaks at about
+ * 255-265 MB (budget 300 MB), in the applications. The longest transaction of a pass, which holds
+ * the desktop's main thread, is about 0.9 s.
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 
