@@ -29,7 +29,7 @@ test('the desktop shell starts and shows the sign-in screen', async () => {
     const app = await electron.launch({
       executablePath: (found as { path: string }).path,
       args: ['out/main/index.js', '--data-dir', dataDir],
-      env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'electron-admin-password' },
+      env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'electron-root-passphrase' },
     });
     const window = await app.firstWindow();
     await expect(window.getByRole('heading', { name: '登录 CreditDesk' })).toBeVisible();

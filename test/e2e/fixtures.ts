@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const adminPassword = 'e2e-admin-password';
+export const adminPassword = 'e2e-root-passphrase';
 
 export interface ServerHandle {
   url: string;

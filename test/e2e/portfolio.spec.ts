@@ -43,10 +43,10 @@ function m2LoansInDatabase(dataDir: string): string[] {
 /** An operator of `role`, password already changed, signed in over the API. */
 async function operator(url: string, username: string, role: string): Promise<{ call: Call; password: string }> {
   const admin = await apiSession(url, 'admin', adminPassword);
-  await admin('users:create', { username, displayName: username, role, password: `${username}-initial-pass` });
-  const first = await apiSession(url, username, `${username}-initial-pass`);
-  const password = `${username}-password-1`;
-  await first('auth:change-password', { currentPassword: `${username}-initial-pass`, newPassword: password });
+  await admin('users:create', { username, displayName: username, role, password: 'first-day-harbor-9' });
+  const first = await apiSession(url, username, 'first-day-harbor-9');
+  const password = 'own-quiet-lantern-7';
+  await first('auth:change-password', { currentPassword: 'first-day-harbor-9', newPassword: password });
   return { call: await apiSession(url, username, password), password };
 }
 

@@ -40,10 +40,10 @@ async function apiSession(url: string, username: string, password: string) {
 test('a supervisor exports the review report as XLSX and the download holds the decisions', async ({ page, demo }) => {
   test.setTimeout(180_000);
   const admin = await apiSession(demo.url, 'admin', adminPassword);
-  await admin('users:create', { username: 'super1', displayName: '周主管', role: 'supervisor', password: 'super1-initial-pass' });
-  const firstSignIn = await apiSession(demo.url, 'super1', 'super1-initial-pass');
-  await firstSignIn('auth:change-password', { currentPassword: 'super1-initial-pass', newPassword: 'super1-password-1' });
-  const supervisor = await apiSession(demo.url, 'super1', 'super1-password-1');
+  await admin('users:create', { username: 'super1', displayName: '周主管', role: 'supervisor', password: 'first-day-harbor-9' });
+  const firstSignIn = await apiSession(demo.url, 'super1', 'first-day-harbor-9');
+  await firstSignIn('auth:change-password', { currentPassword: 'first-day-harbor-9', newPassword: 'own-quiet-lantern-7' });
+  const supervisor = await apiSession(demo.url, 'super1', 'own-quiet-lantern-7');
 
   // Wait for the demo institutions' first sync to bring face-review tasks.
   await expect
@@ -71,7 +71,7 @@ test('a supervisor exports the review report as XLSX and the download holds the 
   }
 
   await page.goto(demo.url);
-  await signIn(page, 'super1', 'super1-password-1');
+  await signIn(page, 'super1', 'own-quiet-lantern-7');
   // The start page (the first review queue) loads before we move on, so its redirect cannot race the click.
   await expect(page.getByTestId('queue-list')).toBeVisible();
   await page.getByRole('link', { name: /报表|Reports/ }).click();

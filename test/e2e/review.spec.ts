@@ -36,10 +36,10 @@ async function session(url: string, username: string, password: string) {
 }
 
 async function createOperator(url: string, admin: Awaited<ReturnType<typeof session>>, username: string, role: string): Promise<string> {
-  await admin('users:create', { username, displayName: username, role, password: `${username}-initial-1` });
-  const own = await session(url, username, `${username}-initial-1`);
-  await own('auth:change-password', { currentPassword: `${username}-initial-1`, newPassword: `${username}-password-1` });
-  return `${username}-password-1`;
+  await admin('users:create', { username, displayName: username, role, password: 'first-day-harbor-9' });
+  const own = await session(url, username, 'first-day-harbor-9');
+  await own('auth:change-password', { currentPassword: 'first-day-harbor-9', newPassword: 'own-quiet-lantern-7' });
+  return 'own-quiet-lantern-7';
 }
 
 interface Counts {

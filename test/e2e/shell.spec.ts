@@ -24,7 +24,7 @@ test('an admin signs in and sees the shell in zh-CN, then in English', async ({ 
 test('a wrong password is refused with a clear message', async ({ page, server }) => {
   await page.goto(server.url);
   await signIn(page, 'admin', 'not-the-password');
-  await expect(page.getByRole('alert')).toHaveText('用户名或密码错误。');
+  await expect(page.getByRole('alert')).toHaveText('用户名或密码错误，或账号已停用。');
 });
 
 test('an admin creates a reviewer, who must change the password and sees only what the role allows', async ({ page, server }) => {

@@ -5,7 +5,10 @@ import type { Actor, CallContext } from '../../src/main/rpc/context';
 import { startBackend, type Backend, type BackendOptions } from '../../src/main/runtime/backend';
 import type { Clock } from '../../src/main/services/clock';
 
-export const testAdminPassword = 'test-admin-password';
+/** Passes the password policy (no username, not common), so the first admin need not change it. */
+export const testAdminPassword = 'test-root-passphrase';
+/** The password operatorContext gives every operator it creates. */
+export const testOperatorPassword = 'quiet-harbor-lantern-7';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -54,6 +57,7 @@ export function testContext(actor: Actor | null = null): CallContext & { token: 
   const context = {
     actor,
     transport: 'test' as const,
+    source: 'test',
     csrfToken: null,
     token: null as string | null,
     session: {
@@ -80,7 +84,7 @@ export async function signedInContext(backend: Backend, username: string, passwo
 
 /** Creates an operator who does not need to change the password, and signs in as them. */
 export async function operatorContext(backend: Backend, username: string, role: Actor['role']): Promise<CallContext> {
-  const password = `${username}-password-1`;
+  const password = testOperatorPassword;
   await backend.services.operators.create(null, { username, displayName: username, role, password, mustChangePassword: false });
   return signedInContext(backend, username, password);
 }

@@ -40,6 +40,7 @@ export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMai
       actor: session?.actor ?? null,
       csrfToken: null,
       transport: 'ipc',
+      source: 'local',
       session: {
         bind: (token) => tokens.set(contents.id, token),
         clear: () => tokens.delete(contents.id),

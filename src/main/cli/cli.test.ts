@@ -44,7 +44,7 @@ describe('creditdesk CLI', () => {
 
   it('adds, lists and disables operator accounts', async () => {
     const dir = dataDir();
-    const added = await cli(['users', 'add', 'lin', '--role', 'reviewer', '--name', '林审核', '--data-dir', dir], { CREDITDESK_PASSWORD: 'lin-password-123' });
+    const added = await cli(['users', 'add', 'lin', '--role', 'reviewer', '--name', '林审核', '--data-dir', dir], { CREDITDESK_PASSWORD: 'jade-lantern-123' });
     expect(added).toMatchObject({ code: 0 });
     expect(added.out).toContain('Created lin (reviewer)');
     const listed = await cli(['users', 'list', '--json', '--data-dir', dir]);
@@ -60,12 +60,15 @@ describe('creditdesk CLI', () => {
 
   it('explains bad arguments with exit code 2', async () => {
     const dir = dataDir();
-    const badRole = await cli(['users', 'add', 'lin', '--role', 'emperor', '--data-dir', dir], { CREDITDESK_PASSWORD: 'lin-password-123' });
+    const badRole = await cli(['users', 'add', 'lin', '--role', 'emperor', '--data-dir', dir], { CREDITDESK_PASSWORD: 'jade-lantern-123' });
     expect(badRole.code).toBe(2);
     expect(badRole.err).toContain('--role must be one of reviewer, supervisor, support, admin.');
     const shortPassword = await cli(['users', 'add', 'lin', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'short' });
     expect(shortPassword.code).toBe(2);
     expect(shortPassword.err).toContain('at least 10 characters');
+    const common = await cli(['users', 'add', 'lin', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'Password123!' });
+    expect(common.code).toBe(1);
+    expect(common.err).toContain('too common');
     const unknownFlag = await cli(['serve', '--prot', '1']);
     expect(unknownFlag.code).toBe(2);
     const badPort = await cli(['serve', '--port', 'abc']);

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, isNotNull } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { sessionsTable, type SessionRow } from '../db/schema';
 
@@ -26,11 +26,18 @@ export function endSession(db: Db, id: number, at: number): void {
   db.update(sessionsTable).set({ endedAt: at }).where(eq(sessionsTable.id, id)).run();
 }
 
-export function endSessionsOfOperator(db: Db, operatorId: number, at: number): number[] {
+/** Ends the operator's live sessions (all, or all but `keepSessionId`) and returns their ids. */
+export function endSessionsOfOperator(db: Db, operatorId: number, at: number, keepSessionId?: number): number[] {
   return db
     .update(sessionsTable)
     .set({ endedAt: at })
-    .where(and(eq(sessionsTable.operatorId, operatorId), isNull(sessionsTable.endedAt)))
+    .where(
+      and(
+        eq(sessionsTable.operatorId, operatorId),
+        isNull(sessionsTable.endedAt),
+        keepSessionId === undefined ? undefined : ne(sessionsTable.id, keepSessionId),
+      ),
+    )
     .returning({ id: sessionsTable.id })
     .all()
     .map((row) => row.id);

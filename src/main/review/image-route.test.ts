@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createTestBackend, operatorContext } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
 import type { CallContext } from '../rpc/context';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 async function session(context: CallContext): Promise<string> {
-  const password = `${context.actor?.username}-password-1`;
+  const password = testOperatorPassword;
   const response = await fetch(`${server.url}/api/rpc/auth:sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -29,6 +29,11 @@ export interface CallContext {
   session: SessionBinding;
   /** Where the call came from, for the log (never trusted for authorisation). */
   origin?: string;
+  /**
+   * Who is calling as far as throttles go: the client's address over HTTP (the socket's remote
+   * address), 'local' over IPC. Sign-in attempts are throttled and recorded per source.
+   */
+  source: string;
 }
 
 export function hasPermission(actor: Actor, permission: Permission): boolean {

@@ -122,7 +122,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     audit,
     logger: logger.child('auth'),
     delay: options.authDelay,
-    onSessionsEnded: (sessionIds, reason) => events.emit('session:ended', { reason }, { sessionIds }),
+    onSessionsEnded: (sessionIds, reason) => events.endSessions(sessionIds, reason),
   });
   const operators = createOperatorService({
     db,
@@ -195,6 +195,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   // The checkpointer stops last: its connection must be gone before the database closes.
   shutdownHooks.push(async () => void (await checkpointer.stop()));
+  // Pending counts of refused sign-ins go to the audit log before the database closes.
+  shutdownHooks.push(() => auth.close());
   // Running exports stop (and delete their partial files) before the database closes.
   shutdownHooks.push(() => exports.shutdown());
   // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.

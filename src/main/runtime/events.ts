@@ -11,6 +11,9 @@ export interface EventSubscriber {
   /** The operator this subscriber (a window or an SSE stream) belongs to, re-read on each event. */
   actor(): Actor | null;
   send(event: PushedEvent): void;
+  /** The session a stream was opened for: when it ends, the stream is told and closed (`close`). */
+  sessionId?: number;
+  close?(): void;
 }
 
 /**
@@ -40,6 +43,25 @@ export class EventBus {
         this.subscribers.delete(subscriber);
       }
     }
+  }
+
+  /**
+   * Sessions ended on the server (sign-out, disabled, password changed or reset): their streams
+   * get a last 'session:ended' and are closed at once, instead of waiting for the next event.
+   */
+  endSessions(sessionIds: number[], reason: EventMap['session:ended']['reason']): void {
+    const ended = new Set(sessionIds);
+    for (const subscriber of [...this.subscribers]) {
+      if (subscriber.sessionId === undefined || !ended.has(subscriber.sessionId)) continue;
+      this.subscribers.delete(subscriber);
+      try {
+        subscriber.send({ name: 'session:ended', payload: { reason } });
+      } catch {
+        // The stream is going away anyway.
+      }
+      subscriber.close?.();
+    }
+    this.emit('session:ended', { reason }, { sessionIds });
   }
 
   get size(): number {

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
-import type { PushedEvent } from '../../shared/rpc/events';
 import type { Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
+import { createEventStreams, type EventStreamOptions } from './event-streams';
 
 export const sessionCookieName = 'creditdesk_session';
 export const csrfHeaderName = 'x-csrf-token';
@@ -67,6 +67,8 @@ export interface HttpServerOptions {
   staticDir?: string | null;
   routes?: HttpRoute[];
   maxBodyBytes?: number;
+  /** Per-session stream cap and heartbeat (tests shorten the heartbeat). */
+  eventStreams?: EventStreamOptions;
 }
 
 export interface RunningHttpServer {
@@ -151,7 +153,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const logger = backend.logger.child('http');
   const allowedHosts = new Set<string>();
-  const streams = new Set<ServerResponse>();
+  const streams = createEventStreams(backend, securityHeaders, options.eventStreams);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
   function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
@@ -198,6 +200,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       csrfToken: session?.csrfToken ?? null,
       transport: 'http',
       origin: request.socket.remoteAddress,
+      // The socket's peer; trusted proxies (a later team-server setting) will decide it instead.
+      source: request.socket.remoteAddress ?? 'unknown',
       session: {
         bind(token) {
           cookie = `${sessionCookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
@@ -213,35 +217,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
     const session = resolveActor(request);
-    if (!session) {
+    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    if (!session || !token) {
       sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
       return;
     }
-    const token = parseCookies(request.headers.cookie)[sessionCookieName];
-    response.writeHead(200, {
-      ...securityHeaders,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    response.write(': connected\n\n');
-    streams.add(response);
-    const unsubscribe = backend.events.subscribe({
-      // Re-resolved per event, so a disabled or signed-out operator stops receiving at once.
-      actor: () => backend.services.auth.resolveSession(token)?.actor ?? null,
-      send(event: PushedEvent) {
-        response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
-      },
-    });
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 25_000);
-    const stop = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(response);
-    };
-    request.on('close', stop);
-    response.on('error', stop);
+    streams.open(request, response, token, session.actor.sessionId);
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
@@ -353,8 +334,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     port,
     server,
     async close() {
-      for (const stream of streams) stream.end();
-      streams.clear();
+      streams.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

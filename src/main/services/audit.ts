@@ -12,6 +12,7 @@ export type AuditAction =
   | 'system.restored'
   | 'auth.sign-in'
   | 'auth.sign-in-failed'
+  | 'auth.sign-in-refused'
   | 'auth.sign-out'
   | 'auth.locked'
   | 'auth.password-changed'

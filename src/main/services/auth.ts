@@ -10,26 +10,28 @@ import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touc
 import type { Actor, CallContext } from '../rpc/context';
 import type { AuditRecorder } from './audit';
 import { sleep, type Clock } from './clock';
+import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
+import { readSessionSettings } from './session-settings';
+import { createRefusalLog } from './sign-in-refusals';
+import { createSignInThrottle, defaultSignInThrottlePolicy, type SignInThrottlePolicy, type ThrottleRule } from './sign-in-throttle';
 
 export interface AuthPolicy {
-  /** Failures before the account locks. */
-  maxFailures: number;
-  lockMs: number;
-  /** Sessions end after this long without a call. */
-  idleTimeoutMs: number;
-  /** Delay before answering the n-th consecutive failure: base * 2^(n-1), capped. */
+  /** Delay before answering the n-th consecutive failure of an account: base * 2^(n-1), capped. */
   failureDelayBaseMs: number;
   failureDelayCapMs: number;
+  /** Attempts over the sign-in throttle (docs/security-signin.md). */
+  throttle: SignInThrottlePolicy;
 }
 
 export const defaultAuthPolicy: AuthPolicy = {
-  maxFailures: 5,
-  lockMs: 15 * 60_000,
-  idleTimeoutMs: 12 * 3_600_000,
   failureDelayBaseMs: 250,
   failureDelayCapMs: 4_000,
+  throttle: defaultSignInThrottlePolicy,
 };
+
+/** Why sessions ended on the server side; the transports close their streams and tell the windows. */
+export type SessionEndReason = 'signed-out' | 'disabled' | 'expired';
 
 export interface AuthServiceDeps {
   db: Db;
@@ -40,7 +42,7 @@ export interface AuthServiceDeps {
   /** Injected so tests do not wait through the failure delays. */
   delay?: (ms: number) => Promise<void>;
   /** Called when sessions end on the server side, so transports can tell the windows. */
-  onSessionsEnded?: (sessionIds: number[], reason: 'signed-out' | 'disabled') => void;
+  onSessionsEnded?: (sessionIds: number[], reason: SessionEndReason) => void;
 }
 
 export function hashToken(token: string): string {
@@ -72,63 +74,69 @@ function toActor(row: OperatorRow, sessionId: number): Actor {
   };
 }
 
-/** A hash of a random password: unknown usernames cost the same scrypt time as known ones. */
-let dummyHash: Promise<string> | null = null;
-
 export type AuthService = ReturnType<typeof createAuthService>;
 
-/** Sign-in, sessions and the operator's own account settings. */
+const unauthorizedMessage = 'Wrong username or password, or the account is disabled.';
+
+/** The one answer to a refused attempt, whether or not the username exists. */
+function rateLimited(retryAfterMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new AppError('RATE_LIMITED', `Too many sign-in attempts. Try again in ${seconds} s.`, { retryAfterMs: seconds * 1000 });
+}
+
+/**
+ * Sign-in, sessions and the operator's own account settings. `source` is the caller's address as
+ * its transport sees it ('local' over IPC); it keys the per-source throttle and is recorded.
+ */
 export function createAuthService(deps: AuthServiceDeps) {
   const policy = { ...defaultAuthPolicy, ...deps.policy };
   const { db, clock, audit, logger } = deps;
   const delay = deps.delay ?? ((ms: number) => sleep(ms));
+  const throttle = createSignInThrottle(db, policy.throttle);
+  const refusals = createRefusalLog({ db, audit, windowMs: policy.throttle.sourceWindowMs });
+  // A hash of a random password: an unknown or disabled username costs the same scrypt time.
+  const dummyHash = hashPassword(randomBytes(16).toString('hex'));
+  const flushTimer = setInterval(() => refusals.flush(clock.now()), policy.throttle.sourceWindowMs);
+  flushTimer.unref();
+
+  function refuse(username: string, source: string, admission: { retryAfterMs: number; rule: ThrottleRule }): AppError {
+    refusals.refused(username, source, admission.rule, clock.now());
+    return rateLimited(admission.retryAfterMs);
+  }
 
   async function signIn(
     input: { username: string; password: string },
     context: CallContext,
+    source: string,
   ): Promise<SessionState> {
     const username = input.username.trim().toLowerCase();
+    // Counted before the hash check, in one transaction: parallel guesses each take a turn.
+    const admission = throttle.admit(username, source, clock.now());
+    if (!admission.admitted) throw refuse(username, source, admission);
     const row = findOperatorByUsername(db, username);
+    const passwordOk = await verifyPassword(input.password, row && !row.disabled ? row.passwordHash : await dummyHash);
     const now = clock.now();
-    if (row?.lockedUntil && row.lockedUntil > now) {
-      audit.record(db, null, 'auth.sign-in-failed', { type: 'operator', id: row.id }, { reason: 'locked', username });
-      throw new AppError(
-        'RATE_LIMITED',
-        'This account is locked after repeated wrong passwords. Try again later or ask an administrator to unlock it.',
-        { lockedUntil: row.lockedUntil },
-      );
-    }
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-    const passwordOk = await verifyPassword(input.password, row?.passwordHash ?? (await dummyHash));
-    if (!row || !passwordOk) {
-      let failures = 1;
-      if (row) {
-        failures = row.failedAttempts + 1;
-        const locks = failures >= policy.maxFailures;
-        writeTransaction(db, (tx) => {
-          updateOperator(tx, row.id, {
-            failedAttempts: failures,
-            lockedUntil: locks ? now + policy.lockMs : row.lockedUntil,
-            updatedAt: now,
-          });
-          audit.record(tx, null, 'auth.sign-in-failed', { type: 'operator', id: row.id }, { reason: 'password', failures });
-          if (locks) audit.record(tx, null, 'auth.locked', { type: 'operator', id: row.id }, { until: now + policy.lockMs });
-        });
-        if (locks) logger.warn('account locked after repeated failures', { operatorId: row.id, failures });
-      } else {
-        audit.record(db, null, 'auth.sign-in-failed', undefined, { reason: 'unknown-user' });
+    if (!row || row.disabled || !passwordOk) {
+      const failures = admission.accountFailures;
+      const reason = !row ? 'unknown-user' : row.disabled ? 'disabled' : 'password';
+      writeTransaction(db, (tx) => {
+        audit.record(tx, null, 'auth.sign-in-failed', row ? { type: 'operator', id: row.id } : undefined, { reason, failures, source });
+        if (row && failures === policy.throttle.accountFreeFailures) {
+          audit.record(tx, null, 'auth.locked', { type: 'operator', id: row.id }, { failures, source });
+        }
+      });
+      if (row && failures === policy.throttle.accountFreeFailures) {
+        logger.warn('sign-in slowed after repeated failures', { operatorId: row.id, failures });
       }
-      await delay(Math.min(policy.failureDelayBaseMs * 2 ** (failures - 1), policy.failureDelayCapMs));
-      throw new AppError('UNAUTHORIZED', 'Wrong username or password.');
+      await delay(Math.min(policy.failureDelayBaseMs * 2 ** Math.min(failures - 1, 20), policy.failureDelayCapMs));
+      throw new AppError('UNAUTHORIZED', unauthorizedMessage);
     }
-    if (row.disabled) {
-      audit.record(db, null, 'auth.sign-in-failed', { type: 'operator', id: row.id }, { reason: 'disabled' });
-      throw new AppError('FORBIDDEN', 'This account is disabled. Ask an administrator.');
-    }
+    throttle.succeeded(username, source, now);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
+    const settings = readSessionSettings(db);
     const session = writeTransaction(db, (tx) => {
-      updateOperator(tx, row.id, { failedAttempts: 0, lockedUntil: null, lastSignInAt: now, updatedAt: now });
+      updateOperator(tx, row.id, { lastSignInAt: now, updatedAt: now });
       const created = insertSession(tx, {
         tokenHash: hashToken(token),
         operatorId: row.id,
@@ -136,32 +144,37 @@ export function createAuthService(deps: AuthServiceDeps) {
         transport: context.transport === 'ipc' ? 'ipc' : 'http',
         createdAt: now,
         lastSeenAt: now,
-        expiresAt: now + policy.idleTimeoutMs,
+        expiresAt: Math.min(now + settings.idleTimeoutMinutes * 60_000, now + settings.lifetimeHours * 3_600_000),
       });
       audit.record(tx, { id: row.id, username: row.username }, 'auth.sign-in', { type: 'session', id: created.id }, {
         transport: context.transport,
+        source,
       });
       return created;
     });
     context.session.bind(token);
     logger.info('signed in', { operatorId: row.id, sessionId: session.id });
-    return { operator: toOperator({ ...row, failedAttempts: 0, lockedUntil: null }), csrfToken };
+    return { operator: toOperator(row), csrfToken };
   }
 
   /**
-   * The actor behind a bearer token, or null when the token is unknown, ended, expired, or its
-   * operator is disabled. Slides the idle expiry, writing at most once a minute per session.
+   * The actor behind a bearer token, or null when the token is unknown, ended, idle past the
+   * timeout, older than the lifetime, or its operator is disabled. Slides the idle expiry (never
+   * past the lifetime), writing at most once a minute per session.
    */
   function resolveSession(token: string | null | undefined): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
     const session = findLiveSession(db, hashToken(token));
     const now = clock.now();
     if (!session || session.expiresAt <= now) return null;
+    const settings = readSessionSettings(db);
+    const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
+    if (endOfLife <= now) return null;
     const row = findOperatorById(db, session.operatorId);
     if (!row || row.disabled) return null;
     if (now - session.lastSeenAt > 60_000) {
       try {
-        touchSession(db, session.id, now, now + policy.idleTimeoutMs);
+        touchSession(db, session.id, now, Math.min(now + settings.idleTimeoutMinutes * 60_000, endOfLife));
       } catch (error) {
         // Sliding the expiry is best effort: a long sync transaction holding the write lock must
         // not turn a valid session into a failed call. The next call slides it.
@@ -184,24 +197,45 @@ export function createAuthService(deps: AuthServiceDeps) {
       audit.record(tx, actor, 'auth.sign-out', { type: 'session', id: actor.sessionId });
     });
     context.session.clear();
+    deps.onSessionsEnded?.([actor.sessionId], 'signed-out');
     return { signedOut: true };
   }
 
-  async function changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<{ changed: true }> {
+  /**
+   * The operator's own password. Wrong current passwords count toward the same throttle as
+   * sign-in; a change ends the operator's other sessions (this one stays).
+   */
+  async function changePassword(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string },
+    source: string,
+  ): Promise<{ changed: true }> {
     const row = findOperatorById(db, actor.id);
     if (!row) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+    const admission = throttle.admit(row.username, source, clock.now());
+    if (!admission.admitted) throw refuse(row.username, source, admission);
     if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
-      throw new AppError('VALIDATION', 'The current password is wrong.', { field: 'currentPassword' });
+      audit.record(db, actor, 'auth.sign-in-failed', { type: 'operator', id: row.id }, {
+        reason: 'current-password',
+        failures: admission.accountFailures,
+        source,
+      });
+      throw new AppError('VALIDATION', 'The current password is wrong.', { field: 'currentPassword', reason: 'current-wrong' });
     }
+    throttle.succeeded(row.username, source, clock.now());
     if (input.currentPassword === input.newPassword) {
-      throw new AppError('VALIDATION', 'The new password must differ from the current one.', { field: 'newPassword' });
+      throw new AppError('VALIDATION', 'The new password must differ from the current one.', { field: 'newPassword', reason: 'same' });
     }
+    assertPasswordAllowed(input.newPassword, row.username);
     const passwordHash = await hashPassword(input.newPassword);
     const now = clock.now();
-    writeTransaction(db, (tx) => {
+    const ended = writeTransaction(db, (tx) => {
       updateOperator(tx, actor.id, { passwordHash, mustChangePassword: false, updatedAt: now });
-      audit.record(tx, actor, 'auth.password-changed', { type: 'operator', id: actor.id });
+      const others = endSessionsOfOperator(tx, actor.id, now, actor.sessionId);
+      audit.record(tx, actor, 'auth.password-changed', { type: 'operator', id: actor.id }, { otherSessionsEnded: others.length });
+      return others;
     });
+    if (ended.length > 0) deps.onSessionsEnded?.(ended, 'signed-out');
     return { changed: true };
   }
 
@@ -210,10 +244,38 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   /** Ends every live session of an operator (disabled, role changed, password reset). */
-  function endOperatorSessions(operatorId: number, reason: 'signed-out' | 'disabled'): void {
+  function endOperatorSessions(operatorId: number, reason: SessionEndReason): void {
     const ended = endSessionsOfOperator(db, operatorId, clock.now());
     if (ended.length > 0) deps.onSessionsEnded?.(ended, reason);
   }
 
-  return { signIn, resolveSession, sessionState, signOut, changePassword, setLocale, endOperatorSessions };
+  /** An administrator's unlock: the account's sign-in waits end, from every source. */
+  function clearSignInWaits(username: string): void {
+    throttle.clearAccount(username);
+  }
+
+  /** Until when sign-in to this account waits (from every source or from one); null when it does not. */
+  function signInWaitsUntil(username: string): number | null {
+    return throttle.accountWaitsUntil(username, clock.now());
+  }
+
+  /** Writes the pending refusal counts; the back end calls it at shutdown. */
+  function close(): void {
+    clearInterval(flushTimer);
+    refusals.flush();
+  }
+
+  return {
+    signIn,
+    resolveSession,
+    sessionState,
+    signOut,
+    changePassword,
+    setLocale,
+    endOperatorSessions,
+    clearSignInWaits,
+    signInWaitsUntil,
+    flushRefusals: () => refusals.flush(clock.now()),
+    close,
+  };
 }

@@ -15,25 +15,27 @@ import type { Actor } from '../rpc/context';
 import type { AuditRecorder } from './audit';
 import type { AuthService } from './auth';
 import type { Clock } from './clock';
+import { assertPasswordAllowed, passwordProblem } from './password-policy';
 import { generatePassword, hashPassword } from './passwords';
 
 export interface OperatorServiceDeps {
   db: Db;
   clock: Clock;
   audit: AuditRecorder;
-  auth: Pick<AuthService, 'endOperatorSessions'>;
+  auth: Pick<AuthService, 'endOperatorSessions' | 'clearSignInWaits' | 'signInWaitsUntil'>;
   onChanged?: (operatorId: number) => void;
 }
 
-export function toUserSummary(row: OperatorRow, now: number): UserSummary {
+/** `waitsUntil`: until when sign-in to the account is held back by the throttle (null: it is not). */
+function toUserSummary(row: OperatorRow, waitsUntil: number | null): UserSummary {
   return {
     id: row.id,
     username: row.username,
     displayName: row.displayName,
     role: row.role,
     disabled: row.disabled,
-    locked: row.lockedUntil !== null && row.lockedUntil > now,
-    lockedUntil: row.lockedUntil !== null && row.lockedUntil > now ? row.lockedUntil : null,
+    locked: waitsUntil !== null,
+    lockedUntil: waitsUntil,
     lastSignInAt: row.lastSignInAt,
     createdAt: row.createdAt,
     locale: row.locale,
@@ -49,19 +51,31 @@ export type OperatorService = ReturnType<typeof createOperatorService>;
 export function createOperatorService(deps: OperatorServiceDeps) {
   const { db, clock, audit } = deps;
 
+  function summary(row: OperatorRow): UserSummary {
+    return toUserSummary(row, deps.auth.signInWaitsUntil(row.username));
+  }
+
   function list(): UserSummary[] {
-    const now = clock.now();
-    return listOperators(db).map((row) => toUserSummary(row, now));
+    return listOperators(db).map(summary);
   }
 
   async function create(
     author: ChangeAuthor,
-    input: { username: string; displayName: string; role: Role; password: string; mustChangePassword?: boolean },
+    input: {
+      username: string;
+      displayName: string;
+      role: Role;
+      password: string;
+      mustChangePassword?: boolean;
+      /** Only the first admin from CREDITDESK_ADMIN_PASSWORD: it is then created with a forced change. */
+      allowWeakPassword?: boolean;
+    },
   ): Promise<UserSummary> {
     const username = input.username.trim().toLowerCase();
     if (findOperatorByUsername(db, username)) {
       throw new AppError('CONFLICT', `The username “${username}” is taken.`, { field: 'username' });
     }
+    if (!input.allowWeakPassword) assertPasswordAllowed(input.password, username, 'password');
     const passwordHash = await hashPassword(input.password);
     const now = clock.now();
     const row = writeTransaction(db, (tx) => {
@@ -78,7 +92,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       return created;
     });
     deps.onChanged?.(row.id);
-    return toUserSummary(row, now);
+    return summary(row);
   }
 
   function requireOperator(id: number): OperatorRow {
@@ -105,41 +119,42 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     if (input.displayName !== undefined) changes.displayName = input.displayName.trim();
     if (input.role !== undefined) changes.role = input.role;
     if (input.disabled !== undefined) changes.disabled = input.disabled;
-    if (input.unlock) {
-      changes.lockedUntil = null;
-      changes.failedAttempts = 0;
-    }
     const row = writeTransaction(db, (tx) => {
       const updated = updateOperator(tx, input.id, changes);
       const { updatedAt: _ignored, ...recorded } = changes;
-      audit.record(tx, author, 'users.updated', { type: 'operator', id: input.id }, recorded);
+      audit.record(tx, author, 'users.updated', { type: 'operator', id: input.id }, input.unlock ? { ...recorded, unlock: true } : recorded);
       return updated;
     });
+    if (input.unlock) deps.auth.clearSignInWaits(current.username);
     if (input.disabled === true || (input.role !== undefined && input.role !== current.role)) {
       deps.auth.endOperatorSessions(input.id, 'disabled');
     }
     deps.onChanged?.(row.id);
-    return toUserSummary(row, now);
+    return summary(row);
   }
 
+  /**
+   * An administrator sets someone else's password (they must change it at next sign-in); their
+   * sign-in waits and every session end. One's own password goes through auth:change-password,
+   * which asks for the current one.
+   */
   async function resetPassword(author: ChangeAuthor, input: { id: number; password: string }): Promise<UserSummary> {
-    requireOperator(input.id);
+    const current = requireOperator(input.id);
+    if (author && author.id === input.id) {
+      throw new AppError('CONFLICT', 'Change your own password with Change password, which asks for the current one.', { reason: 'own-password' });
+    }
+    assertPasswordAllowed(input.password, current.username, 'password');
     const passwordHash = await hashPassword(input.password);
     const now = clock.now();
     const row = writeTransaction(db, (tx) => {
-      const updated = updateOperator(tx, input.id, {
-        passwordHash,
-        mustChangePassword: author?.id !== input.id,
-        failedAttempts: 0,
-        lockedUntil: null,
-        updatedAt: now,
-      });
+      const updated = updateOperator(tx, input.id, { passwordHash, mustChangePassword: true, updatedAt: now });
       audit.record(tx, author, 'users.password-reset', { type: 'operator', id: input.id });
       return updated;
     });
+    deps.auth.clearSignInWaits(current.username);
     deps.auth.endOperatorSessions(input.id, 'signed-out');
     deps.onChanged?.(row.id);
-    return toUserSummary(row, now);
+    return summary(row);
   }
 
   /**
@@ -153,12 +168,16 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     const generated = environmentPassword ? null : generatePassword();
     const password = environmentPassword ?? (generated as string);
     if (password.length < 10) throw new Error('CREDITDESK_ADMIN_PASSWORD must have at least 10 characters.');
+    // A weak password from the environment still starts the app, but must be changed (to one the
+    // policy accepts) at the first sign-in.
+    const weak = passwordProblem(password, 'admin') !== null;
     await create(null, {
       username: 'admin',
       displayName: 'Administrator',
       role: 'admin',
       password,
-      mustChangePassword: generated !== null,
+      mustChangePassword: generated !== null || weak,
+      allowWeakPassword: true,
     });
     audit.record(db, null, 'system.first-admin-created', { type: 'operator', id: 'admin' }, {
       passwordSource: generated ? 'generated' : 'environment',

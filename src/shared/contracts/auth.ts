@@ -36,6 +36,16 @@ export const sessionStateSchema = z.object({
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
+/** How long a session lives: it ends after the idle timeout without a call, and at the lifetime whatever happens. */
+export const sessionSettingsSchema = z
+  .object({
+    idleTimeoutMinutes: z.number().int().min(5).max(24 * 60),
+    lifetimeHours: z.number().int().min(1).max(7 * 24),
+  })
+  .strict();
+export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
+export const defaultSessionSettings: SessionSettings = { idleTimeoutMinutes: 120, lifetimeHours: 12 };
+
 export const authContract = {
   /** Signs an operator in; repeated failures slow down and then lock the account. */
   'auth:sign-in': channel({

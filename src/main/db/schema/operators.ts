@@ -12,7 +12,13 @@ export const operatorsTable = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: booleanColumn('must_change_password').notNull().default(false),
     disabled: booleanColumn('disabled').notNull().default(false),
+    /**
+     * No longer written: sign-in failures are counted per account, per source and per pair in
+     * `sign_in_throttles` (migration 0022), so an unknown username is throttled exactly like a
+     * known one. Kept because dropping a column rebuilds this table and its dependants.
+     */
     failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** No longer written (see failedAttempts). */
     lockedUntil: epochMs('locked_until'),
     lastSignInAt: epochMs('last_sign_in_at'),
     locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
@@ -46,3 +52,20 @@ export const sessionsTable = sqliteTable(
   ],
 );
 export type SessionRow = typeof sessionsTable.$inferSelect;
+
+/**
+ * Sign-in throttling state, one row per key: `account:<username>` (every source), `pair:<username>
+ * @<source>` and `source:<source>`. Usernames are stored as typed (normalised), known or not, so
+ * an unknown username is answered exactly like a known one. Rows are pruned once idle.
+ */
+export const signInThrottlesTable = sqliteTable('sign_in_throttles', {
+  key: text('key').primaryKey(),
+  /** Consecutive failures; an admitted attempt counts as one until it succeeds. */
+  failures: integer('failures').notNull().default(0),
+  lastFailureAt: epochMs('last_failure_at'),
+  /** Source keys only: the fixed window of attempts (admitted or refused). */
+  windowStart: epochMs('window_start').notNull().default(0),
+  windowAttempts: integer('window_attempts').notNull().default(0),
+  updatedAt: epochMs('updated_at').notNull(),
+});
+export type SignInThrottleRow = typeof signInThrottlesTable.$inferSelect;

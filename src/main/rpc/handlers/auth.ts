@@ -14,10 +14,10 @@ export function authHandlers(auth: AuthService): Pick<
   'auth:sign-in' | 'auth:session' | 'auth:sign-out' | 'auth:change-password' | 'auth:set-locale'
 > {
   return {
-    'auth:sign-in': (input, context) => auth.signIn(input, context),
+    'auth:sign-in': (input, context) => auth.signIn(input, context, context.source),
     'auth:session': (_input, context) => auth.sessionState(context),
     'auth:sign-out': (_input, context) => auth.signOut(requireActor(context.actor), context),
-    'auth:change-password': (input, context) => auth.changePassword(requireActor(context.actor), input),
+    'auth:change-password': (input, context) => auth.changePassword(requireActor(context.actor), input, context.source),
     'auth:set-locale': (input, context) => auth.setLocale(requireActor(context.actor), input.locale),
   };
 }

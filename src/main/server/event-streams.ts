@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PushedEvent } from '../../shared/rpc/events';
+import type { Backend } from '../runtime/backend';
+
+export interface EventStreamOptions {
+  /** Open streams one session may hold; opening one more closes its oldest. */
+  maxPerSession?: number;
+  /** Heartbeat period; each heartbeat also checks that the session still lives. */
+  heartbeatMs?: number;
+}
+
+interface Stream {
+  response: ServerResponse;
+  stop(): void;
+}
+
+/**
+ * Server-sent event streams, bound to the session that opened them. A stream ends when its
+ * session ends (sign-out, disabled, password changed or reset: at once, through the event bus;
+ * idle timeout or lifetime: at the next heartbeat). A session holds at most `maxPerSession`
+ * streams: a new one closes the oldest, so a reloaded tab never finds itself refused.
+ */
+export function createEventStreams(backend: Backend, headers: Record<string, string>, options: EventStreamOptions = {}) {
+  const maxPerSession = options.maxPerSession ?? 4;
+  const heartbeatMs = options.heartbeatMs ?? 25_000;
+  const bySession = new Map<number, Stream[]>();
+
+  function open(request: IncomingMessage, response: ServerResponse, token: string, sessionId: number): void {
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.write(': connected\n\n');
+    let stopped = false;
+    const stream: Stream = { response, stop };
+    const unsubscribe = backend.events.subscribe({
+      sessionId,
+      // Re-resolved per event, so a disabled or signed-out operator stops receiving at once.
+      actor: () => backend.services.auth.resolveSession(token)?.actor ?? null,
+      send(event: PushedEvent) {
+        response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+      },
+      close: stop,
+    });
+    const heartbeat = setInterval(() => {
+      if (backend.services.auth.resolveSession(token)) {
+        response.write(': keep-alive\n\n');
+        return;
+      }
+      response.write(`event: session:ended\ndata: ${JSON.stringify({ reason: 'expired' })}\n\n`);
+      stop();
+    }, heartbeatMs);
+    heartbeat.unref();
+
+    function stop(): void {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      const streams = bySession.get(sessionId) ?? [];
+      const index = streams.indexOf(stream);
+      if (index >= 0) streams.splice(index, 1);
+      if (streams.length === 0) bySession.delete(sessionId);
+      response.end();
+    }
+
+    const streams = bySession.get(sessionId) ?? [];
+    streams.push(stream);
+    bySession.set(sessionId, streams);
+    // stop() takes a stream out of this same array.
+    while (streams.length > maxPerSession) {
+      const oldest = streams[0] as Stream;
+      // The browser reconnects a closed EventSource; a long retry keeps a forgotten tab from
+      // taking the slot straight back.
+      oldest.response.write(`: closed: this session opened more than ${maxPerSession} event streams\nretry: 60000\n\n`);
+      oldest.stop();
+    }
+    request.on('close', stop);
+    response.on('error', stop);
+  }
+
+  /** Streams open now for a session (tests and diagnostics). */
+  function countFor(sessionId: number): number {
+    return bySession.get(sessionId)?.length ?? 0;
+  }
+
+  function closeAll(): void {
+    for (const streams of [...bySession.values()]) for (const stream of [...streams]) stream.stop();
+  }
+
+  return { open, countFor, closeAll };
+}
