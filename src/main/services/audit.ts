@@ -16,6 +16,7 @@ export type AuditAction =
   | 'auth.sign-out'
   | 'auth.locked'
   | 'auth.password-changed'
+  | 'auth.session-settings-saved'
   | 'users.created'
   | 'users.updated'
   | 'users.password-reset'

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Locale, Operator, SessionState } from '../../shared/contracts/auth';
+import type { Locale, Operator, SessionSettings, SessionState } from '../../shared/contracts/auth';
 import { AppError } from '../../shared/rpc/errors';
 import { permissionsOf } from '../../shared/rpc/permissions';
 import { writeTransaction, type Db } from '../db/connection';
@@ -12,7 +12,7 @@ import type { AuditRecorder } from './audit';
 import { sleep, type Clock } from './clock';
 import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
-import { readSessionSettings } from './session-settings';
+import { readSessionSettings, writeSessionSettings } from './session-settings';
 import { createRefusalLog } from './sign-in-refusals';
 import { createSignInThrottle, defaultSignInThrottlePolicy, type SignInThrottlePolicy, type ThrottleRule } from './sign-in-throttle';
 
@@ -259,6 +259,20 @@ export function createAuthService(deps: AuthServiceDeps) {
     return throttle.accountWaitsUntil(username, clock.now());
   }
 
+  function sessionSettings(): SessionSettings {
+    return readSessionSettings(db);
+  }
+
+  /** Applies to open sessions too: each is checked against the current settings at every call. */
+  function setSessionSettings(actor: Actor, settings: SessionSettings): SessionSettings {
+    const now = clock.now();
+    writeTransaction(db, (tx) => {
+      writeSessionSettings(tx, settings, now, actor.id);
+      audit.record(tx, actor, 'auth.session-settings-saved', undefined, { ...settings });
+    });
+    return readSessionSettings(db);
+  }
+
   /** Writes the pending refusal counts; the back end calls it at shutdown. */
   function close(): void {
     clearInterval(flushTimer);
@@ -275,6 +289,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     endOperatorSessions,
     clearSignInWaits,
     signInWaitsUntil,
+    sessionSettings,
+    setSessionSettings,
     flushRefusals: () => refusals.flush(clock.now()),
     close,
   };

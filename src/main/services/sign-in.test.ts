@@ -204,4 +204,24 @@ describe('sessions', () => {
     clock.advance(3_600_000);
     expect(backend.services.auth.resolveSession(context.token)).toBeNull();
   });
+
+  it('follows the session settings an administrator saves, for sessions already open', async () => {
+    const admin = await signedInContext(backend, 'admin', testAdminPassword);
+    const reviewer = await operatorContext(backend, 'bo', 'reviewer');
+    expect(await backend.router.call('auth:set-session-settings', { idleTimeoutMinutes: 30, lifetimeHours: 1 }, reviewer)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const open = testContext();
+    await backend.router.call('auth:sign-in', { username: 'bo', password: testOperatorPassword }, open);
+    const saved = await backend.router.call('auth:set-session-settings', { idleTimeoutMinutes: 30, lifetimeHours: 1 }, admin);
+    expect(saved).toEqual({ ok: true, data: { idleTimeoutMinutes: 30, lifetimeHours: 1 } });
+    clock.advance(25 * 60_000);
+    expect(backend.services.auth.resolveSession(open.token)).not.toBeNull();
+    clock.advance(25 * 60_000);
+    expect(backend.services.auth.resolveSession(open.token)).not.toBeNull();
+    clock.advance(10 * 60_000);
+    expect(backend.services.auth.resolveSession(open.token)).toBeNull();
+    expect(await backend.router.call('auth:session-settings', {}, admin)).toEqual({ ok: true, data: { idleTimeoutMinutes: 30, lifetimeHours: 1 } });
+  });
 });

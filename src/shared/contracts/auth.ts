@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel, publicAccess, signedIn } from '../rpc/define';
+import { channel, publicAccess, requires, signedIn } from '../rpc/define';
 import { permissionSchema, roleSchema } from '../rpc/permissions';
 
 export const localeSchema = z.enum(['zh-CN', 'en']);
@@ -72,6 +72,18 @@ export const authContract = {
     output: z.object({ changed: z.literal(true) }),
     access: signedIn,
     doc: 'Change the signed-in operator’s own password.',
+  }),
+  'auth:session-settings': channel({
+    input: z.object({}),
+    output: sessionSettingsSchema,
+    access: requires('users:manage'),
+    doc: 'How long sessions live (idle timeout, lifetime).',
+  }),
+  'auth:set-session-settings': channel({
+    input: sessionSettingsSchema,
+    output: sessionSettingsSchema,
+    access: requires('users:manage'),
+    doc: 'Change how long sessions live; open sessions follow at their next call.',
   }),
   'auth:set-locale': channel({
     input: z.object({ locale: localeSchema }),

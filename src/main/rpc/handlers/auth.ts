@@ -11,7 +11,7 @@ export function requireActor(actor: Actor | null): Actor {
 
 export function authHandlers(auth: AuthService): Pick<
   Handlers,
-  'auth:sign-in' | 'auth:session' | 'auth:sign-out' | 'auth:change-password' | 'auth:set-locale'
+  'auth:sign-in' | 'auth:session' | 'auth:sign-out' | 'auth:change-password' | 'auth:set-locale' | 'auth:session-settings' | 'auth:set-session-settings'
 > {
   return {
     'auth:sign-in': (input, context) => auth.signIn(input, context, context.source),
@@ -19,5 +19,7 @@ export function authHandlers(auth: AuthService): Pick<
     'auth:sign-out': (_input, context) => auth.signOut(requireActor(context.actor), context),
     'auth:change-password': (input, context) => auth.changePassword(requireActor(context.actor), input, context.source),
     'auth:set-locale': (input, context) => auth.setLocale(requireActor(context.actor), input.locale),
+    'auth:session-settings': () => auth.sessionSettings(),
+    'auth:set-session-settings': (input, context) => auth.setSessionSettings(requireActor(context.actor), input),
   };
 }
