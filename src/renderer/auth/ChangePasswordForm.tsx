@@ -1,8 +1,9 @@
 import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
-import { RpcError, rpc } from '../api/client';
+import { rpc } from '../api/client';
 import { useT } from '../i18n/I18nProvider';
+import { passwordErrorText } from './passwordErrors';
 
 export function ChangePasswordForm({ onDone }: { onDone(): void }) {
   const t = useT();
@@ -23,7 +24,7 @@ export function ChangePasswordForm({ onDone }: { onDone(): void }) {
       notifications.show({ color: 'green', message: t('password.changed') });
       onDone();
     } catch (caught) {
-      setError(caught instanceof RpcError ? caught.message : String(caught));
+      setError(passwordErrorText(t, caught));
     } finally {
       setBusy(false);
     }
@@ -38,7 +39,13 @@ export function ChangePasswordForm({ onDone }: { onDone(): void }) {
           </Alert>
         )}
         <PasswordInput label={t('password.current')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
-        <PasswordInput label={t('password.new')} autoComplete="new-password" value={next} onChange={(e) => setNext(e.currentTarget.value)} />
+        <PasswordInput
+          label={t('password.new')}
+          description={t('password.rules')}
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.currentTarget.value)}
+        />
         <PasswordInput label={t('password.confirm')} autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} />
         <Button type="submit" loading={busy}>
           {t('password.submit')}

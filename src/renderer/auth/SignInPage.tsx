@@ -2,7 +2,6 @@ import { Alert, Button, Center, Paper, PasswordInput, SegmentedControl, Stack, T
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { RpcError } from '../api/client';
-import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { useSession } from './SessionProvider';
 
@@ -26,10 +25,8 @@ export function SignInPage() {
       await signIn(username, password);
     } catch (caught) {
       if (caught instanceof RpcError && caught.code === 'RATE_LIMITED') {
-        const until = (caught.details as { lockedUntil?: number } | undefined)?.lockedUntil;
-        setError(t('signIn.locked', { time: formatDateTime(until, locale) }));
-      } else if (caught instanceof RpcError && caught.code === 'FORBIDDEN') {
-        setError(t('signIn.disabled'));
+        const retryAfterMs = (caught.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 1000;
+        setError(t('signIn.throttled', { seconds: Math.ceil(retryAfterMs / 1000) }));
       } else if (caught instanceof RpcError && caught.code === 'UNAUTHORIZED') {
         setError(t('signIn.failed'));
       } else {

@@ -5,12 +5,11 @@ export const authMessages = defineMessages({
   'signIn.username': { 'zh-CN': '用户名', en: 'Username' },
   'signIn.password': { 'zh-CN': '密码', en: 'Password' },
   'signIn.submit': { 'zh-CN': '登录', en: 'Sign in' },
-  'signIn.failed': { 'zh-CN': '用户名或密码错误。', en: 'Wrong username or password.' },
-  'signIn.locked': {
-    'zh-CN': '多次输入错误，账号已锁定至 {time}。请稍后再试或联系管理员解锁。',
-    en: 'Too many wrong passwords: the account is locked until {time}. Try later or ask an administrator.',
+  'signIn.failed': { 'zh-CN': '用户名或密码错误，或账号已停用。', en: 'Wrong username or password, or the account is disabled.' },
+  'signIn.throttled': {
+    'zh-CN': '尝试次数过多，请 {seconds} 秒后再试。如仍无法登录，请联系管理员解锁。',
+    en: 'Too many attempts. Try again in {seconds} s; if you still cannot sign in, ask an administrator to unlock the account.',
   },
-  'signIn.disabled': { 'zh-CN': '此账号已停用，请联系管理员。', en: 'This account is disabled. Ask an administrator.' },
   'signIn.required': { 'zh-CN': '请输入用户名和密码。', en: 'Enter your username and password.' },
   'password.title': { 'zh-CN': '修改密码', en: 'Change password' },
   'password.mustChange': {
@@ -24,4 +23,21 @@ export const authMessages = defineMessages({
   'password.tooShort': { 'zh-CN': '新密码至少 10 个字符。', en: 'The new password needs at least 10 characters.' },
   'password.changed': { 'zh-CN': '密码已修改。', en: 'Password changed.' },
   'password.submit': { 'zh-CN': '修改密码', en: 'Change password' },
+  'password.rules': {
+    'zh-CN': '至少 10 个字符；不可使用常见密码，不可包含用户名或应用名称，不可为重复或连续的字符。',
+    en: 'At least 10 characters; not a common password, not containing the username or the app name, not repeated or sequential characters.',
+  },
+  'password.currentWrong': { 'zh-CN': '当前密码不正确。', en: 'The current password is wrong.' },
+  'password.same': { 'zh-CN': '新密码不能与当前密码相同。', en: 'The new password must differ from the current one.' },
+  'password.throttled': {
+    'zh-CN': '当前密码错误次数过多，请 {seconds} 秒后再试。',
+    en: 'Too many wrong current passwords. Try again in {seconds} s.',
+  },
+  'password.rule.common': { 'zh-CN': '该密码过于常见，请换一个难以猜到的密码。', en: 'This password is too common; choose one that is hard to guess.' },
+  'password.rule.username': { 'zh-CN': '密码不能包含用户名（包括倒写）。', en: 'The password must not contain the username (or it reversed).' },
+  'password.rule.app-name': { 'zh-CN': '密码不能包含应用名称 CreditDesk。', en: 'The password must not contain the app name, CreditDesk.' },
+  'password.rule.pattern': {
+    'zh-CN': '密码由重复或连续的字符组成，请换一个难以猜到的密码。',
+    en: 'The password is made of repeated or sequential characters; choose one that is hard to guess.',
+  },
 });

@@ -16,8 +16,23 @@ export const settingsMessages = defineMessages({
   'users.locked': { 'zh-CN': '已锁定', en: 'Locked' },
   'users.initialPassword': { 'zh-CN': '初始密码', en: 'Initial password' },
   'users.initialPasswordHint': {
-    'zh-CN': '至少 10 个字符；用户首次登录时须修改。',
-    en: 'At least 10 characters; the user must change it at first sign-in.',
+    'zh-CN': '至少 10 个字符，不可使用常见密码或包含用户名；用户首次登录时须修改。',
+    en: 'At least 10 characters, not a common password and not containing the username; the user must change it at first sign-in.',
+  },
+  'sessions.title': { 'zh-CN': '会话', en: 'Sessions' },
+  'sessions.description': {
+    'zh-CN': '会话在空闲超时后结束，无论是否在使用，到达最长时长也会结束；修改后对已登录的会话同样生效。',
+    en: 'A session ends after the idle timeout without use, and at its lifetime even in use; changes apply to sessions already open.',
+  },
+  'sessions.idle': { 'zh-CN': '空闲超时（分钟，5–1440）', en: 'Idle timeout (minutes, 5–1440)' },
+  'sessions.lifetime': { 'zh-CN': '最长时长（小时，1–168）', en: 'Lifetime (hours, 1–168)' },
+  'sessions.invalid': {
+    'zh-CN': '空闲超时须为 5–1440 分钟，最长时长须为 1–168 小时。',
+    en: 'The idle timeout must be 5–1440 minutes and the lifetime 1–168 hours.',
+  },
+  'users.resetOwn': {
+    'zh-CN': '请通过“修改密码”更改您自己的密码（需输入当前密码）。',
+    en: 'Change your own password with Change password, which asks for the current one.',
   },
   'users.disable': { 'zh-CN': '停用', en: 'Disable' },
   'users.enable': { 'zh-CN': '启用', en: 'Enable' },

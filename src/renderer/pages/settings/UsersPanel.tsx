@@ -6,10 +6,12 @@ import { useState, type FormEvent } from 'react';
 import type { UserSummary } from '../../../shared/contracts/users';
 import { roles, type Role } from '../../../shared/rpc/permissions';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { passwordErrorText } from '../../auth/passwordErrors';
 import { useOperator } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { SessionSettingsForm } from './SessionSettingsForm';
 
 function CreateUserForm({ onDone }: { onDone(): void }) {
   const { t } = useI18n();
@@ -29,7 +31,7 @@ function CreateUserForm({ onDone }: { onDone(): void }) {
   return (
     <form onSubmit={(event) => void submit(event).catch(() => undefined)} noValidate>
       <Stack gap="sm">
-        {create.error && <Alert color="red">{create.error.message}</Alert>}
+        {create.error && <Alert color="red" role="alert">{passwordErrorText(t, create.error)}</Alert>}
         <TextInput label={t('users.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required />
         <TextInput label={t('users.displayName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} required />
         <Select
@@ -67,7 +69,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserSummary; onDone(): void
       noValidate
     >
       <Stack gap="sm">
-        {reset.error && <Alert color="red">{reset.error.message}</Alert>}
+        {reset.error && <Alert color="red" role="alert">{passwordErrorText(t, reset.error)}</Alert>}
         <PasswordInput label={t('users.initialPassword')} description={t('users.initialPasswordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
         <Button type="submit" loading={reset.isPending}>
           {t('users.resetPassword')}
@@ -154,7 +156,7 @@ export function UsersPanel() {
                   </Menu.Target>
                   <Menu.Dropdown>
                     {user.locked && <Menu.Item onClick={() => change({ id: user.id, unlock: true })}>{t('users.unlock')}</Menu.Item>}
-                    <Menu.Item onClick={() => setResetting(user)}>{t('users.resetPassword')}</Menu.Item>
+                    {user.id !== me.id && <Menu.Item onClick={() => setResetting(user)}>{t('users.resetPassword')}</Menu.Item>}
                     {user.id !== me.id && (
                       <Menu.Item color={user.disabled ? undefined : 'red'} onClick={() => change({ id: user.id, disabled: !user.disabled })}>
                         {user.disabled ? t('users.enable') : t('users.disable')}
@@ -167,6 +169,7 @@ export function UsersPanel() {
           ))}
         </Table.Tbody>
       </Table>
+      <SessionSettingsForm />
       <Modal opened={createOpen} onClose={createModal.close} title={t('users.add')}>
         <CreateUserForm onDone={createModal.close} />
       </Modal>
