@@ -99,6 +99,17 @@ export function createAuthService(deps: AuthServiceDeps) {
   const flushTimer = setInterval(() => refusals.flush(clock.now()), policy.throttle.sourceWindowMs);
   flushTimer.unref();
 
+  // resolveSession runs for every call and every pushed event: the setting is read at most every
+  // few seconds (and at once after this process saves it).
+  let settingsCache: { settings: SessionSettings; readAt: number } | null = null;
+  function currentSessionSettings(): SessionSettings {
+    const now = clock.now();
+    if (!settingsCache || now - settingsCache.readAt > 5_000 || now < settingsCache.readAt) {
+      settingsCache = { settings: readSessionSettings(db), readAt: now };
+    }
+    return settingsCache.settings;
+  }
+
   function refuse(username: string, source: string, admission: { retryAfterMs: number; rule: ThrottleRule }): AppError {
     refusals.refused(username, source, admission.rule, clock.now());
     return rateLimited(admission.retryAfterMs);
@@ -134,7 +145,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     throttle.succeeded(username, source, now);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const settings = readSessionSettings(db);
+    const settings = currentSessionSettings();
     const session = writeTransaction(db, (tx) => {
       updateOperator(tx, row.id, { lastSignInAt: now, updatedAt: now });
       const created = insertSession(tx, {
@@ -167,7 +178,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const session = findLiveSession(db, hashToken(token));
     const now = clock.now();
     if (!session || session.expiresAt <= now) return null;
-    const settings = readSessionSettings(db);
+    const settings = currentSessionSettings();
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
     const row = findOperatorById(db, session.operatorId);
@@ -270,7 +281,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       writeSessionSettings(tx, settings, now, actor.id);
       audit.record(tx, actor, 'auth.session-settings-saved', undefined, { ...settings });
     });
-    return readSessionSettings(db);
+    settingsCache = null;
+    return currentSessionSettings();
   }
 
   /** Writes the pending refusal counts; the back end calls it at shutdown. */
