@@ -43,6 +43,9 @@ describe('parseFaults', () => {
       invalid: 0.01,
       duplicate: 0.02,
       outOfOrder: 0.04,
+      pageAhead: 0,
+      cursorRepeat: 0,
+      cursorCycle: 0,
       retryAfterSeconds: 7,
     });
   });

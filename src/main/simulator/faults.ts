@@ -5,9 +5,12 @@
  * listed, with the record id for schema-invalid records.
  */
 import { z } from 'zod';
+import { cursorFaultKinds, cursorFaultRates, drawCursorFault, type CursorFault } from './cursor-faults';
 import { Rng } from './rng';
 
-export const faultKinds = ['rate429', 'rate5xx', 'slow', 'reset', 'truncate', 'invalid', 'duplicate', 'outOfOrder'] as const;
+/** Faults drawn from the main stream (one number each per request, whatever the rates). */
+const streamFaultKinds = ['rate429', 'rate5xx', 'slow', 'reset', 'truncate', 'invalid', 'duplicate', 'outOfOrder'] as const;
+export const faultKinds = [...streamFaultKinds, ...cursorFaultKinds] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 const rate = z.number().min(0).max(1);
@@ -23,6 +26,7 @@ export const faultConfigSchema = z.object({
   invalid: rate.default(0),
   duplicate: rate.default(0),
   outOfOrder: rate.default(0),
+  ...cursorFaultRates(rate.default(0)),
   /** Retry-After of injected 429s, in seconds. */
   retryAfterSeconds: z.int().min(0).max(3600).default(1),
 });
@@ -42,6 +46,7 @@ export const faultUpdateSchema = z
     invalid: rate,
     duplicate: rate,
     outOfOrder: rate,
+    ...cursorFaultRates(rate),
     retryAfterSeconds: z.int().min(0).max(3600),
   })
   .partial()
@@ -85,6 +90,8 @@ export interface FaultPlan {
   invalid: boolean;
   duplicate: boolean;
   outOfOrder: boolean;
+  /** A page answered for a later cursor, a cursor that repeats, or one that points back (cursor-faults.ts). */
+  cursor: CursorFault | null;
   /** Extra draws for choices inside a fault (which record, how to corrupt it). */
   rng: Rng;
 }
@@ -135,8 +142,8 @@ export class FaultInjector {
     this.sequence += 1;
     const rng = Rng.for(this.seed, 'faults', this.sequence);
     // Draw every number whatever the rates, so enabling one fault does not move the others.
-    const draws = faultKinds.map(() => rng.next());
-    const at = (kind: FaultKind) => draws[faultKinds.indexOf(kind)] ?? 1;
+    const draws = streamFaultKinds.map(() => rng.next());
+    const at = (kind: (typeof streamFaultKinds)[number]) => draws[streamFaultKinds.indexOf(kind)] ?? 1;
     const config = this.config;
     const reset = at('reset') < config.reset;
     const respond429 = !reset && at('rate429') < config.rate429;
@@ -151,6 +158,7 @@ export class FaultInjector {
       invalid: at('invalid') < config.invalid,
       duplicate: at('duplicate') < config.duplicate,
       outOfOrder: at('outOfOrder') < config.outOfOrder,
+      cursor: drawCursorFault(config, this.seed, this.sequence),
       rng,
     };
   }

@@ -15,6 +15,7 @@ import {
   type ResourceName,
 } from '../../shared/institution-api';
 import { type NonceStore, verifySignedRequest } from '../institution-api/signing';
+import { pageWithCursorFault } from './cursor-faults';
 import type { FaultInjector, FaultPlan } from './faults';
 import type { ImageService } from './image-service';
 import { ApiFailure, type SimInstitution, type WireRecord } from './institution';
@@ -220,7 +221,7 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
       const limit = limitText === null ? defaultPageLimit : /^\d{1,4}$/.test(limitText) ? Number(limitText) : Number.NaN;
       if (!Number.isInteger(limit) || limit < 1 || limit > maxPageLimit) throw new ApiFailure('INVALID_LIMIT', `limit must be an integer 1-${maxPageLimit}`);
       const cursor = query.get('cursor');
-      const page = institution.page(resource.data, cursor === '' ? null : cursor, limit);
+      const page = pageWithCursorFault(institution, resource.data, cursor === '' ? null : cursor, limit, plan.cursor, note);
       const data = applyPageFaults(institution, resource.data, cursor, page, plan, note);
       return jsonReply(200, { data, next_cursor: page.nextCursor, has_more: page.hasMore });
     }
