@@ -5,29 +5,24 @@
  * then reconciliation against /v1/stats. Every page commits with its cursor, so a pass cut short
  * by a crash, an error or shutdown resumes exactly where it stopped.
  */
-import { type ResourceName, type Stats } from '../../shared/institution-api';
+import type { SyncProblem } from '../../shared/contracts/sync';
+import { type ResourceName } from '../../shared/institution-api';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { writeTransaction, type Db } from '../db/connection';
 import type { SyncResource } from '../db/schema';
 import { findInstitutionById, setInstitutionState, type InstitutionState } from '../repositories/institutions';
-import {
-  finishRun,
-  insertRun,
-  listCursors,
-  listQuarantine,
-  localTotals,
-  quarantinedOnlyCount,
-  saveReconciliation,
-  settleQuarantine,
-  updateRunStats,
-  type SyncRunTrigger,
-} from '../repositories/sync';
+import { finishRun, insertRun, listCursors, listQuarantine, settleQuarantine, updateRunStats, type SyncRunTrigger } from '../repositories/sync';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../services/clock';
-import type { InstitutionClient, InstitutionClients, RawPage } from './client';
+import type { InstitutionClient, InstitutionClients } from './client';
 import { FactsCache } from './derive';
 import { InstitutionApiError } from './errors';
+import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
+import { CursorFault, pullResource } from './pull';
+import { statsKeys, type ResourceReconciliation } from './reconcile';
+
+export type { ResourceReconciliation } from './reconcile';
 
 export interface ResourcePassStats {
   fetched: number;
@@ -35,22 +30,14 @@ export interface ResourcePassStats {
   unchanged: number;
   quarantined: number;
   pages: number;
-}
-
-export interface ResourceReconciliation {
-  resource: SyncResource;
-  localTotal: number;
-  remoteTotal: number;
-  matched: boolean;
-  /** Records held only in quarantine (their valid version was never seen). */
-  quarantinedOnly: number;
-  amounts: Array<{ name: string; local: number; remote: number }>;
+  /** What a re-read of the resource (heal.ts) read in this pass, when one ran. */
+  reread?: ResourcePassStats;
 }
 
 export interface PassProgress {
   institutionId: number;
   resource: SyncResource | null;
-  phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling';
+  phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling' | 'rereading';
   fetched: number;
   /** Records to fetch in this pass when known (a first full pass); null for incremental passes. */
   total: number | null;
@@ -59,7 +46,8 @@ export interface PassProgress {
   startedAt: number;
 }
 
-export type PassStatus = 'succeeded' | 'failed' | 'cancelled';
+/** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or its totals disagree and nothing explains it (`problems`). */
+export type PassStatus = 'succeeded' | 'failed' | 'cancelled' | 'incomplete';
 
 export interface PassResult {
   institutionId: number;
@@ -72,6 +60,8 @@ export interface PassResult {
   errorKind: InstitutionApiError['kind'] | 'internal' | null;
   resources: Partial<Record<SyncResource, ResourcePassStats>>;
   reconciliation: ResourceReconciliation[];
+  /** What keeps the pass from being complete: a resource stopped on a cursor fault, totals that stay unexplained. */
+  problems: SyncProblem[];
   startedAt: number;
   finishedAt: number;
 }
@@ -130,60 +120,6 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 
-const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
-  applications: 'applications',
-  'credit-lines': 'credit_lines',
-  orders: 'orders',
-  'repayment-plans': 'repayment_plans',
-  repayments: 'repayments',
-};
-
-function remoteAmounts(stats: Stats, resource: SyncResource): Record<string, number> {
-  switch (resource) {
-    case 'credit-lines':
-      return { limitFen: stats.credit_lines.limit_fen, usedFen: stats.credit_lines.used_fen };
-    case 'orders':
-      return { principalFen: stats.orders.principal_fen };
-    case 'repayments':
-      return { amountFen: stats.repayments.amount_fen };
-    case 'applications':
-    case 'repayment-plans':
-      return {};
-    default: {
-      const unreachable: never = resource;
-      throw new Error(`Unknown resource ${String(unreachable)}`);
-    }
-  }
-}
-
-/** Compares local totals with /v1/stats and stores the outcome per resource. */
-export function reconcile(db: Db, institutionId: number, resources: readonly SyncResource[], stats: Stats, now: number): ResourceReconciliation[] {
-  const local = localTotals(db, institutionId);
-  const results: ResourceReconciliation[] = [];
-  writeTransaction(db, () => {
-    for (const resource of resources) {
-      const remote = stats[statsKeys[resource]];
-      if (remote === null) continue;
-      const remoteFigures = remoteAmounts(stats, resource);
-      const amounts = Object.entries(remoteFigures).map(([name, value]) => ({ name, local: local[resource].amounts[name] ?? 0, remote: value }));
-      const localTotal = local[resource].count;
-      const matched = localTotal === remote.count && amounts.every((amount) => amount.local === amount.remote);
-      const quarantinedOnly = quarantinedOnlyCount(db, institutionId, resource);
-      results.push({ resource, localTotal, remoteTotal: remote.count, matched, quarantinedOnly, amounts });
-      saveReconciliation(db, {
-        institutionId,
-        resource,
-        localTotal,
-        remoteTotal: remote.count,
-        matched,
-        details: JSON.stringify({ amounts, quarantinedOnly, remoteAsOf: stats.as_of }),
-        checkedAt: now,
-      });
-    }
-  });
-  return results;
-}
-
 function describe(error: unknown): { message: string; kind: PassResult['errorKind'] } {
   if (error instanceof InstitutionApiError) return { message: error.message, kind: error.kind };
   return { message: error instanceof Error ? error.message : String(error), kind: 'internal' };
@@ -236,6 +172,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     }
   };
 
+  let problems: SyncProblem[] = [];
   try {
     const client = deps.clients.forInstitution(institutionId);
     progress(null, 'capabilities', null);
@@ -252,41 +189,75 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       total = served.reduce((sum, resource) => sum + (before[statsKeys[resource]]?.count ?? 0), 0);
     }
     const maxPage = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
+    const pullOptions = (resource: SyncResource) => ({
+      pageLimit: Math.min(maxPage, pageLimitOf[resource]),
+      transactionRecords: options.transactionRecords ?? recordsPerTransaction[resource],
+      onPage: (page: number) => {
+        fetchedTotal += page;
+        progress(resource, phaseOf.get(resource) ?? 'pulling', total);
+      },
+    });
+    const phaseOf = new Map<SyncResource, PassProgress['phase']>();
+    // Resources whose cursor misbehaved: stopped for this pass, what was read before is kept.
+    const stopped = new Map<SyncResource, CursorFault>();
     for (const resource of served) {
       // Registered before pulling, so a pass that fails part-way still reports what it committed.
       const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
       resources[resource] = stats;
-      const pageLimit = Math.min(maxPage, pageLimitOf[resource]);
-      const onPage = (page: number) => {
-        fetchedTotal += page;
-        progress(resource, 'pulling', total);
-      };
+      const pull = (start: string | null) => pullResource(deps, client, context, resource, { start, target: 'incremental', signal: options.signal, stats, ...pullOptions(resource) });
       try {
-        await pullResource(deps, client, context, resource, cursors.get(resource) ?? null, pageLimit, options.transactionRecords ?? recordsPerTransaction[resource], options.signal, stats, onPage);
+        try {
+          await pull(cursors.get(resource) ?? null);
+        } catch (error) {
+          if (!(error instanceof InstitutionApiError) || error.apiCode !== 'INVALID_CURSOR') throw error;
+          // The institution no longer knows our cursor (its data was rebuilt): read the resource again from the start; upserts make it harmless.
+          deps.logger?.warn('cursor refused; pulling the resource from the start', { institution: institution.code, resource });
+          await pull(null);
+        }
       } catch (error) {
-        if (!(error instanceof InstitutionApiError)) throw error;
-        if (error.apiCode === 'RESOURCE_NOT_OFFERED') {
+        if (error instanceof CursorFault) {
+          stopped.set(resource, error);
+          deps.logger?.warn('cursor fault; resource stopped for this pass', { institution: institution.code, resource, fault: error.fault });
+          continue;
+        }
+        if (error instanceof InstitutionApiError && error.apiCode === 'RESOURCE_NOT_OFFERED') {
           // Capabilities changed under us: skip it this pass; the next pass reads them again.
           deps.logger?.info('resource no longer offered', { institution: institution.code, resource });
           continue;
         }
-        if (error.apiCode !== 'INVALID_CURSOR') throw error;
-        // The institution no longer knows our cursor (its data was rebuilt): read the resource again from the start; upserts make it harmless.
-        deps.logger?.warn('cursor refused; pulling the resource from the start', { institution: institution.code, resource });
-        await pullResource(deps, client, context, resource, null, pageLimit, options.transactionRecords ?? recordsPerTransaction[resource], options.signal, stats, onPage);
+        throw error;
       }
     }
     progress(null, 'quarantine', total);
     await retryQuarantined(deps, client, context, options.quarantineRetries ?? 200, options.signal, resources);
     progress(null, 'reconciling', total);
-    const stats = await client.stats({ signal: options.signal });
-    reconciliation = reconcile(db, institutionId, served, stats, clock.now());
-    const finishedAt = clock.now();
-    writeTransaction(db, () => {
-      finishRun(db, runId, 'succeeded', finishedAt, { resources, reconciliation }, null);
-      setInstitutionState(db, institutionId, 'idle', { lastSuccessAt: finishedAt, circuitOpenUntil: null });
+    reconciliation = await reconcileAndHeal({
+      deps,
+      client,
+      context,
+      served,
+      stopped,
+      trigger: options.trigger,
+      signal: options.signal,
+      resources,
+      pullOptions,
+      onPhase: (resource, phase) => {
+        phaseOf.set(resource, phase === 'rereading' ? 'rereading' : 'pulling');
+        progress(resource, phaseOf.get(resource) ?? 'pulling', null);
+      },
     });
-    return { institutionId, code: institution.code, runId, status: 'succeeded', state: 'idle', error: null, errorKind: null, resources, reconciliation, startedAt, finishedAt };
+    problems = problemsOf(stopped, reconciliation);
+    const finishedAt = clock.now();
+    const status: PassStatus = problems.length === 0 ? 'succeeded' : 'incomplete';
+    const message = problems.length === 0 ? null : problems.map(describeProblem).join('; ');
+    writeTransaction(db, () => {
+      finishRun(db, runId, status, finishedAt, { resources, reconciliation, problems }, message);
+      if (status === 'succeeded') setInstitutionState(db, institutionId, 'idle', { lastSuccessAt: finishedAt, circuitOpenUntil: null });
+      else setInstitutionState(db, institutionId, 'incomplete', { reason: message, circuitOpenUntil: null });
+    });
+    if (message !== null) deps.logger?.warn('sync pass incomplete', { institution: institution.code, problems: message });
+    const state: InstitutionState = status === 'succeeded' ? 'idle' : 'incomplete';
+    return { institutionId, code: institution.code, runId, status, state, error: message, errorKind: null, resources, reconciliation, problems, startedAt, finishedAt };
   } catch (error) {
     const { message, kind } = describe(error);
     const cancelled = options.signal.aborted || kind === 'aborted';
@@ -294,7 +265,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     const finishedAt = clock.now();
     const circuitOpenUntil = state === 'circuit_open' ? deps.clients.circuitState(institutionId).openUntil : null;
     writeTransaction(db, () => {
-      finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation }, cancelled ? 'Cancelled (shutdown or request)' : message);
+      finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation, problems }, cancelled ? 'Cancelled (shutdown or request)' : message);
       setInstitutionState(db, institutionId, state, { reason: cancelled ? null : message, circuitOpenUntil });
     });
     if (!cancelled) deps.logger?.warn('sync pass failed', { institution: institution.code, kind, message });
@@ -309,58 +280,55 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       errorKind: cancelled ? 'aborted' : kind,
       resources,
       reconciliation,
+      problems,
       startedAt,
       finishedAt,
     };
   }
 }
 
-async function pullResource(
-  deps: EngineDeps,
-  client: InstitutionClient,
-  context: IngestContext,
-  resource: ResourceName,
-  startCursor: string | null,
-  pageLimit: number,
-  transactionRecords: number,
-  signal: AbortSignal,
-  stats: ResourcePassStats,
-  onPage: (records: number) => void,
-): Promise<void> {
-  let cursor = startCursor;
-  const fetchPage = (from: string | null) => {
-    const request = client.listPage(resource, from, pageLimit, { signal });
-    // A prefetched page may be abandoned (error or shutdown); never leave its rejection unhandled.
-    request.catch(() => undefined);
-    return request;
-  };
-  let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
-  // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
-  let gathered: unknown[] = [];
-  // The records' texts as sent, while every gathered page brought them (RawPage.texts).
-  let gatheredTexts: Buffer[] | undefined;
-  let gatheredPages = 0;
-  while (pending !== null) {
-    const page: RawPage = await pending;
-    if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
-    const next = page.next_cursor ?? cursor;
-    // The next request goes out while this page is written: the institution works meanwhile.
-    pending = page.has_more && page.next_cursor !== null && page.next_cursor !== cursor ? fetchPage(page.next_cursor) : null;
-    cursor = next;
-    gatheredTexts = gatheredPages === 0 ? page.texts : gatheredTexts && page.texts ? gatheredTexts.concat(page.texts) : undefined;
-    gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
-    gatheredPages++;
-    if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
-    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next }, gatheredTexts);
-    stats.fetched += outcome.fetched;
-    stats.upserted += outcome.upserted;
-    stats.unchanged += outcome.unchanged;
-    stats.quarantined += outcome.quarantined;
-    stats.pages += gatheredPages;
-    gathered = [];
-    gatheredTexts = undefined;
-    gatheredPages = 0;
-    onPage(outcome.fetched);
+/** The problems a pass ends with: each resource stopped on a cursor fault, each resource whose totals stay unexplained. */
+export function problemsOf(stopped: ReadonlyMap<SyncResource, CursorFault>, reconciliation: readonly ResourceReconciliation[]): SyncProblem[] {
+  const problems: SyncProblem[] = [];
+  for (const [resource, fault] of stopped) problems.push({ resource, kind: fault.fault });
+  for (const entry of reconciliation) {
+    if (entry.outcome !== 'unexplained') continue;
+    problems.push({
+      resource: entry.resource,
+      kind: 'unreconciled',
+      remoteTotal: entry.remoteTotal,
+      localTotal: entry.localTotal,
+      quarantinedOnly: entry.quarantinedOnly,
+      unexplained: entry.unexplained,
+      statuses: entry.statuses,
+      amounts: entry.amounts.filter((amount) => amount.local !== amount.remote),
+      rereads: entry.reread?.failures ?? 0,
+      nextRereadAt: entry.reread?.notBefore ?? null,
+    });
+  }
+  return problems;
+}
+
+/** One problem in a line of English, for the run row, the log and `creditdesk sync` (the Sync page words it from the structure, in the user's language). */
+export function describeProblem(problem: SyncProblem): string {
+  switch (problem.kind) {
+    case 'cursor_stalled':
+      return `${problem.resource}: stopped, the institution's next_cursor does not advance while has_more is true (what was read before is kept)`;
+    case 'cursor_cycle':
+      return `${problem.resource}: stopped, the institution's next_cursor returned to a cursor already read in this pass (what was read before is kept)`;
+    case 'unreconciled': {
+      const parts = [`${problem.remoteTotal} at the institution, ${problem.localTotal} here`];
+      if (problem.quarantinedOnly > 0) parts.push(`${problem.quarantinedOnly} held only in quarantine`);
+      if (problem.unexplained !== 0) parts.push(`${Math.abs(problem.unexplained)} ${problem.unexplained > 0 ? 'missing' : 'more here than served'}`);
+      for (const status of problem.statuses) parts.push(`${status.status} ${status.local} here / ${status.remote} there`);
+      for (const amount of problem.amounts) parts.push(`${amount.name} ${amount.local} here / ${amount.remote} there`);
+      const reread = problem.rereads > 0 ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}` : ', no re-read yet';
+      return `${problem.resource}: totals disagree with /v1/stats (${parts.join(', ')})${reread}`;
+    }
+    default: {
+      const unknown: never = problem;
+      throw new Error(`Unknown problem ${JSON.stringify(unknown)}`);
+    }
   }
 }
 

@@ -404,7 +404,8 @@ export function ingestRecords(
   resource: ResourceName,
   records: readonly unknown[],
   at: number,
-  cursor?: { next: string | null },
+  /** `save` keeps the position elsewhere (a re-read's own cursor) instead of the resource's incremental cursor. */
+  cursor?: { next: string | null; save?: (next: string | null, fetched: number) => void },
   /** Each record's text as the institution sent it, as UTF-8 bytes (RawPage.texts), stored instead of serializing the record again. */
   texts?: readonly Buffer[],
 ): IngestResult {
@@ -436,7 +437,8 @@ export function ingestRecords(
       }
     }
     applyEffects(db, context, effects, at);
-    if (cursor) saveCursor(db, context.institutionId, resource, cursor.next, records.length, at);
+    if (cursor?.save) cursor.save(cursor.next, records.length);
+    else if (cursor) saveCursor(db, context.institutionId, resource, cursor.next, records.length, at);
     return result;
   });
 }

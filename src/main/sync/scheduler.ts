@@ -167,6 +167,7 @@ export class SyncScheduler {
           errorKind: 'internal',
           resources: {},
           reconciliation: [],
+          problems: [],
           startedAt: now,
           finishedAt: now,
         };

@@ -5,7 +5,17 @@
  */
 import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
-import type { OutboxItem, QuarantineItem, ReconciliationEntry, SyncOverview, SyncRun, SyncResourceName } from '../../shared/contracts/sync';
+import { z } from 'zod';
+import {
+  reconciliationOutcomeSchema,
+  syncProblemSchema,
+  type OutboxItem,
+  type QuarantineItem,
+  type ReconciliationEntry,
+  type SyncOverview,
+  type SyncRun,
+  type SyncResourceName,
+} from '../../shared/contracts/sync';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/rpc/errors';
 import { shanghaiDate } from '../../shared/time';
@@ -62,9 +72,13 @@ function emptyTotals(): ResourcePassStats {
 
 function toRun(row: SyncRunRow, code: string): SyncRun {
   let resources: SyncRun['resources'] = {};
+  let problems: SyncRun['problems'] = [];
   try {
-    const parsed = JSON.parse(row.stats) as { resources?: SyncRun['resources'] } & SyncRun['resources'];
+    const parsed = JSON.parse(row.stats) as { resources?: SyncRun['resources']; problems?: unknown } & SyncRun['resources'];
     resources = parsed.resources ?? (parsed as SyncRun['resources']);
+    // Rows written before problems were recorded, or by another version, simply have none.
+    const read = z.array(syncProblemSchema).safeParse(parsed.problems ?? []);
+    problems = read.success ? read.data : [];
   } catch {
     resources = {};
   }
@@ -88,6 +102,7 @@ function toRun(row: SyncRunRow, code: string): SyncRun {
     error: row.error,
     resources,
     totals,
+    problems,
   };
 }
 
@@ -382,12 +397,14 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   function toReconciliationEntry(row: ReturnType<typeof listReconciliations>[number]): ReconciliationEntry {
-    let details: { amounts?: ReconciliationEntry['amounts']; quarantinedOnly?: number } = {};
+    let details: Partial<Pick<ReconciliationEntry, 'amounts' | 'quarantinedOnly' | 'statuses' | 'unexplained' | 'reread'>> & { outcome?: unknown } = {};
     try {
       details = JSON.parse(row.details) as typeof details;
     } catch {
       details = {};
     }
+    // Rows from before outcomes were stored say only matched or not.
+    const outcome = reconciliationOutcomeSchema.safeParse(details.outcome);
     return {
       resource: row.resource,
       localTotal: row.localTotal,
@@ -395,6 +412,10 @@ export function createSyncService(deps: SyncServiceDeps) {
       matched: row.matched,
       quarantinedOnly: details.quarantinedOnly ?? 0,
       amounts: details.amounts ?? [],
+      statuses: details.statuses ?? [],
+      outcome: outcome.success ? outcome.data : row.matched ? 'matched' : 'unexplained',
+      unexplained: details.unexplained ?? row.remoteTotal - row.localTotal,
+      reread: details.reread ?? null,
       checkedAt: row.checkedAt,
     };
   }

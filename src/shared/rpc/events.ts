@@ -13,7 +13,7 @@ export interface EventMap {
   'sync:progress': {
     institutionId: number;
     code: string;
-    phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling';
+    phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling' | 'rereading';
     resource: 'applications' | 'credit-lines' | 'orders' | 'repayment-plans' | 'repayments' | null;
     fetched: number;
     /** Known for a first full pass; null for incremental passes. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { PassResult } from '../../sync/engine';
+import { describeProblem, type PassResult } from '../../sync/engine';
 import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand } from '../command';
 import { parsePositiveInteger, write } from '../options';
@@ -18,7 +18,12 @@ Options:
   --data-dir DIR      data folder (default: the OS's per-user app data folder)
   --help              show this help
 
-Exit code: 0 when every institution synced, 1 when any failed, 2 for bad arguments.`;
+A resource whose totals disagree is read again from the start (at most once a pass); what stays
+unexplained, and a resource stopped because the institution's cursor did not advance or came
+back, is printed as a problem.
+
+Exit code: 0 when every institution synced completely, 1 when any failed or is incomplete (a
+problem above), 2 for bad arguments.`;
 
 interface ResourceLine {
   resource: string;
@@ -28,6 +33,8 @@ interface ResourceLine {
   localTotal: number | null;
   remoteTotal: number | null;
   reconciled: boolean | null;
+  /** matched, explained (by quarantine), changing, unexplained, stopped; null when not compared. */
+  outcome: string | null;
 }
 
 function linesOf(result: PassResult): ResourceLine[] {
@@ -43,6 +50,7 @@ function linesOf(result: PassResult): ResourceLine[] {
       localTotal: reconciliation?.localTotal ?? null,
       remoteTotal: reconciliation?.remoteTotal ?? null,
       reconciled: reconciliation?.matched ?? null,
+      outcome: reconciliation?.outcome ?? null,
     };
   });
 }
@@ -90,6 +98,7 @@ export const syncCommand: CliCommand = {
               error: result.error,
               seconds: (result.finishedAt - result.startedAt) / 1000,
               resources: linesOf(result),
+              problems: result.problems.map((problem) => ({ ...problem, text: describeProblem(problem) })),
             })),
             null,
             2,
@@ -97,14 +106,16 @@ export const syncCommand: CliCommand = {
         );
       } else {
         for (const result of results) {
-          write(io.stdout, `${result.code}: ${result.status} in ${((result.finishedAt - result.startedAt) / 1000).toFixed(1)} s${result.error ? ` (${result.state}: ${result.error})` : ''}`);
+          const why = result.status === 'incomplete' ? '' : result.error ? ` (${result.state}: ${result.error})` : '';
+          write(io.stdout, `${result.code}: ${result.status} in ${((result.finishedAt - result.startedAt) / 1000).toFixed(1)} s${why}`);
           write(io.stdout, `  ${'resource'.padEnd(16)}${'fetched'.padStart(9)}${'upserted'.padStart(10)}${'quarantined'.padStart(13)}${'local'.padStart(9)}${'remote'.padStart(9)}  reconciled`);
           for (const line of linesOf(result)) {
             write(
               io.stdout,
-              `  ${line.resource.padEnd(16)}${String(line.fetched).padStart(9)}${String(line.upserted).padStart(10)}${String(line.quarantined).padStart(13)}${String(line.localTotal ?? '-').padStart(9)}${String(line.remoteTotal ?? '-').padStart(9)}  ${line.reconciled === null ? '-' : line.reconciled ? 'yes' : 'NO'}`,
+              `  ${line.resource.padEnd(16)}${String(line.fetched).padStart(9)}${String(line.upserted).padStart(10)}${String(line.quarantined).padStart(13)}${String(line.localTotal ?? '-').padStart(9)}${String(line.remoteTotal ?? '-').padStart(9)}  ${line.outcome === null ? '-' : line.outcome === 'matched' ? 'yes' : line.outcome === 'unexplained' ? 'NO' : line.outcome}`,
             );
           }
+          for (const problem of result.problems) write(io.stdout, `  problem: ${describeProblem(problem)}`);
         }
       }
       if (io.shutdownSignal.aborted) return 1;

@@ -20,7 +20,8 @@ export const institutionsTable = sqliteTable(
     demo: booleanColumn('demo').notNull().default(false),
     /** GET /v1/capabilities as last seen (JSON). */
     capabilities: text('capabilities'),
-    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled'] })
+    /** incomplete: the last pass ran to its end but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. */
+    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled', 'incomplete'] })
       .notNull()
       .default('idle'),
     stateReason: text('state_reason'),
@@ -64,12 +65,39 @@ export const syncRunsTable = sqliteTable(
     trigger: text('trigger', { enum: ['schedule', 'manual', 'cli', 'startup'] }).notNull(),
     startedAt: epochMs('started_at').notNull(),
     finishedAt: epochMs('finished_at'),
-    status: text('status', { enum: ['running', 'succeeded', 'failed', 'cancelled'] }).notNull(),
+    /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (stats say which). */
+    status: text('status', { enum: ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] }).notNull(),
     /** JSON: per resource { fetched, upserted, skippedStale, quarantined }. */
     stats: text('stats').notNull().default('{}'),
     error: text('error'),
   },
   (table) => [index('sync_runs_institution_idx').on(table.institutionId, table.startedAt)],
+);
+
+/**
+ * A full re-read of one resource, started because its totals disagreed with /v1/stats after an
+ * incremental pull. Its pages commit with `cursor` (never with the incremental cursor), so a
+ * crash resumes the re-read where it stopped and the incremental position is never lost.
+ */
+export const syncRereadsTable = sqliteTable(
+  'sync_rereads',
+  {
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    resource: text('resource', { enum: syncResources }).notNull(),
+    /** A re-read is under way (started, not finished); it continues from `cursor` (null: the start). */
+    running: booleanColumn('running').notNull().default(false),
+    cursor: text('cursor'),
+    fetched: integer('fetched').notNull().default(0),
+    startedAt: epochMs('started_at'),
+    finishedAt: epochMs('finished_at'),
+    /** Re-reads finished in a row after which the totals still disagreed. */
+    failures: integer('failures').notNull().default(0),
+    /** No new re-read before this instant (back-off); a pass an operator asked for does not wait. */
+    notBefore: epochMs('not_before'),
+  },
+  (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
 );
 
 /** Records that failed the shared zod schemas: kept with their raw payload, never dropped. */

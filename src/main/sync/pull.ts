@@ -1,0 +1,103 @@
+/**
+ * Pulls one resource page by page from a cursor, the next page fetched while the current one is
+ * written, consecutive pages gathered up to a transaction's worth and committed with the last
+ * page's cursor. The cursor is the institution's, and it is checked: one that does not advance
+ * while `has_more` is true, or that returns to a cursor already read in this pull, is an
+ * institution fault. Following it would end the resource silently or loop for ever; instead the
+ * pages read so far are committed (with the last cursor that advanced) and the pull stops with a
+ * `CursorFault`.
+ */
+import type { SyncResource } from '../db/schema';
+import { saveRereadCursor } from '../repositories/sync-rereads';
+import type { InstitutionClient, RawPage } from './client';
+import type { EngineDeps, ResourcePassStats } from './engine';
+import { InstitutionApiError } from './errors';
+import { ingestRecords, type IngestContext } from './ingest';
+
+export type CursorFaultKind = 'cursor_stalled' | 'cursor_cycle';
+
+/** The institution's paging cursor misbehaved; what was read before it is committed. */
+export class CursorFault extends Error {
+  constructor(
+    readonly resource: SyncResource,
+    readonly fault: CursorFaultKind,
+    /** The cursor the faulty page was asked with (kept as the resource's position). */
+    readonly from: string | null,
+    readonly nextCursor: string | null,
+  ) {
+    super(
+      fault === 'cursor_stalled'
+        ? `${resource}: the institution said has_more with a next_cursor that does not advance; the resource stopped here this pass (what was read before is kept)`
+        : `${resource}: the institution's next_cursor points back to a cursor already read in this pass (a cursor cycle); the resource stopped here this pass (what was read before is kept)`,
+    );
+    this.name = 'CursorFault';
+  }
+}
+
+export interface PullOptions {
+  /** Where to start: the stored cursor, or null for the start of the resource. */
+  start: string | null;
+  /** incremental: the resource's own cursor moves with the pages; reread: the re-read's cursor does, the incremental one stays. */
+  target: 'incremental' | 'reread';
+  pageLimit: number;
+  transactionRecords: number;
+  signal: AbortSignal;
+  stats: ResourcePassStats;
+  onPage: (records: number) => void;
+}
+
+/** Pulls `resource` to its end (has_more false). Throws CursorFault, InstitutionApiError (aborted included). */
+export async function pullResource(deps: EngineDeps, client: InstitutionClient, context: IngestContext, resource: SyncResource, options: PullOptions): Promise<void> {
+  const { signal, pageLimit, transactionRecords, stats } = options;
+  let cursor = options.start;
+  // Every cursor this pull has stood on: coming back to one is a cycle.
+  const seen = new Set<string>();
+  if (cursor !== null) seen.add(cursor);
+  const fetchPage = (from: string | null) => {
+    const request = client.listPage(resource, from, pageLimit, { signal });
+    // A prefetched page may be abandoned (error or shutdown); never leave its rejection unhandled.
+    request.catch(() => undefined);
+    return request;
+  };
+  const save =
+    options.target === 'reread' ? (next: string | null, fetched: number) => saveRereadCursor(deps.db, context.institutionId, resource, next, fetched) : undefined;
+  let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
+  let fault: CursorFault | null = null;
+  // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
+  let gathered: unknown[] = [];
+  // The records' texts as sent, while every gathered page brought them (RawPage.texts).
+  let gatheredTexts: Buffer[] | undefined;
+  let gatheredPages = 0;
+  while (pending !== null) {
+    const page: RawPage = await pending;
+    if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
+    const from = cursor;
+    const next = page.next_cursor;
+    if (page.has_more && (next === null || next === from || seen.has(next))) {
+      // This page's records are sound (they follow `from`); the position stays at `from`.
+      fault = new CursorFault(resource, next === null || next === from ? 'cursor_stalled' : 'cursor_cycle', from, next);
+      pending = null;
+    } else {
+      cursor = next ?? from;
+      if (next !== null) seen.add(next);
+      // The next request goes out while this page is written: the institution works meanwhile.
+      pending = page.has_more ? fetchPage(cursor) : null;
+    }
+    gatheredTexts = gatheredPages === 0 ? page.texts : gatheredTexts && page.texts ? gatheredTexts.concat(page.texts) : undefined;
+    gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
+    gatheredPages++;
+    if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
+    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next: cursor, save }, gatheredTexts);
+    stats.fetched += outcome.fetched;
+    stats.upserted += outcome.upserted;
+    stats.unchanged += outcome.unchanged;
+    stats.quarantined += outcome.quarantined;
+    stats.pages += gatheredPages;
+    gathered = [];
+    gatheredTexts = undefined;
+    gatheredPages = 0;
+    options.onPage(outcome.fetched);
+  }
+  if (fault !== null) throw fault;
+}
+
