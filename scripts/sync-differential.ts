@@ -1,0 +1,41 @@
+/**
+ * The long differential run of the sync engine (the suite runs one short seed):
+ *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1]
+ * Per seed: one folder syncs the simulator directly, another an identical simulator injecting every
+ * fault (cursor faults included) while `creditdesk sync` is SIGKILLed at random moments; then both
+ * are compared row by row on natural keys. Prints one line per seed and a total; exit 1 on any
+ * mismatch or a folder that never converged.
+ */
+import { parseArgs } from 'node:util';
+import { runDifferential } from '../test/support/sync-differential';
+
+const { values } = parseArgs({
+  options: { seeds: { type: 'string', default: '20' }, kills: { type: 'string', default: '6' }, borrowers: { type: 'string', default: '200' }, from: { type: 'string', default: '1' } },
+});
+const seeds = Number(values.seeds);
+const kills = Number(values.kills);
+const borrowers = Number(values.borrowers);
+const from = Number(values.from);
+
+let totalKills = 0;
+let totalRows = 0;
+let totalMismatches = 0;
+let notConverged = 0;
+const faultTotals: Record<string, number> = {};
+for (let index = from; index < from + seeds; index++) {
+  const seed = `differential-${index}`;
+  const result = await runDifferential({ seed, borrowers, kills, log: (line) => console.log(line) });
+  totalKills += result.killedMidPass;
+  totalRows += result.rows;
+  totalMismatches += result.mismatches.length;
+  if (!result.converged) notConverged++;
+  for (const [kind, count] of Object.entries(result.faults)) faultTotals[kind] = (faultTotals[kind] ?? 0) + count;
+  const cursorFaults = `pageAhead ${result.faults.pageAhead}, cursorRepeat ${result.faults.cursorRepeat}, cursorCycle ${result.faults.cursorCycle}`;
+  console.log(
+    `${seed}: ${result.killedMidPass}/${kills} kills mid-pass, ${result.finalRuns} final run(s)${result.converged ? '' : ' NOT CONVERGED'}, ${result.rows} rows compared, ${result.mismatches.length} mismatches (${cursorFaults}), ${result.seconds.toFixed(0)} s`,
+  );
+  for (const mismatch of result.mismatches.slice(0, 5)) console.log(`  ${mismatch}`);
+}
+console.log(`\n${seeds} seeds, ${totalKills} kills mid-pass, ${totalRows} rows compared, ${totalMismatches} mismatches, ${notConverged} not converged`);
+console.log(`faults injected: ${Object.entries(faultTotals).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+process.exit(totalMismatches === 0 && notConverged === 0 ? 0 : 1);
