@@ -5,6 +5,7 @@ import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { formatSeconds, StateBadge } from './shared';
+import { SyncProblems } from './SyncProblems';
 
 /** One institution: its state (and why), live progress, last success, next run, quarantine and reconciliation at a glance. */
 export function InstitutionCard({ status, live, canSync, onSync, syncing }: { status: SyncInstitutionStatus; live: SyncLive | null; canSync: boolean; onSync(): void; syncing: boolean }) {
@@ -39,6 +40,7 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
             {institution.stateReason}
           </Text>
         )}
+        {!running && institution.state === 'incomplete' && <SyncProblems problems={status.lastRun?.problems ?? []} />}
         {live && (
           <Stack gap={2} data-testid="sync-progress">
             <Progress value={percent} animated striped={!live.total} size="sm" aria-label={t('sync.state.syncing')} />

@@ -1,9 +1,12 @@
 import { Badge, Loader, Stack, Table, Text } from '@mantine/core';
+import type { ReconciliationEntry } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
+
+const outcomeColors: Record<ReconciliationEntry['outcome'], string> = { matched: 'green', explained: 'teal', changing: 'gray', unexplained: 'red', stopped: 'orange' };
 
 /** Local totals against each institution's /v1/stats after its last full pass. */
 export function ReconciliationTab() {
@@ -47,6 +50,11 @@ export function ReconciliationTab() {
                     {amount.local === amount.remote ? '' : ` / ${formatFen(amount.remote, locale)}`}
                   </Text>
                 ))}
+                {row.statuses.map((status) => (
+                  <Text key={status.status} size="xs" c="red">
+                    {t('sync.problem.status', { status: status.status, local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })}
+                  </Text>
+                ))}
                 {row.quarantinedOnly > 0 && (
                   <Text size="xs" c="orange">
                     {t('sync.reconciliation.quarantinedOnly', { count: row.quarantinedOnly })}
@@ -55,9 +63,26 @@ export function ReconciliationTab() {
               </Stack>
             </Table.Td>
             <Table.Td>
-              <Badge size="xs" variant="light" color={row.matched ? 'green' : 'red'}>
-                {row.matched ? t('sync.reconciliation.matched') : t('sync.reconciliation.mismatched')}
-              </Badge>
+              <Stack gap={2} align="flex-start">
+                <Badge size="xs" variant="light" color={outcomeColors[row.outcome]}>
+                  {t(`sync.reconciliation.outcome.${row.outcome}` as MessageKey)}
+                </Badge>
+                {row.outcome === 'unexplained' && row.unexplained !== 0 && (
+                  <Text size="xs" c="red">
+                    {t('sync.reconciliation.unexplained', { count: formatCount(row.unexplained, locale) })}
+                  </Text>
+                )}
+                {row.reread?.running && (
+                  <Text size="xs" c="dimmed">
+                    {t('sync.reconciliation.rereadRunning')}
+                  </Text>
+                )}
+                {row.reread !== null && row.reread.failures > 0 && (
+                  <Text size="xs" c="dimmed">
+                    {t('sync.reconciliation.rereads', { count: row.reread.failures })}
+                  </Text>
+                )}
+              </Stack>
             </Table.Td>
             <Table.Td>{formatDateTime(row.checkedAt, locale)}</Table.Td>
           </Table.Tr>

@@ -8,8 +8,9 @@ import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { formatSeconds, Pager } from './shared';
+import { SyncProblems } from './SyncProblems';
 
-const runColors: Record<SyncRun['status'], string> = { running: 'blue', succeeded: 'green', failed: 'red', cancelled: 'gray' };
+const runColors: Record<SyncRun['status'], string> = { running: 'blue', succeeded: 'green', failed: 'red', cancelled: 'gray', incomplete: 'orange' };
 const limit = 25;
 
 export function InstitutionFilter({ institutions, value, onChange }: { institutions: InstitutionSummary[]; value: number | undefined; onChange(value: number | undefined): void }) {
@@ -68,7 +69,7 @@ export function RunsTab({ institutions }: { institutions: InstitutionSummary[] }
                       <Table.Td>{formatDateTime(run.startedAt, locale)}</Table.Td>
                       <Table.Td>{run.finishedAt !== null ? formatSeconds((run.finishedAt - run.startedAt) / 1000) : '—'}</Table.Td>
                       <Table.Td>{t(`sync.trigger.${run.trigger}` as MessageKey)}</Table.Td>
-                      <Table.Td>
+                      <Table.Td miw={96}>
                         <Badge size="xs" variant="light" color={runColors[run.status]}>
                           {t(`sync.run.${run.status}` as MessageKey)}
                         </Badge>
@@ -76,10 +77,14 @@ export function RunsTab({ institutions }: { institutions: InstitutionSummary[] }
                       <Table.Td ta="right">{formatCount(run.totals.fetched, locale)}</Table.Td>
                       <Table.Td ta="right">{formatCount(run.totals.upserted, locale)}</Table.Td>
                       <Table.Td ta="right">{formatCount(run.totals.quarantined, locale)}</Table.Td>
-                      <Table.Td maw={320}>
-                        <Text size="xs" c="red" lineClamp={2}>
-                          {run.error ?? ''}
-                        </Text>
+                      <Table.Td maw={420}>
+                        {run.problems.length > 0 ? (
+                          <SyncProblems problems={run.problems} compact />
+                        ) : (
+                          <Text size="xs" c="red" lineClamp={2}>
+                            {run.error ?? ''}
+                          </Text>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -11,6 +11,7 @@ const stateColors: Record<InstitutionSyncState, string> = {
   credentials_rejected: 'red',
   circuit_open: 'orange',
   disabled: 'gray',
+  incomplete: 'orange',
 };
 
 export function StateBadge({ state }: { state: InstitutionSyncState }) {
