@@ -1,21 +1,30 @@
 /**
  * The long differential run of the sync engine (the suite runs one short seed):
- *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1]
+ *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50]
  * Per seed: one folder syncs the simulator directly, another an identical simulator injecting every
  * fault (cursor faults included) while `creditdesk sync` is SIGKILLed at random moments; then both
  * are compared row by row on natural keys. Prints one line per seed and a total; exit 1 on any
  * mismatch or a folder that never converged.
  */
 import { parseArgs } from 'node:util';
-import { runDifferential } from '../test/support/sync-differential';
+import { differentialFaults, runDifferential } from '../test/support/sync-differential';
 
 const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '20' }, kills: { type: 'string', default: '6' }, borrowers: { type: 'string', default: '200' }, from: { type: 'string', default: '1' } },
+  options: {
+    seeds: { type: 'string', default: '20' },
+    kills: { type: 'string', default: '6' },
+    borrowers: { type: 'string', default: '200' },
+    from: { type: 'string', default: '1' },
+    'page-limit': { type: 'string', default: '50' },
+  },
 });
 const seeds = Number(values.seeds);
 const kills = Number(values.kills);
 const borrowers = Number(values.borrowers);
 const from = Number(values.from);
+const pageLimit = Number(values['page-limit']);
+// The cursor faults a few times per seed (at the suite's low rates a short run may meet none).
+const faults = { ...differentialFaults, pageAhead: 0.05, cursorRepeat: 0.03, cursorCycle: 0.03 };
 
 let totalKills = 0;
 let totalRows = 0;
@@ -24,7 +33,7 @@ let notConverged = 0;
 const faultTotals: Record<string, number> = {};
 for (let index = from; index < from + seeds; index++) {
   const seed = `differential-${index}`;
-  const result = await runDifferential({ seed, borrowers, kills, log: (line) => console.log(line) });
+  const result = await runDifferential({ seed, borrowers, kills, pageLimit, faults, log: (line) => console.log(line) });
   totalKills += result.killedMidPass;
   totalRows += result.rows;
   totalMismatches += result.mismatches.length;

@@ -9,12 +9,13 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
 import type { FaultConfig, FaultKind } from '../../src/main/simulator/faults';
 import { startBackend } from '../../src/main/runtime/backend';
 import { tempDir } from './backend';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const adminPassword = 'differential-admin';
 
 /** Every fault the simulator has, at rates a CLI pass with real retry waits gets through in seconds. */
