@@ -9,7 +9,7 @@ import { runCli } from '../../src/main/cli';
 import { demoInstitutions, startSimulator } from '../../src/main/simulator';
 import { tempDir } from '../support/backend';
 import { noFaults } from '../../src/main/simulator/faults';
-import { listReconciliations } from '../../src/main/repositories/sync';
+import { listReconciliations, readCursor } from '../../src/main/repositories/sync';
 import { readReread } from '../../src/main/repositories/sync-rereads';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
@@ -121,6 +121,42 @@ describe('a page answered for a later cursor (records skipped)', () => {
     expect(healed.resources.repayments?.reread?.upserted).toBeGreaterThan(0);
     expect(findInstitutionById(world.backend.db, id)?.state).toBe('idle');
     expect(readReread(world.backend.db, id, 'repayments')).toMatchObject({ running: false, failures: 0, notBefore: null });
+    expect(await differences(world)).toEqual([]);
+  });
+});
+
+describe('a re-read cut short', () => {
+  it('resumes from its own cursor in the next pass, and the incremental cursor never moves with it', { timeout: 90_000 }, async () => {
+    const { world, id } = await oneInstitution({});
+    expect((await pass(world)).status).toBe('succeeded');
+    // Lose records behind the cursor, as a skipped page would: the next pass must find and re-read them.
+    world.backend.db.$client.prepare(`DELETE FROM repayments WHERE institution_id = ? AND id IN (SELECT id FROM repayments WHERE institution_id = ? ORDER BY id LIMIT 150)`).run(id, id);
+    const incremental = readCursor(world.backend.db, id, 'repayments')?.cursor;
+    const engine = { db: world.backend.db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => resolveDomainSettings({}) };
+    const controller = new AbortController();
+    const cut = await runPass(engine, id, {
+      trigger: 'manual',
+      signal: controller.signal,
+      pageLimit: 60,
+      transactionRecords: 60,
+      onProgress: (progress) => {
+        if (progress.phase === 'rereading' && progress.resource === 'repayments' && progress.fetched > 0) controller.abort();
+      },
+    });
+    expect(cut.status).toBe('cancelled');
+    const saved = readReread(world.backend.db, id, 'repayments');
+    expect(saved).toMatchObject({ running: true });
+    expect(saved?.cursor).not.toBeNull();
+    expect(saved?.fetched).toBeGreaterThan(0);
+    expect(readCursor(world.backend.db, id, 'repayments')?.cursor).toBe(incremental);
+
+    const resumed = await pass(world);
+    expect(resumed.status).toBe('succeeded');
+    const total = (await remoteRecords(world.sim, 'qinghe', 'repayments')).length;
+    // It went on from where it stopped: fewer records than a whole re-read, yet nothing is missing.
+    expect(resumed.resources.repayments?.reread?.fetched).toBeLessThan(total);
+    expect(saved!.fetched + (resumed.resources.repayments?.reread?.fetched ?? 0)).toBeGreaterThanOrEqual(total);
+    expect(readReread(world.backend.db, id, 'repayments')).toMatchObject({ running: false, failures: 0 });
     expect(await differences(world)).toEqual([]);
   });
 });
