@@ -5,10 +5,11 @@
  * listed, with the record id for schema-invalid records.
  */
 import { z } from 'zod';
+import { MaintenanceWindow, planRecordFaults, recordFaultKinds, recordFaultShape, recordFaultUpdateShape, type RecordFaultKind, type RecordFaultPlan } from './record-faults';
 import { Rng } from './rng';
 
 export const faultKinds = ['rate429', 'rate5xx', 'slow', 'reset', 'truncate', 'invalid', 'duplicate', 'outOfOrder'] as const;
-export type FaultKind = (typeof faultKinds)[number];
+export type FaultKind = (typeof faultKinds)[number] | RecordFaultKind;
 
 const rate = z.number().min(0).max(1);
 
@@ -25,6 +26,7 @@ export const faultConfigSchema = z.object({
   outOfOrder: rate.default(0),
   /** Retry-After of injected 429s, in seconds. */
   retryAfterSeconds: z.int().min(0).max(3600).default(1),
+  ...recordFaultShape,
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
@@ -43,6 +45,7 @@ export const faultUpdateSchema = z
     duplicate: rate,
     outOfOrder: rate,
     retryAfterSeconds: z.int().min(0).max(3600),
+    ...recordFaultUpdateShape,
   })
   .partial()
   .strict();
@@ -62,10 +65,22 @@ export function parseFaults(text: string): FaultConfig {
       if (slowMs !== undefined) input.slowMs = Number(slowMs);
     } else if (name === 'retryAfter') {
       input.retryAfterSeconds = Number(value);
+    } else if (name === 'trickle' || name === 'maintenance') {
+      // trickle=RATE:MS_PER_BYTE, maintenance=SECONDS[:date]
+      const [first = '', second] = value.split(':');
+      if (name === 'trickle') {
+        input.trickle = Number(first);
+        if (second !== undefined) input.trickleMs = Number(second);
+      } else {
+        input.maintenanceSeconds = Number(first);
+        if (second === 'date') input.maintenanceDate = 1;
+      }
+    } else if ((recordFaultKinds as readonly string[]).includes(name)) {
+      input[name] = Number(value);
     } else if ((faultKinds as readonly string[]).includes(name)) {
       input[name] = Number(value);
     } else {
-      throw new RangeError(`Unknown fault "${name}" (known: ${faultKinds.join(', ')}, retryAfter)`);
+      throw new RangeError(`Unknown fault "${name}" (known: ${[...faultKinds, ...recordFaultKinds].join(', ')}, retryAfter)`);
     }
   }
   const parsed = faultConfigSchema.safeParse(input);
@@ -85,6 +100,10 @@ export interface FaultPlan {
   invalid: boolean;
   duplicate: boolean;
   outOfOrder: boolean;
+  /** The faults of record-faults.ts, from their own stream. */
+  records: RecordFaultPlan;
+  /** Retry-After of the open maintenance window (every API request answers 503), else null. */
+  maintenanceRetryAfter: string | null;
   /** Extra draws for choices inside a fault (which record, how to corrupt it). */
   rng: Rng;
 }
@@ -112,12 +131,14 @@ export class FaultInjector {
   private readonly counts = new Map<FaultKind, number>();
   private listed: InjectedFault[] = [];
   private dropped = 0;
+  private readonly maintenance = new MaintenanceWindow();
 
   constructor(
     config: FaultConfig,
     private readonly seed: string,
   ) {
     this.config = config;
+    this.maintenance.open(config.maintenanceSeconds, config.maintenanceDate === 1);
   }
 
   current(): FaultConfig {
@@ -127,6 +148,7 @@ export class FaultInjector {
   /** Replaces the rates given; others keep their value. */
   update(partial: Partial<FaultConfig>): FaultConfig {
     this.config = faultConfigSchema.parse({ ...this.config, ...partial });
+    if (partial.maintenanceSeconds !== undefined) this.maintenance.open(this.config.maintenanceSeconds, this.config.maintenanceDate === 1);
     return this.current();
   }
 
@@ -136,7 +158,7 @@ export class FaultInjector {
     const rng = Rng.for(this.seed, 'faults', this.sequence);
     // Draw every number whatever the rates, so enabling one fault does not move the others.
     const draws = faultKinds.map(() => rng.next());
-    const at = (kind: FaultKind) => draws[faultKinds.indexOf(kind)] ?? 1;
+    const at = (kind: (typeof faultKinds)[number]) => draws[faultKinds.indexOf(kind)] ?? 1;
     const config = this.config;
     const reset = at('reset') < config.reset;
     const respond429 = !reset && at('rate429') < config.rate429;
@@ -151,6 +173,8 @@ export class FaultInjector {
       invalid: at('invalid') < config.invalid,
       duplicate: at('duplicate') < config.duplicate,
       outOfOrder: at('outOfOrder') < config.outOfOrder,
+      records: planRecordFaults(this.seed, this.sequence, config),
+      maintenanceRetryAfter: this.maintenance.retryAfter(),
       rng,
     };
   }
@@ -169,7 +193,7 @@ export class FaultInjector {
   }
 
   report(): { requests: number; counts: Record<FaultKind, number>; faults: InjectedFault[]; not_listed: number } {
-    const counts = Object.fromEntries(faultKinds.map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
+    const counts = Object.fromEntries([...faultKinds, ...recordFaultKinds].map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
     return { requests: this.sequence, counts, faults: [...this.listed], not_listed: this.dropped };
   }
 

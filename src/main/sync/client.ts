@@ -119,6 +119,85 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * One deadline for a whole exchange, headers and body: its own controller and timer, held here
+ * for the exchange's lifetime. (An AbortSignal.timeout combined with AbortSignal.any is held only
+ * weakly by fetch on Node 20: after a garbage collection its abort never reached a body being
+ * read, and a body trickling a byte a second hung the pass.) Every await of the exchange races
+ * `expiry`, so the deadline holds even where an abort is not honoured.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onCallerAbort: (() => void) | null = null;
+  private rejectExpiry: (reason: unknown) => void = () => undefined;
+  private readonly expiry: Promise<never>;
+  expired = false;
+  callerAborted = false;
+  callerReason: unknown = undefined;
+
+  constructor(
+    timeoutMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.expiry = new Promise<never>((_, reject) => {
+      this.rejectExpiry = reject;
+    });
+    this.expiry.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      const reason = new DOMException(`No complete answer within ${timeoutMs} ms`, 'TimeoutError');
+      this.controller.abort(reason);
+      this.rejectExpiry(reason);
+    }, timeoutMs);
+    if (caller) {
+      this.onCallerAbort = () => {
+        this.callerAborted = true;
+        this.callerReason = caller.reason;
+        this.controller.abort(caller.reason);
+        this.rejectExpiry(caller.reason);
+      };
+      if (caller.aborted) this.onCallerAbort();
+      else caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** `work`, unless the deadline passes or the caller aborts first. */
+  race<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => undefined);
+    return Promise.race([work, this.expiry]);
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/** The body, chunk by chunk, each read raced against the deadline; the stream is cancelled when the deadline passes. */
+async function readBody(response: Response, deadline: Deadline): Promise<Buffer> {
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await deadline.race(reader.read());
+      if (done) break;
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      size += value.byteLength;
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
 /** The client for one endpoint, sharing a circuit with every other client of the same institution. */
 export function createInstitutionClient(
   endpoint: InstitutionEndpoint,
@@ -131,40 +210,43 @@ export function createInstitutionClient(
     if (signal?.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
     deps.circuit?.acquire();
     const url = joinUrl(endpoint.baseUrl, pathAndQuery);
-    const timeout = AbortSignal.timeout(tuning.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...extraHeaders,
       ...signRequest({ appId: endpoint.appId, secret: endpoint.secret, method, url, body, now: wallClock() }),
     };
     if (body !== null) headers['content-type'] = 'application/json';
-    let response: Response;
+    const deadline = new Deadline(tuning.timeoutMs, signal);
     try {
-      response = await deps.fetch(url, { method, headers, body, signal: combined, redirect: 'error' });
-    } catch (error) {
-      throw classifyTransportError(error, signal, timeout, 'network');
+      let response: Response;
+      try {
+        response = await deadline.race(deps.fetch(url, { method, headers, body, signal: deadline.signal, redirect: 'error' }));
+      } catch (error) {
+        throw classifyTransportError(error, deadline, 'network');
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readBody(response, deadline);
+      } catch (error) {
+        // Headers arrived but the body did not: a reset mid-body, or the deadline while reading.
+        throw classifyTransportError(error, deadline, 'truncated', response.status);
+      }
+      const declaredLength = response.headers.get('content-length');
+      if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) !== bytes.length && response.headers.get('content-encoding') === null) {
+        throw new InstitutionApiError('truncated', `Body ended after ${bytes.length} of ${declaredLength} bytes`, { status: response.status });
+      }
+      return { status: response.status, headers: response.headers, body: bytes };
+    } finally {
+      deadline.finish();
     }
-    let bytes: Buffer;
-    try {
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      // Headers arrived but the body did not: a reset mid-body, or the timeout while reading.
-      throw classifyTransportError(error, signal, timeout, 'truncated', response.status);
-    }
-    const declaredLength = response.headers.get('content-length');
-    if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) !== bytes.length && response.headers.get('content-encoding') === null) {
-      throw new InstitutionApiError('truncated', `Body ended after ${bytes.length} of ${declaredLength} bytes`, { status: response.status });
-    }
-    return { status: response.status, headers: response.headers, body: bytes };
   }
 
-  function classifyTransportError(error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
+  function classifyTransportError(error: unknown, deadline: Deadline, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
     if (error instanceof InstitutionApiError) return error;
     // A caller's deadline (AbortSignal.timeout) is a timeout too, not a cancellation.
-    if (signal?.aborted && !isTimeoutReason(signal.reason)) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
-    if (signal?.aborted) return new InstitutionApiError('timeout', 'The caller’s deadline passed before a complete answer', { status, cause: error });
-    if (timeout.aborted) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms`, { status, cause: error });
+    if (deadline.callerAborted && !isTimeoutReason(deadline.callerReason)) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
+    if (deadline.callerAborted) return new InstitutionApiError('timeout', 'The caller’s deadline passed before a complete answer', { status, cause: error });
+    if (deadline.expired) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms${status === undefined ? '' : ' (the body was still arriving)'}`, { status, cause: error });
     return new InstitutionApiError(fallback, fallback === 'truncated' ? `Body cut short (${describeNetworkError(error)})` : `Network error (${describeNetworkError(error)})`, {
       status,
       cause: error,
