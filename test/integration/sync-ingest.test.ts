@@ -46,12 +46,23 @@ async function applicationsOfOneBorrower(idNumber: string, marker: string): Prom
   return { application, make: (suffix, minutes, phone) => borrowerApplication(application, `${marker}-${suffix}`, minutes, idNumber, phone) };
 }
 
+/**
+ * `test_disk_failure()` in SQL throws what a failing disk throws (SQLITE_IOERR): a failure of the
+ * database, not of the record being written, so the page fails as a whole.
+ */
+function registerDiskFailure(): void {
+  world.backend.db.$client.function('test_disk_failure', () => {
+    throw Object.assign(new Error('disk on fire'), { code: 'SQLITE_IOERR_WRITE' });
+  });
+}
+
 describe('cursor and rows commit together', () => {
   it('a page that fails part-way leaves neither its rows nor its cursor; retried, it lands once', async () => {
     const orders = (await remoteRecords(world.sim, 'qinghe', 'orders')).slice(0, 40);
     const victim = orders[25];
     const db = world.backend.db;
-    db.$client.exec(`CREATE TRIGGER test_fail_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    registerDiskFailure();
+    db.$client.exec(`CREATE TRIGGER test_fail_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT test_disk_failure(); END`);
     try {
       expect(() => ingestRecords(db, context, 'orders', orders, world.sim.admin.now(), { next: 'cursor-after-page' })).toThrow(/disk on fire/);
       expect(count('orders')).toBe(0);
@@ -80,7 +91,8 @@ describe('cursor and rows commit together', () => {
     const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
     const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
     const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
-    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${ordered[layout.failAt]?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    registerDiskFailure();
+    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${ordered[layout.failAt]?.id}' BEGIN SELECT test_disk_failure(); END`);
     const options = { trigger: 'manual' as const, pageLimit: layout.pageLimit, transactionRecords: layout.transactionRecords };
     let first;
     try {

@@ -1,0 +1,99 @@
+/**
+ * One bad record stops nothing else, against the simulator: a record the database would refuse
+ * (a plan naming an installment period twice) is refused by the record checks, a record that
+ * fails to store for a reason nobody foresaw is quarantined with it, and in both cases the rest of
+ * the page and the cursor commit and later passes go on.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { noFaults } from '../../src/main/simulator/faults';
+import { listQuarantine, readCursor, resetCursors } from '../../src/main/repositories/sync';
+import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
+
+let world: SyncWorld;
+let qinghe: number;
+
+beforeAll(async () => {
+  world = await startSyncWorld({ borrowers: 80, institutions: 1, seed: 'sync-records' });
+  qinghe = institutionId(world, 'qinghe');
+});
+afterAll(() => world.close());
+beforeEach(() => {
+  world.sim.admin.setFaults(noFaults);
+  world.sim.admin.clearInjectedFaults();
+});
+
+function count(table: string): number {
+  return (world.backend.db.$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE institution_id = ?`).get(qinghe) as { n: number }).n;
+}
+
+function openQuarantine(resource: 'orders' | 'repayment-plans') {
+  return listQuarantine(world.backend.db, { institutionId: qinghe, resource, status: 'open', limit: 1000, offset: 0 }).rows;
+}
+
+async function pass() {
+  const [result] = await world.backend.services.sync.runOnce({ institutionIds: [qinghe] });
+  if (!result) throw new Error('no pass');
+  return result;
+}
+
+describe('a record the database would refuse', () => {
+  it('a plan naming an installment period twice is quarantined with the reason; the other plans, the later resources and later passes go on', async () => {
+    world.sim.admin.setFaults({ duplicatePeriod: 1 });
+    const first = await pass();
+    world.sim.admin.setFaults({ duplicatePeriod: 0 });
+    const injected = world.sim.admin.injectedFaults().faults.filter((fault) => fault.kind === 'duplicatePeriod');
+    expect(injected.length).toBeGreaterThan(0);
+    expect(first.status).toBe('succeeded');
+    // Quarantine retries fetch each plan again by id, whole: each is settled within the pass.
+    const plans = await remoteRecords(world.sim, 'qinghe', 'repayment-plans');
+    expect(count('repayment_plans')).toBe(plans.length);
+    expect(count('orders')).toBe((await remoteRecords(world.sim, 'qinghe', 'orders')).length);
+    const settled = listQuarantine(world.backend.db, { institutionId: qinghe, resource: 'repayment-plans', limit: 1000, offset: 0 }).rows;
+    expect(settled.map((row) => row.externalId).sort()).toEqual([...new Set(injected.map((fault) => fault.record_id))].sort());
+    expect(JSON.parse(settled[0]?.issues ?? '[]')).toEqual([expect.objectContaining({ code: 'duplicate_period', path: expect.stringMatching(/^installments\.\d+\.period$/) })]);
+    expect(openQuarantine('repayment-plans')).toEqual([]);
+    expect(first.reconciliation.every((entry) => entry.matched)).toBe(true);
+  });
+
+  it('every later pass over such pages succeeds too (each used to crash at the same page)', async () => {
+    resetCursors(world.backend.db, qinghe);
+    world.sim.admin.setFaults({ duplicatePeriod: 1 });
+    const first = await pass();
+    const second = await pass();
+    world.sim.admin.setFaults({ duplicatePeriod: 0 });
+    expect(first.status).toBe('succeeded');
+    expect(second.status).toBe('succeeded');
+    expect(readCursor(world.backend.db, qinghe, 'repayment-plans')?.cursor).not.toBeNull();
+  });
+});
+
+describe('a record that fails to store for a reason nobody foresaw', () => {
+  it('is quarantined with the database’s reason; the rest of its page and the cursor commit, and the resources after it sync', async () => {
+    const db = world.backend.db;
+    resetCursors(db, qinghe);
+    db.$client.exec(`DELETE FROM credit_lines WHERE institution_id = ${qinghe}`);
+    db.$client.exec(`DELETE FROM orders WHERE institution_id = ${qinghe}`);
+    const orders = await remoteRecords(world.sim, 'qinghe', 'orders');
+    const victim = orders[Math.floor(orders.length / 2)];
+    if (!victim) throw new Error('no order');
+    db.$client.exec(`CREATE TRIGGER test_refuse_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim.id}' BEGIN SELECT RAISE(ABORT, 'refused by a rule nobody foresaw'); END`);
+    let result;
+    try {
+      result = await pass();
+      expect(result.status).toBe('succeeded');
+      expect(count('orders')).toBe(orders.length - 1);
+      expect(count('credit_lines')).toBe((await remoteRecords(world.sim, 'qinghe', 'credit-lines')).length);
+      const [entry] = openQuarantine('orders');
+      expect(entry?.externalId).toBe(victim.id);
+      expect(JSON.parse(entry?.issues ?? '[]')).toEqual([expect.objectContaining({ code: 'not_stored', message: expect.stringMatching(/refused by a rule nobody foresaw/) })]);
+      expect(JSON.parse(entry?.rawPayload ?? '{}')).toMatchObject({ id: victim.id, version: victim.version });
+    } finally {
+      db.$client.exec('DROP TRIGGER test_refuse_order');
+    }
+    // Once the database takes it, the quarantine retry stores it and settles the entry.
+    const healed = await pass();
+    expect(healed.status).toBe('succeeded');
+    expect(count('orders')).toBe(orders.length);
+    expect(openQuarantine('orders')).toEqual([]);
+  });
+});
