@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/main/simulator/faults';
-import { listQuarantine, readCursor, resetCursors } from '../../src/main/repositories/sync';
+import { findInstitutionById } from '../../src/main/repositories/institutions';
+import { listQuarantine, listReconciliations, readCursor, resetCursors } from '../../src/main/repositories/sync';
 import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
 
 let world: SyncWorld;
@@ -95,5 +96,45 @@ describe('a record that fails to store for a reason nobody foresaw', () => {
     expect(healed.status).toBe('succeeded');
     expect(count('orders')).toBe(orders.length);
     expect(openQuarantine('orders')).toEqual([]);
+  });
+});
+
+describe('additions v1 allows, and figures beyond exact range', () => {
+  function details(resource: string): { notCompared?: string[]; ignored?: string[] } {
+    const row = listReconciliations(world.backend.db, qinghe).find((entry) => entry.resource === resource);
+    return JSON.parse(row?.details ?? '{}') as { notCompared?: string[]; ignored?: string[] };
+  }
+
+  it('capabilities naming a resource and a product this client does not know: both left out with a note, the rest synced', async () => {
+    world.sim.admin.setFaults({ capabilitiesDrift: 1 });
+    const result = await pass();
+    expect(world.sim.admin.injectedFaults().counts.capabilitiesDrift).toBeGreaterThan(0);
+    expect(result.status).toBe('succeeded');
+    expect(result.reconciliation.every((entry) => entry.matched)).toBe(true);
+    const stored = JSON.parse(findInstitutionById(world.backend.db, qinghe)?.capabilities ?? '{}') as { resources: string[]; products: Array<{ code: string }>; ignored: string[] };
+    expect(stored.resources).not.toContain('collections');
+    expect(stored.products.map((product) => product.code)).not.toContain('NEW-INSTALMENT-CARD');
+    expect(stored.products.length).toBeGreaterThan(0);
+    expect(stored.ignored).toEqual([expect.stringMatching(/resource "collections"/), expect.stringMatching(/product "NEW-INSTALMENT-CARD"/)]);
+  });
+
+  it('stats with an unknown status and an unknown key: the status is counted, the key ignored, every resource reconciled', async () => {
+    world.sim.admin.setFaults({ statsDrift: 1 });
+    const result = await pass();
+    expect(result.status).toBe('succeeded');
+    expect(result.reconciliation.length).toBe(5);
+    expect(result.reconciliation.every((entry) => entry.matched)).toBe(true);
+    expect(details('orders').ignored).toEqual(expect.arrayContaining([expect.stringMatching(/orders\.by_status: status "WRITTEN_OFF"/), expect.stringMatching(/key "collections"/)]));
+  });
+
+  it('a sum beyond 2^53: the counts and other sums are reconciled, that sum reported as not compared', async () => {
+    world.sim.admin.setFaults({ bigSum: 1 });
+    const result = await pass();
+    expect(result.status).toBe('succeeded');
+    const repayments = result.reconciliation.find((entry) => entry.resource === 'repayments');
+    expect(repayments).toMatchObject({ matched: true, amounts: [] });
+    expect(repayments?.localTotal).toBe(repayments?.remoteTotal);
+    expect(details('repayments')).toMatchObject({ notCompared: ['amountFen'], ignored: [expect.stringMatching(/repayments\.amount_fen .*beyond 2\^53/)] });
+    expect(result.reconciliation.find((entry) => entry.resource === 'orders')?.amounts.length).toBe(1);
   });
 });

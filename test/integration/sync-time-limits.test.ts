@@ -72,7 +72,7 @@ describe('503 with Retry-After', () => {
     sim.admin.setFaults({ maintenanceSeconds: 2 });
     const started = Date.now();
     const stats = await client(tuning).stats();
-    expect(stats.applications.count).toBeGreaterThan(0);
+    expect(stats.applications?.count).toBeGreaterThan(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     expect(sim.admin.injectedFaults().counts.maintenance).toBeLessThanOrEqual(2);
   }, 20_000);
@@ -80,7 +80,7 @@ describe('503 with Retry-After', () => {
   it('waits out a maintenance window announced as an HTTP date', async () => {
     sim.admin.setFaults({ maintenanceSeconds: 2, maintenanceDate: 1 });
     const stats = await client(tuning).stats();
-    expect(stats.applications.count).toBeGreaterThan(0);
+    expect(stats.applications?.count).toBeGreaterThan(0);
     expect(sim.admin.injectedFaults().counts.maintenance).toBeLessThanOrEqual(3);
   }, 20_000);
 

@@ -7,16 +7,16 @@
 import { z } from 'zod';
 import {
   apiErrorSchema,
-  capabilitiesSchema,
   idempotencyKeyHeader,
   rawPageSchema,
+  readCapabilities,
+  readStats,
   reviewDecisionResponseSchema,
-  statsSchema,
-  type Capabilities,
+  type ReadCapabilities,
+  type ReadStats,
   type ResourceName,
   type ReviewDecisionRequest,
   type ReviewDecisionResponse,
-  type Stats,
 } from '../../shared/institution-api';
 import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
@@ -29,6 +29,11 @@ import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type Circui
 import { InstitutionApiError } from './errors';
 import { arrayElementTexts } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
+
+/** A zod schema, or a reader shaped like one (institution-api/tolerant.ts). */
+interface Parser<T> {
+  safeParse(json: unknown): { success: true; data: T } | { success: false; error: z.ZodError };
+}
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -70,8 +75,10 @@ export interface InstitutionImage {
 
 /** One institution's API, as the rest of the back end uses it. */
 export interface InstitutionClient {
-  capabilities(options?: RequestOptions): Promise<Capabilities>;
-  stats(options?: RequestOptions): Promise<Stats>;
+  /** Resources and products this client cannot use are left out, and listed in `ignored`. */
+  capabilities(options?: RequestOptions): Promise<ReadCapabilities>;
+  /** Unknown statuses counted, figures it cannot hold exactly left out; both listed in `ignored`. */
+  stats(options?: RequestOptions): Promise<ReadStats>;
   /** One page of a resource; records are left unparsed for record-by-record validation. */
   listPage(resource: ResourceName, cursor: string | null, limit: number, options?: RequestOptions): Promise<RawPage>;
   /** One record's current version, unparsed (quarantine retries validate it themselves). */
@@ -319,7 +326,7 @@ export function createInstitutionClient(
     );
   }
 
-  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string, onBody?: (body: Buffer, data: z.output<S>) => void): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
+  function jsonReader<T>(schema: Parser<T>, pathAndQuery: string, onBody?: (body: Buffer, data: T) => void): (raw: RawResponse) => { data: T; headers: Headers } {
     const where = pathAndQuery.split('?')[0];
     return (raw) => {
       let json: unknown;
@@ -341,16 +348,20 @@ export function createInstitutionClient(
     };
   }
 
-  function requestJson<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, options?: RequestOptions) {
+  function requestJson<T>(schema: Parser<T>, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, options?: RequestOptions) {
     return request(method, pathAndQuery, body, extraHeaders, jsonReader(schema, pathAndQuery), options);
   }
 
   return {
     async capabilities(options) {
-      return (await requestJson(capabilitiesSchema, 'GET', '/v1/capabilities', null, {}, options)).data;
+      const capabilities = (await requestJson({ safeParse: readCapabilities }, 'GET', '/v1/capabilities', null, {}, options)).data;
+      if (capabilities.ignored.length > 0) deps.logger?.info('capabilities: additions this client does not use', { ignored: capabilities.ignored });
+      return capabilities;
     },
     async stats(options) {
-      return (await requestJson(statsSchema, 'GET', '/v1/stats', null, {}, options)).data;
+      const stats = (await requestJson({ safeParse: readStats }, 'GET', '/v1/stats', null, {}, options)).data;
+      if (stats.ignored.length > 0) deps.logger?.info('stats: figures this client cannot use', { ignored: stats.ignored });
+      return stats;
     },
     async listPage(resource, cursor, limit, options) {
       const query = new URLSearchParams();

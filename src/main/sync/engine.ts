@@ -5,7 +5,7 @@
  * then reconciliation against /v1/stats. Every page commits with its cursor, so a pass cut short
  * by a crash, an error or shutdown resumes exactly where it stopped.
  */
-import { type ResourceName, type Stats } from '../../shared/institution-api';
+import { type ReadStats as Stats, type ResourceName } from '../../shared/institution-api';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { writeTransaction, type Db } from '../db/connection';
 import type { SyncResource } from '../db/schema';
@@ -130,7 +130,7 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 
-const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
+const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of' | 'ignored'>> = {
   applications: 'applications',
   'credit-lines': 'credit_lines',
   orders: 'orders',
@@ -138,14 +138,16 @@ const statsKeys: Record<SyncResource, keyof Omit<Stats, 'as_of'>> = {
   repayments: 'repayments',
 };
 
-function remoteAmounts(stats: Stats, resource: SyncResource): Record<string, number> {
+/** The sums /v1/stats reports for a resource, by local name; null: beyond exact range, not compared. */
+function remoteAmounts(stats: Stats, resource: SyncResource): Record<string, number | null> {
+  const sums = stats[statsKeys[resource]]?.sums ?? {};
   switch (resource) {
     case 'credit-lines':
-      return { limitFen: stats.credit_lines.limit_fen, usedFen: stats.credit_lines.used_fen };
+      return { limitFen: sums.limit_fen ?? null, usedFen: sums.used_fen ?? null };
     case 'orders':
-      return { principalFen: stats.orders.principal_fen };
+      return { principalFen: sums.principal_fen ?? null };
     case 'repayments':
-      return { amountFen: stats.repayments.amount_fen };
+      return { amountFen: sums.amount_fen ?? null };
     case 'applications':
     case 'repayment-plans':
       return {};
@@ -165,7 +167,9 @@ export function reconcile(db: Db, institutionId: number, resources: readonly Syn
       const remote = stats[statsKeys[resource]];
       if (remote === null) continue;
       const remoteFigures = remoteAmounts(stats, resource);
-      const amounts = Object.entries(remoteFigures).map(([name, value]) => ({ name, local: local[resource].amounts[name] ?? 0, remote: value }));
+      const amounts = Object.entries(remoteFigures).flatMap(([name, value]) => (value === null ? [] : [{ name, local: local[resource].amounts[name] ?? 0, remote: value }]));
+      // What stats could not say exactly is reported, not compared (institution-api/tolerant.ts).
+      const notCompared = Object.entries(remoteFigures).flatMap(([name, value]) => (value === null ? [name] : []));
       const localTotal = local[resource].count;
       const matched = localTotal === remote.count && amounts.every((amount) => amount.local === amount.remote);
       const quarantinedOnly = quarantinedOnlyCount(db, institutionId, resource);
@@ -176,7 +180,7 @@ export function reconcile(db: Db, institutionId: number, resources: readonly Syn
         localTotal,
         remoteTotal: remote.count,
         matched,
-        details: JSON.stringify({ amounts, quarantinedOnly, remoteAsOf: stats.as_of }),
+        details: JSON.stringify({ amounts, quarantinedOnly, remoteAsOf: stats.as_of, notCompared, ignored: stats.ignored }),
         checkedAt: now,
       });
     }
