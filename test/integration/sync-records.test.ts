@@ -8,6 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { noFaults } from '../../src/main/simulator/faults';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { listQuarantine, listReconciliations, readCursor, resetCursors } from '../../src/main/repositories/sync';
+import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import { FactsCache } from '../../src/main/sync/derive';
+import { ingestRecords } from '../../src/main/sync/ingest';
 import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
 
 let world: SyncWorld;
@@ -136,5 +139,30 @@ describe('additions v1 allows, and figures beyond exact range', () => {
     expect(repayments?.localTotal).toBe(repayments?.remoteTotal);
     expect(details('repayments')).toMatchObject({ notCompared: ['amountFen'], ignored: [expect.stringMatching(/repayments\.amount_fen .*beyond 2\^53/)] });
     expect(result.reconciliation.find((entry) => entry.resource === 'orders')?.amounts.length).toBe(1);
+  });
+});
+
+describe('people without a usable ID number', () => {
+  it('are never merged into one borrower: each such application is quarantined with the reason, while a mistyped number of the right shape still links', async () => {
+    const db = world.backend.db;
+    const applications = (await remoteRecords(world.sim, 'qinghe', 'applications')).slice(0, 4);
+    const [first, second, third, fourth] = applications;
+    if (!first || !second || !third || !fourth) throw new Error('four applications expected');
+    const withIdNumber = (record: typeof first, idNumber: string, marker: string) => ({
+      ...structuredClone(record),
+      id: `${record.id}-${marker}`,
+      borrower: { ...(record.borrower as Record<string, unknown>), id_number: idNumber },
+    });
+    const settings = resolveDomainSettings({});
+    const context = { institutionId: qinghe, settings, facts: new FactsCache(db, settings) };
+    const before = (db.$client.prepare('SELECT count(*) AS n FROM borrowers').get() as { n: number }).n;
+    const result = ingestRecords(db, context, 'applications', [withIdNumber(first, '', 'noid'), withIdNumber(second, '   ', 'noid'), withIdNumber(third, '000000000000000000', 'noid')], world.sim.admin.now());
+    expect(result.quarantined).toBe(3);
+    expect(result.invalid.map((entry) => entry.issues[0]?.code)).toEqual(['unusable_id_number', 'unusable_id_number', 'unusable_id_number']);
+    expect((db.$client.prepare('SELECT count(*) AS n FROM borrowers').get() as { n: number }).n).toBe(before);
+    expect(db.$client.prepare(`SELECT count(*) AS n FROM borrowers WHERE id_number IN ('', '000000000000000000')`).get()).toEqual({ n: 0 });
+    // The right shape with a wrong check character: kept, and its own finding says the number is invalid.
+    const mistyped = withIdNumber(fourth, '440308199901101513', 'typo');
+    expect(ingestRecords(db, context, 'applications', [mistyped], world.sim.admin.now())).toMatchObject({ upserted: 1, quarantined: 0 });
   });
 });
