@@ -166,3 +166,21 @@ describe('people without a usable ID number', () => {
     expect(ingestRecords(db, context, 'applications', [mistyped], world.sim.admin.now())).toMatchObject({ upserted: 1, quarantined: 0 });
   });
 });
+
+describe('invalid UTF-8 in a record', () => {
+  it('is refused to quarantine with the reason, never stored with U+FFFD; the intact copy fetched by id settles it', async () => {
+    resetCursors(world.backend.db, qinghe);
+    world.sim.admin.setFaults({ badUtf8: 1 });
+    const result = await pass();
+    world.sim.admin.setFaults({ badUtf8: 0 });
+    expect(result.status).toBe('succeeded');
+    const injected = world.sim.admin.injectedFaults().faults.filter((fault) => fault.kind === 'badUtf8');
+    expect(injected.length).toBeGreaterThan(0);
+    const entries = listQuarantine(world.backend.db, { institutionId: qinghe, resource: 'applications', limit: 1000, offset: 0 }).rows.filter((row) => JSON.parse(row.issues)[0]?.code === 'invalid_utf8');
+    expect(entries.map((row) => row.externalId).sort()).toEqual([...new Set(injected.map((fault) => fault.record_id))].sort());
+    expect(JSON.parse(entries[0]?.issues ?? '[]')[0].message).toMatch(/not valid UTF-8 at byte \d+/);
+    expect(world.backend.db.$client.prepare(`SELECT count(*) AS n FROM borrowers WHERE instr(name, char(65533)) > 0`).get()).toEqual({ n: 0 });
+    expect(world.backend.db.$client.prepare(`SELECT count(*) AS n FROM applications WHERE instr(record, char(65533)) > 0`).get()).toEqual({ n: 0 });
+    expect(entries.every((row) => row.status === 'resolved')).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@
  * institution's circuit, and every response is parsed with the shared zod schemas before anyone
  * sees it. fetch is injected so tests can point it anywhere.
  */
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import {
   apiErrorSchema,
@@ -27,7 +28,7 @@ import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
 import { InstitutionApiError } from './errors';
-import { arrayElementTexts } from './page-text';
+import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
 
 /** A zod schema, or a reader shaped like one (institution-api/tolerant.ts). */
@@ -371,12 +372,16 @@ export function createInstitutionClient(
       const reader = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
         const texts = arrayElementTexts(body, 'data');
         if (texts !== null && texts.length === page.data.length) page.texts = texts;
+        else if (!isUtf8(body)) markInvalidUtf8Records(body, 'data', page.data);
       });
       return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getRecord(resource, externalId, options) {
-      const { data } = await requestJson(z.unknown(), 'GET', `/v1/${resource}/${encodeURIComponent(externalId)}`, null, {}, options);
-      return data;
+      const pathAndQuery = `/v1/${resource}/${encodeURIComponent(externalId)}`;
+      const reader = jsonReader(z.unknown(), pathAndQuery, (body, record) => {
+        if (!isUtf8(body)) markInvalidUtf8(record, invalidUtf8Reason(body));
+      });
+      return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getImage(imageId, options) {
       return request(

@@ -41,6 +41,7 @@ import {
   type NormalizedPlan,
   type NormalizedRepayment,
 } from './normalize';
+import { invalidUtf8Of } from './page-text';
 import { recordInvariantIssues } from './record-checks';
 import { compileAcceptsUnchanged, type AcceptsUnchanged } from './schema-check';
 
@@ -193,6 +194,8 @@ function acceptedAsIs(resource: ResourceName, raw: unknown): boolean {
  */
 export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions, text?: Buffer): PreparedRecord {
   const invalid = (issues: QuarantineIssue[]): InvalidRecord => ({ valid: false, externalId: externalIdOf(raw), issues, rawPayload: text?.toString('utf8') ?? JSON.stringify(raw) ?? 'null' });
+  const notUtf8 = invalidUtf8Of(raw);
+  if (notUtf8 !== undefined) return invalid([{ path: '', code: 'invalid_utf8', message: notUtf8 }]);
   let record = raw;
   let asSent = true;
   if (!acceptedAsIs(resource, raw)) {
