@@ -144,8 +144,11 @@ describe('stale versions', () => {
     // Same version, earlier updated_at: still older.
     const sameVersionEarlier = { ...newer, updated_at: order.updated_at, status: 'REPAYING' };
     expect(ingestRecords(db, context, 'orders', [sameVersionEarlier], now)).toMatchObject({ upserted: 0, unchanged: 1 });
-    const stored = db.$client.prepare('SELECT version, status FROM orders WHERE institution_id = ? AND external_id = ?').get(qinghe, order.id);
-    expect(stored).toEqual({ version: order.version + 2, status: 'CLOSED' });
+    // Same version, later updated_at (another node's clock ahead): the same version again, ignored as the standard says.
+    const sameVersionLater = { ...newer, updated_at: new Date(Date.parse(newer.updated_at) + 3_600_000).toISOString(), status: 'OVERDUE' };
+    expect(ingestRecords(db, context, 'orders', [sameVersionLater], now)).toMatchObject({ upserted: 0, unchanged: 1 });
+    const stored = db.$client.prepare('SELECT version, status, remote_updated_at AS remoteUpdatedAt FROM orders WHERE institution_id = ? AND external_id = ?').get(qinghe, order.id);
+    expect(stored).toEqual({ version: order.version + 2, status: 'CLOSED', remoteUpdatedAt: Date.parse(newer.updated_at) });
   });
 
   it('writes a line history entry with the changed fields for each new version only', async () => {

@@ -96,10 +96,15 @@ interface PageEffects {
   applications: Set<number>;
 }
 
-function isNewer(incoming: { version: number; remoteUpdatedAt: number }, stored: { version: number; remoteUpdatedAt: number } | undefined): boolean {
-  if (stored === undefined) return true;
-  if (incoming.version !== stored.version) return incoming.version > stored.version;
-  return incoming.remoteUpdatedAt > stored.remoteUpdatedAt;
+/**
+ * The highest version wins; an equal version is the same record again (docs/institution-api.md
+ * section 4: a version changes with every change). Never updated_at: it comes from the
+ * institution's clocks, which can disagree between its nodes, and rewriting a row for an equal
+ * version would redo its derivations and, for an application, could change the evidence hash that
+ * cancels a reviewer's pending decision.
+ */
+function isNewer(incoming: { version: number }, stored: { version: number } | undefined): boolean {
+  return stored === undefined || incoming.version > stored.version;
 }
 
 function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApplication, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
