@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { Rng } from './rng';
 
-export const recordFaultKinds = ['trickle', 'maintenance', 'duplicatePeriod', 'statsDrift', 'bigSum', 'capabilitiesDrift', 'badUtf8'] as const;
+export const recordFaultKinds = ['trickle', 'maintenance', 'duplicatePeriod', 'statsDrift', 'bigSum', 'capabilitiesDrift', 'badUtf8', 'html200'] as const;
 export type RecordFaultKind = (typeof recordFaultKinds)[number];
 
 const rate = z.number().min(0).max(1);
@@ -33,6 +33,8 @@ export const recordFaultShape = {
   capabilitiesDrift: rate.default(0),
   /** Rate of application pages where one borrower name carries bytes that are not UTF-8. */
   badUtf8: rate.default(0),
+  /** Rate of answers replaced by a gateway's HTML page, with status 200. */
+  html200: rate.default(0),
 };
 
 export const recordFaultUpdateShape = {
@@ -45,6 +47,7 @@ export const recordFaultUpdateShape = {
   bigSum: rate,
   capabilitiesDrift: rate,
   badUtf8: rate,
+  html200: rate,
 };
 
 type RecordFaultConfig = { [Key in keyof typeof recordFaultShape]: number };
@@ -56,6 +59,7 @@ export interface RecordFaultPlan {
   bigSum: boolean;
   capabilitiesDrift: boolean;
   badUtf8: boolean;
+  html200: boolean;
   rng: Rng;
 }
 
@@ -70,6 +74,7 @@ export function planRecordFaults(seed: string, sequence: number, config: RecordF
     bigSum: at('bigSum') < config.bigSum,
     capabilitiesDrift: at('capabilitiesDrift') < config.capabilitiesDrift,
     badUtf8: at('badUtf8') < config.badUtf8,
+    html200: at('html200') < config.html200,
     rng,
   };
 }
@@ -189,6 +194,12 @@ export function sendTrickled(response: ServerResponse, request: IncomingMessage,
   timer.unref();
   response.on('close', () => clearInterval(timer));
 }
+
+/** What a gateway or login portal answers in the API's place: a page, status 200. */
+export const gatewayPage = Buffer.from(
+  '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>统一身份认证</title></head><body><form action="/login">请登录后继续访问</form></body></html>\n',
+  'utf8',
+);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -18,7 +18,7 @@ import { type NonceStore, verifySignedRequest } from '../institution-api/signing
 import type { FaultInjector, FaultPlan } from './faults';
 import type { ImageService } from './image-service';
 import { ApiFailure, type SimInstitution, type WireRecord } from './institution';
-import { driftCapabilities, driftStats, duplicateInstallmentPeriod, encodeBadUtf8, encodeBigSum, markBadUtf8, sendTrickled } from './record-faults';
+import { driftCapabilities, driftStats, duplicateInstallmentPeriod, encodeBadUtf8, encodeBigSum, gatewayPage, markBadUtf8, sendTrickled } from './record-faults';
 
 /** What the admin endpoints can do (implemented by the simulator). */
 export interface SimulatorControl {
@@ -184,6 +184,11 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
     if (plan.truncate) {
       note('truncate');
       sendTruncated(response, reply, requestId, request);
+      return;
+    }
+    if (plan.records.html200 && !isPost) {
+      note('html200');
+      send(response, { status: 200, body: gatewayPage, contentType: 'text/html; charset=utf-8' }, requestId);
       return;
     }
     if (plan.records.trickleMs > 0) {

@@ -206,6 +206,23 @@ async function readBody(response: Response, deadline: Deadline): Promise<Buffer>
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
+/**
+ * A 2xx body JSON.parse refused, said as what it is: JSON that stops mid-way (a cut body: the
+ * length was not announced or the cut fell on it), or something else altogether, most often an
+ * HTML page a gateway, a login portal or a maintenance page put in the API's place.
+ */
+function notJson(raw: { status: number; headers: Headers }, text: string, where: string, error: unknown): InstitutionApiError {
+  const type = raw.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+  const start = text.trimStart();
+  const json = /json/i.test(type);
+  if (json && start !== '' && !start.startsWith('<') && error instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(error.message)) {
+    return new InstitutionApiError('truncated', `The answer to ${where} stops mid-way (${text.length} characters of JSON)`, { status: raw.status });
+  }
+  const opening = start.slice(0, 60).replace(/\s+/g, ' ');
+  const what = start === '' ? 'an empty body' : start.startsWith('<') ? `an HTML or XML page (${type})` : `${json ? 'malformed JSON' : type}`;
+  return new InstitutionApiError('not_json', `The answer to ${where} is ${what}, not the API's JSON${opening === '' ? '' : `: “${opening}${start.length > 60 ? '…' : ''}”`}`, { status: raw.status });
+}
+
 /** The client for one endpoint, sharing a circuit with every other client of the same institution. */
 export function createInstitutionClient(
   endpoint: InstitutionEndpoint,
@@ -276,10 +293,10 @@ export function createInstitutionClient(
       // An error page that is not JSON: the status says enough.
     }
     const details = { status: raw.status, apiCode, requestId, retryAfterMs: parseRetryAfter(raw.headers.get('retry-after'), wallClock()) };
-    if (raw.status === 401) {
-      const hint = apiCode === 'TIMESTAMP_OUT_OF_RANGE' ? ' (check the system clock)' : '';
-      return new InstitutionApiError('credentials', `${message}${hint}`, details);
+    if (raw.status === 401 && apiCode === 'TIMESTAMP_OUT_OF_RANGE') {
+      return new InstitutionApiError('clock', `${message}: this computer's clock and the institution's differ by more than the 5 minutes signing allows (check the system clock)`, details);
     }
+    if (raw.status === 401) return new InstitutionApiError('credentials', message, details);
     if (raw.status === 429) return new InstitutionApiError('rate_limited', message, details);
     if (raw.status >= 500) return new InstitutionApiError('server', message, details);
     return new InstitutionApiError('client', message, details);
@@ -328,14 +345,14 @@ export function createInstitutionClient(
   }
 
   function jsonReader<T>(schema: Parser<T>, pathAndQuery: string, onBody?: (body: Buffer, data: T) => void): (raw: RawResponse) => { data: T; headers: Headers } {
-    const where = pathAndQuery.split('?')[0];
+    const where = pathAndQuery.split('?')[0] ?? pathAndQuery;
     return (raw) => {
       let json: unknown;
       const text = raw.body.toString('utf8');
       try {
         json = JSON.parse(text);
-      } catch {
-        throw new InstitutionApiError('truncated', `The answer to ${where} is not complete JSON`, { status: raw.status });
+      } catch (error) {
+        throw notJson(raw, text, where, error);
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {

@@ -20,7 +20,7 @@ export const institutionsTable = sqliteTable(
     demo: booleanColumn('demo').notNull().default(false),
     /** GET /v1/capabilities as last seen (JSON). */
     capabilities: text('capabilities'),
-    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled'] })
+    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled'] })
       .notNull()
       .default('idle'),
     stateReason: text('state_reason'),

@@ -21,6 +21,11 @@ export const syncMessages = defineMessages({
   'sync.state.syncing': { 'zh-CN': '同步中', en: 'Syncing' },
   'sync.state.failed': { 'zh-CN': '失败', en: 'Failed' },
   'sync.state.credentials_rejected': { 'zh-CN': '凭证被拒', en: 'Credentials rejected' },
+  'sync.state.clock_skew': { 'zh-CN': '时钟不一致', en: 'Clock out of sync' },
+  'sync.clockSkewHint': {
+    'zh-CN': '本机时间与机构服务器相差超过 5 分钟，请求签名被拒。请校准系统时钟，下一次同步会自动重试。',
+    en: "This computer's clock differs from the institution's by more than 5 minutes, so signed requests are refused. Correct the system clock; the next sync retries on its own.",
+  },
   'sync.state.circuit_open': { 'zh-CN': '熔断中', en: 'Circuit open' },
   'sync.state.disabled': { 'zh-CN': '已停用', en: 'Disabled' },
   'sync.queued': { 'zh-CN': '排队中', en: 'Queued' },
