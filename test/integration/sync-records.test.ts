@@ -9,9 +9,10 @@ import { noFaults } from '../../src/main/simulator/faults';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { listQuarantine, listReconciliations, readCursor, resetCursors } from '../../src/main/repositories/sync';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
-import { FactsCache } from '../../src/main/sync/derive';
+import { FactsCache, reassessApplication } from '../../src/main/sync/derive';
 import { ingestRecords } from '../../src/main/sync/ingest';
-import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
+import { createTestBackend } from '../support/backend';
+import { institutionId, remoteRecords, startSyncWorld, type RemoteRecord, type SyncWorld } from './sync-support';
 
 let world: SyncWorld;
 let qinghe: number;
@@ -182,5 +183,59 @@ describe('invalid UTF-8 in a record', () => {
     expect(world.backend.db.$client.prepare(`SELECT count(*) AS n FROM borrowers WHERE instr(name, char(65533)) > 0`).get()).toEqual({ n: 0 });
     expect(world.backend.db.$client.prepare(`SELECT count(*) AS n FROM applications WHERE instr(record, char(65533)) > 0`).get()).toEqual({ n: 0 });
     expect(entries.every((row) => row.status === 'resolved')).toBe(true);
+  });
+});
+
+describe('derived findings do not depend on arrival order', () => {
+  it('an application arriving after its own overdue order still gives the "contact is an overdue borrower" finding to the applications naming its phone, as a fresh assessment does', async () => {
+    // Enough borrowers for the simulator to plant contacts who are overdue borrowers.
+    const larger = await startSyncWorld({ borrowers: 400, institutions: 1, seed: 'arrival-order' });
+    const applications = await remoteRecords(larger.sim, 'qinghe', 'applications');
+    const orders = await remoteRecords(larger.sim, 'qinghe', 'orders');
+    const capabilities = larger.sim.institutions[0]?.capabilities;
+    const now = larger.sim.admin.now();
+    await larger.close();
+    const late = new Set(orders.filter((order) => order.status === 'OVERDUE').map((order) => order.application_id as string));
+    expect(late.size).toBeGreaterThan(0);
+    const settings = resolveDomainSettings({});
+
+    async function findingsAfter(arrivals: Array<['applications' | 'orders', RemoteRecord[]]>) {
+      const backend = await createTestBackend({ clock: { now: () => now } });
+      try {
+        const db = backend.db;
+        const id = backend.services.institutions.create(null, { code: 'QINGHE', name: 'Qinghe', baseUrl: 'http://127.0.0.1:9/inst/qinghe', appId: 'x', secret: 'unused-secret-here' }).id;
+        db.$client.prepare('UPDATE institutions SET capabilities = ? WHERE id = ?').run(JSON.stringify(capabilities), id);
+        const context = { institutionId: id, settings, facts: new FactsCache(db, settings) };
+        for (const [resource, records] of arrivals) ingestRecords(db, context, resource, records, now);
+        const snapshot = () =>
+          db.$client
+            .prepare(`SELECT a.external_id AS application, f.code, f.subject FROM application_findings f JOIN applications a ON a.id = f.application_id WHERE f.code = 'contact_overdue_borrower' ORDER BY 1, 3`)
+            .all();
+        const atIngest = snapshot();
+        for (const applicationId of db.$client.prepare('SELECT id FROM applications').pluck().all() as number[]) reassessApplication(db, applicationId, now, settings);
+        return { atIngest, fresh: snapshot() };
+      } finally {
+        await backend.cleanup();
+      }
+    }
+
+    const inOrder = await findingsAfter([
+      ['applications', applications],
+      ['orders', orders],
+    ]);
+    const applicationLast = await findingsAfter([
+      ['applications', applications.filter((application) => !late.has(application.id))],
+      ['orders', orders],
+      ['applications', applications.filter((application) => late.has(application.id))],
+    ]);
+    const ordersFirst = await findingsAfter([
+      ['orders', orders],
+      ['applications', applications],
+    ]);
+    expect(inOrder.fresh.length).toBeGreaterThan(0);
+    expect(ordersFirst.atIngest).toEqual(inOrder.atIngest);
+    expect(inOrder.atIngest).toEqual(inOrder.fresh);
+    expect(applicationLast.atIngest).toEqual(applicationLast.fresh);
+    expect(applicationLast.atIngest).toEqual(inOrder.atIngest);
   });
 });

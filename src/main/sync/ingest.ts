@@ -173,6 +173,12 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
   if (stored?.borrowerId !== borrowerId && lookups.withLoans.has(normalized.externalId)) {
     linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
     contacts.loansLinked();
+    // The loans now count for this borrower (and no longer for the one before): an overdue one
+    // makes the borrower's phone an overdue borrower's, on every application naming it, whichever
+    // of the application and its order arrived first (the quarantine-recovery path brings the
+    // application last).
+    effects.overdueBorrowers.add(borrowerId);
+    if (stored !== undefined && stored.borrowerId !== null) effects.overdueBorrowers.add(stored.borrowerId);
   }
   // A new application outside manual review cannot have tasks yet: skip the lookup.
   if (stored || normalized.columns.status === 'MANUAL_REVIEW') {
