@@ -425,7 +425,7 @@ export function isRecordFailure(error: unknown): boolean {
  *
  * A record that cannot be stored (a constraint the record checks did not foresee, a derivation
  * that throws) must not stop the page, or every later pass would stop at the same page. The
- * page is written first without savepoints (they cost every record a statement journal); when a
+ * page is written first without savepoints (a page without failures pays nothing for them); when a
  * record fails, that transaction rolls back and the page is written again with a savepoint per
  * record, the failing one quarantined with the reason, the rest and the cursor committed together.
  */
