@@ -235,6 +235,8 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
           return failed('reachability', error.message);
         case 'credentials':
           return failed('signature', `${error.message} (check the app id and secret)`);
+        case 'clock':
+          return failed('signature', error.message);
         case 'secret_unavailable':
           return failed('signature', error.message, true);
         case 'truncated':
@@ -242,6 +244,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
         case 'rate_limited':
         case 'client':
         case 'invalid_response':
+        case 'not_json':
           return failed('capabilities', error.message);
         default: {
           const unreachable: never = error.kind;

@@ -11,6 +11,9 @@ import type { MessageKey } from '../../i18n/messages';
 import { InstitutionFilter } from './RunsTab';
 import { Pager } from './shared';
 
+/** Quarantine reasons of the sync's own record checks (not zod's), said in the user's language before the detail. */
+const recordCheckCodes = new Set(['not_stored', 'duplicate_period', 'unusable_id_number', 'invalid_utf8']);
+
 const resources: SyncResourceName[] = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'];
 const statusColors: Record<QuarantineItem['status'], string> = { open: 'orange', resolved: 'green', superseded: 'gray' };
 const limit = 25;
@@ -136,7 +139,8 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                         <Stack gap={2}>
                           {item.issues.map((issue, index) => (
                             <Text key={index} size="xs">
-                              <Code>{issue.path || '(root)'}</Code> {issue.message}
+                              <Code>{issue.path || '(root)'}</Code> {recordCheckCodes.has(issue.code) ? `${t(`sync.quarantine.code.${issue.code}` as MessageKey)} · ` : ''}
+                              {issue.message}
                             </Text>
                           ))}
                           <Spoiler maxHeight={0} showLabel={t('sync.quarantine.payload')} hideLabel={t('common.close')}>
