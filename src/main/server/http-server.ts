@@ -7,6 +7,7 @@ import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
 import type { Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
+import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
 export const csrfHeaderName = 'x-csrf-token';
@@ -237,8 +238,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Bad path.' } });
       return;
     }
-    let file = path.resolve(staticRoot, `.${relative}`);
-    if (!file.startsWith(staticRoot)) {
+    let file = containedPath(staticRoot, relative);
+    if (file === null) {
       sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } });
       return;
     }
