@@ -1,6 +1,10 @@
 const secretKey = /pass(word)?|secret|token|authorization|cookie|signature|api[-_]?key|credential/i;
 const personalKey = /^(name|real_?name|borrower_?name|id_?number|id_?no|phone|mobile|address|card(_?no|_?number)?|bank_?card|contacts?)$/i;
 
+/** Chain hashes and heads ("ID:HASH"): hex digests, never personal, kept whole to compare. */
+const digestKey = /^(audit_?head|hash|prev_?hash|last_?hash)$/i;
+const digestValue = /^(\d+:)?[0-9a-f]{64}$/;
+
 const idNumberPattern = /\b(\d{6})\d{8}(\d{3}[\dXx])\b/g;
 const phonePattern = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 const longDigitsPattern = /(?<!\d)(\d{4})\d{8,11}(\d{4})(?!\d)/g;
@@ -26,6 +30,7 @@ export function redact<T>(value: T, depth = 0): T {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
       if (secretKey.test(key)) out[key] = '[redacted]';
+      else if (digestKey.test(key) && typeof inner === 'string' && digestValue.test(inner)) out[key] = inner;
       else if (personalKey.test(key)) out[key] = inner === null || inner === undefined ? inner : '[personal]';
       else out[key] = redact(inner, depth + 1);
     }
