@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../db/connection';
 import { startBackend, type Backend } from '../runtime/backend';
 import { limitHeapGrowth } from '../runtime/heap';
+import { restrictNewFiles } from '../files/modes';
 import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
@@ -86,6 +87,8 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
 export async function runDesktop(): Promise<void> {
   // The main process syncs in the background: collect its promoted garbage sooner (runtime/heap.ts).
   limitHeapGrowth();
+  // Files this process creates (database, exports, backups) are the user's alone.
+  restrictNewFiles();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;

@@ -1,5 +1,5 @@
 import { auditKeyOf, type AuditKey } from '../repositories/audit';
-import { readKeyFile } from '../runtime/key-files';
+import { readKeyFile } from '../files/key-files';
 
 /** `<data folder>/keys/audit-chain.key`: the audit chain's HMAC key, never in the database. */
 export const auditKeyFileName = 'audit-chain.key';

@@ -212,7 +212,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
     });
     let target = outPath;
     if (!target) {
-      mkdirSync(options.directory, { recursive: true });
+      mkdirSync(options.directory, { recursive: true, mode: 0o700 });
       target = path.join(options.directory, `${row.id}-${fileName}`);
     }
     const withPath = updateExport(db, row.id, { filePath: target }) ?? row;

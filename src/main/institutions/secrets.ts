@@ -5,7 +5,7 @@
  * under the data folder's keys/ directory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DamagedKeyFileError, readKeyFile } from '../runtime/key-files';
+import { DamagedKeyFileError, readKeyFile } from '../files/key-files';
 import type { InstitutionRow } from '../db/schema';
 
 export type SecretScheme = InstitutionRow['secretScheme'];

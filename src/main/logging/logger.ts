@@ -40,7 +40,7 @@ export class LogSink {
   constructor(private readonly options: LogSinkOptions) {
     this.level = levelRank[options.level ?? 'info'];
     this.now = options.now ?? Date.now;
-    if (options.directory) mkdirSync(options.directory, { recursive: true });
+    if (options.directory) mkdirSync(options.directory, { recursive: true, mode: 0o700 });
   }
 
   logger(scope: string): Logger {

@@ -26,6 +26,7 @@ import { createDomainSettingsService } from '../services/domain-settings';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
+import { makePrivateFolder, tightenDataFolder } from '../files/modes';
 import { dataPaths, type DataPaths } from './paths';
 import type { Services } from './services';
 
@@ -101,6 +102,9 @@ export function readAppVersion(): string {
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const paths = dataPaths(options.dataDir);
   const clock = options.clock ?? systemClock;
+  // Before the log opens its file: an older version left the folder 0755 and its files 0644.
+  makePrivateFolder(paths.root);
+  const tightened = tightenDataFolder(paths.root);
   const sink = new LogSink({
     directory: paths.logs,
     console: options.logConsole ?? 'warnings',
@@ -108,6 +112,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     now: () => clock.now(),
   });
   const logger = sink.logger('app');
+  if (tightened.length > 0) logger.warn('data folder permissions tightened (folders 0700, files 0600): other local users could read them', { count: tightened.length, paths: tightened.map((entry) => path.relative(paths.root, entry) || '.') });
   const migrationsFolder = findMigrationsFolder();
   const db = openDatabase({ file: paths.database, migrationsFolder, nativeBinding: options.nativeBinding });
   let schemaVersion: number;

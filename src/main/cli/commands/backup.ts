@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../../audit/verify';
 import { findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
 import { auditKeyForWriting } from '../../audit/key';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
+import { createPrivateFile } from '../../files/modes';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
@@ -99,6 +100,8 @@ export const backupCommand: CliCommand = {
     const partial = `${out}.part`;
     try {
       rmSync(partial, { force: true });
+      // A backup holds every borrower: the copy starts 0600 (SQLite would make it 0644).
+      createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
       let restarts = 0;
       const result = await db.$client.backup(partial, {

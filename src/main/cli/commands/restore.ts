@@ -7,6 +7,7 @@ import { findMigrationsFolder, openDatabase } from '../../db/connection';
 import { auditKeyForWriting, loadAuditKey } from '../../audit/key';
 import { appendAudit } from '../../repositories/audit';
 import { otherLiveInstances } from '../../runtime/instances';
+import { makeFilePrivate } from '../../files/modes';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
@@ -96,6 +97,8 @@ export const restoreCommand: CliCommand = {
     const incoming = `${paths.database}.restoring`;
     try {
       copyFileSync(from, incoming);
+      // The copy takes the backup's mode; the live database is 0600 whatever that was.
+      makeFilePrivate(incoming);
       renameSync(incoming, paths.database);
     } catch (error) {
       rmSync(incoming, { force: true });
