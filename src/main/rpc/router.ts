@@ -78,7 +78,8 @@ export interface RouterOptions {
 export function createRouter(handlers: Handlers, logger: Logger, options: RouterOptions = {}): Router {
   return {
     async call(channel, rawInput, context) {
-      if (!isChannelName(channel)) return failure('NOT_FOUND', `Unknown channel “${channel}”.`);
+      // The name is not echoed: whatever the caller sent stays out of answers and logs.
+      if (!isChannelName(channel)) return failure('NOT_FOUND', 'Unknown channel.');
       const definition = contract[channel];
       const denied = checkAccess(definition.access, context, channel);
       if (denied) {
