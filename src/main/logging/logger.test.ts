@@ -29,13 +29,15 @@ describe('the daily log file', () => {
     const directory = logFolder();
     const sink = new LogSink({ directory, console: 'none' });
     const echoed = `Invalid value ${'9'.repeat(1_000_000)}`;
-    for (let index = 0; index < 10; index++) sink.logger('rpc').error('handler failed', { channel: 'x:y', error: echoed, nested: { list: [echoed, echoed] } });
+    for (let index = 0; index < 10; index++) sink.logger('rpc').error('handler failed', { channel: 'x:y', error: echoed, nested: { list: [echoed, echoed, echoed, echoed] } });
     sink.close();
     const size = readdirSync(directory).reduce((sum, name) => sum + statSync(path.join(directory, name)).size, 0);
     expect(size).toBeLessThan(10 * 8 * 1024);
     for (const line of readFileSync(path.join(directory, readdirSync(directory)[0] as string), 'utf8').trim().split('\n')) {
       expect(Buffer.byteLength(line)).toBeLessThanOrEqual(8 * 1024);
     }
+    // What remains says it was cut, in a shape Settings > Logs shows.
+    expect(lines(directory)[0]).toMatchObject({ level: 'error', scope: 'rpc', message: 'handler failed', data: { cut: true } });
   });
 
   it('stops a daily file at its cap with one line saying lines were dropped', () => {

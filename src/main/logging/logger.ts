@@ -75,7 +75,7 @@ export class LogSink {
     const maxLine = this.options.maxLineBytes ?? defaultMaxLineBytes;
     if (Buffer.byteLength(line) > maxLine) {
       // Whatever made it this long (an echoed input, a huge object) is not worth the disk.
-      const cut = { time, level, scope, message: String(entry.message).slice(0, 512), truncated: { bytes: Buffer.byteLength(line) } };
+      const cut = { time, level, scope, message: String(entry.message).slice(0, 512), data: { cut: true, lineBytes: Buffer.byteLength(line) } };
       line = `${JSON.stringify(cut)}\n`;
     }
     const echo = this.options.console ?? 'warnings';
