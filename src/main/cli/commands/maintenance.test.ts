@@ -279,7 +279,7 @@ describe('creditdesk export', () => {
 
   it('attributes the CLI’s other actions to cli:<os user> too (users, backup)', async () => {
     const dir = await seededDataDir();
-    expect((await cli(['users', 'add', 'rita', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'rita-password-123' })).code).toBe(0);
+    expect((await cli(['users', 'add', 'rita', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'Vq7-mountain-lantern-42' })).code).toBe(0);
     const backupFile = path.join(folder(), 'b.db');
     const backup = await cli(['backup', '--out', backupFile, '--data-dir', dir]);
     expect(backup.code).toBe(0);
