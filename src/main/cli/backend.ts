@@ -1,6 +1,6 @@
 import { startBackend, type Backend, type BackendOptions } from '../runtime/backend';
 import type { CliIo } from './command';
-import { resolveDataDir, write } from './options';
+import { cliOperatorName, resolveDataDir, write } from './options';
 
 /**
  * The back end for a one-shot command (users, institutions, sync): the data folder from
@@ -14,6 +14,7 @@ export function startCommandBackend(io: CliIo, dataDirFlag: string | undefined, 
     shell: 'headless',
     backgroundJobs: false,
     adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
+    cliOperator: cliOperatorName(),
     onFirstAdmin: ({ generatedPassword }) => {
       if (generatedPassword) write(io.stderr, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
     },

@@ -21,7 +21,7 @@ beforeEach(async () => {
   const review = createReviewService({
     db: backend.db,
     clock: backend.clock,
-    audit: createAuditRecorder(backend.clock),
+    audit: createAuditRecorder(backend.clock, backend.auditKey),
     logger: new LogSink({ directory: null, console: 'none' }).logger('test'),
     fetchImage: async (_institutionId, imageId) => {
       fetched.push(imageId);

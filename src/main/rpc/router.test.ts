@@ -42,7 +42,8 @@ describe('router', () => {
     const { calls, handlers } = spyHandlers();
     const router = createRouter(handlers, silentLogger);
     const result = await router.call('users:drop-table', {}, testContext(actor('admin')));
-    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Unknown channel “users:drop-table”.' } });
+    // The name sent is not echoed back.
+    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Unknown channel.' } });
     expect(calls).toEqual([]);
   });
 

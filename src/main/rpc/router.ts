@@ -9,7 +9,7 @@ import {
 } from '../../shared/rpc/contract';
 import type { Access } from '../../shared/rpc/define';
 import type { Logger } from '../logging/logger';
-import type { CallContext } from './context';
+import type { Actor, CallContext } from './context';
 
 /** One handler per channel; a channel without a handler does not compile. */
 export type Handlers = {
@@ -69,13 +69,30 @@ export function describeIssues(error: z.ZodError): string {
  * then the handler runs. Every outcome is an envelope; nothing thrown escapes, and unexpected
  * errors reach the caller as INTERNAL without a stack (the stack goes to the log).
  */
-export function createRouter(handlers: Handlers, logger: Logger, options: { validateOutput?: boolean } = {}): Router {
+export interface RouterOptions {
+  validateOutput?: boolean;
+  /** Hears every call a signed-in operator was refused for a missing permission (the audit log records it). */
+  onRefused?: (actor: Actor, channel: ChannelName, permission: string, context: CallContext) => void;
+}
+
+export function createRouter(handlers: Handlers, logger: Logger, options: RouterOptions = {}): Router {
   return {
     async call(channel, rawInput, context) {
-      if (!isChannelName(channel)) return failure('NOT_FOUND', `Unknown channel “${channel}”.`);
+      // The name is not echoed: whatever the caller sent stays out of answers and logs.
+      if (!isChannelName(channel)) return failure('NOT_FOUND', 'Unknown channel.');
       const definition = contract[channel];
       const denied = checkAccess(definition.access, context, channel);
-      if (denied) return denied;
+      if (denied) {
+        const permission = definition.access.kind === 'permission' ? definition.access.permission : null;
+        if (permission && context.actor && !context.actor.permissions.has(permission)) {
+          try {
+            options.onRefused?.(context.actor, channel, permission, context);
+          } catch (error) {
+            logger.error('recording a refused call failed', { channel, error: String(error) });
+          }
+        }
+        return denied;
+      }
       const parsed = definition.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {

@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
 import { findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
-import { appendAudit } from '../../repositories/audit';
+import { auditKeyForWriting } from '../../audit/key';
+import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
+import { createPrivateFile } from '../../files/modes';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand } from '../command';
-import { resolveDataDir, write } from '../options';
+import { cliOperatorName, resolveDataDir, write } from '../options';
 
 const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force]
 
@@ -36,7 +38,7 @@ export interface DatabaseFileReport {
 }
 
 /** Opens a database file read-only and says whether it is a healthy CreditDesk database. */
-export function inspectDatabaseFile(file: string): DatabaseFileReport {
+export function inspectDatabaseFile(file: string, auditKey: AuditKey | null): DatabaseFileReport {
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = (client.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
@@ -53,7 +55,7 @@ export function inspectDatabaseFile(file: string): DatabaseFileReport {
     client.close();
     const db = openDatabase({ file, migrationsFolder: findMigrationsFolder(), readonly: true });
     try {
-      return { integrity, migrations: applied.length, unknownMigrations, isCreditDesk, audit: verifyAuditChain(db) };
+      return { integrity, migrations: applied.length, unknownMigrations, isCreditDesk, audit: verifyAuditChain(db, { key: auditKey }) };
     } finally {
       db.$client.close();
     }
@@ -98,6 +100,8 @@ export const backupCommand: CliCommand = {
     const partial = `${out}.part`;
     try {
       rmSync(partial, { force: true });
+      // A backup holds every borrower: the copy starts 0600 (SQLite would make it 0644).
+      createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
       let restarts = 0;
       const result = await db.$client.backup(partial, {
@@ -112,7 +116,8 @@ export const backupCommand: CliCommand = {
         },
       });
       if (isTerminal(io.stderr)) io.stderr.write('\n');
-      const report = inspectDatabaseFile(partial);
+      const auditKey = auditKeyForWriting(paths.keys);
+      const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         rmSync(partial, { force: true });
         write(io.stderr, `The copy failed its check (integrity: ${report.integrity}); nothing was written to ${out}.`);
@@ -120,19 +125,23 @@ export const backupCommand: CliCommand = {
       }
       renameSync(partial, out);
       const bytes = statSync(out).size;
-      appendAudit(db, {
+      // The copy's audit head goes into the live log and onto stdout: outside the copy, so a
+      // shortened or rewritten copy shows against it (audit verify --expect-head).
+      const copyHead = report.audit?.head ? formatAuditHead(report.audit.head) : null;
+      const entry = appendAudit(db, auditKey, {
         at: Date.now(),
         operatorId: null,
-        operatorName: null,
+        operatorName: cliOperatorName(),
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead },
       });
       const audit = report.audit;
       write(
         io.stdout,
         `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
-          (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain is broken at entry #${audit?.broken?.id ?? '?'}.`),
+          (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain does not verify (${audit?.broken?.reason ?? '?'} at entry #${audit?.broken?.id ?? '?'}).`),
       );
+      write(io.stdout, `Audit head of the backup: ${copyHead ?? '(none)'}; of the live log after recording it: ${formatAuditHead(entry)}.`);
       return 0;
     } catch (error) {
       rmSync(partial, { force: true });

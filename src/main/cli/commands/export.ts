@@ -12,7 +12,7 @@ import type { ExportRequester, ExportSource } from '../../exports/service';
 import { institutionNames } from '../../reports/repository';
 import { startBackend, type Backend } from '../../runtime/backend';
 import { UsageError, type CliCommand } from '../command';
-import { resolveDataDir, write } from '../options';
+import { cliOperatorName, resolveDataDir, write } from '../options';
 import { isTerminal } from './backup';
 
 interface ParsedValues {
@@ -144,15 +144,17 @@ export const exportCommand: CliCommand = {
       shell: 'headless',
       adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
       logConsole: 'none',
+      cliOperator: cliOperatorName(),
     });
     try {
       const { source, filters } = target.prepare(backend, { from: values.from, to: values.to, institution, operator: values.operator, action: values.action });
       const osUser = os.userInfo().username;
+      const operatorName = cliOperatorName();
       // The CLI runs with the data folder's own file permissions: whoever can run it can read the
       // database, so it holds every permission; the audit entry names the OS user.
       const requester: ExportRequester = {
         operatorId: null,
-        operatorName: `cli:${osUser}`,
+        operatorName,
         permissions: new Set(permissions),
         locale: locale.data,
         auditDetails: { via: 'cli', osUser },

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { findMigrationsFolder, openDatabase } from '../../db/connection';
+import { auditKeyForWriting, loadAuditKey } from '../../audit/key';
 import { appendAudit } from '../../repositories/audit';
 import { otherLiveInstances } from '../../runtime/instances';
+import { makeFilePrivate } from '../../files/modes';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand } from '../command';
-import { resolveDataDir, write } from '../options';
+import { cliOperatorName, resolveDataDir, write } from '../options';
 import { inspectDatabaseFile } from './backup';
 
 const usage = `Usage: creditdesk restore --from FILE [--data-dir DIR] [--force]
@@ -57,7 +59,7 @@ export const restoreCommand: CliCommand = {
 
     let report;
     try {
-      report = inspectDatabaseFile(from);
+      report = inspectDatabaseFile(from, loadAuditKey(paths.keys, { create: false }));
     } catch (error) {
       write(io.stderr, `${from} is not a readable SQLite database (${error instanceof Error ? error.message : String(error)}). Nothing was changed.`);
       return 1;
@@ -74,7 +76,9 @@ export const restoreCommand: CliCommand = {
       write(io.stderr, `${from} was written by a newer CreditDesk (${report.unknownMigrations} unknown migration(s)); install that version to restore it. Nothing was changed.`);
       return 1;
     }
-    if (report.audit && !report.audit.ok && !values.force) {
+    // A backup from before the audit key ('unkeyed': its whole chain walked intact) restores;
+    // the first entry written after it keys the chain from there on.
+    if (report.audit && !report.audit.ok && report.audit.broken?.reason !== 'unkeyed' && !values.force) {
       write(io.stderr, `${from} has a broken audit chain (entry #${report.audit.broken?.id}); add --force to restore it anyway. Nothing was changed.`);
       return 1;
     }
@@ -93,6 +97,8 @@ export const restoreCommand: CliCommand = {
     const incoming = `${paths.database}.restoring`;
     try {
       copyFileSync(from, incoming);
+      // The copy takes the backup's mode; the live database is 0600 whatever that was.
+      makeFilePrivate(incoming);
       renameSync(incoming, paths.database);
     } catch (error) {
       rmSync(incoming, { force: true });
@@ -102,10 +108,10 @@ export const restoreCommand: CliCommand = {
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     try {
-      appendAudit(db, {
+      appendAudit(db, auditKeyForWriting(paths.keys), {
         at: now,
         operatorId: null,
-        operatorName: null,
+        operatorName: cliOperatorName(),
         action: 'system.restored',
         details: { via: 'cli', osUser: os.userInfo().username, from: path.basename(from), previous: kept ? path.basename(kept) : null },
       });

@@ -173,6 +173,10 @@ export const syncMessages = defineMessages({
     'zh-CN': '此进程无法解密已保存的密钥，请重新输入',
     en: 'This process cannot decrypt the stored secret; enter it again',
   },
+  'institutions.secretForNewUrl': {
+    'zh-CN': '接口地址已更改：请重新输入签名密钥，已保存的密钥只用于原地址',
+    en: 'The base URL changed: enter the secret again (the stored one is only used with the stored URL)',
+  },
   'institutions.interval': { 'zh-CN': '同步间隔（秒）', en: 'Sync interval (seconds)' },
   'institutions.enabled': { 'zh-CN': '启用', en: 'Enabled' },
   'institutions.demo': { 'zh-CN': '演示', en: 'Demo' },

@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconPlugConnected, IconPlus, IconX } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { ConnectionTest, InstitutionSummary } from '../../../shared/contracts/institutions';
+import { RpcError } from '../../api/client';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
@@ -66,6 +67,11 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   const update = useRpcMutation('institutions:update', { invalidates: ['institutions:list', 'sync:overview'] });
   const test = useRpcMutation('institutions:test-connection');
   const error = create.error ?? update.error;
+  // The stored secret only signs requests to the stored URL: a new URL needs it typed again.
+  const urlChanged = existing !== null && draft.baseUrl.trim() !== existing.baseUrl;
+  const secretMissing = (existing === null || urlChanged) && draft.secret === '';
+  const messageOf = (failure: Error) =>
+    failure instanceof RpcError && (failure.details as { reason?: unknown } | undefined)?.reason === 'secret-required-for-new-url' ? t('institutions.secretForNewUrl') : failure.message;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   async function submit(event: FormEvent) {
@@ -98,25 +104,25 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   return (
     <form onSubmit={(event) => void submit(event).catch(() => undefined)} noValidate>
       <Stack gap="sm">
-        {error && <Alert color="red">{error.message}</Alert>}
+        {error && <Alert color="red">{messageOf(error)}</Alert>}
         <TextInput label={t('institutions.code')} description={t('institutions.codeHint')} value={draft.code} onChange={(event) => set('code', event.currentTarget.value)} disabled={existing !== null} required />
         <TextInput label={t('institutions.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} required />
         <TextInput label={t('institutions.baseUrl')} description={t('institutions.baseUrlHint')} placeholder="https://api.example.com/credit" value={draft.baseUrl} onChange={(event) => set('baseUrl', event.currentTarget.value)} required />
         <TextInput label={t('institutions.appId')} value={draft.appId} onChange={(event) => set('appId', event.currentTarget.value)} required />
         <PasswordInput
           label={t('institutions.secret')}
-          description={existing ? (existing.secretReadable ? t('institutions.secretKeep') : t('institutions.secretUnreadable')) : t('institutions.secretNew')}
+          description={urlChanged ? t('institutions.secretForNewUrl') : existing ? (existing.secretReadable ? t('institutions.secretKeep') : t('institutions.secretUnreadable')) : t('institutions.secretNew')}
           value={draft.secret}
           onChange={(event) => set('secret', event.currentTarget.value)}
           autoComplete="new-password"
-          required={existing === null}
+          required={existing === null || urlChanged}
         />
         <NumberInput label={t('institutions.interval')} min={10} max={86_400} value={draft.syncIntervalSeconds} onChange={(value) => set('syncIntervalSeconds', Number(value) || 0)} />
         <Switch label={t('institutions.enabled')} checked={draft.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
         {test.data && <ConnectionResult result={test.data} />}
-        {test.error && <Alert color="red">{test.error.message}</Alert>}
+        {test.error && <Alert color="red">{messageOf(test.error)}</Alert>}
         <Group justify="space-between">
-          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={runTest} disabled={draft.baseUrl === '' || draft.appId === '' || (existing === null && draft.secret === '')}>
+          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={runTest} disabled={draft.baseUrl === '' || draft.appId === '' || secretMissing}>
             {t('institutions.test')}
           </Button>
           <Button type="submit" loading={create.isPending || update.isPending}>
