@@ -878,7 +878,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       findings: [...findings].sort((a, b) => Number(b.queue === row.queue) - Number(a.queue === row.queue)).map(findingView),
       face: faceEvidence(record, findings),
       ocr: ocrEvidence(record, findings, now),
-      contacts: contactsEvidence(record, findings, (phone) => applicationsSharingPhone(db, phone, borrower.id, 10)),
+      contacts: contactsEvidence(record, record?.borrower.name ?? borrower.name, findings, (phone) => applicationsSharingPhone(db, phone, borrower.id, 10)),
       history: {
         applications: borrowerApplications.map((other) => ({
           id: other.id,
