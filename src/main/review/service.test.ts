@@ -458,7 +458,7 @@ describe('personal data', () => {
     expect(await call('review:reveal', { taskId, field: 'borrower.name' }, reviewer)).toEqual({ value: '王小明' });
     expect(await call('review:reveal', { taskId, field: 'contact.0.phone' }, reviewer)).toEqual({ value: '13900000001' });
     expect((await failure('review:reveal', { taskId, field: 'contact.7.phone' }, reviewer)).code).toBe('NOT_FOUND');
-    expect(await call('review:reveal', { taskId, field: 'ocr.idNumber' }, supervisor)).toEqual({ value: '110101199003078670' });
+    expect(await call('review:reveal', { taskId, field: 'ocr.idNumber' }, reviewer)).toEqual({ value: '110101199003078670' });
     const audit = sql<{ action: string; details: string }>("SELECT action, details FROM audit_log WHERE action = 'review.pii-revealed'");
     expect(audit.map((row) => JSON.parse(row.details))).toEqual([{ field: 'borrower.name' }, { field: 'contact.0.phone' }, { field: 'ocr.idNumber' }]);
     expect(audit.some((row) => row.details.includes('王小明'))).toBe(false);

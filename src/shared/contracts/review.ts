@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { relationshipSchema } from '../domain/contacts';
 import { findingCodeSchema, findingSeveritySchema, reviewQueueSchema } from '../domain/findings';
-import { channel, requires, signedIn } from '../rpc/define';
+import { channel, requires } from '../rpc/define';
 
 export const reviewTaskStatusSchema = z.enum([
   'open',
@@ -523,14 +523,14 @@ export const reviewContract = {
   'review:reveal': channel({
     input: z.object({ taskId: z.int().positive(), field: z.string().min(1).max(64) }),
     output: z.object({ value: z.string() }),
-    access: signedIn,
-    doc: 'Shows one personal field of a task in clear (a held task for reviewers); recorded in the audit log and the timeline.',
+    access: requires('pii:reveal-held-task'),
+    doc: 'Shows one personal field of a task in clear, to whoever has the task in hand (held under a live lease, or awaiting their second decision); recorded in the audit log and the timeline.',
   }),
   'review:image': channel({
     input: z.object({ taskId: z.int().positive(), which: imageKindSchema }),
     output: z.object({ dataUrl: z.string() }),
     access: requires('review:work'),
-    doc: 'An evidence image as a data URL (the desktop shell; the browser uses GET /api/images/<task>/<which>).',
+    doc: 'An evidence image as a data URL, to whoever has the task in hand; every view is recorded (the browser uses GET /api/images/<task>/<which>).',
   }),
   'review:reason-codes': channel({
     input: z.object({ queue: reviewQueueSchema.optional(), includeInactive: z.boolean().default(false) }),
