@@ -296,8 +296,8 @@ export const reviewMessages = defineMessages({
   'review.contacts.nameDiffers': { 'zh-CN': '保存的名字与填写的联系人姓名不同', en: 'saved under another name than the one typed' },
   'review.contacts.sameSurname': { 'zh-CN': '与借款人同姓', en: 'same surname as the borrower' },
   'review.contacts.maskNote': {
-    'zh-CN': '通讯录中保存的名字和备注整体隐藏：它们常由联系人姓名的一部分组成，与打码的姓名放在一起就能拼出全名。上方显示的是从中读出的关系；需要原文时点眼睛图标查看（将被记录）。',
-    en: 'The saved name and remark are hidden whole: they are often made of part of the contact’s name and would complete the masked name. What they say about the relationship is shown above; the eye icon shows the text (recorded).',
+    'zh-CN': '通讯录中保存的名字和备注整体隐藏：它们常由联系人姓名的一部分组成，与打码的姓名放在一起就能拼出全名。从中读出的关系显示在每位联系人的“通讯录匹配”处；需要原文时点眼睛图标查看（将被记录）。',
+    en: 'The saved name and remark are hidden whole: they are often made of part of the contact’s name and would complete the masked name. What they say about the relationship is shown with each contact; the eye icon shows the text (recorded).',
   },
   'review.contacts.notInBook': { 'zh-CN': '不在通讯录中', en: 'Not in the address book' },
   'review.contacts.calls': { 'zh-CN': '通话记录', en: 'Calls' },

@@ -15,11 +15,11 @@ type AddressBook = NonNullable<Contacts['contacts'][number]['addressBook']>;
  * remark themselves stay masked whole (they often hold part of the contact's name); each is one
  * recorded reveal away.
  */
-function AddressBookEntry({ taskId, entry, canReveal }: { taskId: number; entry: AddressBook; canReveal: boolean }) {
+function AddressBookEntry({ taskId, entry, canReveal, flagged }: { taskId: number; entry: AddressBook; canReveal: boolean; flagged: boolean }) {
   const { t } = useI18n();
   return (
     <Stack gap={0} data-testid="address-book-entry">
-      <Text size="sm" fw={600} c={entry.suggests.length === 0 ? 'orange.8' : undefined} data-testid="address-book-suggests">
+      <Text size="sm" fw={600} c={flagged ? 'orange.8' : undefined} data-testid="address-book-suggests">
         {entry.suggests.length > 0 && entry.suggestsFrom
           ? t('review.contacts.suggests', {
               source: label(t, 'review.contacts.suggestsFrom', entry.suggestsFrom),
@@ -90,7 +90,7 @@ export function ContactsEvidence({ taskId, contacts, canReveal }: { taskId: numb
                   </Text>
                 </Group>
                 {contact.addressBook ? (
-                  <AddressBookEntry taskId={taskId} entry={contact.addressBook} canReveal={canReveal} />
+                  <AddressBookEntry taskId={taskId} entry={contact.addressBook} canReveal={canReveal} flagged={contact.findings.some((code) => code.startsWith('contact_relationship_'))} />
                 ) : (
                   <Text size="sm" c="red.8" fw={600}>
                     {t('review.contacts.notInBook')}
