@@ -93,7 +93,15 @@ export function createRouter(handlers: Handlers, logger: Logger, options: Router
         }
         return denied;
       }
-      const parsed = definition.input.safeParse(rawInput ?? {});
+      let parsed: z.ZodSafeParseResult<unknown>;
+      try {
+        parsed = definition.input.safeParse(rawInput ?? {});
+      } catch (error) {
+        // A refinement that throws on input it did not expect (or a value nested too deep for the
+        // parser's stack) is still the caller's invalid input, never an unanswered call.
+        logger.warn('input validation threw', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        return failure('VALIDATION', `Invalid input for ${channel}.`);
+      }
       if (!parsed.success) {
         return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
           issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),

@@ -170,9 +170,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     let body: string;
     try {
+      if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) throw new Error('too-large');
       body = await readBody(request, maxBodyBytes);
     } catch {
-      sendEnvelope(response, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } });
+      // 413, and the connection closes: the rest of an oversized body is never read.
+      sendJson(response, 413, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } }, { Connection: 'close' });
       return;
     }
     let input: unknown = {};

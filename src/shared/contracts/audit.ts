@@ -2,11 +2,10 @@
  * The audit trail: browse and filter the hash-chained log, check the chain, export it.
  */
 import { z } from 'zod';
-import { isValidIsoDate } from '../time';
 import { channel, requires } from '../rpc/define';
 import { exportRequestFields, exportSummarySchema } from './exports';
 
-export const isoDateSchema = z.string().refine(isValidIsoDate, 'Use a calendar date YYYY-MM-DD');
+import { calendarDateSchema, comparableDates } from './calendar-date';
 
 export const auditFilterSchema = z
   .object({
@@ -22,10 +21,10 @@ export const auditFilterSchema = z
     targetType: z.string().trim().min(1).max(32).optional(),
     targetId: z.string().trim().min(1).max(64).optional(),
     /** Calendar dates in Asia/Shanghai, both inclusive. */
-    from: isoDateSchema.optional(),
-    to: isoDateSchema.optional(),
+    from: calendarDateSchema.optional(),
+    to: calendarDateSchema.optional(),
   })
-  .refine((value) => !value.from || !value.to || value.from <= value.to, { message: 'The start date must not be after the end date', path: ['to'] });
+  .refine((value) => !comparableDates(value.from, value.to) || (value.from as string) <= (value.to as string), { message: 'The start date must not be after the end date', path: ['to'] });
 export type AuditFilterInput = z.infer<typeof auditFilterSchema>;
 
 export const auditEntrySchema = z.object({

@@ -50,7 +50,11 @@ function IdCheckCard({ title, check, taskId, canReveal }: { title: string; check
           </Table.Tr>
           <Table.Tr>
             <Table.Td c="dimmed">{t('review.ocr.encodedBirth')}</Table.Td>
-            <Table.Td>{check.birthDate ?? '—'}</Table.Td>
+            <Table.Td>{check.birthDate ? <PersonalValue taskId={taskId} value={check.birthDate} canReveal={canReveal} mono /> : '—'}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Td c="dimmed">{t('review.ocr.ageBand')}</Table.Td>
+            <Table.Td>{check.ageBand ? t('review.ocr.ageBandValue', { band: check.ageBand }) : '—'}</Table.Td>
           </Table.Tr>
           <Table.Tr>
             <Table.Td c="dimmed">{t('review.ocr.province')}</Table.Td>
@@ -136,6 +140,9 @@ export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view }: { ta
             ))}
           </Table.Tbody>
         </Table>
+        <Text size="xs" c="dimmed" mt={4} data-testid="ocr-mask-note">
+          {t('review.ocr.maskNote')}
+        </Text>
       </Paper>
       <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="sm">
         <IdCheckCard title={t('review.ocr.submittedNumber')} check={ocr.submittedId} taskId={taskId} canReveal={canReveal} />
