@@ -364,6 +364,9 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>;
 
 const taskIdInput = z.object({ taskId: z.int().positive() });
 
+/** The longest decision note; the dialog counts and refuses a longer one instead of cutting it. */
+export const decisionNoteMaxLength = 1000;
+
 export const reviewContract = {
   'review:counts': channel({
     input: z.object({}),
@@ -437,7 +440,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       action: reviewActionSchema,
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       /** The evidence the reviewer saw: a decision on changed evidence is refused. */
       evidenceHash: z.string().min(1),
       /** Claim the next task of the queue in the same call. */
@@ -457,7 +460,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       decision: z.enum(['confirm', 'overrule']),
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       evidenceHash: z.string().min(1),
     }),
     output: z.object({ applicationOutcome: z.enum(['approve', 'reject']).nullable() }),

@@ -120,6 +120,7 @@ export const reviewMessages = defineMessages({
   'review.decide.reasonRequired': { 'zh-CN': '请先选择原因：拒绝、补件和升级都必须注明原因。', en: 'Choose a reason first: a rejection, resubmission or escalation needs one.' },
   'review.decide.note': { 'zh-CN': '备注（可选）', en: 'Note (optional)' },
   'review.decide.notePlaceholder': { 'zh-CN': '补充说明，将随决定一并记录', en: 'Anything worth keeping with the decision' },
+  'review.decide.noteTooLong': { 'zh-CN': '备注最多 {max} 个字符，请删去 {over} 个后再提交', en: 'A note holds at most {max} characters: remove {over} before confirming' },
   'review.decide.keys': { 'zh-CN': 'Enter 确认 · Esc 取消', en: 'Enter confirms · Esc cancels' },
   'review.fourEyes.notice': {
     'zh-CN': '此通过需要另一位主管复核（{reasons}）：提交后任务进入主管待办，复核前不会发送给机构。',
