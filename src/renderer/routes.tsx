@@ -5,7 +5,8 @@ import type { Permission } from '../shared/rpc/permissions';
 import { ChangePasswordForm } from './auth/ChangePasswordForm';
 import { useSession } from './auth/SessionProvider';
 import { SignInPage } from './auth/SignInPage';
-import { useT } from './i18n/I18nProvider';
+import { useConnection } from './api/hooks';
+import { useErrorText, useT } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
 import { ReviewPage } from './pages/review/Review.page';
 import { ReviewNavBadge } from './pages/review/ReviewNavBadge';
@@ -55,15 +56,18 @@ function MustChangePassword() {
 
 export function AppRoutes() {
   const { operator, connectionProblem } = useSession();
+  const { online } = useConnection();
+  const errorText = useErrorText();
   const t = useT();
   if (operator === undefined) {
     return (
       <Center mih="100vh">
         <Stack align="center" gap="xs">
           <Loader />
-          {connectionProblem && (
+          {/* Unreachable is said by the app-wide banner; this names the other passing reasons (busy). */}
+          {connectionProblem !== null && online && (
             <Text size="sm" c="dimmed" role="status">
-              {t('app.reconnecting', { reason: connectionProblem })}
+              {t('app.reconnecting', { reason: errorText(connectionProblem) })}
             </Text>
           )}
         </Stack>

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconAlertTriangle, IconEye, IconShieldLock } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -9,13 +9,15 @@ import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
+import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
 import type { MessageKey } from '../../i18n/messages';
 import { BucketBadge, institutionName, LineFlagBadges, LineStateBadge, OrderStatusBadge } from '../loans/shared';
 
 type Revealed = { name?: string; phone?: string; idNumber?: string };
 
 function Identity({ page }: { page: BorrowerPage }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const { can } = useSession();
   const [revealed, setRevealed] = useState<Revealed>({});
@@ -61,7 +63,7 @@ function Identity({ page }: { page: BorrowerPage }) {
               onClick={() =>
                 reveal.mutate(
                   { id: page.borrower.id, fields: ['name', 'phone', 'idNumber'] },
-                  { onSuccess: (data) => setRevealed(data), onError: (error) => notifications.show({ color: 'red', message: error.message }) },
+                  { onSuccess: (data) => setRevealed(data), onError: (error) => notify({ color: 'red', message: errorText(error) }) },
                 )
               }
             >
@@ -104,9 +106,10 @@ function Figure({ label, children, color }: { label: string; children: ReactNode
 /** A borrower across institutions, for support answering the borrower's questions. */
 export function BorrowerPageView() {
   const { t, locale } = useI18n();
-  const id = Number(useParams().id);
-  const page = useRpcQuery('borrowers:get', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  const id = routeId(useParams().id);
+  const page = useRpcQuery('borrowers:get', { id: id ?? 0 }, { enabled: id !== null });
   useInvalidateOn('sync:data-changed', ['borrowers:get']);
+  if (id === null || isNotFound(page.error)) return <NotFoundPage title={t('notFound.borrower')} back={{ to: '/borrowers', label: t('notFound.toBorrowers') }} />;
   if (page.isPending) return <Loader size="sm" />;
   if (page.isError) return <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />;
   const data = page.data;

@@ -1,5 +1,5 @@
 import { Badge, Button, Checkbox, Group, Kbd, Loader, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -8,12 +8,12 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { reviewTaskStatusSchema, taskListFilterSchema, type TaskListFilterInput, type TaskRow } from '../../../shared/contracts/review';
 import { findingCatalog, type ReviewQueue } from '../../../shared/domain/findings';
 import { rpc } from '../../api/client';
-import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatFen } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { FindingBadge, formatAge, insideDialog, isTyping, label, SlaBadge, StatusBadge } from './shared';
 
 const pageSize = 50;
@@ -38,12 +38,14 @@ interface Column {
 
 /** One queue: filters, a virtualized list loaded page by page as it scrolls, and "Start reviewing". */
 export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: string; tabs: React.ReactNode }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const { can } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const filter = readFilter(queue, params);
+  const { online } = useConnection();
   const options = useRpcQuery('review:filter-options', {}, { staleTime: 60_000 });
   const supervise = can('review:supervise');
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -87,14 +89,14 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
     setStarting(true);
     try {
       const result = await rpc('review:next', { queue, excludeTaskIds: [] });
-      if (result.taskId === null) notifications.show({ color: 'blue', message: t('review.queueEmpty') });
+      if (result.taskId === null) notify({ color: 'blue', message: t('review.queueEmpty') });
       else navigate(`/review/task/${result.taskId}`);
     } catch (error) {
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     } finally {
       setStarting(false);
     }
-  }, [queue, navigate, t]);
+  }, [queue, navigate, t, errorText]);
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -113,11 +115,11 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
     if (selected.size === 0) return;
     try {
       const result = await rpc('review:assign', { taskIds: [...selected], operatorId: assignee === 'none' || assignee === null ? null : Number(assignee) });
-      notifications.show({ color: 'green', message: t('review.assign.done', { updated: result.updated, skipped: result.skipped }) });
+      notify({ color: 'green', message: t('review.assign.done', { updated: result.updated, skipped: result.skipped }) });
       setSelected(new Set());
       await queryClient.invalidateQueries({ queryKey: ['review:list'] });
     } catch (error) {
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     }
   }
 
@@ -188,7 +190,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
       <PageHeader
         title={title}
         actions={
-          <Button size="sm" leftSection={<IconPlayerPlay size={16} />} onClick={() => void start()} loading={starting} data-testid="start-reviewing">
+          <Button size="sm" leftSection={<IconPlayerPlay size={16} />} onClick={() => void start()} loading={starting} disabled={!online} data-testid="start-reviewing">
             {t('review.start')} <Kbd ml={6} size="xs">J</Kbd>
           </Button>
         }
