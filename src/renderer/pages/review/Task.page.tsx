@@ -367,6 +367,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Box style={{ height: 'calc(100vh - 150px)', overflowY: 'auto' }} pr={4}>
             <Stack gap="xs">
+              <FindingsPanel detail={data} />
               {(task.queue === 'face' || task.queue === 'ocr') && (
                 <Group gap={4} justify="flex-end">
                   <Tooltip label={`${t('review.key.zoom')} (Z)`}>
@@ -402,13 +403,12 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
                 ))}
               {task.queue === 'ocr' &&
                 (data.ocr ? (
-                  <OcrEvidence taskId={task.id} ocr={data.ocr} canSeeImages={task.canSeeImages} canReveal={task.canReveal} view={view} />
+                  <OcrEvidence taskId={task.id} ocr={data.ocr} canSeeImages={task.canSeeImages} canReveal={task.canReveal} view={view} findingCount={data.findings.filter((finding) => finding.queue === 'ocr').length} />
                 ) : (
                   <Alert color="gray">{t('review.noEvidence')}</Alert>
                 ))}
               {task.queue === 'contacts' &&
                 (data.contacts ? <ContactsEvidence taskId={task.id} contacts={data.contacts} canReveal={task.canReveal} /> : <Alert color="gray">{t('review.noEvidence')}</Alert>)}
-              <FindingsPanel detail={data} />
             </Stack>
           </Box>
         </Grid.Col>
