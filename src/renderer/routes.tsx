@@ -10,7 +10,7 @@ import { useErrorText, useT } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
 import { ReviewPage } from './pages/review/Review.page';
 import { ReviewNavBadge } from './pages/review/ReviewNavBadge';
-import { navItems } from './layout/navigation';
+import { startPage } from './layout/navigation';
 import { BorrowersRoutes } from './pages/borrowers/BorrowersRoutes';
 import { LinesRoutes } from './pages/lines/LinesRoutes';
 import { LoansRoutes } from './pages/loans/LoansRoutes';
@@ -34,9 +34,8 @@ function Guard({ permission, children }: { permission: Permission; children: Rea
 
 function Home() {
   const { can } = useSession();
-  const first = navItems.find((item) => item.permission === null || can(item.permission));
   // Straight to the first page (one redirect, not two chained ones a quick click could race).
-  return <Navigate to={first?.start ?? first?.path ?? '/settings'} replace />;
+  return <Navigate to={startPage(can)} replace />;
 }
 
 function MustChangePassword() {

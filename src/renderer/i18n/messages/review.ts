@@ -374,6 +374,11 @@ export const reviewMessages = defineMessages({
   'review.orderStatus.OVERDUE': { 'zh-CN': '逾期', en: 'overdue' },
   'review.orderStatus.CLOSED': { 'zh-CN': '已结清', en: 'closed' },
 
+  'review.queueShort.contacts': { 'zh-CN': '联系人', en: 'Contacts' },
+  'review.queueShort.face': { 'zh-CN': '人脸', en: 'Face' },
+  'review.queueShort.ocr': { 'zh-CN': 'OCR', en: 'OCR' },
+  'review.nav.waiting': { 'zh-CN': '{count} 个待处理', en: '{count} waiting' },
+  'review.hint.start': { 'zh-CN': '按 J 开始审核下一个任务，按 ? 查看全部快捷键。', en: 'Press J to start on the next task, ? for every key.' },
   'review.timeline.title': { 'zh-CN': '任务时间线', en: 'Timeline' },
   'review.timeline.passed': { 'zh-CN': '领取后跳过', en: 'Claimed and skipped' },
   'review.timeline.passedTimes': { 'zh-CN': '领取后跳过 {count} 次', en: 'Claimed and skipped {count} times' },

@@ -10,6 +10,7 @@ import { findingCatalog, type ReviewQueue } from '../../../shared/domain/finding
 import { rpc } from '../../api/client';
 import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
+import { hasDecided } from './firstSteps';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatFen } from '../../i18n/format';
@@ -33,6 +34,8 @@ interface Column {
   key: string;
   header: string;
   width: number;
+  /** Share of the room left over at wider windows (institution names and findings take it). */
+  grow?: number;
   render(row: TaskRow, now: number): React.ReactNode;
 }
 
@@ -40,7 +43,7 @@ interface Column {
 export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: string; tabs: React.ReactNode }) {
   const errorText = useErrorText();
   const { t, locale } = useI18n();
-  const { can } = useSession();
+  const { can, operator } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -152,16 +155,27 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
           },
         ]
       : []),
-    { key: 'application', header: t('review.column.application'), width: 180, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
-    { key: 'institution', header: t('review.column.institution'), width: 130, render: (row) => <Text size="sm" truncate>{row.institution.name}</Text> },
-    { key: 'borrower', header: t('review.column.borrower'), width: 70, render: (row) => row.borrowerName },
-    { key: 'amount', header: t('review.column.amount'), width: 100, render: (row) => <Text size="sm" ta="right">{formatFen(row.requestedAmountFen, locale)}</Text> },
+    { key: 'application', header: t('review.column.application'), width: 168, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
+    {
+      key: 'institution',
+      header: t('review.column.institution'),
+      width: 150,
+      grow: 1,
+      render: (row) => (
+        <Text size="sm" lineClamp={2} lh={1.2} title={row.institution.name}>
+          {row.institution.name}
+        </Text>
+      ),
+    },
+    { key: 'borrower', header: t('review.column.borrower'), width: 64, render: (row) => row.borrowerName },
+    { key: 'amount', header: t('review.column.amount'), width: 96, render: (row) => <Text size="sm" ta="right">{formatFen(row.requestedAmountFen, locale)}</Text> },
     {
       key: 'findings',
       header: t('review.column.findings'),
-      width: 220,
+      width: 216,
+      grow: 2,
       render: (row) => (
-        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }}>
+        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }} title={row.findingCodes.map((code) => label(t, 'review.finding', code)).join('、')}>
           {row.findingCodes.slice(0, 2).map((code) => (
             <FindingBadge key={code} code={code} size="xs" />
           ))}
@@ -169,13 +183,13 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
         </Group>
       ),
     },
-    { key: 'age', header: t('review.column.age'), width: 90, render: (row, at) => <Text size="sm">{formatAge(at - row.queuedAt, t)}</Text> },
-    { key: 'sla', header: t('review.column.sla'), width: 70, render: (row) => <SlaBadge sla={row.sla} live={live} /> },
-    { key: 'status', header: t('review.column.status'), width: 90, render: (row) => <StatusBadge status={row.status} /> },
+    { key: 'age', header: t('review.column.age'), width: 96, render: (row, at) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatAge(at - row.queuedAt, t)}</Text> },
+    { key: 'sla', header: t('review.column.sla'), width: 64, render: (row) => <SlaBadge sla={row.sla} live={live} /> },
+    { key: 'status', header: t('review.column.status'), width: 84, render: (row) => <StatusBadge status={row.status} /> },
     {
       key: 'who',
       header: t('review.column.who'),
-      width: 110,
+      width: 90,
       render: (row) => (
         <Text size="xs" truncate>
           {row.claimedBy ? t('review.column.holder', { name: row.claimedBy.name }) : row.assignedTo ? t('review.column.assignee', { name: row.assignedTo.name }) : '—'}
@@ -196,6 +210,11 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
         }
       />
       {tabs}
+      {operator && !hasDecided(operator.id) && (
+        <Text size="sm" c="blue.8" data-testid="start-hint">
+          {t('review.hint.start')}
+        </Text>
+      )}
       <Paper withBorder p="xs" radius="sm">
         <Group gap="xs" wrap="wrap" align="flex-end">
           <Select
@@ -310,7 +329,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
           <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} role="table" aria-rowcount={total} data-testid="queue-list">
             <div role="row" style={{ display: 'flex', position: 'sticky', top: 0, zIndex: 1, minWidth: width, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)' }}>
               {columns.map((column) => (
-                <div key={column.key} role="columnheader" style={{ flex: `0 0 ${column.width}px`, padding: '6px 8px' }}>
+                <div key={column.key} role="columnheader" style={{ flex: `${column.grow ?? 0} 0 ${column.width}px`, padding: '6px 8px' }}>
                   <Text size="xs" fw={600}>
                     {column.header}
                   </Text>
@@ -349,7 +368,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
                     }}
                   >
                     {columns.map((column) => (
-                      <div key={column.key} role="cell" style={{ flex: `0 0 ${column.width}px`, padding: '0 8px', overflow: 'hidden' }}>
+                      <div key={column.key} role="cell" style={{ flex: `${column.grow ?? 0} 0 ${column.width}px`, padding: '0 8px', overflow: 'hidden' }}>
                         {column.render(row, now)}
                       </div>
                     ))}

@@ -7,6 +7,8 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { ReviewAction } from '../../../shared/contracts/review';
 import { rpc, RpcError } from '../../api/client';
 import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useSession } from '../../auth/SessionProvider';
+import { markDecided } from './firstSteps';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useI18n, useT } from '../../i18n/I18nProvider';
@@ -60,6 +62,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   const queryClient = useQueryClient();
   const detail = useRpcQuery('review:task', { taskId }, { staleTime: 0 });
   const { online } = useConnection();
+  const { operator } = useSession();
   const settings = useRpcQuery('review:settings', {}, { staleTime: 60_000 });
   useInvalidateOn('review:changed', ['review:task']);
   const [dialog, setDialog] = useState<DialogAction | null>(null);
@@ -189,6 +192,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
         next: { excludeTaskIds: [...sitting.skipped].slice(-400) },
       });
       setDialog(null);
+      if (operator) markDecided(operator.id);
       // No notice: the next task opening is the confirmation (and a notice would sit on this
       // toolbar's buttons); the timeline keeps what was decided.
       await refresh();
