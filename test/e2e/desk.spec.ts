@@ -138,3 +138,38 @@ demoTest('a decision is confirmed by the next task, not by a notice over the too
     await restarted.stop({ keepData: true });
   }
 });
+
+test('each role starts where its work is, reviewers with a hint, and the navigation names its counts', async ({ page, server }) => {
+  test.setTimeout(150_000);
+  const signInResponse = await fetch(`${server.url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) });
+  const cookie = (signInResponse.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const { data } = (await signInResponse.json()) as { data: { csrfToken: string } };
+  const call = (channel: string, input: unknown) =>
+    fetch(`${server.url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': data.csrfToken }, body: JSON.stringify(input) });
+  for (const [username, role] of [['kefu', 'support'], ['shenhe', 'reviewer']] as const) {
+    await call('users:create', { username, displayName: username, role, password: `${username}-initial-1` });
+    const own = await fetch(`${server.url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-initial-1` }) });
+    const ownCookie = (own.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const ownToken = ((await own.json()) as { data: { csrfToken: string } }).data.csrfToken;
+    await fetch(`${server.url}/api/rpc/auth:change-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: ownCookie, 'x-csrf-token': ownToken },
+      body: JSON.stringify({ currentPassword: `${username}-initial-1`, newPassword: `${username}-password-1` }),
+    });
+  }
+  const starts: Array<[string, string, RegExp]> = [
+    ['admin', adminPassword, /#\/review\/inbox$/],
+    ['kefu', 'kefu-password-1', /#\/borrowers$/],
+    ['shenhe', 'shenhe-password-1', /#\/review\/contacts$/],
+  ];
+  for (const [username, password, start] of starts) {
+    await page.context().clearCookies();
+    await page.goto(server.url);
+    await signIn(page, username, password);
+    await expect(page).toHaveURL(start, { timeout: 30_000 });
+  }
+  // The reviewer sees the one-line hint, and the navigation says which queue each number counts.
+  await expect(page.getByTestId('start-hint')).toHaveText(/按 J 开始审核/);
+  await expect(page.getByTestId('nav-count-contacts')).toHaveText(/联系人 \d+/);
+  await expect(page.getByTestId('nav-count-ocr')).toHaveText(/OCR \d+/);
+});
