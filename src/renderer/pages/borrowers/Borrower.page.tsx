@@ -116,6 +116,8 @@ export function BorrowerPageView() {
   const fen = (value: number | null) => formatFen(value, locale);
   const institution = (institutionId: number) => institutionName(data.institutions, institutionId);
   const overdueLoans = data.loans.filter((loan) => loan.dpd > 0 && ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE'].includes(loan.status));
+  // What the borrower owes past due across every institution: the first question support is asked.
+  const overdueTotal = overdueLoans.reduce((sum, loan) => sum + loan.overdueFen, 0);
 
   return (
     <>
@@ -123,12 +125,15 @@ export function BorrowerPageView() {
       <Stack gap="md">
         <Identity page={data} />
         <Paper withBorder p="md">
-          <SimpleGrid cols={{ base: 2, md: 5 }} spacing="md">
+          <SimpleGrid cols={{ base: 2, md: 6 }} spacing="md">
             <Figure label={t('borrowers.summary.open')}>{data.summary.openLoanCount}</Figure>
             <Figure label={t('borrowers.summary.outstanding')}>{fen(data.summary.outstandingPrincipalFen)}</Figure>
             <Figure label={t('borrowers.summary.nextDue')}>{data.summary.nextDueDate ? `${data.summary.nextDueDate} · ${fen(data.summary.nextDueFen)}` : '—'}</Figure>
             <Figure label={t('borrowers.summary.overdue')} color={data.summary.overdueLoanCount > 0 ? 'red' : undefined}>
               {data.summary.overdueLoanCount}
+            </Figure>
+            <Figure label={t('borrowers.summary.overdueTotal')} color={overdueTotal > 0 ? 'red' : undefined}>
+              <span data-testid="borrower-overdue-total">{fen(overdueTotal)}</span>
             </Figure>
             <Figure label={t('borrowers.summary.maxDpd')} color={data.summary.maxDpd > 0 ? 'red' : undefined}>
               {data.summary.maxDpd}
@@ -179,7 +184,7 @@ export function BorrowerPageView() {
                     <Table.Td ta="right">{fen(loan.principalFen)}</Table.Td>
                     <Table.Td ta="right">{fen(loan.outstandingPrincipalFen)}</Table.Td>
                     <Table.Td>
-                      <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} />
+                      <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} status={loan.status} />
                     </Table.Td>
                     <Table.Td ta="right" c={loan.overdueFen > 0 ? 'red' : undefined}>
                       {fen(loan.overdueFen)}

@@ -203,7 +203,7 @@ export function LineDetailPage() {
                     <Table.Td ta="right">{fen(drawdown.principalFen)}</Table.Td>
                     <Table.Td ta="right">{fen(drawdown.outstandingPrincipalFen)}</Table.Td>
                     <Table.Td>
-                      <BucketBadge bucket={drawdown.bucket} dpd={drawdown.dpd} />
+                      <BucketBadge bucket={drawdown.bucket} dpd={drawdown.dpd} status={drawdown.status} />
                     </Table.Td>
                     <Table.Td>{formatDateTime(drawdown.disbursedAt, locale)}</Table.Td>
                   </Table.Tr>

@@ -60,7 +60,7 @@ export function LoanDetailPage() {
           <Group gap="xs">
             <OrderStatusBadge status={loan.status} />
             <span data-testid="loan-dpd">
-              <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} />
+              <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} status={loan.status} />
             </span>
           </Group>
         }
