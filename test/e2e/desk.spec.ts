@@ -95,8 +95,7 @@ const demoTest = base.extend<{ demo: Awaited<ReturnType<typeof startServer>> }>(
 demoTest('a decision is confirmed by the next task, not by a notice over the toolbar; offline, decisions wait; a long note is kept and refused, not cut', async ({ page, demo }) => {
   demoTest.setTimeout(180_000);
   await page.goto(demo.url);
-  await signIn(page, 'admin', adminPassword);
-  await expect(page.getByTestId('operator-menu')).toBeVisible({ timeout: 30_000 });
+  await signInAndWait(page, 'admin', adminPassword);
   await page.goto(`${demo.url}/#/review/contacts`);
   await expect(page.getByTestId('queue-row').first()).toBeVisible({ timeout: 120_000 });
   await page.keyboard.press('j');
@@ -147,20 +146,20 @@ test('each role starts where its work is, reviewers with a hint, and the navigat
   const call = (channel: string, input: unknown) =>
     fetch(`${server.url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': data.csrfToken }, body: JSON.stringify(input) });
   for (const [username, role] of [['kefu', 'support'], ['shenhe', 'reviewer']] as const) {
-    await call('users:create', { username, displayName: username, role, password: `${username}-initial-1` });
-    const own = await fetch(`${server.url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-initial-1` }) });
+    await call('users:create', { username, displayName: username, role, password: `Initial-Pass-${role}-7391` });
+    const own = await fetch(`${server.url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `Initial-Pass-${role}-7391` }) });
     const ownCookie = (own.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const ownToken = ((await own.json()) as { data: { csrfToken: string } }).data.csrfToken;
     await fetch(`${server.url}/api/rpc/auth:change-password`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: ownCookie, 'x-csrf-token': ownToken },
-      body: JSON.stringify({ currentPassword: `${username}-initial-1`, newPassword: `${username}-password-1` }),
+      body: JSON.stringify({ currentPassword: `Initial-Pass-${role}-7391`, newPassword: `Desk-Pass-${role}-8462` }),
     });
   }
   const starts: Array<[string, string, RegExp]> = [
     ['admin', adminPassword, /#\/review\/inbox$/],
-    ['kefu', 'kefu-password-1', /#\/borrowers$/],
-    ['shenhe', 'shenhe-password-1', /#\/review\/contacts$/],
+    ['kefu', 'Desk-Pass-support-8462', /#\/borrowers$/],
+    ['shenhe', 'Desk-Pass-reviewer-8462', /#\/review\/contacts$/],
   ];
   for (const [username, password, start] of starts) {
     await page.context().clearCookies();

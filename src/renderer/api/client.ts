@@ -83,9 +83,9 @@ function ensureEventSource(): void {
   const source = new EventSource('/api/events');
   eventSource = source;
   source.onopen = () => reportReachable();
-  // CONNECTING: the stream dropped and the browser is retrying, so the server went away. CLOSED:
-  // the server answered but refused the stream (a session that ended): ask the probe, do not guess.
-  source.onerror = () => (source.readyState === EventSource.CONNECTING ? reportUnreachable() : checkConnection());
+  // A stream error is either the server gone or the server ending the stream (a session that
+  // ended, a restart of the stream): only the probe can tell, so ask it instead of guessing.
+  source.onerror = () => checkConnection();
   for (const name of listeners.keys()) attachSourceListener(name);
 }
 

@@ -16,6 +16,8 @@ function fieldName(locale: Locale, path: readonly string[] | undefined): string 
   // The last named segment ("borrowers.0.note" -> "note"): the field the operator typed into.
   const name = [...(path ?? [])].reverse().find((segment) => !/^\d+$/.test(segment));
   const key = `error.field.${name ?? 'any'}`;
+  // A field without a label yet (a setting's key) is named as the form names it, not hidden.
+  if (!isKey(key) && name !== undefined) return name;
   return translate(locale, isKey(key) ? key : 'error.field.any');
 }
 
