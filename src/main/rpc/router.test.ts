@@ -63,6 +63,13 @@ describe('router', () => {
     expect(calls).toEqual([]);
   });
 
+  it('gives each invalid field its zod code and limit, so the renderer can say it in the operator’s language', async () => {
+    const { handlers } = spyHandlers();
+    const router = createRouter(handlers, silentLogger);
+    const result = await router.call('borrowers:search', { query: 'x'.repeat(65) }, testContext(actor('admin')));
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { issues: [{ path: ['query'], code: 'too_big', limit: 64 }] } } });
+  });
+
   it('answers UNAUTHORIZED to a caller who is not signed in', async () => {
     const { calls, handlers } = spyHandlers();
     const router = createRouter(handlers, silentLogger);

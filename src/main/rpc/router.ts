@@ -65,6 +65,15 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
+ * One zod issue as the renderer translates it: the path, zod's issue code and, for a size check,
+ * the limit (the English message stays for logs and scripts).
+ */
+export function issueDetail(issue: z.core.$ZodIssue): { path: string[]; code: string; limit?: number; message: string } {
+  const limit = 'maximum' in issue ? issue.maximum : 'minimum' in issue ? issue.minimum : undefined;
+  return { path: issue.path.map(String), code: issue.code, ...(typeof limit === 'number' ? { limit } : {}), message: issue.message };
+}
+
+/**
  * The transport-agnostic router: channel known? caller signed in and allowed? input valid? Only
  * then the handler runs. Every outcome is an envelope; nothing thrown escapes, and unexpected
  * errors reach the caller as INTERNAL without a stack (the stack goes to the log).
@@ -104,7 +113,7 @@ export function createRouter(handlers: Handlers, logger: Logger, options: Router
       }
       if (!parsed.success) {
         return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
-          issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+          issues: parsed.error.issues.map(issueDetail),
         });
       }
       try {

@@ -133,9 +133,12 @@ export const borrowerPageSchema = z.object({
 });
 export type BorrowerPage = z.infer<typeof borrowerPageSchema>;
 
+/** The longest search the back end takes; the search boxes stop there and count. */
+export const borrowerQueryMaxLength = 64;
+
 export const borrowersContract = {
   'borrowers:search': channel({
-    input: z.object({ query: z.string().trim().min(1).max(64), limit: z.number().int().min(1).max(50).default(20) }),
+    input: z.object({ query: z.string().trim().min(1).max(borrowerQueryMaxLength), limit: z.number().int().min(1).max(50).default(20) }),
     output: z.object({ results: z.array(borrowerSearchResultSchema), truncated: z.boolean() }),
     access: requires('borrowers:lookup'),
     doc: 'Borrowers matching a whole name, phone or ID number, the last 4 of a phone or ID number, or a platform user id or loan/application/line number prefix; masked; identifier searches recorded and throttled.',

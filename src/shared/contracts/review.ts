@@ -386,6 +386,9 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>;
 
 const taskIdInput = z.object({ taskId: z.int().positive() });
 
+/** The longest decision note; the dialog counts and refuses a longer one instead of cutting it. */
+export const decisionNoteMaxLength = 1000;
+
 export const reviewContract = {
   'review:counts': channel({
     input: z.object({}),
@@ -459,7 +462,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       action: reviewActionSchema,
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       /** The evidence the reviewer saw: a decision on changed evidence is refused. */
       evidenceHash: z.string().min(1),
       /** Claim the next task of the queue in the same call. */
@@ -479,7 +482,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       decision: z.enum(['confirm', 'overrule']),
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       evidenceHash: z.string().min(1),
     }),
     output: z.object({ applicationOutcome: z.enum(['approve', 'reject']).nullable() }),

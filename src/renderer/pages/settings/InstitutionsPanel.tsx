@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, PasswordInput, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconCheck, IconPlugConnected, IconPlus, IconX } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { ConnectionTest, InstitutionSummary } from '../../../shared/contracts/institutions';
@@ -7,7 +7,7 @@ import { RpcError } from '../../api/client';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { StateBadge } from '../sync/shared';
 
 function ConnectionResult({ result }: { result: ConnectionTest }) {
@@ -53,6 +53,7 @@ interface Draft {
 
 /** Add or edit one institution. The secret is write-only: blank when editing keeps the stored one. */
 function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | null; onDone(): void }) {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const [draft, setDraft] = useState<Draft>({
     code: existing?.code ?? '',
@@ -71,7 +72,7 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   const urlChanged = existing !== null && draft.baseUrl.trim() !== existing.baseUrl;
   const secretMissing = (existing === null || urlChanged) && draft.secret === '';
   const messageOf = (failure: Error) =>
-    failure instanceof RpcError && (failure.details as { reason?: unknown } | undefined)?.reason === 'secret-required-for-new-url' ? t('institutions.secretForNewUrl') : failure.message;
+    failure instanceof RpcError && (failure.details as { reason?: unknown } | undefined)?.reason === 'secret-required-for-new-url' ? t('institutions.secretForNewUrl') : errorText(failure);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   async function submit(event: FormEvent) {
@@ -89,7 +90,7 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
     } else {
       await create.mutateAsync(draft);
     }
-    notifications.show({ color: 'green', message: t('institutions.saved') });
+    notify({ color: 'green', message: t('institutions.saved') });
     onDone();
   }
 
@@ -136,6 +137,7 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
 
 /** Settings > Institutions (admin): the institutions CreditDesk syncs, and how to reach them. */
 export function InstitutionsPanel() {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const institutions = useRpcQuery('institutions:list', {});
   const update = useRpcMutation('institutions:update', { invalidates: ['institutions:list', 'sync:overview'] });
@@ -199,7 +201,7 @@ export function InstitutionsPanel() {
                     size="xs"
                     aria-label={`${t('institutions.enabled')} ${institution.code}`}
                     checked={institution.enabled}
-                    onChange={(event) => update.mutate({ id: institution.id, enabled: event.currentTarget.checked }, { onError: (error) => notifications.show({ color: 'red', message: error.message }) })}
+                    onChange={(event) => update.mutate({ id: institution.id, enabled: event.currentTarget.checked }, { onError: (error) => notify({ color: 'red', message: errorText(error) }) })}
                   />
                 </Table.Td>
                 <Table.Td>

@@ -1,12 +1,12 @@
 import { Badge, Button, Checkbox, Code, Group, Select, Spoiler, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
 import type { QuarantineItem, SyncResourceName } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { InstitutionFilter } from './RunsTab';
 import { Pager } from './shared';
@@ -20,6 +20,7 @@ const limit = 25;
 
 /** Records that failed the API schema, with their reasons; retried by id after the institution fixes them. */
 export function QuarantineTab({ institutions, canManage }: { institutions: InstitutionSummary[]; canManage: boolean }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const [institutionId, setInstitutionId] = useState<number | undefined>(undefined);
   const [resource, setResource] = useState<SyncResourceName | undefined>(undefined);
@@ -87,9 +88,9 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                 {
                   onSuccess: (result) => {
                     setSelected(new Set());
-                    notifications.show({ color: result.failed + result.stillInvalid > 0 ? 'orange' : 'green', message: t('sync.quarantine.retried', result) });
+                    notify({ color: result.failed + result.stillInvalid > 0 ? 'orange' : 'green', message: t('sync.quarantine.retried', result) });
                   },
-                  onError: (error) => notifications.show({ color: 'red', message: error.message }),
+                  onError: (error) => notify({ color: 'red', message: errorText(error) }),
                 },
               )
             }
