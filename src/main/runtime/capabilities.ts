@@ -61,8 +61,9 @@ export async function startDemo(
           ...(existing.baseUrl !== info.baseUrl ? { baseUrl: info.baseUrl } : {}),
           ...(existing.appId !== info.appId ? { appId: info.appId } : {}),
           // The demo secret is derived from a fixed seed; re-sealing it is harmless and keeps a
-          // data folder moved between the desktop and serve working.
-          ...(existing.secretReadable ? {} : { secret: info.secret }),
+          // data folder moved between the desktop and serve working. A new base URL (the demo's
+          // port changes between runs) needs the secret given again, like any institution's.
+          ...(existing.secretReadable && existing.baseUrl === info.baseUrl ? {} : { secret: info.secret }),
         }),
       );
     } else {
