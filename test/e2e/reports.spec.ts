@@ -72,8 +72,8 @@ test('a supervisor exports the review report as XLSX and the download holds the 
 
   await page.goto(demo.url);
   await signIn(page, 'super1', 'own-quiet-lantern-7');
-  // The start page (the first review queue) loads before we move on, so its redirect cannot race the click.
-  await expect(page.getByTestId('queue-list')).toBeVisible();
+  // The start page (a supervisor's inbox) loads before we move on, so its redirect cannot race the click.
+  await expect(page.getByTestId('inbox-second')).toBeVisible();
   await page.getByRole('link', { name: /报表|Reports/ }).click();
   await expect(page.getByTestId('stat-decided')).toContainText('3');
 
