@@ -19,7 +19,8 @@ export const reportFilterSchema = z
     institutionId: z.number().int().positive().optional(),
   })
   .refine((value) => value.from <= value.to, { message: 'The start date must not be after the end date', path: ['to'] })
-  .refine((value) => value.from > value.to || daysBetween(value.from, value.to) < maxReportDays, {
+  // zod runs this even when a date above failed its own check; daysBetween throws on such a date.
+  .refine((value) => !isValidIsoDate(value.from) || !isValidIsoDate(value.to) || value.from > value.to || daysBetween(value.from, value.to) < maxReportDays, {
     message: `At most ${maxReportDays} days per report`,
     path: ['from'],
   });
