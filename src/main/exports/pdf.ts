@@ -19,6 +19,59 @@ const footerY = page.height - page.margin + 8;
 const fonts = { regular: 'cjk-regular', bold: 'cjk-bold' };
 const rowHeight = 13;
 const tableFontSize = 7.5;
+// Below the last table row: the closing note (rows shown, left out) and the gap above it.
+const noteGap = 6;
+const noteRoom = noteGap + 2 * rowHeight;
+const tableBottom = page.height - page.margin - rowHeight;
+
+/** Where a table row goes when the cursor is at y: here, or under the header repeated on a new page. */
+function rowPlacement(y: number): { top: number; newPage: boolean } {
+  return y + rowHeight > tableBottom ? { top: page.margin + rowHeight, newPage: true } : { top: y, newPage: false };
+}
+
+/**
+ * Page breaks and footers ("page X / N"). PDFKit buffers pages so footers can go on at the end,
+ * but a buffered page keeps its content as small strings until doc.end(): the 2,000-row detail
+ * table held 40-50 MB that way. Once the page count is known (settle), each page gets its footer
+ * and is written out as the next one starts.
+ */
+class Pager {
+  private total: number | null = null;
+
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly footer: (index: number, total: number) => void,
+  ) {}
+
+  /** The document will have `total` pages: from now on pages are written out as they are left. */
+  settle(total: number): void {
+    this.total = total;
+  }
+
+  newPage(): void {
+    if (this.total !== null) {
+      this.footBuffered(this.total);
+      this.doc.flushPages();
+    }
+    this.doc.addPage();
+  }
+
+  /** Footers on the pages still buffered; returns the page count. */
+  finish(): number {
+    const range = this.doc.bufferedPageRange();
+    const total = this.total ?? range.start + range.count;
+    this.footBuffered(total);
+    return range.start + range.count;
+  }
+
+  private footBuffered(total: number): void {
+    const range = this.doc.bufferedPageRange();
+    for (let index = range.start; index < range.start + range.count; index++) {
+      this.doc.switchToPage(index);
+      this.footer(index, total);
+    }
+  }
+}
 
 function labels(locale: ExportDocument['locale']) {
   return locale === 'en'
@@ -68,19 +121,16 @@ class TableDrawer {
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
+    private readonly pager: Pager,
     private readonly columns: readonly ExportColumn[],
   ) {
     this.widths = columnWidths(columns);
     this.tableWidth = this.widths.reduce((sum, width) => sum + width, 0);
   }
 
-  private bottomLimit(): number {
-    return page.height - page.margin - rowHeight;
-  }
-
   header(): void {
     const { doc } = this;
-    if (doc.y + rowHeight * 2 > this.bottomLimit()) doc.addPage();
+    if (doc.y + rowHeight * 2 > tableBottom) this.pager.newPage();
     const y = doc.y;
     doc.rect(page.margin, y, this.tableWidth, rowHeight).fill('#e9ecef');
     doc.font(fonts.bold).fontSize(tableFontSize).fillColor('#212529');
@@ -91,8 +141,8 @@ class TableDrawer {
 
   row(values: readonly (ExportValue | undefined)[]): void {
     const { doc } = this;
-    if (doc.y + rowHeight > this.bottomLimit()) {
-      doc.addPage();
+    if (rowPlacement(doc.y).newPage) {
+      this.pager.newPage();
       this.header();
     }
     const y = doc.y;
@@ -126,6 +176,22 @@ function sectionTitle(doc: PDFKit.PDFDocument, title: string): void {
 }
 
 /**
+ * The page count once `rows` detail rows follow the cursor: the same placement as
+ * TableDrawer.row and the closing note, so the footers' totals are exact.
+ */
+function plannedPages(doc: PDFKit.PDFDocument, rows: number): number {
+  const range = doc.bufferedPageRange();
+  let pages = range.start + range.count;
+  let y = doc.y;
+  for (let index = 0; index < rows; index++) {
+    const placement = rowPlacement(y);
+    if (placement.newPage) pages++;
+    y = placement.top + rowHeight;
+  }
+  return y + noteRoom > page.height - page.margin ? pages + 1 : pages;
+}
+
+/**
  * Writes a formatted report: title, the filters used, who generated it and when, the charts
  * drawn as vector graphics, the summary tables, then the detail rows (up to pdfDetailRowLimit).
  * Text is set in the CJK font the simulator's images use, which covers Latin as well, so
@@ -145,6 +211,15 @@ export async function writePdf(document: ExportDocument, path: string, options: 
   });
   doc.pipe(sink.writable);
   const closed = once(sink.writable, 'close');
+  const pager = new Pager(doc, (index, total) => {
+    doc.font(fonts.regular).fontSize(7).fillColor('#868e96');
+    // Writing inside the bottom margin must not trigger PDFKit's automatic page break.
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.text(`CreditDesk · ${document.title}`, page.margin, footerY, { width: contentWidth / 2, lineBreak: false });
+    doc.text(text.page(index + 1, total), page.margin + contentWidth / 2, footerY, { width: contentWidth / 2, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottomMargin;
+  });
   let rows = 0;
   let truncated = false;
   try {
@@ -182,27 +257,25 @@ export async function writePdf(document: ExportDocument, path: string, options: 
     for (const summary of document.summaries) {
       throwIfAborted(options.signal);
       sectionTitle(doc, summary.title);
-      const table = new TableDrawer(doc, summary.columns);
+      const table = new TableDrawer(doc, pager, summary.columns);
       const mask = rowMasker(summary.columns, document.masked);
       table.header();
       for (const row of summary.rows) table.row(mask ? mask([...row]) : row);
     }
 
-    sectionTitle(doc, document.main.title);
-    const table = new TableDrawer(doc, document.main.columns);
+    // The printed rows are read first (at most pdfDetailRowLimit, the bound this writer holds),
+    // so the page count is known before the detail pages are drawn and each can be written out.
+    const printed: Array<readonly (ExportValue | undefined)[]> = [];
     const mask = rowMasker(document.main.columns, document.masked);
-    table.header();
     const iterator = iterateRows(document.main.rows);
     try {
       for await (const row of iterator) {
-        if (rows >= pdfDetailRowLimit) {
+        if (printed.length >= pdfDetailRowLimit) {
           truncated = true;
           break;
         }
-        table.row(mask ? mask(row) : row);
-        rows++;
-        if (rows % 200 === 0) {
-          options.onProgress?.(rows);
+        printed.push(mask ? mask(row) : row);
+        if (printed.length % 500 === 0) {
           await yieldToEventLoop();
           throwIfAborted(options.signal);
         }
@@ -210,27 +283,27 @@ export async function writePdf(document: ExportDocument, path: string, options: 
     } finally {
       await iterator.return(undefined);
     }
-    doc.moveDown(0.5);
+
+    sectionTitle(doc, document.main.title);
+    const table = new TableDrawer(doc, pager, document.main.columns);
+    table.header();
+    pager.settle(plannedPages(doc, printed.length));
+    for (const row of printed) {
+      table.row(row);
+      rows++;
+      if (rows % 200 === 0) {
+        options.onProgress?.(rows);
+        await yieldToEventLoop();
+        throwIfAborted(options.signal);
+      }
+    }
+    if (doc.y + noteRoom > page.height - page.margin) pager.newPage();
+    doc.y += noteGap;
     doc.font(fonts.regular).fontSize(8.5).fillColor('#495057');
     if (rows === 0) doc.text(text.empty, page.margin, doc.y, { width: contentWidth });
     else if (truncated) doc.text(text.truncated(rows, document.main.totalRows), page.margin, doc.y, { width: contentWidth });
     else doc.text(text.rows(rows), page.margin, doc.y, { width: contentWidth });
-
-    const range = doc.bufferedPageRange();
-    for (let index = range.start; index < range.start + range.count; index++) {
-      doc.switchToPage(index);
-      doc.font(fonts.regular).fontSize(7).fillColor('#868e96');
-      // Writing inside the bottom margin must not trigger PDFKit's automatic page break.
-      const bottomMargin = doc.page.margins.bottom;
-      doc.page.margins.bottom = 0;
-      doc.text(`CreditDesk · ${document.title}`, page.margin, footerY, { width: contentWidth / 2, lineBreak: false });
-      doc.text(text.page(index - range.start + 1, range.count), page.margin + contentWidth / 2, footerY, {
-        width: contentWidth / 2,
-        align: 'right',
-        lineBreak: false,
-      });
-      doc.page.margins.bottom = bottomMargin;
-    }
+    pager.finish();
     options.onProgress?.(rows);
     doc.end();
     await closed;
