@@ -5,7 +5,7 @@
  * under the data folder's keys/ directory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InstitutionRow } from '../db/schema';
 
@@ -70,6 +70,38 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
       }
     },
   };
+}
+
+/** The key file's 32 bytes, or null when this data folder has none yet (created on first use). */
+export function readInstitutionKey(keysDir: string): Buffer | null {
+  const file = path.join(keysDir, keyFileName);
+  if (!existsSync(file)) return null;
+  const decoded = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (decoded.length !== 32) throw new SecretUnavailableError(`The key file ${file} is damaged; re-enter the institution secrets.`);
+  return decoded;
+}
+
+/**
+ * Puts a key (from a backup) in place: a different key already there is kept beside it as
+ * `institution-secrets.key<asideSuffix>`, never overwritten. Returns that path, or null.
+ */
+export function installInstitutionKey(keysDir: string, key: Buffer, asideSuffix: string): string | null {
+  const file = path.join(keysDir, keyFileName);
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  let aside: string | null = null;
+  if (existsSync(file)) {
+    let same = false;
+    try {
+      same = readInstitutionKey(keysDir)?.equals(key) ?? false;
+    } catch {
+      // A damaged key file is set aside like a different one.
+    }
+    if (same) return null;
+    aside = `${file}${asideSuffix}`;
+    renameSync(file, aside);
+  }
+  writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+  return aside;
 }
 
 /**

@@ -4,21 +4,34 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
-import { findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
+import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
+import { minimumPassphraseLength, sealKey, storeSealedKey, type SealedKey } from '../../institutions/key-backup';
+import { readInstitutionKey } from '../../institutions/secrets';
 import { appendAudit } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { readSecret } from '../prompt';
+import { unknownMigrations, withoutStrayFiles } from './database-file';
 import { resolveDataDir, write } from '../options';
 
-const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force]
+const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force] [--without-key] [--json]
 
 Copies the database with SQLite's online backup API into FILE. Safe while CreditDesk runs:
 the copy is one consistent snapshot even while the app keeps writing. The copy is then checked
 (integrity, schema version, audit chain) and the backup is recorded in the audit log.
 
+The institution secrets in the database are sealed with keys/institution-secrets.key, which is
+not in the database. The backup carries that key sealed with a passphrase you give
+($CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of stdin; scrypt and
+AES-256-GCM), so "creditdesk restore" on another machine can sync again. With --without-key it
+does not, and the institutions' secrets must be re-entered there unless you keep a copy of the
+key yourself. Secrets the desktop sealed with the OS keychain never leave this machine.
+
 Options:
   --out FILE       where to write the backup (required)
   --force          overwrite FILE if it exists
+  --without-key    leave the institution-secrets key out (say so loudly)
+  --json           print the result as one JSON object
   --data-dir DIR   data folder (default: the OS's per-user app data folder)
   --help           show this help
 
@@ -37,6 +50,10 @@ export interface DatabaseFileReport {
 
 /** Opens a database file read-only and says whether it is a healthy CreditDesk database. */
 export function inspectDatabaseFile(file: string): DatabaseFileReport {
+  return withoutStrayFiles(file, () => inspectOpen(file));
+}
+
+function inspectOpen(file: string): DatabaseFileReport {
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = (client.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
@@ -62,6 +79,44 @@ export function inspectDatabaseFile(file: string): DatabaseFileReport {
   }
 }
 
+/**
+ * Makes the copy a standalone file (rollback journal: nothing beside it when it is opened) and
+ * puts the sealed key in it. Returns how many institution secrets it holds per scheme.
+ */
+function finishBackupFile(file: string, sealed: SealedKey | null): { keyFile: number; keychain: number } {
+  const client = new Database(file);
+  try {
+    client.pragma('journal_mode = DELETE');
+    if (sealed) storeSealedKey(client, sealed);
+    return secretCounts(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Institution secrets per scheme: key-file ones need keys/institution-secrets.key, keychain ones this machine. */
+export function secretCounts(client: Database.Database): { keyFile: number; keychain: number } {
+  const row = client
+    .prepare("SELECT coalesce(sum(secret_scheme = 'key-file'), 0) AS keyFile, coalesce(sum(secret_scheme = 'safe-storage'), 0) AS keychain FROM institutions")
+    .get() as { keyFile: number; keychain: number };
+  return row;
+}
+
+/**
+ * The backup passphrase: $CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of
+ * stdin. Sealing wants at least minimumPassphraseLength characters.
+ */
+export async function backupPassphrase(io: CliIo, purpose: 'seal' | 'open'): Promise<string> {
+  const passphrase = io.env.CREDITDESK_BACKUP_PASSPHRASE ?? (await readSecret(purpose === 'seal' ? 'Passphrase to seal the institution-secrets key in the backup: ' : 'Backup passphrase: '));
+  if (purpose === 'seal' && passphrase.length < minimumPassphraseLength) {
+    throw new UsageError(
+      `The backup carries the institution-secrets key sealed with a passphrase of at least ${minimumPassphraseLength} characters ($CREDITDESK_BACKUP_PASSPHRASE or the prompt); --without-key leaves the key out.`,
+    );
+  }
+  if (passphrase === '') throw new UsageError('This backup carries the institution-secrets key: give its passphrase ($CREDITDESK_BACKUP_PASSPHRASE or the prompt), or --without-key.');
+  return passphrase;
+}
+
 /** Progress lines only for a person at a terminal, never into a piped log. */
 export function isTerminal(stream: NodeJS.WritableStream): boolean {
   return (stream as NodeJS.WriteStream).isTTY === true;
@@ -78,7 +133,13 @@ export const backupCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { out: { type: 'string' }, force: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'without-key': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -87,12 +148,25 @@ export const backupCommand: CliCommand = {
     const out = path.resolve(values.out);
     const paths = dataPaths(resolveDataDir(values['data-dir'], io.env));
     if (path.resolve(paths.database) === out) throw new UsageError('--out must not be the live database itself.');
+    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out names the folder ${out}; give a file name in it.`);
     if (!existsSync(path.dirname(out))) throw new UsageError(`The folder ${path.dirname(out)} does not exist.`);
     if (existsSync(out) && !values.force) throw new UsageError(`${out} exists; add --force to overwrite it.`);
     if (!existsSync(paths.database)) {
       write(io.stderr, `No CreditDesk database at ${paths.database}.`);
       return 1;
     }
+    // A newer CreditDesk's database is refused before anything is written into it (the audit entry).
+    const probe = new Database(paths.database, { readonly: true, fileMustExist: true });
+    let newer: number;
+    try {
+      newer = unknownMigrations(probe);
+    } finally {
+      probe.close();
+    }
+    if (newer > 0) throw new DatabaseTooNewError(`${paths.database} was created by a newer version of CreditDesk (${newer} unknown migration(s)); back it up with that version. Nothing was written.`);
+    // The passphrase is asked for before the copy, so a missing one changes nothing.
+    const key = values['without-key'] ? null : readInstitutionKey(paths.keys);
+    const sealed = key ? sealKey(key, await backupPassphrase(io, 'seal')) : null;
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
@@ -112,6 +186,7 @@ export const backupCommand: CliCommand = {
         },
       });
       if (isTerminal(io.stderr)) io.stderr.write('\n');
+      const secrets = finishBackupFile(partial, sealed);
       const report = inspectDatabaseFile(partial);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         rmSync(partial, { force: true });
@@ -125,14 +200,28 @@ export const backupCommand: CliCommand = {
         operatorId: null,
         operatorName: null,
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, key: sealed ? 'sealed' : 'none' },
       });
       const audit = report.audit;
-      write(
-        io.stdout,
-        `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
-          (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain is broken at entry #${audit?.broken?.id ?? '?'}.`),
-      );
+      const keyNote = sealed
+        ? 'The institution-secrets key is in it, sealed with your passphrase: keep the passphrase, restore asks for it.'
+        : secrets.keyFile > 0
+          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, 'institution-secrets.key')}${key === null && !values['without-key'] ? ' (this data folder has none)' : ''}: ` +
+            `on another machine its ${secrets.keyFile} institution secret(s) cannot be used without a copy of that file; keep one, or re-enter the secrets after restoring.`
+          : null;
+      const keychainNote =
+        secrets.keychain > 0 ? `${secrets.keychain} institution secret(s) are sealed by this machine's OS keychain (desktop) and must be re-entered after restoring elsewhere.` : null;
+      if (values.json) {
+        write(io.stdout, JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, key: sealed ? 'sealed' : 'none', secrets }));
+      } else {
+        write(
+          io.stdout,
+          `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
+            (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain is broken at entry #${audit?.broken?.id ?? '?'}.`),
+        );
+        if (keyNote) write(sealed ? io.stdout : io.stderr, keyNote);
+        if (keychainNote) write(io.stderr, keychainNote);
+      }
       return 0;
     } catch (error) {
       rmSync(partial, { force: true });
