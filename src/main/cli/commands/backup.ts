@@ -128,7 +128,7 @@ function megabytes(bytes: number): string {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
-  summary: 'Write a consistent copy of the database while CreditDesk runs (SQLite online backup)',
+  summary: 'Write a consistent copy of the database while CreditDesk runs, with the institution-secrets key sealed by your passphrase',
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({

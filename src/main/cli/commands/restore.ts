@@ -43,7 +43,7 @@ function stamp(epochMs: number): string {
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
-  summary: 'Replace the database with a backup (CreditDesk must be stopped; the old file is kept)',
+  summary: 'Replace the database with a backup and put back its key (CreditDesk must be stopped; the old file is kept)',
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({
