@@ -6,6 +6,7 @@ import { startBackend, type Backend } from '../src/main/runtime/backend';
 import { demoInstitutions, startSimulator } from '../src/main/simulator';
 import { runPass } from '../src/main/sync/engine';
 import { createSnapshotJob } from '../src/main/portfolio/snapshots';
+import { identifierSearchLimit } from '../src/main/portfolio/borrowers';
 import type { CallContext } from '../src/main/rpc/context';
 import { formatLatency, measureLatency, type BenchSuite, type LatencyStats } from './harness';
 
@@ -105,9 +106,7 @@ export const portfolioSuite: BenchSuite = {
         ['phone, last 4', (index) => pick(sample, index).phone.slice(-4)],
         ['ID number', (index) => pick(sample, index).idNumber],
         ['ID number, last 4', (index) => pick(sample, index).idNumber.slice(-4)],
-        ['ID number, last 6', (index) => pick(sample, index).idNumber.slice(-6)],
         ['name (full)', (index) => pick(sample, index).name],
-        ['name (surname + 1)', (index) => Array.from(pick(sample, index).name).slice(0, 2).join('')],
         ['platform user id', (index) => pick(sample, index).userId],
         ['loan number', (index) => pick(sample, index).loan],
         ['application number', (index) => pick(applications, index)],
@@ -119,6 +118,8 @@ export const portfolioSuite: BenchSuite = {
         log(formatLatency(stats, target));
       };
 
+      // The bench measures the lookup itself, 300 searches a kind from one operator: past the per-operator throttle.
+      identifierSearchLimit.searches = Number.POSITIVE_INFINITY;
       log('-- borrower lookup (borrowers:search, 20 results)');
       for (const [name, query] of queries) await measure(`lookup: ${name}`, 300, 10, (index) => call(backend, context, 'borrowers:search', { query: query(index), limit: 20 }));
       await measure('borrower page (borrowers:get)', 300, 20, (index) => call(backend, context, 'borrowers:get', { id: (index % filled.borrowers) + 1 }));

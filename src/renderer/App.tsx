@@ -7,6 +7,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { HashRouter } from 'react-router';
 import { RpcError } from './api/client';
 import { SessionProvider } from './auth/SessionProvider';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { DatesLocale } from './components/DateField';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AppRoutes } from './routes';
@@ -27,9 +28,11 @@ const queryClient = new QueryClient({
 export function App() {
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="top-right" />
+      {/* Over the navigation's empty foot: a notice never lands on a toolbar button. */}
+      <Notifications position="bottom-left" containerWidth={226} limit={3} />
       <QueryClientProvider client={queryClient}>
         <I18nProvider>
+          <ConnectionBanner />
           <DatesLocale>
             <SessionProvider>
               <HashRouter>

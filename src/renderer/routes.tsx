@@ -5,11 +5,12 @@ import type { Permission } from '../shared/rpc/permissions';
 import { ChangePasswordForm } from './auth/ChangePasswordForm';
 import { useSession } from './auth/SessionProvider';
 import { SignInPage } from './auth/SignInPage';
-import { useT } from './i18n/I18nProvider';
+import { useConnection } from './api/hooks';
+import { useErrorText, useT } from './i18n/I18nProvider';
 import { AppLayout } from './layout/AppLayout';
 import { ReviewPage } from './pages/review/Review.page';
 import { ReviewNavBadge } from './pages/review/ReviewNavBadge';
-import { navItems } from './layout/navigation';
+import { startPage } from './layout/navigation';
 import { BorrowersRoutes } from './pages/borrowers/BorrowersRoutes';
 import { LinesRoutes } from './pages/lines/LinesRoutes';
 import { LoansRoutes } from './pages/loans/LoansRoutes';
@@ -33,9 +34,8 @@ function Guard({ permission, children }: { permission: Permission; children: Rea
 
 function Home() {
   const { can } = useSession();
-  const first = navItems.find((item) => item.permission === null || can(item.permission));
   // Straight to the first page (one redirect, not two chained ones a quick click could race).
-  return <Navigate to={first?.start ?? first?.path ?? '/settings'} replace />;
+  return <Navigate to={startPage(can)} replace />;
 }
 
 function MustChangePassword() {
@@ -55,15 +55,18 @@ function MustChangePassword() {
 
 export function AppRoutes() {
   const { operator, connectionProblem } = useSession();
+  const { online } = useConnection();
+  const errorText = useErrorText();
   const t = useT();
   if (operator === undefined) {
     return (
       <Center mih="100vh">
         <Stack align="center" gap="xs">
           <Loader />
-          {connectionProblem && (
+          {/* Unreachable is said by the app-wide banner; this names the other passing reasons (busy). */}
+          {connectionProblem !== null && online && (
             <Text size="sm" c="dimmed" role="status">
-              {t('app.reconnecting', { reason: connectionProblem })}
+              {t('app.reconnecting', { reason: errorText(connectionProblem) })}
             </Text>
           )}
         </Stack>

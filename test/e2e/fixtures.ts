@@ -13,10 +13,16 @@ export interface ServerHandle {
   output(): string;
 }
 
-/** Starts `creditdesk serve` on a free port with its own data folder; resolves when it listens. */
-export async function startServer(extraArgs: string[] = []): Promise<ServerHandle & { stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+/**
+ * Starts `creditdesk serve` on a free port with its own data folder; resolves when it listens.
+ * `reuse` starts it again on the port and data folder of one stopped with keepData (a restart).
+ */
+export async function startServer(
+  extraArgs: string[] = [],
+  reuse?: { port: number; dataDir: string },
+): Promise<ServerHandle & { stop(options?: { keepData?: boolean }): Promise<void> }> {
+  const dataDir = reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', String(reuse?.port ?? 0), '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,14 +49,14 @@ export async function startServer(extraArgs: string[] = []): Promise<ServerHandl
     url,
     dataDir,
     output: () => output,
-    async stop() {
+    async stop(options: { keepData?: boolean } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -186,7 +186,7 @@ describe('institution client fault paths', () => {
     expect(institution.requests).toBe(2);
     institution.then('e401-clock', 'e401-clock');
     const error = await failure(client().capabilities());
-    expect(error.kind).toBe('credentials');
+    expect(error.kind).toBe('clock');
     expect(error.message).toMatch(/system clock/);
   });
 

@@ -46,12 +46,23 @@ async function applicationsOfOneBorrower(idNumber: string, marker: string): Prom
   return { application, make: (suffix, minutes, phone) => borrowerApplication(application, `${marker}-${suffix}`, minutes, idNumber, phone) };
 }
 
+/**
+ * `test_disk_failure()` in SQL throws what a failing disk throws (SQLITE_IOERR): a failure of the
+ * database, not of the record being written, so the page fails as a whole.
+ */
+function registerDiskFailure(): void {
+  world.backend.db.$client.function('test_disk_failure', () => {
+    throw Object.assign(new Error('disk on fire'), { code: 'SQLITE_IOERR_WRITE' });
+  });
+}
+
 describe('cursor and rows commit together', () => {
   it('a page that fails part-way leaves neither its rows nor its cursor; retried, it lands once', async () => {
     const orders = (await remoteRecords(world.sim, 'qinghe', 'orders')).slice(0, 40);
     const victim = orders[25];
     const db = world.backend.db;
-    db.$client.exec(`CREATE TRIGGER test_fail_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    registerDiskFailure();
+    db.$client.exec(`CREATE TRIGGER test_fail_order BEFORE INSERT ON orders WHEN NEW.external_id = '${victim?.id}' BEGIN SELECT test_disk_failure(); END`);
     try {
       expect(() => ingestRecords(db, context, 'orders', orders, world.sim.admin.now(), { next: 'cursor-after-page' })).toThrow(/disk on fire/);
       expect(count('orders')).toBe(0);
@@ -80,7 +91,8 @@ describe('cursor and rows commit together', () => {
     const repayments = await remoteRecords(world.sim, 'qinghe', 'repayments');
     const engine = { db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings };
     const ordered = [...repayments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || (a.id < b.id ? -1 : 1));
-    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${ordered[layout.failAt]?.id}' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    registerDiskFailure();
+    db.$client.exec(`CREATE TRIGGER test_fail_repayment BEFORE INSERT ON repayments WHEN NEW.external_id = '${ordered[layout.failAt]?.id}' BEGIN SELECT test_disk_failure(); END`);
     const options = { trigger: 'manual' as const, pageLimit: layout.pageLimit, transactionRecords: layout.transactionRecords };
     let first;
     try {
@@ -132,8 +144,11 @@ describe('stale versions', () => {
     // Same version, earlier updated_at: still older.
     const sameVersionEarlier = { ...newer, updated_at: order.updated_at, status: 'REPAYING' };
     expect(ingestRecords(db, context, 'orders', [sameVersionEarlier], now)).toMatchObject({ upserted: 0, unchanged: 1 });
-    const stored = db.$client.prepare('SELECT version, status FROM orders WHERE institution_id = ? AND external_id = ?').get(qinghe, order.id);
-    expect(stored).toEqual({ version: order.version + 2, status: 'CLOSED' });
+    // Same version, later updated_at (another node's clock ahead): the same version again, ignored as the standard says.
+    const sameVersionLater = { ...newer, updated_at: new Date(Date.parse(newer.updated_at) + 3_600_000).toISOString(), status: 'OVERDUE' };
+    expect(ingestRecords(db, context, 'orders', [sameVersionLater], now)).toMatchObject({ upserted: 0, unchanged: 1 });
+    const stored = db.$client.prepare('SELECT version, status, remote_updated_at AS remoteUpdatedAt FROM orders WHERE institution_id = ? AND external_id = ?').get(qinghe, order.id);
+    expect(stored).toEqual({ version: order.version + 2, status: 'CLOSED', remoteUpdatedAt: Date.parse(newer.updated_at) });
   });
 
   it('writes a line history entry with the changed fields for each new version only', async () => {

@@ -83,7 +83,13 @@ describe('findingDetail', () => {
     expect(shared && findingDetail(shared, zh)).toBe('139****3333 另有 7 位申请人填写（阈值 3）');
     expect(shared && findingDetail(shared, en)).toBe('139****3333 is also given by 7 other applicants (threshold 3)');
     const mismatch = byCode.get('contact_relationship_mismatch');
-    expect(mismatch && findingDetail(mismatch, zh)).toBe('139****1111：所选关系「母亲」，通讯录为「张总」');
+    // The relationship the remark names, never the remark: '张总' is also the contact's name.
+    expect(mismatch && findingDetail(mismatch, zh)).toBe('139****1111：所选关系「母亲」，通讯录备注指向「同事」');
+    expect(mismatch && findingDetail(mismatch, en)).toBe('139****1111: chose "mother", the address book suggests "colleague"');
+    // Which parts of the birth dates differ, never the dates (the digits the ID number's mask hides).
+    const birth = byCode.get('ocr_birth_date_mismatch');
+    expect(birth && findingDetail(birth, zh)).toBe('证件上的出生日期与号码编码的不同：年不一致（日期本身已隐藏）');
+    expect(JSON.stringify(birth)).not.toMatch(/1980|1981/);
     const review = byCode.get('face_score_review');
     expect(review && findingDetail(review, zh)).toBe('相似度 65，通过线 69');
     const expired = byCode.get('ocr_document_expired');

@@ -1,10 +1,11 @@
-import { app, BrowserWindow, dialog, session, shell, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session, shell, type WebFrameMain } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../db/connection';
 import { startBackend, type Backend } from '../runtime/backend';
 import { limitHeapGrowth } from '../runtime/heap';
+import { restrictNewFiles } from '../files/modes';
 import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
 import { installIpc } from './ipc';
@@ -12,10 +13,13 @@ import { exportSaveDialog } from './save-dialog';
 import { electronNativeBinding } from './native-binding';
 import { createSafeStorageSecretBox } from './safe-storage-box';
 import { loadWindowState, saveWindowState } from './window-state';
+import { appScheme, isAppUrl as isOwnUrl, mayOpenExternal, permissionAllowed, privilegedSchemes, rendererSource, resolveAppRequest, windowWebPreferences } from './shell-policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const rendererIndex = path.join(here, '../renderer/index.html');
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererDir = path.join(here, '../renderer');
+// A packaged app ignores ELECTRON_RENDERER_URL (shell-policy.ts says why).
+const source = rendererSource({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
+const devServerUrl = source.kind === 'dev-server' ? source.url : null;
 
 function parseShellArgs(): { dataDir: string | undefined; demo: boolean } {
   const { values } = parseArgs({
@@ -30,10 +34,22 @@ function parseShellArgs(): { dataDir: string | undefined; demo: boolean } {
   };
 }
 
-/** Our own pages only: the built index.html, or the dev server in development. */
+/** Our own pages only: app://creditdesk/, or the dev server in development. */
 function isAppUrl(url: string): boolean {
-  if (devServerUrl && url.startsWith(devServerUrl)) return true;
-  return url.startsWith(pathToFileURL(rendererIndex).href);
+  return isOwnUrl(url, devServerUrl);
+}
+
+/** Serves out/renderer under app://creditdesk/, contained to that folder, with the CSP. */
+function serveAppScheme(): void {
+  protocol.handle(appScheme, async (request) => {
+    const file = resolveAppRequest(rendererDir, request.url);
+    if (file === null) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', contentSecurityPolicy);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
 }
 
 function isTrustedFrame(frame: WebFrameMain | null): boolean {
@@ -49,14 +65,7 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
     show: false,
     title: 'CreditDesk',
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: windowWebPreferences(path.join(here, '../preload/index.cjs')),
   });
   if (state.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
@@ -68,8 +77,8 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
 
   const contents = window.webContents;
   contents.setWindowOpenHandler(({ url }) => {
-    // External links open in the system browser; nothing opens inside CreditDesk.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Allow-listed https links open in the system browser; nothing opens inside CreditDesk.
+    if (mayOpenExternal(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
@@ -77,8 +86,7 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 
-  if (devServerUrl) await window.loadURL(devServerUrl);
-  else await window.loadFile(rendererIndex);
+  await window.loadURL(source.url);
   return window;
 }
 
@@ -86,10 +94,14 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
 export async function runDesktop(): Promise<void> {
   // The main process syncs in the background: collect its promoted garbage sooner (runtime/heap.ts).
   limitHeapGrowth();
+  // Files this process creates (database, exports, backups) are the user's alone.
+  restrictNewFiles();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
+  // Before the app is ready: app:// is a standard, secure origin (shell-policy.ts).
+  protocol.registerSchemesAsPrivileged(privilegedSchemes.map((entry) => ({ scheme: entry.scheme, privileges: { ...entry.privileges } })));
   const args = parseShellArgs();
   const dataDir = args.dataDir ?? app.getPath('userData');
   let backend: Backend | null = null;
@@ -104,13 +116,18 @@ export async function runDesktop(): Promise<void> {
     contents.on('will-navigate', (navigation, url) => {
       if (!isAppUrl(url)) navigation.preventDefault();
     });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
   await app.whenReady();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  serveAppScheme();
+  // Deny by default: requests (prompts) and checks (queries) alike, and device pickers.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl ?? null)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   try {
     backend = await startBackend({

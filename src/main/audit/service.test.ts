@@ -28,7 +28,7 @@ async function list(input: unknown, context = supervisor): Promise<Page> {
 }
 
 function entry(at: number, operatorName: string | null, action: string, targetType: string | null = null, targetId: string | null = null): void {
-  appendAudit(backend.db, { at, operatorId: null, operatorName, action, targetType, targetId, details: { note: action } });
+  appendAudit(backend.db, backend.auditKey, { at, operatorId: null, operatorName, action, targetType, targetId, details: { note: action } });
 }
 
 describe('audit browsing', () => {

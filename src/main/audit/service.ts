@@ -5,7 +5,7 @@ import type { AuditRow } from '../db/schema';
 import type { ExportColumn, ExportDocument } from '../exports/model';
 import { keysetRows, mapRows } from '../exports/paging';
 import type { ExportBuildContext, ExportSource } from '../exports/service';
-import { countAudit, countAuditByAction, latestAuditId, listAudit, listAuditActions, type AuditCursor, type AuditFilter } from '../repositories/audit';
+import { countAudit, countAuditByAction, latestAuditId, listAudit, listAuditActions, type AuditCursor, type AuditFilter, type AuditKey } from '../repositories/audit';
 import { verifyAuditChain } from './verify';
 
 /** The browser's date filter (Shanghai calendar days, inclusive) as an instant range. */
@@ -85,7 +85,7 @@ function text(locale: ExportBuildContext['locale']) {
 }
 
 /** Browsing, verifying and exporting the audit log (all read-only). */
-export function createAuditBrowser(db: Db): AuditBrowser {
+export function createAuditBrowser(db: Db, key: AuditKey): AuditBrowser {
   return {
     list({ filter, after, limit }) {
       const repositoryFilter = auditFilterOf(filter);
@@ -104,7 +104,7 @@ export function createAuditBrowser(db: Db): AuditBrowser {
     },
 
     verify() {
-      return verifyAuditChain(db);
+      return verifyAuditChain(db, { key });
     },
 
     exportSource: {

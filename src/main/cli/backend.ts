@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startBackend, type Backend, type BackendOptions } from '../runtime/backend';
 import { dataPaths } from '../runtime/paths';
 import { CommandRefusedError, type CliIo } from './command';
-import { resolveDataDir, write } from './options';
+import { cliOperatorName, resolveDataDir, write } from './options';
 
 export interface CommandBackendOptions extends Partial<BackendOptions> {
   /**
@@ -73,6 +73,8 @@ export async function startCommandBackend(io: CliIo, dataDirFlag: string | undef
       dataDir,
       shell: 'headless',
       adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
+      // CLI actions are recorded as cli:<OS user>, not as nobody.
+      cliOperator: cliOperatorName(),
       onFirstAdmin: ({ generatedPassword }) => {
         if (generatedPassword) write(io.stderr, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
       },

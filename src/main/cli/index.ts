@@ -14,6 +14,7 @@ import { write } from './options';
 import { simulatorCommand } from '../simulator/cli';
 import { limitHeapGrowth } from '../runtime/heap';
 import { readAppVersion } from '../runtime/backend';
+import { restrictNewFiles } from '../files/modes';
 
 /** Every `creditdesk` sub-command, in the order `--help` lists them. */
 export const commands: CliCommand[] = [serveCommand, syncCommand, institutionsCommand, usersCommand, simulatorCommand, exportCommand, auditCommand, backupCommand, restoreCommand];
@@ -90,6 +91,8 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // Before any work: collect promoted garbage sooner (runtime/heap.ts; the sync pass's peak RSS).
   limitHeapGrowth();
+  // Files this process creates (database, exports, backups) are the user's alone.
+  restrictNewFiles();
   const controller = new AbortController();
   let signals = 0;
   const onSignal = () => {

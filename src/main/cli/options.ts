@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../runtime/paths';
@@ -40,4 +41,19 @@ export function findRendererDir(): string | null {
 
 export function write(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * The operator a CLI action is attributed to in the audit log: `cli:<os user>`. Whoever can run
+ * the CLI on the data folder can read the database, so there is no sign-in; the OS account is
+ * the identity there is.
+ */
+export function cliOperatorName(): string {
+  let user: string;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+  return `cli:${user}`;
 }

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createPrivateFile, makePrivateFolder } from '../files/modes';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
@@ -67,7 +68,11 @@ export function findMigrationsFolder(): string {
  * transactions, never consistency).
  */
 export function openDatabase(options: OpenDatabaseOptions): Db {
-  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:') {
+    makePrivateFolder(path.dirname(options.file));
+    // SQLite creates the file 0644 and gives -wal and -shm the database's mode: start it 0600.
+    if (!options.readonly) createPrivateFile(options.file);
+  }
   const client = new Database(options.file, {
     readonly: options.readonly ?? false,
     nativeBinding: options.nativeBinding,

@@ -9,7 +9,7 @@ import type { Db } from '../db/connection';
 import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
+import type { AuditActor, AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
@@ -156,8 +156,21 @@ export function createExportService(options: ExportServiceOptions): ExportServic
   const perOperatorLimit = options.perOperatorLimit ?? 2;
   const jobs = new Map<number, { controller: AbortController; done: Promise<void>; operatorId: number | null }>();
 
-  function auditActor(requester: ExportRequester): Pick<Actor, 'id' | 'username'> | null {
-    return requester.operatorId === null ? null : { id: requester.operatorId, username: requester.operatorName };
+  // A CLI export has no operator id but a name (`cli:<os user>`): the entry carries that name.
+  function auditActor(requester: ExportRequester): AuditActor {
+    return { id: requester.operatorId, username: requester.operatorName };
+  }
+
+  /** A refused export is recorded too: who asked, for what, and which permission was missing. */
+  function refuse(requester: ExportRequester, source: ExportSource<unknown>, request: ExportRequest, permission: string, message: string): never {
+    audit.record(db, auditActor(requester), 'access.refused', { type: 'export-request', id: source.kind }, {
+      kind: source.kind,
+      format: request.format,
+      clear: request.clear,
+      permission,
+      ...requester.auditDetails,
+    });
+    throw new AppError('FORBIDDEN', message, { permission });
   }
 
   function owned(actor: Actor, id: number): ExportRow {
@@ -169,12 +182,10 @@ export function createExportService(options: ExportServiceOptions): ExportServic
 
   function prepare<F>(requester: ExportRequester, source: ExportSource<F>, filters: F, request: ExportRequest, outPath?: string) {
     if (!requester.permissions.has(source.permission)) {
-      throw new AppError('FORBIDDEN', `Exporting ${source.kind} needs the “${source.permission}” permission.`, { permission: source.permission });
+      refuse(requester, source as ExportSource<unknown>, request, source.permission, `Exporting ${source.kind} needs the “${source.permission}” permission.`);
     }
     if (request.clear && !requester.permissions.has('pii:export-clear')) {
-      throw new AppError('FORBIDDEN', 'Exporting personal data in clear needs the “pii:export-clear” permission.', {
-        permission: 'pii:export-clear',
-      });
+      refuse(requester, source as ExportSource<unknown>, request, 'pii:export-clear', 'Exporting personal data in clear needs the “pii:export-clear” permission.');
     }
     if (requester.operatorId !== null) {
       const running = [...jobs.values()].filter((job) => job.operatorId === requester.operatorId).length;
@@ -201,7 +212,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
     });
     let target = outPath;
     if (!target) {
-      mkdirSync(options.directory, { recursive: true });
+      mkdirSync(options.directory, { recursive: true, mode: 0o700 });
       target = path.join(options.directory, `${row.id}-${fileName}`);
     }
     const withPath = updateExport(db, row.id, { filePath: target }) ?? row;

@@ -12,7 +12,7 @@ export class FileSink {
   bytes = 0;
 
   constructor(readonly path: string) {
-    this.stream = createWriteStream(path, { flags: 'w', highWaterMark: 1 << 20 });
+    this.stream = createWriteStream(path, { flags: 'w', mode: 0o600, highWaterMark: 1 << 20 });
     this.stream.on('error', (error) => {
       this.failure = error;
     });

@@ -5,8 +5,9 @@
  * under the data folder's keys/ directory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DamagedKeyFileError, readKeyFile } from '../files/key-files';
 import type { InstitutionRow } from '../db/schema';
 
 export type SecretScheme = InstitutionRow['secretScheme'];
@@ -35,20 +36,12 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
   let key: Buffer | null = null;
   function loadKey(): Buffer {
     if (key) return key;
-    const file = path.join(keysDir, keyFileName);
-    if (!existsSync(file)) {
-      mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-      // 'wx' fails if another process created it meanwhile; then we read theirs.
-      try {
-        writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
+    try {
+      key = readKeyFile(keysDir, keyFileName, { create: true }) as Buffer;
+    } catch (error) {
+      if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
+      throw error;
     }
-    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-    const decoded = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (decoded.length !== 32) throw new SecretUnavailableError(`The key file ${file} is damaged; re-enter the institution secrets.`);
-    key = decoded;
     return key;
   }
   return {
@@ -74,11 +67,12 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
 
 /** The key file's 32 bytes, or null when this data folder has none yet (created on first use). */
 export function readInstitutionKey(keysDir: string): Buffer | null {
-  const file = path.join(keysDir, keyFileName);
-  if (!existsSync(file)) return null;
-  const decoded = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (decoded.length !== 32) throw new SecretUnavailableError(`The key file ${file} is damaged; re-enter the institution secrets.`);
-  return decoded;
+  try {
+    return readKeyFile(keysDir, keyFileName, { create: false });
+  } catch (error) {
+    if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
+    throw error;
+  }
 }
 
 /**

@@ -56,6 +56,18 @@ function parseStoredCapabilities(text: string | null): Capabilities | null {
 
 export type InstitutionService = ReturnType<typeof createInstitutionService>;
 
+/** Same URL up to letter case of scheme and host and a trailing slash. */
+function sameBaseUrl(a: string, b: string): boolean {
+  const canonical = (value: string) => {
+    try {
+      return new URL(value.trim()).href.replace(/\/+$/, '');
+    } catch {
+      return value.trim();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
 export function createInstitutionService(deps: InstitutionServiceDeps) {
   const { db, clock, audit, vault } = deps;
 
@@ -150,6 +162,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
   function update(author: ChangeAuthor, input: InstitutionUpdateInput): InstitutionSummary {
     const values = institutionUpdateSchema.parse(input);
     const before = require(values.id);
+    requireSecretForNewUrl(before, values);
     const sealed = values.secret === undefined ? null : vault.seal(values.secret);
     const now = clock.now();
     const changes: Record<string, unknown> = {};
@@ -187,6 +200,17 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
   }
 
   /**
+   * The stored secret signs requests to the stored base URL only: pointing an institution at
+   * another URL (to test or to keep) needs the secret typed again, or anyone who may edit the
+   * settings could have the institution's signed requests sent wherever they like.
+   */
+  function requireSecretForNewUrl(row: InstitutionRow, input: { baseUrl?: string; secret?: string }): void {
+    if (input.baseUrl === undefined || input.secret !== undefined) return;
+    if (sameBaseUrl(input.baseUrl, row.baseUrl)) return;
+    throw new AppError('VALIDATION', 'Enter the secret again to use this institution with a different base URL.', { field: 'secret', reason: 'secret-required-for-new-url' });
+  }
+
+  /**
    * One signed GET /v1/capabilities, read three ways: an answer at all (reachability), not a
    * 401 (signature and app id), a v1 capabilities document (capabilities).
    */
@@ -194,6 +218,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
     let endpoint: { baseUrl: string; appId: string; secret: string };
     if (input.id !== undefined) {
       const row = require(input.id);
+      requireSecretForNewUrl(row, input);
       let secret = input.secret;
       if (secret === undefined) {
         try {
@@ -235,6 +260,8 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
           return failed('reachability', error.message);
         case 'credentials':
           return failed('signature', `${error.message} (check the app id and secret)`);
+        case 'clock':
+          return failed('signature', error.message);
         case 'secret_unavailable':
           return failed('signature', error.message, true);
         case 'truncated':
@@ -242,6 +269,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
         case 'rate_limited':
         case 'client':
         case 'invalid_response':
+        case 'not_json':
           return failed('capabilities', error.message);
         default: {
           const unreachable: never = error.kind;

@@ -24,7 +24,15 @@ export interface LogSinkOptions {
   /** Also echo warnings and errors (or everything, with 'all') to stderr. */
   console?: 'none' | 'warnings' | 'all';
   now?: () => number;
+  /** A line longer than this (bytes) keeps its level, scope and cut message, not its data. */
+  maxLineBytes?: number;
+  /** A daily file stops growing at this size (bytes), with one line saying lines were dropped. */
+  maxFileBytes?: number;
 }
+
+/** Defaults: a line carries a message and some fields, never a request body. */
+export const defaultMaxLineBytes = 8 * 1024;
+export const defaultMaxFileBytes = 50 * 1024 * 1024;
 
 /**
  * One JSON line per entry into `creditdesk-YYYY-MM-DD.log` (Asia/Shanghai day). Every entry goes
@@ -34,13 +42,16 @@ export interface LogSinkOptions {
 export class LogSink {
   private fd: number | null = null;
   private day = '';
+  /** Bytes in today's file as this process knows it (its size at open plus what it wrote). */
+  private fileBytes = 0;
+  private dropping = false;
   private readonly level: number;
   private readonly now: () => number;
 
   constructor(private readonly options: LogSinkOptions) {
     this.level = levelRank[options.level ?? 'info'];
     this.now = options.now ?? Date.now;
-    if (options.directory) mkdirSync(options.directory, { recursive: true });
+    if (options.directory) mkdirSync(options.directory, { recursive: true, mode: 0o700 });
   }
 
   logger(scope: string): Logger {
@@ -60,12 +71,29 @@ export class LogSink {
     const time = this.now();
     const entry: Record<string, unknown> = { time, level, scope, message: redact(message) };
     if (data && Object.keys(data).length > 0) entry.data = redact(data);
-    const line = `${JSON.stringify(entry)}\n`;
+    let line = `${JSON.stringify(entry)}\n`;
+    const maxLine = this.options.maxLineBytes ?? defaultMaxLineBytes;
+    if (Buffer.byteLength(line) > maxLine) {
+      // Whatever made it this long (an echoed input, a huge object) is not worth the disk.
+      const cut = { time, level, scope, message: String(entry.message).slice(0, 512), data: { cut: true, lineBytes: Buffer.byteLength(line) } };
+      line = `${JSON.stringify(cut)}\n`;
+    }
     const echo = this.options.console ?? 'warnings';
     if (echo === 'all' || (echo === 'warnings' && levelRank[level] >= levelRank.warn)) process.stderr.write(line);
     if (!this.options.directory) return;
     try {
-      writeSync(this.fileFor(time), line);
+      const fd = this.fileFor(time);
+      const maxFile = this.options.maxFileBytes ?? defaultMaxFileBytes;
+      if (this.dropping) return;
+      if (this.fileBytes + Buffer.byteLength(line) > maxFile) {
+        // One line says so; everything else that day goes to the console echo only.
+        this.dropping = true;
+        const note = `${JSON.stringify({ time, level: 'warn', scope: 'log', message: `daily log limit of ${maxFile} bytes reached: further lines of this day are dropped` })}\n`;
+        writeSync(fd, note);
+        return;
+      }
+      writeSync(fd, line);
+      this.fileBytes += Buffer.byteLength(line);
     } catch {
       // A full disk must not take the application down with it; the console echo remains.
     }
@@ -76,7 +104,11 @@ export class LogSink {
     if (this.fd !== null && day === this.day) return this.fd;
     if (this.fd !== null) closeSync(this.fd);
     this.day = day;
-    this.fd = openSync(path.join(this.options.directory as string, `creditdesk-${day}.log`), 'a', 0o600);
+    const file = path.join(this.options.directory as string, `creditdesk-${day}.log`);
+    this.fd = openSync(file, 'a', 0o600);
+    this.fileBytes = statSync(file).size;
+    // Another process may have filled today's file (and said so) already.
+    this.dropping = this.fileBytes >= (this.options.maxFileBytes ?? defaultMaxFileBytes);
     this.prune(time);
     return this.fd;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactText } from './redact';
+import { maxLoggedStringChars, redact, redactText } from './redact';
 
 describe('log redaction', () => {
   it('drops secrets by key whatever they hold', () => {
@@ -17,7 +17,37 @@ describe('log redaction', () => {
     expect(redactText('card 6222020200112233445 ok')).toBe('card 6222****3445 ok');
   });
 
-  it('keeps ordinary numbers and ids readable', () => {
+  it('masks phones written with +86, 86, 0086, dashes, spaces or full-width digits', () => {
+    for (const written of ['+8615912345678', '8615912345678', '008615912345678', '+86 159-1234-5678', '159 1234 5678', '159-1234-5678', '１５９１２３４５６７８']) {
+      expect([written, redactText(`call ${written} now`)]).toEqual([written, 'call 159****5678 now']);
+    }
+  });
+
+  it('masks ID numbers written with spaces or glued to a label', () => {
+    expect(redactText('id 110105 19491231 002X')).toBe('id 110105********002X');
+    expect(redactText('id 1101 0519 4912 3100 2x')).toBe('id 110105********002X');
+    expect(redactText('ID11010519491231002X')).toBe('ID110105********002X');
+  });
+
+  it('masks names after a label and short Chinese names in free text', () => {
+    expect(redactText('姓名：张三 ok')).toBe('姓名:[personal] ok');
+    expect(redactText('contact=Li Lei, relation mother')).toBe('contact=[personal], relation mother');
+    expect(redactText('lookup 欧阳娜娜 failed')).toBe('lookup 欧*** failed');
+    expect(redactText('username=admin')).toBe('username=admin');
+  });
+
+  it('keeps ordinary numbers, ids, dates and chain hashes readable', () => {
     expect(redactText('synced 1000 records in 2345 ms, page 12')).toBe('synced 1000 records in 2345 ms, page 12');
+    expect(redactText('at 1764990000000, day 2026-11-25 10:00:00')).toBe('at 1764990000000, day 2026-11-25 10:00:00');
+    const head = `12:${'1234567890'.repeat(6)}abcd`;
+    expect(redact({ auditHead: head })).toEqual({ auditHead: head });
+  });
+
+  it('cuts long strings, masking a number that crosses the cut', () => {
+    const text = `${'a'.repeat(maxLoggedStringChars - 5)}13812345678${'b'.repeat(1_000_000)}`;
+    const cut = redactText(text);
+    expect(cut.length).toBeLessThan(maxLoggedStringChars + 40);
+    expect(cut).not.toContain('1381234');
+    expect(cut).toContain('[cut ');
   });
 });

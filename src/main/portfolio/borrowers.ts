@@ -1,6 +1,7 @@
 /**
  * Borrower lookup and the borrower page for support. The search reads the query's shape (digits,
- * letters, CJK) to choose which indexes to ask, matches full values server-side and answers masked.
+ * letters, CJK) to choose which indexes to ask, matches full values (or the tails the masked view
+ * shows) server-side and answers masked; searches by identifier are recorded and throttled.
  * Revealing personal data needs 'pii:reveal' (checked by the router) and is audited with the
  * fields revealed, never the values.
  */
@@ -11,12 +12,14 @@ import type { BorrowerMatch, BorrowerPage, BorrowerSearchResult } from '../../sh
 import { writeTransaction, type Db } from '../db/connection';
 import type { Actor } from '../rpc/context';
 import type { AuditRecorder } from '../services/audit';
+import type { Clock } from '../services/clock';
 import {
   applicationsOf,
   borrowersByIds,
   borrowersByPrefix,
   borrowersByReference,
   borrowersByTail,
+  borrowersByValue,
   findBorrowerRow,
   linesOf,
   loansOf,
@@ -27,7 +30,8 @@ import { institutionRefs } from '../repositories/portfolio-loans';
 import { splitFlags } from './figures';
 
 export interface BorrowerLookupService {
-  search(input: { query: string; limit: number }): { results: BorrowerSearchResult[]; truncated: boolean };
+  /** Identifier searches (ID number, phone, name) are recorded and throttled per operator. */
+  search(actor: Actor, input: { query: string; limit: number }): { results: BorrowerSearchResult[]; truncated: boolean };
   page(id: number): BorrowerPage;
   reveal(actor: Actor, input: { id: number; fields: Array<'name' | 'phone' | 'idNumber'> }): { name?: string; phone?: string; idNumber?: string };
 }
@@ -44,9 +48,25 @@ function phoneDigits(query: string): string | null {
   return /^\d+$/.test(compact) ? compact : null;
 }
 
-/** The searches a query's shape calls for, best match first. */
+/** What a borrower search may match on that is personal data: these searches are recorded and throttled. */
+const identifierMatches = new Set<BorrowerMatch>(['id_number', 'id_tail', 'phone', 'phone_tail', 'name']);
+
+/**
+ * Identifier searches one operator may make in a rolling window before RATE_LIMITED: enough for
+ * a support call, far too few to guess a phone's four hidden digits (10,000 tries).
+ */
+export const identifierSearchLimit = { searches: 30, windowMs: 60_000 };
+
+/**
+ * The searches a query's shape calls for, best match first. Personal identifiers match whole
+ * values, or exactly the tail the masked view already shows (the last 4 characters of an ID
+ * number or phone), never an open-ended prefix or a longer tail: either would let a series of
+ * searches read the hidden digits one by one. Platform user ids and loan, application and line
+ * numbers are not personal data and match by prefix.
+ */
 export function planSearch(query: string): Array<
-  | { kind: 'column'; column: 'idNumber' | 'phone' | 'name' | 'platformUserId'; value: string; matchedOn: BorrowerMatch }
+  | { kind: 'exact'; column: 'idNumber' | 'phone' | 'name'; value: string; matchedOn: BorrowerMatch }
+  | { kind: 'prefix'; column: 'platformUserId'; value: string; matchedOn: BorrowerMatch }
   | { kind: 'tail'; tailOf: 't' | 'q'; value: string; matchedOn: BorrowerMatch }
   | { kind: 'reference'; reference: 'loan' | 'application' | 'line'; value: string; matchedOn: BorrowerMatch }
 > {
@@ -54,19 +74,14 @@ export function planSearch(query: string): Array<
   const plan: ReturnType<typeof planSearch> = [];
   const idLike = trimmed.replace(/\s+/g, '').toUpperCase();
   const digits = phoneDigits(trimmed);
-  if (/^\d{17}[\dX]$/.test(idLike)) plan.push({ kind: 'column', column: 'idNumber', value: idLike, matchedOn: 'id_number' });
-  if (digits !== null && /^1\d{10}$/.test(digits)) plan.push({ kind: 'column', column: 'phone', value: digits, matchedOn: 'phone' });
-  if (/^\d{3,17}[\dX]?$/.test(idLike) && idLike.length >= 4) {
-    if (idLike.length < 18) plan.push({ kind: 'tail', tailOf: 't', value: idLike, matchedOn: 'id_tail' });
-    if (digits !== null && digits.length <= 10) plan.push({ kind: 'tail', tailOf: 'q', value: digits, matchedOn: 'phone_tail' });
-  }
-  // A partial number typed from its start (the full number is searched above).
-  if (digits !== null && /^1\d{2,9}$/.test(digits)) plan.push({ kind: 'column', column: 'phone', value: digits, matchedOn: 'phone' });
-  if (/^\d{6,17}[\dX]?$/.test(idLike) && idLike.length < 18) plan.push({ kind: 'column', column: 'idNumber', value: idLike, matchedOn: 'id_number' });
+  if (/^\d{17}[\dX]$/.test(idLike)) plan.push({ kind: 'exact', column: 'idNumber', value: idLike, matchedOn: 'id_number' });
+  if (digits !== null && /^1\d{10}$/.test(digits)) plan.push({ kind: 'exact', column: 'phone', value: digits, matchedOn: 'phone' });
+  if (/^\d{3}[\dX]$/.test(idLike)) plan.push({ kind: 'tail', tailOf: 't', value: idLike, matchedOn: 'id_tail' });
+  if (digits !== null && /^\d{4}$/.test(digits)) plan.push({ kind: 'tail', tailOf: 'q', value: digits, matchedOn: 'phone_tail' });
   if (/[^\u0000-\u007f]/.test(trimmed)) {
-    plan.push({ kind: 'column', column: 'name', value: trimmed, matchedOn: 'name' });
+    plan.push({ kind: 'exact', column: 'name', value: trimmed, matchedOn: 'name' });
   } else if (trimmed.length >= 2) {
-    plan.push({ kind: 'column', column: 'platformUserId', value: trimmed, matchedOn: 'platform_user' });
+    plan.push({ kind: 'prefix', column: 'platformUserId', value: trimmed, matchedOn: 'platform_user' });
     plan.push({ kind: 'reference', reference: 'loan', value: trimmed, matchedOn: 'loan' });
     plan.push({ kind: 'reference', reference: 'application', value: trimmed, matchedOn: 'application' });
     plan.push({ kind: 'reference', reference: 'line', value: trimmed, matchedOn: 'line' });
@@ -74,24 +89,43 @@ export function planSearch(query: string): Array<
       plan.push({ kind: 'reference', reference: 'loan', value: trimmed.toUpperCase(), matchedOn: 'loan' });
       plan.push({ kind: 'reference', reference: 'application', value: trimmed.toUpperCase(), matchedOn: 'application' });
     }
-    if (/[A-Za-z]/.test(trimmed) && !/\d/.test(trimmed)) plan.push({ kind: 'column', column: 'name', value: trimmed, matchedOn: 'name' });
+    if (/[A-Za-z]/.test(trimmed) && !/\d/.test(trimmed)) plan.push({ kind: 'exact', column: 'name', value: trimmed, matchedOn: 'name' });
   }
   return plan;
 }
 
-export function createBorrowerLookupService(options: { db: Db; audit: AuditRecorder }): BorrowerLookupService {
-  const { db, audit } = options;
+export function createBorrowerLookupService(options: { db: Db; audit: AuditRecorder; clock: Clock }): BorrowerLookupService {
+  const { db, audit, clock } = options;
+  /** Recent identifier searches per operator (their times), for the throttle. */
+  const recent = new Map<number, number[]>();
+
+  function throttle(actor: Actor, now: number): void {
+    const since = now - identifierSearchLimit.windowMs;
+    const times = (recent.get(actor.id) ?? []).filter((at) => at > since);
+    if (times.length >= identifierSearchLimit.searches) {
+      recent.set(actor.id, times);
+      const retryAfterMs = (times[0] as number) + identifierSearchLimit.windowMs - now;
+      throw new AppError('RATE_LIMITED', 'Too many searches by ID number, phone or name in a short time; wait a moment.', { retryAfterMs });
+    }
+    times.push(now);
+    recent.set(actor.id, times);
+  }
 
   return {
-    search({ query, limit }) {
+    search(actor, { query, limit }) {
+      const plan = planSearch(query);
+      const identifierKinds = [...new Set(plan.filter((step) => identifierMatches.has(step.matchedOn)).map((step) => step.matchedOn))].sort();
+      if (identifierKinds.length > 0) throttle(actor, clock.now());
       const found = new Map<number, Candidate>();
       let truncated = false;
-      for (const step of planSearch(query)) {
+      for (const step of plan) {
         if (found.size > limit) break;
         // One more than needed tells whether there are more.
         const room = limit + 1;
         let matches: Candidate[];
-        if (step.kind === 'column') {
+        if (step.kind === 'exact') {
+          matches = borrowersByValue(db, step.column, step.value, room).map((row) => ({ borrowerId: row.id, matchedOn: step.matchedOn, matchedReference: null }));
+        } else if (step.kind === 'prefix') {
           matches = borrowersByPrefix(db, step.column, step.value, room).map((row) => ({ borrowerId: row.id, matchedOn: step.matchedOn, matchedReference: null }));
         } else if (step.kind === 'tail') {
           matches = borrowersByTail(db, step.tailOf, step.value, room).map((row) => ({ borrowerId: row.id, matchedOn: step.matchedOn, matchedReference: null }));
@@ -106,6 +140,10 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
         for (const match of matches) if (!found.has(match.borrowerId)) found.set(match.borrowerId, match);
       }
       if (found.size > limit) truncated = true;
+      // Who searched by which kind of identifier and how many borrowers it found; never the value searched.
+      if (identifierKinds.length > 0) {
+        writeTransaction(db, (tx) => audit.record(tx, actor, 'borrowers.searched', undefined, { kinds: identifierKinds, hits: Math.min(found.size, limit), truncated }));
+      }
       const candidates = [...found.values()].slice(0, limit);
       const borrowers = new Map(borrowersByIds(db, candidates.map((candidate) => candidate.borrowerId)).map((row) => [row.id, row]));
       const stats = openLoanStats(db, candidates.map((candidate) => candidate.borrowerId));

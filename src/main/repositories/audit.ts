@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/connection';
 import { auditLogTable, type AuditRow } from '../db/schema';
@@ -16,29 +16,110 @@ export interface AuditEntryInput {
 /** The chain starts from this value: a fixed, documented genesis hash. */
 export const auditGenesisHash = '0'.repeat(64);
 
-export function auditHash(prevHash: string, row: Omit<AuditRow, 'id' | 'hash' | 'prevHash'>): string {
-  const canonical = JSON.stringify([
-    prevHash,
-    row.at,
-    row.operatorId,
-    row.operatorName,
-    row.action,
-    row.targetType,
-    row.targetId,
-    row.details,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+/**
+ * The entry that switches the chain to the keyed scheme: every entry before it was chained with
+ * plain SHA-256 (databases made before the key existed), it and every entry after it with
+ * HMAC-SHA256 under the audit key. Its details say how many unkeyed entries precede it.
+ */
+export const auditKeyAnchorAction = 'system.audit-key-introduced';
+
+/** The HMAC key of the chain, kept outside the database (audit/key.ts); the secret stays inside. */
+export interface AuditKey {
+  /** A fingerprint that names the key without revealing it (recorded in the anchor entry). */
+  readonly id: string;
+  /** HMAC-SHA256 of the canonical text, hex. */
+  sign(canonical: string): string;
+}
+
+export function auditKeyOf(secret: Buffer): AuditKey {
+  const sign = (canonical: string) => createHmac('sha256', secret).update(canonical).digest('hex');
+  return { id: sign('creditdesk audit key id').slice(0, 16), sign };
+}
+
+type HashedFields = Omit<AuditRow, 'id' | 'hash' | 'prevHash'>;
+
+function canonicalFields(row: HashedFields): unknown[] {
+  return [row.at, row.operatorId, row.operatorName, row.action, row.targetType, row.targetId, row.details];
+}
+
+/** The unkeyed hash of entries written before the key existed (anyone can recompute it). */
+export function auditHash(prevHash: string, row: HashedFields): string {
+  return createHash('sha256').update(JSON.stringify([prevHash, ...canonicalFields(row)])).digest('hex');
+}
+
+/** The keyed hash: binds the entry's id too, so renumbering shows. */
+export function auditKeyedHash(key: AuditKey, id: number, prevHash: string, row: HashedFields): string {
+  return key.sign(JSON.stringify(['hmac-v1', id, prevHash, ...canonicalFields(row)]));
+}
+
+/** The newest entry: what a copy kept outside the database ("the head") records. */
+export interface AuditHead {
+  id: number;
+  hash: string;
+}
+
+export function formatAuditHead(head: AuditHead): string {
+  return `${head.id}:${head.hash}`;
+}
+
+/** Parses "ID:HASH" (64 hex digits); null when it is not one. */
+export function parseAuditHead(text: string): AuditHead | null {
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim().toLowerCase());
+  return match ? { id: Number(match[1]), hash: match[2] as string } : null;
+}
+
+export function auditHead(db: Db): AuditHead | null {
+  return db.select({ id: auditLogTable.id, hash: auditLogTable.hash }).from(auditLogTable).orderBy(desc(auditLogTable.id)).limit(1).get() ?? null;
+}
+
+/** SQLite's AUTOINCREMENT high-water mark for the log (0 when nothing was ever inserted). */
+export function auditSequence(db: Db): number {
+  return db.get<{ seq: number } | undefined>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`)?.seq ?? 0;
+}
+
+function insertKeyed(tx: Db, key: AuditKey, base: HashedFields): AuditRow {
+  const last = auditHead(tx);
+  const prevHash = last?.hash ?? auditGenesisHash;
+  // The id after the high-water mark, not after the newest row: when rows were cut from the end,
+  // the gap stays visible instead of being filled in.
+  const id = Math.max(auditSequence(tx), last?.id ?? 0) + 1;
+  const hash = auditKeyedHash(key, id, prevHash, base);
+  return tx.insert(auditLogTable).values({ id, ...base, prevHash, hash }).returning().get();
+}
+
+/** The anchor entry, inserted when the chain has none yet (a new log, or one from before the key). */
+function ensureAnchor(tx: Db, key: AuditKey, at: number): AuditRow | null {
+  const existing = tx.select({ id: auditLogTable.id }).from(auditLogTable).where(eq(auditLogTable.action, auditKeyAnchorAction)).limit(1).get();
+  if (existing) return null;
+  const last = auditHead(tx);
+  return insertKeyed(tx, key, {
+    at,
+    operatorId: null,
+    operatorName: null,
+    action: auditKeyAnchorAction,
+    targetType: null,
+    targetId: null,
+    details: JSON.stringify({ scheme: 'hmac-sha256', keyId: key.id, unkeyedEntries: last?.id ?? 0, unkeyedHead: last?.hash ?? auditGenesisHash }),
+  });
 }
 
 /**
- * Appends one entry, chained to the newest row. Runs inside the caller's transaction when there
- * is one (better-sqlite3 nests it as a savepoint), so the entry commits with the change it records.
+ * Makes sure the chain is keyed from some entry on; returns the anchor when this call wrote it
+ * (start-up logs it: "key introduced at entry N").
  */
-export function appendAudit(db: Db, input: AuditEntryInput): AuditRow {
+export function ensureAuditKeyAnchor(db: Db, key: AuditKey, at: number): AuditRow | null {
+  return writeTransaction(db, (tx) => ensureAnchor(tx, key, at));
+}
+
+/**
+ * Appends one entry, chained to the newest row with the audit key. Runs inside the caller's
+ * transaction when there is one (better-sqlite3 nests it as a savepoint), so the entry commits
+ * with the change it records.
+ */
+export function appendAudit(db: Db, key: AuditKey, input: AuditEntryInput): AuditRow {
   return writeTransaction(db, (tx) => {
-    const last = tx.select({ hash: auditLogTable.hash }).from(auditLogTable).orderBy(desc(auditLogTable.id)).limit(1).get();
-    const prevHash = last?.hash ?? auditGenesisHash;
-    const base = {
+    ensureAnchor(tx, key, input.at);
+    return insertKeyed(tx, key, {
       at: input.at,
       operatorId: input.operatorId,
       operatorName: input.operatorName,
@@ -46,9 +127,7 @@ export function appendAudit(db: Db, input: AuditEntryInput): AuditRow {
       targetType: input.targetType ?? null,
       targetId: input.targetId ?? null,
       details: JSON.stringify(input.details ?? {}),
-    };
-    const hash = auditHash(prevHash, base);
-    return tx.insert(auditLogTable).values({ ...base, prevHash, hash }).returning().get();
+    });
   });
 }
 

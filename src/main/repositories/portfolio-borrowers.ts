@@ -51,8 +51,14 @@ const searchColumns: Record<BorrowerColumnSearch, string> = {
   platformUserId: 'platform_user_id',
 };
 
-/** Borrowers whose column starts with `prefix` (an exact value is a prefix of itself), in column order. */
-export function borrowersByPrefix(db: Db, column: BorrowerColumnSearch, prefix: string, limit: number): BorrowerIdentity[] {
+/** Borrowers whose column equals `value` exactly (personal identifiers never match by prefix). */
+export function borrowersByValue(db: Db, column: Exclude<BorrowerColumnSearch, 'platformUserId'>, value: string, limit: number): BorrowerIdentity[] {
+  const name = searchColumns[column];
+  return prepared(db, `SELECT ${identityColumns} FROM borrowers b WHERE b.${name} = ? ORDER BY b.id LIMIT ?`).all(value, limit) as BorrowerIdentity[];
+}
+
+/** Borrowers whose column starts with `prefix`, in column order: platform user ids only (not personal data). */
+export function borrowersByPrefix(db: Db, column: 'platformUserId', prefix: string, limit: number): BorrowerIdentity[] {
   const name = searchColumns[column];
   return prepared(db, `SELECT ${identityColumns} FROM borrowers b WHERE b.${name} >= ? AND b.${name} < ? ORDER BY b.${name} LIMIT ?`).all(
     prefix,
@@ -61,7 +67,7 @@ export function borrowersByPrefix(db: Db, column: BorrowerColumnSearch, prefix: 
   ) as BorrowerIdentity[];
 }
 
-/** Borrowers whose ID number ('t') or phone ('q') ends with `tail` (at least 4 characters). */
+/** Borrowers whose ID number ('t') or phone ('q') ends with `tail` (the 4 characters the masked view shows). */
 export function borrowersByTail(db: Db, kind: 't' | 'q', tail: string, limit: number): BorrowerIdentity[] {
   const column = kind === 't' ? 'upper(b.id_number)' : 'b.phone';
   return prepared(

@@ -6,9 +6,10 @@
 import { classifyFace, defaultFaceBands, type FaceVendor } from '../../shared/domain/face';
 import { findingSchema, type Finding } from '../../shared/domain/findings';
 import { validateResidentId, residentIdCheckChar } from '../../shared/domain/idcard';
-import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
+import { ageBand, maskAddress, maskBirthDate, maskFreeText, maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
+import { relationshipSchema, relationshipsInRemark, type Relationship } from '../../shared/domain/contacts';
 import { normalizeMobile } from '../../shared/domain/contact-info';
-import { LONG_TERM } from '../../shared/domain/ocr';
+import { LONG_TERM, normalizeOcrDate } from '../../shared/domain/ocr';
 import { applicationRecordSchema, authItemNameSchema, type ApplicationRecord } from '../../shared/institution-api/applications';
 import type { FindingView, PersonalText, TaskDetail } from '../../shared/contracts/review';
 import { daysBetween, shanghaiDate, isValidIsoDate } from '../../shared/time';
@@ -66,15 +67,33 @@ const contactPersonalCodes = new Set(['contact_phone_invalid', 'contact_is_borro
 const relationshipCodes = new Set(['contact_relationship_mismatch', 'contact_relationship_unconfirmed']);
 const idNumberCodes = new Set(['ocr_id_number_mismatch', 'ocr_submitted_id_invalid', 'ocr_id_number_invalid']);
 
-/** A finding as shown: names, phones and ID numbers masked, contact findings tied to their contact. */
+/** The parts of two dates that differ ('day', 'month,day'...), never the dates. */
+function differingDateParts(a: string | null, b: string | null): string | null {
+  const left = /^(\d{4})-(\d{2})-(\d{2})$/.exec(a === null ? '' : (normalizeOcrDate(a) ?? ''));
+  const right = /^(\d{4})-(\d{2})-(\d{2})$/.exec(b === null ? '' : (normalizeOcrDate(b) ?? ''));
+  if (!left || !right) return 'unreadable';
+  const parts = (['year', 'month', 'day'] as const).filter((_part, index) => left[index + 1] !== right[index + 1]);
+  return parts.length > 0 ? parts.join(',') : null;
+}
+
+/**
+ * A finding as shown: names, phones and ID numbers masked, contact findings tied to their
+ * contact. Values that would complete a mask are replaced by what was found about them: the
+ * relationships a remark names (never the remark, which often holds part of a name), the parts of
+ * two birth dates that differ (never the dates, which are what the ID number's mask hides).
+ */
 export function findingView(finding: Finding): FindingView {
   let { subject = null, expected = null, actual = null } = finding;
   if (finding.queue === 'contacts') {
     subject = subject === null ? null : maskPhone(subject);
     if (contactPersonalCodes.has(finding.code) && actual !== null) actual = maskPhone(actual);
-    // Without a remark the address-book name stands in for it: a person's name, so masked.
-    const remark = finding.evidence.addressBookRemark;
-    if (relationshipCodes.has(finding.code) && actual !== null && (typeof remark !== 'string' || remark.trim() === '')) actual = maskName(actual);
+    if (relationshipCodes.has(finding.code)) {
+      const named = typeof finding.evidence.remarkRelationships === 'string' ? finding.evidence.remarkRelationships : '';
+      actual = named.split(',').filter((word) => relationshipSchema.safeParse(word).success).join(',') || null;
+    }
+  } else if (finding.code === 'ocr_birth_date_mismatch') {
+    actual = differingDateParts(expected, actual);
+    expected = null;
   } else if (finding.code === 'ocr_name_mismatch') {
     expected = expected === null ? null : maskName(expected);
     actual = actual === null ? null : maskName(actual);
@@ -167,7 +186,7 @@ export function faceEvidence(record: ApplicationRecord | null, findings: readonl
   };
 }
 
-function idCheck(number: string, revealKey: string, now: number): NonNullable<TaskDetail['ocr']>['submittedId'] {
+function idCheck(number: string, revealKey: string, birthDateKey: string, now: number): NonNullable<TaskDetail['ocr']>['submittedId'] {
   const result = validateResidentId(number, { now });
   const digits = result.normalized;
   const first17 = /^\d{17}/.test(digits) ? digits.slice(0, 17) : null;
@@ -178,7 +197,8 @@ function idCheck(number: string, revealKey: string, now: number): NonNullable<Ta
     checkExpected: first17 ? residentIdCheckChar(first17) : null,
     checkActual: digits.length === 18 ? digits.slice(17) : null,
     sex: result.sex ?? null,
-    birthDate: result.birthDate ?? null,
+    birthDate: result.birthDate ? masked(result.birthDate, maskBirthDate, birthDateKey) : null,
+    ageBand: result.age === undefined ? null : ageBand(result.age),
     province: result.provinceName ?? null,
   };
 }
@@ -188,8 +208,8 @@ export function ocrEvidence(record: ApplicationRecord | null, findings: readonly
   const ocr = record?.authentication.id_card_ocr.result;
   if (!record || !ocr) return null;
   const has = (code: string) => findings.some((finding) => finding.code === code);
-  const submittedId = idCheck(record.borrower.id_number, 'borrower.idNumber', now);
-  const ocrId = idCheck(ocr.front.id_number, 'ocr.idNumber', now);
+  const submittedId = idCheck(record.borrower.id_number, 'borrower.idNumber', 'borrower.birthDate', now);
+  const ocrId = idCheck(ocr.front.id_number, 'ocr.idNumber', 'ocr.idNumber.birthDate', now);
   // The sex and birth date compared are those the submitted number encodes (the OCR's number when the submitted one is invalid).
   const encoding = submittedId.valid ? submittedId : ocrId.valid ? ocrId : null;
   const longTerm = ocr.back.valid_to === LONG_TERM;
@@ -218,8 +238,9 @@ export function ocrEvidence(record: ApplicationRecord | null, findings: readonly
       { field: 'sex', ocr: clear(ocr.front.sex), compared: encoding ? clear(encoding.sex) : null, comparedSource: encoding ? 'encoded' : null, mismatch: has('ocr_sex_mismatch') },
       {
         field: 'birthDate',
-        ocr: clear(ocr.front.birth_date),
-        compared: encoding ? clear(encoding.birthDate) : null,
+        // Both masked: the card's date and the encoded one are the digits the number's mask hides; the row says whether they match.
+        ocr: masked(ocr.front.birth_date, maskBirthDate, 'ocr.birthDate'),
+        compared: encoding?.birthDate ?? null,
         comparedSource: encoding ? 'encoded' : null,
         mismatch: has('ocr_birth_date_mismatch'),
       },
@@ -238,6 +259,35 @@ export function ocrEvidence(record: ApplicationRecord | null, findings: readonly
   };
 }
 
+/**
+ * An address-book entry as the reviewer needs it: the saved name and remark masked whole (free
+ * text, often a nickname made of the contact's name), and what they say instead: the
+ * relationships they name, whether the saved name is the contact's typed name, and whether it
+ * starts with the borrower's surname. The texts themselves are one recorded reveal away.
+ */
+function addressBookView(
+  entry: { display_name: string; remark: string | null },
+  contactName: string,
+  borrowerName: string,
+  index: number,
+): NonNullable<NonNullable<TaskDetail['contacts']>['contacts'][number]['addressBook']> {
+  const remark = entry.remark?.trim() ?? '';
+  const savedName = entry.display_name.trim();
+  // The same reading as the finding's (contacts.ts): the remark, or the saved name without one.
+  const suggestsFrom = remark !== '' ? 'remark' : savedName !== '' ? 'name' : null;
+  const suggests: Relationship[] = suggestsFrom === null ? [] : relationshipsInRemark(suggestsFrom === 'remark' ? remark : savedName);
+  const compact = (text: string) => text.replace(/[\s·•・]+/g, '');
+  const surname = Array.from(borrowerName.trim())[0];
+  return {
+    displayName: masked(entry.display_name, maskFreeText, `contact.${index}.addressBookName`),
+    remark: remark === '' ? null : masked(remark, maskFreeText, `contact.${index}.addressBookRemark`),
+    suggests,
+    suggestsFrom,
+    nameMatchesContact: savedName !== '' && compact(savedName) === compact(contactName),
+    sharesBorrowerSurname: surname !== undefined && savedName.startsWith(surname),
+  };
+}
+
 /** The phone a contact finding or sharing lookup uses. */
 export function contactPhoneKey(phone: string): string {
   return normalizeMobile(phone);
@@ -246,6 +296,7 @@ export function contactPhoneKey(phone: string): string {
 /** Emergency contacts with their address-book match, calls and findings (sharing is added by the caller). */
 export function contactsEvidence(
   record: ApplicationRecord | null,
+  borrowerName: string,
   findings: readonly Finding[],
   sharing: (phone: string) => { total: number; rows: NonNullable<TaskDetail['contacts']>['contacts'][number]['sharedWith'] },
 ): TaskDetail['contacts'] {
@@ -263,9 +314,7 @@ export function contactsEvidence(
         name: masked(contact.name, maskName, `contact.${index}.name`),
         phone: masked(contact.phone, maskPhone, `contact.${index}.phone`),
         relationship: contact.relationship,
-        addressBook: contact.address_book_entry
-          ? { displayName: masked(contact.address_book_entry.display_name, maskName, `contact.${index}.addressBookName`), remark: contact.address_book_entry.remark }
-          : null,
+        addressBook: contact.address_book_entry ? addressBookView(contact.address_book_entry, contact.name, borrowerName, index) : null,
         callCount: contact.call_count,
         lastCallAt: instant(contact.last_call_at),
         findings: own.map((finding) => finding.code),
@@ -296,12 +345,20 @@ export function revealValue(key: string, record: ApplicationRecord | null, borro
       return ocr?.front.id_number;
     case 'ocr.address':
       return ocr?.front.address;
+    case 'ocr.birthDate':
+      return ocr?.front.birth_date;
+    // The birth dates the numbers encode: revealing one discloses the number's hidden digits.
+    case 'borrower.birthDate':
+      return validateResidentId(record?.borrower.id_number ?? borrower.idNumber).birthDate;
+    case 'ocr.idNumber.birthDate':
+      return ocr ? validateResidentId(ocr.front.id_number).birthDate : undefined;
     default: {
-      const match = /^contact\.(\d)\.(name|phone|addressBookName)$/.exec(key);
+      const match = /^contact\.(\d)\.(name|phone|addressBookName|addressBookRemark)$/.exec(key);
       const contact = match ? record?.authentication.contacts.result?.emergency_contacts[Number(match[1])] : undefined;
       if (!match || !contact) return undefined;
       if (match[2] === 'name') return contact.name;
       if (match[2] === 'phone') return contact.phone;
+      if (match[2] === 'addressBookRemark') return contact.address_book_entry?.remark ?? undefined;
       return contact.address_book_entry?.display_name;
     }
   }

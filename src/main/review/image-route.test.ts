@@ -21,7 +21,7 @@ beforeEach(async () => {
   const review = createReviewService({
     db: backend.db,
     clock: backend.clock,
-    audit: createAuditRecorder(backend.clock),
+    audit: createAuditRecorder(backend.clock, backend.auditKey),
     logger: new LogSink({ directory: null, console: 'none' }).logger('test'),
     fetchImage: async (_institutionId, imageId) => {
       fetched.push(imageId);
@@ -58,7 +58,10 @@ it('serves a task’s image to the reviewer holding it, from cache the second ti
   expect((await fetch(url)).status).toBe(401);
   const before = await fetch(url, { headers: { cookie } });
   expect(before.status).toBe(403);
-  expect(((await before.json()) as { error: { message: string } }).error.message).toBe('Claim this task to see its images.');
+  expect(((await before.json()) as { error: { message: string } }).error.message).toBe('Claim this task (or renew your claim) to see its images.');
+  // A supervisor who does not hold the task sees no image either.
+  const supervisor = await operatorContext(backend, 'zhao', 'supervisor');
+  expect((await fetch(url, { headers: { cookie: await session(supervisor) } })).status).toBe(403);
 
   await backend.router.call('review:claim', { taskId }, reviewer);
   const image = await fetch(url, { headers: { cookie } });
@@ -68,6 +71,12 @@ it('serves a task’s image to the reviewer holding it, from cache the second ti
   expect(Buffer.from(await image.arrayBuffer())).toEqual(png);
   await fetch(url, { headers: { cookie } });
   expect(fetched).toEqual(['IMG.live.APP-1']);
+  // Every view is recorded, the cached one too: operator, task and kind.
+  const views = backend.db.$client.prepare("SELECT operator_name AS operator, target_id AS task, details FROM audit_log WHERE action = 'review.image-viewed'").all();
+  expect(views).toEqual([
+    { operator: 'wang', task: String(taskId), details: JSON.stringify({ kind: 'live' }) },
+    { operator: 'wang', task: String(taskId), details: JSON.stringify({ kind: 'live' }) },
+  ]);
 
   expect((await fetch(url, { headers: { cookie: otherCookie } })).status).toBe(403);
   // Something that is not an image is never passed on.

@@ -47,3 +47,12 @@ it('0019 backfills the queue sizes of tasks that existed before it', () => {
   expect(all('SELECT queue, status, count AS n FROM review_queue_counts WHERE count > 0 ORDER BY 1, 2')).toEqual(expected);
   expect(all('SELECT count(*) AS n FROM review_queue_counts')).toEqual([{ n: 24 }]);
 });
+
+it('0024 gives the common contact and OCR findings a reject reason (relationship vs. address book among them)', () => {
+  const rejects = all("SELECT code FROM review_reason_codes WHERE action = 'reject' ORDER BY queue, sort_order").map((row) => (row as { code: string }).code);
+  expect(rejects).toEqual(expect.arrayContaining(['CONTACT_RELATIONSHIP_MISMATCH', 'CONTACT_NOT_IN_ADDRESS_BOOK', 'CONTACT_NEVER_CALLED', 'CONTACT_PHONE_INVALID', 'ID_NUMBER_INVALID']));
+  // Running it again (an administrator had added one by hand) changes nothing.
+  const before = all('SELECT count(*) AS n FROM review_reason_codes');
+  backend.db.$client.exec(statement('0024_review_reject_reasons_for_common_findings.sql', 0));
+  expect(all('SELECT count(*) AS n FROM review_reason_codes')).toEqual(before);
+});

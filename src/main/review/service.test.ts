@@ -395,8 +395,21 @@ describe('evidence', () => {
     const ocr = (await call<{ ocr: { fields: Array<{ field: string; mismatch: boolean; ocr: { value: string } }>; submittedId: unknown; ocrId: unknown; qualityWarnings: string[]; validity: unknown } }>('review:task', { taskId }, reviewer)).ocr;
     expect(ocr.fields.filter((field) => field.mismatch).map((field) => field.field)).toEqual(['idNumber', 'sex', 'birthDate']);
     expect(ocr.fields.find((field) => field.field === 'idNumber')?.ocr.value).toBe('110105********002X');
-    expect(ocr.submittedId).toMatchObject({ valid: true, checkExpected: '0', checkActual: '0', sex: 'male', birthDate: '1990-03-07', province: '北京市' });
-    expect(ocr.ocrId).toMatchObject({ valid: true, checkExpected: 'X', checkActual: 'X', sex: 'female', birthDate: '1949-12-31' });
+    // The birth dates are the digits the numbers' masks hide: masked, with the age band and the comparison instead.
+    expect(ocr.submittedId).toMatchObject({
+      valid: true,
+      checkExpected: '0',
+      checkActual: '0',
+      sex: 'male',
+      birthDate: { value: '****-**-**', revealKey: 'borrower.birthDate' },
+      ageBand: '35-39',
+      province: '北京市',
+    });
+    expect(ocr.ocrId).toMatchObject({ valid: true, checkExpected: 'X', checkActual: 'X', sex: 'female', birthDate: { value: '****-**-**', revealKey: 'ocr.idNumber.birthDate' }, ageBand: '75-79' });
+    expect(ocr.fields.find((field) => field.field === 'birthDate')?.ocr).toEqual({ value: '****-**-**', revealKey: 'ocr.birthDate' });
+    const whole = await call<{ findings: Array<{ code: string; expected: string | null; actual: string | null }> }>('review:task', { taskId }, reviewer);
+    expect(whole.findings.find((finding) => finding.code === 'ocr_birth_date_mismatch')).toMatchObject({ expected: null, actual: 'year,month,day' });
+    expect(JSON.stringify(whole)).not.toMatch(/1990-?03-?07|1949-?12-?31|1990年|1949年/);
     expect(ocr.qualityWarnings).toEqual(['photocopy', 'glare']);
     expect(ocr.validity).toMatchObject({ from: '2015-03-01', to: '2035-03-01', state: 'valid', longTerm: false });
   });
@@ -414,7 +427,15 @@ describe('evidence', () => {
         name: { value: '赵*', revealKey: 'contact.0.name' },
         phone: { value: '139****0009', revealKey: 'contact.0.phone' },
         relationship: 'mother',
-        addressBook: { displayName: { value: '赵*', revealKey: 'contact.0.addressBookName' }, remark: null },
+        // Saved name and remark masked whole; what they say is derived.
+        addressBook: {
+          displayName: { value: '****', revealKey: 'contact.0.addressBookName' },
+          remark: null,
+          suggests: [],
+          suggestsFrom: 'name',
+          nameMatchesContact: true,
+          sharesBorrowerSurname: false,
+        },
         callCount: 0,
         findings: ['contact_relationship_unconfirmed', 'contact_never_called'],
         // The same borrower's other application (APP-0) is not another applicant.
@@ -422,7 +443,7 @@ describe('evidence', () => {
         sharedTotal: 1,
       }),
     ]);
-    expect(detailed.findings.find((finding) => finding.code === 'contact_relationship_unconfirmed')?.actual).toBe('赵*');
+    expect(detailed.findings.find((finding) => finding.code === 'contact_relationship_unconfirmed')?.actual).toBeNull();
   });
 });
 
@@ -437,7 +458,7 @@ describe('personal data', () => {
     expect(await call('review:reveal', { taskId, field: 'borrower.name' }, reviewer)).toEqual({ value: '王小明' });
     expect(await call('review:reveal', { taskId, field: 'contact.0.phone' }, reviewer)).toEqual({ value: '13900000001' });
     expect((await failure('review:reveal', { taskId, field: 'contact.7.phone' }, reviewer)).code).toBe('NOT_FOUND');
-    expect(await call('review:reveal', { taskId, field: 'ocr.idNumber' }, supervisor)).toEqual({ value: '110101199003078670' });
+    expect(await call('review:reveal', { taskId, field: 'ocr.idNumber' }, reviewer)).toEqual({ value: '110101199003078670' });
     const audit = sql<{ action: string; details: string }>("SELECT action, details FROM audit_log WHERE action = 'review.pii-revealed'");
     expect(audit.map((row) => JSON.parse(row.details))).toEqual([{ field: 'borrower.name' }, { field: 'contact.0.phone' }, { field: 'ocr.idNumber' }]);
     expect(audit.some((row) => row.details.includes('王小明'))).toBe(false);

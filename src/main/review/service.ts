@@ -90,6 +90,7 @@ import {
   revealValue,
 } from './evidence';
 import { ImageCache, servableImageType, type EvidenceImage, type ImageFetcher } from './images';
+import { mayDisclose } from './disclosure';
 import { readReviewSettings, writeReviewSettings } from './settings';
 
 export interface ReviewServiceDeps {
@@ -771,9 +772,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- One task --------------------------------------------------------------------------
 
-  function canRevealOn(actor: Who, task: ReviewTaskRow): boolean {
-    if (actor.permissions.has('pii:reveal')) return true;
-    return actor.permissions.has('pii:reveal-held-task') && task.claimedBy === actor.id && heldStatuses.includes(task.status as (typeof heldStatuses)[number]);
+  /** The task is in the actor's hands now (disclosure.ts): reveals and images need it. */
+  function inHand(actor: Who, task: ReviewTaskRow, now: number): boolean {
+    const waiting = task.status === 'awaiting_second' ? waitingDecision(db, task.id) : undefined;
+    return mayDisclose(actor, task, now, waiting?.operatorId ?? null);
   }
 
   function timeline(tx: Db, taskId: number): TimelineEvent[] {
@@ -837,8 +839,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
         canClaim: claimable,
         canDecide: held,
         canSecondDecide: row.status === 'awaiting_second' && actor.permissions.has('review:supervise') && waiting !== undefined && waiting.operatorId !== actor.id,
-        canReveal: canRevealOn(actor, row),
-        canSeeImages: held || actor.permissions.has('pii:reveal'),
+        canReveal: mayDisclose(actor, row, now, waiting?.operatorId ?? null),
+        canSeeImages: mayDisclose(actor, row, now, waiting?.operatorId ?? null),
         waitingDecision: waiting ? decisionView(waiting, names) : null,
         fourEyesOnApprove: fourEyesReasons(row, application.riskResult),
       },
@@ -878,7 +880,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       findings: [...findings].sort((a, b) => Number(b.queue === row.queue) - Number(a.queue === row.queue)).map(findingView),
       face: faceEvidence(record, findings),
       ocr: ocrEvidence(record, findings, now),
-      contacts: contactsEvidence(record, findings, (phone) => applicationsSharingPhone(db, phone, borrower.id, 10)),
+      contacts: contactsEvidence(record, record?.borrower.name ?? borrower.name, findings, (phone) => applicationsSharingPhone(db, phone, borrower.id, 10)),
       history: {
         applications: borrowerApplications.map((other) => ({
           id: other.id,
@@ -921,8 +923,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    if (!canRevealOn(actor, row)) {
-      throw new AppError('FORBIDDEN', 'Claim this task before revealing its personal data.', { reason: 'not_held' });
+    if (!inHand(actor, row, now)) {
+      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) before revealing its personal data.', { reason: 'not_held' });
     }
     const application = findApplication(db, row.applicationId);
     const borrower = findBorrower(db, row.borrowerId);
@@ -940,13 +942,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    const held = row.claimedBy === actor.id && heldStatuses.includes(row.status as (typeof heldStatuses)[number]) && (row.leaseExpiresAt ?? 0) >= now;
-    if (!actor.permissions.has('review:work') || (!held && !actor.permissions.has('pii:reveal'))) {
-      throw new AppError('FORBIDDEN', 'Claim this task to see its images.', { reason: 'not_held' });
+    if (!inHand(actor, row, now)) {
+      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) to see its images.', { reason: 'not_held' });
     }
     const application = findApplication(db, row.applicationId);
     const imageId = application ? imageIds(parseRecord(application))[input.which] : undefined;
     if (!application || !imageId) throw new AppError('NOT_FOUND', 'This task has no such image.');
+    // Every view is recorded, served from the cache or not: an image shows what the masks hide.
+    writeTransaction(db, (tx) => audit.record(tx, actor, 'review.image-viewed', { type: 'review_task', id: row.id }, { kind: input.which }));
     const key = `${application.institutionId}:${imageId}`;
     const cached = images.get(key);
     if (cached) return cached;

@@ -6,6 +6,8 @@
  * a line arrives on stdin, so the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
  *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
  */
+import path from 'node:path';
+import { auditKeyForWriting } from '../audit/key';
 import { openDatabase } from '../db/connection';
 import { LogSink } from '../logging/logger';
 import { permissionsOf } from '../../shared/rpc/permissions';
@@ -17,7 +19,7 @@ import { createReviewService } from './service';
 
 const [file, operatorArg, queueArg, idsArg] = process.argv.slice(2);
 const db = openDatabase({ file: file as string, migrationsFolder: '' });
-const service = createReviewService({ db, clock: systemClock, audit: createAuditRecorder(systemClock), logger: new LogSink({ directory: null, console: 'none' }).logger('worker') });
+const service = createReviewService({ db, clock: systemClock, audit: createAuditRecorder(systemClock, auditKeyForWriting(path.join(path.dirname(file as string), 'keys'))), logger: new LogSink({ directory: null, console: 'none' }).logger('worker') });
 const operatorId = Number(operatorArg);
 const actor = { id: operatorId, username: `worker${operatorId}`, permissions: permissionsOf('reviewer') };
 const queue = queueArg as ReviewQueue;

@@ -42,7 +42,8 @@ describe('router', () => {
     const { calls, handlers } = spyHandlers();
     const router = createRouter(handlers, silentLogger);
     const result = await router.call('users:drop-table', {}, testContext(actor('admin')));
-    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Unknown channel “users:drop-table”.' } });
+    // The name sent is not echoed back.
+    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Unknown channel.' } });
     expect(calls).toEqual([]);
   });
 
@@ -60,6 +61,13 @@ describe('router', () => {
     expect(result.error.message).toMatch(/username/);
     expect(result.error.message).toMatch(/role/);
     expect(calls).toEqual([]);
+  });
+
+  it('gives each invalid field its zod code and limit, so the renderer can say it in the operator’s language', async () => {
+    const { handlers } = spyHandlers();
+    const router = createRouter(handlers, silentLogger);
+    const result = await router.call('borrowers:search', { query: 'x'.repeat(65) }, testContext(actor('admin')));
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { issues: [{ path: ['query'], code: 'too_big', limit: 64 }] } } });
   });
 
   it('answers UNAUTHORIZED to a caller who is not signed in', async () => {

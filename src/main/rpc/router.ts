@@ -9,7 +9,7 @@ import {
 } from '../../shared/rpc/contract';
 import type { Access } from '../../shared/rpc/define';
 import type { Logger } from '../logging/logger';
-import type { CallContext } from './context';
+import type { Actor, CallContext } from './context';
 
 /** One handler per channel; a channel without a handler does not compile. */
 export type Handlers = {
@@ -65,21 +65,55 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
+ * One zod issue as the renderer translates it: the path, zod's issue code and, for a size check,
+ * the limit (the English message stays for logs and scripts).
+ */
+export function issueDetail(issue: z.core.$ZodIssue): { path: string[]; code: string; limit?: number; message: string } {
+  const limit = 'maximum' in issue ? issue.maximum : 'minimum' in issue ? issue.minimum : undefined;
+  return { path: issue.path.map(String), code: issue.code, ...(typeof limit === 'number' ? { limit } : {}), message: issue.message };
+}
+
+/**
  * The transport-agnostic router: channel known? caller signed in and allowed? input valid? Only
  * then the handler runs. Every outcome is an envelope; nothing thrown escapes, and unexpected
  * errors reach the caller as INTERNAL without a stack (the stack goes to the log).
  */
-export function createRouter(handlers: Handlers, logger: Logger, options: { validateOutput?: boolean } = {}): Router {
+export interface RouterOptions {
+  validateOutput?: boolean;
+  /** Hears every call a signed-in operator was refused for a missing permission (the audit log records it). */
+  onRefused?: (actor: Actor, channel: ChannelName, permission: string, context: CallContext) => void;
+}
+
+export function createRouter(handlers: Handlers, logger: Logger, options: RouterOptions = {}): Router {
   return {
     async call(channel, rawInput, context) {
-      if (!isChannelName(channel)) return failure('NOT_FOUND', `Unknown channel “${channel}”.`);
+      // The name is not echoed: whatever the caller sent stays out of answers and logs.
+      if (!isChannelName(channel)) return failure('NOT_FOUND', 'Unknown channel.');
       const definition = contract[channel];
       const denied = checkAccess(definition.access, context, channel);
-      if (denied) return denied;
-      const parsed = definition.input.safeParse(rawInput ?? {});
+      if (denied) {
+        const permission = definition.access.kind === 'permission' ? definition.access.permission : null;
+        if (permission && context.actor && !context.actor.permissions.has(permission)) {
+          try {
+            options.onRefused?.(context.actor, channel, permission, context);
+          } catch (error) {
+            logger.error('recording a refused call failed', { channel, error: String(error) });
+          }
+        }
+        return denied;
+      }
+      let parsed: z.ZodSafeParseResult<unknown>;
+      try {
+        parsed = definition.input.safeParse(rawInput ?? {});
+      } catch (error) {
+        // A refinement that throws on input it did not expect (or a value nested too deep for the
+        // parser's stack) is still the caller's invalid input, never an unanswered call.
+        logger.warn('input validation threw', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        return failure('VALIDATION', `Invalid input for ${channel}.`);
+      }
       if (!parsed.success) {
         return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
-          issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+          issues: parsed.error.issues.map(issueDetail),
         });
       }
       try {

@@ -6,6 +6,8 @@ import { LogSink, type Logger } from '../logging/logger';
 import { createHandlers } from '../rpc/handlers';
 import { createRouter, type Router } from '../rpc/router';
 import { createAuditBrowser } from '../audit/service';
+import { auditKeyForWriting } from '../audit/key';
+import { auditHead, ensureAuditKeyAnchor, formatAuditHead, type AuditKey } from '../repositories/audit';
 import { createExportService, type SaveFileDialog } from '../exports/service';
 import { createReportsService } from '../reports/service';
 import { readReviewSettings } from '../review/settings';
@@ -24,6 +26,7 @@ import { createDomainSettingsService } from '../services/domain-settings';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
+import { makePrivateFolder, tightenDataFolder } from '../files/modes';
 import { dataPaths, type DataPaths } from './paths';
 import type { Services } from './services';
 
@@ -59,6 +62,11 @@ export interface BackendOptions {
    * does the sync and nothing else (the app takes the snapshots when it runs).
    */
   backgroundJobs?: boolean;
+  /**
+   * Who audit entries without a signed-in operator are attributed to: `cli:<os user>` for the
+   * one-shot CLI commands; absent (the app itself) for the desktop and `serve`.
+   */
+  cliOperator?: string;
 }
 
 export interface Backend {
@@ -69,6 +77,8 @@ export interface Backend {
   logger: Logger;
   paths: DataPaths;
   clock: Clock;
+  /** The audit chain's HMAC key (keys/audit-chain.key), for writers outside the services. */
+  auditKey: AuditKey;
   /** Registers work to finish before the database closes (sync drains its pages here). */
   onShutdown(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -92,6 +102,9 @@ export function readAppVersion(): string {
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const paths = dataPaths(options.dataDir);
   const clock = options.clock ?? systemClock;
+  // Before the log opens its file: an older version left the folder 0755 and its files 0644.
+  makePrivateFolder(paths.root);
+  const tightened = tightenDataFolder(paths.root);
   const sink = new LogSink({
     directory: paths.logs,
     console: options.logConsole ?? 'warnings',
@@ -99,6 +112,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     now: () => clock.now(),
   });
   const logger = sink.logger('app');
+  if (tightened.length > 0) logger.warn('data folder permissions tightened (folders 0700, files 0600): other local users could read them', { count: tightened.length, paths: tightened.map((entry) => path.relative(paths.root, entry) || '.') });
   const migrationsFolder = findMigrationsFolder();
   const db = openDatabase({ file: paths.database, migrationsFolder, nativeBinding: options.nativeBinding });
   let schemaVersion: number;
@@ -115,7 +129,26 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   // Lets `creditdesk restore` see that this process has the database open.
   const unregisterInstance = registerInstance(paths.root, options.shell, startedAt);
   const events = new EventBus();
-  const audit = createAuditRecorder(clock);
+  const auditKey = auditKeyForWriting(paths.keys);
+  const auditLogger = logger.child('audit');
+  const anchor = ensureAuditKeyAnchor(db, auditKey, clock.now());
+  if (anchor) auditLogger.info('audit chain keyed from this entry on', { keyIntroducedAt: anchor.id, unkeyedEntries: anchor.id - 1 });
+  // The head (newest id and hash) goes into the daily log, outside the database: at start, at
+  // most once a minute while entries are added, and at shutdown. `audit verify --expect-head`
+  // takes one of these lines to show that the log was not shortened or rewritten since.
+  let loggedHead = '';
+  const logAuditHead = () => {
+    if (db.$client.inTransaction) return;
+    const head = auditHead(db);
+    const text = head ? formatAuditHead(head) : '';
+    if (text === loggedHead) return;
+    loggedHead = text;
+    auditLogger.info('audit head', { auditHead: text });
+  };
+  logAuditHead();
+  const headTimer = setInterval(logAuditHead, 60_000);
+  headTimer.unref();
+  const audit = createAuditRecorder(clock, auditKey, options.cliOperator ?? null);
   const auth = createAuthService({
     db,
     clock,
@@ -180,11 +213,15 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     saveFile: options.saveExportFile,
     onProgress: (operatorId, progress) => events.emit('exports:progress', progress, { operatorIds: [operatorId] }),
   });
-  const auditBrowser = createAuditBrowser(db);
+  const auditBrowser = createAuditBrowser(db, auditKey);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get() });
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
   const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
-  const router = createRouter(createHandlers(services), logger.child('rpc'), { validateOutput: options.validateOutput });
+  const router = createRouter(createHandlers(services), logger.child('rpc'), {
+    validateOutput: options.validateOutput,
+    // A refused call is evidence too (a reviewer trying to export, a supervisor asking for clear data).
+    onRefused: (actor, channel, permission, context) => audit.record(db, actor, 'access.refused', { type: 'channel', id: channel }, { permission, via: context.transport }),
+  });
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
   if (firstAdmin.created) {
@@ -219,6 +256,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     logger,
     paths,
     clock,
+    auditKey,
     onShutdown(hook) {
       shutdownHooks.push(hook);
     },
@@ -233,6 +271,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           logger.error('shutdown hook failed', { error: String(error) });
         }
       }
+      clearInterval(headTimer);
+      logAuditHead();
       logger.info('backend stopped');
       unregisterInstance();
       db.$client.close();

@@ -28,7 +28,7 @@ function isAlive(pid: number): boolean {
  */
 export function registerInstance(dataDir: string, shell: string, startedAt: number): () => void {
   const folder = folderOf(dataDir);
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
   const file = path.join(folder, `${process.pid}.json`);
   writeFileSync(file, JSON.stringify({ pid: process.pid, shell, startedAt } satisfies RunningInstance));
   return () => rmSync(file, { force: true });

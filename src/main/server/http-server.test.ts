@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,19 @@ describe('headless server', () => {
     const traversal = await fetch(`${server.url}/..%2f..%2fetc%2fpasswd`);
     expect(traversal.status).toBe(404);
     expect(await traversal.text()).not.toContain('root:');
+  });
+
+  it('refuses a sibling folder whose name starts with the static folder’s name', async () => {
+    // A string-prefix check lets `<root>-evil/secret.txt` through for the root `<root>`.
+    const sibling = `${staticFolder.dir}-evil`;
+    mkdirSync(sibling);
+    try {
+      writeFileSync(path.join(sibling, 'secret.txt'), 'not for you');
+      const escape = await fetch(`${server.url}/..%2f${path.basename(sibling)}%2fsecret.txt`);
+      expect(escape.status).toBe(404);
+      expect(await escape.text()).not.toContain('not for you');
+    } finally {
+      rmSync(sibling, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
 import type { Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
+import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
 export const csrfHeaderName = 'x-csrf-token';
@@ -132,7 +133,7 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
  */
 function sameOriginProblem(request: IncomingMessage, allowedHosts: Set<string>): string | null {
   const host = request.headers.host ?? '';
-  if (!allowedHosts.has(host)) return `Host “${host}” is not served here.`;
+  if (!allowedHosts.has(host)) return 'This Host is not served here.';
   const origin = request.headers.origin;
   if (origin && origin !== 'null' && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
     return 'Cross-origin requests are refused.';
@@ -169,9 +170,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     let body: string;
     try {
+      if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) throw new Error('too-large');
       body = await readBody(request, maxBodyBytes);
     } catch {
-      sendEnvelope(response, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } });
+      // 413, and the connection closes: the rest of an oversized body is never read.
+      sendJson(response, 413, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } }, { Connection: 'close' });
       return;
     }
     let input: unknown = {};
@@ -237,8 +240,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Bad path.' } });
       return;
     }
-    let file = path.resolve(staticRoot, `.${relative}`);
-    if (!file.startsWith(staticRoot)) {
+    let file = containedPath(staticRoot, relative);
+    if (file === null) {
       sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } });
       return;
     }
@@ -297,7 +300,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             await route.handle(request, response, match, actor);
             return;
           }
-          sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel or path ${pathname}.` } });
+          sendJson(response, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Unknown channel or path.' } });
           return;
         }
         if (request.method !== 'GET' && request.method !== 'HEAD') {

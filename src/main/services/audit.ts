@@ -1,6 +1,5 @@
 import type { Db } from '../db/connection';
-import { appendAudit } from '../repositories/audit';
-import type { Actor } from '../rpc/context';
+import { appendAudit, type AuditKey } from '../repositories/audit';
 import type { Clock } from './clock';
 
 /** The closed list of audited actions; later capabilities add theirs here. */
@@ -21,11 +20,13 @@ export type AuditAction =
   | 'users.updated'
   | 'users.password-reset'
   | 'borrowers.pii-revealed'
+  | 'borrowers.searched'
   | 'system.first-admin-created'
   | 'review.decided'
   | 'review.second-decision'
   | 'review.assigned'
   | 'review.pii-revealed'
+  | 'review.image-viewed'
   | 'review.reason-code-saved'
   | 'review.settings-saved'
   | 'institutions.created'
@@ -36,25 +37,38 @@ export type AuditAction =
   | 'sync.run-requested'
   | 'sync.quarantine-retried'
   | 'sync.outbox-retried'
-  | 'settings.domain-updated';
+  | 'settings.domain-updated'
+  | 'access.refused';
+
+/** An operator, or a CLI user (`cli:<os user>`, no operator id). */
+export interface AuditActor {
+  id: number | null;
+  username: string;
+}
 
 export interface AuditRecorder {
   record(
     db: Db,
-    actor: Pick<Actor, 'id' | 'username'> | null,
+    /** Who did it; null for the app itself (or, in a CLI process, the OS user running it). */
+    actor: AuditActor | null,
     action: AuditAction,
     target?: { type: string; id: string | number },
     details?: Record<string, unknown>,
   ): void;
 }
 
-export function createAuditRecorder(clock: Clock): AuditRecorder {
+/**
+ * Records entries chained with the audit key (kept outside the database, audit/key.ts).
+ * `unattributedTo` names who entries without an actor belong to: `cli:<os user>` in a one-shot
+ * CLI process (its user did them), null (the app itself) in the desktop and `serve`.
+ */
+export function createAuditRecorder(clock: Clock, key: AuditKey, unattributedTo: string | null = null): AuditRecorder {
   return {
     record(db, actor, action, target, details) {
-      appendAudit(db, {
+      appendAudit(db, key, {
         at: clock.now(),
         operatorId: actor?.id ?? null,
-        operatorName: actor?.username ?? null,
+        operatorName: actor?.username ?? unattributedTo,
         action,
         targetType: target?.type ?? null,
         targetId: target ? String(target.id) : null,

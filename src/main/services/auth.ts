@@ -20,7 +20,7 @@ export interface AuthPolicy {
   /** Delay before answering the n-th consecutive failure of an account: base * 2^(n-1), capped. */
   failureDelayBaseMs: number;
   failureDelayCapMs: number;
-  /** Attempts over the sign-in throttle (docs/security-signin.md). */
+  /** Attempts over the sign-in throttle (docs/security.md, "Sign-in and sessions"). */
   throttle: SignInThrottlePolicy;
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../repositories/sign-in-throttles';
 
 /**
- * How sign-in attempts are slowed (docs/security-signin.md states the rule for people).
+ * How sign-in attempts are slowed (docs/security.md, "Sign-in and sessions", states the rule for people).
  *
  * Three failure counters, each with a wait that doubles after `freeFailures` up to a cap: one per
  * account and source (the guesser's own lane: a long cap), one per account across sources (a

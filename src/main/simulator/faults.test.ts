@@ -4,6 +4,7 @@ import { getPage, pullAll, signedFetch } from '../../../test/fixtures/simulator/
 import { apiErrorSchema, resourceRecordSchemas } from '../../shared/institution-api';
 import { type FaultConfig, FaultInjector, faultKinds, noFaults, parseFaults } from './faults';
 import { demoInstitutions, type RunningSimulator, startSimulator } from './index';
+import { recordFaultKinds } from './record-faults';
 
 const now = Date.UTC(2026, 10, 25, 2, 0, 0);
 let simulator: RunningSimulator;
@@ -33,7 +34,7 @@ function only(fault: Partial<FaultConfig>) {
 
 describe('parseFaults', () => {
   it('reads the CLI form, slow with its delay and the 429 Retry-After', () => {
-    expect(parseFaults('rate429=0.05,rate5xx=0.1,slow=0.2:1500,reset=0.02,truncate=0.03,invalid=0.01,duplicate=0.02,outOfOrder=0.04,retryAfter=7')).toEqual({
+    expect(parseFaults('rate429=0.05,rate5xx=0.1,slow=0.2:1500,reset=0.02,truncate=0.03,invalid=0.01,duplicate=0.02,outOfOrder=0.04,retryAfter=7')).toMatchObject({
       rate429: 0.05,
       rate5xx: 0.1,
       slow: 0.2,
@@ -47,6 +48,20 @@ describe('parseFaults', () => {
       cursorRepeat: 0,
       cursorCycle: 0,
       retryAfterSeconds: 7,
+    });
+  });
+
+  it('reads the record faults: trickle with its byte delay, a maintenance window in seconds or as a date', () => {
+    expect(parseFaults('trickle=0.1:200,maintenance=20:date,duplicatePeriod=0.5,statsDrift=1,bigSum=1,capabilitiesDrift=1,badUtf8=0.2')).toMatchObject({
+      trickle: 0.1,
+      trickleMs: 200,
+      maintenanceSeconds: 20,
+      maintenanceDate: 1,
+      duplicatePeriod: 0.5,
+      statsDrift: 1,
+      bigSum: 1,
+      capabilitiesDrift: 1,
+      badUtf8: 0.2,
     });
   });
 
@@ -185,7 +200,7 @@ describe('each fault flag over HTTP', () => {
     await signedFetch(endpoint(), '/v1/stats');
     const reportSchema = z.object({ counts: z.record(z.string(), z.number()), faults: z.array(z.record(z.string(), z.unknown())) }).loose();
     const report = reportSchema.parse(await (await fetch(`${simulator.url}/admin/faults/injected`)).json());
-    expect(Object.keys(report.counts).sort()).toEqual([...faultKinds].sort());
+    expect(Object.keys(report.counts).sort()).toEqual([...faultKinds, ...recordFaultKinds].sort());
     expect(report.faults[0]).toMatchObject({ kind: 'rate429', institution: 'qinghe', method: 'GET' });
     const cleared = reportSchema.parse(await (await fetch(`${simulator.url}/admin/faults/injected`, { method: 'DELETE' })).json());
     expect(cleared.faults).toEqual([]);

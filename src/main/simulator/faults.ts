@@ -6,12 +6,13 @@
  */
 import { z } from 'zod';
 import { cursorFaultKinds, cursorFaultRates, drawCursorFault, type CursorFault } from './cursor-faults';
+import { MaintenanceWindow, planRecordFaults, recordFaultKinds, recordFaultShape, recordFaultUpdateShape, type RecordFaultKind, type RecordFaultPlan } from './record-faults';
 import { Rng } from './rng';
 
 /** Faults drawn from the main stream (one number each per request, whatever the rates). */
 const streamFaultKinds = ['rate429', 'rate5xx', 'slow', 'reset', 'truncate', 'invalid', 'duplicate', 'outOfOrder'] as const;
 export const faultKinds = [...streamFaultKinds, ...cursorFaultKinds] as const;
-export type FaultKind = (typeof faultKinds)[number];
+export type FaultKind = (typeof faultKinds)[number] | RecordFaultKind;
 
 const rate = z.number().min(0).max(1);
 
@@ -29,6 +30,7 @@ export const faultConfigSchema = z.object({
   ...cursorFaultRates(rate.default(0)),
   /** Retry-After of injected 429s, in seconds. */
   retryAfterSeconds: z.int().min(0).max(3600).default(1),
+  ...recordFaultShape,
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
@@ -48,6 +50,7 @@ export const faultUpdateSchema = z
     outOfOrder: rate,
     ...cursorFaultRates(rate),
     retryAfterSeconds: z.int().min(0).max(3600),
+    ...recordFaultUpdateShape,
   })
   .partial()
   .strict();
@@ -67,10 +70,22 @@ export function parseFaults(text: string): FaultConfig {
       if (slowMs !== undefined) input.slowMs = Number(slowMs);
     } else if (name === 'retryAfter') {
       input.retryAfterSeconds = Number(value);
+    } else if (name === 'trickle' || name === 'maintenance') {
+      // trickle=RATE:MS_PER_BYTE, maintenance=SECONDS[:date]
+      const [first = '', second] = value.split(':');
+      if (name === 'trickle') {
+        input.trickle = Number(first);
+        if (second !== undefined) input.trickleMs = Number(second);
+      } else {
+        input.maintenanceSeconds = Number(first);
+        if (second === 'date') input.maintenanceDate = 1;
+      }
+    } else if ((recordFaultKinds as readonly string[]).includes(name)) {
+      input[name] = Number(value);
     } else if ((faultKinds as readonly string[]).includes(name)) {
       input[name] = Number(value);
     } else {
-      throw new RangeError(`Unknown fault "${name}" (known: ${faultKinds.join(', ')}, retryAfter)`);
+      throw new RangeError(`Unknown fault "${name}" (known: ${[...faultKinds, ...recordFaultKinds].join(', ')}, retryAfter)`);
     }
   }
   const parsed = faultConfigSchema.safeParse(input);
@@ -92,6 +107,10 @@ export interface FaultPlan {
   outOfOrder: boolean;
   /** A page answered for a later cursor, a cursor that repeats, or one that points back (cursor-faults.ts). */
   cursor: CursorFault | null;
+  /** The faults of record-faults.ts, from their own stream. */
+  records: RecordFaultPlan;
+  /** Retry-After of the open maintenance window (every API request answers 503), else null. */
+  maintenanceRetryAfter: string | null;
   /** Extra draws for choices inside a fault (which record, how to corrupt it). */
   rng: Rng;
 }
@@ -119,12 +138,14 @@ export class FaultInjector {
   private readonly counts = new Map<FaultKind, number>();
   private listed: InjectedFault[] = [];
   private dropped = 0;
+  private readonly maintenance = new MaintenanceWindow();
 
   constructor(
     config: FaultConfig,
     private readonly seed: string,
   ) {
     this.config = config;
+    this.maintenance.open(config.maintenanceSeconds, config.maintenanceDate === 1);
   }
 
   current(): FaultConfig {
@@ -134,6 +155,7 @@ export class FaultInjector {
   /** Replaces the rates given; others keep their value. */
   update(partial: Partial<FaultConfig>): FaultConfig {
     this.config = faultConfigSchema.parse({ ...this.config, ...partial });
+    if (partial.maintenanceSeconds !== undefined) this.maintenance.open(this.config.maintenanceSeconds, this.config.maintenanceDate === 1);
     return this.current();
   }
 
@@ -159,6 +181,8 @@ export class FaultInjector {
       duplicate: at('duplicate') < config.duplicate,
       outOfOrder: at('outOfOrder') < config.outOfOrder,
       cursor: drawCursorFault(config, this.seed, this.sequence),
+      records: planRecordFaults(this.seed, this.sequence, config),
+      maintenanceRetryAfter: this.maintenance.retryAfter(),
       rng,
     };
   }
@@ -177,7 +201,7 @@ export class FaultInjector {
   }
 
   report(): { requests: number; counts: Record<FaultKind, number>; faults: InjectedFault[]; not_listed: number } {
-    const counts = Object.fromEntries(faultKinds.map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
+    const counts = Object.fromEntries([...faultKinds, ...recordFaultKinds].map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
     return { requests: this.sequence, counts, faults: [...this.listed], not_listed: this.dropped };
   }
 

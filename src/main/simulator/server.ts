@@ -19,6 +19,7 @@ import { pageWithCursorFault } from './cursor-faults';
 import type { FaultInjector, FaultPlan } from './faults';
 import type { ImageService } from './image-service';
 import { ApiFailure, type SimInstitution, type WireRecord } from './institution';
+import { driftCapabilities, driftStats, duplicateInstallmentPeriod, encodeBadUtf8, encodeBigSum, gatewayPage, markBadUtf8, sendTrickled } from './record-faults';
 
 /** What the admin endpoints can do (implemented by the simulator). */
 export interface SimulatorControl {
@@ -141,6 +142,11 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
     const note = (kind: Parameters<FaultInjector['record']>[0]['kind'], extra: Record<string, unknown> = {}) =>
       faults.record({ sequence: plan.sequence, kind, institution: institution.config.code, method, path: target, ...extra });
     const isPost = method === 'POST';
+    if (plan.maintenanceRetryAfter !== null) {
+      note('maintenance', { retry_after: plan.maintenanceRetryAfter });
+      send(response, jsonReply(503, errorBody('SERVICE_UNAVAILABLE', 'Down for maintenance (injected)', requestId), { 'Retry-After': plan.maintenanceRetryAfter }), requestId);
+      return;
+    }
     if (plan.reset && !isPost) {
       note('reset');
       resetSocket(request);
@@ -181,6 +187,17 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
       sendTruncated(response, reply, requestId, request);
       return;
     }
+    if (plan.records.html200 && !isPost) {
+      note('html200');
+      send(response, { status: 200, body: gatewayPage, contentType: 'text/html; charset=utf-8' }, requestId);
+      return;
+    }
+    if (plan.records.trickleMs > 0) {
+      note('trickle', { byte_ms: plan.records.trickleMs });
+      const trickled = withRequestId(reply, requestId);
+      sendTrickled(response, request, reply.status, { 'Content-Type': reply.contentType, 'Content-Length': String(trickled.length), 'X-Request-Id': requestId, ...reply.headers }, trickled, plan.records.trickleMs);
+      return;
+    }
     send(response, reply, requestId);
   }
 
@@ -198,8 +215,12 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
     const segments = apiPath.split('/').filter((segment) => segment !== '');
     if (segments[0] !== 'v1') throw new ApiFailure('NOT_FOUND', `No route ${method} ${apiPath} (the API lives under /v1)`);
     const [, first, second, third] = segments;
-    if (method === 'GET' && first === 'capabilities' && second === undefined) return jsonReply(200, institution.capabilities());
-    if (method === 'GET' && first === 'stats' && second === undefined) return jsonReply(200, institution.stats());
+    if (method === 'GET' && first === 'capabilities' && second === undefined) return jsonReply(200, driftCapabilities({ ...institution.capabilities() }, plan.records, note));
+    if (method === 'GET' && first === 'stats' && second === undefined) {
+      const drifted = driftStats({ ...institution.stats() }, plan.records, note);
+      const reply = jsonReply(200, drifted.body);
+      return { ...reply, body: encodeBigSum(reply.body, drifted.bigSum) };
+    }
     if (method === 'GET' && first === 'images' && second !== undefined && third === undefined) {
       const image = await dependencies.images.render(`${institution.config.code}/${second}`, institution.image(decodeURIComponent(second)));
       return { status: 200, body: image.bytes, contentType: image.contentType, headers: { 'Cache-Control': 'private, max-age=86400' } };
@@ -222,8 +243,11 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
       if (!Number.isInteger(limit) || limit < 1 || limit > maxPageLimit) throw new ApiFailure('INVALID_LIMIT', `limit must be an integer 1-${maxPageLimit}`);
       const cursor = query.get('cursor');
       const page = pageWithCursorFault(institution, resource.data, cursor === '' ? null : cursor, limit, plan.cursor, note);
-      const data = applyPageFaults(institution, resource.data, cursor, page, plan, note);
-      return jsonReply(200, { data, next_cursor: page.nextCursor, has_more: page.hasMore });
+      let data = applyPageFaults(institution, resource.data, cursor, page, plan, note);
+      if (resource.data === 'repayment-plans') data = duplicateInstallmentPeriod(data, plan.records, note);
+      if (resource.data === 'applications') data = markBadUtf8(data, plan.records, note);
+      const reply = jsonReply(200, { data, next_cursor: page.nextCursor, has_more: page.hasMore });
+      return { ...reply, body: encodeBadUtf8(reply.body) };
     }
     throw new ApiFailure('NOT_FOUND', `No route ${method} ${apiPath}`);
   }

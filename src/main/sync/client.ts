@@ -4,19 +4,20 @@
  * institution's circuit, and every response is parsed with the shared zod schemas before anyone
  * sees it. fetch is injected so tests can point it anywhere.
  */
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import {
   apiErrorSchema,
-  capabilitiesSchema,
   idempotencyKeyHeader,
   rawPageSchema,
+  readCapabilities,
+  readStats,
   reviewDecisionResponseSchema,
-  statsSchema,
-  type Capabilities,
+  type ReadCapabilities,
+  type ReadStats,
   type ResourceName,
   type ReviewDecisionRequest,
   type ReviewDecisionResponse,
-  type Stats,
 } from '../../shared/institution-api';
 import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
@@ -27,8 +28,13 @@ import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
 import { InstitutionApiError } from './errors';
-import { arrayElementTexts } from './page-text';
+import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
+
+/** A zod schema, or a reader shaped like one (institution-api/tolerant.ts). */
+interface Parser<T> {
+  safeParse(json: unknown): { success: true; data: T } | { success: false; error: z.ZodError };
+}
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -70,8 +76,10 @@ export interface InstitutionImage {
 
 /** One institution's API, as the rest of the back end uses it. */
 export interface InstitutionClient {
-  capabilities(options?: RequestOptions): Promise<Capabilities>;
-  stats(options?: RequestOptions): Promise<Stats>;
+  /** Resources and products this client cannot use are left out, and listed in `ignored`. */
+  capabilities(options?: RequestOptions): Promise<ReadCapabilities>;
+  /** Unknown statuses counted, figures it cannot hold exactly left out; both listed in `ignored`. */
+  stats(options?: RequestOptions): Promise<ReadStats>;
   /** One page of a resource; records are left unparsed for record-by-record validation. */
   listPage(resource: ResourceName, cursor: string | null, limit: number, options?: RequestOptions): Promise<RawPage>;
   /** One record's current version, unparsed (quarantine retries validate it themselves). */
@@ -119,6 +127,102 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * One deadline for a whole exchange, headers and body: its own controller and timer, held here
+ * for the exchange's lifetime. (An AbortSignal.timeout combined with AbortSignal.any is held only
+ * weakly by fetch on Node 20: after a garbage collection its abort never reached a body being
+ * read, and a body trickling a byte a second hung the pass.) Every await of the exchange races
+ * `expiry`, so the deadline holds even where an abort is not honoured.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onCallerAbort: (() => void) | null = null;
+  private rejectExpiry: (reason: unknown) => void = () => undefined;
+  private readonly expiry: Promise<never>;
+  expired = false;
+  callerAborted = false;
+  callerReason: unknown = undefined;
+
+  constructor(
+    timeoutMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.expiry = new Promise<never>((_, reject) => {
+      this.rejectExpiry = reject;
+    });
+    this.expiry.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      const reason = new DOMException(`No complete answer within ${timeoutMs} ms`, 'TimeoutError');
+      this.controller.abort(reason);
+      this.rejectExpiry(reason);
+    }, timeoutMs);
+    if (caller) {
+      this.onCallerAbort = () => {
+        this.callerAborted = true;
+        this.callerReason = caller.reason;
+        this.controller.abort(caller.reason);
+        this.rejectExpiry(caller.reason);
+      };
+      if (caller.aborted) this.onCallerAbort();
+      else caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** `work`, unless the deadline passes or the caller aborts first. */
+  race<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => undefined);
+    return Promise.race([work, this.expiry]);
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/** The body, chunk by chunk, each read raced against the deadline; the stream is cancelled when the deadline passes. */
+async function readBody(response: Response, deadline: Deadline): Promise<Buffer> {
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await deadline.race(reader.read());
+      if (done) break;
+      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      size += value.byteLength;
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+/**
+ * A 2xx body JSON.parse refused, said as what it is: JSON that stops mid-way (a cut body: the
+ * length was not announced or the cut fell on it), or something else altogether, most often an
+ * HTML page a gateway, a login portal or a maintenance page put in the API's place.
+ */
+function notJson(raw: { status: number; headers: Headers }, text: string, where: string, error: unknown): InstitutionApiError {
+  const type = raw.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+  const start = text.trimStart();
+  const json = /json/i.test(type);
+  if (json && start !== '' && !start.startsWith('<') && error instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(error.message)) {
+    return new InstitutionApiError('truncated', `The answer to ${where} stops mid-way (${text.length} characters of JSON)`, { status: raw.status });
+  }
+  const opening = start.slice(0, 60).replace(/\s+/g, ' ');
+  const what = start === '' ? 'an empty body' : start.startsWith('<') ? `an HTML or XML page (${type})` : `${json ? 'malformed JSON' : type}`;
+  return new InstitutionApiError('not_json', `The answer to ${where} is ${what}, not the API's JSON${opening === '' ? '' : `: “${opening}${start.length > 60 ? '…' : ''}”`}`, { status: raw.status });
+}
+
 /** The client for one endpoint, sharing a circuit with every other client of the same institution. */
 export function createInstitutionClient(
   endpoint: InstitutionEndpoint,
@@ -131,40 +235,43 @@ export function createInstitutionClient(
     if (signal?.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
     deps.circuit?.acquire();
     const url = joinUrl(endpoint.baseUrl, pathAndQuery);
-    const timeout = AbortSignal.timeout(tuning.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...extraHeaders,
       ...signRequest({ appId: endpoint.appId, secret: endpoint.secret, method, url, body, now: wallClock() }),
     };
     if (body !== null) headers['content-type'] = 'application/json';
-    let response: Response;
+    const deadline = new Deadline(tuning.timeoutMs, signal);
     try {
-      response = await deps.fetch(url, { method, headers, body, signal: combined, redirect: 'error' });
-    } catch (error) {
-      throw classifyTransportError(error, signal, timeout, 'network');
+      let response: Response;
+      try {
+        response = await deadline.race(deps.fetch(url, { method, headers, body, signal: deadline.signal, redirect: 'error' }));
+      } catch (error) {
+        throw classifyTransportError(error, deadline, 'network');
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readBody(response, deadline);
+      } catch (error) {
+        // Headers arrived but the body did not: a reset mid-body, or the deadline while reading.
+        throw classifyTransportError(error, deadline, 'truncated', response.status);
+      }
+      const declaredLength = response.headers.get('content-length');
+      if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) !== bytes.length && response.headers.get('content-encoding') === null) {
+        throw new InstitutionApiError('truncated', `Body ended after ${bytes.length} of ${declaredLength} bytes`, { status: response.status });
+      }
+      return { status: response.status, headers: response.headers, body: bytes };
+    } finally {
+      deadline.finish();
     }
-    let bytes: Buffer;
-    try {
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      // Headers arrived but the body did not: a reset mid-body, or the timeout while reading.
-      throw classifyTransportError(error, signal, timeout, 'truncated', response.status);
-    }
-    const declaredLength = response.headers.get('content-length');
-    if (declaredLength !== null && /^\d+$/.test(declaredLength) && Number(declaredLength) !== bytes.length && response.headers.get('content-encoding') === null) {
-      throw new InstitutionApiError('truncated', `Body ended after ${bytes.length} of ${declaredLength} bytes`, { status: response.status });
-    }
-    return { status: response.status, headers: response.headers, body: bytes };
   }
 
-  function classifyTransportError(error: unknown, signal: AbortSignal | undefined, timeout: AbortSignal, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
+  function classifyTransportError(error: unknown, deadline: Deadline, fallback: 'network' | 'truncated', status?: number): InstitutionApiError {
     if (error instanceof InstitutionApiError) return error;
     // A caller's deadline (AbortSignal.timeout) is a timeout too, not a cancellation.
-    if (signal?.aborted && !isTimeoutReason(signal.reason)) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
-    if (signal?.aborted) return new InstitutionApiError('timeout', 'The caller’s deadline passed before a complete answer', { status, cause: error });
-    if (timeout.aborted) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms`, { status, cause: error });
+    if (deadline.callerAborted && !isTimeoutReason(deadline.callerReason)) return new InstitutionApiError('aborted', 'Cancelled', { cause: error });
+    if (deadline.callerAborted) return new InstitutionApiError('timeout', 'The caller’s deadline passed before a complete answer', { status, cause: error });
+    if (deadline.expired) return new InstitutionApiError('timeout', `No complete answer within ${tuning.timeoutMs} ms${status === undefined ? '' : ' (the body was still arriving)'}`, { status, cause: error });
     return new InstitutionApiError(fallback, fallback === 'truncated' ? `Body cut short (${describeNetworkError(error)})` : `Network error (${describeNetworkError(error)})`, {
       status,
       cause: error,
@@ -186,10 +293,10 @@ export function createInstitutionClient(
       // An error page that is not JSON: the status says enough.
     }
     const details = { status: raw.status, apiCode, requestId, retryAfterMs: parseRetryAfter(raw.headers.get('retry-after'), wallClock()) };
-    if (raw.status === 401) {
-      const hint = apiCode === 'TIMESTAMP_OUT_OF_RANGE' ? ' (check the system clock)' : '';
-      return new InstitutionApiError('credentials', `${message}${hint}`, details);
+    if (raw.status === 401 && apiCode === 'TIMESTAMP_OUT_OF_RANGE') {
+      return new InstitutionApiError('clock', `${message}: this computer's clock and the institution's differ by more than the 5 minutes signing allows (check the system clock)`, details);
     }
+    if (raw.status === 401) return new InstitutionApiError('credentials', message, details);
     if (raw.status === 429) return new InstitutionApiError('rate_limited', message, details);
     if (raw.status >= 500) return new InstitutionApiError('server', message, details);
     return new InstitutionApiError('client', message, details);
@@ -237,15 +344,15 @@ export function createInstitutionClient(
     );
   }
 
-  function jsonReader<S extends z.ZodType>(schema: S, pathAndQuery: string, onBody?: (body: Buffer, data: z.output<S>) => void): (raw: RawResponse) => { data: z.output<S>; headers: Headers } {
-    const where = pathAndQuery.split('?')[0];
+  function jsonReader<T>(schema: Parser<T>, pathAndQuery: string, onBody?: (body: Buffer, data: T) => void): (raw: RawResponse) => { data: T; headers: Headers } {
+    const where = pathAndQuery.split('?')[0] ?? pathAndQuery;
     return (raw) => {
       let json: unknown;
       const text = raw.body.toString('utf8');
       try {
         json = JSON.parse(text);
-      } catch {
-        throw new InstitutionApiError('truncated', `The answer to ${where} is not complete JSON`, { status: raw.status });
+      } catch (error) {
+        throw notJson(raw, text, where, error);
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
@@ -259,16 +366,20 @@ export function createInstitutionClient(
     };
   }
 
-  function requestJson<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, options?: RequestOptions) {
+  function requestJson<T>(schema: Parser<T>, method: 'GET' | 'POST', pathAndQuery: string, body: string | null, extraHeaders: Record<string, string>, options?: RequestOptions) {
     return request(method, pathAndQuery, body, extraHeaders, jsonReader(schema, pathAndQuery), options);
   }
 
   return {
     async capabilities(options) {
-      return (await requestJson(capabilitiesSchema, 'GET', '/v1/capabilities', null, {}, options)).data;
+      const capabilities = (await requestJson({ safeParse: readCapabilities }, 'GET', '/v1/capabilities', null, {}, options)).data;
+      if (capabilities.ignored.length > 0) deps.logger?.info('capabilities: additions this client does not use', { ignored: capabilities.ignored });
+      return capabilities;
     },
     async stats(options) {
-      return (await requestJson(statsSchema, 'GET', '/v1/stats', null, {}, options)).data;
+      const stats = (await requestJson({ safeParse: readStats }, 'GET', '/v1/stats', null, {}, options)).data;
+      if (stats.ignored.length > 0) deps.logger?.info('stats: figures this client cannot use', { ignored: stats.ignored });
+      return stats;
     },
     async listPage(resource, cursor, limit, options) {
       const query = new URLSearchParams();
@@ -278,12 +389,16 @@ export function createInstitutionClient(
       const reader = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
         const texts = arrayElementTexts(body, 'data');
         if (texts !== null && texts.length === page.data.length) page.texts = texts;
+        else if (!isUtf8(body)) markInvalidUtf8Records(body, 'data', page.data);
       });
       return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getRecord(resource, externalId, options) {
-      const { data } = await requestJson(z.unknown(), 'GET', `/v1/${resource}/${encodeURIComponent(externalId)}`, null, {}, options);
-      return data;
+      const pathAndQuery = `/v1/${resource}/${encodeURIComponent(externalId)}`;
+      const reader = jsonReader(z.unknown(), pathAndQuery, (body, record) => {
+        if (!isUtf8(body)) markInvalidUtf8(record, invalidUtf8Reason(body));
+      });
+      return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getImage(imageId, options) {
       return request(

@@ -128,6 +128,7 @@ function describe(error: unknown): { message: string; kind: PassResult['errorKin
 function stateAfterFailure(error: unknown): InstitutionState {
   if (error instanceof InstitutionApiError) {
     if (error.kind === 'credentials') return 'credentials_rejected';
+    if (error.kind === 'clock') return 'clock_skew';
     if (error.kind === 'circuit_open') return 'circuit_open';
     if (error.kind === 'aborted') return 'idle';
   }

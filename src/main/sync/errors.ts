@@ -7,7 +7,7 @@ export type InstitutionErrorKind =
   | 'timeout'
   /** Connection refused or reset, DNS, socket closed before a response. */
   | 'network'
-  /** A 2xx response whose body ended early or was not complete JSON. */
+  /** A 2xx response whose body ended early (shorter than announced, or JSON that stops mid-way). */
   | 'truncated'
   /** 5xx. */
   | 'server'
@@ -19,6 +19,10 @@ export type InstitutionErrorKind =
   | 'client'
   /** A complete response that does not match the API standard (zod). */
   | 'invalid_response'
+  /** A 2xx answer that is not JSON at all: an HTML page from a gateway, a login portal, a maintenance page. */
+  | 'not_json'
+  /** 401 TIMESTAMP_OUT_OF_RANGE again after a freshly signed retry: this machine's clock and the institution's disagree. */
+  | 'clock'
   /** The institution's circuit is open: no request was sent. */
   | 'circuit_open'
   /** Cancelled by shutdown or by the caller. */
@@ -26,7 +30,7 @@ export type InstitutionErrorKind =
   /** The stored secret cannot be decrypted by this process. */
   | 'secret_unavailable';
 
-const retryableKinds: ReadonlySet<InstitutionErrorKind> = new Set(['timeout', 'network', 'truncated', 'server', 'rate_limited']);
+const retryableKinds: ReadonlySet<InstitutionErrorKind> = new Set(['timeout', 'network', 'truncated', 'not_json', 'server', 'rate_limited']);
 
 export class InstitutionApiError extends Error {
   override name = 'InstitutionApiError';
@@ -59,7 +63,7 @@ export class InstitutionApiError extends Error {
 
   /** Counts against the institution's circuit: it looks down, not merely busy or misconfigured. */
   get countsAsOutage(): boolean {
-    return this.kind === 'timeout' || this.kind === 'network' || this.kind === 'truncated' || this.kind === 'server';
+    return this.kind === 'timeout' || this.kind === 'network' || this.kind === 'truncated' || this.kind === 'not_json' || this.kind === 'server';
   }
 }
 

@@ -156,6 +156,7 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
         matched: comparison.judgement === 'matched',
         quarantinedOnly: comparison.quarantinedOnly,
         amounts: comparison.amounts,
+        notCompared: comparison.remote.notCompared,
         statuses: comparison.statuses,
         localMaxUpdatedAt: comparison.local.maxUpdatedAt,
         remoteMaxUpdatedAt: comparison.remote.maxUpdatedAt,
@@ -165,6 +166,6 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
       });
     }
   });
-  saveReconciliations(db, institutionId, results, stats.as_of, now);
+  saveReconciliations(db, institutionId, results, stats, now);
   return results;
 }

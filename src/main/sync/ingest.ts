@@ -36,7 +36,7 @@ import {
   writePlan,
 } from '../repositories/orders';
 import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
-import { hasOpenQuarantine, knownVersions, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
+import { hasOpenQuarantine, knownVersions, prepared, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/ingest';
 import {
   applicationsAffectedByOverdue,
@@ -96,10 +96,15 @@ interface PageEffects {
   applications: Set<number>;
 }
 
-function isNewer(incoming: { version: number; remoteUpdatedAt: number }, stored: { version: number; remoteUpdatedAt: number } | undefined): boolean {
-  if (stored === undefined) return true;
-  if (incoming.version !== stored.version) return incoming.version > stored.version;
-  return incoming.remoteUpdatedAt > stored.remoteUpdatedAt;
+/**
+ * The highest version wins; an equal version is the same record again (docs/institution-api.md
+ * section 4: a version changes with every change). Never updated_at: it comes from the
+ * institution's clocks, which can disagree between its nodes, and rewriting a row for an equal
+ * version would redo its derivations and, for an application, could change the evidence hash that
+ * cancels a reviewer's pending decision.
+ */
+function isNewer(incoming: { version: number }, stored: { version: number } | undefined): boolean {
+  return stored === undefined || incoming.version > stored.version;
 }
 
 function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApplication, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {
@@ -168,6 +173,12 @@ function ingestApplication(db: Db, context: IngestContext, prepared: PreparedApp
   if (stored?.borrowerId !== borrowerId && lookups.withLoans.has(normalized.externalId)) {
     linkLoansToBorrower(db, context.institutionId, normalized.externalId, borrowerId);
     contacts.loansLinked();
+    // The loans now count for this borrower (and no longer for the one before): an overdue one
+    // makes the borrower's phone an overdue borrower's, on every application naming it, whichever
+    // of the application and its order arrived first (the quarantine-recovery path brings the
+    // application last).
+    effects.overdueBorrowers.add(borrowerId);
+    if (stored !== undefined && stored.borrowerId !== null) effects.overdueBorrowers.add(stored.borrowerId);
   }
   // A new application outside manual review cannot have tasks yet: skip the lookup.
   if (stored || normalized.columns.status === 'MANUAL_REVIEW') {
@@ -392,11 +403,31 @@ function applyEffects(db: Db, context: IngestContext, effects: PageEffects, at: 
   for (const applicationId of effects.applications) reassessApplication(db, applicationId, at, context.settings);
 }
 
+/** SQLite failures that say nothing about the record being written: the page fails as a whole and the pass with it. */
+const failuresOfTheDatabase = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|CORRUPT|READONLY|INTERRUPT|CANTOPEN|NOTADB|PROTOCOL|PERM|NOLFS|AUTH)/;
+
+/**
+ * Whether a failure while storing one record is that record's (a constraint it breaks, a value
+ * derivation cannot handle) rather than the database's: then the record is quarantined and the
+ * rest of its page stored.
+ */
+export function isRecordFailure(error: unknown): boolean {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return !failuresOfTheDatabase.test(code);
+  return error instanceof Error;
+}
+
 /**
  * Validates, upserts and derives a batch of raw records of one resource in one write
  * transaction; with `cursor`, the resource's cursor is saved in the same transaction. Each record
  * is prepared (prepare.ts) just before it is written, so a page's validated copies never pile up
  * for the garbage collector; the page's look-ups are batched up front from the raw keys.
+ *
+ * A record that cannot be stored (a constraint the record checks did not foresee, a derivation
+ * that throws) must not stop the page, or every later pass would stop at the same page. The
+ * page is written first without savepoints (a page without failures pays nothing for them); when a
+ * record fails, that transaction rolls back and the page is written again with a savepoint per
+ * record, the failing one quarantined with the reason, the rest and the cursor committed together.
  */
 export function ingestRecords(
   db: Db,
@@ -410,35 +441,74 @@ export function ingestRecords(
   texts?: readonly Buffer[],
 ): IngestResult {
   if (texts !== undefined && texts.length !== records.length) throw new RangeError(`${texts.length} record texts for ${records.length} records`);
+  try {
+    return writeTransaction(db, () => ingestBatch(db, context, resource, records, at, cursor, texts, false));
+  } catch (error) {
+    if (!isRecordFailure(error)) throw error;
+    return writeTransaction(db, () => ingestBatch(db, context, resource, records, at, cursor, texts, true));
+  }
+}
+
+function ingestBatch(
+  db: Db,
+  context: IngestContext,
+  resource: ResourceName,
+  records: readonly unknown[],
+  at: number,
+  cursor: { next: string | null; save?: (next: string | null, fetched: number) => void } | undefined,
+  texts: readonly Buffer[] | undefined,
+  guarded: boolean,
+): IngestResult {
   const options = { at, settings: context.settings };
-  return writeTransaction(db, () => {
-    const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
-    const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), phoneAdds: new Map(), phoneDrops: new Set(), ownerPhones: new Set(), applications: new Set() };
-    // Settling quarantine costs a write per record; most pages have nothing to settle.
-    let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
-    const keys = rawKeysOf(resource, records);
-    const known = knownVersions(db, resource, context.institutionId, keys.externalIds);
-    const lookups = pageLookups(db, context.institutionId, resource, keys, context.facts.get(context.institutionId).repaymentPlans === true);
-    for (let index = 0; index < records.length; index++) {
-      const record = prepareRecord(resource, records[index], options, texts?.[index]);
-      if (!record.valid) {
-        quarantineRecord(db, { institutionId: context.institutionId, resource, externalId: record.externalId, rawPayload: record.rawPayload, issues: JSON.stringify(record.issues) }, at);
-        result.quarantined++;
-        result.invalid.push({ externalId: record.externalId, issues: record.issues });
-        quarantineOpen = true;
+  const result: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
+  const effects: PageEffects = { orders: new Set(), lines: new Set(), overdueBorrowers: new Set(), phones: new Map(), phoneAdds: new Map(), phoneDrops: new Set(), ownerPhones: new Set(), applications: new Set() };
+  // Settling quarantine costs a write per record; most pages have nothing to settle.
+  let quarantineOpen = hasOpenQuarantine(db, context.institutionId, resource);
+  const keys = rawKeysOf(resource, records);
+  const plansBooked = context.facts.get(context.institutionId).repaymentPlans === true;
+  let known = knownVersions(db, resource, context.institutionId, keys.externalIds);
+  let lookups = pageLookups(db, context.institutionId, resource, keys, plansBooked);
+  const quarantine = (externalId: string | null, issues: QuarantineIssue[], rawPayload: string) => {
+    quarantineRecord(db, { institutionId: context.institutionId, resource, externalId, rawPayload, issues: JSON.stringify(issues) }, at);
+    result.quarantined++;
+    result.invalid.push({ externalId, issues });
+    quarantineOpen = true;
+  };
+  for (let index = 0; index < records.length; index++) {
+    const record = prepareRecord(resource, records[index], options, texts?.[index]);
+    if (!record.valid) {
+      quarantine(record.externalId, record.issues, record.rawPayload);
+      continue;
+    }
+    let outcome: Outcome;
+    if (!guarded) {
+      outcome = ingestValid(db, context, record, at, effects, known, lookups);
+    } else {
+      prepared(db, 'SAVEPOINT ingest_record').run();
+      try {
+        outcome = ingestValid(db, context, record, at, effects, known, lookups);
+        prepared(db, 'RELEASE ingest_record').run();
+      } catch (error) {
+        prepared(db, 'ROLLBACK TO ingest_record').run();
+        prepared(db, 'RELEASE ingest_record').run();
+        if (!isRecordFailure(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        quarantine(record.row.externalId, [{ path: '', code: 'not_stored', message: `Could not be stored: ${message}` }], texts?.[index]?.toString('utf8') ?? JSON.stringify(records[index]) ?? 'null');
+        // What the page had read and kept current may name rows the rollback took away: read it again.
+        known = knownVersions(db, resource, context.institutionId, keys.externalIds);
+        lookups = pageLookups(db, context.institutionId, resource, keys, plansBooked);
         continue;
       }
-      const outcome = ingestValid(db, context, record, at, effects, known, lookups);
-      if (outcome === 'upserted') {
-        result.upserted++;
-        if (quarantineOpen) settleQuarantine(db, context.institutionId, resource, record.row.externalId, `A valid version ${record.row.version} arrived`, at);
-      } else {
-        result.unchanged++;
-      }
     }
-    applyEffects(db, context, effects, at);
-    if (cursor?.save) cursor.save(cursor.next, records.length);
-    else if (cursor) saveCursor(db, context.institutionId, resource, cursor.next, records.length, at);
-    return result;
-  });
+    if (outcome === 'upserted') {
+      result.upserted++;
+      if (quarantineOpen) settleQuarantine(db, context.institutionId, resource, record.row.externalId, `A valid version ${record.row.version} arrived`, at);
+    } else {
+      result.unchanged++;
+    }
+  }
+  applyEffects(db, context, effects, at);
+  if (cursor?.save) cursor.save(cursor.next, records.length);
+  else if (cursor) saveCursor(db, context.institutionId, resource, cursor.next, records.length, at);
+  return result;
 }

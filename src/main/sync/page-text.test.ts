@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrayElementTexts as scan } from './page-text';
+import { arrayElementTexts as scan, invalidUtf8Of, markInvalidUtf8Records } from './page-text';
 
 /** The scan of a body given as text, its elements decoded back to text (null stays null). */
 function arrayElementTexts(text: string, key: string): string[] | null {
@@ -79,5 +79,16 @@ describe('arrayElementTexts', () => {
     expect(arrayElementTexts('{"d\\u0061ta":[1]}', 'data')).toBeNull();
     expect(arrayElementTexts('{"data":[]}', 'data')).toEqual([]);
     expect(arrayElementTexts('{"data":[ ]}', 'data')).toEqual([]);
+  });
+});
+
+describe('markInvalidUtf8Records', () => {
+  it('marks exactly the records whose bytes are not UTF-8, with where the first broken byte is', () => {
+    const body = Buffer.concat([Buffer.from('{"data":[{"id":"a","name":"张三"},{"id":"b","name":"李'), Buffer.from([0x80, 0xc0]), Buffer.from('"}],"has_more":false}')]);
+    const records = [{ id: 'a', name: '张三' }, { id: 'b', name: '李\uFFFD\uFFFD' }];
+    markInvalidUtf8Records(body, 'data', records);
+    expect(invalidUtf8Of(records[0])).toBeUndefined();
+    expect(invalidUtf8Of(records[1])).toMatch(/not valid UTF-8 at byte 21 \(after …\{"id":"b","name":"李\)/);
+    expect(JSON.stringify(records[1])).toBe('{"id":"b","name":"李\uFFFD\uFFFD"}');
   });
 });

@@ -74,7 +74,11 @@ function trimmed(bytes: Buffer, start: number, end: number): Buffer {
  * cleanly, or it is not valid UTF-8.
  */
 export function arrayElementTexts(body: Buffer, key: string): Buffer[] | null {
-  if (!isUtf8(body)) return null;
+  return isUtf8(body) ? arrayElementBytes(body, key) : null;
+}
+
+/** arrayElementTexts for any bytes: every byte the scan looks for is ASCII, which no byte of a broken sequence is either. */
+function arrayElementBytes(body: Buffer, key: string): Buffer[] | null {
   let depth = 0;
   // The last string read directly inside the top-level object, to tell a key from a value.
   let lastTopString: string | null = null;
@@ -132,3 +136,52 @@ export function arrayElementTexts(body: Buffer, key: string): Buffer[] | null {
   if (depth !== 0) return null;
   return elements;
 }
+
+/**
+ * Where a record's bytes are not UTF-8, as a non-enumerable mark on its parsed object: JSON.parse
+ * read such bytes as U+FFFD, which would be stored silently (a borrower's name with a replacement
+ * character). prepare.ts refuses a marked record to quarantine with this reason.
+ */
+const invalidUtf8Mark = Symbol('invalid UTF-8');
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let index = 0; index < bytes.length; ) {
+    const lead = bytes[index]!;
+    const width = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (width === 0 || index + width > bytes.length || !isUtf8(bytes.subarray(index, index + width))) return index;
+    index += width;
+  }
+  return -1;
+}
+
+/** Why `bytes` cannot be stored as text: where the first broken sequence is, and what precedes it. */
+export function invalidUtf8Reason(bytes: Buffer): string {
+  const at = firstInvalidUtf8(bytes);
+  const before = bytes.toString('utf8', Math.max(0, at - 24), at).replace(/^[\s\S]*?(?=[\x20-\x7e\u4e00-\u9fff])/, '');
+  return `The record is not valid UTF-8 at byte ${at} (after …${before}); its text would be stored with U+FFFD in place of what was sent`;
+}
+
+/**
+ * Marks the records of a page whose bytes are not valid UTF-8 (the body was not): each one when
+ * the records can be told apart in the body, else all of them (each is fetched again by id).
+ */
+export function markInvalidUtf8Records(body: Buffer, key: string, records: readonly unknown[]): void {
+  const elements = arrayElementBytes(body, key);
+  const apart = elements !== null && elements.length === records.length;
+  records.forEach((record, index) => {
+    const bytes = apart ? (elements[index] as Buffer) : body;
+    if (apart && isUtf8(bytes)) return;
+    markInvalidUtf8(record, apart ? invalidUtf8Reason(bytes) : `The page's body is not valid UTF-8 and its records could not be told apart (${invalidUtf8Reason(body)})`);
+  });
+}
+
+export function markInvalidUtf8(record: unknown, reason: string): void {
+  if (record !== null && typeof record === 'object') Object.defineProperty(record, invalidUtf8Mark, { value: reason, enumerable: false });
+}
+
+/** The reason a record was marked by markInvalidUtf8Records, or undefined. */
+export function invalidUtf8Of(record: unknown): string | undefined {
+  return record !== null && typeof record === 'object' ? ((record as Record<symbol, string | undefined>)[invalidUtf8Mark]) : undefined;
+}
+

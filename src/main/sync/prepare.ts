@@ -41,6 +41,8 @@ import {
   type NormalizedPlan,
   type NormalizedRepayment,
 } from './normalize';
+import { invalidUtf8Of } from './page-text';
+import { recordInvariantIssues } from './record-checks';
 import { compileAcceptsUnchanged, type AcceptsUnchanged } from './schema-check';
 
 export interface QuarantineIssue {
@@ -183,17 +185,28 @@ function acceptedAsIs(resource: ResourceName, raw: unknown): boolean {
 }
 
 /**
- * Validates and prepares one raw record. Never throws for a bad record. A record the schema's
+ * Validates and prepares one raw record. Never throws for a bad record. After the schema, the
+ * invariants the database enforces (record-checks.ts): a record breaking one is refused here. A record the schema's
  * fast check accepts is zod's output as it is; any other goes through `safeParse`, which strips
  * unknown keys or says what is wrong. `text`, the record as the institution sent it, is what an
  * application accepted as it is stores and what an invalid record's quarantine entry keeps; a
  * record zod changed (an unknown key stripped) is stored as zod's output, serialized.
  */
 export function prepareRecord(resource: ResourceName, raw: unknown, options: PrepareOptions, text?: Buffer): PreparedRecord {
-  if (acceptedAsIs(resource, raw)) return prepareValid(resource, raw, options, text);
-  const parsed = resourceRecordSchemas[resource].safeParse(raw);
-  if (!parsed.success) return { valid: false, externalId: externalIdOf(raw), issues: issuesOf(parsed.error), rawPayload: text?.toString('utf8') ?? JSON.stringify(raw) ?? 'null' };
-  return prepareValid(resource, parsed.data, options, undefined);
+  const invalid = (issues: QuarantineIssue[]): InvalidRecord => ({ valid: false, externalId: externalIdOf(raw), issues, rawPayload: text?.toString('utf8') ?? JSON.stringify(raw) ?? 'null' });
+  const notUtf8 = invalidUtf8Of(raw);
+  if (notUtf8 !== undefined) return invalid([{ path: '', code: 'invalid_utf8', message: notUtf8 }]);
+  let record = raw;
+  let asSent = true;
+  if (!acceptedAsIs(resource, raw)) {
+    const parsed = resourceRecordSchemas[resource].safeParse(raw);
+    if (!parsed.success) return invalid(issuesOf(parsed.error));
+    record = parsed.data;
+    asSent = false;
+  }
+  const refused = recordInvariantIssues(resource, record);
+  if (refused.length > 0) return invalid(refused);
+  return prepareValid(resource, record, options, asSent ? text : undefined);
 }
 
 function field(value: unknown, key: string): unknown {

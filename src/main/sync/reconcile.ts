@@ -7,7 +7,7 @@
  * cursor by a node whose clock is behind); the latest updated_at tells "the institution changed
  * after we read" from "we missed something behind our cursor". The judgement is pure (`judge`).
  */
-import type { Stats } from '../../shared/institution-api';
+import type { ReadStats as Stats } from '../../shared/institution-api';
 import { writeTransaction, type Db } from '../db/connection';
 import type { SyncResource } from '../db/schema';
 import { quarantinedOnlyCount, saveReconciliation } from '../repositories/sync';
@@ -32,6 +32,8 @@ export interface ResourceReconciliation {
   /** Records held only in quarantine (their valid version was never seen). */
   quarantinedOnly: number;
   amounts: Array<{ name: string; local: number; remote: number }>;
+  /** Sums the institution reported beyond exact range (2^53): named, not compared. */
+  notCompared: string[];
   /** Statuses whose counts differ. */
   statuses: Array<{ status: string; local: number; remote: number }>;
   localMaxUpdatedAt: number | null;
@@ -55,37 +57,32 @@ export const statsKeys: Record<SyncResource, 'applications' | 'credit_lines' | '
 export interface RemoteFigures {
   count: number;
   amounts: Record<string, number>;
+  /** Sums the institution reported that cannot be compared exactly. */
+  notCompared: string[];
   byStatus: Record<string, number> | null;
   maxUpdatedAt: number | null;
 }
 
-/** The institution's figures for one resource, or null when it reports none (plans not served). */
+/** Each stats sum by its local name. */
+const sumNames: Record<string, string> = { limit_fen: 'limitFen', used_fen: 'usedFen', principal_fen: 'principalFen', amount_fen: 'amountFen' };
+
+/**
+ * The institution's figures for one resource, or null when it reports none (plans not served, or
+ * figures the tolerant reader could not use). A sum it could not hold exactly (beyond 2^53) is
+ * left out of `amounts` and named in `notCompared` (institution-api/tolerant.ts).
+ */
 export function remoteFigures(stats: Stats, resource: SyncResource): RemoteFigures | null {
   const entry = stats[statsKeys[resource]];
   if (entry === null) return null;
   const maxUpdatedAt = entry.max_updated_at === null ? null : Date.parse(entry.max_updated_at);
-  const byStatus = 'by_status' in entry && entry.by_status !== undefined ? (entry.by_status as Record<string, number>) : null;
-  let amounts: Record<string, number>;
-  switch (resource) {
-    case 'credit-lines':
-      amounts = { limitFen: stats.credit_lines.limit_fen, usedFen: stats.credit_lines.used_fen };
-      break;
-    case 'orders':
-      amounts = { principalFen: stats.orders.principal_fen };
-      break;
-    case 'repayments':
-      amounts = { amountFen: stats.repayments.amount_fen };
-      break;
-    case 'applications':
-    case 'repayment-plans':
-      amounts = {};
-      break;
-    default: {
-      const unreachable: never = resource;
-      throw new Error(`Unknown resource ${String(unreachable)}`);
-    }
+  const amounts: Record<string, number> = {};
+  const notCompared: string[] = [];
+  for (const [name, value] of Object.entries(entry.sums)) {
+    const local = sumNames[name] ?? name;
+    if (value === null) notCompared.push(local);
+    else amounts[local] = value;
   }
-  return { count: entry.count, amounts, byStatus, maxUpdatedAt: Number.isNaN(maxUpdatedAt) ? null : maxUpdatedAt };
+  return { count: entry.count, amounts, notCompared, byStatus: entry.by_status, maxUpdatedAt: Number.isNaN(maxUpdatedAt) ? null : maxUpdatedAt };
 }
 
 export interface Comparison {
@@ -128,7 +125,7 @@ export function compareResource(db: Db, institutionId: number, resource: SyncRes
 }
 
 /** Stores the outcome per resource (one row each, replaced by the next pass). */
-export function saveReconciliations(db: Db, institutionId: number, results: readonly ResourceReconciliation[], remoteAsOf: string, now: number): void {
+export function saveReconciliations(db: Db, institutionId: number, results: readonly ResourceReconciliation[], stats: Pick<Stats, 'as_of' | 'ignored'>, now: number): void {
   writeTransaction(db, () => {
     for (const result of results) {
       saveReconciliation(db, {
@@ -146,7 +143,9 @@ export function saveReconciliations(db: Db, institutionId: number, results: read
           outcome: result.outcome,
           unexplained: result.unexplained,
           reread: result.reread,
-          remoteAsOf,
+          notCompared: result.notCompared,
+          remoteAsOf: stats.as_of,
+          ignored: stats.ignored,
         }),
         checkedAt: now,
       });

@@ -1,6 +1,6 @@
 /**
  * Exponential backoff with full jitter for requests to institutions. 5xx, resets, timeouts and
- * truncated bodies are retried; 429 waits what Retry-After says; everything else (401, other
+ * truncated bodies are retried; 429 and 503 wait what Retry-After says (within a cap); everything else (401, other
  * 4xx, a response that breaks the standard) is final for that request.
  */
 import { sleep as defaultSleep } from '../services/clock';
@@ -42,7 +42,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       if (!isInstitutionApiError(error) || !error.retryable || attempt >= options.policy.maxAttempts) throw error;
       if (options.signal?.aborted) throw error;
       let delayMs: number;
-      if (error.kind === 'rate_limited' && error.retryAfterMs !== null) {
+      // A 503 with Retry-After is a maintenance window saying when it ends: waiting less only spends the attempts.
+      if ((error.kind === 'rate_limited' || error.status === 503) && error.retryAfterMs !== null) {
         if (error.retryAfterMs > options.policy.maxRetryAfterMs) throw error;
         delayMs = error.retryAfterMs;
       } else {

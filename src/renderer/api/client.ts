@@ -3,6 +3,7 @@ import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/
 import type { Envelope, ErrorCode } from '../../shared/rpc/errors';
 import { isRetryable } from '../../shared/rpc/errors';
 import type { EventMap, EventName } from '../../shared/rpc/events';
+import { checkConnection, onConnectionChange, reportReachable, reportUnreachable } from './connection';
 
 declare global {
   interface Window {
@@ -42,8 +43,10 @@ async function invokeHttp(channel: string, input: unknown): Promise<Envelope<unk
       body: JSON.stringify(input ?? {}),
     });
   } catch {
+    reportUnreachable();
     return { ok: false, error: { code: 'NETWORK', message: 'CreditDesk’s server cannot be reached.' } };
   }
+  reportReachable();
   try {
     return (await response.json()) as Envelope<unknown>;
   } catch {
@@ -77,9 +80,19 @@ let eventSource: EventSource | null = null;
 
 function ensureEventSource(): void {
   if (window.creditdesk || eventSource) return;
-  eventSource = new EventSource('/api/events');
+  const source = new EventSource('/api/events');
+  eventSource = source;
+  source.onopen = () => reportReachable();
+  // A stream error is either the server gone or the server ending the stream (a session that
+  // ended, a restart of the stream): only the probe can tell, so ask it instead of guessing.
+  source.onerror = () => checkConnection();
   for (const name of listeners.keys()) attachSourceListener(name);
 }
+
+// Back from an outage: a fresh stream (the old one may have given up), so pushes flow again.
+onConnectionChange((next, previous) => {
+  if (next.online && !previous.online && eventSource) reconnectEvents();
+});
 
 function attachSourceListener(name: EventName): void {
   eventSource?.addEventListener(name, (message) => {

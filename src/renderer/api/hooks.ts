@@ -1,8 +1,29 @@
 import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/contract';
 import type { EventMap, EventName } from '../../shared/rpc/events';
 import { onEvent, rpc, type RpcError } from './client';
+import { connectionState, onConnectionChange, type ConnectionState } from './connection';
+
+/** Whether the back end is reachable now (see connection.ts); re-renders on every change. */
+export function useConnection(): ConnectionState {
+  return useSyncExternalStore(onConnectionChange, connectionState);
+}
+
+/**
+ * Mounted once: when the back end comes back, every query is refetched (navigation counts, lists,
+ * the open task), because the pushes sent meanwhile were lost.
+ */
+export function useRefreshOnReconnect(): void {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      onConnectionChange((next, previous) => {
+        if (next.online && !previous.online) void client.invalidateQueries();
+      }),
+    [client],
+  );
+}
 
 export function rpcKey<C extends ChannelName>(channel: C, input?: ChannelInput<C>): readonly unknown[] {
   return input === undefined ? [channel] : [channel, input];

@@ -1,5 +1,5 @@
 import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../components/notify';
 import { useState, type FormEvent } from 'react';
 import { rpc } from '../api/client';
 import { useT } from '../i18n/I18nProvider';
@@ -21,7 +21,7 @@ export function ChangePasswordForm({ onDone }: { onDone(): void }) {
     setError(null);
     try {
       await rpc('auth:change-password', { currentPassword: current, newPassword: next });
-      notifications.show({ color: 'green', message: t('password.changed') });
+      notify({ color: 'green', message: t('password.changed') });
       onDone();
     } catch (caught) {
       setError(passwordErrorText(t, caught));

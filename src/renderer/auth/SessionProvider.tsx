@@ -8,8 +8,8 @@ import { useI18n } from '../i18n/I18nProvider';
 interface SessionValue {
   /** undefined while the first session check runs. */
   operator: Operator | null | undefined;
-  /** Set while the first session check keeps failing for a passing reason (server busy or unreachable). */
-  connectionProblem: string | null;
+  /** The error while the first session check keeps failing for a passing reason (server busy or unreachable). */
+  connectionProblem: unknown;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   refresh(): Promise<void>;
@@ -21,9 +21,9 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [operator, setOperator] = useState<Operator | null | undefined>(undefined);
   /** Why the first session check is still retrying (null when it is not). */
-  const [connectionProblem, setConnectionProblem] = useState<string | null>(null);
+  const [connectionProblem, setConnectionProblem] = useState<unknown>(null);
   const queryClient = useQueryClient();
-  const { setLocale } = useI18n();
+  const { locale, setLocale } = useI18n();
 
   const apply = useCallback(
     (state: SessionState) => {
@@ -69,7 +69,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             setOperator(null);
             return;
           }
-          setConnectionProblem(error instanceof Error ? error.message : String(error));
+          setConnectionProblem(error);
           timer = setTimeout(() => attempt(failures + 1), Math.min(1000 * 2 ** failures, 10_000));
         },
       );
@@ -89,7 +89,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       operator,
       connectionProblem,
       async signIn(username, password) {
-        apply(await rpc('auth:sign-in', { username, password }));
+        const state = await rpc('auth:sign-in', { username, password });
+        // The language chosen on the sign-in page wins over the one stored with the account, and
+        // is stored for next time (a new account starts in zh-CN whatever was picked otherwise).
+        if (state.operator && state.operator.locale !== locale) {
+          setCsrfToken(state.csrfToken);
+          const saved = await rpc('auth:set-locale', { locale }).catch(() => null);
+          apply({ ...state, operator: saved ?? { ...state.operator, locale } });
+          return;
+        }
+        apply(state);
       },
       async signOut() {
         try {
@@ -101,7 +110,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       refresh,
       can: (permission) => operator?.permissions.includes(permission) ?? false,
     }),
-    [operator, connectionProblem, apply, refresh],
+    [operator, connectionProblem, apply, refresh, locale],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

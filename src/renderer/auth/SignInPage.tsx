@@ -2,6 +2,7 @@ import { Alert, Button, Center, Paper, PasswordInput, SegmentedControl, Stack, T
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { RpcError } from '../api/client';
+import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/I18nProvider';
 import { useSession } from './SessionProvider';
 
@@ -30,7 +31,7 @@ export function SignInPage() {
       } else if (caught instanceof RpcError && caught.code === 'UNAUTHORIZED') {
         setError(t('signIn.failed'));
       } else {
-        setError(caught instanceof Error ? caught.message : String(caught));
+        setError(errorText(locale, caught));
       }
       setPassword('');
     } finally {

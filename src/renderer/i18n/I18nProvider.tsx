@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Locale } from '../../shared/contracts/auth';
+import { errorText } from './errorText';
 import { translate, type Translate } from './translate';
 
 export { translate, type Translate } from './translate';
@@ -42,4 +43,10 @@ export function useI18n(): I18nValue {
 
 export function useT(): Translate {
   return useI18n().t;
+}
+
+/** A failed call in the operator's language (see errorText). */
+export function useErrorText(): (error: unknown) => string {
+  const { locale } = useI18n();
+  return useCallback((error: unknown) => errorText(locale, error), [locale]);
 }

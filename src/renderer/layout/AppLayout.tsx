@@ -7,7 +7,7 @@ import { BorrowerPalette } from '../pages/borrowers/BorrowerPalette';
 import { navItems } from './navigation';
 import { OperatorMenu } from './OperatorMenu';
 
-/** Live counts or states next to a navigation entry (review queue counts, sync state). */
+/** Live counts or states under a navigation entry (review queue counts, sync state). */
 export type NavBadges = Partial<Record<string, ReactNode>>;
 
 export function AppLayout({ badges = {} }: { badges?: NavBadges }) {
@@ -40,7 +40,7 @@ export function AppLayout({ badges = {} }: { badges?: NavBadges }) {
               to={item.path}
               label={t(item.label)}
               leftSection={<item.icon size={18} stroke={1.6} />}
-              rightSection={badges[item.path] ?? null}
+              description={badges[item.path] ?? undefined}
               active={location.pathname.startsWith(item.path)}
               data-testid={`nav-${item.path.slice(1)}`}
             />

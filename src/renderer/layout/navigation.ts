@@ -21,6 +21,19 @@ export interface NavItem {
   permission: Permission | null;
 }
 
+/**
+ * Where each operator starts: where their work is. Supervisors on their inbox (approvals waiting
+ * for them), reviewers on their queue, support on borrower lookup; anyone else on the first page
+ * of the navigation they may open.
+ */
+export function startPage(can: (permission: Permission) => boolean): string {
+  if (can('review:supervise')) return '/review/inbox';
+  if (can('review:work')) return '/review/contacts';
+  if (can('borrowers:lookup') && !can('reports:view')) return '/borrowers';
+  const first = navItems.find((item) => item.permission === null || can(item.permission));
+  return first?.start ?? first?.path ?? '/settings';
+}
+
 /** The main navigation, in the order operators use it; hidden where the role lacks the permission. */
 export const navItems: NavItem[] = [
   { path: '/review', start: '/review/contacts', label: 'nav.review', icon: IconChecklist, permission: 'review:work' },

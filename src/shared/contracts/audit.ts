@@ -2,11 +2,10 @@
  * The audit trail: browse and filter the hash-chained log, check the chain, export it.
  */
 import { z } from 'zod';
-import { isValidIsoDate } from '../time';
 import { channel, requires } from '../rpc/define';
 import { exportRequestFields, exportSummarySchema } from './exports';
 
-export const isoDateSchema = z.string().refine(isValidIsoDate, 'Use a calendar date YYYY-MM-DD');
+import { calendarDateSchema, comparableDates } from './calendar-date';
 
 export const auditFilterSchema = z
   .object({
@@ -22,10 +21,10 @@ export const auditFilterSchema = z
     targetType: z.string().trim().min(1).max(32).optional(),
     targetId: z.string().trim().min(1).max(64).optional(),
     /** Calendar dates in Asia/Shanghai, both inclusive. */
-    from: isoDateSchema.optional(),
-    to: isoDateSchema.optional(),
+    from: calendarDateSchema.optional(),
+    to: calendarDateSchema.optional(),
   })
-  .refine((value) => !value.from || !value.to || value.from <= value.to, { message: 'The start date must not be after the end date', path: ['to'] });
+  .refine((value) => !comparableDates(value.from, value.to) || (value.from as string) <= (value.to as string), { message: 'The start date must not be after the end date', path: ['to'] });
 export type AuditFilterInput = z.infer<typeof auditFilterSchema>;
 
 export const auditEntrySchema = z.object({
@@ -51,10 +50,33 @@ export const auditVerificationSchema = z.object({
   broken: z
     .object({
       id: z.number().int(),
-      reason: z.enum(['hash-mismatch', 'previous-hash-mismatch']),
+      /**
+       * hash-mismatch: the entry's content no longer matches its hash (edited, or forged without
+       * the key); previous-hash-mismatch: it does not follow the entry before it; sequence-gap:
+       * ids are not 1..N without gaps; sequence-mismatch: SQLite's AUTOINCREMENT mark is past the
+       * newest entry (entries were cut from the end); empty: no entries at all; unkeyed: no key
+       * anchor (the chain is plain SHA-256, which anyone can recompute); key-missing / key-mismatch:
+       * this process has no audit key, or not the one the chain was written with; head-mismatch:
+       * the expected head (kept outside the database) is gone or changed.
+       */
+      reason: z.enum([
+        'hash-mismatch',
+        'previous-hash-mismatch',
+        'sequence-gap',
+        'sequence-mismatch',
+        'empty',
+        'unkeyed',
+        'key-missing',
+        'key-mismatch',
+        'head-mismatch',
+      ]),
     })
     .nullable(),
   lastHash: z.string(),
+  /** The newest entry verified: copy it elsewhere ("ID:HASH") to detect a shortened log later. */
+  head: z.object({ id: z.number().int(), hash: z.string() }).nullable(),
+  /** The key anchor's id: entries before it are unkeyed (written before the key existed). */
+  keyedFrom: z.number().int().nullable(),
 });
 export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 

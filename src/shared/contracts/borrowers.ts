@@ -1,7 +1,9 @@
 /**
- * Borrower lookup for support: one search over name, phone, ID number (full or tail), platform
- * user id and loan/application/line numbers, matched on full values server-side and answered
- * masked; the borrower page across institutions; an audited reveal of personal data.
+ * Borrower lookup for support: one search over name, phone, ID number (whole values, or the last
+ * 4 characters the masked view shows), platform user id and loan/application/line numbers
+ * (prefixes), matched server-side and answered masked; identifier searches are recorded and
+ * throttled per operator (RATE_LIMITED); the borrower page across institutions; an audited
+ * reveal of personal data.
  */
 import { z } from 'zod';
 import { bucketSchema } from '../domain/delinquency';
@@ -131,12 +133,15 @@ export const borrowerPageSchema = z.object({
 });
 export type BorrowerPage = z.infer<typeof borrowerPageSchema>;
 
+/** The longest search the back end takes; the search boxes stop there and count. */
+export const borrowerQueryMaxLength = 64;
+
 export const borrowersContract = {
   'borrowers:search': channel({
-    input: z.object({ query: z.string().trim().min(1).max(64), limit: z.number().int().min(1).max(50).default(20) }),
+    input: z.object({ query: z.string().trim().min(1).max(borrowerQueryMaxLength), limit: z.number().int().min(1).max(50).default(20) }),
     output: z.object({ results: z.array(borrowerSearchResultSchema), truncated: z.boolean() }),
     access: requires('borrowers:lookup'),
-    doc: 'Borrowers matching a name, phone, ID number (full or last digits), platform user id or loan/application/line number; masked.',
+    doc: 'Borrowers matching a whole name, phone or ID number, the last 4 of a phone or ID number, or a platform user id or loan/application/line number prefix; masked; identifier searches recorded and throttled.',
   }),
   'borrowers:get': channel({
     input: z.object({ id: idSchema }),

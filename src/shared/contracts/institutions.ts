@@ -18,8 +18,8 @@ export const institutionBaseUrlSchema = z
 export const institutionSecretSchema = z.string().min(8, 'The secret has at least 8 characters').max(512);
 export const syncIntervalSchema = z.number().int().min(10, 'At least 10 seconds').max(86_400, 'At most one day');
 
-/** incomplete: the last pass ran to its end, but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. */
-export const institutionStateSchema = z.enum(['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled', 'incomplete']);
+/** incomplete: the last pass ran to its end, but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. clock_skew: timestamps refused again after re-signing. */
+export const institutionStateSchema = z.enum(['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete']);
 export type InstitutionSyncState = z.infer<typeof institutionStateSchema>;
 
 /** An institution as screens and the CLI see it: never the secret. */

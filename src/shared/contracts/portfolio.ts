@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { bucketSchema } from '../domain/delinquency';
 import { orderStatusSchema } from '../institution-api/loans';
 import { channel, requires } from '../rpc/define';
+import { calendarDateSchema } from './calendar-date';
 
 const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected YYYY-MM-DD');
 const idSchema = z.number().int().positive();
@@ -186,8 +187,8 @@ export type LoansDashboard = z.infer<typeof loansDashboardSchema>;
 export const loanSortSchema = z.enum(['disbursedAt', 'principal', 'outstanding', 'dpd', 'apr', 'nextDue']);
 export const loanListFilterSchema = portfolioScopeSchema.extend({
   /** Inclusive Asia/Shanghai calendar dates of disbursement. */
-  disbursedFrom: isoDateSchema.optional(),
-  disbursedTo: isoDateSchema.optional(),
+  disbursedFrom: calendarDateSchema.optional(),
+  disbursedTo: calendarDateSchema.optional(),
   bucket: bucketSchema.optional(),
   status: orderStatusSchema.optional(),
   /** open: LOAN_SUCCESS/REPAYING/OVERDUE; disbursed: those and CLOSED. */
@@ -198,7 +199,7 @@ export const loanListFilterSchema = portfolioScopeSchema.extend({
   creditLineId: idSchema.optional(),
   borrowerId: idSchema.optional(),
   /** Loans that moved from one bucket to another between the previous month-end and this one. */
-  rolled: z.object({ monthEnd: isoDateSchema, from: bucketSchema, to: bucketSchema }).optional(),
+  rolled: z.object({ monthEnd: calendarDateSchema, from: bucketSchema, to: bucketSchema }).optional(),
 });
 export type LoanListFilter = z.infer<typeof loanListFilterSchema>;
 export const loanListInputSchema = loanListFilterSchema.extend({

@@ -4,23 +4,22 @@
  * as CSV/XLSX/PDF exports.
  */
 import { z } from 'zod';
-import { daysBetween, isValidIsoDate } from '../time';
+import { daysBetween } from '../time';
+import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
 import { exportRequestFields, exportSummarySchema } from './exports';
 
-const isoDate = z.string().refine(isValidIsoDate, 'Use a calendar date YYYY-MM-DD');
 /** Reports aggregate; a range longer than this belongs in several exports. */
 export const maxReportDays = 400;
 
 export const reportFilterSchema = z
   .object({
-    from: isoDate,
-    to: isoDate,
+    from: calendarDateSchema,
+    to: calendarDateSchema,
     institutionId: z.number().int().positive().optional(),
   })
-  .refine((value) => value.from <= value.to, { message: 'The start date must not be after the end date', path: ['to'] })
-  // zod runs this even when a date above failed its own check; daysBetween throws on such a date.
-  .refine((value) => !isValidIsoDate(value.from) || !isValidIsoDate(value.to) || value.from > value.to || daysBetween(value.from, value.to) < maxReportDays, {
+  .refine((value) => !comparableDates(value.from, value.to) || value.from <= value.to, { message: 'The start date must not be after the end date', path: ['to'] })
+  .refine((value) => !comparableDates(value.from, value.to) || value.from > value.to || daysBetween(value.from, value.to) < maxReportDays, {
     message: `At most ${maxReportDays} days per report`,
     path: ['from'],
   });

@@ -3,8 +3,9 @@
  * four-eyes, snoozes, assignments, reason codes and SLA settings.
  */
 import { z } from 'zod';
+import { relationshipSchema } from '../domain/contacts';
 import { findingCodeSchema, findingSeveritySchema, reviewQueueSchema } from '../domain/findings';
-import { channel, requires, signedIn } from '../rpc/define';
+import { channel, requires } from '../rpc/define';
 
 export const reviewTaskStatusSchema = z.enum([
   'open',
@@ -210,7 +211,13 @@ const idCheckSchema = z.object({
   checkExpected: z.string().nullable(),
   checkActual: z.string().nullable(),
   sex: z.enum(['male', 'female']).nullable(),
-  birthDate: z.string().nullable(),
+  /**
+   * The birth date the number encodes: masked, because it is exactly the part the number's mask
+   * hides (revealing it reveals the number, and is recorded as such). Null when the digits name no day.
+   */
+  birthDate: personalTextSchema.nullable(),
+  /** Five-year age band of that birth date ('30-34'): what a reviewer compares a face with. */
+  ageBand: z.string().nullable(),
   province: z.string().nullable(),
 });
 
@@ -247,7 +254,22 @@ const contactsEvidenceSchema = z.object({
       name: personalTextSchema,
       phone: personalTextSchema,
       relationship: z.string(),
-      addressBook: z.object({ displayName: personalTextSchema, remark: z.string().nullable() }).nullable(),
+      addressBook: z
+        .object({
+          /** The name the borrower saved, masked whole: it is often a nickname holding part of the contact's name. */
+          displayName: personalTextSchema,
+          /** The remark, masked whole for the same reason; null when there is none. */
+          remark: personalTextSchema.nullable(),
+          /** Relationships the remark (or, without one, the saved name) names by the relationship table: derived, never the text. */
+          suggests: z.array(relationshipSchema),
+          /** Where `suggests` was read; null when the entry has neither. */
+          suggestsFrom: z.enum(['remark', 'name']).nullable(),
+          /** The saved name is the name the borrower typed for this contact. */
+          nameMatchesContact: z.boolean(),
+          /** The saved name starts with the borrower's surname. */
+          sharesBorrowerSurname: z.boolean(),
+        })
+        .nullable(),
       callCount: z.int(),
       lastCallAt: z.number().nullable(),
       findings: z.array(z.string()),
@@ -364,6 +386,9 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>;
 
 const taskIdInput = z.object({ taskId: z.int().positive() });
 
+/** The longest decision note; the dialog counts and refuses a longer one instead of cutting it. */
+export const decisionNoteMaxLength = 1000;
+
 export const reviewContract = {
   'review:counts': channel({
     input: z.object({}),
@@ -437,7 +462,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       action: reviewActionSchema,
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       /** The evidence the reviewer saw: a decision on changed evidence is refused. */
       evidenceHash: z.string().min(1),
       /** Claim the next task of the queue in the same call. */
@@ -457,7 +482,7 @@ export const reviewContract = {
       taskId: z.int().positive(),
       decision: z.enum(['confirm', 'overrule']),
       reasonCode: z.string().max(60).optional(),
-      note: z.string().max(1000).default(''),
+      note: z.string().max(decisionNoteMaxLength).default(''),
       evidenceHash: z.string().min(1),
     }),
     output: z.object({ applicationOutcome: z.enum(['approve', 'reject']).nullable() }),
@@ -501,14 +526,14 @@ export const reviewContract = {
   'review:reveal': channel({
     input: z.object({ taskId: z.int().positive(), field: z.string().min(1).max(64) }),
     output: z.object({ value: z.string() }),
-    access: signedIn,
-    doc: 'Shows one personal field of a task in clear (a held task for reviewers); recorded in the audit log and the timeline.',
+    access: requires('pii:reveal-held-task'),
+    doc: 'Shows one personal field of a task in clear, to whoever has the task in hand (held under a live lease, or awaiting their second decision); recorded in the audit log and the timeline.',
   }),
   'review:image': channel({
     input: z.object({ taskId: z.int().positive(), which: imageKindSchema }),
     output: z.object({ dataUrl: z.string() }),
     access: requires('review:work'),
-    doc: 'An evidence image as a data URL (the desktop shell; the browser uses GET /api/images/<task>/<which>).',
+    doc: 'An evidence image as a data URL, to whoever has the task in hand; every view is recorded (the browser uses GET /api/images/<task>/<which>).',
   }),
   'review:reason-codes': channel({
     input: z.object({ queue: reviewQueueSchema.optional(), includeInactive: z.boolean().default(false) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { domainSettingsSchema } from '../domain/settings';
+import { domainSettingsPatchSchema, domainSettingsSchema } from '../domain/settings';
 import { channel, requires, signedIn } from '../rpc/define';
 
 /** Business settings of the domain rules, stored under the 'domain' key. */
@@ -11,9 +11,9 @@ export const settingsContract = {
     doc: 'The business settings behind the domain rules (grace days, APR thresholds, face bands...).',
   }),
   'settings:set-domain': channel({
-    input: z.object({ settings: z.record(z.string(), z.unknown()) }),
+    input: z.object({ settings: domainSettingsPatchSchema }),
     output: domainSettingsSchema,
     access: requires('settings:manage'),
-    doc: 'Change business settings (missing keys keep their value); derived data is recomputed.',
+    doc: 'Change business settings (missing keys keep their value, unknown keys are refused); derived data is recomputed.',
   }),
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel, requires, signedIn } from '../rpc/define';
+import { calendarDateSchema } from './calendar-date';
 
 export const logEntrySchema = z.object({
   time: z.number(),
@@ -31,7 +32,7 @@ export const systemContract = {
   }),
   'system:log-read': channel({
     input: z.object({
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must be YYYY-MM-DD'),
+      date: calendarDateSchema,
       level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
       limit: z.number().int().min(1).max(2000).default(500),
     }),

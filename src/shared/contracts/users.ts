@@ -17,7 +17,8 @@ export const userSummarySchema = z.object({
 });
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
-export const displayNameSchema = z.string().trim().min(1, 'Display name is required').max(64);
+export const displayNameMaxLength = 64;
+export const displayNameSchema = z.string().trim().min(1, 'Display name is required').max(displayNameMaxLength);
 
 export const usersContract = {
   'users:list': channel({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { maskAddress, maskBankCard, maskIdNumber, maskName, maskPhone } from './mask';
+import { ageBand, maskAddress, maskBankCard, maskBirthDate, maskFreeText, maskIdNumber, maskName, maskPhone } from './mask';
 
 function revealedCount(masked: string): number {
   return Array.from(masked).filter((character) => character !== '*').length;
@@ -100,5 +100,25 @@ describe('masking never reveals more than it should', () => {
         if (value.trim() !== '') expect(kept).toBeLessThan(Array.from(value.trim()).length);
       }),
     );
+  });
+});
+
+describe('free text, birth dates and age bands', () => {
+  it('shows no character of free text about a person, nor its length', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 30 }).filter((text) => text.trim() !== ''), (text) => {
+        expect(maskFreeText(text)).toBe('****');
+      }),
+    );
+    expect(maskFreeText('  ')).toBe('');
+  });
+
+  it('shows nothing of a birth date, in whatever form', () => {
+    expect(maskBirthDate('1990-03-07')).toBe('****-**-**');
+    expect(maskBirthDate('1990年3月7日')).toBe('****-**-**');
+  });
+
+  it('puts an age in its five-year band', () => {
+    expect([0, 4, 5, 34, 35, 76].map(ageBand)).toEqual(['0-4', '0-4', '5-9', '30-34', '35-39', '75-79']);
   });
 });

@@ -84,3 +84,26 @@ function keepEnds(value: string, head: number, tail: number): string {
 function isNameSeparator(character: string): boolean {
   return character === '·' || character === '•' || character === '・' || character === ' ';
 }
+
+/**
+ * Free text a borrower typed about a person (an address-book remark or saved name): a fixed
+ * '****', whatever its length. Such text is often a nickname made of part of the person's name
+ * ('明哥', '朋友明'), so no character of it is shown beside the masked name it would complete.
+ */
+export function maskFreeText(text: string): string {
+  return text.trim() === '' ? '' : MASK.repeat(4);
+}
+
+/**
+ * A birth date: nothing of it ('****-**-**'). The 8 digits an ID number's mask hides are exactly
+ * the birth date, so any part of it shown beside the masked number narrows the number down.
+ */
+export function maskBirthDate(date: string): string {
+  return date.trim() === '' ? '' : '****-**-**';
+}
+
+/** A five-year age band ('30-34'; '0-4' for infants), shown instead of an age or a birth date. */
+export function ageBand(age: number): string {
+  const low = Math.max(0, Math.floor(age / 5) * 5);
+  return `${low}-${low + 4}`;
+}

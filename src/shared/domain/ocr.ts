@@ -160,7 +160,7 @@ function normalizeSex(sex: string | null): Sex | null {
 }
 
 /** Reads a printed date ('1990年1月8日', '19900108', '1990.01.08', '1990-1-8') as an IsoDate, or null. */
-function normalizeOcrDate(text: string): IsoDate | null {
+export function normalizeOcrDate(text: string): IsoDate | null {
   const match = /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$/.exec(text.trim()) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text.trim());
   if (match === null) return null;
   try {

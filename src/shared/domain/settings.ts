@@ -9,31 +9,32 @@ import { defaultFaceBands, faceBandSchema } from './face';
 
 const graceDaysSchema = z.number().int().min(0).max(3);
 
-export const domainSettingsSchema = z
-  .object({
-    /** Fallback grace days for institutions without their own value. */
-    graceDays: graceDaysSchema,
-    /** Grace days per institution id (0-3). */
-    graceDaysByInstitution: z.record(z.string(), graceDaysSchema),
-    /** APR above this (basis points) is a warning. */
-    aprWarningBps: z.number().int().min(0),
-    /** APR above this (basis points) is non-compliant. */
-    aprNonCompliantBps: z.number().int().min(0),
-    /** Basis used for the displayed APR of a loan. */
-    aprBasis: aprBasisSchema,
-    /** A contact phone given by at least this many OTHER applicants is flagged (K). */
-    sharedContactMinApplicants: z.number().int().min(1),
-    /** A credit line whose validity ends within this many days is flagged. */
-    expiringWithinDays: z.number().int().min(0),
-    /** An undrawn single-batch line ending within this many days is flagged. */
-    singleBatchExpiringDays: z.number().int().min(0),
-    /** An ID card whose validity ends within this many days is flagged. */
-    ocrExpiringSoonDays: z.number().int().min(0),
-    /** Penalty interest = multiplier x contract daily rate on overdue principal. */
-    penaltyMultiplier: z.string().regex(/^\d+(\.\d+)?$/),
-    penaltyDayBasis: z.union([z.literal(360), z.literal(365)]),
-    faceBands: z.array(faceBandSchema),
-  })
+const domainSettingsFields = z.object({
+  /** Fallback grace days for institutions without their own value. */
+  graceDays: graceDaysSchema,
+  /** Grace days per institution id (0-3). */
+  graceDaysByInstitution: z.record(z.string().min(1).max(64), graceDaysSchema),
+  /** APR above this (basis points) is a warning. */
+  aprWarningBps: z.number().int().min(0),
+  /** APR above this (basis points) is non-compliant. */
+  aprNonCompliantBps: z.number().int().min(0),
+  /** Basis used for the displayed APR of a loan. */
+  aprBasis: aprBasisSchema,
+  /** A contact phone given by at least this many OTHER applicants is flagged (K). */
+  sharedContactMinApplicants: z.number().int().min(1),
+  /** A credit line whose validity ends within this many days is flagged. */
+  expiringWithinDays: z.number().int().min(0),
+  /** An undrawn single-batch line ending within this many days is flagged. */
+  singleBatchExpiringDays: z.number().int().min(0),
+  /** An ID card whose validity ends within this many days is flagged. */
+  ocrExpiringSoonDays: z.number().int().min(0),
+  /** Penalty interest = multiplier x contract daily rate on overdue principal. */
+  penaltyMultiplier: z.string().max(20).regex(/^\d+(\.\d+)?$/),
+  penaltyDayBasis: z.union([z.literal(360), z.literal(365)]),
+  faceBands: z.array(faceBandSchema).max(200),
+});
+
+export const domainSettingsSchema = domainSettingsFields
   .refine((settings) => settings.aprWarningBps <= settings.aprNonCompliantBps, {
     message: 'The APR warning threshold must not exceed the non-compliant threshold',
     path: ['aprWarningBps'],
@@ -43,6 +44,12 @@ export const domainSettingsSchema = z
     path: ['faceBands'],
   });
 export type DomainSettings = z.infer<typeof domainSettingsSchema>;
+
+/**
+ * A change to the settings as an operator sends it: any subset of the known keys, each valid on
+ * its own, and nothing else (an unknown key is refused, never stored verbatim).
+ */
+export const domainSettingsPatchSchema = domainSettingsFields.partial().strict();
 
 export const defaultDomainSettings: DomainSettings = {
   graceDays: 0,

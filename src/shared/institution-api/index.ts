@@ -7,6 +7,7 @@ export * from './primitives';
 export * from './applications';
 export * from './loans';
 export * from './resources';
+export * from './tolerant';
 export * from './decisions';
 export * from './errors';
 export * from './signing';

@@ -4,15 +4,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
+import { auditKeyForWriting } from '../../audit/key';
 import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
+import { createPrivateFile } from '../../files/modes';
 import { minimumPassphraseLength, sealKey, storeSealedKey, type SealedKey } from '../../institutions/key-backup';
 import { readInstitutionKey } from '../../institutions/secrets';
-import { appendAudit } from '../../repositories/audit';
+import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
 import { unknownMigrations, withoutStrayFiles } from './database-file';
-import { resolveDataDir, write } from '../options';
+import { cliOperatorName, resolveDataDir, write } from '../options';
 
 const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force] [--without-key] [--json]
 
@@ -49,11 +51,11 @@ export interface DatabaseFileReport {
 }
 
 /** Opens a database file read-only and says whether it is a healthy CreditDesk database. */
-export function inspectDatabaseFile(file: string): DatabaseFileReport {
-  return withoutStrayFiles(file, () => inspectOpen(file));
+export function inspectDatabaseFile(file: string, auditKey: AuditKey | null): DatabaseFileReport {
+  return withoutStrayFiles(file, () => inspectOpen(file, auditKey));
 }
 
-function inspectOpen(file: string): DatabaseFileReport {
+function inspectOpen(file: string, auditKey: AuditKey | null): DatabaseFileReport {
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = (client.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
@@ -70,7 +72,7 @@ function inspectOpen(file: string): DatabaseFileReport {
     client.close();
     const db = openDatabase({ file, migrationsFolder: findMigrationsFolder(), readonly: true });
     try {
-      return { integrity, migrations: applied.length, unknownMigrations, isCreditDesk, audit: verifyAuditChain(db) };
+      return { integrity, migrations: applied.length, unknownMigrations, isCreditDesk, audit: verifyAuditChain(db, { key: auditKey }) };
     } finally {
       db.$client.close();
     }
@@ -172,6 +174,8 @@ export const backupCommand: CliCommand = {
     const partial = `${out}.part`;
     try {
       rmSync(partial, { force: true });
+      // A backup holds every borrower: the copy starts 0600 (SQLite would make it 0644).
+      createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
       let restarts = 0;
       const result = await db.$client.backup(partial, {
@@ -187,7 +191,8 @@ export const backupCommand: CliCommand = {
       });
       if (isTerminal(io.stderr)) io.stderr.write('\n');
       const secrets = finishBackupFile(partial, sealed);
-      const report = inspectDatabaseFile(partial);
+      const auditKey = auditKeyForWriting(paths.keys);
+      const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         rmSync(partial, { force: true });
         write(io.stderr, `The copy failed its check (integrity: ${report.integrity}); nothing was written to ${out}.`);
@@ -195,14 +200,18 @@ export const backupCommand: CliCommand = {
       }
       renameSync(partial, out);
       const bytes = statSync(out).size;
-      appendAudit(db, {
+      // The copy's audit head goes into the live log and onto stdout: outside the copy, so a
+      // shortened or rewritten copy shows against it (audit verify --expect-head).
+      const copyHead = report.audit?.head ? formatAuditHead(report.audit.head) : null;
+      const entry = appendAudit(db, auditKey, {
         at: Date.now(),
         operatorId: null,
-        operatorName: null,
+        operatorName: cliOperatorName(),
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, key: sealed ? 'sealed' : 'none' },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed ? 'sealed' : 'none' },
       });
       const audit = report.audit;
+      const liveHead = formatAuditHead(entry);
       const keyNote = sealed
         ? 'The institution-secrets key is in it, sealed with your passphrase: keep the passphrase, restore asks for it.'
         : secrets.keyFile > 0
@@ -212,13 +221,17 @@ export const backupCommand: CliCommand = {
       const keychainNote =
         secrets.keychain > 0 ? `${secrets.keychain} institution secret(s) are sealed by this machine's OS keychain (desktop) and must be re-entered after restoring elsewhere.` : null;
       if (values.json) {
-        write(io.stdout, JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, key: sealed ? 'sealed' : 'none', secrets }));
+        write(
+          io.stdout,
+          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed ? 'sealed' : 'none', secrets }),
+        );
       } else {
         write(
           io.stdout,
           `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
-            (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain is broken at entry #${audit?.broken?.id ?? '?'}.`),
+            (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain does not verify (${audit?.broken?.reason ?? '?'} at entry #${audit?.broken?.id ?? '?'}).`),
         );
+        write(io.stdout, `Audit head of the backup: ${copyHead ?? '(none)'}; of the live log after recording it: ${liveHead}.`);
         if (keyNote) write(sealed ? io.stdout : io.stderr, keyNote);
         if (keychainNote) write(io.stderr, keychainNote);
       }

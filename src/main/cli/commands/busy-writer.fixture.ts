@@ -2,11 +2,14 @@
 // transaction appends one chained audit entry and a pair of rows whose sum is zero, so any
 // consistent snapshot has an intact chain and a zero sum. Prints "ready" once it is writing.
 import { findMigrationsFolder, openDatabase, writeTransaction } from '../../db/connection';
+import path from 'node:path';
+import { auditKeyForWriting } from '../../audit/key';
 import { appendAudit } from '../../repositories/audit';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: busy-writer.fixture.ts DATABASE');
 const db = openDatabase({ file, migrationsFolder: findMigrationsFolder() });
+const auditKey = auditKeyForWriting(path.join(path.dirname(file), 'keys'));
 const insert = db.$client.prepare('INSERT INTO busy_pairs (n, payload) VALUES (?, ?)');
 const payload = Buffer.alloc(2048, 7);
 let n = 0;
@@ -16,7 +19,7 @@ function burst(): void {
     n++;
     writeTransaction(db, (tx) => {
       insert.run(n, payload);
-      appendAudit(tx, { at: Date.now(), operatorId: null, operatorName: null, action: 'test.busy-write', details: { n } });
+      appendAudit(tx, auditKey, { at: Date.now(), operatorId: null, operatorName: null, action: 'test.busy-write', details: { n } });
       insert.run(-n, payload);
     });
   }

@@ -14,7 +14,7 @@ import type { Backend } from '../../runtime/backend';
 import { pdfDetailRowLimit } from '../../exports/pdf';
 import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand } from '../command';
-import { write } from '../options';
+import { cliOperatorName, write } from '../options';
 import { isTerminal } from './backup';
 
 interface ParsedValues {
@@ -171,11 +171,12 @@ export const exportCommand: CliCommand = {
     try {
       const { source, filters } = target.prepare(backend, filterValues);
       const osUser = os.userInfo().username;
+      const operatorName = cliOperatorName();
       // The CLI runs with the data folder's own file permissions: whoever can run it can read the
       // database, so it holds every permission; the audit entry names the OS user.
       const requester: ExportRequester = {
         operatorId: null,
-        operatorName: `cli:${osUser}`,
+        operatorName,
         permissions: new Set(permissions),
         locale: locale.data,
         auditDetails: { via: 'cli', osUser },

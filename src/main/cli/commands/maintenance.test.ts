@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -23,14 +24,14 @@ function folder(): string {
   return created.dir;
 }
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = {}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (chunk) => (out += String(chunk)));
   stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword }, shutdownSignal: new AbortController().signal });
+  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, ...env }, shutdownSignal: new AbortController().signal });
   return { code, out, err };
 }
 
@@ -57,7 +58,33 @@ describe('creditdesk audit verify', () => {
     const dir = await seededDataDir();
     const result = await cli(['audit', 'verify', '--data-dir', dir]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^Audit chain intact: [3-9] entries, last hash [0-9a-f]{64}\./);
+    expect(result.out).toMatch(/^Audit chain intact: [3-9] entries; head \d+:[0-9a-f]{64}\./);
+  });
+
+  it('prints the head, and fails against it once the log was shortened', async () => {
+    const dir = await seededDataDir();
+    const head = await cli(['audit', 'head', '--data-dir', dir]);
+    expect(head.code).toBe(0);
+    expect(head.out.trim()).toMatch(/^\d+:[0-9a-f]{64}$/);
+    const expected = head.out.trim();
+    expect((await cli(['audit', 'verify', '--expect-head', expected, '--data-dir', dir])).code).toBe(0);
+    const id = Number(expected.split(':')[0]);
+    withoutAuditTriggers(path.join(dir, 'creditdesk.db'), (client) => {
+      client.prepare('DELETE FROM audit_log WHERE id = ?').run(id);
+      client.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_log'").run(id - 1);
+    });
+    const shortened = await cli(['audit', 'verify', '--expect-head', expected, '--data-dir', dir]);
+    expect(shortened.code).toBe(1);
+    expect(shortened.err).toContain(`Audit chain BROKEN at entry #${id}: the expected head is gone or changed`);
+    expect((await cli(['audit', 'verify', '--expect-head', 'nonsense', '--data-dir', dir])).code).toBe(2);
+  });
+
+  it('fails on an emptied log', async () => {
+    const dir = await seededDataDir();
+    withoutAuditTriggers(path.join(dir, 'creditdesk.db'), (client) => client.exec('DELETE FROM audit_log'));
+    const result = await cli(['audit', 'verify', '--data-dir', dir]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('the log has no entries at all');
   });
 
   it('names the entry that was edited behind SQLite’s back', async () => {
@@ -79,7 +106,7 @@ describe('creditdesk audit verify', () => {
     });
     const result = await cli(['audit', 'verify', '--json', '--data-dir', dir]);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.out)).toMatchObject({ ok: false, broken: { id: 3, reason: 'previous-hash-mismatch' } });
+    expect(JSON.parse(result.out)).toMatchObject({ ok: false, broken: { id: 3, reason: 'sequence-gap' } });
   });
 
   it('rejects a bad action or a missing database clearly', async () => {
@@ -241,8 +268,39 @@ describe('creditdesk export', () => {
       details: string;
     };
     recorded.close();
-    expect(entry.operator).toBeNull();
+    // CLI actions are the OS user's, as `cli:<os user>`, not "(system)".
+    const operator = `cli:${os.userInfo().username}`;
+    expect(entry.operator).toBe(operator);
     expect(JSON.parse(entry.details)).toMatchObject({ kind: 'audit', format: 'xlsx', via: 'cli', rowCount: 2, filters: { action: 'auth.' } });
+    const byOperator = path.join(folder(), 'by-operator.csv');
+    const filtered = await cli(['export', 'audit', '--format', 'csv', '--out', byOperator, '--operator', operator, '--data-dir', dir]);
+    expect(filtered.out).toMatch(/^Wrote [1-9]\d* rows/);
+  });
+
+  it('attributes the CLI’s other actions to cli:<os user> too (users, backup)', async () => {
+    const dir = await seededDataDir();
+    expect((await cli(['users', 'add', 'rita', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'Vq7-mountain-lantern-42' })).code).toBe(0);
+    const backupFile = path.join(folder(), 'b.db');
+    const backup = await cli(['backup', '--out', backupFile, '--data-dir', dir]);
+    expect(backup.code).toBe(0);
+    // The copy's head goes onto the output and into the live log's entry: outside the copy.
+    const copyHead = /Audit head of the backup: (\d+:[0-9a-f]{64}); of the live log after recording it: \d+:[0-9a-f]{64}\./.exec(backup.out)?.[1];
+    expect(copyHead).toBeDefined();
+    const recorded = new Database(path.join(dir, 'creditdesk.db'), { readonly: true });
+    const operators = recorded
+      .prepare("SELECT action, operator_name AS operator FROM audit_log WHERE action IN ('users.created', 'system.backup-created') ORDER BY id DESC LIMIT 2")
+      .all()
+      .reverse();
+    recorded.close();
+    const operator = `cli:${os.userInfo().username}`;
+    expect(operators).toEqual([
+      { action: 'users.created', operator },
+      { action: 'system.backup-created', operator },
+    ]);
+    const again = new Database(path.join(dir, 'creditdesk.db'), { readonly: true });
+    const details = again.prepare("SELECT details FROM audit_log WHERE action = 'system.backup-created'").get() as { details: string };
+    again.close();
+    expect(JSON.parse(details.details)).toMatchObject({ auditHead: copyHead });
   });
 
   it('rejects bad arguments with exit code 2 and a clear message', async () => {

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { findMigrationsFolder, openDatabase } from '../../db/connection';
+import { auditKeyForWriting, loadAuditKey } from '../../audit/key';
 import { appendAudit } from '../../repositories/audit';
 import { otherLiveInstances } from '../../runtime/instances';
+import { makeFilePrivate } from '../../files/modes';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand } from '../command';
-import { resolveDataDir, write } from '../options';
+import { cliOperatorName, resolveDataDir, write } from '../options';
 import { backupPassphrase, inspectDatabaseFile, secretCounts } from './backup';
 import { copyThroughSqlite, setAsideDatabase, withoutStrayFiles } from './database-file';
 import { backupKeyTable, openKey, readSealedKey, WrongPassphraseError } from '../../institutions/key-backup';
@@ -76,7 +78,7 @@ export const restoreCommand: CliCommand = {
     let report;
     let sealed;
     try {
-      report = inspectDatabaseFile(from);
+      report = inspectDatabaseFile(from, loadAuditKey(paths.keys, { create: false }));
       sealed = withoutStrayFiles(from, () => {
         const client = new Database(from, { readonly: true, fileMustExist: true });
         try {
@@ -101,7 +103,9 @@ export const restoreCommand: CliCommand = {
       write(io.stderr, `${from} was written by a newer CreditDesk (${report.unknownMigrations} unknown migration(s)); install that version to restore it. Nothing was changed.`);
       return 1;
     }
-    if (report.audit && !report.audit.ok && !values.force) {
+    // A backup from before the audit key ('unkeyed': its whole chain walked intact) restores;
+    // the first entry written after it keys the chain from there on.
+    if (report.audit && !report.audit.ok && report.audit.broken?.reason !== 'unkeyed' && !values.force) {
       write(io.stderr, `${from} has a broken audit chain (entry #${report.audit.broken?.id}); add --force to restore it anyway. Nothing was changed.`);
       return 1;
     }
@@ -125,6 +129,8 @@ export const restoreCommand: CliCommand = {
     const incoming = `${paths.database}.restoring`;
     try {
       await copyThroughSqlite(from, incoming);
+      // The copy is a new file SQLite made; the live database is 0600 whatever the umask.
+      makeFilePrivate(incoming);
       const copy = new Database(incoming);
       try {
         copy.exec(`DROP TABLE IF EXISTS ${backupKeyTable}`);
@@ -147,10 +153,10 @@ export const restoreCommand: CliCommand = {
     let secrets: { keyFile: number; keychain: number };
     try {
       secrets = secretCounts(db.$client);
-      appendAudit(db, {
+      appendAudit(db, auditKeyForWriting(paths.keys), {
         at: now,
         operatorId: null,
-        operatorName: null,
+        operatorName: cliOperatorName(),
         action: 'system.restored',
         details: {
           via: 'cli',

@@ -20,8 +20,8 @@ export const institutionsTable = sqliteTable(
     demo: booleanColumn('demo').notNull().default(false),
     /** GET /v1/capabilities as last seen (JSON). */
     capabilities: text('capabilities'),
-    /** incomplete: the last pass ran to its end but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. */
-    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'circuit_open', 'disabled', 'incomplete'] })
+    /** incomplete: the last pass ran to its end but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. clock_skew: the institution refused our timestamps again after re-signing. */
+    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete'] })
       .notNull()
       .default('idle'),
     stateReason: text('state_reason'),

@@ -5,6 +5,7 @@ import { reviewMessages } from './review';
 import { reportsMessages } from './reports';
 import { rulesMessages } from './rules';
 import { commonMessages } from './common';
+import { errorMessages } from './errors';
 import { portfolioMessages } from './portfolio';
 import { settingsMessages } from './settings';
 import { syncMessages } from './sync';
@@ -12,6 +13,7 @@ import { syncMessages } from './sync';
 /** Every UI string; each capability adds its own file and spreads it here. */
 export const messages = {
   ...commonMessages,
+  ...errorMessages,
   ...authMessages,
   ...reviewMessages,
   ...findingMessages,

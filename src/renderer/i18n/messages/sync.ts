@@ -21,6 +21,15 @@ export const syncMessages = defineMessages({
   'sync.state.syncing': { 'zh-CN': '同步中', en: 'Syncing' },
   'sync.state.failed': { 'zh-CN': '失败', en: 'Failed' },
   'sync.state.credentials_rejected': { 'zh-CN': '凭证被拒', en: 'Credentials rejected' },
+  'sync.quarantine.code.not_stored': { 'zh-CN': '无法写入本地数据库', en: 'Could not be stored' },
+  'sync.quarantine.code.duplicate_period': { 'zh-CN': '还款计划中期数重复', en: 'Installment period repeated' },
+  'sync.quarantine.code.unusable_id_number': { 'zh-CN': '身份证号不可用，无法区分借款人', en: 'No usable ID number: the borrower cannot be told apart' },
+  'sync.quarantine.code.invalid_utf8': { 'zh-CN': '记录含有非 UTF-8 字节', en: 'Bytes that are not UTF-8' },
+  'sync.state.clock_skew': { 'zh-CN': '时钟不一致', en: 'Clock out of sync' },
+  'sync.clockSkewHint': {
+    'zh-CN': '本机时间与机构服务器相差超过 5 分钟，请求签名被拒。请校准系统时钟，下一次同步会自动重试。',
+    en: "This computer's clock differs from the institution's by more than 5 minutes, so signed requests are refused. Correct the system clock; the next sync retries on its own.",
+  },
   'sync.state.circuit_open': { 'zh-CN': '熔断中', en: 'Circuit open' },
   'sync.state.disabled': { 'zh-CN': '已停用', en: 'Disabled' },
   'sync.state.incomplete': { 'zh-CN': '数据不完整', en: 'Incomplete' },
@@ -163,6 +172,10 @@ export const syncMessages = defineMessages({
   'institutions.secretUnreadable': {
     'zh-CN': '此进程无法解密已保存的密钥，请重新输入',
     en: 'This process cannot decrypt the stored secret; enter it again',
+  },
+  'institutions.secretForNewUrl': {
+    'zh-CN': '接口地址已更改：请重新输入签名密钥，已保存的密钥只用于原地址',
+    en: 'The base URL changed: enter the secret again (the stored one is only used with the stored URL)',
   },
   'institutions.interval': { 'zh-CN': '同步间隔（秒）', en: 'Sync interval (seconds)' },
   'institutions.enabled': { 'zh-CN': '启用', en: 'Enabled' },

@@ -75,8 +75,8 @@ export function AuditLog() {
       {verify.data && (
         <Alert color={verify.data.ok ? 'green' : 'red'} role="status">
           {verify.data.ok
-            ? t('audit.verified', { count: formatCount(verify.data.checked, locale) })
-            : t('audit.broken', { id: verify.data.broken?.id ?? '?', reason: verify.data.broken?.reason ?? '' })}
+            ? `${t('audit.verified', { count: formatCount(verify.data.checked, locale) })}${verify.data.head ? ` ${t('audit.head', { head: `${verify.data.head.id}:${verify.data.head.hash}` })}` : ''}`
+            : t('audit.broken', { id: verify.data.broken?.id ?? '?', reason: verify.data.broken ? t(`audit.reason.${verify.data.broken.reason}`) : '' })}
         </Alert>
       )}
       {verify.error && <ErrorAlert error={verify.error} />}

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconAlertTriangle, IconEye, IconShieldLock } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -9,13 +9,15 @@ import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
+import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
 import type { MessageKey } from '../../i18n/messages';
 import { BucketBadge, institutionName, LineFlagBadges, LineStateBadge, OrderStatusBadge } from '../loans/shared';
 
 type Revealed = { name?: string; phone?: string; idNumber?: string };
 
 function Identity({ page }: { page: BorrowerPage }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const { can } = useSession();
   const [revealed, setRevealed] = useState<Revealed>({});
@@ -61,7 +63,7 @@ function Identity({ page }: { page: BorrowerPage }) {
               onClick={() =>
                 reveal.mutate(
                   { id: page.borrower.id, fields: ['name', 'phone', 'idNumber'] },
-                  { onSuccess: (data) => setRevealed(data), onError: (error) => notifications.show({ color: 'red', message: error.message }) },
+                  { onSuccess: (data) => setRevealed(data), onError: (error) => notify({ color: 'red', message: errorText(error) }) },
                 )
               }
             >
@@ -104,15 +106,18 @@ function Figure({ label, children, color }: { label: string; children: ReactNode
 /** A borrower across institutions, for support answering the borrower's questions. */
 export function BorrowerPageView() {
   const { t, locale } = useI18n();
-  const id = Number(useParams().id);
-  const page = useRpcQuery('borrowers:get', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  const id = routeId(useParams().id);
+  const page = useRpcQuery('borrowers:get', { id: id ?? 0 }, { enabled: id !== null });
   useInvalidateOn('sync:data-changed', ['borrowers:get']);
+  if (id === null || isNotFound(page.error)) return <NotFoundPage title={t('notFound.borrower')} back={{ to: '/borrowers', label: t('notFound.toBorrowers') }} />;
   if (page.isPending) return <Loader size="sm" />;
   if (page.isError) return <ErrorAlert error={page.error} onRetry={() => void page.refetch()} />;
   const data = page.data;
   const fen = (value: number | null) => formatFen(value, locale);
   const institution = (institutionId: number) => institutionName(data.institutions, institutionId);
   const overdueLoans = data.loans.filter((loan) => loan.dpd > 0 && ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE'].includes(loan.status));
+  // What the borrower owes past due across every institution: the first question support is asked.
+  const overdueTotal = overdueLoans.reduce((sum, loan) => sum + loan.overdueFen, 0);
 
   return (
     <>
@@ -120,12 +125,15 @@ export function BorrowerPageView() {
       <Stack gap="md">
         <Identity page={data} />
         <Paper withBorder p="md">
-          <SimpleGrid cols={{ base: 2, md: 5 }} spacing="md">
+          <SimpleGrid cols={{ base: 2, md: 6 }} spacing="md">
             <Figure label={t('borrowers.summary.open')}>{data.summary.openLoanCount}</Figure>
             <Figure label={t('borrowers.summary.outstanding')}>{fen(data.summary.outstandingPrincipalFen)}</Figure>
             <Figure label={t('borrowers.summary.nextDue')}>{data.summary.nextDueDate ? `${data.summary.nextDueDate} · ${fen(data.summary.nextDueFen)}` : '—'}</Figure>
             <Figure label={t('borrowers.summary.overdue')} color={data.summary.overdueLoanCount > 0 ? 'red' : undefined}>
               {data.summary.overdueLoanCount}
+            </Figure>
+            <Figure label={t('borrowers.summary.overdueTotal')} color={overdueTotal > 0 ? 'red' : undefined}>
+              <span data-testid="borrower-overdue-total">{fen(overdueTotal)}</span>
             </Figure>
             <Figure label={t('borrowers.summary.maxDpd')} color={data.summary.maxDpd > 0 ? 'red' : undefined}>
               {data.summary.maxDpd}
@@ -176,7 +184,7 @@ export function BorrowerPageView() {
                     <Table.Td ta="right">{fen(loan.principalFen)}</Table.Td>
                     <Table.Td ta="right">{fen(loan.outstandingPrincipalFen)}</Table.Td>
                     <Table.Td>
-                      <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} />
+                      <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} status={loan.status} />
                     </Table.Td>
                     <Table.Td ta="right" c={loan.overdueFen > 0 ? 'red' : undefined}>
                       {fen(loan.overdueFen)}

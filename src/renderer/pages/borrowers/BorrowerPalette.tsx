@@ -4,6 +4,8 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useSession } from '../../auth/SessionProvider';
+import { borrowerQueryMaxLength } from '../../../shared/contracts/borrowers';
+import { LengthCounter } from '../../components/LengthCounter';
 import { useI18n } from '../../i18n/I18nProvider';
 import { BorrowerResultRow } from './BorrowerResults';
 import { useBorrowerSearch } from './useBorrowerSearch';
@@ -45,6 +47,9 @@ function Palette() {
         placeholder={t('borrowers.placeholder')}
         aria-label={t('borrowers.searchLabel')}
         value={query}
+        maxLength={borrowerQueryMaxLength}
+        rightSectionWidth={72}
+        rightSection={<LengthCounter value={query} max={borrowerQueryMaxLength} testId="palette-search-count" />}
         onChange={(event) => {
           setQuery(event.currentTarget.value);
           setActive(0);

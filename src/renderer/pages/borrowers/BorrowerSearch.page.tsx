@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { borrowerQueryMaxLength } from '../../../shared/contracts/borrowers';
+import { LengthCounter } from '../../components/LengthCounter';
 import { useI18n } from '../../i18n/I18nProvider';
 import { BorrowerResultRow } from './BorrowerResults';
 import { useBorrowerSearch } from './useBorrowerSearch';
@@ -30,6 +32,9 @@ export function BorrowerSearchPage() {
           placeholder={t('borrowers.placeholder')}
           aria-label={t('borrowers.searchLabel')}
           value={query}
+          maxLength={borrowerQueryMaxLength}
+          rightSectionWidth={72}
+          rightSection={<LengthCounter value={query} max={borrowerQueryMaxLength} testId="borrower-search-count" />}
           onChange={(event) => {
             setQuery(event.currentTarget.value);
             setActive(0);

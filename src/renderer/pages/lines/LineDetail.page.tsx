@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
 import type { MessageKey } from '../../i18n/messages';
 import { labelOf } from '../../i18n/translate';
 import { BucketBadge, LineFlagBadges, LineStateBadge, OrderStatusBadge, toQuery } from '../loans/shared';
@@ -60,8 +61,9 @@ function explanation(detail: LineDetail, t: (key: MessageKey, params?: Record<st
 
 export function LineDetailPage() {
   const { t, locale } = useI18n();
-  const id = Number(useParams().id);
-  const detail = useRpcQuery('portfolio:line-detail', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  const id = routeId(useParams().id);
+  const detail = useRpcQuery('portfolio:line-detail', { id: id ?? 0 }, { enabled: id !== null });
+  if (id === null || isNotFound(detail.error)) return <NotFoundPage title={t('notFound.line')} back={{ to: '/lines/list', label: t('notFound.toLines') }} />;
   if (detail.isPending) return <Loader size="sm" />;
   if (detail.isError) return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
   const { line, drawdowns, history } = detail.data;
@@ -201,7 +203,7 @@ export function LineDetailPage() {
                     <Table.Td ta="right">{fen(drawdown.principalFen)}</Table.Td>
                     <Table.Td ta="right">{fen(drawdown.outstandingPrincipalFen)}</Table.Td>
                     <Table.Td>
-                      <BucketBadge bucket={drawdown.bucket} dpd={drawdown.dpd} />
+                      <BucketBadge bucket={drawdown.bucket} dpd={drawdown.dpd} status={drawdown.status} />
                     </Table.Td>
                     <Table.Td>{formatDateTime(drawdown.disbursedAt, locale)}</Table.Td>
                   </Table.Tr>

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
 import type { MessageKey } from '../../i18n/messages';
 import { BucketBadge, LineStateBadge, OrderStatusBadge } from './shared';
 
@@ -27,8 +28,9 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
 /** Everything support and supervisors need about one loan, with the plan as booked (or why there is none). */
 export function LoanDetailPage() {
   const { t, locale } = useI18n();
-  const id = Number(useParams().id);
-  const detail = useRpcQuery('portfolio:loan-detail', { id }, { enabled: Number.isInteger(id) && id > 0 });
+  const id = routeId(useParams().id);
+  const detail = useRpcQuery('portfolio:loan-detail', { id: id ?? 0 }, { enabled: id !== null });
+  if (id === null || isNotFound(detail.error)) return <NotFoundPage title={t('notFound.loan')} back={{ to: '/loans/list', label: t('notFound.toLoans') }} />;
   if (detail.isPending) return <Loader size="sm" />;
   if (detail.isError) return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
   const { loan, line } = detail.data;
@@ -58,7 +60,7 @@ export function LoanDetailPage() {
           <Group gap="xs">
             <OrderStatusBadge status={loan.status} />
             <span data-testid="loan-dpd">
-              <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} />
+              <BucketBadge bucket={loan.bucket} dpd={loan.dpd} inGrace={loan.inGrace} status={loan.status} />
             </span>
           </Group>
         }

@@ -57,7 +57,7 @@ export function LoanListPage() {
     { key: 'principal', header: t('loans.column.principal'), width: 120, align: 'right', sort: 'principal', render: (row) => formatFen(row.principalFen, locale) },
     { key: 'outstanding', header: t('loans.column.outstanding'), width: 120, align: 'right', sort: 'outstanding', render: (row) => formatFen(row.outstandingPrincipalFen, locale) },
     { key: 'disbursed', header: t('loans.column.disbursed'), width: 140, sort: 'disbursedAt', render: (row) => formatDateTime(row.disbursedAt, locale) },
-    { key: 'dpd', header: t('loans.column.dpd'), width: 130, sort: 'dpd', render: (row) => <BucketBadge bucket={row.bucket} dpd={row.dpd} inGrace={row.inGrace} /> },
+    { key: 'dpd', header: t('loans.column.dpd'), width: 130, sort: 'dpd', render: (row) => <BucketBadge bucket={row.bucket} dpd={row.dpd} inGrace={row.inGrace} status={row.status} /> },
     {
       key: 'apr',
       header: t('loans.column.apr'),
@@ -96,6 +96,10 @@ export function LoanListPage() {
       />
       <Group gap="xs" mb="sm" wrap="wrap">
         <ScopeSelects institutionId={filter.institutionId} productCode={filter.productCode} onChange={(next) => update(next)} />
+        {/* Which date the two fields filter: the loan's disbursement date. */}
+        <Text size="xs" c="dimmed" data-testid="date-filter-label">
+          {t('loans.dateFilterLabel')}
+        </Text>
         <DateField clearable w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={filter.disbursedFrom} max={filter.disbursedTo} onChange={(value) => update({ disbursedFrom: value })} />
         <DateField clearable w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={filter.disbursedTo} min={filter.disbursedFrom} onChange={(value) => update({ disbursedTo: value })} />
         <Select size="xs" w={100} aria-label={t('loans.bucket')} placeholder={t('loans.bucket')} data={bucketSchema.options} value={filter.bucket ?? null} onChange={(value) => update({ bucket: (value ?? undefined) as LoanListFilter['bucket'] })} clearable />

@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
+import { OverdueDefinitions } from './OverdueDefinitions';
 import classes from './portfolio.module.css';
 import { bucketColor, FigureCard, formatRatio, institutionName, ScopeSelects, toQuery } from './shared';
 
@@ -54,6 +55,10 @@ export function LoansDashboardPage() {
       />
       <Group gap="xs" mb="md" wrap="wrap">
         <ScopeSelects institutionId={scope.institutionId} productCode={scope.productCode} onChange={(next) => update(next)} />
+        {/* Which date the two fields filter: the loan's disbursement date. */}
+        <Text size="xs" c="dimmed" data-testid="date-filter-label">
+          {t('loans.dateFilterLabel')}
+        </Text>
         <DateField clearable w={150} aria-label={t('loans.disbursedFrom')} leftSection={<Text size="xs">{t('portfolio.from')}</Text>} leftSectionWidth={36} value={scope.disbursedFrom} max={scope.disbursedTo} onChange={(value) => update({ disbursedFrom: value })} />
         <DateField clearable w={150} aria-label={t('loans.disbursedTo')} leftSection={<Text size="xs">{t('portfolio.to')}</Text>} leftSectionWidth={36} value={scope.disbursedTo} min={scope.disbursedFrom} onChange={(value) => update({ disbursedTo: value })} />
       </Group>
@@ -143,10 +148,15 @@ function DashboardBody({
         </SimpleGrid>
       </section>
 
-      <section aria-label={t('loans.section.buckets')}>
-        <Title order={5} mb="xs">
+      <OverdueDefinitions data={data} list={list} />
+
+      <section aria-label={t('loans.section.buckets')} id="buckets">
+        <Title order={5} mb={2}>
           {t('loans.section.buckets')}
         </Title>
+        <Text size="xs" c="dimmed" mb="xs">
+          {t('loans.section.bucketsHint')}
+        </Text>
         <SimpleGrid cols={{ base: 3, md: 5 }} spacing="sm">
           {data.buckets.map((bucket) => (
             <FigureCard

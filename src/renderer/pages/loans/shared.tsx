@@ -65,8 +65,18 @@ export function bucketColor(bucket: string): string {
   return bucketColors[bucket] ?? 'gray';
 }
 
-export function BucketBadge({ bucket, dpd, inGrace }: { bucket: string; dpd?: number; inGrace?: boolean }) {
+const openStatuses = new Set(['LOAN_SUCCESS', 'REPAYING', 'OVERDUE']);
+
+/** The delinquency bucket of an open loan; a closed, cancelled or failed loan has none (no "M0" on a settled loan). */
+export function BucketBadge({ bucket, dpd, inGrace, status }: { bucket: string; dpd?: number; inGrace?: boolean; status: string }) {
   const { t } = useI18n();
+  if (!openStatuses.has(status)) {
+    return (
+      <Text span size="sm" c="dimmed" data-testid="no-bucket">
+        —
+      </Text>
+    );
+  }
   return (
     <Badge color={bucketColor(bucket)} variant={bucket === 'M0' ? 'light' : 'filled'} size="sm">
       {bucket}

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Group, Menu, Paper, Progress, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconChevronDown, IconDownload, IconX } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { ExportFormat, ExportSummary } from '../../../shared/contracts/exports';
@@ -7,7 +7,7 @@ import { onEvent, rpc } from '../../api/client';
 import { deliverExport } from '../../api/downloads';
 import { useSession } from '../../auth/SessionProvider';
 import { formatCount } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 
 interface Job {
   id: number;
@@ -21,6 +21,7 @@ interface Job {
  * the back end; the finished file is downloaded or saved through the API module.
  */
 export function ExportControl({ start, disabled }: { start(format: ExportFormat, clear: boolean): Promise<ExportSummary>; disabled?: boolean }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const { can } = useSession();
   const [clear, setClear] = useState(false);
@@ -33,20 +34,20 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
         void rpc('exports:get', { id: finished.id })
           .then(async (summary) => {
             const delivery = await deliverExport(finished.id);
-            if (delivery.kind === 'saved') notifications.show({ color: 'green', message: t('reports.export.saved', { path: delivery.path }) });
-            else if (delivery.kind === 'download') notifications.show({ color: 'green', message: t('reports.export.done', { rows: formatCount(summary.rowCount, locale), file: summary.fileName }) });
+            if (delivery.kind === 'saved') notify({ color: 'green', message: t('reports.export.saved', { path: delivery.path }) });
+            else if (delivery.kind === 'download') notify({ color: 'green', message: t('reports.export.done', { rows: formatCount(summary.rowCount, locale), file: summary.fileName }) });
           })
-          .catch((error: unknown) => notifications.show({ color: 'red', message: t('reports.export.failed', { error: error instanceof Error ? error.message : String(error) }) }));
+          .catch((error: unknown) => notify({ color: 'red', message: t('reports.export.failed', { error: errorText(error) }) }));
       } else if (finished.status === 'cancelled') {
-        notifications.show({ color: 'gray', message: t('reports.export.cancelled') });
+        notify({ color: 'gray', message: t('reports.export.cancelled') });
       } else {
         void rpc('exports:get', { id: finished.id }).then(
-          (summary) => notifications.show({ color: 'red', message: t('reports.export.failed', { error: summary.error ?? '' }) }),
+          (summary) => notify({ color: 'red', message: t('reports.export.failed', { error: summary.error ?? '' }) }),
           () => undefined,
         );
       }
     },
-    [t, locale],
+    [t, locale, errorText],
   );
 
   const jobId = job?.id;
@@ -83,7 +84,7 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
       const summary = await start(format, clear);
       setJob({ id: summary.id, status: summary.status, rows: summary.rowCount, totalRows: summary.totalRows });
     } catch (error) {
-      notifications.show({ color: 'red', message: t('reports.export.failed', { error: error instanceof Error ? error.message : String(error) }) });
+      notify({ color: 'red', message: t('reports.export.failed', { error: errorText(error) }) });
     } finally {
       setStarting(false);
     }

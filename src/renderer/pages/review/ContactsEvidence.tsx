@@ -7,6 +7,47 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { FindingBadge, label, PersonalValue } from './shared';
 
 type Contacts = NonNullable<TaskDetail['contacts']>;
+type AddressBook = NonNullable<Contacts['contacts'][number]['addressBook']>;
+
+/**
+ * What the address book says about a contact: the relationships its remark (or saved name) names,
+ * whether the saved name is the typed one and shares the borrower's surname. The saved name and
+ * remark themselves stay masked whole (they often hold part of the contact's name); each is one
+ * recorded reveal away.
+ */
+function AddressBookEntry({ taskId, entry, canReveal, flagged }: { taskId: number; entry: AddressBook; canReveal: boolean; flagged: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Stack gap={0} data-testid="address-book-entry">
+      <Text size="sm" fw={600} c={flagged ? 'orange.8' : undefined} data-testid="address-book-suggests">
+        {entry.suggests.length > 0 && entry.suggestsFrom
+          ? t('review.contacts.suggests', {
+              source: label(t, 'review.contacts.suggestsFrom', entry.suggestsFrom),
+              relationships: entry.suggests.map((relationship) => label(t, 'review.relationship', relationship)).join(t('review.listSeparator')),
+            })
+          : t('review.contacts.suggestsNothing')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t(entry.nameMatchesContact ? 'review.contacts.nameMatches' : 'review.contacts.nameDiffers')}
+        {entry.sharesBorrowerSurname ? `${t('review.listSeparator')}${t('review.contacts.sameSurname')}` : ''}
+      </Text>
+      <Group gap={4} wrap="nowrap">
+        <Text size="xs" c="dimmed">
+          {t('review.contacts.savedName')}:
+        </Text>
+        <PersonalValue taskId={taskId} value={entry.displayName} canReveal={canReveal} size="xs" />
+        <Text size="xs" c="dimmed">
+          {t('review.contacts.remark')}:
+        </Text>
+        {entry.remark ? (
+          <PersonalValue taskId={taskId} value={entry.remark} canReveal={canReveal} size="xs" />
+        ) : (
+          <Text size="xs">{t('review.contacts.noRemark')}</Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}
 
 /** Each emergency contact with the relationship chosen, the address-book match and remark, calls and findings. */
 export function ContactsEvidence({ taskId, contacts, canReveal }: { taskId: number; contacts: Contacts; canReveal: boolean }) {
@@ -19,6 +60,9 @@ export function ContactsEvidence({ taskId, contacts, canReveal }: { taskId: numb
           {t('review.contacts.addressBookSize', { count: contacts.addressBookSize })}
         </Text>
       </Group>
+      <Text size="xs" c="dimmed" data-testid="contacts-mask-note">
+        {t('review.contacts.maskNote')}
+      </Text>
       {contacts.contacts.map((contact) => (
         <Paper key={contact.index} withBorder p="sm" radius="sm" data-testid={`contact-${contact.index}`} style={{ borderLeft: `4px solid var(--mantine-color-${contact.findings.length > 0 ? 'orange' : 'green'}-5)` }}>
           <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -46,12 +90,7 @@ export function ContactsEvidence({ taskId, contacts, canReveal }: { taskId: numb
                   </Text>
                 </Group>
                 {contact.addressBook ? (
-                  <>
-                    <PersonalValue taskId={taskId} value={contact.addressBook.displayName} canReveal={canReveal} />
-                    <Text size="sm">
-                      {t('review.contacts.remark')}: <Text span fw={600}>{contact.addressBook.remark ?? t('review.contacts.noRemark')}</Text>
-                    </Text>
-                  </>
+                  <AddressBookEntry taskId={taskId} entry={contact.addressBook} canReveal={canReveal} flagged={contact.findings.some((code) => code.startsWith('contact_relationship_'))} />
                 ) : (
                   <Text size="sm" c="red.8" fw={600}>
                     {t('review.contacts.notInBook')}

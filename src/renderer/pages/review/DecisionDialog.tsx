@@ -1,7 +1,10 @@
 import { Alert, Button, Group, Kbd, Modal, Radio, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useRef, useState, type KeyboardEvent } from 'react';
-import type { ReasonCode } from '../../../shared/contracts/review';
+import { decisionNoteMaxLength, type ReasonCode } from '../../../shared/contracts/review';
+import { LengthCounter } from '../../components/LengthCounter';
 import { RpcError } from '../../api/client';
+import type { Locale } from '../../../shared/contracts/auth';
+import { errorText } from '../../i18n/errorText';
 import { useI18n } from '../../i18n/I18nProvider';
 import { label } from './shared';
 
@@ -16,9 +19,9 @@ export function reasonListOf(action: DialogAction): 'reject' | 'resubmit' | 'esc
 
 const actionColors: Record<DialogAction, string> = { approve: 'green', confirm: 'green', reject: 'red', overrule: 'red', resubmit: 'cyan', escalate: 'grape' };
 
-function errorText(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
+function decisionErrorText(error: unknown, t: ReturnType<typeof useI18n>['t'], locale: Locale): string {
   if (error instanceof RpcError && (error.details as { reason?: string } | undefined)?.reason === 'required') return t('review.decide.reasonRequired');
-  return error instanceof Error ? error.message : String(error);
+  return errorText(locale, error);
 }
 
 /**
@@ -30,6 +33,8 @@ export function DecisionDialog(props: {
   action: DialogAction | null;
   reasons: ReasonCode[];
   notice?: string | null;
+  /** The back end is unreachable: the form stays open and keeps its input, submitting waits. */
+  offline?: boolean;
   onSubmit(input: { reasonCode?: string; note: string }): Promise<void>;
   onClose(): void;
 }) {
@@ -53,12 +58,15 @@ function DecisionForm({
   action,
   reasons,
   notice,
+  offline = false,
   onSubmit,
   onClose,
 }: {
   action: DialogAction;
   reasons: ReasonCode[];
   notice?: string | null;
+  /** The back end is unreachable: the form stays open and keeps its input, submitting waits. */
+  offline?: boolean;
   onSubmit(input: { reasonCode?: string; note: string }): Promise<void>;
   onClose(): void;
 }) {
@@ -77,12 +85,14 @@ function DecisionForm({
       setError(t('review.decide.reasonRequired'));
       return;
     }
+    // A longer note stays as pasted, marked, until the reviewer shortens it: never cut silently.
+    if (note.length > decisionNoteMaxLength || offline) return;
     setBusy(true);
     setError(null);
     try {
       await onSubmit({ reasonCode: reasonCode ?? undefined, note });
     } catch (failure) {
-      setError(errorText(failure, t));
+      setError(decisionErrorText(failure, t, locale));
     } finally {
       setBusy(false);
     }
@@ -158,7 +168,10 @@ function DecisionForm({
         autosize
         minRows={2}
         maxRows={5}
-        maxLength={1000}
+        error={note.length > decisionNoteMaxLength ? t('review.decide.noteTooLong', { max: decisionNoteMaxLength, over: note.length - decisionNoteMaxLength }) : undefined}
+        inputWrapperOrder={['label', 'input', 'error', 'description']}
+        description={<LengthCounter value={note} max={decisionNoteMaxLength} testId="note-count" />}
+        data-testid="decision-note"
       />
       {error && (
         <Alert color="red" variant="light" p="xs" role="alert" data-testid="decision-error">
@@ -173,7 +186,7 @@ function DecisionForm({
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button color={actionColors[action]} loading={busy} onClick={() => void submit()} data-testid="decision-submit" data-autofocus={list ? undefined : true}>
+          <Button color={actionColors[action]} loading={busy} disabled={note.length > decisionNoteMaxLength || offline} onClick={() => void submit()} data-testid="decision-submit" data-autofocus={list ? undefined : true}>
             {label(t, 'review.dialogSubmit', action)} <Kbd ml={6} size="xs">Enter</Kbd>
           </Button>
         </Group>
@@ -190,7 +203,7 @@ const snoozePresets = [
 
 /** Snooze until a time with a reason; the task returns to its queue then. */
 export function SnoozeDialog({ opened, onSubmit, onClose }: { opened: boolean; onSubmit(input: { until: number; reason: string }): Promise<void>; onClose(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [preset, setPreset] = useState<string>('60');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -216,7 +229,7 @@ export function SnoozeDialog({ opened, onSubmit, onClose }: { opened: boolean; o
       setReason('');
       setError(null);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(locale, failure));
     } finally {
       setBusy(false);
     }

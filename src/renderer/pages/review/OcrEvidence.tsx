@@ -50,7 +50,11 @@ function IdCheckCard({ title, check, taskId, canReveal }: { title: string; check
           </Table.Tr>
           <Table.Tr>
             <Table.Td c="dimmed">{t('review.ocr.encodedBirth')}</Table.Td>
-            <Table.Td>{check.birthDate ?? '—'}</Table.Td>
+            <Table.Td>{check.birthDate ? <PersonalValue taskId={taskId} value={check.birthDate} canReveal={canReveal} mono /> : '—'}</Table.Td>
+          </Table.Tr>
+          <Table.Tr>
+            <Table.Td c="dimmed">{t('review.ocr.ageBand')}</Table.Td>
+            <Table.Td>{check.ageBand ? t('review.ocr.ageBandValue', { band: check.ageBand }) : '—'}</Table.Td>
           </Table.Tr>
           <Table.Tr>
             <Table.Td c="dimmed">{t('review.ocr.province')}</Table.Td>
@@ -69,9 +73,13 @@ function IdCheckCard({ title, check, taskId, canReveal }: { title: string; check
 }
 
 /** ID front and back, the OCR fields against the submission, the number's checks, validity and quality. */
-export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view }: { taskId: number; ocr: Ocr; canSeeImages: boolean; canReveal: boolean; view: ImageView }) {
+export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view, findingCount = 0 }: { taskId: number; ocr: Ocr; canSeeImages: boolean; canReveal: boolean; view: ImageView; findingCount?: number }) {
   const { t } = useI18n();
-  const mismatches = ocr.fields.filter((field) => field.mismatch).length;
+  // A flagged validity date is not a mismatch of two values: it is expired, not yet valid or unreadable.
+  const isValidityField = (field: Ocr['fields'][number]) => field.field === 'validFrom' || field.field === 'validTo';
+  const mismatches = ocr.fields.filter((field) => field.mismatch && !isValidityField(field)).length;
+  // Green "all match" only when nothing else put the task here (a quality warning or an expiry).
+  const fieldBadge = mismatches > 0 ? { color: 'red', text: t('review.ocr.mismatches', { count: mismatches }) } : findingCount > 0 ? { color: 'gray', text: t('review.ocr.fieldsMatchOnly', { count: findingCount }) } : { color: 'green', text: t('review.ocr.noMismatch') };
   return (
     <Stack gap="sm">
       <Group gap="sm" align="stretch" wrap="nowrap">
@@ -81,8 +89,8 @@ export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view }: { ta
       <Paper withBorder p="sm" radius="sm">
         <Group justify="space-between" mb={4}>
           <Title order={6}>{t('review.ocr.fields')}</Title>
-          <Badge color={mismatches > 0 ? 'red' : 'green'} variant="light" style={{ textTransform: 'none' }} data-testid="ocr-mismatches">
-            {mismatches > 0 ? t('review.ocr.mismatches', { count: mismatches }) : t('review.ocr.noMismatch')}
+          <Badge color={fieldBadge.color} variant="light" style={{ textTransform: 'none' }} data-testid="ocr-mismatches">
+            {fieldBadge.text}
           </Badge>
         </Group>
         <Table withTableBorder verticalSpacing={4} data-testid="ocr-table">
@@ -124,8 +132,8 @@ export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view }: { ta
                   {field.mismatch ? (
                     <Group gap={4} wrap="nowrap">
                       <IconAlertTriangle size={14} color="var(--mantine-color-red-7)" />
-                      <Text size="sm" c="red.8" fw={700}>
-                        {t('review.ocr.mismatch')}
+                      <Text size="sm" c="red.8" fw={700} data-testid={`ocr-result-${field.field}`}>
+                        {isValidityField(field) ? label(t, 'review.ocr.validityFlag', ocr.validity.state) : t('review.ocr.mismatch')}
                       </Text>
                     </Group>
                   ) : field.compared ? (
@@ -136,6 +144,9 @@ export function OcrEvidence({ taskId, ocr, canSeeImages, canReveal, view }: { ta
             ))}
           </Table.Tbody>
         </Table>
+        <Text size="xs" c="dimmed" mt={4} data-testid="ocr-mask-note">
+          {t('review.ocr.maskNote')}
+        </Text>
       </Paper>
       <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="sm">
         <IdCheckCard title={t('review.ocr.submittedNumber')} check={ocr.submittedId} taskId={taskId} canReveal={canReveal} />

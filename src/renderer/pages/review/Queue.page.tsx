@@ -1,5 +1,5 @@
 import { Badge, Button, Checkbox, Group, Kbd, Loader, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -8,12 +8,13 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { reviewTaskStatusSchema, taskListFilterSchema, type TaskListFilterInput, type TaskRow } from '../../../shared/contracts/review';
 import { findingCatalog, type ReviewQueue } from '../../../shared/domain/findings';
 import { rpc } from '../../api/client';
-import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
+import { hasDecided } from './firstSteps';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatFen } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { FindingBadge, formatAge, insideDialog, isTyping, label, SlaBadge, StatusBadge } from './shared';
 
 const pageSize = 50;
@@ -33,17 +34,21 @@ interface Column {
   key: string;
   header: string;
   width: number;
+  /** Share of the room left over at wider windows (institution names and findings take it). */
+  grow?: number;
   render(row: TaskRow, now: number): React.ReactNode;
 }
 
 /** One queue: filters, a virtualized list loaded page by page as it scrolls, and "Start reviewing". */
 export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: string; tabs: React.ReactNode }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
-  const { can } = useSession();
+  const { can, operator } = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const filter = readFilter(queue, params);
+  const { online } = useConnection();
   const options = useRpcQuery('review:filter-options', {}, { staleTime: 60_000 });
   const supervise = can('review:supervise');
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -87,14 +92,14 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
     setStarting(true);
     try {
       const result = await rpc('review:next', { queue, excludeTaskIds: [] });
-      if (result.taskId === null) notifications.show({ color: 'blue', message: t('review.queueEmpty') });
+      if (result.taskId === null) notify({ color: 'blue', message: t('review.queueEmpty') });
       else navigate(`/review/task/${result.taskId}`);
     } catch (error) {
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     } finally {
       setStarting(false);
     }
-  }, [queue, navigate, t]);
+  }, [queue, navigate, t, errorText]);
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -113,11 +118,11 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
     if (selected.size === 0) return;
     try {
       const result = await rpc('review:assign', { taskIds: [...selected], operatorId: assignee === 'none' || assignee === null ? null : Number(assignee) });
-      notifications.show({ color: 'green', message: t('review.assign.done', { updated: result.updated, skipped: result.skipped }) });
+      notify({ color: 'green', message: t('review.assign.done', { updated: result.updated, skipped: result.skipped }) });
       setSelected(new Set());
       await queryClient.invalidateQueries({ queryKey: ['review:list'] });
     } catch (error) {
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     }
   }
 
@@ -150,16 +155,27 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
           },
         ]
       : []),
-    { key: 'application', header: t('review.column.application'), width: 180, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
-    { key: 'institution', header: t('review.column.institution'), width: 130, render: (row) => <Text size="sm" truncate>{row.institution.name}</Text> },
-    { key: 'borrower', header: t('review.column.borrower'), width: 70, render: (row) => row.borrowerName },
-    { key: 'amount', header: t('review.column.amount'), width: 100, render: (row) => <Text size="sm" ta="right">{formatFen(row.requestedAmountFen, locale)}</Text> },
+    { key: 'application', header: t('review.column.application'), width: 168, render: (row) => <Text size="sm" ff="monospace" truncate>{row.applicationExternalId}</Text> },
+    {
+      key: 'institution',
+      header: t('review.column.institution'),
+      width: 150,
+      grow: 1,
+      render: (row) => (
+        <Text size="sm" lineClamp={2} lh={1.2} title={row.institution.name}>
+          {row.institution.name}
+        </Text>
+      ),
+    },
+    { key: 'borrower', header: t('review.column.borrower'), width: 64, render: (row) => row.borrowerName },
+    { key: 'amount', header: t('review.column.amount'), width: 96, render: (row) => <Text size="sm" ta="right">{formatFen(row.requestedAmountFen, locale)}</Text> },
     {
       key: 'findings',
       header: t('review.column.findings'),
-      width: 220,
+      width: 216,
+      grow: 2,
       render: (row) => (
-        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }}>
+        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }} title={row.findingCodes.map((code) => label(t, 'review.finding', code)).join('、')}>
           {row.findingCodes.slice(0, 2).map((code) => (
             <FindingBadge key={code} code={code} size="xs" />
           ))}
@@ -167,13 +183,13 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
         </Group>
       ),
     },
-    { key: 'age', header: t('review.column.age'), width: 90, render: (row, at) => <Text size="sm">{formatAge(at - row.queuedAt, t)}</Text> },
-    { key: 'sla', header: t('review.column.sla'), width: 70, render: (row) => <SlaBadge sla={row.sla} live={live} /> },
-    { key: 'status', header: t('review.column.status'), width: 90, render: (row) => <StatusBadge status={row.status} /> },
+    { key: 'age', header: t('review.column.age'), width: 96, render: (row, at) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatAge(at - row.queuedAt, t)}</Text> },
+    { key: 'sla', header: t('review.column.sla'), width: 64, render: (row) => <SlaBadge sla={row.sla} live={live} /> },
+    { key: 'status', header: t('review.column.status'), width: 84, render: (row) => <StatusBadge status={row.status} /> },
     {
       key: 'who',
       header: t('review.column.who'),
-      width: 110,
+      width: 90,
       render: (row) => (
         <Text size="xs" truncate>
           {row.claimedBy ? t('review.column.holder', { name: row.claimedBy.name }) : row.assignedTo ? t('review.column.assignee', { name: row.assignedTo.name }) : '—'}
@@ -188,12 +204,17 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
       <PageHeader
         title={title}
         actions={
-          <Button size="sm" leftSection={<IconPlayerPlay size={16} />} onClick={() => void start()} loading={starting} data-testid="start-reviewing">
+          <Button size="sm" leftSection={<IconPlayerPlay size={16} />} onClick={() => void start()} loading={starting} disabled={!online} data-testid="start-reviewing">
             {t('review.start')} <Kbd ml={6} size="xs">J</Kbd>
           </Button>
         }
       />
       {tabs}
+      {operator && !hasDecided(operator.id) && (
+        <Text size="sm" c="blue.8" data-testid="start-hint">
+          {t('review.hint.start')}
+        </Text>
+      )}
       <Paper withBorder p="xs" radius="sm">
         <Group gap="xs" wrap="wrap" align="flex-end">
           <Select
@@ -308,7 +329,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
           <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} role="table" aria-rowcount={total} data-testid="queue-list">
             <div role="row" style={{ display: 'flex', position: 'sticky', top: 0, zIndex: 1, minWidth: width, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)' }}>
               {columns.map((column) => (
-                <div key={column.key} role="columnheader" style={{ flex: `0 0 ${column.width}px`, padding: '6px 8px' }}>
+                <div key={column.key} role="columnheader" style={{ flex: `${column.grow ?? 0} 0 ${column.width}px`, padding: '6px 8px' }}>
                   <Text size="xs" fw={600}>
                     {column.header}
                   </Text>
@@ -347,7 +368,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
                     }}
                   >
                     {columns.map((column) => (
-                      <div key={column.key} role="cell" style={{ flex: `0 0 ${column.width}px`, padding: '0 8px', overflow: 'hidden' }}>
+                      <div key={column.key} role="cell" style={{ flex: `${column.grow ?? 0} 0 ${column.width}px`, padding: '0 8px', overflow: 'hidden' }}>
                         {column.render(row, now)}
                       </div>
                     ))}

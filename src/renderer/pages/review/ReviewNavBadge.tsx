@@ -1,12 +1,13 @@
-import { Badge, Group, Tooltip } from '@mantine/core';
+import { Group, Text, Tooltip } from '@mantine/core';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { label, reviewQueues } from './shared';
 
-const queueColors = { contacts: 'teal', face: 'blue', ocr: 'grape' } as const;
-
-/** Waiting tasks per queue next to "Review queues" in the navigation, kept live by pushes. */
+/**
+ * Waiting tasks per queue under "Review queues" in the navigation, each with its queue's short name
+ * (three bare coloured numbers said nothing), red where some are past their SLA; kept live by pushes.
+ */
 export function ReviewNavBadge() {
   const { t } = useI18n();
   const { can } = useSession();
@@ -16,14 +17,14 @@ export function ReviewNavBadge() {
   if (!allowed || !counts.data) return null;
   const data = counts.data;
   return (
-    <Group gap={2} wrap="nowrap" data-testid="review-nav-counts">
+    <Group gap={8} wrap="nowrap" data-testid="review-nav-counts" component="span">
       {reviewQueues.map((queue) => {
         const entry = data.queues[queue];
         return (
-          <Tooltip key={queue} label={`${label(t, 'review.queue', queue)}: ${entry.open}${entry.breached > 0 ? ` · ${t('review.sla.breached')} ${entry.breached}` : ''}`} withArrow>
-            <Badge size="xs" variant={entry.breached > 0 ? 'filled' : 'light'} color={entry.breached > 0 ? 'red' : queueColors[queue]} px={4} aria-label={`${label(t, 'review.queue', queue)} ${entry.open}`}>
-              {entry.open}
-            </Badge>
+          <Tooltip key={queue} label={`${label(t, 'review.queue', queue)}: ${t('review.nav.waiting', { count: entry.open })}${entry.breached > 0 ? ` · ${t('review.sla.breached')} ${entry.breached}` : ''}`} withArrow>
+            <Text span size="xs" c={entry.breached > 0 ? 'red.8' : 'dimmed'} fw={entry.breached > 0 ? 700 : undefined} style={{ whiteSpace: 'nowrap' }} data-testid={`nav-count-${queue}`}>
+              {label(t, 'review.queueShort', queue)} {entry.open}
+            </Text>
           </Tooltip>
         );
       })}

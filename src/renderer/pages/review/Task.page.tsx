@@ -1,15 +1,18 @@
 import { Alert, Anchor, Badge, Box, Button, Center, Grid, Group, Kbd, Loader, Modal, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconArrowLeft, IconArrowsLeftRight, IconKeyboard, IconRotateClockwise, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { ReviewAction } from '../../../shared/contracts/review';
 import { rpc, RpcError } from '../../api/client';
-import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useSession } from '../../auth/SessionProvider';
+import { markDecided } from './firstSteps';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n, useT } from '../../i18n/I18nProvider';
+import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
 import { ContactsEvidence } from './ContactsEvidence';
 import { DecisionDialog, SnoozeDialog, type DialogAction } from './DecisionDialog';
 import { FaceEvidence } from './FaceEvidence';
@@ -44,16 +47,22 @@ export function KeyboardHelp({ opened, onClose }: { opened: boolean; onClose(): 
 /** The reviewer's workspace: one task, all its evidence on one screen, decisions from the keyboard. */
 export function TaskPage() {
   const params = useParams();
+  const t = useT();
+  const taskId = routeId(params.taskId);
+  if (taskId === null) return <NotFoundPage title={t('notFound.task')} back={{ to: '/review', label: t('notFound.toQueues') }} />;
   // Keyed by the task: another task starts with a fresh view, no dialog open.
-  return <TaskWorkspace key={params.taskId} taskId={Number(params.taskId)} />;
+  return <TaskWorkspace key={taskId} taskId={taskId} />;
 }
 
 function TaskWorkspace({ taskId }: { taskId: number }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
-  const detail = useRpcQuery('review:task', { taskId }, { enabled: Number.isInteger(taskId) && taskId > 0, staleTime: 0 });
+  const detail = useRpcQuery('review:task', { taskId }, { staleTime: 0 });
+  const { online } = useConnection();
+  const { operator } = useSession();
   const settings = useRpcQuery('review:settings', {}, { staleTime: 60_000 });
   useInvalidateOn('review:changed', ['review:task']);
   const [dialog, setDialog] = useState<DialogAction | null>(null);
@@ -94,7 +103,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       () => {
         rpc('review:renew', { taskId }).catch((error: unknown) => {
           if (error instanceof RpcError && error.code === 'CONFLICT') {
-            notifications.show({ color: 'orange', message: t('review.leaseLost') });
+            notify({ color: 'orange', message: t('review.leaseLost') });
             void refresh();
           }
         });
@@ -111,9 +120,10 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   }, [held, taskId]);
 
   const openTask = useCallback(
-    (next: number | null, queue: string) => {
+    (next: number | null, queue: string, decided?: string) => {
       if (next === null) {
-        notifications.show({ color: 'blue', message: t('review.queueEmpty') });
+        // The list page does not say what happened to the task just decided: this notice does.
+        notify({ color: 'blue', message: decided ? `${decided} · ${t('review.queueEmpty')}` : t('review.queueEmpty') });
         navigate(`/review/${queue}`);
       } else {
         navigate(`/review/task/${next}`, { replace: false });
@@ -133,17 +143,17 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       openTask(result.taskId, task.queue);
     } catch (error) {
       handedOver.current = false;
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     } finally {
       setBusy(false);
     }
-  }, [task, busy, refresh, openTask]);
+  }, [task, busy, refresh, openTask, errorText]);
 
   const goPrevious = useCallback(() => {
     const index = sitting.visited.lastIndexOf(taskId);
     const previous = index > 0 ? sitting.visited[index - 1] : undefined;
     if (previous === undefined) {
-      notifications.show({ color: 'gray', message: t('review.noPrevious') });
+      notify({ color: 'gray', message: t('review.noPrevious') });
       return;
     }
     sitting.visited.splice(index, 1);
@@ -156,16 +166,16 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       await rpc('review:claim', { taskId });
       await refresh();
     } catch (error) {
-      notifications.show({ color: 'red', message: error instanceof Error ? error.message : String(error) });
+      notify({ color: 'red', message: errorText(error) });
     }
-  }, [task, taskId, refresh]);
+  }, [task, taskId, refresh, errorText]);
 
   async function submitDecision(input: { reasonCode?: string; note: string }) {
     if (!task || !dialog) return;
     if (dialog === 'confirm' || dialog === 'overrule') {
       const result = await rpc('review:second-decision', { taskId, decision: dialog, reasonCode: input.reasonCode, note: input.note, evidenceHash: task.evidenceHash });
       setDialog(null);
-      notifications.show({ color: 'green', message: result.applicationOutcome ? t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) }) : t('review.recorded') });
+      notify({ color: 'green', message: result.applicationOutcome ? t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) }) : t('review.recorded') });
       await refresh();
       navigate('/review/inbox');
       return;
@@ -182,12 +192,11 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
         next: { excludeTaskIds: [...sitting.skipped].slice(-400) },
       });
       setDialog(null);
-      notifications.show({
-        color: 'green',
-        message: `${label(t, 'review.outcomeOf', result.outcome)}${result.applicationOutcome ? ` · ${t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) })}` : ''}`,
-      });
+      if (operator) markDecided(operator.id);
+      // No notice: the next task opening is the confirmation (and a notice would sit on this
+      // toolbar's buttons); the timeline keeps what was decided.
       await refresh();
-      openTask(result.nextTaskId, task.queue);
+      openTask(result.nextTaskId, task.queue, label(t, 'review.outcomeOf', result.outcome));
     } catch (error) {
       handedOver.current = false;
       if (error instanceof RpcError && error.code === 'CONFLICT') void refresh();
@@ -201,7 +210,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
     try {
       await rpc('review:snooze', { taskId, until: input.until, reason: input.reason });
       setSnoozing(false);
-      notifications.show({ color: 'blue', message: t('review.snoozed', { at: formatDateTime(input.until, locale) }) });
+      notify({ color: 'blue', message: t('review.snoozed', { at: formatDateTime(input.until, locale) }) });
       await refresh();
       navigate(`/review/${task.queue}`);
     } catch (error) {
@@ -221,6 +230,8 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       }
       if (insideDialog(event.target) || dialog !== null || snoozing || help || !task) return;
       const key = event.key.toLowerCase();
+      // Offline, only the view keys work: a decision or claim would fail, and J/K move tasks.
+      if (!online && !['z', '+', 'x', '-', 't', 'w', '0', 'escape'].includes(key)) return;
       const second = task.canSecondDecide;
       const handlers: Record<string, () => void> = {
         j: () => void goNext(),
@@ -248,8 +259,9 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, snoozing, help, task, goNext, goPrevious, claim, navigate]);
+  }, [dialog, snoozing, help, task, goNext, goPrevious, claim, navigate, online]);
 
+  if (isNotFound(detail.error)) return <NotFoundPage title={t('notFound.task')} back={{ to: '/review', label: t('notFound.toQueues') }} />;
   if (detail.isPending) {
     return (
       <Center h={300}>
@@ -313,22 +325,22 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
           </Group>
           <Group gap={4} wrap="nowrap">
             {task.canClaim && (
-              <Button size="xs" onClick={() => void claim()} data-testid="claim">
+              <Button size="xs" onClick={() => void claim()} disabled={!online} data-testid="claim">
                 {t('review.task.claim')} <Kbd ml={4} size="xs">C</Kbd>
               </Button>
             )}
             {(task.canDecide || task.canSecondDecide) &&
               decisionButtons.map((button) => (
-                <Button key={button.action} size="xs" color={button.color} variant={button.action === 'approve' || button.action === 'confirm' ? 'filled' : 'light'} onClick={() => setDialog(button.action)} data-testid={`action-${button.action}`}>
+                <Button key={button.action} size="xs" color={button.color} variant={button.action === 'approve' || button.action === 'confirm' ? 'filled' : 'light'} onClick={() => setDialog(button.action)} disabled={!online} title={online ? undefined : t('connection.decisionsWait')} data-testid={`action-${button.action}`}>
                   {label(t, 'review.button', button.action)} <Kbd ml={4} size="xs">{button.key}</Kbd>
                 </Button>
               ))}
             {task.canDecide && task.status === 'in_review' && (
-              <Button size="xs" variant="default" onClick={() => setSnoozing(true)} data-testid="action-snooze">
+              <Button size="xs" variant="default" onClick={() => setSnoozing(true)} disabled={!online} data-testid="action-snooze">
                 {t('review.button.snooze')} <Kbd ml={4} size="xs">H</Kbd>
               </Button>
             )}
-            <Button size="xs" variant="default" onClick={() => void goNext()} loading={busy} data-testid="next-task">
+            <Button size="xs" variant="default" onClick={() => void goNext()} loading={busy} disabled={!online} data-testid="next-task">
               {t('review.button.next')} <Kbd ml={4} size="xs">J</Kbd>
             </Button>
             <Tooltip label={t('review.key.title')}>
@@ -359,6 +371,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Box style={{ height: 'calc(100vh - 150px)', overflowY: 'auto' }} pr={4}>
             <Stack gap="xs">
+              <FindingsPanel detail={data} />
               {(task.queue === 'face' || task.queue === 'ocr') && (
                 <Group gap={4} justify="flex-end">
                   <Tooltip label={`${t('review.key.zoom')} (Z)`}>
@@ -394,13 +407,12 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
                 ))}
               {task.queue === 'ocr' &&
                 (data.ocr ? (
-                  <OcrEvidence taskId={task.id} ocr={data.ocr} canSeeImages={task.canSeeImages} canReveal={task.canReveal} view={view} />
+                  <OcrEvidence taskId={task.id} ocr={data.ocr} canSeeImages={task.canSeeImages} canReveal={task.canReveal} view={view} findingCount={data.findings.filter((finding) => finding.queue === 'ocr').length} />
                 ) : (
                   <Alert color="gray">{t('review.noEvidence')}</Alert>
                 ))}
               {task.queue === 'contacts' &&
                 (data.contacts ? <ContactsEvidence taskId={task.id} contacts={data.contacts} canReveal={task.canReveal} /> : <Alert color="gray">{t('review.noEvidence')}</Alert>)}
-              <FindingsPanel detail={data} />
             </Stack>
           </Box>
         </Grid.Col>
@@ -414,7 +426,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
           </Box>
         </Grid.Col>
       </Grid>
-      <DecisionDialog action={dialog} reasons={data.reasonCodes} notice={fourEyesNotice ?? waitingNotice} onSubmit={submitDecision} onClose={() => setDialog(null)} />
+      <DecisionDialog action={dialog} reasons={data.reasonCodes} notice={fourEyesNotice ?? waitingNotice} offline={!online} onSubmit={submitDecision} onClose={() => setDialog(null)} />
       <SnoozeDialog opened={snoozing} onSubmit={submitSnooze} onClose={() => setSnoozing(false)} />
       <KeyboardHelp opened={help} onClose={() => setHelp(false)} />
     </Stack>

@@ -4,8 +4,11 @@ import { Link } from 'react-router';
 import type { TaskDetail, TimelineEvent } from '../../../shared/contracts/review';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { FindingBadge, label, PersonalValue, reviewQueues, useReasonLabel } from './shared';
+import { FindingBadge, label, PersonalValue, reviewQueues, severityOf, useReasonLabel } from './shared';
+
+const severityRank = { high: 2, warning: 1, info: 0 } as const;
 import { findingDetail } from './findingDetail';
+import { collapseTimeline } from './timeline';
 
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -135,11 +138,14 @@ export function ApplicationPanel({ detail }: { detail: TaskDetail }) {
 /** Every finding of the application, this queue's first, with links to the task of each other queue. */
 export function FindingsPanel({ detail }: { detail: TaskDetail }) {
   const { t } = useI18n();
-  const { task, siblings, findings } = detail;
+  const { task, siblings } = detail;
+  // Why the task is here first: this queue's findings, the most severe on top.
+  const findings = [...detail.findings].sort((a, b) => severityRank[severityOf(b.code)] - severityRank[severityOf(a.code)]);
+  const queues = [task.queue, ...reviewQueues.filter((queue) => queue !== task.queue)];
   return (
-    <Section title={t('review.findings.title', { count: findings.length })} testId="findings-panel">
+    <Section title={t('review.findings.why', { count: findings.filter((finding) => finding.queue === task.queue).length })} testId="findings-panel">
       <Stack gap={6}>
-        {reviewQueues
+        {queues
           .filter((queue) => findings.some((finding) => finding.queue === queue))
           .map((queue) => {
             const sibling = siblings.find((candidate) => candidate.queue === queue);
@@ -193,8 +199,8 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       )}
       {history.applications.map((application) => (
         <Group key={application.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
-            {application.institution.code}
+          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={application.institution.name}>
+            {application.institution.name}
           </Text>
           {application.tasks[0] ? (
             <Anchor component={Link} to={`/review/task/${application.tasks[0].id}`} size="xs" ff="monospace">
@@ -218,8 +224,8 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       </Text>
       {history.lines.map((line) => (
         <Group key={line.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
-            {line.institution.code}
+          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={line.institution.name}>
+            {line.institution.name}
           </Text>
           <Text size="xs" style={{ flex: 1 }}>
             {formatFen(line.availableFen, locale)} / {formatFen(line.limitFen, locale)}
@@ -234,8 +240,8 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
       </Text>
       {history.loans.map((loan) => (
         <Group key={loan.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={72} truncate style={{ flex: 'none' }}>
-            {loan.institution.code}
+          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={loan.institution.name}>
+            {loan.institution.name}
           </Text>
           <Anchor href={`#/loans/${loan.id}`} size="xs" ff="monospace">
             {loan.externalId}
@@ -273,17 +279,27 @@ export function TimelinePanel({ detail }: { detail: TaskDetail }) {
   const { t, locale } = useI18n();
   const reasonLabel = useReasonLabel();
   const reason = (code: string) => reasonLabel(detail.task.queue, code);
+  const entries = collapseTimeline(detail.timeline);
   return (
     <Section title={t('review.timeline.title')} testId="timeline">
-      <Timeline bulletSize={10} lineWidth={2} active={detail.timeline.length}>
-        {detail.timeline.map((event) => (
-          <Timeline.Item key={event.id} title={<Text size="xs" fw={600}>{label(t, 'review.event', event.kind)}</Text>} data-kind={event.kind}>
-            <Text size="xs" c="dimmed">
-              {formatDateTime(event.at, locale)} · {event.operator?.name ?? t('review.timeline.system')}
-            </Text>
-            {eventText(event, t, locale, reason) && <Text size="xs">{eventText(event, t, locale, reason)}</Text>}
-          </Timeline.Item>
-        ))}
+      <Timeline bulletSize={10} lineWidth={2} active={entries.length}>
+        {entries.map((entry) =>
+          entry.kind === 'passed' ? (
+            <Timeline.Item key={entry.id} title={<Text size="xs" fw={600}>{entry.count > 1 ? t('review.timeline.passedTimes', { count: entry.count }) : t('review.timeline.passed')}</Text>} data-kind="passed" color="gray">
+              <Text size="xs" c="dimmed">
+                {formatDateTime(entry.at, locale)}
+                {entry.count > 1 ? ` – ${formatDateTime(entry.lastAt, locale)}` : ''} · {entry.operator?.name ?? t('review.timeline.system')}
+              </Text>
+            </Timeline.Item>
+          ) : (
+            <Timeline.Item key={entry.event.id} title={<Text size="xs" fw={600}>{label(t, 'review.event', entry.event.kind)}</Text>} data-kind={entry.event.kind}>
+              <Text size="xs" c="dimmed">
+                {formatDateTime(entry.event.at, locale)} · {entry.event.operator?.name ?? t('review.timeline.system')}
+              </Text>
+              {eventText(entry.event, t, locale, reason) && <Text size="xs">{eventText(entry.event, t, locale, reason)}</Text>}
+            </Timeline.Item>
+          ),
+        )}
       </Timeline>
     </Section>
   );

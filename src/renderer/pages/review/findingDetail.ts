@@ -15,6 +15,15 @@ function firstNumber(text: string | null): string | null {
   return match ? match[0] : null;
 }
 
+/** 'day,month' as 'day、month' in the operator's words. */
+function listOf(t: Translate, prefix: string, values: string): string {
+  return values
+    .split(',')
+    .filter(Boolean)
+    .map((value) => labelOf(t, prefix, value))
+    .join(t('review.listSeparator'));
+}
+
 function known(t: Translate, prefix: string, value: string | null): string | null {
   return value === null ? null : labelOf(t, prefix, value);
 }
@@ -26,9 +35,11 @@ function paramsOf(finding: FindingView, t: Translate): Params | null {
   switch (finding.code) {
     case 'ocr_name_mismatch':
     case 'ocr_id_number_mismatch':
-    case 'ocr_birth_date_mismatch':
     case 'face_score_invalid':
       return need({ expected, actual });
+    case 'ocr_birth_date_mismatch':
+      // The server sends which parts differ, never the dates (they are what the ID number's mask hides).
+      return need({ parts: actual === null ? null : listOf(t, 'review.datePart', actual) });
     case 'ocr_sex_mismatch':
       return need({ expected: known(t, 'review.sex', expected), actual: known(t, 'review.sex', actual) });
     case 'ocr_submitted_id_invalid':
@@ -57,8 +68,10 @@ function paramsOf(finding: FindingView, t: Translate): Params | null {
     case 'contact_never_called':
       return need({ subject, actual });
     case 'contact_relationship_mismatch':
+      // The relationships the remark names (never the remark: it often holds part of a name).
+      return need({ subject, actual: actual === null ? null : listOf(t, 'review.relationship', actual), relationship: known(t, 'review.relationship', expected) });
     case 'contact_relationship_unconfirmed':
-      return need({ subject, actual, relationship: known(t, 'review.relationship', expected) });
+      return need({ subject, relationship: known(t, 'review.relationship', expected) });
     case 'contact_shared_phone':
       return need({ subject, actual, threshold: firstNumber(expected) });
     default:

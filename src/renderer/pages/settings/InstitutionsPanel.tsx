@@ -1,12 +1,13 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, PasswordInput, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconCheck, IconPlugConnected, IconPlus, IconX } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { ConnectionTest, InstitutionSummary } from '../../../shared/contracts/institutions';
+import { RpcError } from '../../api/client';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { StateBadge } from '../sync/shared';
 
 function ConnectionResult({ result }: { result: ConnectionTest }) {
@@ -52,6 +53,7 @@ interface Draft {
 
 /** Add or edit one institution. The secret is write-only: blank when editing keeps the stored one. */
 function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | null; onDone(): void }) {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const [draft, setDraft] = useState<Draft>({
     code: existing?.code ?? '',
@@ -66,6 +68,11 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   const update = useRpcMutation('institutions:update', { invalidates: ['institutions:list', 'sync:overview'] });
   const test = useRpcMutation('institutions:test-connection');
   const error = create.error ?? update.error;
+  // The stored secret only signs requests to the stored URL: a new URL needs it typed again.
+  const urlChanged = existing !== null && draft.baseUrl.trim() !== existing.baseUrl;
+  const secretMissing = (existing === null || urlChanged) && draft.secret === '';
+  const messageOf = (failure: Error) =>
+    failure instanceof RpcError && (failure.details as { reason?: unknown } | undefined)?.reason === 'secret-required-for-new-url' ? t('institutions.secretForNewUrl') : errorText(failure);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
   async function submit(event: FormEvent) {
@@ -83,7 +90,7 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
     } else {
       await create.mutateAsync(draft);
     }
-    notifications.show({ color: 'green', message: t('institutions.saved') });
+    notify({ color: 'green', message: t('institutions.saved') });
     onDone();
   }
 
@@ -98,25 +105,25 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   return (
     <form onSubmit={(event) => void submit(event).catch(() => undefined)} noValidate>
       <Stack gap="sm">
-        {error && <Alert color="red">{error.message}</Alert>}
+        {error && <Alert color="red">{messageOf(error)}</Alert>}
         <TextInput label={t('institutions.code')} description={t('institutions.codeHint')} value={draft.code} onChange={(event) => set('code', event.currentTarget.value)} disabled={existing !== null} required />
         <TextInput label={t('institutions.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} required />
         <TextInput label={t('institutions.baseUrl')} description={t('institutions.baseUrlHint')} placeholder="https://api.example.com/credit" value={draft.baseUrl} onChange={(event) => set('baseUrl', event.currentTarget.value)} required />
         <TextInput label={t('institutions.appId')} value={draft.appId} onChange={(event) => set('appId', event.currentTarget.value)} required />
         <PasswordInput
           label={t('institutions.secret')}
-          description={existing ? (existing.secretReadable ? t('institutions.secretKeep') : t('institutions.secretUnreadable')) : t('institutions.secretNew')}
+          description={urlChanged ? t('institutions.secretForNewUrl') : existing ? (existing.secretReadable ? t('institutions.secretKeep') : t('institutions.secretUnreadable')) : t('institutions.secretNew')}
           value={draft.secret}
           onChange={(event) => set('secret', event.currentTarget.value)}
           autoComplete="new-password"
-          required={existing === null}
+          required={existing === null || urlChanged}
         />
         <NumberInput label={t('institutions.interval')} min={10} max={86_400} value={draft.syncIntervalSeconds} onChange={(value) => set('syncIntervalSeconds', Number(value) || 0)} />
         <Switch label={t('institutions.enabled')} checked={draft.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
         {test.data && <ConnectionResult result={test.data} />}
-        {test.error && <Alert color="red">{test.error.message}</Alert>}
+        {test.error && <Alert color="red">{messageOf(test.error)}</Alert>}
         <Group justify="space-between">
-          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={runTest} disabled={draft.baseUrl === '' || draft.appId === '' || (existing === null && draft.secret === '')}>
+          <Button variant="default" leftSection={<IconPlugConnected size={16} />} loading={test.isPending} onClick={runTest} disabled={draft.baseUrl === '' || draft.appId === '' || secretMissing}>
             {t('institutions.test')}
           </Button>
           <Button type="submit" loading={create.isPending || update.isPending}>
@@ -130,6 +137,7 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
 
 /** Settings > Institutions (admin): the institutions CreditDesk syncs, and how to reach them. */
 export function InstitutionsPanel() {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const institutions = useRpcQuery('institutions:list', {});
   const update = useRpcMutation('institutions:update', { invalidates: ['institutions:list', 'sync:overview'] });
@@ -193,7 +201,7 @@ export function InstitutionsPanel() {
                     size="xs"
                     aria-label={`${t('institutions.enabled')} ${institution.code}`}
                     checked={institution.enabled}
-                    onChange={(event) => update.mutate({ id: institution.id, enabled: event.currentTarget.checked }, { onError: (error) => notifications.show({ color: 'red', message: error.message }) })}
+                    onChange={(event) => update.mutate({ id: institution.id, enabled: event.currentTarget.checked }, { onError: (error) => notify({ color: 'red', message: errorText(error) }) })}
                   />
                 </Table.Td>
                 <Table.Td>

@@ -1,17 +1,18 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ReasonAction, ReasonCode, ReviewSettings } from '../../../shared/contracts/review';
 import type { ReviewQueue } from '../../../shared/domain/findings';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { label, reviewQueues } from '../review/shared';
 
 const reasonActions: ReasonAction[] = ['reject', 'resubmit', 'escalate'];
 
 function SlaForm({ settings }: { settings: ReviewSettings }) {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const save = useRpcMutation('review:save-settings', { invalidates: ['review:settings', 'review:counts', 'review:list'] });
   const [draft, setDraft] = useState<ReviewSettings>(settings);
@@ -65,14 +66,14 @@ function SlaForm({ settings }: { settings: ReviewSettings }) {
         <Button
           size="xs"
           loading={save.isPending}
-          onClick={() => save.mutate(draft, { onSuccess: () => notifications.show({ color: 'green', message: t('review.settings.saved') }) })}
+          onClick={() => save.mutate(draft, { onSuccess: () => notify({ color: 'green', message: t('review.settings.saved') }) })}
         >
           {t('common.save')}
         </Button>
       </Group>
       {save.error && (
         <Alert color="red" mt="xs" p="xs">
-          {save.error.message}
+          {errorText(save.error)}
         </Alert>
       )}
     </Paper>
@@ -82,6 +83,7 @@ function SlaForm({ settings }: { settings: ReviewSettings }) {
 type Draft = Omit<ReasonCode, 'id'> & { id?: number };
 
 function ReasonForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const save = useRpcMutation('review:save-reason-code', { invalidates: ['review:reason-codes', 'review:task'] });
   const [draft, setDraft] = useState<Draft>(initial);
@@ -122,7 +124,7 @@ function ReasonForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
       </Group>
       {save.error && (
         <Alert color="red" p="xs">
-          {save.error.message}
+          {errorText(save.error)}
         </Alert>
       )}
       <Button loading={save.isPending} onClick={() => save.mutate(draft, { onSuccess: onDone })}>

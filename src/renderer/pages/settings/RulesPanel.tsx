@@ -1,12 +1,12 @@
 import { ActionIcon, Alert, Button, Card, Group, Loader, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { faceVendorSchema, defaultFaceBands, type FaceBand } from '../../../shared/domain/face';
 import type { DomainSettings } from '../../../shared/domain/settings';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -33,6 +33,7 @@ function bpsFromPercent(value: string | number): number {
  * whole form; the server validates it and re-derives delinquency, APR flags, line flags and findings.
  */
 export function RulesPanel() {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const current = useRpcQuery('settings:get-domain', {});
   const institutions = useRpcQuery('institutions:list', {});
@@ -52,7 +53,7 @@ export function RulesPanel() {
     try {
       await save.mutateAsync({ settings: form as unknown as Record<string, unknown> });
       setDraft(null);
-      notifications.show({ color: 'green', message: t('rules.saved') });
+      notify({ color: 'green', message: t('rules.saved') });
     } catch {
       // The error is shown above the form.
     }
@@ -66,7 +67,7 @@ export function RulesPanel() {
       </Text>
       {save.error && (
         <Alert color="red" role="alert">
-          {save.error.message}
+          {errorText(save.error)}
         </Alert>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">

@@ -1,16 +1,17 @@
 import { ActionIcon, Alert, Badge, Button, Group, Loader, Menu, Modal, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconDots, IconUserPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import type { UserSummary } from '../../../shared/contracts/users';
+import { displayNameMaxLength, type UserSummary } from '../../../shared/contracts/users';
+import { LengthCounter } from '../../components/LengthCounter';
 import { roles, type Role } from '../../../shared/rpc/permissions';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { passwordErrorText } from '../../auth/passwordErrors';
 import { useOperator } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { SessionSettingsForm } from './SessionSettingsForm';
 
 function CreateUserForm({ onDone }: { onDone(): void }) {
@@ -24,7 +25,7 @@ function CreateUserForm({ onDone }: { onDone(): void }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     const user = await create.mutateAsync({ username, displayName, role, password });
-    notifications.show({ color: 'green', message: t('users.created', { username: user.username }) });
+    notify({ color: 'green', message: t('users.created', { username: user.username }) });
     onDone();
   }
 
@@ -33,7 +34,7 @@ function CreateUserForm({ onDone }: { onDone(): void }) {
       <Stack gap="sm">
         {create.error && <Alert color="red" role="alert">{passwordErrorText(t, create.error)}</Alert>}
         <TextInput label={t('users.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required />
-        <TextInput label={t('users.displayName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} required />
+        <TextInput label={t('users.displayName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} required maxLength={displayNameMaxLength} rightSectionWidth={72} rightSection={<LengthCounter value={displayName} max={displayNameMaxLength} />} />
         <Select
           label={t('users.role')}
           data={roles.map((value) => ({ value, label: t(`role.${value}`) }))}
@@ -81,6 +82,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserSummary; onDone(): void
 
 /** Operator accounts for administrators; the same rules as `creditdesk users` apply server-side. */
 export function UsersPanel() {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const me = useOperator();
   const users = useRpcQuery('users:list', {});
@@ -91,8 +93,8 @@ export function UsersPanel() {
 
   function change(input: Parameters<typeof update.mutate>[0]) {
     update.mutate(input, {
-      onSuccess: () => notifications.show({ color: 'green', message: t('users.saved') }),
-      onError: (error) => notifications.show({ color: 'red', message: error.message }),
+      onSuccess: () => notify({ color: 'green', message: t('users.saved') }),
+      onError: (error) => notify({ color: 'red', message: errorText(error) }),
     });
   }
 

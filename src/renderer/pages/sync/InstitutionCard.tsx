@@ -34,10 +34,10 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
             <StateBadge state={state} />
           </Group>
         </Group>
-        {!running && institution.stateReason && (institution.state === 'failed' || institution.state === 'credentials_rejected' || institution.state === 'circuit_open') && (
+        {!running && institution.stateReason && (institution.state === 'failed' || institution.state === 'credentials_rejected' || institution.state === 'clock_skew' || institution.state === 'circuit_open') && (
           <Text size="xs" c={institution.state === 'circuit_open' ? 'orange' : 'red'} lineClamp={3} data-testid="sync-reason">
             {institution.state === 'circuit_open' && institution.circuitOpenUntil ? `${t('sync.circuitUntil', { time: formatDateTime(institution.circuitOpenUntil, locale) })} — ` : ''}
-            {institution.stateReason}
+            {institution.state === 'clock_skew' ? t('sync.clockSkewHint') : institution.stateReason}
           </Text>
         )}
         {!running && institution.state === 'incomplete' && <SyncProblems problems={status.lastRun?.problems ?? []} />}

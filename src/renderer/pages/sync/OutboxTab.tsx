@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { useState } from 'react';
 import type { OutboxItem } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
@@ -75,7 +75,7 @@ export function OutboxTab({ canManage }: { canManage: boolean }) {
                                 size="compact-xs"
                                 variant="light"
                                 loading={retry.isPending}
-                                onClick={() => retry.mutate({ ids: [item.id] }, { onSuccess: (result) => notifications.show({ color: 'green', message: t('sync.outbox.requeued', { count: result.requeued }) }) })}
+                                onClick={() => retry.mutate({ ids: [item.id] }, { onSuccess: (result) => notify({ color: 'green', message: t('sync.outbox.requeued', { count: result.requeued }) }) })}
                               >
                                 {t('sync.outbox.retry')}
                               </Button>

@@ -1,15 +1,18 @@
 import { Badge, Button, Checkbox, Code, Group, Select, Spoiler, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
 import type { QuarantineItem, SyncResourceName } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { InstitutionFilter } from './RunsTab';
 import { Pager } from './shared';
+
+/** Quarantine reasons of the sync's own record checks (not zod's), said in the user's language before the detail. */
+const recordCheckCodes = new Set(['not_stored', 'duplicate_period', 'unusable_id_number', 'invalid_utf8']);
 
 const resources: SyncResourceName[] = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'];
 const statusColors: Record<QuarantineItem['status'], string> = { open: 'orange', resolved: 'green', superseded: 'gray' };
@@ -17,6 +20,7 @@ const limit = 25;
 
 /** Records that failed the API schema, with their reasons; retried by id after the institution fixes them. */
 export function QuarantineTab({ institutions, canManage }: { institutions: InstitutionSummary[]; canManage: boolean }) {
+  const errorText = useErrorText();
   const { t, locale } = useI18n();
   const [institutionId, setInstitutionId] = useState<number | undefined>(undefined);
   const [resource, setResource] = useState<SyncResourceName | undefined>(undefined);
@@ -84,9 +88,9 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                 {
                   onSuccess: (result) => {
                     setSelected(new Set());
-                    notifications.show({ color: result.failed + result.stillInvalid > 0 ? 'orange' : 'green', message: t('sync.quarantine.retried', result) });
+                    notify({ color: result.failed + result.stillInvalid > 0 ? 'orange' : 'green', message: t('sync.quarantine.retried', result) });
                   },
-                  onError: (error) => notifications.show({ color: 'red', message: error.message }),
+                  onError: (error) => notify({ color: 'red', message: errorText(error) }),
                 },
               )
             }
@@ -136,7 +140,8 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                         <Stack gap={2}>
                           {item.issues.map((issue, index) => (
                             <Text key={index} size="xs">
-                              <Code>{issue.path || '(root)'}</Code> {issue.message}
+                              <Code>{issue.path || '(root)'}</Code> {recordCheckCodes.has(issue.code) ? `${t(`sync.quarantine.code.${issue.code}` as MessageKey)} · ` : ''}
+                              {issue.message}
                             </Text>
                           ))}
                           <Spoiler maxHeight={0} showLabel={t('sync.quarantine.payload')} hideLabel={t('common.close')}>

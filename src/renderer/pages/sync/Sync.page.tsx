@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../components/notify';
 import { IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,7 +7,7 @@ import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { InstitutionCard } from './InstitutionCard';
 import { OutboxTab } from './OutboxTab';
 import { QuarantineTab } from './QuarantineTab';
@@ -17,6 +17,7 @@ import { useSyncProgress } from './useSyncProgress';
 
 /** #/sync: every institution's sync state with live progress, and the history, quarantine, reconciliation and outbox. */
 export function SyncPage() {
+  const errorText = useErrorText();
   const { t } = useI18n();
   const { can } = useSession();
   const canSync = can('sync:manage');
@@ -32,8 +33,8 @@ export function SyncPage() {
     syncNow.mutate(
       { institutionId },
       {
-        onSuccess: (result) => notifications.show({ color: 'blue', message: t('sync.queuedToast', { count: result.queued.length }) }),
-        onError: (error) => notifications.show({ color: 'red', message: error.message }),
+        onSuccess: (result) => notify({ color: 'blue', message: t('sync.queuedToast', { count: result.queued.length }) }),
+        onError: (error) => notify({ color: 'red', message: errorText(error) }),
         onSettled: () => setPending(null),
       },
     );
@@ -73,8 +74,8 @@ export function SyncPage() {
                     startDemo.mutate(
                       {},
                       {
-                        onSuccess: () => notifications.show({ color: 'green', message: t('sync.demoStarted') }),
-                        onError: (error) => notifications.show({ color: 'red', message: error.message }),
+                        onSuccess: () => notify({ color: 'green', message: t('sync.demoStarted') }),
+                        onError: (error) => notify({ color: 'red', message: errorText(error) }),
                       },
                     )
                   }

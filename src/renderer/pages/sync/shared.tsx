@@ -9,6 +9,7 @@ const stateColors: Record<InstitutionSyncState, string> = {
   syncing: 'blue',
   failed: 'red',
   credentials_rejected: 'red',
+  clock_skew: 'red',
   circuit_open: 'orange',
   disabled: 'gray',
   incomplete: 'orange',

@@ -1,0 +1,76 @@
+/**
+ * Saying what happened, against the simulator: an HTML page answered with 200 is "not JSON", not
+ * a cut body; a clock the institution refuses is a clock problem, not rejected credentials, and
+ * leaves the institution on the schedule in a state that says so.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import { findInstitutionById } from '../../src/main/repositories/institutions';
+import { noFaults } from '../../src/main/simulator/faults';
+import { createInstitutionClient, type InstitutionClients } from '../../src/main/sync/client';
+import { runPass } from '../../src/main/sync/engine';
+import { InstitutionApiError } from '../../src/main/sync/errors';
+import { nextRunAt } from '../../src/main/sync/scheduler';
+import { fastTuning, institutionId, startSyncWorld, type SyncWorld } from './sync-support';
+
+let world: SyncWorld;
+beforeAll(async () => {
+  world = await startSyncWorld({ borrowers: 30, institutions: 1, seed: 'error-kinds' });
+});
+afterAll(() => world.close());
+beforeEach(() => {
+  world.sim.admin.setFaults(noFaults);
+  world.sim.admin.clearInjectedFaults();
+});
+
+function info() {
+  const institution = world.sim.institutions[0];
+  if (!institution) throw new Error('no institution');
+  return institution;
+}
+
+async function failure(promise: Promise<unknown>): Promise<InstitutionApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof InstitutionApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('an HTML page with status 200', () => {
+  it('is reported as a page, not the API’s JSON, and retried like an outage', async () => {
+    world.sim.admin.setFaults({ html200: 1 });
+    const client = createInstitutionClient(info(), { fetch: (input, init) => fetch(input, init), circuit: null, tuning: { ...fastTuning, retry: { ...fastTuning.retry, maxAttempts: 2 } } });
+    const error = await failure(client.capabilities());
+    expect(error.kind).toBe('not_json');
+    expect(error.message).toMatch(/is an HTML or XML page \(text\/html\), not the API's JSON: “<!DOCTYPE html>/);
+    expect(world.sim.admin.injectedFaults().counts.html200).toBe(2);
+    world.sim.admin.setFaults({ html200: 0 });
+    expect((await client.capabilities()).api_version).toBe('v1');
+  });
+});
+
+describe('a clock the institution refuses', () => {
+  it('is a clock error after the freshly signed retry, and the pass leaves the institution "clock out of sync", still on the schedule', async () => {
+    const skewed = () => Date.now() - 10 * 60_000;
+    const skewedClient = () => createInstitutionClient(info(), { fetch: (input, init) => fetch(input, init), circuit: null, tuning: fastTuning, wallClock: skewed });
+    const error = await failure(skewedClient().capabilities());
+    expect(error.kind).toBe('clock');
+    expect(error.apiCode).toBe('TIMESTAMP_OUT_OF_RANGE');
+    expect(error.message).toMatch(/clock/);
+
+    const id = institutionId(world, info().code);
+    const real = world.backend.services.institutionClients;
+    const clients: InstitutionClients = { ...real, forInstitution: () => skewedClient() };
+    const settings = resolveDomainSettings({});
+    const result = await runPass({ db: world.backend.db, clients, clock: world.backend.clock, settings: () => settings }, id, { trigger: 'manual', signal: new AbortController().signal });
+    expect(result).toMatchObject({ status: 'failed', state: 'clock_skew', errorKind: 'clock' });
+    const row = findInstitutionById(world.backend.db, id);
+    expect(row?.state).toBe('clock_skew');
+    expect(row?.stateReason).toMatch(/system clock/);
+    // Unlike refused credentials, a clock is usually put right on its own (NTP): the schedule keeps trying.
+    expect(nextRunAt(row ?? ({} as never), world.backend.clock.now())).not.toBeNull();
+  });
+});
