@@ -24,12 +24,12 @@ describe('the README’s table of commands matches creditdesk --help', () => {
     }
   });
 
-  it('describes backup and restore with the institution-secrets key and its passphrase, as their help does', () => {
+  it('describes backup and restore with both key files and their passphrase, as their help does', () => {
     const row = table.split('\n').find((line) => line.includes('creditdesk backup')) ?? '';
-    for (const words of ['institution-secrets.key', 'CREDITDESK_BACKUP_PASSPHRASE', '--without-key']) {
+    for (const words of ['institution-secrets.key', 'audit-chain.key', 'CREDITDESK_BACKUP_PASSPHRASE', '--without-key']) {
       expect(row, words).toContain(words);
       expect(commands.find((command) => command.name === 'backup')?.usage, words).toContain(words);
     }
-    expect(commands.find((command) => command.name === 'restore')?.usage).toContain('CREDITDESK_BACKUP_PASSPHRASE');
+    for (const words of ['CREDITDESK_BACKUP_PASSPHRASE', 'audit-chain.key']) expect(commands.find((command) => command.name === 'restore')?.usage, words).toContain(words);
   });
 });

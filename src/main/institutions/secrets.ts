@@ -5,8 +5,6 @@
  * under the data folder's keys/ directory.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { DamagedKeyFileError, readKeyFile } from '../files/key-files';
 import type { InstitutionRow } from '../db/schema';
 
@@ -24,7 +22,8 @@ export class SecretUnavailableError extends Error {
   override name = 'SecretUnavailableError';
 }
 
-const keyFileName = 'institution-secrets.key';
+/** `<data folder>/keys/institution-secrets.key`: the headless box's key, never in the database. */
+export const institutionKeyFileName = 'institution-secrets.key';
 const formatVersion = 1;
 
 /**
@@ -37,7 +36,7 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
   function loadKey(): Buffer {
     if (key) return key;
     try {
-      key = readKeyFile(keysDir, keyFileName, { create: true }) as Buffer;
+      key = readKeyFile(keysDir, institutionKeyFileName, { create: true }) as Buffer;
     } catch (error) {
       if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
       throw error;
@@ -68,34 +67,11 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
 /** The key file's 32 bytes, or null when this data folder has none yet (created on first use). */
 export function readInstitutionKey(keysDir: string): Buffer | null {
   try {
-    return readKeyFile(keysDir, keyFileName, { create: false });
+    return readKeyFile(keysDir, institutionKeyFileName, { create: false });
   } catch (error) {
     if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
     throw error;
   }
-}
-
-/**
- * Puts a key (from a backup) in place: a different key already there is kept beside it as
- * `institution-secrets.key<asideSuffix>`, never overwritten. Returns that path, or null.
- */
-export function installInstitutionKey(keysDir: string, key: Buffer, asideSuffix: string): string | null {
-  const file = path.join(keysDir, keyFileName);
-  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-  let aside: string | null = null;
-  if (existsSync(file)) {
-    let same = false;
-    try {
-      same = readInstitutionKey(keysDir)?.equals(key) ?? false;
-    } catch {
-      // A damaged key file is set aside like a different one.
-    }
-    if (same) return null;
-    aside = `${file}${asideSuffix}`;
-    renameSync(file, aside);
-  }
-  writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-  return aside;
 }
 
 /**

@@ -4,15 +4,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
-import { auditKeyForWriting } from '../../audit/key';
+import { auditKeyFileName, auditKeyForWriting } from '../../audit/key';
 import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
 import { createPrivateFile } from '../../files/modes';
-import { minimumPassphraseLength, sealKey, storeSealedKey, type SealedKey } from '../../institutions/key-backup';
-import { readInstitutionKey } from '../../institutions/secrets';
+import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type SealedKeyFile } from '../../files/key-backup';
+import { institutionKeyFileName } from '../../institutions/secrets';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
+import { listOfNames, readDataFolderKeys } from './backup-keys';
 import { unknownMigrations, withoutStrayFiles } from './database-file';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 
@@ -22,17 +23,19 @@ Copies the database with SQLite's online backup API into FILE. Safe while Credit
 the copy is one consistent snapshot even while the app keeps writing. The copy is then checked
 (integrity, schema version, audit chain) and the backup is recorded in the audit log.
 
-The institution secrets in the database are sealed with keys/institution-secrets.key, which is
-not in the database. The backup carries that key sealed with a passphrase you give
-($CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of stdin; scrypt and
-AES-256-GCM), so "creditdesk restore" on another machine can sync again. With --without-key it
-does not, and the institutions' secrets must be re-entered there unless you keep a copy of the
-key yourself. Secrets the desktop sealed with the OS keychain never leave this machine.
+Two keys live beside the database, not in it: keys/institution-secrets.key seals the
+institution secrets, keys/audit-chain.key keys the audit chain. The backup carries both sealed
+with a passphrase you give ($CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of
+stdin; scrypt and AES-256-GCM), so "creditdesk restore" on another machine can sync again and
+"creditdesk audit verify" passes there. With --without-key it carries neither: on another machine
+the institutions' secrets must be re-entered and the audit chain cannot be verified unless you
+keep a copy of keys/ yourself. Secrets the desktop sealed with the OS keychain never leave this
+machine.
 
 Options:
   --out FILE       where to write the backup (required)
   --force          overwrite FILE if it exists
-  --without-key    leave the institution-secrets key out (say so loudly)
+  --without-key    leave the key files out (say so loudly)
   --json           print the result as one JSON object
   --data-dir DIR   data folder (default: the OS's per-user app data folder)
   --help           show this help
@@ -83,13 +86,13 @@ function inspectOpen(file: string, auditKey: AuditKey | null): DatabaseFileRepor
 
 /**
  * Makes the copy a standalone file (rollback journal: nothing beside it when it is opened) and
- * puts the sealed key in it. Returns how many institution secrets it holds per scheme.
+ * puts the sealed key files in it. Returns how many institution secrets it holds per scheme.
  */
-function finishBackupFile(file: string, sealed: SealedKey | null): { keyFile: number; keychain: number } {
+function finishBackupFile(file: string, sealed: readonly SealedKeyFile[]): { keyFile: number; keychain: number } {
   const client = new Database(file);
   try {
     client.pragma('journal_mode = DELETE');
-    if (sealed) storeSealedKey(client, sealed);
+    if (sealed.length > 0) storeSealedKeyFiles(client, sealed);
     return secretCounts(client);
   } finally {
     client.close();
@@ -109,13 +112,13 @@ export function secretCounts(client: Database.Database): { keyFile: number; keyc
  * stdin. Sealing wants at least minimumPassphraseLength characters.
  */
 export async function backupPassphrase(io: CliIo, purpose: 'seal' | 'open'): Promise<string> {
-  const passphrase = io.env.CREDITDESK_BACKUP_PASSPHRASE ?? (await readSecret(purpose === 'seal' ? 'Passphrase to seal the institution-secrets key in the backup: ' : 'Backup passphrase: '));
+  const passphrase = io.env.CREDITDESK_BACKUP_PASSPHRASE ?? (await readSecret(purpose === 'seal' ? 'Passphrase to seal the key files in the backup: ' : 'Backup passphrase: '));
   if (purpose === 'seal' && passphrase.length < minimumPassphraseLength) {
     throw new UsageError(
-      `The backup carries the institution-secrets key sealed with a passphrase of at least ${minimumPassphraseLength} characters ($CREDITDESK_BACKUP_PASSPHRASE or the prompt); --without-key leaves the key out.`,
+      `The backup carries the key files (institution secrets, audit chain) sealed with a passphrase of at least ${minimumPassphraseLength} characters ($CREDITDESK_BACKUP_PASSPHRASE or the prompt); --without-key leaves them out.`,
     );
   }
-  if (passphrase === '') throw new UsageError('This backup carries the institution-secrets key: give its passphrase ($CREDITDESK_BACKUP_PASSPHRASE or the prompt), or --without-key.');
+  if (passphrase === '') throw new UsageError('This backup carries key files: give its passphrase ($CREDITDESK_BACKUP_PASSPHRASE or the prompt), or --without-key.');
   return passphrase;
 }
 
@@ -130,7 +133,7 @@ function megabytes(bytes: number): string {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
-  summary: 'Write a consistent copy of the database while CreditDesk runs, with the institution-secrets key sealed by your passphrase',
+  summary: 'Write a consistent copy of the database while CreditDesk runs, with its key files (institution secrets, audit chain) sealed by your passphrase',
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -166,9 +169,13 @@ export const backupCommand: CliCommand = {
       probe.close();
     }
     if (newer > 0) throw new DatabaseTooNewError(`${paths.database} was created by a newer version of CreditDesk (${newer} unknown migration(s)); back it up with that version. Nothing was written.`);
-    // The passphrase is asked for before the copy, so a missing one changes nothing.
-    const key = values['without-key'] ? null : readInstitutionKey(paths.keys);
-    const sealed = key ? sealKey(key, await backupPassphrase(io, 'seal')) : null;
+    // The key the backup's entry is written with, made now if this folder never had one, so the
+    // backup carries the key its own chain continues with.
+    const auditKey = auditKeyForWriting(paths.keys);
+    // The passphrase is asked for before the copy, so a missing one changes nothing more.
+    const keys = values['without-key'] ? [] : readDataFolderKeys(paths.keys);
+    const sealed = keys.length > 0 ? sealKeyFiles(keys, await backupPassphrase(io, 'seal')) : [];
+    const sealedNames = sealed.map((file) => file.name);
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
@@ -191,7 +198,6 @@ export const backupCommand: CliCommand = {
       });
       if (isTerminal(io.stderr)) io.stderr.write('\n');
       const secrets = finishBackupFile(partial, sealed);
-      const auditKey = auditKeyForWriting(paths.keys);
       const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         rmSync(partial, { force: true });
@@ -208,22 +214,27 @@ export const backupCommand: CliCommand = {
         operatorId: null,
         operatorName: cliOperatorName(),
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed ? 'sealed' : 'none' },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames },
       });
       const audit = report.audit;
       const liveHead = formatAuditHead(entry);
-      const keyNote = sealed
-        ? 'The institution-secrets key is in it, sealed with your passphrase: keep the passphrase, restore asks for it.'
-        : secrets.keyFile > 0
-          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, 'institution-secrets.key')}${key === null && !values['without-key'] ? ' (this data folder has none)' : ''}: ` +
+      const sealedNote = sealed.length > 0 ? `The key files ${listOfNames(sealedNames)} are in it, sealed with your passphrase: keep the passphrase, restore asks for it.` : null;
+      const institutionKeyNote =
+        !sealedNames.includes(institutionKeyFileName) && secrets.keyFile > 0
+          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, institutionKeyFileName)}${values['without-key'] ? '' : ' (this data folder has none)'}: ` +
             `on another machine its ${secrets.keyFile} institution secret(s) cannot be used without a copy of that file; keep one, or re-enter the secrets after restoring.`
+          : null;
+      // An unkeyed copy (a log from before the key) verifies without it.
+      const auditKeyNote =
+        !sealedNames.includes(auditKeyFileName) && (report.audit?.keyedFrom ?? null) !== null
+          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, auditKeyFileName)}: on another machine its audit chain cannot be verified (and restore refuses it without --force) unless you keep a copy of that file.`
           : null;
       const keychainNote =
         secrets.keychain > 0 ? `${secrets.keychain} institution secret(s) are sealed by this machine's OS keychain (desktop) and must be re-entered after restoring elsewhere.` : null;
       if (values.json) {
         write(
           io.stdout,
-          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed ? 'sealed' : 'none', secrets }),
+          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames, secrets }),
         );
       } else {
         write(
@@ -232,7 +243,8 @@ export const backupCommand: CliCommand = {
             (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain does not verify (${audit?.broken?.reason ?? '?'} at entry #${audit?.broken?.id ?? '?'}).`),
         );
         write(io.stdout, `Audit head of the backup: ${copyHead ?? '(none)'}; of the live log after recording it: ${liveHead}.`);
-        if (keyNote) write(sealed ? io.stdout : io.stderr, keyNote);
+        if (sealedNote) write(io.stdout, sealedNote);
+        for (const warning of [institutionKeyNote, auditKeyNote]) if (warning) write(io.stderr, warning);
         if (keychainNote) write(io.stderr, keychainNote);
       }
       return 0;
