@@ -1,13 +1,17 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir, testAdminPassword } from '../test/support/backend';
 import { startBackend } from '../src/main/runtime/backend';
+import { pdfDetailRowLimit } from '../src/main/exports/pdf';
 import type { BenchSuite } from './harness';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
 const rowsToExport = 1_000_000;
 const memoryTargetMb = 300;
 
@@ -40,25 +44,43 @@ async function seed(dataDir: string): Promise<void> {
   await backend.close();
 }
 
+interface ChildResult {
+  status: string;
+  rows: number;
+  bytes: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** One export in a fresh process (export-child.ts), so its peak RSS is that export's alone. */
+async function exportInChild(dataDir: string, format: 'csv' | 'xlsx', out: string): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'export-child.ts'), dataDir, format, out], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as ChildResult;
+}
+
+async function seeded<T>(work: (dataDir: string) => Promise<T>, log: (line: string) => void): Promise<T> {
+  const folder = tempDir('creditdesk-bench-export-');
+  try {
+    const seeding = Date.now();
+    await seed(folder.dir);
+    log(`seeded ${rowsToExport.toLocaleString('en-US')} audit entries in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
+    return await work(folder.dir);
+  } finally {
+    folder.remove();
+  }
+}
+
 /**
  * Streams 1,000,000 rows to CSV and to XLSX, each in a fresh process, and reports rows/s and
  * that process's peak resident memory against the 300 MB bound.
  */
 export const exportSuite: BenchSuite = {
   name: 'exports: 1,000,000 rows, bounded memory',
-  async run({ log }) {
-    const folder = tempDir('creditdesk-bench-export-');
-    try {
-      const seeding = Date.now();
-      await seed(folder.dir);
-      log(`seeded ${rowsToExport.toLocaleString('en-US')} audit entries in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
+  run({ log }) {
+    return seeded(async (dataDir) => {
       let met = true;
       for (const format of ['csv', 'xlsx'] as const) {
-        const out = path.join(folder.dir, `bench.${format}`);
-        const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(here, 'export-child.ts'), folder.dir, format, out], {
-          maxBuffer: 1 << 20,
-        });
-        const result = JSON.parse(stdout.trim().split('\n').pop() as string) as { status: string; rows: number; bytes: number; seconds: number; maxRssMb: number };
+        const result = await exportInChild(dataDir, format, path.join(dataDir, `bench.${format}`));
         const ok = result.status === 'completed' && result.rows >= rowsToExport && result.maxRssMb < memoryTargetMb;
         met &&= ok;
         log(
@@ -67,8 +89,67 @@ export const exportSuite: BenchSuite = {
         );
       }
       return met;
-    } finally {
-      folder.remove();
+    }, log);
+  },
+};
+
+/** Newest modification time of the sources under `dir` (tests and docs aside). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (!/\.md$|\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `creditdesk export ARGS` in its own process, as an operator runs it: the built CLI when it is
+ * newer than every source file (`npm run bench` builds it first), else the sources through tsx
+ * (about 45 MB more RSS). Wall time and peak RSS (VmHWM, polled).
+ */
+async function timedExportCommand(args: string[]): Promise<{ seconds: number; peakRssMb: number; code: number | null; output: string; runner: string }> {
+  const built = path.join(root, 'out/main/cli.js');
+  const useBuilt = existsSync(built) && statSync(built).mtimeMs > newestSource(path.join(root, 'src'));
+  const command = useBuilt ? [built, 'export', ...args] : ['--import', 'tsx', 'src/main/cli/index.ts', 'export', ...args];
+  const started = performance.now();
+  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: testAdminPassword }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += String(chunk)));
+  child.stderr.on('data', (chunk) => (output += String(chunk)));
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      // The process is gone or /proc is unavailable.
     }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearInterval(poll);
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
+}
+
+/**
+ * `creditdesk export audit --format pdf` on the same 1,000,000-row audit log: it prints the first
+ * pdfDetailRowLimit rows and counts the rest, under the same 300 MB bound (`--only pdf`).
+ */
+export const pdfExportSuite: BenchSuite = {
+  name: 'pdf export: 1,000,000-row audit log, bounded memory',
+  run({ log }) {
+    return seeded(async (dataDir) => {
+      const out = path.join(dataDir, 'bench.pdf');
+      const result = await timedExportCommand(['audit', '--format', 'pdf', '--out', out, '--json', '--data-dir', dataDir]);
+      if (result.code !== 0) throw new Error(`creditdesk export failed:\n${result.output}`);
+      const summary = JSON.parse(result.output.trim().split('\n').pop() as string) as { rowCount: number; totalRows: number; byteSize: number };
+      const ok = summary.rowCount === pdfDetailRowLimit && result.peakRssMb < memoryTargetMb;
+      log(
+        `PDF   ${summary.rowCount.toLocaleString('en-US')} printed rows of ${summary.totalRows.toLocaleString('en-US')} in ${result.seconds.toFixed(1)} s (${result.runner}), ` +
+          `${(summary.byteSize / 1_048_576).toFixed(1)} MB file, peak RSS ${result.peakRssMb.toFixed(0)} MB  ${ok ? 'ok' : 'MISSED'} (target: ${pdfDetailRowLimit.toLocaleString('en-US')} rows, peak RSS < ${memoryTargetMb} MB)`,
+      );
+      return ok;
+    }, log);
   },
 };

@@ -2,14 +2,14 @@
 // this machine. Tests never time anything; this does.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { exportSuite } from './export.bench';
+import { exportSuite, pdfExportSuite } from './export.bench';
 import { foundationSuite } from './foundation.bench';
 import { portfolioSuite } from './portfolio.bench';
 import { reviewSuite } from './review.bench';
 import { syncSuite } from './sync.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, portfolioSuite, reviewSuite, syncSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

@@ -1,23 +1,88 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { startBackend, type Backend, type BackendOptions } from '../runtime/backend';
-import type { CliIo } from './command';
+import { dataPaths } from '../runtime/paths';
+import { CommandRefusedError, type CliIo } from './command';
 import { cliOperatorName, resolveDataDir, write } from './options';
 
+export interface CommandBackendOptions extends Partial<BackendOptions> {
+  /**
+   * Refuse a data folder without a database instead of creating one: a command that reads
+   * (list, export, sync, edit) on a mistyped --data-dir must say so, not succeed on an empty
+   * new folder. Only the commands that set up a folder (users add, institutions add) create it.
+   */
+  requireDatabase: boolean;
+}
+
+/** The data folder's database, or a CommandRefusedError that names where it looked. */
+export function requireDatabaseFile(dataDir: string): string {
+  const database = dataPaths(dataDir).database;
+  if (!existsSync(database)) {
+    throw new CommandRefusedError(
+      `No CreditDesk database at ${database}. Check --data-dir (or CREDITDESK_DATA_DIR); nothing was created.`,
+    );
+  }
+  return database;
+}
+
 /**
- * The back end for a one-shot command (users, institutions, sync): the data folder from
+ * Refuses, naming the path, a data folder (or database) this process cannot write: CreditDesk
+ * writes the database, its WAL and the logs there, and SQLite's own message ("attempt to write a
+ * readonly database") names no file.
+ */
+export function requireWritableDataDir(dataDir: string): void {
+  const paths = dataPaths(dataDir);
+  // The folder itself, or the nearest one that exists (where it would be created).
+  let folder = dataDir;
+  while (!existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  for (const target of [folder, paths.database, paths.logs]) {
+    if (!existsSync(target)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new CommandRefusedError(`The data folder ${dataDir} is read-only here (${target} cannot be written); CreditDesk writes its database and logs there.`);
+    }
+    if (target === folder && !statSync(target).isDirectory()) throw new CommandRefusedError(`${target} is a file, not a data folder.`);
+  }
+}
+
+/** Rewrites a permission failure from the file system or SQLite so it names the data folder. */
+export function namingDataDir(error: unknown, dataDir: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_DBMOVED', 'SQLITE_PERM'].includes(code)) {
+    return new CommandRefusedError(`The data folder ${dataDir} cannot be written (${error instanceof Error ? error.message : String(error)}); CreditDesk writes its database and logs there.`);
+  }
+  return error;
+}
+
+/**
+ * The back end for a one-shot command (users, institutions, sync, export): the data folder from
  * --data-dir or CREDITDESK_DATA_DIR, the first admin's password from CREDITDESK_ADMIN_PASSWORD,
  * and none of the app's background jobs. When the first admin's password is generated, it is
- * printed once on stderr, so a command's own output (e.g. `--json`) stays clean.
+ * printed once on stderr, so a command's own output (e.g. `--json`) stays clean. Commands
+ * validate their arguments before calling this: nothing is created for a command that then
+ * fails on a bad argument.
  */
-export function startCommandBackend(io: CliIo, dataDirFlag: string | undefined, extra: Partial<BackendOptions> = {}): Promise<Backend> {
-  return startBackend({
-    dataDir: resolveDataDir(dataDirFlag, io.env),
-    shell: 'headless',
-    backgroundJobs: false,
-    adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
-    cliOperator: cliOperatorName(),
-    onFirstAdmin: ({ generatedPassword }) => {
-      if (generatedPassword) write(io.stderr, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
-    },
-    ...extra,
-  });
+export async function startCommandBackend(io: CliIo, dataDirFlag: string | undefined, options: CommandBackendOptions): Promise<Backend> {
+  const { requireDatabase, ...extra } = options;
+  const dataDir = resolveDataDir(dataDirFlag, io.env);
+  if (requireDatabase) requireDatabaseFile(dataDir);
+  requireWritableDataDir(dataDir);
+  try {
+    return await startBackend({
+      dataDir,
+      shell: 'headless',
+      adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
+      // CLI actions are recorded as cli:<OS user>, not as nobody.
+      cliOperator: cliOperatorName(),
+      onFirstAdmin: ({ generatedPassword }) => {
+        if (generatedPassword) write(io.stderr, `First start: created "admin" with the password ${generatedPassword} (change it at first sign-in).`);
+      },
+      ...extra,
+      // One-shot commands never start the app's long-lived jobs (review monitor, snapshots).
+      backgroundJobs: false,
+    });
+  } catch (error) {
+    throw namingDataDir(error, dataDir);
+  }
 }

@@ -74,6 +74,8 @@ describe('creditdesk CLI', () => {
     const badPort = await cli(['serve', '--port', 'abc']);
     expect(badPort.code).toBe(2);
     expect(badPort.err).toContain('--port must be an integer');
+    const setUp = await cli(['users', 'add', 'mei', '--role', 'reviewer', '--data-dir', dir], { CREDITDESK_PASSWORD: 'reviewer-passphrase-9' });
+    expect(setUp.code, setUp.err).toBe(0);
     const noUser = await cli(['users', 'passwd', 'ghost', '--data-dir', dir], { CREDITDESK_PASSWORD: 'ghost-password-1' });
     expect(noUser.code).toBe(2);
     expect(noUser.err).toContain('No account named “ghost”');

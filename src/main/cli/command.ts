@@ -21,7 +21,15 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-/** Thrown by a command for a bad argument: the CLI prints the message and the usage, exit code 2. */
+/** Thrown by a command for a bad argument: the CLI prints the message and where to find the usage, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * Thrown when a command will not run on this data folder (no database where one must be, a
+ * folder it cannot write): the CLI prints the message alone, exit code 1.
+ */
+export class CommandRefusedError extends Error {
+  override name = 'CommandRefusedError';
 }

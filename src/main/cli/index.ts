@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DatabaseTooNewError } from '../db/connection';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { CommandRefusedError, UsageError, type CliCommand, type CliIo } from './command';
 import { auditCommand } from './commands/audit';
 import { backupCommand } from './commands/backup';
 import { exportCommand } from './commands/export';
@@ -13,6 +13,7 @@ import { usersCommand } from './commands/users';
 import { write } from './options';
 import { simulatorCommand } from '../simulator/cli';
 import { limitHeapGrowth } from '../runtime/heap';
+import { readAppVersion } from '../runtime/backend';
 import { restrictNewFiles } from '../files/modes';
 
 /** Every `creditdesk` sub-command, in the order `--help` lists them. */
@@ -22,6 +23,7 @@ function mainHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length)) + 2;
   return [
     'Usage: creditdesk <command> [options]',
+    '       creditdesk --version',
     '',
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}${command.summary}`),
@@ -40,9 +42,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     write(name ? io.stdout : io.stderr, mainHelp());
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    write(io.stdout, `creditdesk ${readAppVersion()}`);
+    return 0;
+  }
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
-    write(io.stderr, `Unknown command “${name}”.\n\n${mainHelp()}`);
+    write(io.stderr, `Unknown command “${name}”. Run "creditdesk --help" for the commands.`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -54,8 +60,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      write(io.stderr, `${(error as Error).message}\n\n${command.usage}`);
+      // One line and where to read more: the whole usage would bury the message.
+      write(io.stderr, `creditdesk ${name}: ${(error as Error).message}\nRun "creditdesk ${name} --help" for usage.`);
       return 2;
+    }
+    if (error instanceof CommandRefusedError) {
+      write(io.stderr, error.message);
+      return 1;
     }
     if (error instanceof DatabaseTooNewError) {
       write(io.stderr, error.message);

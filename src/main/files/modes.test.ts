@@ -17,7 +17,7 @@ function modeOf(file: string): number {
 
 async function cli(args: string[]): Promise<number> {
   const sink = new PassThrough().resume();
-  return runCli(args, { stdout: sink, stderr: sink, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword }, shutdownSignal: new AbortController().signal });
+  return runCli(args, { stdout: sink, stderr: sink, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, CREDITDESK_BACKUP_PASSPHRASE: 'modes test passphrase' }, shutdownSignal: new AbortController().signal });
 }
 
 describe.skipIf(process.platform === 'win32')('files on disk are the owner’s alone', () => {

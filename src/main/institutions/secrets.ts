@@ -22,7 +22,8 @@ export class SecretUnavailableError extends Error {
   override name = 'SecretUnavailableError';
 }
 
-const keyFileName = 'institution-secrets.key';
+/** `<data folder>/keys/institution-secrets.key`: the headless box's key, never in the database. */
+export const institutionKeyFileName = 'institution-secrets.key';
 const formatVersion = 1;
 
 /**
@@ -35,7 +36,7 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
   function loadKey(): Buffer {
     if (key) return key;
     try {
-      key = readKeyFile(keysDir, keyFileName, { create: true }) as Buffer;
+      key = readKeyFile(keysDir, institutionKeyFileName, { create: true }) as Buffer;
     } catch (error) {
       if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
       throw error;
@@ -61,6 +62,16 @@ export function createKeyFileSecretBox(keysDir: string): SecretBox {
       }
     },
   };
+}
+
+/** The key file's 32 bytes, or null when this data folder has none yet (created on first use). */
+export function readInstitutionKey(keysDir: string): Buffer | null {
+  try {
+    return readKeyFile(keysDir, institutionKeyFileName, { create: false });
+  } catch (error) {
+    if (error instanceof DamagedKeyFileError) throw new SecretUnavailableError(`${error.message} Re-enter the institution secrets.`);
+    throw error;
+  }
 }
 
 /**

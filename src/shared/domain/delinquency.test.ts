@@ -55,6 +55,11 @@ describe('buckets', () => {
     expect(bucketOf(dpd)).toBe(bucket);
     expect(fineBucketOf(dpd)).toBe(fine);
   });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1.5])('refuses %s days past due instead of naming a bucket', (dpd) => {
+    expect(() => bucketOf(dpd)).toThrow(RangeError);
+    expect(() => fineBucketOf(dpd)).toThrow(RangeError);
+  });
 });
 
 describe('computeDelinquency', () => {

@@ -16,8 +16,13 @@ export type Bucket = z.infer<typeof bucketSchema>;
 export const fineBucketSchema = z.enum(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);
 export type FineBucket = z.infer<typeof fineBucketSchema>;
 
-/** M0 current (0), M1 1-30, M2 31-60, M3 61-90, M3+ over 90. */
+/**
+ * M0 current (0), M1 1-30, M2 31-60, M3 61-90, M3+ over 90. Throws a RangeError for a DPD that
+ * is not a whole number of days (NaN, Infinity, 1.5): a broken count must not pass as the worst
+ * (or any) bucket.
+ */
 export function bucketOf(dpd: number): Bucket {
+  if (!Number.isSafeInteger(dpd)) throw new RangeError(`Days past due must be a whole number, not ${String(dpd)}`);
   if (dpd <= 0) return 'M0';
   if (dpd <= 30) return 'M1';
   if (dpd <= 60) return 'M2';
@@ -27,10 +32,8 @@ export function bucketOf(dpd: number): Bucket {
 
 /** As bucketOf, with M3+ split: M4 91-120, M5 121-150, M6 151-180, M7 181 and over. */
 export function fineBucketOf(dpd: number): FineBucket {
-  if (dpd <= 90) {
-    const bucket = bucketOf(dpd);
-    return bucket === 'M3+' ? 'M4' : bucket;
-  }
+  const bucket = bucketOf(dpd);
+  if (bucket !== 'M3+') return bucket;
   if (dpd <= 120) return 'M4';
   if (dpd <= 150) return 'M5';
   if (dpd <= 180) return 'M6';

@@ -91,7 +91,23 @@ describe('validateResidentId: input handling', () => {
     expect(ageOn('2000-02-29', '2024-02-29')).toBe(24);
   });
 
-  it('checks region structure beyond the province', () => {
+  it('accepts Hainan’s 4600xx county codes for people born while they were issued (1988-2002), and only then', () => {
+    const result = validateResidentId('460003199005011231', { now: NOW });
+    expect(result).toMatchObject({ valid: true, errors: [], provinceName: '海南省', birthDate: '1990-05-01' });
+    // Every county of the 1988-2002 numbering, and the 4690xx codes that replaced them.
+    for (const code of ['460001', '460007', '460021', '460036', '469001', '469030']) {
+      expect(validateResidentId(composeResidentId(code, '1985-03-12', 17), { now: NOW }).valid, code).toBe(true);
+    }
+    // Born after the 4600xx codes were retired: such a number was never issued.
+    expect(validateResidentId(composeResidentId('460003', '2005-03-12', 17), { now: NOW }).errors).toEqual(['region']);
+    // "00" is a prefecture block in Hainan only, not a rule for every province.
+    expect(validateResidentId(composeResidentId('440003', '1990-05-01', 17), { now: NOW }).errors).toEqual(['region']);
+    // Chongqing's own codes date from 1997; its 03 block (county-level cities) ended in 2006.
+    expect(validateResidentId(composeResidentId('500381', '2008-01-01', 17), { now: NOW }).errors).toEqual(['region']);
+    expect(validateResidentId(composeResidentId('500154', '1960-01-01', 17), { now: NOW }).valid).toBe(true);
+  });
+
+  it('checks the prefecture block against the province’s table, not only the province', () => {
     const codes: Array<[string, boolean]> = [
       ['110105', true],
       ['110205', true],

@@ -4,25 +4,19 @@
  */
 import { z } from 'zod';
 import { isValidIsoDate, isoDateParts, shanghaiDate, type IsoDate } from '../time';
-import { provinceOf } from './regions';
+import { isRegionCodeIssued, provinceOf } from './regions';
 
 const CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
 // Earliest birth year accepted: a date before it is a typo, not a person.
 const EARLIEST_BIRTH_YEAR = 1800;
-const MUNICIPALITY_PREFECTURES: Readonly<Record<string, readonly string[]>> = {
-  '11': ['01', '02'],
-  '12': ['01', '02'],
-  '31': ['01', '02'],
-  '50': ['01', '02', '03'],
-};
-const SINGLE_CODE_REGIONS = new Set(['71', '81', '82']);
 
 /**
  * Why a number is not a valid resident ID number. `format`: not 18 characters of 17 digits
  * plus a digit or X (or 15 digits); `date`: birth date not a real calendar day or before 1800;
- * `future_birth_date`: after today in Asia/Shanghai; `region`: unknown province or a region code
- * whose structure GB/T 2260 never uses; `check`: MOD 11-2 check character wrong.
+ * `future_birth_date`: after today in Asia/Shanghai; `region`: unknown province, or a prefecture
+ * block GB/T 2260 did not issue in that province at any time from the holder's birth to today
+ * (regions.ts); `check`: MOD 11-2 check character wrong.
  */
 export const residentIdErrorSchema = z.enum(['empty', 'format', 'date', 'future_birth_date', 'region', 'check']);
 export type ResidentIdError = z.infer<typeof residentIdErrorSchema>;
@@ -79,14 +73,18 @@ export function validateResidentId(input: string, options: ResidentIdOptions = {
   result.regionCode = regionCode;
   const provinceName = provinceOf(regionCode);
   if (provinceName !== undefined) result.provinceName = provinceName;
-  if (provinceName === undefined || !isPlausibleRegionCode(regionCode)) errors.push('region');
   const regionName = options.regionName?.(regionCode);
   if (regionName !== undefined) result.regionName = regionName;
 
+  const today = shanghaiDate(options.now ?? Date.now());
   const birthText = `${normalized.slice(6, 10)}-${normalized.slice(10, 12)}-${normalized.slice(12, 14)}`;
-  if (isValidIsoDate(birthText) && Number(birthText.slice(0, 4)) >= EARLIEST_BIRTH_YEAR) {
+  const birthOk = isValidIsoDate(birthText) && Number(birthText.slice(0, 4)) >= EARLIEST_BIRTH_YEAR;
+  // A number is issued to its holder from birth on; without a real birth date any year counts.
+  if (provinceName === undefined || !isRegionCodeIssued(regionCode, birthOk ? Number(birthText.slice(0, 4)) : 0, Number(today.slice(0, 4)))) {
+    errors.push('region');
+  }
+  if (birthOk) {
     result.birthDate = birthText;
-    const today = shanghaiDate(options.now ?? Date.now());
     if (birthText > today) errors.push('future_birth_date');
     else result.age = ageOn(birthText, today);
   } else {
@@ -144,15 +142,3 @@ export function ageOn(birthDate: IsoDate, on: IsoDate): number {
   return age;
 }
 
-// Structural GB/T 2260 rules that hold for current and abolished codes alike: municipalities
-// only use prefecture 01/02 (Chongqing also 03 until 2006); other provinces use 01-70 for
-// prefectures and 90 for directly administered counties; Taiwan, Hong Kong and Macau use xx0000.
-function isPlausibleRegionCode(regionCode: string): boolean {
-  const province = regionCode.slice(0, 2);
-  const prefecture = regionCode.slice(2, 4);
-  if (SINGLE_CODE_REGIONS.has(province)) return regionCode.slice(2) === '0000';
-  const municipalityPrefectures = MUNICIPALITY_PREFECTURES[province];
-  if (municipalityPrefectures !== undefined) return municipalityPrefectures.includes(prefecture);
-  const prefectureNumber = Number(prefecture);
-  return (prefectureNumber >= 1 && prefectureNumber <= 70) || prefectureNumber === 90;
-}

@@ -103,18 +103,51 @@ describe('schedule properties', () => {
     );
   });
 
-  it('equal installment totals are level (the last within the rounding drift), equal principal shares differ by at most one fen', () => {
+  it('equal installment over many periods at high rates: no period follows a zero balance, the last settles its balance and interest', () => {
+    // The cases that ended with interest on nothing (188 periods) and zero-fen rows (360 periods).
+    for (const [principalFen, periods] of [
+      [100_000, 188],
+      [5_000_000, 360],
+    ] as const) {
+      const schedule = generateSchedule({ principalFen, periods, monthlyRate: '0.03', method: 'equal_installment', firstDueDate: '2025-01-01' });
+      expect(scheduleTotals(schedule).principalFen).toBe(principalFen);
+      expect(schedule.slice(0, -1).every((row) => row.remainingPrincipalFen > 0 && row.principalFen > 0)).toBe(true);
+      const before = schedule.at(-2)?.remainingPrincipalFen ?? 0;
+      expect(schedule.at(-1)).toMatchObject({ principalFen: before, interestFen: Math.round(before * 0.03) });
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 500_000_000 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 }), (principalFen, periods, rateBasisPoints) => {
+        const monthlyRate = `${rateBasisPoints / 10_000}`;
+        const schedule = generateSchedule({ principalFen, periods, monthlyRate, method: 'equal_installment', firstDueDate: '2025-01-01' });
+        expect(scheduleTotals(schedule).principalFen).toBe(principalFen);
+        schedule.forEach((row, index) => {
+          // Every period but the first follows a balance still owed.
+          if (index > 0) expect(schedule[index - 1]?.remainingPrincipalFen).toBeGreaterThan(0);
+          expect(row.principalFen).toBeGreaterThanOrEqual(0);
+        });
+        // The last period's interest is the interest on its balance, give or take the rounding noise.
+        const last = schedule.at(-1);
+        const owed = last?.principalFen ?? 0;
+        const ordinary = (owed * rateBasisPoints) / 10_000;
+        expect(Math.abs((last?.interestFen ?? 0) - ordinary)).toBeLessThanOrEqual(periods + 1);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('equal installment totals are level (the last within a fen per period) or re-amortised, equal principal shares differ by at most one fen', () => {
     fc.assert(
       fc.property(fc.integer({ min: 10_000, max: 100_000_000 }), fc.integer({ min: 2, max: 60 }), fc.integer({ min: 1, max: 300 }), (principalFen, periods, rateBasisPoints) => {
         const monthlyRate = `${rateBasisPoints / 10_000}`;
         const level = generateSchedule({ principalFen, periods, monthlyRate, method: 'equal_installment', firstDueDate: '2025-01-01' });
         const first = level[0]?.totalFen ?? 0;
-        expect(level.slice(0, -1).every((row) => row.totalFen === first)).toBe(true);
-        // PMT is rounded to the fen; that half fen at most compounds over the term, and each
-        // period's interest rounding adds at most another half fen.
-        const rate = rateBasisPoints / 10_000;
-        const driftBound = 0.5 * (((1 + rate) ** periods - 1) / rate) + 0.5 * periods + 1;
-        expect(Math.abs((level.at(-1)?.totalFen ?? 0) - first)).toBeLessThanOrEqual(driftBound);
+        const last = level.at(-1);
+        if (level.slice(0, -1).every((row) => row.totalFen === first)) {
+          expect(Math.abs((last?.totalFen ?? 0) - first)).toBeLessThanOrEqual(periods);
+        } else {
+          // Re-amortised: the last installment is its balance and the ordinary interest on it.
+          expect(last?.interestFen).toBe(Math.round(((last?.principalFen ?? 0) * rateBasisPoints) / 10_000));
+        }
         const shares = generateSchedule({ principalFen, periods, monthlyRate, method: 'equal_principal', firstDueDate: '2025-01-01' }).map((row) => row.principalFen);
         expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
       }),

@@ -12,9 +12,14 @@
  *   rounding difference and the principal sums to P exactly;
  * - equal installment keeps the last installment equal to PMT as well (as bank calculators
  *   do): its interest is PMT − remaining balance, so the rounding drift lands in the last
- *   period's interest (10,000.00 at 1% for 12 months: 12 x 888.49, interest 661.88). Where the
- *   drift leaves more than PMT owing (tiny rates on small loans), the last installment is the
- *   balance plus its ordinary interest instead.
+ *   period's interest (10,000.00 at 1% for 12 months: 12 x 888.49, interest 661.88);
+ * - but only while that drift is rounding noise: at most a fen per period between PMT and the
+ *   balance plus its ordinary interest, and no period after the balance is paid off. PMT's
+ *   half fen compounds at (1+i)^n: 100,000 fen over 188 periods at 3% ran the balance out one
+ *   period early, and the last period charged 3,012 fen of interest on nothing; 5,000,000 fen
+ *   over 360 periods left zero-fen rows. Such a loan is amortised again every period instead:
+ *   each installment is the level payment of the balance left over the periods left, and the
+ *   last one settles the remaining balance and its ordinary interest, nothing more.
  * Monthly due dates are firstDueDate + k months, clamped to the month's end (a loan due on the
  * 31st falls due on 28/29 February and returns to the 31st in March).
  */
@@ -68,53 +73,76 @@ export function generateSchedule(input: ScheduleInput): ScheduleInstallment[] {
   const rateDenominator = powerOfTen(rate.scale);
   const interestOn = (balance: bigint): bigint => divideRoundHalfUp(balance * rate.units, rateDenominator);
   const cumulativeShare = (t: number): bigint => (principal * BigInt(t)) / n;
-  const payment = method === 'equal_installment' && rate.units > 0n ? levelPayment(principal, n, rate.units, rateDenominator) : 0n;
+  const level = method === 'equal_installment' && rate.units > 0n ? levelPayment(principal, n, rate.units, rateDenominator) : 0n;
 
-  const installments: ScheduleInstallment[] = [];
-  let balance = principal;
-  for (let period = 1; period <= periods; period += 1) {
-    const last = period === periods;
-    let interest: bigint;
-    let principalPart: bigint;
-    switch (method) {
-      case 'equal_installment':
-        interest = interestOn(balance);
-        if (rate.units === 0n) principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
-        else principalPart = payment - interest;
-        break;
-      case 'equal_principal':
-        interest = interestOn(balance);
-        principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
-        break;
-      case 'interest_first':
-        interest = interestOn(principal);
-        principalPart = 0n;
-        break;
-      case 'flat':
-        interest = interestOn(principal);
-        principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
-        break;
-      default:
-        return assertNever(method);
+  const build = (reamortize: boolean): ScheduleInstallment[] | null => {
+    const installments: ScheduleInstallment[] = [];
+    let balance = principal;
+    // (D+a)^m and D^m for the m periods left, divided down one period at a time (exact).
+    let grown = reamortize ? (rateDenominator + rate.units) ** n : 1n;
+    let base = reamortize ? rateDenominator ** n : 1n;
+    for (let period = 1; period <= periods; period += 1) {
+      const last = period === periods;
+      let interest: bigint;
+      let principalPart: bigint;
+      switch (method) {
+        case 'equal_installment': {
+          interest = interestOn(balance);
+          const payment = reamortize ? divideRoundHalfUp(balance * rate.units * grown, rateDenominator * (grown - base)) : level;
+          if (rate.units === 0n) principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
+          else principalPart = payment - interest;
+          break;
+        }
+        case 'equal_principal':
+          interest = interestOn(balance);
+          principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
+          break;
+        case 'interest_first':
+          interest = interestOn(principal);
+          principalPart = 0n;
+          break;
+        case 'flat':
+          interest = interestOn(principal);
+          principalPart = cumulativeShare(period) - cumulativeShare(period - 1);
+          break;
+        default:
+          return assertNever(method);
+      }
+      if (last) {
+        principalPart = balance;
+        if (level > 0n && !reamortize) {
+          // The level convention holds only within the rounding noise (see the header).
+          const drift = level - (balance + interest);
+          if ((drift < 0n ? -drift : drift) > n) return null;
+          if (level >= balance) interest = level - balance;
+        }
+      } else if (principalPart >= balance) {
+        // Re-amortised, a balance of a fen or two may round to a whole payment: keep one fen.
+        if (level === 0n || !reamortize) return null;
+        principalPart = balance - 1n;
+      }
+      if (principalPart < 0n) principalPart = 0n;
+      balance -= principalPart;
+      if (reamortize) {
+        grown /= rateDenominator + rate.units;
+        base /= rateDenominator;
+      }
+      const principalNumber = Number(principalPart);
+      const interestNumber = Number(interest);
+      installments.push({
+        period,
+        dueDate: addMonthsClamped(firstDueDate, period - 1),
+        principalFen: principalNumber,
+        interestFen: interestNumber,
+        feeFen,
+        totalFen: principalNumber + interestNumber + feeFen,
+        remainingPrincipalFen: Number(balance),
+      });
     }
-    if (last || principalPart > balance) principalPart = balance;
-    if (principalPart < 0n) principalPart = 0n;
-    if (last && method === 'equal_installment' && rate.units > 0n) {
-      if (payment >= balance) interest = payment - balance;
-    }
-    balance -= principalPart;
-    const principalNumber = Number(principalPart);
-    const interestNumber = Number(interest);
-    installments.push({
-      period,
-      dueDate: addMonthsClamped(firstDueDate, period - 1),
-      principalFen: principalNumber,
-      interestFen: interestNumber,
-      feeFen,
-      totalFen: principalNumber + interestNumber + feeFen,
-      remainingPrincipalFen: Number(balance),
-    });
-  }
+    return installments;
+  };
+  const installments = build(false) ?? build(true);
+  if (!installments) throw new Error('A re-amortised schedule always completes');
   return installments;
 }
 
@@ -136,7 +164,8 @@ export function scheduleTotals(installments: readonly ScheduleInstallment[]): {
   );
 }
 
-// PMT = P·a·(D+a)^n / (D·((D+a)^n − D^n)) for i = a/D, exact in bigint, rounded half up.
+// PMT = P·a·(D+a)^n / (D·((D+a)^n − D^n)) for i = a/D, exact in bigint, rounded half up (the
+// re-amortised schedule computes the same for the balance and periods left).
 function levelPayment(principal: bigint, n: bigint, rateUnits: bigint, rateDenominator: bigint): bigint {
   const grown = (rateDenominator + rateUnits) ** n;
   const base = rateDenominator ** n;

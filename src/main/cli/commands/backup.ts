@@ -4,23 +4,39 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
-import { findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
-import { auditKeyForWriting } from '../../audit/key';
-import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
+import { auditKeyFileName, auditKeyForWriting } from '../../audit/key';
+import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
 import { createPrivateFile } from '../../files/modes';
+import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type SealedKeyFile } from '../../files/key-backup';
+import { institutionKeyFileName } from '../../institutions/secrets';
+import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { readSecret } from '../prompt';
+import { listOfNames, readDataFolderKeys } from './backup-keys';
+import { unknownMigrations, withoutStrayFiles } from './database-file';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 
-const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force]
+const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force] [--without-key] [--json]
 
 Copies the database with SQLite's online backup API into FILE. Safe while CreditDesk runs:
 the copy is one consistent snapshot even while the app keeps writing. The copy is then checked
 (integrity, schema version, audit chain) and the backup is recorded in the audit log.
 
+Two keys live beside the database, not in it: keys/institution-secrets.key seals the
+institution secrets, keys/audit-chain.key keys the audit chain. The backup carries both sealed
+with a passphrase you give ($CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of
+stdin; scrypt and AES-256-GCM), so "creditdesk restore" on another machine can sync again and
+"creditdesk audit verify" passes there. With --without-key it carries neither: on another machine
+the institutions' secrets must be re-entered and the audit chain cannot be verified unless you
+keep a copy of keys/ yourself. Secrets the desktop sealed with the OS keychain never leave this
+machine.
+
 Options:
   --out FILE       where to write the backup (required)
   --force          overwrite FILE if it exists
+  --without-key    leave the key files out (say so loudly)
+  --json           print the result as one JSON object
   --data-dir DIR   data folder (default: the OS's per-user app data folder)
   --help           show this help
 
@@ -39,6 +55,10 @@ export interface DatabaseFileReport {
 
 /** Opens a database file read-only and says whether it is a healthy CreditDesk database. */
 export function inspectDatabaseFile(file: string, auditKey: AuditKey | null): DatabaseFileReport {
+  return withoutStrayFiles(file, () => inspectOpen(file, auditKey));
+}
+
+function inspectOpen(file: string, auditKey: AuditKey | null): DatabaseFileReport {
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = (client.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
@@ -64,6 +84,44 @@ export function inspectDatabaseFile(file: string, auditKey: AuditKey | null): Da
   }
 }
 
+/**
+ * Makes the copy a standalone file (rollback journal: nothing beside it when it is opened) and
+ * puts the sealed key files in it. Returns how many institution secrets it holds per scheme.
+ */
+function finishBackupFile(file: string, sealed: readonly SealedKeyFile[]): { keyFile: number; keychain: number } {
+  const client = new Database(file);
+  try {
+    client.pragma('journal_mode = DELETE');
+    if (sealed.length > 0) storeSealedKeyFiles(client, sealed);
+    return secretCounts(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Institution secrets per scheme: key-file ones need keys/institution-secrets.key, keychain ones this machine. */
+export function secretCounts(client: Database.Database): { keyFile: number; keychain: number } {
+  const row = client
+    .prepare("SELECT coalesce(sum(secret_scheme = 'key-file'), 0) AS keyFile, coalesce(sum(secret_scheme = 'safe-storage'), 0) AS keychain FROM institutions")
+    .get() as { keyFile: number; keychain: number };
+  return row;
+}
+
+/**
+ * The backup passphrase: $CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of
+ * stdin. Sealing wants at least minimumPassphraseLength characters.
+ */
+export async function backupPassphrase(io: CliIo, purpose: 'seal' | 'open'): Promise<string> {
+  const passphrase = io.env.CREDITDESK_BACKUP_PASSPHRASE ?? (await readSecret(purpose === 'seal' ? 'Passphrase to seal the key files in the backup: ' : 'Backup passphrase: '));
+  if (purpose === 'seal' && passphrase.length < minimumPassphraseLength) {
+    throw new UsageError(
+      `The backup carries the key files (institution secrets, audit chain) sealed with a passphrase of at least ${minimumPassphraseLength} characters ($CREDITDESK_BACKUP_PASSPHRASE or the prompt); --without-key leaves them out.`,
+    );
+  }
+  if (passphrase === '') throw new UsageError('This backup carries key files: give its passphrase ($CREDITDESK_BACKUP_PASSPHRASE or the prompt), or --without-key.');
+  return passphrase;
+}
+
 /** Progress lines only for a person at a terminal, never into a piped log. */
 export function isTerminal(stream: NodeJS.WritableStream): boolean {
   return (stream as NodeJS.WriteStream).isTTY === true;
@@ -75,12 +133,18 @@ function megabytes(bytes: number): string {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
-  summary: 'Write a consistent copy of the database while CreditDesk runs (SQLite online backup)',
+  summary: 'Write a consistent copy of the database while CreditDesk runs, with its key files (institution secrets, audit chain) sealed by your passphrase',
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { out: { type: 'string' }, force: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+      options: {
+        out: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'without-key': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -89,12 +153,29 @@ export const backupCommand: CliCommand = {
     const out = path.resolve(values.out);
     const paths = dataPaths(resolveDataDir(values['data-dir'], io.env));
     if (path.resolve(paths.database) === out) throw new UsageError('--out must not be the live database itself.');
+    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out names the folder ${out}; give a file name in it.`);
     if (!existsSync(path.dirname(out))) throw new UsageError(`The folder ${path.dirname(out)} does not exist.`);
     if (existsSync(out) && !values.force) throw new UsageError(`${out} exists; add --force to overwrite it.`);
     if (!existsSync(paths.database)) {
       write(io.stderr, `No CreditDesk database at ${paths.database}.`);
       return 1;
     }
+    // A newer CreditDesk's database is refused before anything is written into it (the audit entry).
+    const probe = new Database(paths.database, { readonly: true, fileMustExist: true });
+    let newer: number;
+    try {
+      newer = unknownMigrations(probe);
+    } finally {
+      probe.close();
+    }
+    if (newer > 0) throw new DatabaseTooNewError(`${paths.database} was created by a newer version of CreditDesk (${newer} unknown migration(s)); back it up with that version. Nothing was written.`);
+    // The key the backup's entry is written with, made now if this folder never had one, so the
+    // backup carries the key its own chain continues with.
+    const auditKey = auditKeyForWriting(paths.keys);
+    // The passphrase is asked for before the copy, so a missing one changes nothing more.
+    const keys = values['without-key'] ? [] : readDataFolderKeys(paths.keys);
+    const sealed = keys.length > 0 ? sealKeyFiles(keys, await backupPassphrase(io, 'seal')) : [];
+    const sealedNames = sealed.map((file) => file.name);
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
@@ -116,7 +197,7 @@ export const backupCommand: CliCommand = {
         },
       });
       if (isTerminal(io.stderr)) io.stderr.write('\n');
-      const auditKey = auditKeyForWriting(paths.keys);
+      const secrets = finishBackupFile(partial, sealed);
       const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         rmSync(partial, { force: true });
@@ -133,15 +214,39 @@ export const backupCommand: CliCommand = {
         operatorId: null,
         operatorName: cliOperatorName(),
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames },
       });
       const audit = report.audit;
-      write(
-        io.stdout,
-        `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
-          (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain does not verify (${audit?.broken?.reason ?? '?'} at entry #${audit?.broken?.id ?? '?'}).`),
-      );
-      write(io.stdout, `Audit head of the backup: ${copyHead ?? '(none)'}; of the live log after recording it: ${formatAuditHead(entry)}.`);
+      const liveHead = formatAuditHead(entry);
+      const sealedNote = sealed.length > 0 ? `The key files ${listOfNames(sealedNames)} are in it, sealed with your passphrase: keep the passphrase, restore asks for it.` : null;
+      const institutionKeyNote =
+        !sealedNames.includes(institutionKeyFileName) && secrets.keyFile > 0
+          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, institutionKeyFileName)}${values['without-key'] ? '' : ' (this data folder has none)'}: ` +
+            `on another machine its ${secrets.keyFile} institution secret(s) cannot be used without a copy of that file; keep one, or re-enter the secrets after restoring.`
+          : null;
+      // An unkeyed copy (a log from before the key) verifies without it.
+      const auditKeyNote =
+        !sealedNames.includes(auditKeyFileName) && (report.audit?.keyedFrom ?? null) !== null
+          ? `WARNING: the backup does NOT contain ${path.join(paths.keys, auditKeyFileName)}: on another machine its audit chain cannot be verified (and restore refuses it without --force) unless you keep a copy of that file.`
+          : null;
+      const keychainNote =
+        secrets.keychain > 0 ? `${secrets.keychain} institution secret(s) are sealed by this machine's OS keychain (desktop) and must be re-entered after restoring elsewhere.` : null;
+      if (values.json) {
+        write(
+          io.stdout,
+          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames, secrets }),
+        );
+      } else {
+        write(
+          io.stdout,
+          `Backup written to ${out} (${megabytes(bytes)}, ${result.totalPages} pages, schema ${report.migrations} migrations); ` +
+            (audit?.ok ? `audit chain intact (${audit.checked} entries).` : `WARNING: the audit chain does not verify (${audit?.broken?.reason ?? '?'} at entry #${audit?.broken?.id ?? '?'}).`),
+        );
+        write(io.stdout, `Audit head of the backup: ${copyHead ?? '(none)'}; of the live log after recording it: ${liveHead}.`);
+        if (sealedNote) write(io.stdout, sealedNote);
+        for (const warning of [institutionKeyNote, auditKeyNote]) if (warning) write(io.stderr, warning);
+        if (keychainNote) write(io.stderr, keychainNote);
+      }
       return 0;
     } catch (error) {
       rmSync(partial, { force: true });

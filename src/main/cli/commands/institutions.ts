@@ -68,7 +68,14 @@ export const institutionsCommand: CliCommand = {
     const actions = ['list', 'add', 'edit', 'disable', 'enable', 'test'];
     if (!action) throw new UsageError(`Name an action: ${actions.join(', ')}.`);
     if (!actions.includes(action)) throw new UsageError(`Unknown action “${action}”.`);
-    const backend = await startCommandBackend(io, values['data-dir']);
+    // Every argument (and a secret to read) is checked before the data folder is touched.
+    if (action !== 'list' && !code) throw new UsageError(`Name the institution: creditdesk institutions ${action} CODE`);
+    if (action === 'list' && code !== undefined) throw new UsageError(`Unexpected argument “${code}”.`);
+    if (action === 'add' && (!values.name || !values['base-url'] || !values['app-id'])) throw new UsageError('add needs --name, --base-url and --app-id.');
+    const interval = values.interval === undefined ? undefined : parsePositiveInteger('interval', values.interval, 300);
+    const secret = action === 'add' || (action === 'edit' && values.secret) ? await secretFrom(io) : undefined;
+    // Only add may set up a new data folder; the others need the institutions that are there.
+    const backend = await startCommandBackend(io, values['data-dir'], { requireDatabase: action !== 'add' });
     try {
       const institutions = backend.services.institutions;
       switch (action) {
@@ -90,16 +97,14 @@ export const institutionsCommand: CliCommand = {
           return 0;
         }
         case 'add': {
-          if (!code) throw new UsageError('Give the code: creditdesk institutions add CODE ...');
-          if (!values.name || !values['base-url'] || !values['app-id']) throw new UsageError('add needs --name, --base-url and --app-id.');
-          const secret = await secretFrom(io);
+          if (!code || !values.name || !values['base-url'] || !values['app-id'] || secret === undefined) throw new UsageError('add needs CODE, --name, --base-url and --app-id.');
           const created = institutions.create(null, {
             code,
             name: values.name,
             baseUrl: values['base-url'],
             appId: values['app-id'],
             secret,
-            syncIntervalSeconds: parsePositiveInteger('interval', values.interval, 300),
+            syncIntervalSeconds: interval ?? 300,
             enabled: !values.disabled,
           });
           write(io.stdout, `Added ${created.code} (${created.name}); the secret is stored encrypted (${created.secretScheme}).`);
@@ -107,13 +112,12 @@ export const institutionsCommand: CliCommand = {
         }
         case 'edit': {
           const existing = requireInstitution(backend, code);
-          const secret = values.secret ? await secretFrom(io) : undefined;
           const updated = institutions.update(null, {
             id: existing.id,
             ...(values.name !== undefined ? { name: values.name } : {}),
             ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] } : {}),
             ...(values['app-id'] !== undefined ? { appId: values['app-id'] } : {}),
-            ...(values.interval !== undefined ? { syncIntervalSeconds: parsePositiveInteger('interval', values.interval, existing.syncIntervalSeconds) } : {}),
+            ...(interval !== undefined ? { syncIntervalSeconds: interval } : {}),
             ...(secret !== undefined ? { secret } : {}),
           });
           write(io.stdout, `Updated ${updated.code}${secret !== undefined ? ' (secret replaced)' : ''}.`);

@@ -31,7 +31,13 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   let err = '';
   stdout.on('data', (chunk) => (out += String(chunk)));
   stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, ...env }, shutdownSignal: new AbortController().signal });
+  // Backups carry the data folder's key files sealed with a passphrase; restores open them with it.
+  const code = await runCli(args, {
+    stdout,
+    stderr,
+    env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, CREDITDESK_BACKUP_PASSPHRASE: 'maintenance passphrase', ...env },
+    shutdownSignal: new AbortController().signal,
+  });
   return { code, out, err };
 }
 

@@ -68,7 +68,7 @@ export const syncCommand: CliCommand = {
     });
     if (positionals.length > 0) throw new UsageError(`Unexpected argument “${positionals[0]}”.`);
     const pageLimit = parsePositiveInteger('page-limit', values['page-limit'], 1000);
-    const backend = await startCommandBackend(io, values['data-dir'], { sync: { pageLimit } });
+    const backend = await startCommandBackend(io, values['data-dir'], { requireDatabase: true, sync: { pageLimit } });
     const stop = () => void backend.services.sync.stop();
     io.shutdownSignal.addEventListener('abort', stop, { once: true });
     try {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { passwordSchema, usernameSchema } from '../../../shared/contracts/auth';
 import { displayNameSchema } from '../../../shared/contracts/users';
 import { AppError } from '../../../shared/rpc/errors';
-import { roleSchema } from '../../../shared/rpc/permissions';
+import { roleSchema, type Role } from '../../../shared/rpc/permissions';
 import type { Backend } from '../../runtime/backend';
 import { startCommandBackend } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
@@ -62,7 +62,24 @@ export const usersCommand: CliCommand = {
     if (!['list', 'add', 'passwd', 'disable', 'enable', 'unlock'].includes(action)) {
       throw new UsageError(`Unknown action “${action}”.`);
     }
-    const backend = await startCommandBackend(io, values['data-dir']);
+    // Every argument (and the password) is checked before the data folder is touched.
+    let created: { username: string; displayName: string; role: Role; password: string } | undefined;
+    if (action === 'add') {
+      const name = usernameSchema.safeParse(username ?? '');
+      if (!name.success) throw new UsageError(name.error.issues[0]?.message ?? 'Invalid username.');
+      const role = roleSchema.safeParse(values.role);
+      if (!role.success) throw new UsageError('--role must be one of reviewer, supervisor, support, admin.');
+      const displayName = displayNameSchema.safeParse(values.name ?? name.data);
+      if (!displayName.success) throw new UsageError('--name must not be empty.');
+      created = { username: name.data, displayName: displayName.data, role: role.data, password: await passwordFrom(io) };
+    } else {
+      if (values.role !== undefined || values.name !== undefined) throw new UsageError('--role and --name go with add only.');
+      if (action !== 'list' && !username) throw new UsageError(`Name the account: creditdesk users ${action} USERNAME`);
+      if (action === 'list' && username !== undefined) throw new UsageError(`Unexpected argument “${username}”.`);
+    }
+    const resetPassword = action === 'passwd' ? await passwordFrom(io) : undefined;
+    // Only add may set up a new data folder; the others need the accounts that are there.
+    const backend = await startCommandBackend(io, values['data-dir'], { requireDatabase: action !== 'add' });
     try {
       const operators = backend.services.operators;
       switch (action) {
@@ -80,21 +97,14 @@ export const usersCommand: CliCommand = {
           return 0;
         }
         case 'add': {
-          const name = usernameSchema.safeParse(username ?? '');
-          if (!name.success) throw new UsageError(name.error.issues[0]?.message ?? 'Invalid username.');
-          const role = roleSchema.safeParse(values.role);
-          if (!role.success) throw new UsageError('--role must be one of reviewer, supervisor, support, admin.');
-          const displayName = displayNameSchema.safeParse(values.name ?? name.data);
-          if (!displayName.success) throw new UsageError('--name must not be empty.');
-          const password = await passwordFrom(io);
-          const user = await operators.create(null, { username: name.data, displayName: displayName.data, role: role.data, password });
+          if (!created) throw new UsageError('Name the account: creditdesk users add USERNAME --role ROLE');
+          const user = await operators.create(null, created);
           write(io.stdout, `Created ${user.username} (${user.role}); the password must be changed at first sign-in.`);
           return 0;
         }
         case 'passwd': {
           const id = requireUser(backend, username);
-          const password = await passwordFrom(io);
-          await operators.resetPassword(null, { id, password });
+          await operators.resetPassword(null, { id, password: resetPassword ?? (await passwordFrom(io)) });
           write(io.stdout, `Password set for ${username}; it must be changed at next sign-in.`);
           return 0;
         }
