@@ -31,7 +31,7 @@ export interface CallContext {
   origin?: string;
   /**
    * Who is calling as far as throttles go: the client's address over HTTP (the socket's remote
-   * address), 'local' over IPC. Sign-in attempts are throttled and recorded per source.
+   * address, or X-Forwarded-For from a trusted proxy: server/client-address.ts), 'local' over IPC. Sign-in attempts are throttled and recorded per source.
    */
   source: string;
 }

@@ -1,12 +1,14 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
 import type { Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
+import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
+import { allowedHostsFor, baseUrlFor, checkExposure, createNodeServer, type NetworkOptions } from './listen';
 import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
@@ -60,10 +62,9 @@ export interface HttpRoute {
   handle(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray, actor: Actor | null): Promise<void> | void;
 }
 
-export interface HttpServerOptions {
+/** Where it listens, TLS, the public URL and a trusted proxy: server/listen.ts. */
+export interface HttpServerOptions extends NetworkOptions {
   backend: Backend;
-  host?: string;
-  port?: number;
   /** The built renderer (out/renderer); omitted = API only. */
   staticDir?: string | null;
   routes?: HttpRoute[];
@@ -144,16 +145,17 @@ function sameOriginProblem(request: IncomingMessage, allowedHosts: Set<string>):
 }
 
 /**
- * The headless transport: the same router as the desktop, over HTTP on loopback. Serves the
- * built renderer, the contract at POST /api/rpc/<channel>, pushes as server-sent events at
- * /api/events, and /healthz.
+ * The headless transport: the same router as the desktop, over HTTP on loopback or HTTPS on a
+ * network (server/listen.ts). Serves the built renderer, the contract at POST /api/rpc/<channel>,
+ * pushes as server-sent events at /api/events, and /healthz.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { backend } = options;
-  const host = options.host ?? '127.0.0.1';
+  checkExposure(options);
+  const proxies = options.behindProxy ? trustedProxies(options.behindProxy) : noTrustedProxies;
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const logger = backend.logger.child('http');
-  const allowedHosts = new Set<string>();
+  let allowedHosts = new Set<string>();
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
@@ -198,19 +200,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     let cookie: string | undefined;
+    const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${isSecureRequest(request, proxies) ? '; Secure' : ''}`;
     const context: CallContext = {
       actor: session?.actor ?? null,
       csrfToken: session?.csrfToken ?? null,
       transport: 'http',
-      origin: request.socket.remoteAddress,
-      // The socket's peer; trusted proxies (a later team-server setting) will decide it instead.
-      source: request.socket.remoteAddress ?? 'unknown',
+      origin: clientAddress(request, proxies),
+      // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
+      source: clientAddress(request, proxies),
       session: {
         bind(token) {
-          cookie = `${sessionCookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+          cookie = `${sessionCookieName}=${token}; ${cookieFlags}`;
         },
         clear() {
-          cookie = `${sessionCookieName}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+          cookie = `${sessionCookieName}=; ${cookieFlags}; Max-Age=0`;
         },
       },
     };
@@ -261,7 +264,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     createReadStream(file).pipe(response);
   }
 
-  const server = createServer((request, response) => {
+  const server = createNodeServer(options, (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     void (async () => {
@@ -322,14 +325,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4780, host, () => {
+    server.listen(options.port ?? 4780, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
-  for (const name of [host, 'localhost', '127.0.0.1']) allowedHosts.add(`${name}:${port}`);
-  const url = `http://${host}:${port}`;
+  allowedHosts = allowedHostsFor(options, port);
+  const url = baseUrlFor(options, port);
   logger.info('headless server listening', { url });
 
   return {

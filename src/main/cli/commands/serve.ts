@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../../db/connection';
 import { downloadRoute } from '../../exports/download-route';
@@ -6,32 +7,53 @@ import { startBackend } from '../../runtime/backend';
 import { startBackgroundWork } from '../../runtime/capabilities';
 import { startHttpServer } from '../../server/http-server';
 import type { CliCommand } from '../command';
-import { findRendererDir, parsePort, resolveDataDir, write } from '../options';
+import { findRendererDir, resolveDataDir, write } from '../options';
+import { networkOptions, withBehindProxyDefault } from './serve-network';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'Run CreditDesk headless: the back end and the renderer over HTTP on 127.0.0.1',
-  usage: `Usage: creditdesk serve [--port 4780] [--data-dir DIR] [--demo]
+  summary: 'Run CreditDesk headless: the back end and the renderer over HTTP on 127.0.0.1, or as a team server',
+  usage: `Usage: creditdesk serve [--port 4780 | --listen HOST:PORT] [--tls-cert FILE --tls-key FILE]
+                       [--public-url URL] [--behind-proxy [ADDRESS,...]] [--data-dir DIR] [--demo]
 
-Starts the same back end as the desktop application as an HTTP server bound to 127.0.0.1,
-serving the built renderer (run "npm run build" first), the RPC contract at
-POST /api/rpc/<channel>, server-sent events at /api/events and GET /healthz.
+Starts the same back end as the desktop application as an HTTP server, serving the built
+renderer (run "npm run build" first), the RPC contract at POST /api/rpc/<channel>, server-sent
+events at /api/events, GET /api/version and GET /healthz. By default it listens on 127.0.0.1;
+a team server listens on the network with TLS (docs/deployment.md).
 
 Options:
-  --port N        port to listen on (default 4780; 0 picks a free port)
-  --data-dir DIR  data folder (default: the OS's per-user app data folder, or $CREDITDESK_DATA_DIR)
-  --demo          start the three embedded demo institutions and sync them (reused on restart)
-  --help          show this help
+  --port N              port on 127.0.0.1 (default 4780; 0 picks a free port)
+  --listen HOST:PORT    address to listen on instead, e.g. 0.0.0.0:4780 or [::]:4780; a
+                        non-loopback address needs --tls-cert/--tls-key or --behind-proxy
+  --tls-cert FILE       the server's certificate chain (PEM); serves HTTPS, cookies are Secure
+  --tls-key FILE        its private key (PEM)
+  --public-url URL      the address users open (https://desk.example.com): accepted as Host and
+                        Origin, and printed as the server's address
+  --behind-proxy [ADDR] a TLS-terminating proxy forwards to this server: X-Forwarded-For and
+                        X-Forwarded-Proto are believed from these addresses only (comma-separated;
+                        default 127.0.0.1,::1)
+  --data-dir DIR        data folder (default: the OS's per-user app data folder, or $CREDITDESK_DATA_DIR)
+  --demo                start the three embedded demo institutions and sync them (reused on restart)
+  --help                show this help
 
 On the first start an "admin" account is created; its password comes from
 $CREDITDESK_ADMIN_PASSWORD or is generated and printed once.`,
   async run(args, io) {
     const { values } = parseArgs({
-      args,
-      options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, demo: { type: 'boolean', default: false } },
+      args: withBehindProxyDefault(args),
+      options: {
+        port: { type: 'string' },
+        listen: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'public-url': { type: 'string' },
+        'behind-proxy': { type: 'string' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+      },
       strict: true,
     });
-    const port = parsePort(values.port, 4780);
+    const network = networkOptions(values, readFileSync);
     const dataDir = resolveDataDir(values['data-dir'], io.env);
     let backend;
     try {
@@ -59,12 +81,12 @@ $CREDITDESK_ADMIN_PASSWORD or is generated and printed once.`,
     if (!rendererDir) write(io.stderr, 'Warning: the renderer is not built (run "npm run build"); only the API is served.');
     let server;
     try {
-      server = await startHttpServer({ backend, port, staticDir: rendererDir, routes: [downloadRoute(backend.services.exports), reviewImageRoute(backend.services.review)] });
+      server = await startHttpServer({ backend, ...network, staticDir: rendererDir, routes: [downloadRoute(backend.services.exports), reviewImageRoute(backend.services.review)] });
     } catch (error) {
       await backend.close();
       const code = (error as { code?: string }).code;
       if (code === 'EADDRINUSE') {
-        write(io.stderr, `Port ${port} is in use; choose another with --port.`);
+        write(io.stderr, `Port ${network.port} is in use; choose another with --port or --listen.`);
         return 1;
       }
       throw error;
