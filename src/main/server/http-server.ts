@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
-import type { Backend } from '../runtime/backend';
+import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
+import { readAppVersion, type Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
@@ -71,11 +73,15 @@ export interface HttpServerOptions extends NetworkOptions {
   maxBodyBytes?: number;
   /** Per-session stream cap and heartbeat (tests shorten the heartbeat). */
   eventStreams?: EventStreamOptions;
+  /** What GET /api/version reports; defaults to this build's contract and release. */
+  version?: Pick<ServerVersion, 'contractVersion' | 'appVersion'>;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
+  /** New at every start: event ids carry it so a stream is resumed only on the same instance. */
+  instanceId: string;
   server: Server;
   close(): Promise<void>;
 }
@@ -156,6 +162,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const logger = backend.logger.child('http');
   let allowedHosts = new Set<string>();
+  const instanceId = randomUUID();
+  const version: ServerVersion = { contractVersion, appVersion: readAppVersion(), ...options.version, instanceId };
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
@@ -288,6 +296,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             await handleRpc(request, response, rpc[1] as string);
             return;
           }
+          if (pathname === '/api/version' && request.method === 'GET') {
+            sendJson(response, 200, version);
+            return;
+          }
           if (pathname === '/api/events' && request.method === 'GET') {
             handleEvents(request, response);
             return;
@@ -338,6 +350,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     url,
     port,
+    instanceId,
     server,
     async close() {
       streams.closeAll();
