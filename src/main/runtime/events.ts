@@ -16,12 +16,31 @@ export interface EventSubscriber {
   close?(): void;
 }
 
+/** Whether an operator may receive one emission: its audience, narrowed by the emission's target. */
+export function mayReceive(actor: Actor, name: EventName, target?: EventTarget): boolean {
+  const audience = eventAudience[name];
+  if (target?.sessionIds && !target.sessionIds.includes(actor.sessionId)) return false;
+  if (target?.operatorIds && !target.operatorIds.includes(actor.id)) return false;
+  if (audience === 'session' && !target) return false;
+  if (audience !== 'all' && audience !== 'session' && !actor.permissions.has(audience)) return false;
+  return true;
+}
+
+/** Sees every emission before any audience filter (the HTTP server's resumable event journal). */
+export type EventTap = (event: PushedEvent, target: EventTarget | undefined) => void;
+
 /**
  * Fan-out of back-end pushes to every connected window and stream, filtered by each event's
  * audience. Delivery is best effort: a subscriber that throws is dropped, never the emitter.
  */
 export class EventBus {
   private readonly subscribers = new Set<EventSubscriber>();
+  private readonly taps = new Set<EventTap>();
+
+  tap(listener: EventTap): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
+  }
 
   subscribe(subscriber: EventSubscriber): () => void {
     this.subscribers.add(subscriber);
@@ -29,14 +48,10 @@ export class EventBus {
   }
 
   emit<E extends EventName>(name: E, payload: EventMap[E], target?: EventTarget): void {
-    const audience = eventAudience[name];
+    for (const tap of this.taps) tap({ name, payload } as PushedEvent, target);
     for (const subscriber of this.subscribers) {
       const actor = subscriber.actor();
-      if (!actor) continue;
-      if (target?.sessionIds && !target.sessionIds.includes(actor.sessionId)) continue;
-      if (target?.operatorIds && !target.operatorIds.includes(actor.id)) continue;
-      if (audience === 'session' && !target) continue;
-      if (audience !== 'all' && audience !== 'session' && !actor.permissions.has(audience)) continue;
+      if (!actor || !mayReceive(actor, name, target)) continue;
       try {
         subscriber.send({ name, payload } as PushedEvent);
       } catch {

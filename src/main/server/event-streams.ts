@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PushedEvent } from '../../shared/rpc/events';
 import type { Backend } from '../runtime/backend';
+import type { EventJournal } from './event-journal';
 
 export interface EventStreamOptions {
   /** Open streams one session may hold; opening one more closes its oldest. */
@@ -20,12 +21,12 @@ interface Stream {
  * idle timeout or lifetime: at the next heartbeat). A session holds at most `maxPerSession`
  * streams: a new one closes the oldest, so a reloaded tab never finds itself refused.
  */
-export function createEventStreams(backend: Backend, headers: Record<string, string>, options: EventStreamOptions = {}) {
+export function createEventStreams(backend: Backend, headers: Record<string, string>, options: EventStreamOptions = {}, journal?: EventJournal) {
   const maxPerSession = options.maxPerSession ?? 4;
   const heartbeatMs = options.heartbeatMs ?? 25_000;
   const bySession = new Map<number, Stream[]>();
 
-  function open(request: IncomingMessage, response: ServerResponse, token: string, sessionId: number): void {
+  function open(request: IncomingMessage, response: ServerResponse, token: string, sessionId: number, lastEventId?: string): void {
     response.writeHead(200, {
       ...headers,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -34,6 +35,13 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
       'X-Accel-Buffering': 'no',
     });
     response.write(': connected\n\n');
+    // Numbered events (event-journal.ts): replay what a reconnecting stream missed, then mark where it stands.
+    const write = (id: string | null, event: PushedEvent) =>
+      response.write(`${id ? `id: ${id}\n` : ''}event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    if (journal) {
+      journal.resume(backend.services.auth.resolveSession(token)?.actor ?? null, lastEventId, write);
+      response.write(`id: ${journal.currentId()}\n\n`);
+    }
     let stopped = false;
     const stream: Stream = { response, stop };
     const unsubscribe = backend.events.subscribe({
@@ -41,7 +49,7 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
       // Re-resolved per event, so a disabled or signed-out operator stops receiving at once.
       actor: () => backend.services.auth.resolveSession(token)?.actor ?? null,
       send(event: PushedEvent) {
-        response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+        write(journal?.currentId() ?? null, event);
       },
       close: stop,
     });

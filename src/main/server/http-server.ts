@@ -8,6 +8,7 @@ import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
 import { readAppVersion, type Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../rpc/context';
+import { EventJournal } from './event-journal';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
 import { allowedHostsFor, baseUrlFor, checkExposure, createNodeServer, type NetworkOptions } from './listen';
@@ -163,8 +164,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const logger = backend.logger.child('http');
   let allowedHosts = new Set<string>();
   const instanceId = randomUUID();
+  const journal = new EventJournal(backend.events, instanceId);
   const version: ServerVersion = { contractVersion, appVersion: readAppVersion(), ...options.version, instanceId };
-  const streams = createEventStreams(backend, securityHeaders, options.eventStreams);
+  const streams = createEventStreams(backend, securityHeaders, options.eventStreams, journal);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
   function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
@@ -236,7 +238,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
       return;
     }
-    streams.open(request, response, token, session.actor.sessionId);
+    const lastEventId = request.headers['last-event-id'];
+    streams.open(request, response, token, session.actor.sessionId, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
@@ -354,6 +357,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     server,
     async close() {
       streams.closeAll();
+      journal.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -83,6 +83,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => onUnauthorized(() => apply({ operator: null, csrfToken: null })), [apply]);
   useEffect(() => onEvent('session:ended', () => apply({ operator: null, csrfToken: null })), [apply]);
+  // The server could not replay the pushes this window missed (it restarted, or too many passed): refetch everything.
+  useEffect(() => onEvent('events:resync', () => void queryClient.invalidateQueries()), [queryClient]);
 
   const value = useMemo<SessionValue>(
     () => ({

@@ -28,6 +28,11 @@ export interface EventMap {
   'sync:data-changed': { institutionIds: number[] };
   /** Review tasks changed (claims, decisions, ingest, another process): queue counts and lists refresh. */
   'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'> };
+  /**
+   * Sent by the team server to one reconnecting event stream when the events it missed cannot be
+   * replayed (the server restarted, or too many passed): refetch everything shown.
+   */
+  'events:resync': { reason: 'restarted' | 'missed' };
   /** Progress of one export, sent only to the operator who started it. */
   'exports:progress': { id: number; status: 'running' | 'completed' | 'failed' | 'cancelled'; rows: number; totalRows: number | null };
 }
@@ -43,6 +48,7 @@ export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = 
   'sync:data-changed': 'all',
   'review:changed': 'review:work',
   'exports:progress': 'all',
+  'events:resync': 'all',
 };
 
 export interface PushedEvent<E extends EventName = EventName> {
