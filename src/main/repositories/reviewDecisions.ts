@@ -1,7 +1,7 @@
 /** Review decisions: every decision made, never deleted; four-eyes approvals wait here. */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { outboxTable, reviewDecisionsTable, type OutboxRow, type ReviewDecisionRow } from '../db/schema';
+import { outboxTable, reviewDecideRequestsTable, reviewDecisionsTable, type OutboxRow, type ReviewDecideRequestRow, type ReviewDecisionRow } from '../db/schema';
 
 export type NewReviewDecision = typeof reviewDecisionsTable.$inferInsert;
 
@@ -88,4 +88,19 @@ export function decisionsWithDeliveryNews(db: Db, limit: number): Array<{ decisi
 export function outboxRows(db: Db, ids: readonly number[]): OutboxRow[] {
   if (ids.length === 0) return [];
   return db.select().from(outboxTable).where(inArray(outboxTable.id, [...ids])).all();
+}
+
+/** The stored answer of a keyed decide call by this operator, if it was applied. */
+export function findDecideRequest(db: Db, operatorId: number, requestKey: string): ReviewDecideRequestRow | undefined {
+  return db
+    .select()
+    .from(reviewDecideRequestsTable)
+    .where(and(eq(reviewDecideRequestsTable.operatorId, operatorId), eq(reviewDecideRequestsTable.requestKey, requestKey)))
+    .get();
+}
+
+/** Records a keyed decide call's answer and forgets keys older than `keepMs`. */
+export function recordDecideRequest(db: Db, row: ReviewDecideRequestRow, keepMs: number): void {
+  db.delete(reviewDecideRequestsTable).where(lt(reviewDecideRequestsTable.createdAt, row.createdAt - keepMs)).run();
+  db.insert(reviewDecideRequestsTable).values(row).run();
 }

@@ -52,7 +52,9 @@ import {
   cancelWaitingDecisions,
   decisionsOfTask,
   effectiveDecisionsOfApplication,
+  findDecideRequest,
   insertDecision,
+  recordDecideRequest,
   latestEscalations,
   outboxRows,
   updateDecision,
@@ -202,6 +204,16 @@ function actionLabel(action: ReasonAction): string {
 }
 
 export type ReviewService = ReturnType<typeof createReviewService>;
+
+/** What a decide call answers (and what a repeated idempotency key gets back). */
+interface DecideAnswer {
+  outcome: 'decided' | 'awaiting_second' | 'escalated' | 'awaiting_resubmission';
+  applicationOutcome: 'approve' | 'reject' | null;
+  nextTaskId: number | null;
+}
+
+/** How long a decision's idempotency key is remembered: far longer than any retry of a dropped call. */
+const decideKeyKeepMs = 24 * 60 * 60 * 1000;
 
 export function createReviewService(deps: ReviewServiceDeps) {
   const { db, clock, audit, logger } = deps;
@@ -513,11 +525,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function decide(
     actor: Who,
-    input: { taskId: number; action: ReviewAction; reasonCode?: string; note: string; evidenceHash: string; next?: { excludeTaskIds: number[] } },
-  ): { outcome: 'decided' | 'awaiting_second' | 'escalated' | 'awaiting_resubmission'; applicationOutcome: 'approve' | 'reject' | null; nextTaskId: number | null } {
+    input: { taskId: number; action: ReviewAction; reasonCode?: string; note: string; evidenceHash: string; next?: { excludeTaskIds: number[] }; idempotencyKey?: string },
+  ): DecideAnswer {
     const now = clock.now();
     const lease = leaseMs();
-    const result = writeTransaction(db, (tx) => {
+    const result = writeTransaction(db, (tx): DecideAnswer & { touched: ReviewQueue[]; replayed: boolean } => {
+      if (input.idempotencyKey) {
+        const earlier = findDecideRequest(tx, actor.id, input.idempotencyKey);
+        if (earlier) {
+          if (earlier.taskId !== input.taskId) throw new AppError('CONFLICT', 'This idempotency key was used for another task.', { reason: 'idempotency_key_reused' });
+          return { ...(JSON.parse(earlier.response) as DecideAnswer), touched: [], replayed: true };
+        }
+      }
       const task = requireTask(tx, input.taskId);
       if (task.claimedBy !== actor.id || !heldStatuses.includes(task.status as (typeof heldStatuses)[number])) {
         throw new AppError('CONFLICT', 'You do not hold this task any more (it was released, reassigned or decided); claim it again to decide.', { reason: 'not_held' });
@@ -597,8 +616,16 @@ export function createReviewService(deps: ReviewServiceDeps) {
           nextTaskId = claimed.id;
         }
       }
-      return { outcome, applicationOutcome, nextTaskId, touched };
+      if (input.idempotencyKey) {
+        const response = JSON.stringify({ outcome, applicationOutcome, nextTaskId } satisfies DecideAnswer);
+        recordDecideRequest(tx, { operatorId: actor.id, requestKey: input.idempotencyKey, taskId: task.id, response, createdAt: now }, decideKeyKeepMs);
+      }
+      return { outcome, applicationOutcome, nextTaskId, touched, replayed: false };
     });
+    if (result.replayed) {
+      logger.info('review decision replayed for its idempotency key', { taskId: input.taskId });
+      return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
+    }
     changed(...result.touched);
     logger.info('review decision', { taskId: input.taskId, action: input.action, outcome: result.outcome, applicationOutcome: result.applicationOutcome });
     return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };

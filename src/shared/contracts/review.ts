@@ -467,6 +467,8 @@ export const reviewContract = {
       evidenceHash: z.string().min(1),
       /** Claim the next task of the queue in the same call. */
       next: z.object({ excludeTaskIds: z.array(z.int().positive()).max(500).default([]) }).optional(),
+      /** Makes the call safe to retry: the same key from the same operator is applied once and answered with the first answer. */
+      idempotencyKey: z.string().min(16).max(100).optional(),
     }),
     output: z.object({
       outcome: z.enum(['decided', 'awaiting_second', 'escalated', 'awaiting_resubmission']),

@@ -203,3 +203,24 @@ export const reviewQueueCountsTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.queue, table.status] })],
 );
+
+/**
+ * The answer of each review decision sent with an idempotency key, so a decision retried after
+ * the connection dropped (the team server's remote transport retries it) is applied once: a
+ * repeated key gets the first answer back. Kept a day, then pruned at the next keyed decision.
+ */
+export const reviewDecideRequestsTable = sqliteTable(
+  'review_decide_requests',
+  {
+    operatorId: integer('operator_id')
+      .notNull()
+      .references(() => operatorsTable.id),
+    requestKey: text('request_key').notNull(),
+    taskId: integer('task_id').notNull(),
+    /** The decide call's output as JSON. */
+    response: text('response').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.operatorId, table.requestKey] }), index('review_decide_requests_created_idx').on(table.createdAt)],
+);
+export type ReviewDecideRequestRow = typeof reviewDecideRequestsTable.$inferSelect;
