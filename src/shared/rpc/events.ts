@@ -1,3 +1,4 @@
+import type { ConnectionState } from './connection';
 import type { Permission } from './permissions';
 
 /**
@@ -33,6 +34,11 @@ export interface EventMap {
    * replayed (the server restarted, or too many passed): refetch everything shown.
    */
   'events:resync': { reason: 'restarted' | 'missed' };
+  /**
+   * The desktop's link to its team server (team mode only; sent by the desktop's own main
+   * process, never by a server): the renderer shows a banner and disables decisions unless connected.
+   */
+  'connection:state': ConnectionState;
   /** Progress of one export, sent only to the operator who started it. */
   'exports:progress': { id: number; status: 'running' | 'completed' | 'failed' | 'cancelled'; rows: number; totalRows: number | null };
 }
@@ -49,6 +55,7 @@ export const eventAudience: Record<EventName, 'all' | Permission | 'session'> = 
   'review:changed': 'review:work',
   'exports:progress': 'all',
   'events:resync': 'all',
+  'connection:state': 'all',
 };
 
 export interface PushedEvent<E extends EventName = EventName> {
