@@ -101,6 +101,18 @@ describe('the remote transport over TLS', () => {
     expect(await remote.invoke('review:counts', {})).toMatchObject({ ok: true });
   });
 
+  it('trusts a certificate signed by the CA file the administrator named, without a pin', async () => {
+    const { store } = pins();
+    const remote = new RemoteTransport({ serverUrl: `https://localhost:${port}`, pins: store, ca: certificate.cert });
+    transports.push(remote);
+    await remote.connect();
+    expect(remote.state.state).toBe('connected');
+    const stranger = new RemoteTransport({ serverUrl: `https://localhost:${port}`, pins: store, ca: selfSignedCertificate().cert });
+    transports.push(stranger);
+    await stranger.connect();
+    expect(stranger.state).toMatchObject({ state: 'certificate-untrusted', fingerprint });
+  });
+
   it('refuses a changed certificate with a clear message, before sending anything', async () => {
     const other = selfSignedCertificate();
     await server.close();
