@@ -8,7 +8,9 @@ import { limitHeapGrowth } from '../runtime/heap';
 import { restrictNewFiles } from '../files/modes';
 import { startBackgroundWork } from '../runtime/capabilities';
 import { contentSecurityPolicy } from '../server/http-server';
+import { readDeskSettings } from '../remote/desk-settings';
 import { installIpc } from './ipc';
+import { startTeamShell } from './team-shell';
 import { exportSaveDialog } from './save-dialog';
 import { electronNativeBinding } from './native-binding';
 import { createSafeStorageSecretBox } from './safe-storage-box';
@@ -128,6 +130,16 @@ export async function runDesktop(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionAllowed(permission, details.requestingUrl ?? null)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
   session.defaultSession.setDevicePermissionHandler(() => false);
+
+  const desk = readDeskSettings(dataDir);
+  if (desk.mode === 'team' && desk.serverUrl) {
+    // Team mode (issue 27): no local database and no sync; calls go to the team server (team-shell.ts).
+    const team = await startTeamShell({ dataDir, settings: { ...desk, serverUrl: desk.serverUrl }, isTrustedFrame, window: () => mainWindow });
+    mainWindow = await createWindow(dataDir);
+    app.on('window-all-closed', () => app.quit());
+    app.on('before-quit', () => team.close());
+    return;
+  }
 
   try {
     backend = await startBackend({
