@@ -102,8 +102,11 @@ export interface ReviewServiceDeps {
   logger: Logger;
   /** Fetches evidence images from the institution; absent = images are unavailable. */
   fetchImage?: ImageFetcher;
-  /** Called after every change this process makes to tasks (pushes 'review:changed'). */
-  onChanged?: (queues: ReviewQueue[]) => void;
+  /**
+   * Called after every change this process makes to tasks (pushes 'review:changed'); `taskIds`
+   * names the tasks an operator's claim, release or decision changed, so other clients can drop them at once.
+   */
+  onChanged?: (queues: ReviewQueue[], taskIds?: number[]) => void;
   /** Bytes of images kept in memory (default 48 MB). */
   imageCacheBytes?: number;
 }
@@ -222,6 +225,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
   function changed(...changedQueues: ReviewQueue[]): void {
     cachedCounts = null;
     deps.onChanged?.([...new Set(changedQueues)]);
+  }
+
+  /** `changed` for an operator's claim, release or decision: names the tasks as well. */
+  function changedTasks(taskIds: Array<number | null | undefined>, ...changedQueues: ReviewQueue[]): void {
+    cachedCounts = null;
+    deps.onChanged?.([...new Set(changedQueues)], [...new Set(taskIds.filter((id): id is number => typeof id === 'number'))]);
   }
 
   // Read on every call of the hot paths; another process may change them, so kept only briefly.
@@ -380,7 +389,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (claimed) appendTaskEvent(db, claimed.id, now, actor.id, 'claimed', { via: 'next' });
       return { taskId: claimed?.id ?? null, touched };
     });
-    changed(input.queue, ...result.touched);
+    changedTasks([result.taskId, input.releaseTaskId], input.queue, ...result.touched);
     return { taskId: result.taskId };
   }
 
@@ -398,7 +407,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       appendTaskEvent(tx, taskId, now, actor.id, 'claimed', { via: 'list' });
       return claimed;
     });
-    changed(row.queue);
+    changedTasks([taskId], row.queue);
     return { taskId, leaseExpiresAt: row.leaseExpiresAt ?? now + lease };
   }
 
@@ -417,7 +426,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (released) appendTaskEvent(tx, taskId, now, actor.id, 'released', { reason: 'left' });
       return released;
     });
-    if (row) changed(row.queue);
+    if (row) changedTasks([taskId], row.queue);
     return { released: row !== undefined };
   }
 
@@ -626,7 +635,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       logger.info('review decision replayed for its idempotency key', { taskId: input.taskId });
       return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
     }
-    changed(...result.touched);
+    changedTasks([input.taskId, result.nextTaskId], ...result.touched);
     logger.info('review decision', { taskId: input.taskId, action: input.action, outcome: result.outcome, applicationOutcome: result.applicationOutcome });
     return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
   }

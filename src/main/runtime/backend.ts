@@ -202,7 +202,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     audit,
     logger: logger.child('review'),
     fetchImage: (institutionId, imageId, signal) => institutionClients.forInstitution(institutionId).getImage(imageId, { signal }),
-    onChanged: (queues) => events.emit('review:changed', { queues }),
+    onChanged: (queues, taskIds) => events.emit('review:changed', taskIds ? { queues, taskIds } : { queues }),
   });
   const exports = createExportService({
     db,

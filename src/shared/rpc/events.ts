@@ -27,8 +27,12 @@ export interface EventMap {
   'sync:state': { institutionId: number | null };
   /** Sync or re-derivation wrote data: lists, queues and dashboards refresh (empty list: every institution). */
   'sync:data-changed': { institutionIds: number[] };
-  /** Review tasks changed (claims, decisions, ingest, another process): queue counts and lists refresh. */
-  'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'> };
+  /**
+   * Review tasks changed (claims, decisions, ingest, another process): queue counts and lists
+   * refresh. `taskIds`, when present, names the tasks an operator just claimed, released or
+   * decided: other clients drop them from their lists at once (absent: refetch the queues).
+   */
+  'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'>; taskIds?: number[] };
   /**
    * Sent by the team server to one reconnecting event stream when the events it missed cannot be
    * replayed (the server restarted, or too many passed): refetch everything shown.
