@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, operatorContext, tempDir } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, tempDir, testOperatorPassword } from '../../../test/support/backend';
 import { selfSignedCertificate } from '../../../test/support/tls';
 import type { Envelope } from '../../shared/rpc/errors';
 import type { EventMap, PushedEvent } from '../../shared/rpc/events';
@@ -38,7 +38,7 @@ async function desk(username: string): Promise<{ remote: RemoteTransport; change
     if (event.name === 'review:changed') changes.push({ ...(event.payload as EventMap['review:changed']), at: Date.now() });
   });
   await remote.connect();
-  const signIn = await remote.invoke('auth:sign-in', { username, password: `${username}-password-1` });
+  const signIn = await remote.invoke('auth:sign-in', { username, password: testOperatorPassword });
   if (!signIn.ok) throw new Error(signIn.error.message);
   return { remote, changes };
 }

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, operatorContext, tempDir } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, tempDir, testOperatorPassword } from '../../../test/support/backend';
 import { selfSignedCertificate, type TestCertificate } from '../../../test/support/tls';
 import type { ConnectionState } from '../../shared/rpc/connection';
 import type { Envelope } from '../../shared/rpc/errors';
@@ -94,7 +94,7 @@ describe('the remote transport over TLS', () => {
     expect(states.map((state) => state.state)).toEqual(['certificate-untrusted', 'connected']);
     expect(JSON.parse(readFileSync(path.join(dir, deskSettingsFileName), 'utf8')).pins).toEqual({ [`https://localhost:${port}`]: fingerprint });
 
-    const signIn = (await remote.invoke('auth:sign-in', { username: 'wang', password: 'wang-password-1' })) as Envelope<{ csrfToken: string | null }>;
+    const signIn = (await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })) as Envelope<{ csrfToken: string | null }>;
     expect(signIn.ok).toBe(true);
     // The CSRF token stays in the main process; the transport adds it to later calls itself.
     expect(signIn.ok && signIn.data.csrfToken).toBeNull();
@@ -124,7 +124,7 @@ describe('the remote transport over TLS', () => {
       await remote.connect();
       const otherFingerprint = new X509Certificate(other.cert).fingerprint256;
       expect(remote.state).toEqual({ state: 'certificate-changed', serverUrl: `https://localhost:${port}`, fingerprint: otherFingerprint, pinned: fingerprint });
-      const refused = await remote.invoke('auth:sign-in', { username: 'wang', password: 'wang-password-1' });
+      const refused = await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword });
       expect(refused).toMatchObject({ ok: false, error: { code: 'NETWORK', details: { reason: 'certificate-changed' } } });
       expect(!refused.ok && refused.error.message).toContain('certificate changed');
       expect(requests).toBe(0);
@@ -150,7 +150,7 @@ describe('the remote transport over TLS', () => {
   it('reconnects after the server restarts and resumes events (a resync after a restart)', async () => {
     const { remote, states, events } = transport({ pinned: fingerprint });
     await remote.connect();
-    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: 'wang-password-1' })).ok).toBe(true);
+    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })).ok).toBe(true);
     // The stream opens right after sign-in; emit until the first push arrives.
     await until(() => {
       backend.events.emit('review:changed', { queues: ['face'] });
@@ -177,7 +177,7 @@ describe('the remote transport over TLS', () => {
     ingestFixtureApplication(backend.db, institutionId, fixtureRecord({ externalId: 'APP-DROP', face: { score: 65 } }, Date.now()), Date.now());
     const { remote } = transport({ pinned: fingerprint });
     await remote.connect();
-    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: 'wang-password-1' })).ok).toBe(true);
+    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })).ok).toBe(true);
     const next = (await remote.invoke('review:next', { queue: 'face' })) as Envelope<{ taskId: number }>;
     if (!next.ok) throw new Error(next.error.message);
     const taskId = next.data.taskId;
@@ -204,7 +204,7 @@ describe('the remote transport over TLS', () => {
   it('does not send again a write that is not safe to repeat', async () => {
     const { remote } = transport({ pinned: fingerprint });
     await remote.connect();
-    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: 'wang-password-1' })).ok).toBe(true);
+    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })).ok).toBe(true);
     let dropped = false;
     const call = backend.router.call;
     backend.router.call = (channel, input, context) => {
