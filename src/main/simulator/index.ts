@@ -9,6 +9,7 @@ import { buildOpenApiDocument, type Capabilities } from '../../shared/institutio
 import { NonceStore } from '../institution-api/signing';
 import { appliesAt, planBorrower } from './borrowers';
 import { dayMs, hourMs, isoInstant } from './clock';
+import { clockFaultStamp } from './clock-faults';
 import { type FaultConfig, FaultInjector, faultConfigSchema, faultUpdateSchema, noFaults } from './faults';
 import { ImageService } from './image-service';
 import { PersonCache, SimInstitution } from './institution';
@@ -111,7 +112,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     throw error;
   }
 
-  const faults = new FaultInjector(faultConfigSchema.parse({ ...noFaults, ...options.faults }), String(options.faultSeed ?? options.seed));
+  const faultSeed = String(options.faultSeed ?? options.seed);
+  const faults = new FaultInjector(faultConfigSchema.parse({ ...noFaults, ...options.faults }), faultSeed);
   const nonces = new NonceStore();
   const images = new ImageService();
   let baseUrl = '';
@@ -137,7 +139,14 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       if (!Number.isFinite(span) || span <= 0 || span > 366 * dayMs) throw new RangeError('tick needs days and/or hours adding up to more than 0 and at most 366 days');
       const target = clock.now + Math.round(span);
       const report: TickReport = { now: isoInstant(target), institutions: {} };
-      for (const institution of institutions) report.institutions[institution.config.code] = institution.tick(target);
+      for (const institution of institutions) {
+        const code = institution.config.code;
+        // A node whose clock is ahead (clock-faults.ts) stamps some changes; each one stamped behind what was served is reported.
+        const stamp = clockFaultStamp(faults.current(), faultSeed, code, (change) =>
+          faults.record({ sequence: 0, kind: 'clockAhead', institution: code, method: 'TICK', path: `/admin/tick`, resource: change.resource, record_id: change.record_id, version: change.version }),
+        );
+        report.institutions[code] = institution.tick(target, stamp);
+      }
       clock.now = target;
       return report;
     },
