@@ -5,7 +5,8 @@
  * CreditDesk's demo mode.
  */
 import type { Server } from 'node:http';
-import { buildOpenApiDocument, type Capabilities } from '../../shared/institution-api';
+import { z } from 'zod';
+import { buildOpenApiDocument, resourceNameSchema, type Capabilities, type ResourceName } from '../../shared/institution-api';
 import { NonceStore } from '../institution-api/signing';
 import { appliesAt, planBorrower } from './borrowers';
 import { dayMs, hourMs, isoInstant } from './clock';
@@ -16,7 +17,7 @@ import { PersonCache, SimInstitution } from './institution';
 import { demoInstitutions, type InstitutionSimConfig } from './institutions';
 import { personAt, type World } from './population';
 import { startHttpServer } from './server';
-import { SimStore } from './store';
+import { resourceCode, SimStore } from './store';
 
 export { demoInstitutions, simulatedInstitutions, type InstitutionSimConfig, type ProductConfig } from './institutions';
 export { parseFaults, type FaultConfig } from './faults';
@@ -80,7 +81,15 @@ export interface SimulatorAdmin {
   decisions(code?: string): Record<string, ReturnType<SimInstitution['receivedDecisions']>>;
   resetNonces(): void;
   groundTruth(code?: string): Record<string, Record<string, unknown>>;
+  /**
+   * Deletes the first `count` records of a resource (in paging order) for good, as an institution
+   * that breaks rule 3 of the standard ("records are never deleted") would: a client holding them
+   * has more than /v1/stats counts. Returns the ids deleted.
+   */
+  purge(code: string, resource: ResourceName, count: number): string[];
 }
+
+const purgeSchema = z.object({ institution: z.string(), resource: resourceNameSchema, count: z.int().min(1).max(100_000) }).strict();
 
 export interface RunningSimulator {
   url: string;
@@ -157,6 +166,13 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     decisions: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.receivedDecisions()])),
     resetNonces: () => nonces.clear(),
     groundTruth: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.groundTruth()])),
+    purge(code, resource, count) {
+      const [institution] = select(code);
+      if (institution === undefined) throw new RangeError(`No institution ${code}`);
+      const ids = store.page(institution.index, resourceCode(resource), null, count).map((row) => row.id);
+      store.deleteRecords(institution.index, resourceCode(resource), ids);
+      return ids;
+    },
   };
 
   let server: Server;
@@ -181,6 +197,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
           decisions: (code) => admin.decisions(code),
           resetNonces: () => admin.resetNonces(),
           groundTruth: (code) => admin.groundTruth(code),
+          purge: (input) => {
+            const request = purgeSchema.parse(input);
+            return { deleted: admin.purge(request.institution, request.resource, request.count) };
+          },
           institutions: () => info(),
         },
       },

@@ -99,6 +99,10 @@ export const syncMessages = defineMessages({
     'zh-CN': '{resource}对账不符：机构 {remote} 条，本地 {local} 条，隔离区可解释 {quarantined} 条，无法解释 {unexplained} 条。',
     en: '{resource} do not reconcile: {remote} at the institution, {local} here, {quarantined} explained by quarantine, {unexplained} unexplained.',
   },
+  'sync.problem.surplus': {
+    'zh-CN': '{resource}对账不符：本地 {local} 条，机构只提供 {remote} 条，本地多出 {surplus} 条（机构可能删除了记录）。本地数据均已保留，未作删除；请向机构核实。',
+    en: '{resource} do not reconcile: {local} here, only {remote} served by the institution, {surplus} more here (records deleted upstream?). Nothing here was deleted; check with the institution.',
+  },
   'sync.problem.status': { 'zh-CN': '状态 {status}：本地 {local} / 机构 {remote}', en: '{status}: {local} here / {remote} there' },
   'sync.problem.amount': { 'zh-CN': '{name}：本地 {local} / 机构 {remote}', en: '{name}: {local} here / {remote} there' },
   'sync.problem.separator': { 'zh-CN': '；', en: '; ' },
@@ -132,6 +136,7 @@ export const syncMessages = defineMessages({
   'sync.reconciliation.outcome.unexplained': { 'zh-CN': '无法解释的差异', en: 'Unexplained difference' },
   'sync.reconciliation.outcome.stopped': { 'zh-CN': '游标异常，已停止', en: 'Stopped on a cursor fault' },
   'sync.reconciliation.unexplained': { 'zh-CN': '无法解释 {count} 条', en: '{count} unexplained' },
+  'sync.reconciliation.surplus': { 'zh-CN': '本地多出 {count} 条（机构未提供）', en: '{count} more here than served' },
   'sync.reconciliation.rereads': { 'zh-CN': '已重读 {count} 次', en: '{count} re-read(s)' },
   'sync.reconciliation.rereadRunning': { 'zh-CN': '重读进行中（断点续读）', en: 'Re-read under way (resumes where it stopped)' },
   'sync.reconciliation.amounts': { 'zh-CN': '金额核对', en: 'Amounts' },
