@@ -46,6 +46,7 @@ import { retryQuarantineEntry, type PassProgress, type PassResult, type Resource
 import { InstitutionApiError } from './errors';
 import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
+import { ignoredNotes } from './tolerance-notes';
 
 export interface SyncServiceDeps {
   db: Db;
@@ -350,6 +351,7 @@ export function createSyncService(deps: SyncServiceDeps) {
           lastRun: last ? toRun(last, summary.code) : null,
           openQuarantine: quarantine.filter((entry) => entry.institutionId === summary.id).reduce((sum, entry) => sum + entry.open, 0),
           reconciliation: reconciliations.filter((entry) => entry.institutionId === summary.id).map(toReconciliationEntry),
+          ignored: ignoredNotes(row?.capabilities, reconciliations.filter((entry) => entry.institutionId === summary.id)),
         };
       }),
     };
