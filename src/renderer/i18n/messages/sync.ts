@@ -105,7 +105,7 @@ export const syncMessages = defineMessages({
   },
   'sync.ignored.summary': {
     'zh-CN': '机构接口中有 {count} 项本客户端未使用或无法核对的内容（标准允许的新增），同步照常进行。',
-    en: 'Things in the institution’s answers this client does not use or cannot compare (additions the standard allows): {count}. Syncing goes on.',
+    en: "Things in the institution's answers this client does not use or cannot compare (additions the standard allows): {count}. Syncing goes on.",
   },
   'sync.ignored.show': { 'zh-CN': '查看明细', en: 'Show' },
   'sync.ignored.hide': { 'zh-CN': '收起', en: 'Hide' },
