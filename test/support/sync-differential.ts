@@ -177,6 +177,13 @@ export interface DifferentialOptions {
   faults?: Partial<FaultConfig>;
   /** Runs after the kills, until one exits 0 (a cursor fault or a re-read that met a skip makes another pass needed). */
   maxFinalRuns?: number;
+  /**
+   * The institutions change while the faulty folder syncs: after each kill round both simulators
+   * tick by `days` (identically), with one server node's clock `clockAheadMs` ahead stamping a
+   * share `clockAhead` of the changes (simulator fault clockAhead), so changes land behind cursors
+   * the faulty folder already holds. The direct folder syncs once, after the last tick.
+   */
+  ticks?: { days: number; clockAhead: number; clockAheadMs: number };
   log?: (line: string) => void;
 }
 
@@ -190,6 +197,8 @@ export interface DifferentialResult {
   rows: number;
   mismatches: string[];
   faults: Record<FaultKind, number>;
+  /** Ticks (each kill round) and, of their changes, those stamped behind what was served (clockAhead). */
+  ticks: number;
   seconds: number;
 }
 
@@ -199,8 +208,10 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const log = options.log ?? (() => undefined);
   const pageLimit = options.pageLimit ?? 100;
   const random = randomFrom(`kills:${options.seed}`);
+  // The clock fault is the institution's (what it stores), so both simulators have it; the direct folder reads after the last tick, from the start.
+  const clock = options.ticks === undefined ? {} : { clockAhead: options.ticks.clockAhead, clockAheadMs: options.ticks.clockAheadMs };
   const simulator = (faults: Partial<FaultConfig>) =>
-    startSimulator({ institutions: demoInstitutions(options.seed), seed: options.seed, borrowers: options.borrowers, now: differentialNow, faults, faultSeed: `faults:${options.seed}` });
+    startSimulator({ institutions: demoInstitutions(options.seed), seed: options.seed, borrowers: options.borrowers, now: differentialNow, faults: { ...faults, ...clock }, faultSeed: `faults:${options.seed}` });
   const direct = await simulator({});
   const faulty = await simulator(options.faults ?? differentialFaults);
   const folders: Array<{ dir: string; remove(): void }> = [];
@@ -209,14 +220,17 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     const faultyFolder = await configuredDataDir(faulty, 'creditdesk-faulty-');
     folders.push(directFolder, faultyFolder);
     // The direct folder is synced in-process (the same engine; a process start costs seconds).
-    const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
-    try {
-      const results = await backend.services.sync.runOnce({ trigger: 'cli' });
-      const failed = results.filter((result) => result.status !== 'succeeded');
-      if (failed.length > 0) throw new Error(`the direct sync did not succeed: ${failed.map((result) => `${result.code} ${result.status} ${result.error ?? ''}`).join('; ')}`);
-    } finally {
-      await backend.close();
-    }
+    const syncDirect = async () => {
+      const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
+      try {
+        const results = await backend.services.sync.runOnce({ trigger: 'cli' });
+        const failed = results.filter((result) => result.status !== 'succeeded');
+        if (failed.length > 0) throw new Error(`the direct sync did not succeed: ${failed.map((result) => `${result.code} ${result.status} ${result.error ?? ''}`).join('; ')}`);
+      } finally {
+        await backend.close();
+      }
+    };
+    if (options.ticks === undefined) await syncDirect();
 
     let killedMidPass = 0;
     for (let round = 0; round < options.kills; round++) {
@@ -232,7 +246,12 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       }
       const outcome = await child.exited;
       log(`  kill ${round + 1}: ${outcome.signal ?? `exit ${outcome.code}`}`);
+      if (options.ticks !== undefined) {
+        direct.admin.tick({ days: options.ticks.days });
+        faulty.admin.tick({ days: options.ticks.days });
+      }
     }
+    if (options.ticks !== undefined) await syncDirect();
     let finalRuns = 0;
     let converged = false;
     while (finalRuns < (options.maxFinalRuns ?? 12) && !converged) {
@@ -243,7 +262,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     }
     const { rows, mismatches } = compareSnapshots(snapshot(directFolder.dir), snapshot(faultyFolder.dir));
     const counts = faulty.admin.injectedFaults().counts;
-    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, seconds: (Date.now() - started) / 1000 };
+    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000 };
   } finally {
     await direct.close();
     await faulty.close();
