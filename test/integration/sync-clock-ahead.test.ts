@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNames } from '../../src/shared/institution-api';
 import { noFaults } from '../../src/main/simulator/faults';
-import type { PassResult } from '../../src/main/sync/engine';
+import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import { runPass, type PassResult } from '../../src/main/sync/engine';
 import { differences, institutionId, localVersions, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
 
 const skewMs = 3 * 86_400_000;
@@ -53,6 +54,22 @@ describe('one server node whose clock is ahead', () => {
     // sum or status): once a re-read found records the pulls missed, every resource is re-read.
     expect(resourceNames.filter((resource) => third.resources[resource]?.reread === undefined)).toEqual([]);
     expect(third.reconciliation.every((entry) => entry.outcome === 'matched')).toBe(true);
+    expect(await differences(world)).toEqual([]);
+  });
+
+  it('bounds it: a scheduled pass soon after re-reads only what disagrees, "Sync now" everything again', async () => {
+    const id = institutionId(world, 'qinghe');
+    const engine = { db: world.backend.db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => resolveDomainSettings({}) };
+    const loseRepayments = () => world.backend.db.$client.prepare(`DELETE FROM repayments WHERE institution_id = ? AND id IN (SELECT id FROM repayments WHERE institution_id = ? ORDER BY id LIMIT 20)`).run(id, id);
+    loseRepayments();
+    const scheduled = await runPass(engine, id, { trigger: 'schedule', signal: new AbortController().signal, pageLimit: 60 });
+    expect(scheduled.status).toBe('succeeded');
+    expect(scheduled.resources.repayments?.reread?.upserted).toBe(20);
+    expect(resourceNames.filter((resource) => scheduled.resources[resource]?.reread !== undefined)).toEqual(['repayments']);
+    loseRepayments();
+    const asked = await pass('manual');
+    expect(asked.resources.repayments?.reread?.upserted).toBe(20);
+    expect(resourceNames.filter((resource) => asked.resources[resource]?.reread === undefined)).toEqual([]);
     expect(await differences(world)).toEqual([]);
   });
 

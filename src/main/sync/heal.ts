@@ -130,11 +130,16 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
   // A re-read that wrote records proves changes were stamped or paged behind a cursor (a page
   // skipped, a node's clock ahead). The institution's other resources may hold the same kind of
   // loss where their figures cannot show it (a plan or an order whose change moves no count, sum
-  // or status): they are re-read in the same pass, once.
+  // or status): they are re-read in the same pass, once. A scheduled pass does not re-read a
+  // resource so again within the first back-off step of its last re-read (an institution skipping
+  // pages on every pass would otherwise have all of it read each time); "Sync now" and
+  // `creditdesk sync` do.
   const found = [...reread].filter((resource) => (input.resources[resource]?.reread?.upserted ?? 0) > 0);
   if (found.length > 0) {
     for (const resource of input.served) {
       if (reread.has(resource) || input.stopped.has(resource) || compared.get(resource) == null) continue;
+      const last = readReread(db, institutionId, resource)?.finishedAt ?? null;
+      if (!operatorAsked && last !== null && deps.clock.now() - last < rereadBackoffMs(1)) continue;
       await rereadResource(resource, null, `a re-read of ${found.join(', ')} found records the pulls had missed`);
     }
   }
