@@ -3,9 +3,10 @@
  *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50] [--ticks]
  * Per seed: one folder syncs the simulator directly, another an identical simulator injecting every
  * fault (cursor faults included) while `creditdesk sync` is SIGKILLed at random moments; then both
- * are compared row by row on natural keys. With --ticks the institutions change between kills
- * (both simulators tick a day after each kill round, with one server node's clock three days ahead
- * stamping a third of the changes: clockAhead), and the direct folder syncs after the last tick.
+ * are compared row by row on natural keys. With --ticks the institutions change between kills:
+ * after each kill round the faulty folder syncs until a run exits 0, the direct folder reads
+ * everything again from the start, and both simulators tick a day, with one server node's clock
+ * three days ahead stamping a third of the changes (clockAhead).
  * Prints one line per seed and a total; exit 1 on any mismatch or a folder that never converged.
  */
 import { parseArgs } from 'node:util';

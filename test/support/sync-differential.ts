@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
 import type { FaultConfig, FaultKind } from '../../src/main/simulator/faults';
 import { startBackend } from '../../src/main/runtime/backend';
+import { listInstitutions } from '../../src/main/repositories/institutions';
+import { resetCursors } from '../../src/main/repositories/sync';
 import { tempDir } from './backend';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -178,10 +180,13 @@ export interface DifferentialOptions {
   /** Runs after the kills, until one exits 0 (a cursor fault or a re-read that met a skip makes another pass needed). */
   maxFinalRuns?: number;
   /**
-   * The institutions change while the faulty folder syncs: after each kill round both simulators
-   * tick by `days` (identically), with one server node's clock `clockAheadMs` ahead stamping a
-   * share `clockAhead` of the changes (simulator fault clockAhead), so changes land behind cursors
-   * the faulty folder already holds. The direct folder syncs once, after the last tick.
+   * The institutions change between kill rounds: after each round the faulty folder syncs until a
+   * run exits 0, the direct folder reads everything again from the start (its cursors dropped, so
+   * no skip can reach it), and both simulators tick by `days` (identically), with one server
+   * node's clock `clockAheadMs` ahead stamping a share `clockAhead` of the changes (simulator
+   * fault clockAhead): changes land behind cursors the faulty folder holds. Both folders see the
+   * same states of the institutions, so what the desk keeps of their history (review tasks opened
+   * and closed, a line's versions) is compared too.
    */
   ticks?: { days: number; clockAhead: number; clockAheadMs: number };
   log?: (line: string) => void;
@@ -191,7 +196,7 @@ export interface DifferentialResult {
   seed: string;
   /** Kills that landed while a pass was under way. */
   killedMidPass: number;
-  /** `creditdesk sync` runs after the kills until one exited 0. */
+  /** `creditdesk sync` runs after the kills until one exited 0 (with ticks: after each round's kill). */
   finalRuns: number;
   converged: boolean;
   rows: number;
@@ -223,6 +228,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     const syncDirect = async () => {
       const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
       try {
+        if (options.ticks !== undefined) for (const row of listInstitutions(backend.db)) resetCursors(backend.db, row.id);
         const results = await backend.services.sync.runOnce({ trigger: 'cli' });
         const failed = results.filter((result) => result.status !== 'succeeded');
         if (failed.length > 0) throw new Error(`the direct sync did not succeed: ${failed.map((result) => `${result.code} ${result.status} ${result.error ?? ''}`).join('; ')}`);
@@ -232,6 +238,16 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     };
     if (options.ticks === undefined) await syncDirect();
 
+    /** `creditdesk sync` on the faulty folder until one run exits 0. */
+    const converge = async (): Promise<{ runs: number; converged: boolean }> => {
+      for (let runs = 1; runs <= (options.maxFinalRuns ?? 12); runs++) {
+        const outcome = await runSync(faultyFolder.dir, pageLimit).exited;
+        if (outcome.code === 0) return { runs, converged: true };
+        log(`  final run ${runs}: exit ${outcome.code}: ${outcome.output.split('\n').filter((line) => /incomplete|failed|problem/.test(line)).slice(0, 4).join(' | ')}`);
+      }
+      return { runs: options.maxFinalRuns ?? 12, converged: false };
+    };
+    let finalRuns = 0;
     let killedMidPass = 0;
     for (let round = 0; round < options.kills; round++) {
       const child = runSync(faultyFolder.dir, pageLimit);
@@ -247,19 +263,18 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       const outcome = await child.exited;
       log(`  kill ${round + 1}: ${outcome.signal ?? `exit ${outcome.code}`}`);
       if (options.ticks !== undefined) {
+        const round = await converge();
+        finalRuns += round.runs;
+        if (!round.converged) break;
+        await syncDirect();
         direct.admin.tick({ days: options.ticks.days });
         faulty.admin.tick({ days: options.ticks.days });
       }
     }
     if (options.ticks !== undefined) await syncDirect();
-    let finalRuns = 0;
-    let converged = false;
-    while (finalRuns < (options.maxFinalRuns ?? 12) && !converged) {
-      finalRuns++;
-      const outcome = await runSync(faultyFolder.dir, pageLimit).exited;
-      converged = outcome.code === 0;
-      if (!converged) log(`  final run ${finalRuns}: exit ${outcome.code}: ${outcome.output.split('\n').filter((line) => /incomplete|failed|problem/.test(line)).slice(0, 4).join(' | ')}`);
-    }
+    const last = await converge();
+    finalRuns += last.runs;
+    const converged = last.converged;
     const { rows, mismatches } = compareSnapshots(snapshot(directFolder.dir), snapshot(faultyFolder.dir));
     const counts = faulty.admin.injectedFaults().counts;
     return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000 };
