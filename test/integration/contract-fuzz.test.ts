@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, contract, type ChannelName } from '../../src/shared/rpc/contract';
 import { errorCodes, type Envelope } from '../../src/shared/rpc/errors';
-import type { CallContext } from '../../src/main/rpc/context';
+import type { CallContext } from '../../src/main/core/actor';
 import type { FetchLike } from '../../src/main/sync/client';
 import { channelInput } from '../support/arbitrary';
 import { operatorContext, signedInContext, testAdminPassword } from '../support/backend';

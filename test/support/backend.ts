@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Actor, CallContext } from '../../src/main/rpc/context';
+import type { Actor, CallContext } from '../../src/main/core/actor';
 import { startBackend, type Backend, type BackendOptions } from '../../src/main/runtime/backend';
 import type { Clock } from '../../src/main/services/clock';
 

@@ -42,20 +42,12 @@ const onlyFrom: Readonly<Record<string, readonly string[]>> = {
 const notYetFixed: readonly string[] = [
   'src/main/exports/download-route.ts -> src/main/server/http-server.ts',
   'src/main/exports/pdf.ts -> src/main/simulator/images/font.ts',
-  'src/main/exports/service.ts -> src/main/rpc/context.ts',
-  'src/main/institutions/service.ts -> src/main/rpc/context.ts',
   'src/main/institutions/service.ts -> src/main/sync/client.ts',
   'src/main/institutions/service.ts -> src/main/sync/errors.ts',
-  'src/main/portfolio/borrowers.ts -> src/main/rpc/context.ts',
   'src/main/repositories/orders.ts -> src/main/sync/normalize.ts',
   'src/main/review/image-route.ts -> src/main/server/http-server.ts',
-  'src/main/review/service.ts -> src/main/rpc/context.ts',
   'src/main/rpc/handlers/index.ts -> src/main/runtime/services.ts',
-  'src/main/services/auth.ts -> src/main/rpc/context.ts',
-  'src/main/services/domain-settings.ts -> src/main/rpc/context.ts',
-  'src/main/services/operators.ts -> src/main/rpc/context.ts',
   'src/main/simulator/cli.ts -> src/main/cli/command.ts',
-  'src/main/sync/service.ts -> src/main/rpc/context.ts',
   'src/main/sync/service.ts -> src/main/runtime/events.ts',
 ];
 

@@ -8,7 +8,7 @@ import type { Permission } from '../../shared/rpc/permissions';
 import type { Db } from '../db/connection';
 import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditActor, AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import { writeCsv } from './csv';

@@ -24,7 +24,7 @@ import {
   listInstitutions,
   updateInstitution,
 } from '../repositories/institutions';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import type { InstitutionClients } from '../sync/client';

@@ -10,7 +10,7 @@ import { maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
 import { lineFlagSchema, openLoanStatuses } from '../../shared/contracts/portfolio';
 import type { BorrowerMatch, BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
 import { writeTransaction, type Db } from '../db/connection';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import {

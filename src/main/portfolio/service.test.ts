@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import { insertInstitution } from '../../../test/support/rows';
 import { creditLineHistoryTable } from '../db/schema';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { LineDetail, LinesDashboard, LoanDetail } from '../../shared/contracts/portfolio';
 import { shanghaiStartOfDay } from '../../shared/time';
 import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from './testing';

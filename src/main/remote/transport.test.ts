@@ -10,7 +10,7 @@ import type { PushedEvent } from '../../shared/rpc/events';
 import { contractVersion } from '../../shared/rpc/version';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../review/testing';
 import type { Backend } from '../runtime/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { deskSettingsFileName, filePinStore, type PinStore } from './desk-settings';
 import { RemoteTransport } from './transport';

@@ -8,7 +8,7 @@ import type { Envelope } from '../../shared/rpc/errors';
 import { insertBorrowerRow, insertOrderRow } from '../portfolio/testing';
 import { readPdfPages, readWorkbook } from '../exports/test-readers';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../review/testing';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 
 let backend: Backend & { cleanup(): Promise<void> };

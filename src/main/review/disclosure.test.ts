@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { LogSink } from '../logging/logger';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reviewDecisionRequestSchema } from '../../shared/institution-api/decisions';
 import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { markOutboxDelivered } from '../repositories/outbox';
 import { countTasks } from '../repositories/reviewQueries';

@@ -77,7 +77,7 @@ import {
   tasksOfApplications,
 } from '../repositories/reviewReads';
 import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import {

@@ -5,7 +5,7 @@
  * One-off CLI commands do not call this: they start no background work.
  */
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import { startDemoInstitutions, type RunningSimulator } from '../simulator';
 import type { Backend } from './backend';
 

@@ -7,7 +7,7 @@ import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
 import { readAppVersion, type Backend } from '../runtime/backend';
-import type { Actor, CallContext } from '../rpc/context';
+import type { Actor, CallContext } from '../core/actor';
 import { EventJournal } from './event-journal';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';

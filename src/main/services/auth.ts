@@ -7,7 +7,7 @@ import type { OperatorRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { findOperatorById, findOperatorByUsername, updateOperator } from '../repositories/operators';
 import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touchSession } from '../repositories/sessions';
-import type { Actor, CallContext } from '../rpc/context';
+import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from './audit';
 import { sleep, type Clock } from './clock';
 import { assertPasswordAllowed } from './password-policy';

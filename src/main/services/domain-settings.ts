@@ -7,7 +7,7 @@ import { resolveDomainSettings, type DomainSettings } from '../../shared/domain/
 import { AppError } from '../../shared/rpc/errors';
 import { writeTransaction, type Db } from '../db/connection';
 import { readSetting, writeSetting } from '../repositories/settings';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditRecorder } from './audit';
 import type { Clock } from './clock';
 

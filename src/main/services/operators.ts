@@ -11,7 +11,7 @@ import {
   listOperators,
   updateOperator,
 } from '../repositories/operators';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { AuditRecorder } from './audit';
 import type { AuthService } from './auth';
 import type { Clock } from './clock';

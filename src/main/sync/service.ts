@@ -36,7 +36,7 @@ import {
   type QuarantineRow,
   type SyncRunRow,
 } from '../repositories/sync';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { EventBus } from '../runtime/events';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
