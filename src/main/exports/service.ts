@@ -8,8 +8,8 @@ import type { Permission } from '../../shared/rpc/permissions';
 import type { Db } from '../db/connection';
 import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import type { Actor } from '../core/actor';
-import type { AuditActor, AuditRecorder } from '../services/audit';
+import type { Actor, ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
@@ -157,7 +157,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
   const jobs = new Map<number, { controller: AbortController; done: Promise<void>; operatorId: number | null }>();
 
   // A CLI export has no operator id but a name (`cli:<os user>`): the entry carries that name.
-  function auditActor(requester: ExportRequester): AuditActor {
+  function auditActor(requester: ExportRequester): ActorRef {
     return { id: requester.operatorId, username: requester.operatorName };
   }
 

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { auditKeyForWriting } from '../audit/key';
+import type { Actor } from '../core/actor';
 import { openDatabase } from '../db/connection';
 import { LogSink } from '../logging/logger';
 import { permissionsOf } from '../../shared/rpc/permissions';
@@ -21,7 +22,16 @@ const [file, operatorArg, queueArg, idsArg] = process.argv.slice(2);
 const db = openDatabase({ file: file as string, migrationsFolder: '' });
 const service = createReviewService({ db, clock: systemClock, audit: createAuditRecorder(systemClock, auditKeyForWriting(path.join(path.dirname(file as string), 'keys'))), logger: new LogSink({ directory: null, console: 'none' }).logger('worker') });
 const operatorId = Number(operatorArg);
-const actor = { id: operatorId, username: `worker${operatorId}`, permissions: permissionsOf('reviewer') };
+const actor: Actor = {
+  id: operatorId,
+  username: `worker${operatorId}`,
+  displayName: `worker${operatorId}`,
+  role: 'reviewer',
+  locale: 'en',
+  permissions: permissionsOf('reviewer'),
+  mustChangePassword: false,
+  sessionId: 0,
+};
 const queue = queueArg as ReviewQueue;
 
 process.stdout.write('ready\n');

@@ -1,3 +1,4 @@
+import type { ActorRef } from '../core/actor';
 import type { Db } from '../db/connection';
 import { appendAudit, type AuditKey } from '../repositories/audit';
 import type { Clock } from './clock';
@@ -40,17 +41,11 @@ export type AuditAction =
   | 'settings.domain-updated'
   | 'access.refused';
 
-/** An operator, or a CLI user (`cli:<os user>`, no operator id). */
-export interface AuditActor {
-  id: number | null;
-  username: string;
-}
-
 export interface AuditRecorder {
   record(
     db: Db,
     /** Who did it; null for the app itself (or, in a CLI process, the OS user running it). */
-    actor: AuditActor | null,
+    actor: ActorRef | null,
     action: AuditAction,
     target?: { type: string; id: string | number },
     details?: Record<string, unknown>,

@@ -36,7 +36,7 @@ import {
   type QuarantineRow,
   type SyncRunRow,
 } from '../repositories/sync';
-import type { Actor } from '../core/actor';
+import type { ActorRef } from '../core/actor';
 import type { EventBus } from '../runtime/events';
 import type { AuditRecorder } from '../services/audit';
 import type { Clock } from '../services/clock';
@@ -64,7 +64,6 @@ export interface SyncServiceDeps {
   pageLimit?: number;
 }
 
-type Author = Pick<Actor, 'id' | 'username'> | null;
 
 function emptyTotals(): ResourcePassStats {
   return { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
@@ -186,7 +185,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   let rederiving: Promise<unknown> | null = null;
   let rederiveAgain = false;
   let started = false;
-  let demoStarter: ((author: Author) => Promise<InstitutionSummary[]>) | null = null;
+  let demoStarter: ((author: ActorRef | null) => Promise<InstitutionSummary[]>) | null = null;
 
   function emitProgress(progress: PassProgress): void {
     // Enough for a smooth bar without flooding the renderer: every change of phase or resource,
@@ -286,7 +285,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** "Sync now" from the Sync page: queued in the background, audited. */
-  function syncNow(author: Author, input: { institutionId?: number }): { queued: number[] } {
+  function syncNow(author: ActorRef | null, input: { institutionId?: number }): { queued: number[] } {
     let ids: number[];
     if (input.institutionId !== undefined) {
       const row = requireInstitution(input.institutionId);
@@ -372,7 +371,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** Fetches the named quarantined records again by id; those valid now are ingested. */
-  async function retryQuarantine(author: Author, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
+  async function retryQuarantine(author: ActorRef | null, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
     const entries = findQuarantineByIds(db, input.ids).filter((entry) => entry.externalId !== null && entry.status === 'open');
     const result = { ingested: 0, stillInvalid: 0, gone: 0, failed: 0 };
     const settings = deps.settings();
@@ -437,7 +436,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** Failed messages go back in line with the same idempotency key (so a retry can never apply a decision twice). */
-  function retryOutbox(author: Author, input: { ids: number[] }): { requeued: number } {
+  function retryOutbox(author: ActorRef | null, input: { ids: number[] }): { requeued: number } {
     const now = clock.now();
     let requeued = 0;
     writeTransaction(db, (tx) => {
@@ -456,11 +455,11 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** The shells (desktop, serve) let the Sync page start the embedded demo institutions. */
-  function enableDemo(starter: (author: Author) => Promise<InstitutionSummary[]>): void {
+  function enableDemo(starter: (author: ActorRef | null) => Promise<InstitutionSummary[]>): void {
     demoStarter = starter;
   }
 
-  async function startDemo(author: Author): Promise<InstitutionSummary[]> {
+  async function startDemo(author: ActorRef | null): Promise<InstitutionSummary[]> {
     if (!demoStarter) throw new AppError('CONFLICT', 'The demo institutions can be started only by the desktop app or `creditdesk serve`.');
     return demoStarter(author);
   }
