@@ -10,7 +10,7 @@ import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import type { Actor, ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
 import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from './repository';

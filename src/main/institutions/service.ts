@@ -26,7 +26,7 @@ import {
 } from '../repositories/institutions';
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../sync/client';
 import { InstitutionApiError } from '../sync/errors';
 import type { SecretVault } from './secrets';

@@ -12,7 +12,7 @@ import type { BorrowerMatch, BorrowerPage, BorrowerSearchResult } from '../../sh
 import { writeTransaction, type Db } from '../db/connection';
 import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import {
   applicationsOf,
   borrowersByIds,

@@ -4,7 +4,7 @@ import { assertNever } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import type { ExportSource } from '../exports/service';
 import type { PortfolioService } from '../portfolio/service';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import { authFunnelDocument, buildAuthFunnel } from './funnel';
 import { buildPortfolioReport, portfolioDocument } from './portfolio';
 import { institutionNames } from './repository';

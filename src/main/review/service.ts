@@ -79,7 +79,7 @@ import {
 import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
 import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import {
   checklist,
   contactsEvidence,

@@ -14,7 +14,7 @@ import { LogSink } from '../logging/logger';
 import { permissionsOf } from '../../shared/rpc/permissions';
 import type { ReviewQueue } from '../../shared/domain/findings';
 import { createAuditRecorder } from '../services/audit';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../core/clock';
 import { AppError } from '../../shared/rpc/errors';
 import { createReviewService } from './service';
 

@@ -13,7 +13,7 @@ import { createReportsService } from '../reports/service';
 import { readReviewSettings } from '../review/settings';
 import { createAuditRecorder } from '../services/audit';
 import { createAuthService } from '../services/auth';
-import { systemClock, type Clock } from '../services/clock';
+import { systemClock, type Clock } from '../core/clock';
 import { createOperatorService } from '../services/operators';
 import { createSystemService } from '../services/system';
 import { createPortfolio } from '../portfolio';

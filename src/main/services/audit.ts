@@ -1,7 +1,7 @@
 import type { ActorRef } from '../core/actor';
 import type { Db } from '../db/connection';
 import { appendAudit, type AuditKey } from '../repositories/audit';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 
 /** The closed list of audited actions; later capabilities add theirs here. */
 export type AuditAction =

@@ -9,7 +9,7 @@ import { findOperatorById, findOperatorByUsername, updateOperator } from '../rep
 import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touchSession } from '../repositories/sessions';
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from './audit';
-import { sleep, type Clock } from './clock';
+import { sleep, type Clock } from '../core/clock';
 import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { readSessionSettings, writeSessionSettings } from './session-settings';

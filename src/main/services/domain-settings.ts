@@ -9,7 +9,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import { readSetting, writeSetting } from '../repositories/settings';
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from './audit';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 
 export const domainSettingsKey = 'domain';
 

@@ -14,7 +14,7 @@ import {
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from './audit';
 import type { AuthService } from './auth';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import { assertPasswordAllowed, passwordProblem } from './password-policy';
 import { generatePassword, hashPassword } from './passwords';
 

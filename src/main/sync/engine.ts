@@ -13,7 +13,7 @@ import type { SyncResource } from '../db/schema';
 import { findInstitutionById, setInstitutionState, type InstitutionState } from '../repositories/institutions';
 import { finishRun, insertRun, listCursors, listQuarantine, settleQuarantine, updateRunStats, type SyncRunTrigger } from '../repositories/sync';
 import type { Logger } from '../logging/logger';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import type { InstitutionClient, InstitutionClients } from './client';
 import { FactsCache } from './derive';
 import { InstitutionApiError } from './errors';

@@ -39,7 +39,7 @@ import {
 import type { ActorRef } from '../core/actor';
 import type { EventBus } from '../runtime/events';
 import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import type { InstitutionClients } from './client';
 import { FactsCache, rederiveAllInChunks } from './derive';
 import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
