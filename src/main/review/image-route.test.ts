@@ -4,7 +4,7 @@ import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { LogSink } from '../logging/logger';
-import { createAuditRecorder } from '../services/audit';
+import { createAuditRecorder } from '../audit/recorder';
 import { reviewImageRoute } from './image-route';
 import { createReviewService } from './service';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';

@@ -13,7 +13,7 @@ import { openDatabase } from '../db/connection';
 import { LogSink } from '../logging/logger';
 import { permissionsOf } from '../../shared/rpc/permissions';
 import type { ReviewQueue } from '../../shared/domain/findings';
-import { createAuditRecorder } from '../services/audit';
+import { createAuditRecorder } from '../audit/recorder';
 import { systemClock } from '../core/clock';
 import { AppError } from '../../shared/rpc/errors';
 import { createReviewService } from './service';

@@ -11,7 +11,7 @@ import { auditHead, ensureAuditKeyAnchor, formatAuditHead, type AuditKey } from 
 import { createExportService, type SaveFileDialog } from '../exports/service';
 import { createReportsService } from '../reports/service';
 import { readReviewSettings } from '../review/settings';
-import { createAuditRecorder } from '../services/audit';
+import { createAuditRecorder } from '../audit/recorder';
 import { createAuthService } from '../services/auth';
 import { systemClock, type Clock } from '../core/clock';
 import { createOperatorService } from '../services/operators';

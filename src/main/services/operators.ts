@@ -12,7 +12,7 @@ import {
   updateOperator,
 } from '../repositories/operators';
 import type { ActorRef } from '../core/actor';
-import type { AuditRecorder } from './audit';
+import type { AuditRecorder } from '../audit/recorder';
 import type { AuthService } from './auth';
 import type { Clock } from '../core/clock';
 import { assertPasswordAllowed, passwordProblem } from './password-policy';
