@@ -9,7 +9,7 @@ import type { Db } from '../db/connection';
 import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import type { Actor, ActorRef } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';

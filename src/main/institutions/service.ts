@@ -25,7 +25,7 @@ import {
   updateInstitution,
 } from '../repositories/institutions';
 import type { ActorRef } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../sync/client';
 import { InstitutionApiError } from '../sync/errors';

@@ -11,7 +11,7 @@ import { lineFlagSchema, openLoanStatuses } from '../../shared/contracts/portfol
 import type { BorrowerMatch, BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
 import { writeTransaction, type Db } from '../db/connection';
 import type { Actor } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import {
   applicationsOf,

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { createBorrowerLookupService, type BorrowerLookupService } from './borrowers';

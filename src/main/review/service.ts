@@ -78,7 +78,7 @@ import {
 } from '../repositories/reviewReads';
 import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
 import type { Actor } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import {
   checklist,

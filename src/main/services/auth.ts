@@ -8,7 +8,7 @@ import type { Logger } from '../logging/logger';
 import { findOperatorById, findOperatorByUsername, updateOperator } from '../repositories/operators';
 import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touchSession } from '../repositories/sessions';
 import type { Actor, CallContext } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
 import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';

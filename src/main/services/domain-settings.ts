@@ -8,7 +8,7 @@ import { AppError } from '../../shared/rpc/errors';
 import { writeTransaction, type Db } from '../db/connection';
 import { readSetting, writeSetting } from '../repositories/settings';
 import type { ActorRef } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 
 export const domainSettingsKey = 'domain';

@@ -12,7 +12,7 @@ import {
   updateOperator,
 } from '../repositories/operators';
 import type { ActorRef } from '../core/actor';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { AuthService } from './auth';
 import type { Clock } from '../core/clock';
 import { assertPasswordAllowed, passwordProblem } from './password-policy';

@@ -38,7 +38,7 @@ import {
 } from '../repositories/sync';
 import type { ActorRef } from '../core/actor';
 import type { EventBus } from '../runtime/events';
-import type { AuditRecorder } from '../audit/recorder';
+import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from './client';
 import { FactsCache, rederiveAllInChunks } from './derive';
