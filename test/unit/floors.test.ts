@@ -45,7 +45,6 @@ const notYetFixed: readonly string[] = [
   'src/main/institutions/service.ts -> src/main/sync/errors.ts',
   'src/main/repositories/orders.ts -> src/main/sync/normalize.ts',
   'src/main/review/image-route.ts -> src/main/server/http-server.ts',
-  'src/main/rpc/handlers/index.ts -> src/main/runtime/services.ts',
   'src/main/simulator/cli.ts -> src/main/cli/command.ts',
   'src/main/sync/service.ts -> src/main/runtime/events.ts',
 ];

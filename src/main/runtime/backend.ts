@@ -28,7 +28,7 @@ import { EventBus } from './events';
 import { registerInstance } from './instances';
 import { makePrivateFolder, tightenDataFolder } from '../files/modes';
 import { dataPaths, type DataPaths } from './paths';
-import type { Services } from './services';
+import type { Services } from '../rpc/services';
 
 export interface BackendOptions {
   dataDir: string;
