@@ -46,7 +46,6 @@ const notYetFixed: readonly string[] = [
   'src/main/repositories/orders.ts -> src/main/sync/normalize.ts',
   'src/main/review/image-route.ts -> src/main/server/http-server.ts',
   'src/main/simulator/cli.ts -> src/main/cli/command.ts',
-  'src/main/sync/service.ts -> src/main/runtime/events.ts',
 ];
 
 const root = process.cwd();

@@ -191,7 +191,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     clients: institutionClients,
     institutions,
     audit,
-    events,
+    emit: (name, payload) => events.emit(name, payload),
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
     ...options.sync,

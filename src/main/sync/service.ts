@@ -37,7 +37,6 @@ import {
   type SyncRunRow,
 } from '../repositories/sync';
 import type { ActorRef } from '../core/actor';
-import type { EventBus } from '../runtime/events';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from './client';
@@ -46,6 +45,10 @@ import { retryQuarantineEntry, type PassProgress, type PassResult, type Resource
 import { InstitutionApiError } from './errors';
 import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
+import type { EventMap } from '../../shared/rpc/events';
+
+/** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
+export type SyncEmit = <E extends 'sync:state' | 'sync:progress' | 'sync:data-changed'>(name: E, payload: EventMap[E]) => void;
 
 export interface SyncServiceDeps {
   db: Db;
@@ -53,7 +56,7 @@ export interface SyncServiceDeps {
   clients: InstitutionClients;
   institutions: Pick<InstitutionService, 'list' | 'toSummary'>;
   audit: AuditRecorder;
-  events: EventBus;
+  emit: SyncEmit;
   settings: () => DomainSettings;
   logger?: Logger;
   /** At most this many institutions sync at once (default 2). */
@@ -154,20 +157,20 @@ function toOutboxItem(row: OutboxRow, code: string): OutboxItem {
 export type SyncService = ReturnType<typeof createSyncService>;
 
 export function createSyncService(deps: SyncServiceDeps) {
-  const { db, clock, events } = deps;
+  const { db, clock, emit } = deps;
   const lastProgressEmit = new Map<number, { at: number; step: string }>();
   const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger };
   const scheduler = new SyncScheduler(
     engine,
     { maxConcurrent: deps.maxConcurrent ?? 2, checkEveryMs: deps.checkEveryMs ?? 1000, pageLimit: deps.pageLimit },
     {
-      onPassStarted: (institutionId) => events.emit('sync:state', { institutionId }),
+      onPassStarted: (institutionId) => emit('sync:state', { institutionId }),
       onProgress: (progress) => emitProgress(progress),
       onPassFinished: (result) => {
         lastProgressEmit.delete(result.institutionId);
-        events.emit('sync:state', { institutionId: result.institutionId });
+        emit('sync:state', { institutionId: result.institutionId });
         const wrote = Object.values(result.resources).some((stats) => (stats?.upserted ?? 0) > 0);
-        if (wrote) events.emit('sync:data-changed', { institutionIds: [result.institutionId] });
+        if (wrote) emit('sync:data-changed', { institutionIds: [result.institutionId] });
       },
     },
   );
@@ -176,7 +179,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     clients: deps.clients,
     clock,
     logger: deps.logger?.child('outbox'),
-    onChange: (row) => events.emit('sync:state', { institutionId: row.institutionId }),
+    onChange: (row) => emit('sync:state', { institutionId: row.institutionId }),
   });
   const background = new AbortController();
   const loops: Array<Promise<unknown>> = [];
@@ -196,7 +199,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (last && last.step === step && now - last.at < 250) return;
     lastProgressEmit.set(progress.institutionId, { at: now, step });
     const row = findInstitutionById(db, progress.institutionId);
-    events.emit('sync:progress', {
+    emit('sync:progress', {
       institutionId: progress.institutionId,
       code: row?.code ?? String(progress.institutionId),
       phase: progress.phase,
@@ -225,7 +228,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     rederiving = rederiveAllInChunks(db, at, deps.settings(), background.signal)
       .then((outcome) => {
         deps.logger?.info('derived data refreshed', { reason, ...outcome });
-        if (outcome.orders + outcome.lines + outcome.applications > 0) events.emit('sync:data-changed', { institutionIds: [] });
+        if (outcome.orders + outcome.lines + outcome.applications > 0) emit('sync:data-changed', { institutionIds: [] });
       })
       .catch((error: unknown) => deps.logger?.error('re-derivation failed', { error: String(error) }))
       .finally(() => {
@@ -302,7 +305,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       if (row && (row.state === 'circuit_open' || row.state === 'credentials_rejected')) writeTransaction(db, () => setInstitutionState(db, id, 'idle', { circuitOpenUntil: null }));
     }
     void scheduler.request(ids, 'manual');
-    for (const id of ids) events.emit('sync:state', { institutionId: id });
+    for (const id of ids) emit('sync:state', { institutionId: id });
     return { queued: ids };
   }
 
@@ -390,8 +393,8 @@ export function createSyncService(deps: SyncServiceDeps) {
       }
     }
     writeTransaction(db, (tx) => deps.audit.record(tx, author, 'sync.quarantine-retried', { type: 'quarantine', id: input.ids.join(',').slice(0, 200) }, result));
-    for (const institutionId of new Set(entries.map((entry) => entry.institutionId))) events.emit('sync:state', { institutionId });
-    if (result.ingested > 0) events.emit('sync:data-changed', { institutionIds: [...new Set(entries.map((entry) => entry.institutionId))] });
+    for (const institutionId of new Set(entries.map((entry) => entry.institutionId))) emit('sync:state', { institutionId });
+    if (result.ingested > 0) emit('sync:data-changed', { institutionIds: [...new Set(entries.map((entry) => entry.institutionId))] });
     return result;
   }
 
@@ -450,7 +453,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       deps.audit.record(tx, author, 'sync.outbox-retried', { type: 'outbox', id: input.ids.join(',').slice(0, 200) }, { requeued });
     });
     if (requeued > 0) void deliverOutbox();
-    events.emit('sync:state', { institutionId: null });
+    emit('sync:state', { institutionId: null });
     return { requeued };
   }
 
@@ -488,7 +491,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
     /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
     institutionChanged(institutionId: number): void {
-      events.emit('sync:state', { institutionId });
+      emit('sync:state', { institutionId });
     },
   };
 }
