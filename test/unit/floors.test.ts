@@ -40,7 +40,6 @@ const onlyFrom: Readonly<Record<string, readonly string[]>> = {
  */
 const notYetFixed: readonly string[] = [
   'src/main/exports/download-route.ts -> src/main/server/http-server.ts',
-  'src/main/exports/pdf.ts -> src/main/simulator/images/font.ts',
   'src/main/institutions/service.ts -> src/main/sync/client.ts',
   'src/main/institutions/service.ts -> src/main/sync/errors.ts',
   'src/main/repositories/orders.ts -> src/main/sync/normalize.ts',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { locateCjkFont, MissingCjkFontError, registerCjkFont } from './font';
+import { locateCjkFont, MissingCjkFontError, registerCjkFont } from './cjk-font';
 
 describe('locateCjkFont', () => {
   it('finds the Noto Sans SC font shipped by the npm dependency first', () => {
