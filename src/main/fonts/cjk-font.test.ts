@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { locateCjkFont, MissingCjkFontError, registerCjkFont } from './cjk-font';
+import { locateCjkFont, MissingCjkFontError } from './cjk-font';
 
 describe('locateCjkFont', () => {
   it('finds the Noto Sans SC font shipped by the npm dependency first', () => {
@@ -24,9 +24,5 @@ describe('locateCjkFont', () => {
   it('says which packages to install when no CJK font is present', () => {
     expect(() => locateCjkFont(() => false)).toThrow(MissingCjkFontError);
     expect(() => locateCjkFont(() => false)).toThrow(/@expo-google-fonts\/noto-sans-sc.*fonts-noto-cjk.*fonts-wqy-microhei/);
-  });
-
-  it('registers a family the canvas can draw with', () => {
-    expect(registerCjkFont()).toBe('CreditDesk CJK');
   });
 });

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { GlobalFonts } from '@napi-rs/canvas';
 
 /** A CJK font on disk that can draw every Chinese character an ID card needs. */
 export interface CjkFont {
@@ -24,7 +23,8 @@ interface Candidate {
 }
 
 const npmFontPackage = '@expo-google-fonts/noto-sans-sc';
-const aliasFamily = 'CreditDesk CJK';
+/** The family the npm package's files are registered as (they carry no family Skia would pick). */
+export const aliasFamily = 'CreditDesk CJK';
 
 function npmPackageDirectory(): string | undefined {
   try {
@@ -98,27 +98,4 @@ export function locateCjkFont(fileExists: (path: string) => boolean = existsSync
   const chosen = choose(defaultCandidates(), fileExists);
   const boldPath = chosen.boldPath !== undefined && fileExists(chosen.boldPath) ? chosen.boldPath : chosen.regularPath;
   return { family: chosen.family, regularPath: chosen.regularPath, boldPath, source: chosen.source };
-}
-
-let registeredFamily: string | undefined;
-
-/**
- * Registers the CJK font with the canvas once and returns the family to draw with.
- * Reads the file into memory rather than registering by path so it also works from inside an
- * Electron asar archive, where Skia cannot open the path itself.
- */
-export function registerCjkFont(): string {
-  if (registeredFamily !== undefined) return registeredFamily;
-  const font = locateCjkFont();
-  const paths = font.boldPath === font.regularPath ? [font.regularPath] : [font.regularPath, font.boldPath];
-  for (const path of paths) {
-    const data = readFileSync(path);
-    if (font.family === aliasFamily) GlobalFonts.register(data, aliasFamily);
-    else GlobalFonts.register(data);
-  }
-  if (!GlobalFonts.has(font.family)) {
-    throw new Error(`Registered ${font.regularPath} (${font.source}) but the canvas does not know family "${font.family}"`);
-  }
-  registeredFamily = font.family;
-  return font.family;
 }

@@ -1,7 +1,7 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { encodeCanvas, type Box, type RenderOptions } from './draw';
 import { drawPortrait, personFeatures } from './face';
-import { registerCjkFont } from '../../fonts/cjk-font';
+import { registerCjkFont } from './font';
 import { createRandom, type Random } from './random';
 import { applyCaptureWarnings, drawContentWarnings, parseCardWarnings, placeCard, type CardWarningPlan } from './warnings';
 
