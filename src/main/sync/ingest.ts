@@ -51,7 +51,7 @@ import {
   reassessApplication,
 } from './derive';
 import { PageContactFacts } from './contact-facts';
-import type { InstallmentColumns } from './normalize';
+import type { InstallmentColumns } from '../db/schema';
 import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';
