@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, contract, type ChannelName } from '../../src/shared/rpc/contract';
 import { errorCodes, type Envelope } from '../../src/shared/rpc/errors';
 import type { CallContext } from '../../src/main/core/actor';
-import type { FetchLike } from '../../src/main/sync/client';
+import type { FetchLike } from '../../src/main/institution-api/client';
 import { channelInput } from '../support/arbitrary';
 import { operatorContext, signedInContext, testAdminPassword } from '../support/backend';
 import { startSyncWorld, type SyncWorld } from './sync-support';

@@ -40,8 +40,6 @@ const onlyFrom: Readonly<Record<string, readonly string[]>> = {
  */
 const notYetFixed: readonly string[] = [
   'src/main/exports/download-route.ts -> src/main/server/http-server.ts',
-  'src/main/institutions/service.ts -> src/main/sync/client.ts',
-  'src/main/institutions/service.ts -> src/main/sync/errors.ts',
   'src/main/review/image-route.ts -> src/main/server/http-server.ts',
   'src/main/simulator/cli.ts -> src/main/cli/command.ts',
 ];

@@ -27,9 +27,9 @@ import {
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
-import type { InstitutionClients } from '../sync/client';
-import { InstitutionApiError } from '../sync/errors';
-import type { SecretVault } from './secrets';
+import type { InstitutionClients } from '../institution-api/client';
+import { InstitutionApiError } from '../institution-api/errors';
+import type { SecretVault } from '../institution-api/secrets';
 
 /** Who made a change: an operator, or the shell (CLI, demo start-up) with no operator. */
 

@@ -8,7 +8,7 @@ import type { PortfolioService } from '../portfolio/service';
 import type { ReviewService } from '../review/service';
 import type { OperatorService } from '../services/operators';
 import type { SystemService } from '../services/system';
-import type { InstitutionClients } from '../sync/client';
+import type { InstitutionClients } from '../institution-api/client';
 import type { SyncService } from '../sync/service';
 import type { DomainSettingsService } from '../services/domain-settings';
 

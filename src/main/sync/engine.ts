@@ -14,9 +14,9 @@ import { findInstitutionById, setInstitutionState, type InstitutionState } from 
 import { finishRun, insertRun, listCursors, listQuarantine, settleQuarantine, updateRunStats, type SyncRunTrigger } from '../repositories/sync';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
-import type { InstitutionClient, InstitutionClients } from './client';
+import type { InstitutionClient, InstitutionClients } from '../institution-api/client';
 import { FactsCache } from './derive';
-import { InstitutionApiError } from './errors';
+import { InstitutionApiError } from '../institution-api/errors';
 import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';

@@ -39,10 +39,10 @@ import {
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
-import type { InstitutionClients } from './client';
+import type { InstitutionClients } from '../institution-api/client';
 import { FactsCache, rederiveAllInChunks } from './derive';
 import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
-import { InstitutionApiError } from './errors';
+import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
 import type { EventMap } from '../../shared/rpc/events';

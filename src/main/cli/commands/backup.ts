@@ -8,7 +8,7 @@ import { auditKeyFileName, auditKeyForWriting } from '../../audit/key';
 import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
 import { createPrivateFile } from '../../files/modes';
 import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type SealedKeyFile } from '../../files/key-backup';
-import { institutionKeyFileName } from '../../institutions/secrets';
+import { institutionKeyFileName } from '../../institution-api/secrets';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
