@@ -7,7 +7,7 @@ import type { PushedEvent } from '../../shared/rpc/events';
 import type { Actor } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer } from '../server/http-server';
-import { downloadRoute } from './download-route';
+import { downloadRoute } from '../server/routes/download';
 import { readWorkbook } from './test-readers';
 
 type TestBackend = Backend & { cleanup(): Promise<void> };

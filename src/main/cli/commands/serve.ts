@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../../db/connection';
-import { downloadRoute } from '../../exports/download-route';
-import { reviewImageRoute } from '../../review/image-route';
+import { downloadRoute } from '../../server/routes/download';
+import { reviewImageRoute } from '../../server/routes/evidence-image';
 import { startBackend } from '../../runtime/backend';
 import { startBackgroundWork } from '../../runtime/capabilities';
 import { startHttpServer } from '../../server/http-server';

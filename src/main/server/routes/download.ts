@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AppError, httpStatusOf } from '../../shared/rpc/errors';
-import type { HttpRoute } from '../server/http-server';
-import type { ExportService } from './service';
+import { AppError, httpStatusOf } from '../../../shared/rpc/errors';
+import type { HttpRoute } from '../http-server';
+import type { ExportService } from '../../exports/service';
 
 /** RFC 6266 / 5987: an ASCII fallback name plus the real UTF-8 name (Chinese report titles). */
 export function contentDisposition(fileName: string): string {

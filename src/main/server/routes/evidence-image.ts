@@ -1,7 +1,7 @@
-import { imageKindSchema } from '../../shared/contracts/review';
-import { AppError, httpStatusOf } from '../../shared/rpc/errors';
-import type { HttpRoute } from '../server/http-server';
-import type { ReviewService } from './service';
+import { imageKindSchema } from '../../../shared/contracts/review';
+import { AppError, httpStatusOf } from '../../../shared/rpc/errors';
+import type { HttpRoute } from '../http-server';
+import type { ReviewService } from '../../review/service';
 
 /**
  * GET /api/images/:taskId/:which on the headless server: one evidence image of a review task,
