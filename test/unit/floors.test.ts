@@ -15,8 +15,7 @@ const floors: ReadonlyArray<{ floor: string; folders: readonly string[] }> = [
   { floor: 'institution API', folders: ['institution-api'] },
   {
     floor: 'features',
-    // C1 only: 'services' first, until C13 dissolves it (delete it from here and from the README then).
-    folders: ['services', 'exports', 'audit', 'auth', 'users', 'settings', 'institutions', 'review', 'portfolio', 'sync', 'reports', 'system', 'simulator'],
+    folders: ['exports', 'audit', 'auth', 'users', 'settings', 'institutions', 'review', 'portfolio', 'sync', 'reports', 'system', 'simulator'],
   },
   { floor: 'router', folders: ['rpc'] },
   { floor: 'composition', folders: ['runtime'] },
@@ -33,13 +32,6 @@ const onlyFrom: Readonly<Record<string, readonly string[]>> = {
   files: [],
   fonts: [],
 };
-
-/**
- * Upward imports not moved yet (issue 26), as "file -> target". Each commit that fixes one deletes
- * its line; a line that no longer matches an import fails, so the list only shrinks. Empty from C13.
- */
-const notYetFixed: readonly string[] = [
-];
 
 const root = process.cwd();
 const order = floors.flatMap((entry) => entry.folders);
@@ -112,13 +104,7 @@ function sourceEdges(): Edge[] {
 
 describe('the floors of src/main', () => {
   it('no import runs up a floor', () => {
-    const found = sourceEdges().flatMap((edge) => {
-      const why = violationOf(edge);
-      return why === null ? [] : [{ key: `${edge.file} -> ${edge.target}`, why }];
-    });
-    expect(found.filter((entry) => !notYetFixed.includes(entry.key)).map((entry) => entry.why)).toEqual([]);
-    // A fixed import leaves the list in the commit that fixes it.
-    expect(notYetFixed.filter((key) => !found.some((entry) => entry.key === key))).toEqual([]);
+    expect(sourceEdges().flatMap((edge) => violationOf(edge) ?? [])).toEqual([]);
   });
 
   it('places every folder of src/main on a floor', () => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/rpc/errors';
-import type { AuthService } from '../../services/auth';
+import type { AuthService } from '../../auth/service';
 import type { Actor } from '../../core/actor';
 import type { Handlers } from '../router';
 

@@ -13,10 +13,10 @@ import {
 } from '../repositories/operators';
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
-import type { AuthService } from './auth';
+import type { AuthService } from '../auth/service';
 import type { Clock } from '../core/clock';
-import { assertPasswordAllowed, passwordProblem } from './password-policy';
-import { generatePassword, hashPassword } from './passwords';
+import { assertPasswordAllowed, passwordProblem } from '../auth/password-policy';
+import { generatePassword, hashPassword } from '../auth/passwords';
 
 export interface OperatorServiceDeps {
   db: Db;
