@@ -4,7 +4,7 @@ import { DatabaseTooNewError } from '../../db/connection';
 import { downloadRoute } from '../../server/routes/download';
 import { reviewImageRoute } from '../../server/routes/evidence-image';
 import { startBackend } from '../../runtime/backend';
-import { startBackgroundWork } from '../../runtime/capabilities';
+import { startBackgroundWork } from '../../runtime/background-work';
 import { startHttpServer } from '../../server/http-server';
 import type { CliCommand } from '../command';
 import { findRendererDir, resolveDataDir, write } from '../options';
