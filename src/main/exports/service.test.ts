@@ -8,7 +8,7 @@ import type { Actor } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer } from '../server/http-server';
 import { downloadRoute } from '../server/routes/download';
-import { readWorkbook } from './test-readers';
+import { readWorkbook } from '../../../test/support/export-readers';
 
 type TestBackend = Backend & { cleanup(): Promise<void> };
 const backends: TestBackend[] = [];

@@ -4,7 +4,7 @@ import { insertApplication, insertInstitution } from '../../../test/support/rows
 import { auditLogTable } from '../db/schema';
 import type { CallContext } from '../core/actor';
 import type { BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
-import { insertBorrowerRow, insertLineRow, insertOrderRow } from './testing';
+import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
 import { planSearch } from './borrowers';
 
 let backend: Awaited<ReturnType<typeof createTestBackend>>;

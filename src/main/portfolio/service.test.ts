@@ -5,7 +5,7 @@ import { creditLineHistoryTable } from '../db/schema';
 import type { CallContext } from '../core/actor';
 import type { LineDetail, LinesDashboard, LoanDetail } from '../../shared/contracts/portfolio';
 import { shanghaiStartOfDay } from '../../shared/time';
-import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from './testing';
+import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from '../../../test/support/loan-rows';
 
 const now = Date.UTC(2026, 10, 25, 2);
 let backend: Awaited<ReturnType<typeof createTestBackend>>;

@@ -8,7 +8,7 @@ import type { ConnectionState } from '../../shared/rpc/connection';
 import type { Envelope } from '../../shared/rpc/errors';
 import type { PushedEvent } from '../../shared/rpc/events';
 import { contractVersion } from '../../shared/rpc/version';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../review/testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 import type { Backend } from '../runtime/backend';
 import type { CallContext } from '../core/actor';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';

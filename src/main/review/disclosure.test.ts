@@ -3,7 +3,7 @@ import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let clock: ManualClock;

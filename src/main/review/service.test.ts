@@ -7,7 +7,7 @@ import type { Backend } from '../runtime/backend';
 import { markOutboxDelivered } from '../repositories/outbox';
 import { countTasks } from '../repositories/reviewQueries';
 import { recordDeliveries } from './monitor';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let clock: ManualClock;

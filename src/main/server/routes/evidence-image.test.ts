@@ -7,7 +7,7 @@ import { LogSink } from '../../logging/logger';
 import { createAuditRecorder } from '../../audit/recorder';
 import { reviewImageRoute } from './evidence-image';
 import { createReviewService } from '../../review/service';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../review/testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let server: RunningHttpServer;

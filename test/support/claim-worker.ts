@@ -4,19 +4,19 @@
  * machine a tight loop took all 120 tasks before the other processes had read "go"), then tries
  * to claim every given task directly. It opens everything first, prints "ready", and starts when
  * a line arrives on stdin, so the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
- *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
+ *   node --import tsx test/support/claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
  */
 import path from 'node:path';
-import { auditKeyForWriting } from '../audit/key';
-import type { Actor } from '../core/actor';
-import { openDatabase } from '../db/connection';
-import { LogSink } from '../logging/logger';
-import { permissionsOf } from '../../shared/rpc/permissions';
-import type { ReviewQueue } from '../../shared/domain/findings';
-import { createAuditRecorder } from '../audit/recorder';
-import { systemClock } from '../core/clock';
-import { AppError } from '../../shared/rpc/errors';
-import { createReviewService } from './service';
+import { auditKeyForWriting } from '../../src/main/audit/key';
+import type { Actor } from '../../src/main/core/actor';
+import { openDatabase } from '../../src/main/db/connection';
+import { LogSink } from '../../src/main/logging/logger';
+import { permissionsOf } from '../../src/shared/rpc/permissions';
+import type { ReviewQueue } from '../../src/shared/domain/findings';
+import { createAuditRecorder } from '../../src/main/audit/recorder';
+import { systemClock } from '../../src/main/core/clock';
+import { AppError } from '../../src/shared/rpc/errors';
+import { createReviewService } from '../../src/main/review/service';
 
 const [file, operatorArg, queueArg, idsArg] = process.argv.slice(2);
 const db = openDatabase({ file: file as string, migrationsFolder: '' });
