@@ -13,7 +13,7 @@ import { applicationRecordSchema, type ApplicationRecord } from '../../src/share
 import type { Db } from '../../src/main/db/connection';
 import { applicationFindingsTable, applicationsTable, borrowersTable, contactPhonesTable, institutionsTable } from '../../src/main/db/schema';
 import { normalizeMobile } from '../../src/shared/domain/contact-info';
-import { syncReviewTasks } from '../../src/main/review/ingest';
+import { syncReviewTasks } from '../../src/main/review/task-sync';
 
 export interface FixtureContact {
   name: string;

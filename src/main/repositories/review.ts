@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { readAll, readOne, writeReturning, writeRun } from './reviewStatements';
+import { readAll, readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
   reviewTasksTable,

@@ -5,7 +5,7 @@ import { createTestBackend, ManualClock, operatorContext } from '../../../test/s
 import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { markOutboxDelivered } from '../repositories/outbox';
-import { countTasks } from '../repositories/reviewQueries';
+import { countTasks } from '../repositories/review-queue';
 import { recordDeliveries } from './monitor';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
 

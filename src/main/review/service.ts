@@ -60,8 +60,8 @@ import {
   updateDecision,
   waitingDecision,
   waitingDecisionsOf,
-} from '../repositories/reviewDecisions';
-import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/reviewQueries';
+} from '../repositories/review-decisions';
+import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/review-queue';
 import {
   applicationsOfBorrower,
   applicationsSharingPhone,
@@ -75,8 +75,8 @@ import {
   operatorNames,
   operatorRefs,
   tasksOfApplications,
-} from '../repositories/reviewReads';
-import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
+} from '../repositories/review-evidence';
+import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/review-reason-codes';
 import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';

@@ -42,7 +42,7 @@ import {
   type ReportedOrder,
 } from '../repositories/orders';
 import { paidByPeriod } from '../repositories/repayments';
-import { syncReviewTasks } from '../review/ingest';
+import { syncReviewTasks } from '../review/task-sync';
 import { sqlContactFacts, type ContactFacts } from './contact-facts';
 import { normalizeApplication, quotedPlanOf, type ApplicationEvidence } from './normalize';
 import { ownFindingsOf } from './prepare';

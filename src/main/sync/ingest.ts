@@ -37,7 +37,7 @@ import {
 } from '../repositories/orders';
 import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, prepared, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
-import { syncReviewTasks } from '../review/ingest';
+import { syncReviewTasks } from '../review/task-sync';
 import {
   applicationsAffectedByOverdue,
   assessWithOwnFindings,

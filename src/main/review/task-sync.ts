@@ -3,7 +3,7 @@ import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/
 import type { Db } from '../db/connection';
 import { reviewTasksTable, type ReviewTaskRow } from '../db/schema';
 import { appendTaskEvent, insertIngestedTask, liveTaskStatuses, replaceTaskCodes, tasksOfApplication } from '../repositories/review';
-import { cancelWaitingDecisions } from '../repositories/reviewDecisions';
+import { cancelWaitingDecisions } from '../repositories/review-decisions';
 
 const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
 
