@@ -13,7 +13,7 @@ import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
-import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from './repository';
+import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from '../repositories/exports';
 import { isAbortError } from './sink';
 import { writeXlsx } from './xlsx';
 

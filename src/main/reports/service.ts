@@ -7,7 +7,7 @@ import type { PortfolioService } from '../portfolio/service';
 import type { Clock } from '../core/clock';
 import { authFunnelDocument, buildAuthFunnel } from './funnel';
 import { buildPortfolioReport, portfolioDocument } from './portfolio';
-import { institutionNames } from './repository';
+import { institutionNames } from '../repositories/reports';
 import { buildReviewOperations, reviewOperationsDocument } from './review-operations';
 
 export interface ReportsService {

@@ -9,7 +9,7 @@ import { localeSchema } from '../../../shared/contracts/auth';
 import { AppError } from '../../../shared/rpc/errors';
 import { permissions } from '../../../shared/rpc/permissions';
 import type { ExportRequester, ExportSource } from '../../exports/service';
-import { institutionNames } from '../../reports/repository';
+import { institutionNames } from '../../repositories/reports';
 import type { Backend } from '../../runtime/backend';
 import { pdfDetailRowLimit } from '../../exports/pdf';
 import { startCommandBackend } from '../backend';
