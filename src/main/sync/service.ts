@@ -3,7 +3,6 @@
  * the daily re-derivation in the background (started by the desktop shell and `serve`), plus
  * the read models of the Sync page and `creditdesk sync`.
  */
-import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
 import { z } from 'zod';
 import {
@@ -20,11 +19,12 @@ import type { DomainSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/rpc/errors';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
-import { outboxTable, type OutboxRow } from '../db/schema';
+import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import type { Logger } from '../logging/logger';
 import { redact } from '../logging/redact';
 import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
+import { listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
 import {
   abandonRunningRuns,
   findQuarantineByIds,
@@ -321,7 +321,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const summaries = deps.institutions.list();
     const quarantine = openQuarantineCounts(db);
     const reconciliations = listReconciliations(db);
-    const outboxCounts = db.select({ state: outboxTable.state, n: count() }).from(outboxTable).groupBy(outboxTable.state).all();
+    const outboxCounts = outboxStateCounts(db);
     return {
       maxConcurrent: scheduler.maxConcurrent,
       background: scheduler.backgroundRunning,
@@ -429,12 +429,7 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
     const byId = codes();
-    const conditions: SQL[] = [];
-    if (input.state) conditions.push(eq(outboxTable.state, input.state));
-    if (input.institutionId !== undefined) conditions.push(eq(outboxTable.institutionId, input.institutionId));
-    const where = conditions.length === 0 ? undefined : and(...conditions);
-    const rows = db.select().from(outboxTable).where(where).orderBy(desc(outboxTable.createdAt), desc(outboxTable.id)).limit(input.limit).offset(input.offset).all();
-    const total = db.select({ n: count() }).from(outboxTable).where(where).get()?.n ?? 0;
+    const { rows, total } = listOutbox(db, input);
     return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?')), total };
   }
 
@@ -443,13 +438,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const now = clock.now();
     let requeued = 0;
     writeTransaction(db, (tx) => {
-      for (const id of input.ids) {
-        requeued += tx
-          .update(outboxTable)
-          .set({ state: 'pending', nextAttemptAt: now })
-          .where(and(eq(outboxTable.id, id), eq(outboxTable.state, 'failed')))
-          .run().changes;
-      }
+      requeued = requeueFailedOutbox(tx, input.ids, now);
       deps.audit.record(tx, author, 'sync.outbox-retried', { type: 'outbox', id: input.ids.join(',').slice(0, 200) }, { requeued });
     });
     if (requeued > 0) void deliverOutbox();
