@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { locateCjkFont } from '../simulator/images/font';
+import { locateCjkFont } from '../fonts/cjk-font';
 import type { ExportColumn, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
 import { drawChart, fitText } from './pdf-chart';
 import { FileSink, iterateRows, throwIfAborted, yieldToEventLoop } from './sink';
