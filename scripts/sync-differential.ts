@@ -1,10 +1,13 @@
 /**
  * The long differential run of the sync engine (the suite runs one short seed):
- *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50]
+ *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50] [--ticks]
  * Per seed: one folder syncs the simulator directly, another an identical simulator injecting every
  * fault (cursor faults included) while `creditdesk sync` is SIGKILLed at random moments; then both
- * are compared row by row on natural keys. Prints one line per seed and a total; exit 1 on any
- * mismatch or a folder that never converged.
+ * are compared row by row on natural keys. With --ticks the institutions change between kills:
+ * after each kill round the faulty folder syncs until a run exits 0, the direct folder reads
+ * everything again from the start, and both simulators tick a day, with one server node's clock
+ * three days ahead stamping a third of the changes (clockAhead).
+ * Prints one line per seed and a total; exit 1 on any mismatch or a folder that never converged.
  */
 import { parseArgs } from 'node:util';
 import { differentialFaults, runDifferential } from '../test/support/sync-differential';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     borrowers: { type: 'string', default: '200' },
     from: { type: 'string', default: '1' },
     'page-limit': { type: 'string', default: '50' },
+    ticks: { type: 'boolean', default: false },
   },
 });
 const seeds = Number(values.seeds);
@@ -33,13 +37,14 @@ let notConverged = 0;
 const faultTotals: Record<string, number> = {};
 for (let index = from; index < from + seeds; index++) {
   const seed = `differential-${index}`;
-  const result = await runDifferential({ seed, borrowers, kills, pageLimit, faults, log: (line) => console.log(line) });
+  const ticks = values.ticks ? { days: 1, clockAhead: 0.3, clockAheadMs: 3 * 86_400_000 } : undefined;
+  const result = await runDifferential({ seed, borrowers, kills, pageLimit, faults, ticks, log: (line) => console.log(line) });
   totalKills += result.killedMidPass;
   totalRows += result.rows;
   totalMismatches += result.mismatches.length;
   if (!result.converged) notConverged++;
   for (const [kind, count] of Object.entries(result.faults)) faultTotals[kind] = (faultTotals[kind] ?? 0) + count;
-  const cursorFaults = `pageAhead ${result.faults.pageAhead}, cursorRepeat ${result.faults.cursorRepeat}, cursorCycle ${result.faults.cursorCycle}`;
+  const cursorFaults = `pageAhead ${result.faults.pageAhead}, cursorRepeat ${result.faults.cursorRepeat}, cursorCycle ${result.faults.cursorCycle}${result.ticks > 0 ? `, ${result.ticks} ticks, clockAhead ${result.faults.clockAhead}` : ''}`;
   console.log(
     `${seed}: ${result.killedMidPass}/${kills} kills mid-pass, ${result.finalRuns} final run(s)${result.converged ? '' : ' NOT CONVERGED'}, ${result.rows} rows compared, ${result.mismatches.length} mismatches (${cursorFaults}), ${result.seconds.toFixed(0)} s`,
   );

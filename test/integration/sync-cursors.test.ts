@@ -10,7 +10,8 @@ import { demoInstitutions, startSimulator } from '../../src/main/simulator';
 import { tempDir } from '../support/backend';
 import { noFaults } from '../../src/main/simulator/faults';
 import { listReconciliations, readCursor } from '../../src/main/repositories/sync';
-import { readReread } from '../../src/main/repositories/sync-rereads';
+import { readReread, saveRereadCursor, startReread } from '../../src/main/repositories/sync-rereads';
+import { writeTransaction } from '../../src/main/db/connection';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { runPass, type PassResult } from '../../src/main/sync/engine';
@@ -158,6 +159,24 @@ describe('a re-read cut short', () => {
     expect(saved!.fetched + (resumed.resources.repayments?.reread?.fetched ?? 0)).toBeGreaterThanOrEqual(total);
     expect(readReread(world.backend.db, id, 'repayments')).toMatchObject({ running: false, failures: 0 });
     expect(await differences(world)).toEqual([]);
+  });
+});
+
+describe('a re-read under way of a resource whose figures agree', () => {
+  it('is finished by the next pass (a re-read that another resource’s loss started and a crash cut short)', { timeout: 90_000 }, async () => {
+    const { world, id } = await oneInstitution({});
+    expect((await pass(world)).status).toBe('succeeded');
+    // As a pass leaves it when killed mid re-read: the row running, part of the resource read.
+    writeTransaction(world.backend.db, () => {
+      startReread(world.backend.db, id, 'repayment-plans', world.backend.clock.now());
+      saveRereadCursor(world.backend.db, id, 'repayment-plans', null, 0);
+    });
+    const next = await pass(world);
+    expect(next.status).toBe('succeeded');
+    expect(next.resources['repayment-plans']?.reread?.fetched).toBe((await remoteRecords(world.sim, 'qinghe', 'repayment-plans')).length);
+    expect(readReread(world.backend.db, id, 'repayment-plans')).toMatchObject({ running: false, failures: 0 });
+    // Nothing else was re-read: their figures agree and no re-read was under way.
+    expect(next.resources.repayments?.reread).toBeUndefined();
   });
 });
 

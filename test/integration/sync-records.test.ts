@@ -9,6 +9,7 @@ import { noFaults } from '../../src/main/simulator/faults';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { listQuarantine, listReconciliations, readCursor, resetCursors } from '../../src/main/repositories/sync';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import { describeToleranceNote, type ToleranceNote } from '../../src/shared/institution-api';
 import { FactsCache, reassessApplication } from '../../src/main/sync/derive';
 import { ingestRecords } from '../../src/main/sync/ingest';
 import { createTestBackend } from '../support/backend';
@@ -106,7 +107,12 @@ describe('a record that fails to store for a reason nobody foresaw', () => {
 describe('additions v1 allows, and figures beyond exact range', () => {
   function details(resource: string): { notCompared?: string[]; ignored?: string[] } {
     const row = listReconciliations(world.backend.db, qinghe).find((entry) => entry.resource === resource);
-    return JSON.parse(row?.details ?? '{}') as { notCompared?: string[]; ignored?: string[] };
+    const stored = JSON.parse(row?.details ?? '{}') as { notCompared?: string[]; ignored?: ToleranceNote[] };
+    return { ...stored, ignored: stored.ignored?.map(describeToleranceNote) };
+  }
+  /** What the Sync page shows an administrator for the institution. */
+  function shown() {
+    return world.backend.services.sync.overview().institutions.find((entry) => entry.institution.id === qinghe)?.ignored ?? [];
   }
 
   it('capabilities naming a resource and a product this client does not know: both left out with a note, the rest synced', async () => {
@@ -115,11 +121,18 @@ describe('additions v1 allows, and figures beyond exact range', () => {
     expect(world.sim.admin.injectedFaults().counts.capabilitiesDrift).toBeGreaterThan(0);
     expect(result.status).toBe('succeeded');
     expect(result.reconciliation.every((entry) => entry.matched)).toBe(true);
-    const stored = JSON.parse(findInstitutionById(world.backend.db, qinghe)?.capabilities ?? '{}') as { resources: string[]; products: Array<{ code: string }>; ignored: string[] };
+    const stored = JSON.parse(findInstitutionById(world.backend.db, qinghe)?.capabilities ?? '{}') as { resources: string[]; products: Array<{ code: string }>; ignored: ToleranceNote[] };
     expect(stored.resources).not.toContain('collections');
     expect(stored.products.map((product) => product.code)).not.toContain('NEW-INSTALMENT-CARD');
     expect(stored.products.length).toBeGreaterThan(0);
-    expect(stored.ignored).toEqual([expect.stringMatching(/resource "collections"/), expect.stringMatching(/product "NEW-INSTALMENT-CARD"/)]);
+    expect(stored.ignored.map(describeToleranceNote)).toEqual([expect.stringMatching(/resource "collections"/), expect.stringMatching(/product "NEW-INSTALMENT-CARD"/)]);
+    // Not only in the log: the Sync page's read model carries them for an administrator.
+    expect(shown()).toEqual(
+      expect.arrayContaining([
+        { source: 'capabilities', kind: 'unknown_resource', subject: 'collections', detail: null },
+        expect.objectContaining({ source: 'capabilities', kind: 'unreadable_product', subject: 'NEW-INSTALMENT-CARD' }),
+      ]),
+    );
   });
 
   it('stats with an unknown status and an unknown key: the status is counted, the key ignored, every resource reconciled', async () => {
@@ -129,6 +142,12 @@ describe('additions v1 allows, and figures beyond exact range', () => {
     expect(result.reconciliation.length).toBe(5);
     expect(result.reconciliation.every((entry) => entry.matched)).toBe(true);
     expect(details('orders').ignored).toEqual(expect.arrayContaining([expect.stringMatching(/orders\.by_status: status "WRITTEN_OFF"/), expect.stringMatching(/key "collections"/)]));
+    expect(shown()).toEqual(
+      expect.arrayContaining([
+        { source: 'stats', kind: 'unknown_status', subject: 'orders', detail: 'WRITTEN_OFF' },
+        { source: 'stats', kind: 'unknown_key', subject: 'collections', detail: null },
+      ]),
+    );
   });
 
   it('a sum beyond 2^53: the counts and other sums are reconciled, that sum reported as not compared', async () => {
@@ -139,6 +158,7 @@ describe('additions v1 allows, and figures beyond exact range', () => {
     expect(repayments).toMatchObject({ matched: true, amounts: [] });
     expect(repayments?.localTotal).toBe(repayments?.remoteTotal);
     expect(details('repayments')).toMatchObject({ notCompared: ['amountFen'], ignored: [expect.stringMatching(/repayments\.amount_fen .*beyond 2\^53/)] });
+    expect(shown()).toContainEqual({ source: 'stats', kind: 'inexact_sum', subject: 'repayments.amount_fen', detail: expect.stringMatching(/^≈9\.00719\de\+15$/) });
     expect(result.reconciliation.find((entry) => entry.resource === 'orders')?.amounts.length).toBe(1);
   });
 });

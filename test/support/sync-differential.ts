@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
 import type { FaultConfig, FaultKind } from '../../src/main/simulator/faults';
 import { startBackend } from '../../src/main/runtime/backend';
+import { listInstitutions } from '../../src/main/repositories/institutions';
+import { resetCursors } from '../../src/main/repositories/sync';
 import { tempDir } from './backend';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -177,6 +179,16 @@ export interface DifferentialOptions {
   faults?: Partial<FaultConfig>;
   /** Runs after the kills, until one exits 0 (a cursor fault or a re-read that met a skip makes another pass needed). */
   maxFinalRuns?: number;
+  /**
+   * The institutions change between kill rounds: after each round the faulty folder syncs until a
+   * run exits 0, the direct folder reads everything again from the start (its cursors dropped, so
+   * no skip can reach it), and both simulators tick by `days` (identically), with one server
+   * node's clock `clockAheadMs` ahead stamping a share `clockAhead` of the changes (simulator
+   * fault clockAhead): changes land behind cursors the faulty folder holds. Both folders see the
+   * same states of the institutions, so what the desk keeps of their history (review tasks opened
+   * and closed, a line's versions) is compared too.
+   */
+  ticks?: { days: number; clockAhead: number; clockAheadMs: number };
   log?: (line: string) => void;
 }
 
@@ -184,12 +196,14 @@ export interface DifferentialResult {
   seed: string;
   /** Kills that landed while a pass was under way. */
   killedMidPass: number;
-  /** `creditdesk sync` runs after the kills until one exited 0. */
+  /** `creditdesk sync` runs after the kills until one exited 0 (with ticks: after each round's kill). */
   finalRuns: number;
   converged: boolean;
   rows: number;
   mismatches: string[];
   faults: Record<FaultKind, number>;
+  /** Ticks (each kill round) and, of their changes, those stamped behind what was served (clockAhead). */
+  ticks: number;
   seconds: number;
 }
 
@@ -199,8 +213,10 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const log = options.log ?? (() => undefined);
   const pageLimit = options.pageLimit ?? 100;
   const random = randomFrom(`kills:${options.seed}`);
+  // The clock fault is the institution's (what it stores), so both simulators have it; the direct folder reads after the last tick, from the start.
+  const clock = options.ticks === undefined ? {} : { clockAhead: options.ticks.clockAhead, clockAheadMs: options.ticks.clockAheadMs };
   const simulator = (faults: Partial<FaultConfig>) =>
-    startSimulator({ institutions: demoInstitutions(options.seed), seed: options.seed, borrowers: options.borrowers, now: differentialNow, faults, faultSeed: `faults:${options.seed}` });
+    startSimulator({ institutions: demoInstitutions(options.seed), seed: options.seed, borrowers: options.borrowers, now: differentialNow, faults: { ...faults, ...clock }, faultSeed: `faults:${options.seed}` });
   const direct = await simulator({});
   const faulty = await simulator(options.faults ?? differentialFaults);
   const folders: Array<{ dir: string; remove(): void }> = [];
@@ -209,15 +225,29 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     const faultyFolder = await configuredDataDir(faulty, 'creditdesk-faulty-');
     folders.push(directFolder, faultyFolder);
     // The direct folder is synced in-process (the same engine; a process start costs seconds).
-    const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
-    try {
-      const results = await backend.services.sync.runOnce({ trigger: 'cli' });
-      const failed = results.filter((result) => result.status !== 'succeeded');
-      if (failed.length > 0) throw new Error(`the direct sync did not succeed: ${failed.map((result) => `${result.code} ${result.status} ${result.error ?? ''}`).join('; ')}`);
-    } finally {
-      await backend.close();
-    }
+    const syncDirect = async () => {
+      const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
+      try {
+        if (options.ticks !== undefined) for (const row of listInstitutions(backend.db)) resetCursors(backend.db, row.id);
+        const results = await backend.services.sync.runOnce({ trigger: 'cli' });
+        const failed = results.filter((result) => result.status !== 'succeeded');
+        if (failed.length > 0) throw new Error(`the direct sync did not succeed: ${failed.map((result) => `${result.code} ${result.status} ${result.error ?? ''}`).join('; ')}`);
+      } finally {
+        await backend.close();
+      }
+    };
+    if (options.ticks === undefined) await syncDirect();
 
+    /** `creditdesk sync` on the faulty folder until one run exits 0. */
+    const converge = async (): Promise<{ runs: number; converged: boolean }> => {
+      for (let runs = 1; runs <= (options.maxFinalRuns ?? 12); runs++) {
+        const outcome = await runSync(faultyFolder.dir, pageLimit).exited;
+        if (outcome.code === 0) return { runs, converged: true };
+        log(`  final run ${runs}: exit ${outcome.code}: ${outcome.output.split('\n').filter((line) => /incomplete|failed|problem/.test(line)).slice(0, 4).join(' | ')}`);
+      }
+      return { runs: options.maxFinalRuns ?? 12, converged: false };
+    };
+    let finalRuns = 0;
     let killedMidPass = 0;
     for (let round = 0; round < options.kills; round++) {
       const child = runSync(faultyFolder.dir, pageLimit);
@@ -232,18 +262,22 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       }
       const outcome = await child.exited;
       log(`  kill ${round + 1}: ${outcome.signal ?? `exit ${outcome.code}`}`);
+      if (options.ticks !== undefined) {
+        const round = await converge();
+        finalRuns += round.runs;
+        if (!round.converged) break;
+        await syncDirect();
+        direct.admin.tick({ days: options.ticks.days });
+        faulty.admin.tick({ days: options.ticks.days });
+      }
     }
-    let finalRuns = 0;
-    let converged = false;
-    while (finalRuns < (options.maxFinalRuns ?? 12) && !converged) {
-      finalRuns++;
-      const outcome = await runSync(faultyFolder.dir, pageLimit).exited;
-      converged = outcome.code === 0;
-      if (!converged) log(`  final run ${finalRuns}: exit ${outcome.code}: ${outcome.output.split('\n').filter((line) => /incomplete|failed|problem/.test(line)).slice(0, 4).join(' | ')}`);
-    }
+    if (options.ticks !== undefined) await syncDirect();
+    const last = await converge();
+    finalRuns += last.runs;
+    const converged = last.converged;
     const { rows, mismatches } = compareSnapshots(snapshot(directFolder.dir), snapshot(faultyFolder.dir));
     const counts = faulty.admin.injectedFaults().counts;
-    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, seconds: (Date.now() - started) / 1000 };
+    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000 };
   } finally {
     await direct.close();
     await faulty.close();

@@ -4,6 +4,7 @@ import { getPage, pullAll, signedFetch } from '../../../test/fixtures/simulator/
 import { apiErrorSchema, resourceRecordSchemas } from '../../shared/institution-api';
 import { type FaultConfig, FaultInjector, faultKinds, noFaults, parseFaults } from './faults';
 import { demoInstitutions, type RunningSimulator, startSimulator } from './index';
+import { clockFaultKinds } from './clock-faults';
 import { recordFaultKinds } from './record-faults';
 
 const now = Date.UTC(2026, 10, 25, 2, 0, 0);
@@ -200,7 +201,7 @@ describe('each fault flag over HTTP', () => {
     await signedFetch(endpoint(), '/v1/stats');
     const reportSchema = z.object({ counts: z.record(z.string(), z.number()), faults: z.array(z.record(z.string(), z.unknown())) }).loose();
     const report = reportSchema.parse(await (await fetch(`${simulator.url}/admin/faults/injected`)).json());
-    expect(Object.keys(report.counts).sort()).toEqual([...faultKinds, ...recordFaultKinds].sort());
+    expect(Object.keys(report.counts).sort()).toEqual([...faultKinds, ...recordFaultKinds, ...clockFaultKinds].sort());
     expect(report.faults[0]).toMatchObject({ kind: 'rate429', institution: 'qinghe', method: 'GET' });
     const cleared = reportSchema.parse(await (await fetch(`${simulator.url}/admin/faults/injected`, { method: 'DELETE' })).json());
     expect(cleared.faults).toEqual([]);

@@ -5,6 +5,7 @@
  * listed, with the record id for schema-invalid records.
  */
 import { z } from 'zod';
+import { clockFaultKinds, clockFaultShape, clockFaultUpdateShape, type ClockFaultKind } from './clock-faults';
 import { cursorFaultKinds, cursorFaultRates, drawCursorFault, type CursorFault } from './cursor-faults';
 import { MaintenanceWindow, planRecordFaults, recordFaultKinds, recordFaultShape, recordFaultUpdateShape, type RecordFaultKind, type RecordFaultPlan } from './record-faults';
 import { Rng } from './rng';
@@ -12,7 +13,7 @@ import { Rng } from './rng';
 /** Faults drawn from the main stream (one number each per request, whatever the rates). */
 const streamFaultKinds = ['rate429', 'rate5xx', 'slow', 'reset', 'truncate', 'invalid', 'duplicate', 'outOfOrder'] as const;
 export const faultKinds = [...streamFaultKinds, ...cursorFaultKinds] as const;
-export type FaultKind = (typeof faultKinds)[number] | RecordFaultKind;
+export type FaultKind = (typeof faultKinds)[number] | RecordFaultKind | ClockFaultKind;
 
 const rate = z.number().min(0).max(1);
 
@@ -31,6 +32,7 @@ export const faultConfigSchema = z.object({
   /** Retry-After of injected 429s, in seconds. */
   retryAfterSeconds: z.int().min(0).max(3600).default(1),
   ...recordFaultShape,
+  ...clockFaultShape,
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
@@ -51,6 +53,7 @@ export const faultUpdateSchema = z
     ...cursorFaultRates(rate),
     retryAfterSeconds: z.int().min(0).max(3600),
     ...recordFaultUpdateShape,
+    ...clockFaultUpdateShape,
   })
   .partial()
   .strict();
@@ -80,12 +83,17 @@ export function parseFaults(text: string): FaultConfig {
         input.maintenanceSeconds = Number(first);
         if (second === 'date') input.maintenanceDate = 1;
       }
+    } else if (name === 'clockAhead') {
+      // clockAhead=RATE[:MINUTES] (how far the fast node's clock is ahead)
+      const [first = '', minutes] = value.split(':');
+      input.clockAhead = Number(first);
+      if (minutes !== undefined) input.clockAheadMs = Number(minutes) * 60_000;
     } else if ((recordFaultKinds as readonly string[]).includes(name)) {
       input[name] = Number(value);
     } else if ((faultKinds as readonly string[]).includes(name)) {
       input[name] = Number(value);
     } else {
-      throw new RangeError(`Unknown fault "${name}" (known: ${[...faultKinds, ...recordFaultKinds].join(', ')}, retryAfter)`);
+      throw new RangeError(`Unknown fault "${name}" (known: ${[...faultKinds, ...recordFaultKinds, ...clockFaultKinds].join(', ')}, retryAfter)`);
     }
   }
   const parsed = faultConfigSchema.safeParse(input);
@@ -201,7 +209,7 @@ export class FaultInjector {
   }
 
   report(): { requests: number; counts: Record<FaultKind, number>; faults: InjectedFault[]; not_listed: number } {
-    const counts = Object.fromEntries([...faultKinds, ...recordFaultKinds].map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
+    const counts = Object.fromEntries([...faultKinds, ...recordFaultKinds, ...clockFaultKinds].map((kind) => [kind, this.counts.get(kind) ?? 0])) as Record<FaultKind, number>;
     return { requests: this.sequence, counts, faults: [...this.listed], not_listed: this.dropped };
   }
 

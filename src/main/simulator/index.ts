@@ -5,17 +5,19 @@
  * CreditDesk's demo mode.
  */
 import type { Server } from 'node:http';
-import { buildOpenApiDocument, type Capabilities } from '../../shared/institution-api';
+import { z } from 'zod';
+import { buildOpenApiDocument, resourceNameSchema, type Capabilities, type ResourceName } from '../../shared/institution-api';
 import { NonceStore } from '../institution-api/signing';
 import { appliesAt, planBorrower } from './borrowers';
 import { dayMs, hourMs, isoInstant } from './clock';
+import { clockFaultStamp } from './clock-faults';
 import { type FaultConfig, FaultInjector, faultConfigSchema, faultUpdateSchema, noFaults } from './faults';
 import { ImageService } from './image-service';
 import { PersonCache, SimInstitution } from './institution';
 import { demoInstitutions, type InstitutionSimConfig } from './institutions';
 import { personAt, type World } from './population';
 import { startHttpServer } from './server';
-import { SimStore } from './store';
+import { resourceCode, SimStore } from './store';
 
 export { demoInstitutions, simulatedInstitutions, type InstitutionSimConfig, type ProductConfig } from './institutions';
 export { parseFaults, type FaultConfig } from './faults';
@@ -79,7 +81,15 @@ export interface SimulatorAdmin {
   decisions(code?: string): Record<string, ReturnType<SimInstitution['receivedDecisions']>>;
   resetNonces(): void;
   groundTruth(code?: string): Record<string, Record<string, unknown>>;
+  /**
+   * Deletes the first `count` records of a resource (in paging order) for good, as an institution
+   * that breaks rule 3 of the standard ("records are never deleted") would: a client holding them
+   * has more than /v1/stats counts. Returns the ids deleted.
+   */
+  purge(code: string, resource: ResourceName, count: number): string[];
 }
+
+const purgeSchema = z.object({ institution: z.string(), resource: resourceNameSchema, count: z.int().min(1).max(100_000) }).strict();
 
 export interface RunningSimulator {
   url: string;
@@ -111,7 +121,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     throw error;
   }
 
-  const faults = new FaultInjector(faultConfigSchema.parse({ ...noFaults, ...options.faults }), String(options.faultSeed ?? options.seed));
+  const faultSeed = String(options.faultSeed ?? options.seed);
+  const faults = new FaultInjector(faultConfigSchema.parse({ ...noFaults, ...options.faults }), faultSeed);
   const nonces = new NonceStore();
   const images = new ImageService();
   let baseUrl = '';
@@ -137,7 +148,14 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       if (!Number.isFinite(span) || span <= 0 || span > 366 * dayMs) throw new RangeError('tick needs days and/or hours adding up to more than 0 and at most 366 days');
       const target = clock.now + Math.round(span);
       const report: TickReport = { now: isoInstant(target), institutions: {} };
-      for (const institution of institutions) report.institutions[institution.config.code] = institution.tick(target);
+      for (const institution of institutions) {
+        const code = institution.config.code;
+        // A node whose clock is ahead (clock-faults.ts) stamps some changes; each one stamped behind what was served is reported.
+        const stamp = clockFaultStamp(faults.current(), faultSeed, code, (change) =>
+          faults.record({ sequence: 0, kind: 'clockAhead', institution: code, method: 'TICK', path: `/admin/tick`, resource: change.resource, record_id: change.record_id, version: change.version }),
+        );
+        report.institutions[code] = institution.tick(target, stamp);
+      }
       clock.now = target;
       return report;
     },
@@ -148,6 +166,13 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     decisions: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.receivedDecisions()])),
     resetNonces: () => nonces.clear(),
     groundTruth: (code) => Object.fromEntries(select(code).map((institution) => [institution.config.code, institution.groundTruth()])),
+    purge(code, resource, count) {
+      const [institution] = select(code);
+      if (institution === undefined) throw new RangeError(`No institution ${code}`);
+      const ids = store.page(institution.index, resourceCode(resource), null, count).map((row) => row.id);
+      store.deleteRecords(institution.index, resourceCode(resource), ids);
+      return ids;
+    },
   };
 
   let server: Server;
@@ -172,6 +197,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
           decisions: (code) => admin.decisions(code),
           resetNonces: () => admin.resetNonces(),
           groundTruth: (code) => admin.groundTruth(code),
+          purge: (input) => {
+            const request = purgeSchema.parse(input);
+            return { deleted: admin.purge(request.institution, request.resource, request.count) };
+          },
           institutions: () => info(),
         },
       },

@@ -29,6 +29,7 @@ import {
   renderApplication,
 } from './applications';
 import type { BorrowerPlan } from './borrowers';
+import { keepRuleTwo, type Stamp } from './clock-faults';
 import { farFutureMs, isoInstant } from './clock';
 import { capabilitiesOf, offeredResources } from './institutions';
 import {
@@ -249,7 +250,7 @@ export class SimInstitution {
   }
 
   /** Repayment records for the order's payments in (after, until]; `state` is replayed at or after `until`. */
-  private addRepayments(order: OrderModel, state: OrderState | (() => OrderState), after: number, until: number, floorMs: number): { count: number; maxUpdated: number } {
+  private addRepayments(order: OrderModel, state: OrderState | (() => OrderState), after: number, until: number, floorMs: number, stamp: Stamp = keepRuleTwo): { count: number; maxUpdated: number } {
     const repayments = resourceCode('repayments');
     let count = 0;
     let maxUpdated = 0;
@@ -259,8 +260,8 @@ export class SimInstitution {
       if (paidAt <= after) continue;
       if (paidAt > until) break;
       replayed ??= typeof state === 'function' ? state() : state;
-      const updated = Math.max(paidAt, floorMs);
       const id = repaymentIdOf(order.id, index);
+      const updated = stamp({ resource: 'repayments', id, version: 1 }, paidAt, floorMs);
       this.store.putRecord(recordRow(this.index, repayments, id, order.id, 1, updated, paidAt, paidAt, null, null, replayed.payments[index]?.amount ?? 0, 0));
       count += 1;
       maxUpdated = Math.max(maxUpdated, updated);
@@ -421,9 +422,10 @@ export class SimInstitution {
   /**
    * Moves this institution to `newNow`: records planned for (old, new] come into existence and
    * every record whose content changed gets version + 1 and a new updated_at. Synchronous, so
-   * no request sees half a tick.
+   * no request sees half a tick. `stamp` gives each change its updated_at (clock-faults.ts: a
+   * node whose clock is ahead); by default after everything served before.
    */
-  tick(newNow: number): { created: number; changed: number } {
+  tick(newNow: number, stamp: Stamp = keepRuleTwo): { created: number; changed: number } {
     const cache = new ModelCache(this.store, this.index);
     const totals = { created: 0, changed: 0, maxWritten: this.maxUpdatedMs };
     const floor = this.maxUpdatedMs + 1;
@@ -433,27 +435,29 @@ export class SimInstitution {
       for (;;) {
         const chunk = this.store.due(this.index, newNow, 5000);
         if (chunk.length === 0) break;
-        for (const row of chunk) this.tickRow(row, newNow, floor, cache, totals);
+        for (const row of chunk) this.tickRow(row, newNow, floor, cache, totals, stamp);
       }
     });
     this.maxUpdatedMs = totals.maxWritten;
     return { created: totals.created, changed: totals.changed };
   }
 
-  private tickRow(row: RecordRow, newNow: number, floor: number, cache: ModelCache, totals: { created: number; changed: number; maxWritten: number }): void {
+  private tickRow(row: RecordRow, newNow: number, floor: number, cache: ModelCache, totals: { created: number; changed: number; maxWritten: number }, stamp: Stamp): void {
     const next = this.nextChange(row, newNow, cache);
     if (row.resource === resourceCode('orders')) {
       // Payments the clock has just reached become repayment records.
       const order = cache.get<OrderModel>(row.id);
       const from = row.updated_ms === null ? Number.NEGATIVE_INFINITY : row.state_ms;
-      const added = this.addRepayments(order, () => cache.state(order, farFutureMs, this.config.graceDays), from, newNow, floor);
+      const added = this.addRepayments(order, () => cache.state(order, farFutureMs, this.config.graceDays), from, newNow, floor, stamp);
       totals.created += added.count;
       totals.maxWritten = Math.max(totals.maxWritten, added.maxUpdated);
     }
-    const updated = Math.max(newNow, floor);
+    const resource = resourceByCode[row.resource];
+    if (resource === undefined) throw new Error(`Unknown resource code ${row.resource}`);
     if (row.updated_ms === null) {
       // A planned record comes into existence (due rows of this kind always have created_ms <= newNow).
       const columns = statsColumns(row.resource, this.body(row, newNow, cache));
+      const updated = stamp({ resource, id: row.id, version: 1 }, newNow, floor);
       this.store.updateRecord(row, 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
       totals.created += 1;
       totals.maxWritten = Math.max(totals.maxWritten, updated);
@@ -466,6 +470,7 @@ export class SimInstitution {
       return;
     }
     const columns = statsColumns(row.resource, after);
+    const updated = stamp({ resource, id: row.id, version: row.version + 1 }, newNow, floor);
     this.store.updateRecord(row, row.version + 1, updated, newNow, next, columns.status, columns.amount1, columns.amount2);
     totals.changed += 1;
     totals.maxWritten = Math.max(totals.maxWritten, updated);

@@ -32,6 +32,7 @@ export interface SimulatorControl {
   decisions(code: string | undefined): unknown;
   resetNonces(): void;
   groundTruth(code: string | undefined): unknown;
+  purge(input: unknown): unknown;
   institutions(): unknown;
 }
 
@@ -280,6 +281,7 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
               'GET /admin/decisions?institution=CODE',
               'POST /admin/nonces/reset',
               'GET /admin/ground-truth?institution=CODE',
+              'POST /admin/purge {"institution": "qinghe", "resource": "repayments", "count": 3}',
             ],
           });
         case 'GET /admin/institutions':
@@ -309,6 +311,8 @@ export async function startHttpServer(dependencies: ServerDependencies, host: st
           return jsonReply(200, { ok: true });
         case 'GET /admin/ground-truth':
           return jsonReply(200, control.groundTruth(institution));
+        case 'POST /admin/purge':
+          return jsonReply(200, control.purge(input));
         default:
           return jsonReply(404, errorBody('NOT_FOUND', `No admin route ${method} ${url.pathname} (GET /admin lists them)`, requestId));
       }

@@ -228,6 +228,14 @@ export class SimStore {
     return this.statements.due.all(inst, until, limit);
   }
 
+  /** Deletes records for good (the purge of index.ts: an institution breaking "records are never deleted"). */
+  deleteRecords(inst: number, resource: number, ids: readonly string[]): void {
+    const statement = this.db.prepare('DELETE FROM records WHERE inst = ? AND resource = ? AND id = ?');
+    this.transaction(() => {
+      for (const id of ids) statement.run(inst, resource, id);
+    });
+  }
+
   /** The query plan of a statement, for tests that hot queries use an index. */
   explain(sql: string, ...parameters: unknown[]): string[] {
     return this.db

@@ -4,7 +4,9 @@
  * 1. behind (the institution holds changes later than anything read): pull again from the
  *    incremental cursor, then compare again;
  * 2. still disagreeing, and quarantine does not explain it: a full re-read from the start of the
- *    resource, on a cursor of its own (sync_rereads), then compare again.
+ *    resource, on a cursor of its own (sync_rereads), then compare again;
+ * 3. a re-read that wrote records shows changes paged or stamped behind a cursor: the other
+ *    resources are re-read in the same pass, since their figures cannot show every stale record.
  * A re-read is bounded: only resources that still disagree, at most one per resource per pass,
  * and after a re-read that did not bring agreement the next one waits (15 min doubling to 24 h)
  * unless an operator asked for the pass ("Sync now", `creditdesk sync`). Its pages commit with its
@@ -92,26 +94,17 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     compared = compareAll();
   }
 
-  // 2. Still disagreeing and not explained: a full re-read (bounded).
+  // 2. Still disagreeing and not explained: a full re-read (bounded). A re-read under way (a
+  // pass stopped by a crash or shutdown mid re-read) is finished whatever the figures say now.
   const operatorAsked = input.trigger === 'manual' || input.trigger === 'cli';
   const reread = new Set<SyncResource>();
-  for (const [resource, comparison] of compared) {
-    if (comparison === null || input.stopped.has(resource)) continue;
-    if (comparison.judgement === 'matched' || comparison.judgement === 'explained') continue;
-    if (comparison.judgement === 'behind' && (written.get(resource) ?? 0) > 0) continue;
-    const row = readReread(db, institutionId, resource);
-    let start: string | null = null;
-    if (row?.running) {
-      start = row.cursor;
-    } else if (!operatorAsked && row?.notBefore != null && row.notBefore > deps.clock.now()) {
-      continue;
-    } else {
-      writeTransaction(db, () => startReread(db, institutionId, resource, deps.clock.now()));
-    }
-    deps.logger?.warn('totals disagree with /v1/stats; re-reading the resource', {
+  const rereadResource = async (resource: SyncResource, start: string | null, why: string): Promise<void> => {
+    if (start === null) writeTransaction(db, () => startReread(db, institutionId, resource, deps.clock.now()));
+    const comparison = compared.get(resource);
+    deps.logger?.warn(`${why}; re-reading the resource`, {
       resource,
-      local: comparison.local.count,
-      remote: comparison.remote.count,
+      local: comparison?.local.count ?? null,
+      remote: comparison?.remote.count ?? null,
       resumedFrom: start === null ? 'start' : 'saved re-read cursor',
     });
     input.onPhase?.(resource, 'rereading');
@@ -120,6 +113,34 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     if (await pull(resource, 'reread', start, rereadStats)) {
       writeTransaction(db, () => finishReread(db, institutionId, resource, deps.clock.now()));
       reread.add(resource);
+    }
+  };
+  for (const [resource, comparison] of compared) {
+    if (comparison === null || input.stopped.has(resource)) continue;
+    const row = readReread(db, institutionId, resource);
+    if (row?.running) {
+      await rereadResource(resource, row.cursor, 'a re-read was under way');
+      continue;
+    }
+    if (comparison.judgement === 'matched' || comparison.judgement === 'explained') continue;
+    if (comparison.judgement === 'behind' && (written.get(resource) ?? 0) > 0) continue;
+    if (!operatorAsked && row?.notBefore != null && row.notBefore > deps.clock.now()) continue;
+    await rereadResource(resource, null, 'totals disagree with /v1/stats');
+  }
+  // A re-read that wrote records proves changes were stamped or paged behind a cursor (a page
+  // skipped, a node's clock ahead). The institution's other resources may hold the same kind of
+  // loss where their figures cannot show it (a plan or an order whose change moves no count, sum
+  // or status): they are re-read in the same pass, once. A scheduled pass does not re-read a
+  // resource so again within the first back-off step of its last re-read (an institution skipping
+  // pages on every pass would otherwise have all of it read each time); "Sync now" and
+  // `creditdesk sync` do.
+  const found = [...reread].filter((resource) => (input.resources[resource]?.reread?.upserted ?? 0) > 0);
+  if (found.length > 0) {
+    for (const resource of input.served) {
+      if (reread.has(resource) || input.stopped.has(resource) || compared.get(resource) == null) continue;
+      const last = readReread(db, institutionId, resource)?.finishedAt ?? null;
+      if (!operatorAsked && last !== null && deps.clock.now() - last < rereadBackoffMs(1)) continue;
+      await rereadResource(resource, null, `a re-read of ${found.join(', ')} found records the pulls had missed`);
     }
   }
   if (reread.size > 0) {

@@ -45,6 +45,7 @@ import { retryQuarantineEntry, type PassProgress, type PassResult, type Resource
 import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome, type OutboxDeliveryDeps } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
+import { ignoredNotes } from './tolerance-notes';
 import type { EventMap } from '../../shared/rpc/events';
 
 /** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
@@ -360,6 +361,7 @@ export function createSyncService(deps: SyncServiceDeps) {
           lastRun: last ? toRun(last, summary.code) : null,
           openQuarantine: quarantine.filter((entry) => entry.institutionId === summary.id).reduce((sum, entry) => sum + entry.open, 0),
           reconciliation: reconciliations.filter((entry) => entry.institutionId === summary.id).map(toReconciliationEntry),
+          ignored: ignoredNotes(row?.capabilities, reconciliations.filter((entry) => entry.institutionId === summary.id)),
         };
       }),
     };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toleranceNoteSchema } from '../institution-api/tolerant';
 import { channel, requires } from '../rpc/define';
 import { institutionSummarySchema } from './institutions';
 
@@ -89,6 +90,10 @@ export const syncRunSchema = z.object({
 });
 export type SyncRun = z.infer<typeof syncRunSchema>;
 
+/** Something the institution's /v1/capabilities or /v1/stats said that this client ignores or cannot compare (additions v1 allows, figures beyond 2^53). */
+export const syncIgnoredNoteSchema = toleranceNoteSchema.extend({ source: z.enum(['capabilities', 'stats']) });
+export type SyncIgnoredNote = z.infer<typeof syncIgnoredNoteSchema>;
+
 export const syncInstitutionStatusSchema = z.object({
   institution: institutionSummarySchema,
   live: syncLiveSchema.nullable(),
@@ -98,6 +103,8 @@ export const syncInstitutionStatusSchema = z.object({
   lastRun: syncRunSchema.nullable(),
   openQuarantine: z.number().int(),
   reconciliation: z.array(reconciliationEntrySchema),
+  /** From the last capabilities and stats read. */
+  ignored: z.array(syncIgnoredNoteSchema),
 });
 export type SyncInstitutionStatus = z.infer<typeof syncInstitutionStatusSchema>;
 

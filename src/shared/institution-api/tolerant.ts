@@ -2,7 +2,8 @@
  * How a client reads `/v1/capabilities` and `/v1/stats`: tolerant of what v1 allows to be added
  * (docs/institution-api.md section 9) and of figures it cannot hold exactly, so one addition never
  * stops a pass. capabilitiesSchema and statsSchema stay what an institution must send (the OpenAPI
- * document); these readers keep what they can use and say, in `ignored`, what they could not.
+ * document); these readers keep what they can use and say, in `ignored`, what they could not
+ * (as data: the Sync page shows it to an administrator in their language).
  */
 import { z } from 'zod';
 import { applicationStatusSchema } from './applications';
@@ -10,10 +11,83 @@ import { creditLineStatusSchema, orderStatusSchema } from './loans';
 import { instantSchema } from './primitives';
 import { capabilitiesSchema, productSchema, resourceNameSchema, type Capabilities, type ResourceName } from './resources';
 
+/**
+ * One thing a tolerant reader could not use, as data (the Sync page words it in the user's
+ * language; `describeToleranceNote` gives the English line for logs). `subject` is the resource,
+ * product or key it is about; `detail` the status, sum, value or zod issue, when there is one.
+ */
+export const toleranceNoteKindSchema = z.enum([
+  /** capabilities: a resource this client does not know (not pulled). */
+  'unknown_resource',
+  /** capabilities: a product that could not be read (left out). */
+  'unreadable_product',
+  /** stats: a top-level key this client does not know (ignored). */
+  'unknown_key',
+  /** stats: `as_of` could not be read. */
+  'unreadable_as_of',
+  /** stats: a resource's figures are absent (not reconciled). */
+  'absent_figures',
+  /** stats: a resource's figures could not be read (not reconciled). */
+  'unreadable_figures',
+  /** stats: a count that is not an exact integer (not reconciled). */
+  'inexact_count',
+  /** stats: a status count that is not an exact integer (statuses not compared). */
+  'inexact_status_count',
+  /** stats: a status outside the v1 list (counted). */
+  'unknown_status',
+  /** stats: a sum beyond 2^53 (not compared). */
+  'inexact_sum',
+  /** stats: a sum missing or not a number (not compared). */
+  'missing_sum',
+]);
+export type ToleranceNoteKind = z.infer<typeof toleranceNoteKindSchema>;
+
+export const toleranceNoteSchema = z.object({
+  kind: toleranceNoteKindSchema,
+  subject: z.string(),
+  detail: z.string().nullable(),
+});
+export type ToleranceNote = z.infer<typeof toleranceNoteSchema>;
+
+/** The note as one English line (logs, tests). */
+export function describeToleranceNote(note: ToleranceNote): string {
+  const { subject, detail } = note;
+  switch (note.kind) {
+    case 'unknown_resource':
+      return `resource "${subject}" is not one this client knows: not pulled`;
+    case 'unreadable_product':
+      return `product "${subject}" could not be read (${detail ?? 'invalid'}): left out`;
+    case 'unknown_key':
+      return `key "${subject}" is not one this client knows: ignored`;
+    case 'unreadable_as_of':
+      return 'as_of could not be read';
+    case 'absent_figures':
+      return `${subject}: absent`;
+    case 'unreadable_figures':
+      return `${subject} could not be read (${detail ?? 'invalid'}): not reconciled`;
+    case 'inexact_count':
+      return `${subject}.count ${detail ?? ''} is not an exact count: not reconciled`;
+    case 'inexact_status_count':
+      return `${subject}.by_status.${detail ?? ''} is not an exact count: statuses not compared`;
+    case 'unknown_status':
+      return `${subject}.by_status: status "${detail ?? ''}" is not in the v1 list (counted)`;
+    case 'inexact_sum':
+      return `${subject} ${detail ?? ''} is beyond 2^53 and cannot be compared exactly: not compared`;
+    case 'missing_sum':
+      return `${subject} is missing or not a number: not compared`;
+    default: {
+      const unknown: never = note.kind;
+      throw new Error(`Unknown note ${String(unknown)}`);
+    }
+  }
+}
+
 export type Tolerated<T> = T & {
-  /** What the reader could not use, one sentence each (unknown resources, products, statuses, keys; figures beyond 2^53). */
-  ignored: string[];
+  /** What the reader could not use (unknown resources, products, statuses, keys; figures beyond 2^53). */
+  ignored: ToleranceNote[];
 };
+
+const note = (kind: ToleranceNoteKind, subject: string, detail: string | null = null): ToleranceNote => ({ kind, subject, detail });
 
 export type ReadCapabilities = Tolerated<Capabilities>;
 
@@ -34,12 +108,12 @@ function firstIssue(error: z.ZodError): string {
 export function readCapabilities(json: unknown): { success: true; data: ReadCapabilities } | { success: false; error: z.ZodError } {
   const parsed = lenientCapabilitiesSchema.safeParse(json);
   if (!parsed.success) return parsed;
-  const ignored: string[] = [];
+  const ignored: ToleranceNote[] = [];
   const resources: ResourceName[] = [];
   for (const name of parsed.data.resources) {
     const known = resourceNameSchema.safeParse(name);
     if (known.success) resources.push(known.data);
-    else ignored.push(`resource "${name}" is not one this client knows: not pulled`);
+    else ignored.push(note('unknown_resource', name));
   }
   const products: Capabilities['products'] = [];
   for (const [index, raw] of parsed.data.products.entries()) {
@@ -47,7 +121,7 @@ export function readCapabilities(json: unknown): { success: true; data: ReadCapa
     if (product.success) products.push(product.data);
     else {
       const code = raw !== null && typeof raw === 'object' && typeof (raw as { code?: unknown }).code === 'string' ? (raw as { code: string }).code : `#${index}`;
-      ignored.push(`product "${code}" could not be read (${firstIssue(product.error)}): left out`);
+      ignored.push(note('unreadable_product', code, firstIssue(product.error)));
     }
   }
   return { success: true, data: { ...parsed.data, resources, products, ignored } };
@@ -90,19 +164,19 @@ const lenientResourceStatsSchema = z.object({
 
 const exact = (value: number) => Number.isSafeInteger(value) && value >= 0;
 
-function readResourceStats(key: StatsKey, raw: unknown, ignored: string[]): ReadResourceStats | null {
+function readResourceStats(key: StatsKey, raw: unknown, ignored: ToleranceNote[]): ReadResourceStats | null {
   if (raw === null) return null;
   if (raw === undefined) {
-    ignored.push(`${key}: absent`);
+    ignored.push(note('absent_figures', key));
     return null;
   }
   const parsed = lenientResourceStatsSchema.safeParse(raw);
   if (!parsed.success) {
-    ignored.push(`${key} could not be read (${firstIssue(parsed.error)}): not reconciled`);
+    ignored.push(note('unreadable_figures', key, firstIssue(parsed.error)));
     return null;
   }
   if (!exact(parsed.data.count)) {
-    ignored.push(`${key}.count ${parsed.data.count} is not an exact count: not reconciled`);
+    ignored.push(note('inexact_count', key, String(parsed.data.count)));
     return null;
   }
   const { statuses, sums: sumNames } = statsResources[key];
@@ -112,12 +186,12 @@ function readResourceStats(key: StatsKey, raw: unknown, ignored: string[]): Read
   for (const [status, count] of Object.entries(parsed.data.by_status ?? {})) {
     if (byStatus === null) break;
     if (!exact(count)) {
-      ignored.push(`${key}.by_status.${status} ${count} is not an exact count: statuses not compared`);
+      ignored.push(note('inexact_status_count', key, `${status} ${count}`));
       byStatus = null;
       break;
     }
     byStatus[status] = count;
-    if (!statuses.includes(status)) ignored.push(`${key}.by_status: status "${status}" is not in the v1 list (counted)`);
+    if (!statuses.includes(status)) ignored.push(note('unknown_status', key, status));
   }
   const sums: Record<string, number | null> = {};
   const record = raw as Record<string, unknown>;
@@ -127,7 +201,7 @@ function readResourceStats(key: StatsKey, raw: unknown, ignored: string[]): Read
     else {
       sums[name] = null;
       // JSON.parse already rounded a figure beyond 2^53; what it shows is approximate.
-      ignored.push(`${key}.${name} ${typeof value === 'number' ? `≈${value.toExponential(6)} is beyond 2^53 and cannot be compared exactly` : 'is missing or not a number'}: not compared`);
+      ignored.push(typeof value === 'number' ? note('inexact_sum', `${key}.${name}`, `≈${value.toExponential(6)}`) : note('missing_sum', `${key}.${name}`));
     }
   }
   return { count: parsed.data.count, max_updated_at: parsed.data.max_updated_at, by_status: byStatus, sums };
@@ -142,11 +216,11 @@ export function readStats(json: unknown): { success: true; data: ReadStats } | {
   const shape = z.record(z.string(), z.unknown()).safeParse(json);
   if (!shape.success) return shape;
   const body = shape.data;
-  const ignored: string[] = [];
+  const ignored: ToleranceNote[] = [];
   const asOf = instantSchema.safeParse(body.as_of);
-  if (!asOf.success) ignored.push('as_of could not be read');
+  if (!asOf.success) ignored.push(note('unreadable_as_of', 'as_of'));
   const known = new Set<string>(['as_of', ...Object.keys(statsResources)]);
-  for (const key of Object.keys(body)) if (!known.has(key)) ignored.push(`key "${key}" is not one this client knows: ignored`);
+  for (const key of Object.keys(body)) if (!known.has(key)) ignored.push(note('unknown_key', key));
   const read = (key: StatsKey) => readResourceStats(key, body[key], ignored);
   return {
     success: true,

@@ -21,7 +21,9 @@ Options:
   --faults SPEC         Fault rates, e.g. rate429=0.05,rate5xx=0.05,slow=0.1:2000,
                         reset=0.02,truncate=0.02,invalid=0.01,duplicate=0.02,
                         outOfOrder=0.02, pageAhead=0.02,cursorRepeat=0.01,
-                        cursorCycle=0.01 (also settable at PUT /admin/faults)
+                        cursorCycle=0.01, clockAhead=0.5:360 (a node's clock
+                        360 min ahead stamps half of each tick's changes;
+                        also settable at PUT /admin/faults)
   --fault-seed TEXT     Seed of the fault draws (default: --seed)
   --tick-every DUR      Advance the simulated clock every DUR of real time
                         (e.g. 30s, 5m, 1h); see also POST /admin/tick

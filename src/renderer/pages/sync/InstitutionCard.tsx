@@ -5,6 +5,7 @@ import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { formatSeconds, StateBadge } from './shared';
+import { SyncIgnoredNotes } from './SyncIgnoredNotes';
 import { SyncProblems } from './SyncProblems';
 
 /** One institution: its state (and why), live progress, last success, next run, quarantine and reconciliation at a glance. */
@@ -41,6 +42,7 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
           </Text>
         )}
         {!running && institution.state === 'incomplete' && <SyncProblems problems={status.lastRun?.problems ?? []} />}
+        <SyncIgnoredNotes notes={status.ignored} />
         {live && (
           <Stack gap={2} data-testid="sync-progress">
             <Progress value={percent} animated striped={!live.total} size="sm" aria-label={t('sync.state.syncing')} />

@@ -69,7 +69,9 @@ export function ReconciliationTab() {
                 </Badge>
                 {row.outcome === 'unexplained' && row.unexplained !== 0 && (
                   <Text size="xs" c="red">
-                    {t('sync.reconciliation.unexplained', { count: formatCount(row.unexplained, locale) })}
+                    {row.unexplained < 0
+                      ? t('sync.reconciliation.surplus', { count: formatCount(-row.unexplained, locale) })
+                      : t('sync.reconciliation.unexplained', { count: formatCount(row.unexplained, locale) })}
                   </Text>
                 )}
                 {row.reread?.running && (

@@ -43,13 +43,21 @@ export function SyncProblems({ problems, compact = false }: { problems: readonly
         return (
           <List.Item key={`${problem.resource}/unreconciled`}>
             <Text size="xs" c="red">
-              {t('sync.problem.unreconciled', {
-                resource,
-                remote: formatCount(problem.remoteTotal, locale),
-                local: formatCount(problem.localTotal, locale),
-                quarantined: formatCount(problem.quarantinedOnly, locale),
-                unexplained: formatCount(problem.unexplained, locale),
-              })}
+              {problem.unexplained < 0
+                ? // More here than the institution serves: records deleted upstream, kept here.
+                  t('sync.problem.surplus', {
+                    resource,
+                    remote: formatCount(problem.remoteTotal, locale),
+                    local: formatCount(problem.localTotal, locale),
+                    surplus: formatCount(-problem.unexplained, locale),
+                  })
+                : t('sync.problem.unreconciled', {
+                    resource,
+                    remote: formatCount(problem.remoteTotal, locale),
+                    local: formatCount(problem.localTotal, locale),
+                    quarantined: formatCount(problem.quarantinedOnly, locale),
+                    unexplained: formatCount(problem.unexplained, locale),
+                  })}
             </Text>
             {!compact && details.length > 0 && (
               <Text size="xs" c="dimmed">

@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+import { cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncProblem } from '../../../shared/contracts/sync';
+import { renderWithProviders } from '../../testing';
+import { SyncProblems } from './SyncProblems';
+
+afterEach(cleanup);
+
+const unreconciled = (overrides: Partial<Extract<SyncProblem, { kind: 'unreconciled' }>>): SyncProblem => ({
+  resource: 'repayments',
+  kind: 'unreconciled',
+  remoteTotal: 1000,
+  localTotal: 1000,
+  quarantinedOnly: 0,
+  unexplained: 0,
+  statuses: [],
+  amounts: [],
+  rereads: 1,
+  nextRereadAt: null,
+  ...overrides,
+});
+
+describe('SyncProblems', () => {
+  it('says records are missing here, with the numbers', () => {
+    renderWithProviders(<SyncProblems problems={[unreconciled({ remoteTotal: 1012, localTotal: 1000, quarantinedOnly: 2, unexplained: 10 })]} />, { locale: 'en' });
+    expect(screen.getByTestId('sync-problems').textContent).toContain('1,012 at the institution, 1,000 here, 2 explained by quarantine, 10 unexplained');
+  });
+
+  it('says the desk holds more than the institution serves (deleted upstream) and that nothing here was deleted, in both languages', () => {
+    const problems = [unreconciled({ remoteTotal: 997, localTotal: 1000, unexplained: -3 })];
+    renderWithProviders(<SyncProblems problems={problems} />, { locale: 'en' });
+    let text = screen.getByTestId('sync-problems').textContent ?? '';
+    expect(text).toContain('1,000 here, only 997 served by the institution, 3 more here');
+    expect(text).toContain('Nothing here was deleted');
+    expect(text).not.toContain('-3');
+    cleanup();
+    renderWithProviders(<SyncProblems problems={problems} />, { locale: 'zh-CN' });
+    text = screen.getByTestId('sync-problems').textContent ?? '';
+    expect(text).toContain('本地 1,000 条，机构只提供 997 条，本地多出 3 条');
+    expect(text).toContain('未作删除');
+    expect(text).not.toContain('-3');
+  });
+});
