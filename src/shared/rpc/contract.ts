@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { deskContract } from '../contracts/desk';
 import { institutionsContract } from '../contracts/institutions';
 import { settingsContract } from '../contracts/settings';
 import { syncContract } from '../contracts/sync';
@@ -30,6 +31,7 @@ export const contract = {
   ...auditContract,
   ...usersContract,
   ...systemContract,
+  ...deskContract,
 } satisfies Record<string, ChannelDefinition>;
 
 export type Contract = typeof contract;

@@ -2,6 +2,7 @@ import type { Services } from '../../runtime/services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { deskHandlers } from './desk';
 import { institutionsHandlers } from './institutions';
 import { settingsHandlers, syncHandlers } from './sync';
 import { reviewHandlers } from './review';
@@ -27,5 +28,6 @@ export function createHandlers(services: Services): Handlers {
     ...auditHandlers(services.audit, services.exports),
     ...usersHandlers(services.operators),
     ...systemHandlers(services.system),
+    ...deskHandlers(),
   };
 }
