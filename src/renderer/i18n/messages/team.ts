@@ -41,6 +41,9 @@ export const teamMessages = defineMessages({
     'zh-CN': '团队服务器运行的 CreditDesk 版本（{version}）比本桌面端旧：请管理员更新服务器。',
     en: 'The team server runs an older CreditDesk ({version}) than this desktop: ask the administrator to update the server.',
   },
+  'review.taken.claimed': { 'zh-CN': '{name} 已于 {age}前领取此任务，您现在不能处理它。', en: '{name} took this task {age} ago; you cannot work on it now.' },
+  'review.taken.decided': { 'zh-CN': '此任务已由他人处理。', en: 'Someone else has dealt with this task.' },
+  'review.taken.next': { 'zh-CN': '处理下一个任务', en: 'Take the next task' },
   'error.reason.invalid-url': { 'zh-CN': '这不是有效的网址，例如 https://creditdesk.example.com:8443', en: 'That is not a web address; for example https://creditdesk.example.com:8443' },
   'error.reason.not-https': { 'zh-CN': '团队服务器只能通过 https:// 连接。', en: 'A team server is reached over https:// only.' },
   'error.reason.unreachable': {
