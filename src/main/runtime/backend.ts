@@ -19,6 +19,7 @@ import { createSystemService } from '../services/system';
 import { createPortfolio } from '../portfolio';
 import { startReviewMonitor } from '../review/monitor';
 import { createReviewService } from '../review/service';
+import { createPresenceService } from '../review/presence';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
@@ -216,7 +217,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const auditBrowser = createAuditBrowser(db, auditKey);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get() });
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
-  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
+  const presence = createPresenceService({ db, clock, audit, onChanged: (queues, taskIds) => events.emit('review:changed', { queues, taskIds }) });
+  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, presence, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), {
     validateOutput: options.validateOutput,
     // A refused call is evidence too (a reviewer trying to export, a supervisor asking for clear data).

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
 import { deskContract } from '../contracts/desk';
+import { presenceContract } from '../contracts/presence';
 import { institutionsContract } from '../contracts/institutions';
 import { settingsContract } from '../contracts/settings';
 import { syncContract } from '../contracts/sync';
@@ -32,6 +33,7 @@ export const contract = {
   ...usersContract,
   ...systemContract,
   ...deskContract,
+  ...presenceContract,
 } satisfies Record<string, ChannelDefinition>;
 
 export type Contract = typeof contract;

@@ -3,6 +3,7 @@ import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
 import { deskHandlers } from './desk';
+import { presenceHandlers } from './presence';
 import { institutionsHandlers } from './institutions';
 import { settingsHandlers, syncHandlers } from './sync';
 import { reviewHandlers } from './review';
@@ -29,5 +30,6 @@ export function createHandlers(services: Services): Handlers {
     ...usersHandlers(services.operators),
     ...systemHandlers(services.system),
     ...deskHandlers(),
+    ...presenceHandlers(services.presence),
   };
 }
