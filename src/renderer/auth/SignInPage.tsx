@@ -89,7 +89,7 @@ export function SignInPage() {
                 <Text size="xs" c="dimmed" truncate>
                   {desk.connection.mode === 'team' ? t('desk.current.team', { url: desk.connection.serverUrl ?? '' }) : t('desk.current.local')}
                 </Text>
-                <Anchor component="button" type="button" size="xs" onClick={desk.openChoice}>
+                <Anchor component="button" type="button" size="xs" onClick={desk.openChoice} style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
                   {t('desk.change')}
                 </Anchor>
               </Group>

@@ -64,7 +64,7 @@ export function PresencePanel() {
                     </Badge>
                     {entry.lastSeenAt !== null && (
                       <Text size="xs" c="dimmed" title={formatDateTime(entry.lastSeenAt, locale)}>
-                        {t('presence.lastSeen', { age: formatAge(presence.data.now - entry.lastSeenAt, t) })}
+                        {presence.data.now - entry.lastSeenAt < 60_000 ? t('presence.justNow') : t('presence.lastSeen', { age: formatAge(presence.data.now - entry.lastSeenAt, t) })}
                       </Text>
                     )}
                   </Group>

@@ -23,7 +23,9 @@ export function TakenNotice({ detail, onNext, busy }: { detail: TaskDetail; onNe
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm">
           {takenBy
-            ? t('review.taken.claimed', { name: takenBy.name, age: task.claimedAt ? formatAge(detail.now - task.claimedAt, t) : '—' })
+            ? task.claimedAt === null || detail.now - task.claimedAt < 60_000
+              ? t('review.taken.claimedJustNow', { name: takenBy.name })
+              : t('review.taken.claimed', { name: takenBy.name, age: formatAge(detail.now - task.claimedAt, t) })
             : t('review.taken.decided')}
         </Text>
         <Button size="xs" onClick={onNext} loading={busy} disabled={!online} data-testid="taken-next">
