@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import type { ReviewQueue } from '../../shared/domain/findings';
-import { readAll, writeReturning } from './reviewStatements';
+import { readAll, writeReturning } from './review-statements';
 
 type Role = 'reviewer' | 'supervisor' | 'support' | 'admin';
 

@@ -5,9 +5,9 @@ import { shanghaiDate, shanghaiStartOfDay } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
 import { decisionsSince, heldTasks, releaseHeldTask, signedInOperators } from '../repositories/presence';
 import { appendTaskEvent } from '../repositories/review';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Actor } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 
 export interface PresenceDeps {
   db: Db;

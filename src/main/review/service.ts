@@ -56,12 +56,11 @@ import {
   insertDecision,
   recordDecideRequest,
   latestEscalations,
-  outboxRows,
   updateDecision,
   waitingDecision,
   waitingDecisionsOf,
-} from '../repositories/reviewDecisions';
-import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/reviewQueries';
+} from '../repositories/review-decisions';
+import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/review-queue';
 import {
   applicationsOfBorrower,
   applicationsSharingPhone,
@@ -75,11 +74,11 @@ import {
   operatorNames,
   operatorRefs,
   tasksOfApplications,
-} from '../repositories/reviewReads';
-import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+} from '../repositories/review-evidence';
+import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/review-reason-codes';
+import type { Actor } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 import {
   checklist,
   contactsEvidence,
@@ -109,6 +108,8 @@ export interface ReviewServiceDeps {
   onChanged?: (queues: ReviewQueue[], taskIds?: number[]) => void;
   /** Bytes of images kept in memory (default 48 MB). */
   imageCacheBytes?: number;
+  /** After a decision that queued the application's answer committed: deliver it now (runtime wires sync's `deliverSoon`). */
+  onDecisionQueued?: () => void;
 }
 
 /** Finding codes whose presence makes an approval need a supervisor's second decision. */
@@ -120,8 +121,6 @@ const cursorVersion = 1;
 const countCap = 1000;
 const settingsCacheMs = 2000;
 const countsCacheMs = 1000;
-
-type Who = Pick<Actor, 'id' | 'username' | 'permissions'>;
 
 function encodeCursor(row: { priority: number; queuedAt: number; id: number }): string {
   return Buffer.from(JSON.stringify([cursorVersion, row.priority, row.queuedAt, row.id])).toString('base64url');
@@ -285,7 +284,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Lists and counts ------------------------------------------------------------------
 
-  function pageQuery(actor: Who, filter: TaskListFilter, now: number, reviewSettings: ReviewSettings): Omit<TaskPageQuery, 'limit' | 'after'> {
+  function pageQuery(actor: Actor, filter: TaskListFilter, now: number, reviewSettings: ReviewSettings): Omit<TaskPageQuery, 'limit' | 'after'> {
     const { slaMinutes, dueSoonMinutes } = reviewSettings.queues[filter.queue];
     const breachedAt = now - slaMinutes * 60_000;
     const dueSoonAt = now - (slaMinutes - dueSoonMinutes) * 60_000;
@@ -313,7 +312,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  function list(actor: Who, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; totalCapped: boolean; nextCursor: string | null; now: number } {
+  function list(actor: Actor, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; totalCapped: boolean; nextCursor: string | null; now: number } {
     const now = clock.now();
     const reviewSettings = settings();
     const query = pageQuery(actor, input, now, reviewSettings);
@@ -360,7 +359,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return cachedCounts.value;
   }
 
-  function counts(actor: Who): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
+  function counts(actor: Actor): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
     const mine = heldAndAssigned(db).filter((task) => task.claimedBy === actor.id || (task.assignedTo === actor.id && task.status === 'open')).length;
     return { ...queueCounts(), mine };
   }
@@ -376,7 +375,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Claims ----------------------------------------------------------------------------
 
-  function next(actor: Who, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
+  function next(actor: Actor, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
     const now = clock.now();
     const lease = leaseMs();
     const result = writeTransaction(db, () => {
@@ -393,7 +392,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { taskId: result.taskId };
   }
 
-  function claim(actor: Who, taskId: number): { taskId: number; leaseExpiresAt: number } {
+  function claim(actor: Actor, taskId: number): { taskId: number; leaseExpiresAt: number } {
     const now = clock.now();
     const lease = leaseMs();
     const row = writeTransaction(db, (tx) => {
@@ -411,7 +410,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { taskId, leaseExpiresAt: row.leaseExpiresAt ?? now + lease };
   }
 
-  function renew(actor: Who, taskId: number): { leaseExpiresAt: number } {
+  function renew(actor: Actor, taskId: number): { leaseExpiresAt: number } {
     const now = clock.now();
     const lease = leaseMs();
     const row = writeTransaction(db, (tx) => renewLease(tx, taskId, actor.id, now, lease));
@@ -419,7 +418,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { leaseExpiresAt: row.leaseExpiresAt ?? now + lease };
   }
 
-  function release(actor: Who, taskId: number): { released: boolean } {
+  function release(actor: Actor, taskId: number): { released: boolean } {
     const now = clock.now();
     const row = writeTransaction(db, (tx) => {
       const released = releaseTask(tx, taskId, actor.id, now);
@@ -533,7 +532,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function decide(
-    actor: Who,
+    actor: Actor,
     input: { taskId: number; action: ReviewAction; reasonCode?: string; note: string; evidenceHash: string; next?: { excludeTaskIds: number[] }; idempotencyKey?: string },
   ): DecideAnswer {
     const now = clock.now();
@@ -636,12 +635,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
     }
     changedTasks([input.taskId, result.nextTaskId], ...result.touched);
+    if (result.applicationOutcome !== null) deps.onDecisionQueued?.();
     logger.info('review decision', { taskId: input.taskId, action: input.action, outcome: result.outcome, applicationOutcome: result.applicationOutcome });
     return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
   }
 
   function secondDecision(
-    actor: Who,
+    actor: Actor,
     input: { taskId: number; decision: 'confirm' | 'overrule'; reasonCode?: string; note: string; evidenceHash: string },
   ): { applicationOutcome: 'approve' | 'reject' | null } {
     const now = clock.now();
@@ -703,10 +703,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return { applicationOutcome, touched };
     });
     changed(...result.touched);
+    if (result.applicationOutcome !== null) deps.onDecisionQueued?.();
     return { applicationOutcome: result.applicationOutcome };
   }
 
-  function snooze(actor: Who, input: { taskId: number; until: number; reason: string }): { snoozedUntil: number } {
+  function snooze(actor: Actor, input: { taskId: number; until: number; reason: string }): { snoozedUntil: number } {
     const now = clock.now();
     if (input.until <= now + 60_000) throw new AppError('VALIDATION', 'Snooze until a time at least a minute from now.', { field: 'until' });
     if (input.until > now + 30 * 86_400_000) throw new AppError('VALIDATION', 'A task can be snoozed for at most 30 days.', { field: 'until' });
@@ -722,7 +723,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Supervisors -----------------------------------------------------------------------
 
-  function assign(actor: Who, input: { taskIds: number[]; operatorId: number | null }): { updated: number; skipped: number } {
+  function assign(actor: Actor, input: { taskIds: number[]; operatorId: number | null }): { updated: number; skipped: number } {
     const now = clock.now();
     let target: { id: number; name: string; role: Actor['role'] } | null = null;
     if (input.operatorId !== null) {
@@ -809,7 +810,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   // ---- One task --------------------------------------------------------------------------
 
   /** The task is in the actor's hands now (disclosure.ts): reveals and images need it. */
-  function inHand(actor: Who, task: ReviewTaskRow, now: number): boolean {
+  function inHand(actor: Actor, task: ReviewTaskRow, now: number): boolean {
     const waiting = task.status === 'awaiting_second' ? waitingDecision(db, task.id) : undefined;
     return mayDisclose(actor, task, now, waiting?.operatorId ?? null);
   }
@@ -825,21 +826,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
       operator: event.operatorId === null ? null : { id: event.operatorId, name: names.get(event.operatorId) ?? `#${event.operatorId}` },
       details: parseJson(event.details),
     }));
-    // Delivery not yet recorded as an event (the monitor records it on its next tick): shown from the outbox row.
-    const pending = decisions.filter((row) => row.outboxId !== null && row.deliveryState === 'pending');
-    for (const message of outboxRows(tx, pending.map((row) => row.outboxId as number))) {
-      entries.push({
-        id: `o${message.id}`,
-        at: message.deliveredAt ?? message.createdAt,
-        kind: message.state === 'delivered' ? 'delivered' : message.state === 'failed' ? 'delivery_failed' : 'delivery_pending',
-        operator: null,
-        details: { outboxId: message.id, attempts: message.attempts, lastError: message.lastError, derived: true },
-      });
-    }
     return entries.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   }
 
-  function task(actor: Who, taskId: number): TaskDetail {
+  function task(actor: Actor, taskId: number): TaskDetail {
     const now = clock.now();
     const reviewSettings = settings();
     const row = findTask(db, taskId);
@@ -955,7 +945,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  function reveal(actor: Who, input: { taskId: number; field: string }): { value: string } {
+  function reveal(actor: Actor, input: { taskId: number; field: string }): { value: string } {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
@@ -974,7 +964,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { value };
   }
 
-  async function image(actor: Who, input: { taskId: number; which: ImageKind }, signal?: AbortSignal): Promise<EvidenceImage> {
+  async function image(actor: Actor, input: { taskId: number; which: ImageKind }, signal?: AbortSignal): Promise<EvidenceImage> {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
@@ -1012,7 +1002,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function saveReasonCode(
-    actor: Who,
+    actor: Actor,
     input: { id?: number; queue: ReviewQueue; action: ReasonAction; code: string; labelZh: string; labelEn: string; active: boolean; sortOrder: number },
   ): ReasonCode {
     const now = clock.now();
@@ -1036,7 +1026,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     });
   }
 
-  function saveSettings(actor: Who, input: ReviewSettings): ReviewSettings {
+  function saveSettings(actor: Actor, input: ReviewSettings): ReviewSettings {
     const now = clock.now();
     cachedSettings = null;
     writeTransaction(db, (tx) => {

@@ -1,6 +1,6 @@
 import type { PresenceService } from '../../review/presence';
 import { AppError } from '../../../shared/rpc/errors';
-import type { CallContext } from '../context';
+import type { CallContext } from '../../core/actor';
 import type { Handlers } from '../router';
 
 function actorOf(context: CallContext) {
