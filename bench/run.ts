@@ -7,9 +7,10 @@ import { foundationSuite } from './foundation.bench';
 import { portfolioSuite } from './portfolio.bench';
 import { reviewSuite } from './review.bench';
 import { syncSuite } from './sync.bench';
+import { teamSuite } from './team.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite, teamSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

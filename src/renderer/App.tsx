@@ -9,6 +9,7 @@ import { RpcError } from './api/client';
 import { SessionProvider } from './auth/SessionProvider';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { DatesLocale } from './components/DateField';
+import { DeskProvider } from './desk/DeskProvider';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AppRoutes } from './routes';
 import { theme } from './theme';
@@ -34,11 +35,13 @@ export function App() {
         <I18nProvider>
           <ConnectionBanner />
           <DatesLocale>
-            <SessionProvider>
-              <HashRouter>
-                <AppRoutes />
-              </HashRouter>
-            </SessionProvider>
+            <DeskProvider>
+              <SessionProvider>
+                <HashRouter>
+                  <AppRoutes />
+                </HashRouter>
+              </SessionProvider>
+            </DeskProvider>
           </DatesLocale>
         </I18nProvider>
       </QueryClientProvider>

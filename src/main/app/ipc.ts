@@ -2,13 +2,14 @@ import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
 import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
 import type { Backend } from '../runtime/backend';
 import type { CallContext } from '../core/actor';
+import type { DeskChoice } from '../remote/desk-choice';
 
 /**
  * The desktop transport. A session token lives here per window (never in the renderer); the
  * sender frame must be the app's own top frame, so an injected iframe or a navigated page
  * cannot call the back end.
  */
-export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMain | null) => boolean): () => void {
+export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMain | null) => boolean, desk: DeskChoice): () => void {
   const tokens = new Map<number, string>();
   const unsubscribers = new Map<number, () => void>();
 
@@ -33,6 +34,9 @@ export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMai
       backend.logger.warn('IPC call from an untrusted frame refused', { url: event.senderFrame?.url ?? null });
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from CreditDesk’s own window.' } };
     }
+    // The choice of back end is the desktop's own (remote/desk-choice.ts), never the back end's.
+    const answered = desk.handle(typeof channel === 'string' ? channel : '', input);
+    if (answered) return answered;
     const contents = event.sender;
     subscribe(contents);
     const session = backend.services.auth.resolveSession(tokens.get(contents.id));

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, net, protocol, session, shell, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, type WebFrameMain } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,8 @@ import { restrictNewFiles } from '../files/modes';
 import { startBackgroundWork } from '../runtime/background-work';
 import { contentSecurityPolicy } from '../server/http-server';
 import { readDeskSettings } from '../remote/desk-settings';
+import { createDeskChoice, startingMode } from '../remote/desk-choice';
+import { ipcInvokeChannel } from '../../preload/bridge';
 import { installIpc } from './ipc';
 import { startTeamShell } from './team-shell';
 import { exportSaveDialog } from './save-dialog';
@@ -131,10 +133,31 @@ export async function runDesktop(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
   session.defaultSession.setDevicePermissionHandler(() => false);
 
+  // A saved choice restarts the desktop on it: the before-quit handlers below close what runs.
+  const deskChoice = createDeskChoice({
+    dataDir,
+    demo: args.demo,
+    restart: () =>
+      setTimeout(() => {
+        app.relaunch();
+        app.quit();
+      }, 300),
+  });
   const desk = readDeskSettings(dataDir);
-  if (desk.mode === 'team' && desk.serverUrl) {
+  const mode = startingMode(dataDir, { demo: args.demo });
+  if (mode === null) {
+    // First start: the window's first screen asks for this computer or a team server; no back end runs yet.
+    ipcMain.handle(ipcInvokeChannel, (event, channel: unknown, input: unknown) => {
+      const answered = isTrustedFrame(event.senderFrame) ? deskChoice.handle(typeof channel === 'string' ? channel : '', input) : null;
+      return answered ?? { ok: false, error: { code: 'NETWORK', message: 'Choose where CreditDesk works first.', details: { reason: 'not-chosen' } } };
+    });
+    mainWindow = await createWindow(dataDir);
+    app.on('window-all-closed', () => app.quit());
+    return;
+  }
+  if (mode === 'team' && desk.serverUrl) {
     // Team mode (issue 27): no local database and no sync; calls go to the team server (team-shell.ts).
-    const team = await startTeamShell({ dataDir, settings: { ...desk, serverUrl: desk.serverUrl }, isTrustedFrame, window: () => mainWindow });
+    const team = await startTeamShell({ dataDir, settings: { ...desk, serverUrl: desk.serverUrl }, desk: deskChoice, isTrustedFrame, window: () => mainWindow });
     mainWindow = await createWindow(dataDir);
     app.on('window-all-closed', () => app.quit());
     app.on('before-quit', () => team.close());
@@ -166,7 +189,7 @@ export async function runDesktop(): Promise<void> {
     app.exit(1);
     return;
   }
-  const uninstallIpc = installIpc(backend, isTrustedFrame);
+  const uninstallIpc = installIpc(backend, isTrustedFrame, deskChoice);
   // Background sync (and with --demo, the embedded demo institutions): the window opens meanwhile.
   const running = backend;
   void startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) }).catch((error: unknown) =>

@@ -1,6 +1,7 @@
 import { app, dialog, ipcMain, type BrowserWindow, type WebContents, type WebFrameMain } from 'electron';
 import { readFileSync } from 'node:fs';
 import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
+import type { DeskChoice } from '../remote/desk-choice';
 import { filePinStore, type DeskSettings } from '../remote/desk-settings';
 import { RemoteTransport } from '../remote/transport';
 
@@ -30,6 +31,7 @@ const trustTexts = {
 export async function startTeamShell(options: {
   dataDir: string;
   settings: DeskSettings & { serverUrl: string };
+  desk: DeskChoice;
   isTrustedFrame: (frame: WebFrameMain | null) => boolean;
   window: () => BrowserWindow | null;
 }): Promise<{ close(): void }> {
@@ -58,6 +60,9 @@ export async function startTeamShell(options: {
     if (!options.isTrustedFrame(event.senderFrame)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from CreditDesk’s own window.' } };
     }
+    // Switching back to this computer or to another server is answered here, not by the server.
+    const answered = options.desk.handle(typeof channel === 'string' ? channel : '', input);
+    if (answered) return answered;
     const contents = event.sender;
     if (!receivers.has(contents)) {
       receivers.add(contents);

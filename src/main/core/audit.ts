@@ -24,6 +24,7 @@ export type AuditAction =
   | 'review.decided'
   | 'review.second-decision'
   | 'review.assigned'
+  | 'review.claim-released'
   | 'review.pii-revealed'
   | 'review.image-viewed'
   | 'review.reason-code-saved'

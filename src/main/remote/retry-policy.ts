@@ -25,6 +25,7 @@ export const retrySafeChannels: ReadonlySet<ChannelName> = new Set<ChannelName>(
   'review:task',
   'review:decide',
   'review:workload',
+  'presence:list',
   'review:inbox',
   'review:image',
   'review:reason-codes',

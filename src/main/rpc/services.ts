@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/service';
 import type { BorrowerLookupService } from '../portfolio/borrowers';
 import type { PortfolioService } from '../portfolio/service';
 import type { ReviewService } from '../review/service';
+import type { PresenceService } from '../review/presence';
 import type { OperatorService } from '../users/service';
 import type { SystemService } from '../system/service';
 import type { InstitutionClients } from '../institution-api/client';
@@ -31,6 +32,8 @@ export interface Services {
   domainSettings: DomainSettingsService;
   /** The manual-review queues: claims, evidence, decisions, assignments. */
   review: ReviewService;
+  /** Who of the review team is signed in, what each holds, decisions today; a supervisor's release of a stale claim. */
+  presence: PresenceService;
   /** Background exports (CSV/XLSX/PDF) with progress, cancel, download or save dialog. */
   exports: ExportService;
   /** Supervisor reports (review operations, authentication funnel, portfolio), on screen and as exports. */

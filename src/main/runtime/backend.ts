@@ -20,6 +20,7 @@ import { createPortfolio } from '../portfolio';
 import { recordDecisionDelivery } from '../review/delivery';
 import { startReviewMonitor } from '../review/monitor';
 import { createReviewService } from '../review/service';
+import { createPresenceService } from '../review/presence';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institution-api/secrets';
 import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../institution-api/client';
@@ -220,7 +221,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const auditBrowser = createAuditBrowser(db, auditKey);
   const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get() });
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
-  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
+  const presence = createPresenceService({ db, clock, audit, onChanged: (queues, taskIds) => events.emit('review:changed', { queues, taskIds }) });
+  const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, presence, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const router = createRouter(createHandlers(services), logger.child('rpc'), {
     validateOutput: options.validateOutput,
     // A refused call is evidence too (a reviewer trying to export, a supervisor asking for clear data).

@@ -3,7 +3,7 @@ import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/
 import type { Envelope, ErrorCode } from '../../shared/rpc/errors';
 import { isRetryable } from '../../shared/rpc/errors';
 import type { EventMap, EventName } from '../../shared/rpc/events';
-import { checkConnection, onConnectionChange, reportReachable, reportUnreachable } from './connection';
+import { checkConnection, followDesktopLink, onConnectionChange, reportReachable, reportUnreachable } from './connection';
 
 declare global {
   interface Window {
@@ -88,6 +88,9 @@ function ensureEventSource(): void {
   source.onerror = () => checkConnection();
   for (const name of listeners.keys()) attachSourceListener(name);
 }
+
+// A desktop on a team server: the banner and the decision buttons follow its main process's link.
+if (typeof window !== 'undefined' && window.creditdesk) followDesktopLink((event, listener) => window.creditdesk?.on(event, listener) ?? (() => undefined));
 
 // Back from an outage: a fresh stream (the old one may have given up), so pushes flow again.
 onConnectionChange((next, previous) => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectionState, onConnectionChange, reportReachable, reportUnreachable, resetConnectionForTests } from './connection';
+import type { ConnectionState as LinkState } from '../../shared/rpc/connection';
+import { connectionState, followDesktopLink, onConnectionChange, reportReachable, reportUnreachable, resetConnectionForTests } from './connection';
 
 describe('connection state', () => {
   afterEach(() => {
@@ -32,5 +33,32 @@ describe('connection state', () => {
     reportUnreachable();
     reportReachable();
     expect(connectionState()).toEqual({ online: true, lostAt: null });
+  });
+
+  it('follows a team desktop’s link to its server: offline while it reconnects or is refused, back online (once) when connected, without a probe', () => {
+    const probe = vi.fn(async () => true);
+    resetConnectionForTests(probe);
+    let push: (link: LinkState) => void = () => undefined;
+    const stop = followDesktopLink((_event, listener) => {
+      push = listener;
+      return () => undefined;
+    });
+    const changes: Array<[boolean, string | null]> = [];
+    onConnectionChange((next) => changes.push([next.online, next.link?.state ?? null]));
+    const serverUrl = 'https://desk.example.com';
+
+    push({ state: 'connected', serverUrl });
+    push({ state: 'reconnecting', serverUrl, attempt: 1, retryInMs: 500 });
+    expect(connectionState()).toMatchObject({ online: false, link: { state: 'reconnecting' } });
+    push({ state: 'reconnecting', serverUrl, attempt: 2, retryInMs: 1000 });
+    push({ state: 'connected', serverUrl });
+    push({ state: 'incompatible-version', serverUrl, update: 'desktop', clientContractVersion: 1, serverContractVersion: 2, serverAppVersion: '2.0.0' });
+    expect(changes).toEqual([
+      [false, 'reconnecting'],
+      [true, null],
+      [false, 'incompatible-version'],
+    ]);
+    expect(probe).not.toHaveBeenCalled();
+    stop();
   });
 });

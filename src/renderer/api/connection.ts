@@ -1,13 +1,18 @@
+import type { ConnectionState as LinkState } from '../../shared/rpc/connection';
+
 /**
  * Whether the back end can be reached, in one place for the whole renderer: the RPC client and the
  * push stream report what they see, a probe watches while it is unreachable, and listeners (the
  * data layer, the banner, the decision buttons) learn when it goes away and comes back. The desktop
- * shell's IPC never loses its back end, so there it simply stays online.
+ * shell's IPC to its own back end never loses it; a desktop on a team server hears from its main
+ * process how the link is (`connection:state`, followDesktopLink()), with no probe of its own.
  */
 export interface ConnectionState {
   online: boolean;
   /** When the back end was last found unreachable (epoch ms), null while online. */
   lostAt: number | null;
+  /** A desktop on a team server: why it is not connected (the banner words it), null otherwise. */
+  link?: Exclude<LinkState, { state: 'connected' }> | null;
 }
 
 type Listener = (state: ConnectionState, previous: ConnectionState) => void;
@@ -28,7 +33,7 @@ let probe: () => Promise<boolean> = async () => {
 };
 
 function set(next: ConnectionState): void {
-  if (next.online === state.online) return;
+  if (next.online === state.online && (next.link?.state ?? null) === (state.link?.state ?? null)) return;
   const previous = state;
   state = next;
   for (const listener of listeners) listener(state, previous);
@@ -64,6 +69,17 @@ export function reportReachable(): void {
 export function reportUnreachable(): void {
   if (state.online) set({ online: false, lostAt: Date.now() });
   scheduleProbe();
+}
+
+/**
+ * A desktop on a team server: its main process's transport says how the link is (it reconnects,
+ * resumes events and holds decisions back itself), so the renderer follows it instead of probing.
+ */
+export function followDesktopLink(on: (event: 'connection:state', listener: (payload: LinkState) => void) => () => void): () => void {
+  return on('connection:state', (link) => {
+    if (link.state === 'connected') set({ online: true, lostAt: null, link: null });
+    else set({ online: false, lostAt: state.online ? Date.now() : state.lostAt, link });
+  });
 }
 
 /** Something saw a hiccup but cannot tell (the push stream closed): ask the probe. */

@@ -1,14 +1,16 @@
-import { Alert, Button, Center, Paper, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Paper, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { RpcError } from '../api/client';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/I18nProvider';
+import { useDesk } from '../desk/DeskProvider';
 import { useSession } from './SessionProvider';
 
 export function SignInPage() {
   const { t, locale, setLocale } = useI18n();
   const { signIn } = useSession();
+  const desk = useDesk();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -82,6 +84,16 @@ export function SignInPage() {
               ]}
               aria-label={t('menu.language')}
             />
+            {desk.connection.canChoose && (
+              <Group gap={6} justify="center" wrap="nowrap" data-testid="desk-current">
+                <Text size="xs" c="dimmed" truncate>
+                  {desk.connection.mode === 'team' ? t('desk.current.team', { url: desk.connection.serverUrl ?? '' }) : t('desk.current.local')}
+                </Text>
+                <Anchor component="button" type="button" size="xs" onClick={desk.openChoice} style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+                  {t('desk.change')}
+                </Anchor>
+              </Group>
+            )}
           </Stack>
         </form>
       </Paper>

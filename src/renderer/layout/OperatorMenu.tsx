@@ -1,10 +1,11 @@
 import { Avatar, Group, Menu, Modal, Text, UnstyledButton, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconKey, IconLanguage, IconLogout, IconPalette } from '@tabler/icons-react';
+import { IconChevronDown, IconKey, IconLanguage, IconLogout, IconPalette, IconServer } from '@tabler/icons-react';
 import type { Locale } from '../../shared/contracts/auth';
 import { rpc } from '../api/client';
 import { ChangePasswordForm } from '../auth/ChangePasswordForm';
 import { useOperator, useSession } from '../auth/SessionProvider';
+import { useDesk } from '../desk/DeskProvider';
 import { useI18n } from '../i18n/I18nProvider';
 
 export function OperatorMenu() {
@@ -13,6 +14,7 @@ export function OperatorMenu() {
   const { t, locale, setLocale } = useI18n();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const [passwordOpen, password] = useDisclosure(false);
+  const desk = useDesk();
 
   async function chooseLocale(next: Locale) {
     setLocale(next);
@@ -73,6 +75,11 @@ export function OperatorMenu() {
             </Menu.Item>
           ))}
           <Menu.Divider />
+          {desk.connection.canChoose && (
+            <Menu.Item leftSection={<IconServer size={16} />} onClick={desk.openChoice} data-testid="menu-desk">
+              {t('desk.menu')}
+            </Menu.Item>
+          )}
           <Menu.Item leftSection={<IconKey size={16} />} onClick={password.open}>
             {t('menu.changePassword')}
           </Menu.Item>

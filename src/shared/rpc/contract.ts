@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { auditContract } from '../contracts/audit';
 import { authContract } from '../contracts/auth';
+import { deskContract } from '../contracts/desk';
+import { presenceContract } from '../contracts/presence';
 import { institutionsContract } from '../contracts/institutions';
 import { settingsContract } from '../contracts/settings';
 import { syncContract } from '../contracts/sync';
@@ -30,6 +32,8 @@ export const contract = {
   ...auditContract,
   ...usersContract,
   ...systemContract,
+  ...deskContract,
+  ...presenceContract,
 } satisfies Record<string, ChannelDefinition>;
 
 export type Contract = typeof contract;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from './permissions';
 
 /**
- * Who may call a channel: anyone (only sign-in and session discovery), any signed-in operator,
+ * Who may call a channel: anyone (sign-in, session discovery, and the desktop's choice of back end), any signed-in operator,
  * or operators holding one permission.
  */
 export type Access = { kind: 'public' } | { kind: 'signed-in' } | { kind: 'permission'; permission: Permission };

@@ -2,6 +2,8 @@ import type { Services } from '../services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { deskHandlers } from './desk';
+import { presenceHandlers } from './presence';
 import { institutionsHandlers } from './institutions';
 import { settingsHandlers, syncHandlers } from './sync';
 import { reviewHandlers } from './review';
@@ -27,5 +29,7 @@ export function createHandlers(services: Services): Handlers {
     ...auditHandlers(services.audit, services.exports),
     ...usersHandlers(services.operators),
     ...systemHandlers(services.system),
+    ...deskHandlers(),
+    ...presenceHandlers(services.presence),
   };
 }

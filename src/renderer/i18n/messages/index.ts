@@ -9,6 +9,7 @@ import { errorMessages } from './errors';
 import { portfolioMessages } from './portfolio';
 import { settingsMessages } from './settings';
 import { syncMessages } from './sync';
+import { teamMessages } from './team';
 
 /** Every UI string; each capability adds its own file and spreads it here. */
 export const messages = {
@@ -23,6 +24,7 @@ export const messages = {
   ...reportsMessages,
   ...auditMessages,
   ...rulesMessages,
+  ...teamMessages,
 };
 
 export type MessageKey = keyof typeof messages;

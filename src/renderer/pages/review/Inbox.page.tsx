@@ -6,6 +6,7 @@ import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { PresencePanel } from './PresencePanel';
 import { formatAge, label, SlaBadge, useReasonLabel } from './shared';
 
 /** The supervisors' inbox: escalations and approvals waiting for a second decision; and who holds what. */
@@ -62,6 +63,7 @@ export function InboxPage() {
           ]}
         />
       </SimpleGrid>
+      <PresencePanel />
       <Paper withBorder p="sm" radius="sm" data-testid="workload">
         <Title order={6} mb={6}>
           {t('review.workload.title')}

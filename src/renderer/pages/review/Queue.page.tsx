@@ -8,9 +8,10 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { reviewTaskStatusSchema, taskListFilterSchema, type TaskListFilterInput, type TaskRow } from '../../../shared/contracts/review';
 import { findingCatalog, type ReviewQueue } from '../../../shared/domain/findings';
 import { rpc } from '../../api/client';
-import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useConnection, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { hasDecided } from './firstSteps';
+import { useLiveQueue } from './liveQueue';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatFen } from '../../i18n/format';
@@ -54,7 +55,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [assignee, setAssignee] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
-  useInvalidateOn('review:changed', ['review:list']);
+  useLiveQueue(filter);
 
   const list = useInfiniteQuery({
     queryKey: ['review:list', filter],

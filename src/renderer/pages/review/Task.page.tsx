@@ -18,6 +18,7 @@ import { DecisionDialog, SnoozeDialog, type DialogAction } from './DecisionDialo
 import { FaceEvidence } from './FaceEvidence';
 import { defaultView, rotate, zoomIn, zoomOut, type ImageView } from './ImageViewer';
 import { OcrEvidence } from './OcrEvidence';
+import { TakenNotice } from './TakenNotice';
 import { formatAge, insideDialog, isTyping, label, shortcuts, SlaBadge, StatusBadge } from './shared';
 import { ApplicationPanel, FindingsPanel, HistoryPanel, TimelinePanel } from './TaskPanels';
 
@@ -64,7 +65,8 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   const { online } = useConnection();
   const { operator } = useSession();
   const settings = useRpcQuery('review:settings', {}, { staleTime: 60_000 });
-  useInvalidateOn('review:changed', ['review:task']);
+  // Only this task's changes (or an unnamed change) refetch it: a team's other decisions do not.
+  useInvalidateOn('review:changed', ['review:task'], (change) => !change.taskIds || change.taskIds.includes(taskId));
   const [dialog, setDialog] = useState<DialogAction | null>(null);
   const [snoozing, setSnoozing] = useState(false);
   const [help, setHelp] = useState(false);
@@ -351,6 +353,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
           </Group>
         </Group>
       </Paper>
+      <TakenNotice detail={data} onNext={() => void goNext()} busy={busy} />
       {task.returnNote && live && (
         <Alert color="orange" variant="light" p="xs" data-testid="return-note">
           {label(t, 'review.returnNote', task.returnNote)}

@@ -1,0 +1,59 @@
+// The team bench's server process (bench/team.bench.ts starts it): CreditDesk's back end and HTTPS
+// server as `creditdesk serve` wires them, on a folder seeded with open review tasks, the demo
+// institutions' simulator beside it, and 50+ reviewer accounts. Prints one JSON line when ready;
+// "sync" on stdin starts a sync pass of the demo institutions; "stop" closes everything.
+import { createInterface } from 'node:readline';
+import { startBackend } from '../src/main/runtime/backend';
+import { startHttpServer } from '../src/main/server/http-server';
+import { startDemoInstitutions } from '../src/main/simulator';
+import { testOperatorPassword } from '../test/support/backend';
+import { seedOpenTasks } from './seed-tasks';
+
+const [dataDir, certFile, keyFile, tasksArg, reviewersArg, borrowersArg] = process.argv.slice(2);
+const { readFileSync } = await import('node:fs');
+const started = performance.now();
+const backend = await startBackend({ dataDir: dataDir as string, shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
+seedOpenTasks(backend.db.$client, Number(tasksArg), { disabled: true });
+backend.db.$client.pragma('optimize');
+const seconds = (performance.now() - started) / 1000;
+for (let index = 1; index <= Number(reviewersArg); index++) {
+  await backend.services.operators.create(null, { username: `r${index}`, displayName: `r${index}`, role: 'reviewer', password: testOperatorPassword, mustChangePassword: false });
+}
+await backend.services.operators.create(null, { username: 'sup', displayName: 'sup', role: 'supervisor', password: testOperatorPassword, mustChangePassword: false });
+const simulator = await startDemoInstitutions({ borrowers: Number(borrowersArg) });
+const institutionIds: number[] = [];
+for (const info of simulator.institutions) {
+  institutionIds.push(backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret }, { demo: true }).id);
+}
+const server = await startHttpServer({ backend, host: '127.0.0.1', port: 0, tls: { cert: readFileSync(certFile as string, 'utf8'), key: readFileSync(keyFile as string, 'utf8') } });
+process.stdout.write(`${JSON.stringify({ url: server.url.replace('localhost', '127.0.0.1'), simulatorUrl: simulator.url, institutionIds, seedSeconds: seconds })}\n`);
+
+let pass: Promise<unknown> | null = null;
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'sync') {
+    const at = performance.now();
+    pass = backend.services.sync.runOnce({ institutionIds, trigger: 'cli' }).then((results) => {
+      process.stdout.write(`${JSON.stringify({ syncSeconds: (performance.now() - at) / 1000, passes: results.length })}\n`);
+    });
+  } else if (line === 'deliver') {
+    // Delivers what the outbox holds for the demo institutions now, and says when it is done.
+    await pass;
+    // Until nothing of the demo institutions waits (a delivery run already under way is awaited by the next call), at most a minute.
+    const pendingQuery = backend.db.$client.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND institution_id IN (${institutionIds.join(',')})`);
+    const deadline = Date.now() + 60_000;
+    let outcome: unknown = null;
+    while ((pendingQuery.get() as { n: number }).n > 0 && Date.now() < deadline) {
+      outcome = await backend.services.sync.deliverOutbox();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    process.stdout.write(`${JSON.stringify({ delivered: outcome })}\n`);
+  } else if (line === 'stop') {
+    await pass;
+    await server.close();
+    await backend.close();
+    await simulator.close();
+    process.stdout.write(`${JSON.stringify({ stopped: true })}\n`);
+    break;
+  }
+}
+process.exit(0);

@@ -1,0 +1,360 @@
+/**
+ * The team server (issue 27): one CreditDesk server over HTTPS with 100,000 open review tasks;
+ * 50 simulated reviewers, each with its own HTTPS session (keep-alive, its own cookie and CSRF
+ * token), loop "take a task -> read it -> decide" for 60 s while a sync pass of the demo
+ * institutions runs on the same server. The minute is timed after 10 s in which all 50 start at
+ * once (that burst is left out of the figures; the sync pass starts with the timed minute). Half the takes are "next task" (review:next), half a
+ * claim of a row picked from the first queue page (review:list, then review:claim), as reviewers
+ * do both. Reported: decisions per second, p50/p95/p99 of claim, next and decide (and of the task
+ * read), the server's peak RSS; checked: no task claimed by two reviewers, every decision's
+ * outbox message there exactly once, and the demo institutions' decisions delivered once to the
+ * simulator. Then shorter runs at other reviewer counts find where p95 crosses 50 ms.
+ *
+ * The 100,000 tasks are seeded on bench institutions that have no API behind them (disabled, so
+ * their outbox stays queued); delivery is checked on the demo institutions' own tasks, synced from
+ * the simulator, which one reviewer decides after the timed runs.
+ */
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { selfSignedCertificate } from '../test/support/tls';
+import { testOperatorPassword } from '../test/support/backend';
+import type { BenchSuite } from './harness';
+
+const openTasks = 100_000;
+const reviewers = 50;
+const runMs = Number(process.env.TEAM_BENCH_SECONDS ?? 60) * 1000;
+const sweepMs = 20_000;
+/** TEAM_BENCH_SWEEP=10,25 (or "none") changes the reviewer counts of the shorter runs. */
+const sweep = process.env.TEAM_BENCH_SWEEP === 'none' ? [] : (process.env.TEAM_BENCH_SWEEP ?? '1,2,5,10,25').split(',').map(Number);
+const targetMs = 50;
+/** The demo simulator's population: its first sync pass runs through the timed minute. */
+const demoBorrowers = 5000;
+const queues = ['contacts', 'face', 'ocr'] as const;
+const root = path.resolve(import.meta.dirname, '..');
+
+type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+/** One reviewer's HTTPS session: its own keep-alive connection, cookie and CSRF token. */
+class Session {
+  private cookie = '';
+  private csrf = '';
+  private readonly agent: Agent;
+  constructor(
+    private readonly url: string,
+    ca: string,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+  }
+
+  retries = 0;
+
+  /** One call; a kept-alive socket the server closed meanwhile (ECONNRESET) is retried on a new one. */
+  async call<T>(channel: string, input: unknown): Promise<{ envelope: Envelope<T>; ms: number }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(channel, input);
+      } catch (error) {
+        if (attempt >= 2 || (error as { code?: string }).code !== 'ECONNRESET') throw error;
+        this.retries++;
+      }
+    }
+  }
+
+  private once<T>(channel: string, input: unknown): Promise<{ envelope: Envelope<T>; ms: number }> {
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.cookie) headers.cookie = this.cookie;
+      if (this.csrf) headers['x-csrf-token'] = this.csrf;
+      const call = request(`${this.url}/api/rpc/${channel}`, { method: 'POST', agent: this.agent, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          const cookie = response.headers['set-cookie']?.[0]?.split(';')[0];
+          if (cookie) this.cookie = cookie;
+          resolve({ envelope: JSON.parse(text) as Envelope<T>, ms: performance.now() - started });
+        });
+      });
+      call.on('error', reject);
+      call.end(JSON.stringify(input));
+    });
+  }
+
+  async signIn(username: string): Promise<void> {
+    const { envelope } = await this.call<{ csrfToken: string }>('auth:sign-in', { username, password: testOperatorPassword });
+    if (!envelope.ok) throw new Error(`sign-in ${username}: ${envelope.error.message}`);
+    this.csrf = envelope.data.csrfToken;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function percentile(samples: number[], fraction: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+interface RunResult {
+  reviewers: number;
+  seconds: number;
+  decisions: number;
+  rejected: number;
+  conflicts: number;
+  doubleClaims: number;
+  errors: string[];
+  latency: Record<'claim' | 'next' | 'task' | 'decide' | 'list', number[]>;
+}
+
+/**
+ * Signs the reviewers in one after the other, before any timed run: the server throttles sign-in
+ * attempts per source address and counts one as a failure until its password is checked, so many
+ * sign-ins in flight at once from one address are refused (as they should be from a guesser).
+ */
+async function signInAll(url: string, ca: string, count: number): Promise<Session[]> {
+  const sessions: Session[] = [];
+  for (let index = 1; index <= count; index++) {
+    const session = new Session(url, ca);
+    await session.signIn(`r${index}`);
+    sessions.push(session);
+  }
+  return sessions;
+}
+
+/**
+ * The first `sessions.length` reviewers work their queues for `warmUpMs + ms`; every claim and
+ * decision is checked as it comes, and calls that started in the warm-up (everyone starting at
+ * once) are left out of the figures. `onTimed` runs when the timed window opens.
+ */
+async function work(sessions: Session[], ms: number, reasons: Record<string, string>, holders: Map<number, number>, warmUpMs = 0, onTimed?: () => void): Promise<RunResult> {
+  const count = sessions.length;
+  const result: RunResult = { reviewers: count, seconds: ms / 1000, decisions: 0, rejected: 0, conflicts: 0, doubleClaims: 0, errors: [], latency: { claim: [], next: [], task: [], decide: [], list: [] } };
+  const timedFrom = performance.now() + warmUpMs;
+  const until = timedFrom + ms;
+  const warmUp = setTimeout(() => onTimed?.(), warmUpMs);
+  const timed = (name: keyof RunResult['latency'], sample: { ms: number }) => {
+    if (performance.now() - sample.ms >= timedFrom) result.latency[name].push(sample.ms);
+  };
+  await Promise.all(
+    sessions.map(async (session, index) => {
+      const reviewer = index + 1;
+      const queue = queues[index % 3] as (typeof queues)[number];
+      for (let round = 0; performance.now() < until; round++) {
+        let taskId: number | null = null;
+        if (round % 2 === 0) {
+          const next = await session.call<{ taskId: number | null }>('review:next', { queue });
+          timed('next', next);
+          if (!next.envelope.ok) {
+            result.errors.push(`next: ${next.envelope.error.message}`);
+            continue;
+          }
+          taskId = next.envelope.data.taskId;
+        } else {
+          const list = await session.call<{ rows: Array<{ id: number; claimedBy: unknown }> }>('review:list', { queue, limit: 50 });
+          timed('list', list);
+          if (!list.envelope.ok) continue;
+          const free = list.envelope.data.rows.filter((row) => row.claimedBy === null);
+          const pick = free[Math.floor(Math.random() * free.length)];
+          if (!pick) continue;
+          const claim = await session.call('review:claim', { taskId: pick.id });
+          timed('claim', claim);
+          if (!claim.envelope.ok) {
+            // Someone took it between the page and the claim: the claim says so, as it should.
+            if (claim.envelope.error.code === 'CONFLICT') result.conflicts++;
+            else result.errors.push(`claim: ${claim.envelope.error.message}`);
+            continue;
+          }
+          taskId = pick.id;
+        }
+        if (taskId === null) break;
+        const holder = holders.get(taskId);
+        if (holder !== undefined && holder !== reviewer) result.doubleClaims++;
+        holders.set(taskId, reviewer);
+        const task = await session.call<{ task: { evidenceHash: string } }>('review:task', { taskId });
+        timed('task', task);
+        if (!task.envelope.ok) {
+          result.errors.push(`task: ${task.envelope.error.message}`);
+          continue;
+        }
+        const decide = await session.call<{ applicationOutcome: string | null }>('review:decide', {
+          taskId,
+          action: 'reject',
+          reasonCode: reasons[queue],
+          evidenceHash: task.envelope.data.task.evidenceHash,
+          idempotencyKey: randomUUID(),
+        });
+        timed('decide', decide);
+        if (!decide.envelope.ok) {
+          result.errors.push(`decide: ${decide.envelope.error.message}`);
+          holders.delete(taskId);
+          continue;
+        }
+        if (performance.now() - decide.ms >= timedFrom) result.decisions++;
+        if (decide.envelope.data.applicationOutcome === 'reject') result.rejected++;
+      }
+    }),
+  );
+  clearTimeout(warmUp);
+  return result;
+}
+
+function line(name: string, samples: number[]): string {
+  return `${name.padEnd(34)} p50 ${percentile(samples, 0.5).toFixed(1).padStart(7)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(7)} ms   p99 ${percentile(samples, 0.99).toFixed(1).padStart(7)} ms  (${samples.length})`;
+}
+
+export const teamSuite: BenchSuite = {
+  name: 'team server: 100,000 open tasks, 50 reviewers over HTTPS, a sync pass alongside',
+  async run({ log }) {
+    const folder = mkdtempSync(path.join(tmpdir(), 'creditdesk-team-bench-'));
+    const certificate = selfSignedCertificate();
+    writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
+    writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
+    const dataDir = path.join(folder, 'data');
+    const child: ChildProcessWithoutNullStreams = spawn(
+      process.execPath,
+      // TEAM_BENCH_CPU_PROF=DIR writes the server's CPU profile there (to find where a missed target goes).
+      [...(process.env.TEAM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEAM_BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/team-server.ts', dataDir, path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(Math.max(reviewers, ...sweep)), String(demoBorrowers)],
+      { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const lines = createInterface({ input: child.stdout });
+    const messages: Array<Record<string, unknown>> = [];
+    const waiters: Array<(message: Record<string, unknown>) => void> = [];
+    lines.on('line', (text) => {
+      try {
+        const message = JSON.parse(text) as Record<string, unknown>;
+        const waiter = waiters.shift();
+        if (waiter) waiter(message);
+        else messages.push(message);
+      } catch {
+        // Not a message (a library's own output).
+      }
+    });
+    const nextMessage = () => new Promise<Record<string, unknown>>((resolve, reject) => {
+      const queued = messages.shift();
+      if (queued) return resolve(queued);
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${stderr}`)));
+    });
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peakKb = Math.max(peakKb, Number(match[1]));
+      } catch {
+        // Gone, or no /proc.
+      }
+    }, 250);
+    try {
+      const ready = (await nextMessage()) as { url: string; simulatorUrl: string; institutionIds: number[]; seedSeconds: number };
+      log(`server ready: ${openTasks.toLocaleString('en')} open tasks seeded in ${ready.seedSeconds.toFixed(1)} s; demo simulator with ${demoBorrowers.toLocaleString('en')} borrowers`);
+      const supervisor = new Session(ready.url, certificate.cert);
+      await supervisor.signIn('sup');
+      const reasons: Record<string, string> = {};
+      for (const queue of queues) {
+        const codes = await supervisor.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
+        if (!codes.envelope.ok) throw new Error(codes.envelope.error.message);
+        reasons[queue] = codes.envelope.data.find((code) => code.action === 'reject' && code.active)?.code ?? '';
+      }
+
+      const holders = new Map<number, number>();
+      const pool = await signInAll(ready.url, certificate.cert, Math.max(reviewers, ...sweep));
+      // The sync pass starts with the timed minute, after 10 s in which everyone starts at once.
+      const main = await work(pool.slice(0, reviewers), runMs, reasons, holders, 10_000, () => child.stdin.write('sync\n'));
+      const syncDone = (await nextMessage()) as { syncSeconds: number };
+      const peakDuringRunMb = peakKb / 1024;
+      log(`${reviewers} reviewers, ${runMs / 1000} s timed after a 10 s warm-up: ${main.decisions} decisions = ${(main.decisions / main.seconds).toFixed(1)} decisions/s; ${main.conflicts} claims refused as taken (CONFLICT); ${main.errors.length} other errors${main.errors.length ? ` (first: ${main.errors[0]})` : ''}`);
+      log(`the sync pass of the demo institutions alongside took ${syncDone.syncSeconds.toFixed(1)} s`);
+      let met = true;
+      for (const name of ['claim', 'next', 'decide'] as const) {
+        const p95 = percentile(main.latency[name], 0.95);
+        const ok = p95 < targetMs;
+        met &&= ok;
+        log(`${line(name === 'claim' ? 'claim (a row of the first page)' : name === 'next' ? 'next task (claims the oldest)' : 'decide (reject with a reason)', main.latency[name])}  ${ok ? 'ok' : 'MISSED'} (target p95 < ${targetMs} ms)`);
+      }
+      log(line('task (read the evidence)', main.latency.task));
+      log(line('queue page (first 50 rows)', main.latency.list));
+      log(`server peak RSS: ${peakDuringRunMb.toFixed(0)} MB`);
+
+      const sweepResults: Array<{ reviewers: number; p95: { claim: number; next: number; decide: number }; rate: number }> = [];
+      for (const count of sweep) {
+        const result = await work(pool.slice(0, count), sweepMs, reasons, holders, 5_000);
+        main.doubleClaims += result.doubleClaims;
+        main.rejected += result.rejected;
+        const p95 = { claim: percentile(result.latency.claim, 0.95), next: percentile(result.latency.next, 0.95), decide: percentile(result.latency.decide, 0.95) };
+        sweepResults.push({ reviewers: count, p95, rate: result.decisions / result.seconds });
+        log(`${String(count).padStart(3)} reviewers, ${sweepMs / 1000} s (no sync): ${(result.decisions / result.seconds).toFixed(1)} decisions/s; p95 claim ${p95.claim.toFixed(1)} ms, next ${p95.next.toFixed(1)} ms, decide ${p95.decide.toFixed(1)} ms`);
+      }
+      const crossing = [...sweepResults, { reviewers: reviewers as number, p95: { claim: percentile(main.latency.claim, 0.95), next: percentile(main.latency.next, 0.95), decide: percentile(main.latency.decide, 0.95) }, rate: 0 }]
+        .sort((a, b) => a.reviewers - b.reviewers)
+        .find((entry) => Math.max(entry.p95.claim, entry.p95.next, entry.p95.decide) >= targetMs);
+      log(crossing ? `p95 first reaches ${targetMs} ms at ${crossing.reviewers} reviewers (of ${[...sweep, reviewers].sort((a, b) => a - b).join(', ')})` : `p95 stays under ${targetMs} ms up to ${Math.max(...sweep)} reviewers`);
+
+      // Delivery: the demo institutions' own tasks, decided now, each reaches the simulator once.
+      let demoDecided = 0;
+      let demoRejected = 0;
+      for (const institutionId of ready.institutionIds) {
+        for (const queue of queues) {
+          for (;;) {
+            const list = await supervisor.call<{ rows: Array<{ id: number }> }>('review:list', { queue, institutionId, limit: 50 });
+            if (!list.envelope.ok || list.envelope.data.rows.length === 0) break;
+            let progressed = false;
+            for (const row of list.envelope.data.rows) {
+              const claim = await supervisor.call('review:claim', { taskId: row.id });
+              if (!claim.envelope.ok) continue;
+              const task = await supervisor.call<{ task: { evidenceHash: string } }>('review:task', { taskId: row.id });
+              if (!task.envelope.ok) continue;
+              const decide = await supervisor.call<{ applicationOutcome: string | null }>('review:decide', { taskId: row.id, action: 'reject', reasonCode: reasons[queue], evidenceHash: task.envelope.data.task.evidenceHash, idempotencyKey: randomUUID() });
+              if (decide.envelope.ok) {
+                demoDecided++;
+                if (decide.envelope.data.applicationOutcome === 'reject') demoRejected++;
+                progressed = true;
+              }
+            }
+            if (!progressed) break;
+          }
+        }
+      }
+      child.stdin.write('deliver\n');
+      await nextMessage();
+      supervisor.close();
+      for (const session of pool) session.close();
+      const received = (await (await fetch(`${ready.simulatorUrl}/admin/decisions`).catch(() => null))?.json().catch(() => null)) as Record<string, Array<{ application_id: string; applied: boolean }>> | null;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.write('stop\n');
+      await nextMessage();
+      // Its CPU profile (TEAM_BENCH_CPU_PROF) is written as it exits.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      const db = new Database(path.join(dataDir, 'creditdesk.db'), { readonly: true });
+      const twice = db.prepare("SELECT count(*) AS n FROM (SELECT task_id FROM review_decisions WHERE stage <> 'second' GROUP BY task_id HAVING count(*) > 1)").get() as { n: number };
+      const outboxTwice = db.prepare("SELECT count(*) AS n FROM (SELECT institution_id, subject_id FROM outbox WHERE kind = 'review-decision' GROUP BY institution_id, subject_id HAVING count(*) > 1)").get() as { n: number };
+      const outboxRows = db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'review-decision'").get() as { n: number };
+      const demoIds = ready.institutionIds.join(',');
+      const demoOutbox = db.prepare(`SELECT state, count(*) AS n FROM outbox WHERE kind = 'review-decision' AND institution_id IN (${demoIds}) GROUP BY state`).all() as Array<{ state: string; n: number }>;
+      db.close();
+      log(`checks: tasks claimed by two reviewers at once ${main.doubleClaims}; tasks decided twice ${twice.n}; outbox messages ${outboxRows.n} for ${main.rejected + demoRejected} rejected applications, of them duplicated ${outboxTwice.n}`);
+      const demoDelivered = demoOutbox.find((row) => row.state === 'delivered')?.n ?? 0;
+      // Per institution: two institutions may use the same application id.
+      const simulatorRows = received === null ? null : Object.entries(received).flatMap(([code, rows]) => rows.map((row) => ({ ...row, application_id: `${code}/${row.application_id}` })));
+      const appliedOnce = simulatorRows === null ? false : new Set(simulatorRows.filter((row) => row.applied).map((row) => row.application_id)).size === simulatorRows.filter((row) => row.applied).length;
+      const applied = simulatorRows?.filter((row) => row.applied) ?? [];
+      log(`delivery: ${demoDecided} demo tasks decided; outbox ${JSON.stringify(Object.fromEntries(demoOutbox.map((row) => [row.state, row.n])))}; the simulator applied ${applied.length} decisions to ${new Set(applied.map((row) => row.application_id)).size} applications${appliedOnce ? ' (each once)' : ''}`);
+      const invariants = main.doubleClaims === 0 && twice.n === 0 && outboxTwice.n === 0 && outboxRows.n === main.rejected + demoRejected && demoDelivered === demoRejected && appliedOnce && applied.length === demoDelivered;
+      if (!invariants) log('MISSED: an invariant above does not hold');
+      return met && invariants;
+    } finally {
+      clearInterval(poll);
+      if (child.exitCode === null) child.kill('SIGTERM');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+};
