@@ -34,12 +34,18 @@ const actionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
 /** Minutes, null when there is nothing to measure. */
 const minutes = z.number().nullable();
 
+/**
+ * Decisions by their final outcome: an approval a supervisor overruled counts as a rejection;
+ * one still awaiting the second decision, or cancelled because the evidence changed, has no
+ * outcome (`withoutOutcome`). `decided` counts every decision made (the reviewers' work).
+ */
 const decisionCountsShape = {
   decided: z.number().int(),
   approve: z.number().int(),
   reject: z.number().int(),
   resubmit: z.number().int(),
   escalate: z.number().int(),
+  withoutOutcome: z.number().int(),
   slaBreaches: z.number().int(),
   handlingMedianMinutes: minutes,
   handlingP90Minutes: minutes,

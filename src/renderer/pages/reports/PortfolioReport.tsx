@@ -1,5 +1,6 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Badge, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { bucketChartColor, mantineChartColor, rollChartColor } from '../../../shared/chart-colors';
 import type { PortfolioReport as Report, ReportFilter } from '../../../shared/contracts/reports';
 import { rpc } from '../../api/client';
 import { useRpcQuery } from '../../api/hooks';
@@ -11,7 +12,6 @@ import { GroupHeader } from './ReviewOperationsReport';
 import { Stat } from './Stat';
 
 const buckets = ['M0', 'M1', 'M2', 'M3', 'M3+'] as const;
-const bucketColors = { M0: 'teal.6', M1: 'yellow.6', M2: 'orange.6', M3: 'red.6', 'M3+': 'red.9' } as const;
 
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(2)}%`;
@@ -57,7 +57,7 @@ function Body({ report }: { report: Report }) {
             // Institutions down the side, where their full names fit; amounts along the bottom.
             yAxisProps={{ width: 130, interval: 0 }}
             xAxisProps={{ tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }}
-            series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))}
+            series={buckets.map((bucket) => ({ name: bucket, color: mantineChartColor(bucketChartColor[bucket]) }))}
           />
         </Paper>
         <Paper withBorder p="sm">
@@ -69,7 +69,10 @@ function Body({ report }: { report: Report }) {
               {t('reports.empty')}
             </Text>
           ) : (
-            <LineChart h={220} data={rolls} dataKey="month" withLegend unit="%" series={[{ name: 'c1', label: 'C→M1', color: 'orange.6' }, { name: 'm12', label: 'M1→M2', color: 'red.6' }]} />
+            <LineChart h={220} data={rolls} dataKey="month" withLegend unit="%" series={[
+                { name: 'c1', label: 'C→M1', color: mantineChartColor(rollChartColor.currentToM1) },
+                { name: 'm12', label: 'M1→M2', color: mantineChartColor(rollChartColor.m1ToM2) },
+              ]} />
           )}
         </Paper>
         <Paper withBorder p="sm">
