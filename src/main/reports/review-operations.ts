@@ -192,19 +192,19 @@ export function countedBy(locale: Locale): string {
 /** The decisions table every format carries: one row per reviewer decision in the range. */
 export function decisionColumns(locale: Locale): ExportColumn[] {
   return [
-    { key: 'id', header: pick(locale, '决定编号', 'Decision'), kind: 'integer', width: 10 },
+    { key: 'id', header: pick(locale, '决定编号', 'Decision'), kind: 'integer', width: 10, identifier: true },
     { key: 'decidedAt', header: pick(locale, '决定时间', 'Decided at'), kind: 'instant' },
     { key: 'institution', header: word(locale, 'institution'), kind: 'text', width: 14 },
     { key: 'queue', header: pick(locale, '队列', 'Queue'), kind: 'text', width: 12 },
-    { key: 'task', header: pick(locale, '任务', 'Task'), kind: 'integer', width: 8 },
-    { key: 'application', header: pick(locale, '申请编号', 'Application'), kind: 'text', width: 16 },
+    { key: 'task', header: pick(locale, '任务', 'Task'), kind: 'integer', width: 8, identifier: true },
+    { key: 'application', header: pick(locale, '申请编号', 'Application'), kind: 'text', width: 16, identifier: true },
     { key: 'reviewer', header: pick(locale, '审核员', 'Reviewer'), kind: 'text', width: 12 },
     { key: 'action', header: pick(locale, '决定', 'Action'), kind: 'text', width: 9 },
     { key: 'stage', header: pick(locale, '复核方式', 'Stage'), kind: 'text', width: 14 },
     { key: 'state', header: pick(locale, '状态', 'State'), kind: 'text', width: 10 },
     { key: 'outcome', header: pick(locale, '最终结果', 'Final outcome'), kind: 'text', width: 10 },
     { key: 'outcomeCode', header: pick(locale, '最终结果代码', 'Outcome code'), kind: 'text', width: 10, forMachines: true },
-    { key: 'reason', header: pick(locale, '原因代码', 'Reason code'), kind: 'text', width: 16 },
+    { key: 'reason', header: pick(locale, '原因代码', 'Reason code'), kind: 'text', width: 16, identifier: true },
     { key: 'handling', header: pick(locale, '处理时长(分)', 'Handling (min)'), kind: 'decimal', digits: 1, width: 10 },
     { key: 'turnaround', header: pick(locale, '周转时长(分)', 'Turnaround (min)'), kind: 'decimal', digits: 1, width: 10 },
     { key: 'sla', header: pick(locale, '超时', 'SLA breached'), kind: 'text', width: 8 },
