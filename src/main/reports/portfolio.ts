@@ -33,6 +33,7 @@ export function buildPortfolioReport(db: Db, portfolio: PortfolioService, filter
     overdue: loans.overdue,
     par: loans.par,
     rollRates: loans.rollRates.filter((row) => inRange(row.monthEnd)),
+    rollRateMinimumCohortLoans: loans.rollRateMinimumCohortLoans,
     utilisation: lines.utilisation.filter((row) => inRange(row.date)).map((row) => ({ date: row.date, limitFen: row.limitFen, usedFen: row.usedFen })),
     lines: lineTotals,
     compliance: {

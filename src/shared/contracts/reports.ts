@@ -8,6 +8,7 @@ import { daysBetween } from '../time';
 import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
 import { exportRequestFields, exportSummarySchema } from './exports';
+import { rollCohortSchema } from './portfolio';
 
 /** Reports aggregate; a range longer than this belongs in several exports. */
 export const maxReportDays = 400;
@@ -107,7 +108,8 @@ export const portfolioReportSchema = z.object({
   open: z.object({ loanCount: z.number().int(), outstandingPrincipalFen: z.number().int() }),
   overdue: z.object({ loanCount: z.number().int(), principalFen: z.number().int(), interestFen: z.number().int(), feeFen: z.number().int(), penaltyFen: z.number().int() }),
   par: z.object({ par30: ratio, par60: ratio, par90: ratio }),
-  rollRates: z.array(z.object({ monthEnd: z.string(), currentToM1: ratio, m1ToM2: ratio, reconstructed: z.boolean() })),
+  rollRates: z.array(z.object({ monthEnd: z.string(), currentToM1: ratio, m1ToM2: ratio, cohortLoans: rollCohortSchema, reconstructed: z.boolean() })),
+  rollRateMinimumCohortLoans: z.number().int(),
   utilisation: z.array(z.object({ date: z.string(), limitFen: z.number().int(), usedFen: z.number().int() })),
   lines: z.object({ lineCount: z.number().int(), limitFen: z.number().int(), usedFen: z.number().int() }),
   compliance: z.object({

@@ -194,6 +194,13 @@ export const portfolioMessages = defineMessages({
   'loans.historyNotByDate': { 'zh-CN': '历史与迁徙率不按放款日期筛选，请清除日期范围查看。', en: 'History and roll rates have no disbursement-date filter; clear the dates to see them.' },
   'loans.noRollRates': { 'zh-CN': '需至少两个月末快照。', en: 'Needs at least two month-end snapshots.' },
   'loans.monthEnd': { 'zh-CN': '月份', en: 'Month' },
+  'loans.roll.of': { 'zh-CN': '基数 {balance} · {count} 笔', en: 'of {balance} · {count} loans' },
+  'loans.roll.denominators': {
+    'zh-CN': '基数：上月末处于起始阶段（正常或 M1）的剩余本金与借据笔数。点击比率查看迁徙的借据。',
+    en: 'Base: outstanding principal and loans in the from-bucket (current or M1) at the previous month-end. Click a rate for the loans that rolled.',
+  },
+  'loans.roll.tiny': { 'zh-CN': '置灰：样本少于 {minimum} 笔，参考意义有限。', en: 'Greyed: fewer than {minimum} loans, too few to read much into.' },
+  'loans.roll.tinyHint': { 'zh-CN': '仅 {count} 笔（少于 {minimum} 笔）', en: 'only {count} loans (fewer than {minimum})' },
   'loans.dpdShort': { 'zh-CN': '逾期 {days} 天', en: '{days} DPD' },
   'loans.inGrace': { 'zh-CN': '宽限期', en: 'grace' },
   'loans.filter.parDays': { 'zh-CN': '逾期超过 {days} 天', en: 'More than {days} days past due' },
