@@ -79,7 +79,7 @@ test('support finds a borrower by phone, ID number tail and name, opens an overd
   const loan = overdue.rows.find((row) => row.borrowerId !== null && row.planState === 'booked' && row.dpd > 3);
   if (!loan) throw new Error('the demo book has no overdue loan with a booked plan');
   // What the borrower would tell support on the phone (revealed for the test through the audited API).
-  const person = await support.call<{ name: string; phone: string; idNumber: string }>('borrowers:reveal', { id: loan.borrowerId, fields: ['name', 'phone', 'idNumber'] });
+  const person = await support.call<{ name: string; phone: string; idNumber: string }>('borrowers:reveal', { id: loan.borrowerId, fields: ['name', 'phone', 'idNumber'], purpose: 'E2E: the caller on the phone' });
 
   await page.goto(demo.url);
   await signIn(page, 'helpdesk', support.password);
