@@ -104,6 +104,8 @@ export function fitText(doc: Canvas, text: string, width: number): string {
 }
 
 const legendLineHeight = 11;
+/** A category slot narrower than this (points) shows every k-th label instead of wrapping them all. */
+const minimumWrappedSlot = 28;
 const legendSwatch = 11;
 const legendGap = 10;
 
@@ -149,9 +151,16 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
   const legend = spec.series.length > 1 ? legendLayout((text) => doc.widthOfString(text), spec.series.map((series) => series.name), width - 4) : [];
   const legendHeight = legend.length > 0 ? legendLines(legend) * legendLineHeight + 4 : 0;
   const axisWidth = 46;
-  const labelHeight = 14;
-  const plot = { x: x + axisWidth, y: y + 18, width: width - axisWidth - 4, height: height - 18 - labelHeight - legendHeight - 4 };
+  // Category names (institutions, products) wrap to two lines rather than being skipped, as long
+  // as each slot can hold a few characters; dates on a long axis are shown every k-th.
   const count = spec.categories.length;
+  const slotWidth = (width - axisWidth - 4) / Math.max(1, count);
+  const measure = (text: string) => doc.widthOfString(text);
+  const widest = Math.max(...spec.categories.map(measure), 1);
+  const wrapLabels = widest + 4 > slotWidth && slotWidth >= minimumWrappedSlot;
+  const labelLines = wrapLabels ? spec.categories.map((category) => wrapText(measure, category, slotWidth - 2, 2)) : null;
+  const labelHeight = labelLines && labelLines.some((lines) => lines.length > 1) ? 22 : 14;
+  const plot = { x: x + axisWidth, y: y + 18, width: width - axisWidth - 4, height: height - 18 - labelHeight - legendHeight - 4 };
 
   let maximum = 0;
   let minimum = 0;
@@ -241,19 +250,26 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
     }
   }
 
-  // Category labels: every k-th when they would overlap.
+  // Category labels: wrapped in their slot, else every k-th when they would overlap.
   doc.font(fonts.regular).fontSize(7).fillColor('#495057');
-  const widest = Math.max(...spec.categories.map((category) => doc.widthOfString(category)), 1);
-  const every = Math.max(1, Math.ceil((widest + 4) / slot));
-  spec.categories.forEach((category, index) => {
-    if (index % every !== 0) return;
-    const labelWidth = slot * every;
-    doc.text(fitText(doc, category, labelWidth - 2), plot.x + slot * (index + 0.5) - labelWidth / 2, plot.y + plot.height + 3, {
-      width: labelWidth,
-      align: 'center',
-      lineBreak: false,
+  if (labelLines) {
+    labelLines.forEach((lines, index) => {
+      lines.forEach((line, lineIndex) => {
+        doc.text(line, plot.x + slot * index, plot.y + plot.height + 3 + lineIndex * 8, { width: slot, align: 'center', lineBreak: false });
+      });
     });
-  });
+  } else {
+    const every = Math.max(1, Math.ceil((widest + 4) / slot));
+    spec.categories.forEach((category, index) => {
+      if (index % every !== 0) return;
+      const labelWidth = slot * every;
+      doc.text(fitText(doc, category, labelWidth - 2), plot.x + slot * (index + 0.5) - labelWidth / 2, plot.y + plot.height + 3, {
+        width: labelWidth,
+        align: 'center',
+        lineBreak: false,
+      });
+    });
+  }
 
   if (legend.length > 0) {
     const legendY = y + height - legendHeight + 2;

@@ -110,10 +110,14 @@ describe('PDF charts', () => {
       series: products.map((name, index) => ({ name, values: [1, 0.9 - index * 0.05, 0.8 - index * 0.05] })),
       valueFormat: 'percent',
     };
+    // The same products as the categories of a bar chart: every one is labelled (wrapped), none skipped.
+    const drops: ChartSpec = { kind: 'stacked-bar', title: 'Where borrowers drop', categories: products, series: [{ name: 'Liveness', values: [3, 4, 5, 6, 7] }], valueFormat: 'integer' };
     const file = fileIn('legend.pdf');
-    await writePdf(documentWith({ charts: [chart] }), file);
+    await writePdf(documentWith({ charts: [chart, drops] }), file);
     const first = (await readPdfPages(file))[0] as string;
     for (const name of products) expect(first).toContain(name);
+    const labels = first.slice(first.indexOf('Where borrowers drop'));
+    for (const name of products) expect(labels.replace(/\s+/g, '')).toContain(name.replace(/\s+/g, ''));
   });
 
   it('draws each series in its own colour from the shared palette, as the screens do', async () => {

@@ -19,6 +19,10 @@ const textLineLimit = 3;
 const headerLineLimit = 3;
 /** A free-text column shrinks to no less than this before identifiers and numbers have to wrap. */
 const minimumTextWidth = 36;
+/** A free-text column asks for at most this width (points); longer text wraps. */
+const maximumTextWidth = 220;
+/** A header asks for its width up to this (points); a longer header wraps. */
+const headerAsk = 96;
 export const tableBottom = pdfPage.height - pdfPage.margin - 13;
 
 /** The height of a row of `lines` lines: one line gives the single-line row height (13 pt). */
@@ -103,36 +107,47 @@ function mustShowWhole(column: ExportColumn): boolean {
 
 /**
  * Column widths in points. Columns whose values must show whole get the width of their widest
- * value (as printed in this table); free-text columns keep their natural width from the character
- * counts, and give way down to `minimumTextWidth` when the page is too narrow. Only when even
- * that does not fit does every column shrink (and identifiers wrap).
+ * value (as printed in this table); free-text columns ask for their widest value too, up to
+ * `maximumTextWidth` (their natural width from the character counts when the table has no rows),
+ * and give way down to `minimumTextWidth` when the page is too narrow, wrapping. Every column asks
+ * at least for its header (up to `headerAsk`), so a short header does not break mid-word. Only when
+ * even that does not fit does every column shrink (and identifiers wrap).
  */
-export function columnWidths(measure: Measure, columns: readonly ExportColumn[], texts: ReadonlyArray<readonly string[]>): number[] {
+export function columnWidths(measure: Measure, columns: readonly ExportColumn[], texts: ReadonlyArray<readonly string[]>, headerMeasure: Measure = measure): number[] {
   const natural = columns.map((column) => Math.max(column.width ?? (column.kind === 'instant' ? 19 : column.kind === 'text' ? 14 : 11), 6) * 6);
-  const whole = columns.map((column, index) => {
-    if (!mustShowWhole(column)) return null;
+  const fixedColumn = columns.map(mustShowWhole);
+  // Free text gives way (widest first) and wraps when the page is too narrow; see fillLevel.
+  const widths = columns.map((column, index) => {
     let widest = 0;
     for (const row of texts) widest = Math.max(widest, measure(row[index] ?? ''));
-    return widest + cellPadding * 2;
-  });
-  const widths = columns.map((_column, index) => {
-    const need = whole[index];
-    return need === null || need === undefined ? (natural[index] as number) : Math.max(need, Math.min(natural[index] as number, 40));
+    const header = Math.min(headerMeasure(column.header), headerAsk);
+    if (texts.length === 0) return Math.max(natural[index] as number, header) ;
+    const ask = Math.max(widest, header) + cellPadding * 2;
+    return fixedColumn[index] ? ask : Math.min(ask, maximumTextWidth);
   });
   const total = widths.reduce((sum, width) => sum + width, 0);
   if (total <= contentWidth) return widths;
-  const fixed = widths.reduce((sum, width, index) => sum + (whole[index] === null ? 0 : width), 0);
-  const flexible = total - fixed;
-  const flexibleCount = whole.filter((need) => need === null).length;
-  const room = contentWidth - fixed;
-  if (flexibleCount > 0 && room >= flexibleCount * minimumTextWidth) {
-    // Shrink free text towards the minimum, in proportion to what each has above it.
-    const above = flexible - flexibleCount * minimumTextWidth;
-    const keep = above > 0 ? (room - flexibleCount * minimumTextWidth) / above : 0;
-    return widths.map((width, index) => (whole[index] === null ? minimumTextWidth + (width - minimumTextWidth) * keep : width));
+  const fixed = widths.reduce((sum, width, index) => sum + (fixedColumn[index] ? width : 0), 0);
+  const flexibleWidths = widths.filter((_width, index) => !fixedColumn[index]);
+  const level = fillLevel(flexibleWidths, contentWidth - fixed);
+  if (flexibleWidths.length > 0 && level >= minimumTextWidth) {
+    // The widest free-text columns give way first; the short ones keep all they asked for.
+    return widths.map((width, index) => (fixedColumn[index] ? width : Math.min(width, level)));
   }
-  if (flexibleCount === 0 && fixed <= contentWidth) return widths;
+  if (flexibleWidths.length === 0 && fixed <= contentWidth) return widths;
   return widths.map((width) => (width / total) * contentWidth);
+}
+
+/** The cap L such that the widths, each cut to at most L, add up to `room` (water-filling). */
+function fillLevel(widths: readonly number[], room: number): number {
+  const sorted = [...widths].sort((a, b) => a - b);
+  let remaining = room;
+  for (let index = 0; index < sorted.length; index++) {
+    const level = remaining / (sorted.length - index);
+    if ((sorted[index] as number) > level) return level;
+    remaining -= sorted[index] as number;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** A row laid out: the lines of each cell and the row's height. */
@@ -204,12 +219,11 @@ export class TableDrawer {
     private readonly columns: readonly ExportColumn[],
     texts: ReadonlyArray<readonly string[]>,
   ) {
-    doc.font(pdfFonts.regular).fontSize(tableFontSize);
-    const measure: Measure = (text) => doc.widthOfString(text);
-    this.widths = columnWidths(measure, columns, texts);
+    const measure: Measure = (text) => doc.font(pdfFonts.regular).fontSize(tableFontSize).widthOfString(text);
+    const headerMeasure: Measure = (text) => doc.font(pdfFonts.bold).fontSize(tableFontSize).widthOfString(text);
+    this.widths = columnWidths(measure, columns, texts, headerMeasure);
     this.tableWidth = this.widths.reduce((sum, width) => sum + width, 0);
-    doc.font(pdfFonts.bold).fontSize(tableFontSize);
-    this.headerCells = columns.map((column, index) => wrapText(measure, column.header, (this.widths[index] as number) - cellPadding * 2, headerLineLimit));
+    this.headerCells = columns.map((column, index) => wrapText(headerMeasure, column.header, (this.widths[index] as number) - cellPadding * 2, headerLineLimit));
     this.headerHeight = rowHeightOf(Math.max(1, ...this.headerCells.map((lines) => lines.length)));
   }
 
