@@ -1,4 +1,5 @@
 import { BarChart, LineChart } from '@mantine/charts';
+import { useNavigate } from 'react-router';
 import { Badge, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { bucketChartColor, mantineChartColor, rollChartColor } from '../../../shared/chart-colors';
 import type { PortfolioReport as Report, ReportFilter } from '../../../shared/contracts/reports';
@@ -7,6 +8,8 @@ import { useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/messages';
+import { RollRatesTable } from '../loans/RollRatesTable';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
 import { Stat } from './Stat';
@@ -19,6 +22,9 @@ function percent(ratio: number): string {
 
 function Body({ report }: { report: Report }) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  // A rate leads to the loans that rolled, as on the loans dashboard.
+  const onRolled = (monthEnd: string, from: string, to: string) => navigate(`/loans/list?${new URLSearchParams({ rolledMonthEnd: monthEnd, rolledFrom: from, rolledTo: to }).toString()}`);
   const fen = (value: number) => formatFen(value, locale);
   const nameOf = (id: number) => report.institutions.find((institution) => institution.id === id)?.name ?? `#${id}`;
   const institutionIds = [...new Set(report.bucketsByInstitution.map((row) => row.institutionId))];
@@ -95,6 +101,12 @@ function Body({ report }: { report: Report }) {
         <Stat label={t('reports.portfolio.planMissing')} value={formatCount(report.compliance.planMissing, locale)} />
         <Stat label={t('reports.portfolio.planMismatch')} value={formatCount(report.compliance.planMismatch, locale)} color={report.compliance.planMismatch > 0 ? 'red' : undefined} />
       </SimpleGrid>
+      {report.rollRates.length > 0 && (
+        <>
+          <Title order={5}>{t('reports.portfolio.rollRates')}</Title>
+          <RollRatesTable rows={report.rollRates} minimumLoans={report.rollRateMinimumCohortLoans} onRolled={onRolled} />
+        </>
+      )}
       <Title order={5}>{t('reports.portfolio.flagged', { shown: formatCount(report.flaggedLoans.length, locale), total: formatCount(report.flaggedTotal, locale) })}</Title>
       <Table striped withTableBorder fz="xs" style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Table.Thead>
@@ -120,7 +132,7 @@ function Body({ report }: { report: Report }) {
                 {formatBps(loan.aprNominalBps)}
               </Table.Td>
               <Table.Td>
-                {loan.planState}
+                {t(`loans.planState.${loan.planState}` as MessageKey)}
                 {loan.planMismatch && (
                   <Badge size="xs" color="red" ml={4}>
                     {t('reports.portfolio.planMismatch')}
