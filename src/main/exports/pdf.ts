@@ -185,6 +185,9 @@ export async function writePdf(document: ExportDocument, path: string, options: 
   } catch (error) {
     doc.unpipe(sink.writable);
     sink.destroy();
+    // A write still on its way fails with ERR_STREAM_DESTROYED and rejects `closed`: heard here,
+    // since the file is dropped anyway (left unheard it was an unhandled rejection).
+    await closed.catch(() => undefined);
     throw error;
   }
   return { rows, bytes: statSync(path).size, truncated };
