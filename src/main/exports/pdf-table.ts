@@ -109,9 +109,10 @@ function mustShowWhole(column: ExportColumn): boolean {
  * Column widths in points. Columns whose values must show whole get the width of their widest
  * value (as printed in this table); free-text columns ask for their widest value too, up to
  * `maximumTextWidth` (their natural width from the character counts when the table has no rows),
- * and give way down to `minimumTextWidth` when the page is too narrow, wrapping. Every column asks
- * at least for its header (up to `headerAsk`), so a short header does not break mid-word. Only when
- * even that does not fit does every column shrink (and identifiers wrap).
+ * and when the page is too narrow the widest of them give way first (to no less than
+ * `minimumTextWidth`), wrapping. Every column asks at least for its header (up to `headerAsk`), so
+ * a short header does not break mid-word. Only when even that does not fit does every column
+ * shrink (and identifiers wrap).
  */
 export function columnWidths(measure: Measure, columns: readonly ExportColumn[], texts: ReadonlyArray<readonly string[]>, headerMeasure: Measure = measure): number[] {
   const natural = columns.map((column) => Math.max(column.width ?? (column.kind === 'instant' ? 19 : column.kind === 'text' ? 14 : 11), 6) * 6);
@@ -121,7 +122,7 @@ export function columnWidths(measure: Measure, columns: readonly ExportColumn[],
     let widest = 0;
     for (const row of texts) widest = Math.max(widest, measure(row[index] ?? ''));
     const header = Math.min(headerMeasure(column.header), headerAsk);
-    if (texts.length === 0) return Math.max(natural[index] as number, header) ;
+    if (texts.length === 0) return Math.max(natural[index] as number, header);
     const ask = Math.max(widest, header) + cellPadding * 2;
     return fixedColumn[index] ? ask : Math.min(ask, maximumTextWidth);
   });
