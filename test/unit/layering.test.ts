@@ -19,7 +19,7 @@ describe('layering rule', () => {
     ['src/shared/domain/bad.ts', "import { useState } from 'react';\nexport const x = useState;"],
     ['src/shared/domain/bad.ts', "import { eq } from 'drizzle-orm';\nexport const x = eq;"],
     ['src/shared/domain/bad.ts', "import { openDatabase } from '../../main/db/connection';\nexport const x = openDatabase;"],
-    ['src/main/services/bad.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['src/main/review/bad.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/main/sync/bad.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;"],
     ['src/renderer/pages/Bad.page.tsx', "import { startBackend } from '../../main/runtime/backend';\nexport const x = startBackend;"],
     ['src/renderer/pages/Bad.page.tsx', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
@@ -31,7 +31,7 @@ describe('layering rule', () => {
     ['src/shared/domain/good.ts', "import { z } from 'zod';\nexport const x = z;"],
     ['src/main/app/good.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/preload/good.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;"],
-    ['src/main/services/good.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['src/main/review/good.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['src/renderer/pages/Good.page.tsx', "import { contract } from '../../shared/rpc/contract';\nexport const x = contract;"],
   ])('allows %s its own imports', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);

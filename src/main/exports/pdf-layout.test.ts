@@ -5,7 +5,7 @@ import { chartColorHex } from '../../shared/chart-colors';
 import type { ChartSpec, ExportDocument, ExportValue, SummaryTable } from './model';
 import { writePdf } from './pdf';
 import { axisOf, formatChartValue } from './pdf-chart';
-import { pdfFillColors, readPdfPages, readWorkbook } from './test-readers';
+import { pdfFillColors, readPdfPages, readWorkbook } from '../../../test/support/export-readers';
 import { writeXlsx } from './xlsx';
 
 // What a supervisor hands on: the files are read by people who never open CreditDesk.

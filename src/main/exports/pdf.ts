@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { locateCjkFont } from '../simulator/images/font';
+import { locateCjkFont } from '../fonts/cjk-font';
 import type { ExportColumn, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
 import { drawChart } from './pdf-chart';
 import { contentWidth, Pager, pdfFonts, pdfPage, rowHeightOf, rowTexts, TableDrawer } from './pdf-table';

@@ -6,7 +6,7 @@ import { tempDir } from '../../../test/support/backend';
 import { csvField, writeCsv } from './csv';
 import type { ExportDocument, ExportValue } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
-import { countPdfFills, readPdfPages, readWorkbook } from './test-readers';
+import { countPdfFills, readPdfPages, readWorkbook } from '../../../test/support/export-readers';
 import { fenToYuan, shanghaiDateTime } from './values';
 import { writeXlsx } from './xlsx';
 
