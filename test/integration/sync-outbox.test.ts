@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReviewDecisionRequest } from '../../src/shared/institution-api';
 import { enqueueOutbox } from '../../src/main/repositories/outbox';
 import { createInstitutionClients } from '../../src/main/institution-api/client';
 import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institution-api/secrets';
 import { createOutboxDelivery } from '../../src/main/sync/outbox';
-import { fastTuning, institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
+import type { Envelope } from '../../src/shared/rpc/errors';
+import { operatorContext } from '../support/backend';
+import { fastTuning, institutionId, remoteRecords, startSyncWorld, syncUntilSucceeded, type SyncWorld } from './sync-support';
 
 let world: SyncWorld;
 let qinghe: number;
@@ -113,4 +115,36 @@ describe('the outbox', () => {
     const listed = world.backend.services.sync.outbox({ limit: 10, offset: 0 });
     expect(listed.rows.find((row) => row.id === id)).toMatchObject({ state: 'pending', institutionCode: 'QINGHE', idempotencyKey: 'decision-key-0002' });
   });
+});
+
+describe('a review decision', () => {
+  it('reaches the institution at once, not at the next tick of the outbox', async () => {
+    // An hour between ticks: only the decision itself can have started the delivery.
+    const quick = await startSyncWorld({ borrowers: 120, institutions: 1, seed: 'deliver-at-once', backend: { sync: { pageLimit: 60, maxConcurrent: 2, outboxEveryMs: 3_600_000 } } });
+    try {
+      await syncUntilSucceeded(quick);
+      const reviewer = await operatorContext(quick.backend, 'wang', 'reviewer');
+      const call = async <T>(channel: string, input: unknown): Promise<T> => {
+        const result = (await quick.backend.router.call(channel, input, reviewer)) as Envelope<T>;
+        if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+        return result.data;
+      };
+      let taskId: number | null = null;
+      for (const queue of ['face', 'contacts', 'ocr'] as const) {
+        taskId = (await call<{ taskId: number | null }>('review:next', { queue })).taskId;
+        if (taskId !== null) break;
+      }
+      if (taskId === null) throw new Error('the simulator gave no application to review');
+      const detail = await call<{ task: { evidenceHash: string }; reasonCodes: Array<{ code: string; action: string }> }>('review:task', { taskId });
+      const reason = detail.reasonCodes.find((code) => code.action === 'reject');
+      quick.backend.services.sync.start();
+      await call('review:decide', { taskId, action: 'reject', reasonCode: reason?.code, evidenceHash: detail.task.evidenceHash });
+      const outbox = () => quick.backend.db.$client.prepare('SELECT state FROM outbox').all() as Array<{ state: string }>;
+      await vi.waitFor(() => expect(outbox()).toEqual([{ state: 'delivered' }]), { timeout: 15_000, interval: 100 });
+      const timeline = (await call<{ timeline: Array<{ kind: string }> }>('review:task', { taskId })).timeline;
+      expect(timeline.filter((event) => event.kind === 'delivered')).toHaveLength(1);
+    } finally {
+      await quick.close();
+    }
+  }, 120_000);
 });

@@ -169,4 +169,18 @@ describe('the floors of src/main', () => {
     const stated = rows.map((row) => [...(row.split('|')[3] ?? '').matchAll(/`([a-z.-]+?)\/?`/g)].map((match) => match[1]));
     expect(stated).toEqual(floors.map((entry) => entry.folders));
   });
+
+  it('keeps src/main files under 500 lines unless their folder README names them under "Long files:"', () => {
+    const long = walk('src/main')
+      .filter((file) => extensions.includes(path.extname(file)) && !/\.test\.tsx?$/.test(file))
+      .filter((file) => readFileSync(path.join(root, file), 'utf8').split('\n').length > 500)
+      .filter((file) => {
+        const readme = path.join(root, path.dirname(file), 'README.md');
+        if (!existsSync(readme)) return true;
+        const text = readFileSync(readme, 'utf8');
+        const section = text.slice(text.indexOf('Long files:'));
+        return !text.includes('Long files:') || !section.includes(`\`${path.basename(file)}\``);
+      });
+    expect(long).toEqual([]);
+  });
 });

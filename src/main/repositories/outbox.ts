@@ -2,6 +2,20 @@ import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
 
+/** What one delivery attempt came to, handed to the hook of the message's kind in the same transaction. */
+export type OutboxOutcome =
+  | { state: 'delivered'; at: number; attempts: number; response: Record<string, unknown> }
+  | { state: 'retrying' | 'failed'; at: number; attempts: number; error: string; nextAttemptAt: number };
+
+/**
+ * Registered per message kind by the capability that queued it (review: review/delivery.ts, wired
+ * by runtime/backend.ts). Runs inside the transaction that records the attempt on the outbox row,
+ * so what it writes commits with that row or not at all: if it throws on a delivery, the delivery
+ * is not recorded, the attempt counts as failed and the message goes again later with the same
+ * idempotency key (the institution answers a replay without applying it twice).
+ */
+export type OutboxHook = (tx: Db, message: OutboxRow, outcome: OutboxOutcome) => void;
+
 export interface OutboxMessage {
   institutionId: number;
   kind: OutboxRow['kind'];

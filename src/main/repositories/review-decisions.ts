@@ -85,9 +85,19 @@ export function decisionsWithDeliveryNews(db: Db, limit: number): Array<{ decisi
   return [...pick('pending'), ...pick('failed')];
 }
 
-export function outboxRows(db: Db, ids: readonly number[]): OutboxRow[] {
-  if (ids.length === 0) return [];
-  return db.select().from(outboxTable).where(inArray(outboxTable.id, [...ids])).all();
+/**
+ * The decisions an outbox message delivers whose delivery the timeline has not recorded yet:
+ * pending ones, and failed ones a retry may still deliver.
+ */
+export function decisionsAwaitingDelivery(db: Db, outboxId: number): ReviewDecisionRow[] {
+  // One select per state, so each walks its small partial index (outbox_id has none of its own).
+  const inState = (state: 'pending' | 'failed') =>
+    db
+      .select()
+      .from(reviewDecisionsTable)
+      .where(and(eq(reviewDecisionsTable.deliveryState, state), eq(reviewDecisionsTable.outboxId, outboxId)))
+      .all();
+  return [...inState('pending'), ...inState('failed')];
 }
 
 /** The stored answer of a keyed decide call by this operator, if it was applied. */

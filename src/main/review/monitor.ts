@@ -1,15 +1,15 @@
 /**
  * The review queues' heartbeat, in every process that serves operators: releases expired leases,
- * returns snoozed tasks, records deliveries of decisions to institutions on the timeline (the
- * sync engine's delivery loop only updates the outbox row), and pushes 'review:changed' when any
- * task changed, whoever changed it (this process, the sync engine, or another process sharing
- * the database file).
+ * returns snoozed tasks, and pushes 'review:changed' when any task changed, whoever changed it
+ * (this process, the sync engine, or another process sharing the database file). A decision's
+ * delivery is recorded by the outbox itself (review/delivery.ts); the monitor settles, once at
+ * start, what a build without that hook left behind.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
-import { writeTransaction, type Db } from '../db/connection';
+import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
-import { appendTaskEvent, latestTaskEventId } from '../repositories/review';
-import { decisionsWithDeliveryNews, updateDecision } from '../repositories/review-decisions';
+import { latestTaskEventId } from '../repositories/review';
+import { recordDeliveries } from './delivery';
 import type { ReviewService } from './service';
 
 export interface ReviewMonitorDeps {
@@ -28,42 +28,18 @@ export interface ReviewMonitor {
 
 const allQueues: ReviewQueue[] = ['contacts', 'face', 'ocr'];
 
-/** Records on each task's timeline the deliveries its outbox messages reached; returns how many. */
-export function recordDeliveries(db: Db): number {
-  return writeTransaction(db, (tx) => {
-    const news = decisionsWithDeliveryNews(tx, 200);
-    for (const { decision, outbox } of news) {
-      if (outbox.state === 'delivered') {
-        let response: Record<string, unknown> = {};
-        try {
-          response = JSON.parse(outbox.response ?? '{}') as Record<string, unknown>;
-        } catch {
-          response = {};
-        }
-        appendTaskEvent(tx, decision.taskId, outbox.deliveredAt ?? Date.now(), null, 'delivered', {
-          outboxId: outbox.id,
-          attempts: outbox.attempts,
-          applicationStatus: typeof response.application_status === 'string' ? response.application_status : null,
-          institutionDecisionId: typeof response.decision_id === 'string' ? response.decision_id : null,
-        });
-        updateDecision(tx, decision.id, { deliveryState: 'delivered' });
-      } else if (outbox.state === 'failed') {
-        appendTaskEvent(tx, decision.taskId, outbox.nextAttemptAt, null, 'delivery_failed', { outboxId: outbox.id, attempts: outbox.attempts, lastError: outbox.lastError });
-        updateDecision(tx, decision.id, { deliveryState: 'failed' });
-      }
-    }
-    return news.length;
-  });
-}
-
 export function startReviewMonitor(deps: ReviewMonitorDeps): ReviewMonitor {
+  try {
+    recordDeliveries(deps.db);
+  } catch (error) {
+    deps.logger.warn('settling earlier deliveries failed', { error: error instanceof Error ? error.message : String(error) });
+  }
   let lastEventId = latestTaskEventId(deps.db);
   let stopped = false;
   function tick(): void {
     if (stopped) return;
     try {
       deps.service.housekeeping();
-      recordDeliveries(deps.db);
       const latest = latestTaskEventId(deps.db);
       if (latest !== lastEventId) {
         lastEventId = latest;

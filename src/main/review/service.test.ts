@@ -4,9 +4,7 @@ import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
-import { markOutboxDelivered } from '../repositories/outbox';
 import { countTasks } from '../repositories/review-queue';
-import { recordDeliveries } from './monitor';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
@@ -360,19 +358,6 @@ describe('deciding', () => {
     expect((await call<{ taskId: number | null }>('review:next', { queue: 'face' }, reviewer2)).taskId).toBe(taskId);
     const kinds = (await detail(taskId, reviewer2)).timeline.map((event) => event.kind);
     expect(kinds).toEqual(['created', 'claimed', 'snoozed', 'snooze_ended', 'claimed']);
-  });
-
-  it('records the delivery to the institution on the timeline once the outbox says so', async () => {
-    ingest(grey('APP-1'));
-    const { taskId } = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
-    await call('review:decide', { taskId, action: 'approve', evidenceHash: (await detail(taskId)).task.evidenceHash }, reviewer);
-    expect((await detail(taskId)).timeline.at(-1)).toMatchObject({ kind: 'delivery_pending', details: { derived: true } });
-    const message = outbox()[0];
-    markOutboxDelivered(backend.db, message?.id ?? 0, { application_status: 'APPROVED', decision_id: 'D-1' }, clock.now() + 5000);
-    expect(recordDeliveries(backend.db)).toBe(1);
-    expect(recordDeliveries(backend.db)).toBe(0);
-    const last = (await detail(taskId)).timeline.at(-1);
-    expect(last).toMatchObject({ kind: 'delivered', operator: null, details: { applicationStatus: 'APPROVED', institutionDecisionId: 'D-1' } });
   });
 });
 

@@ -56,7 +56,6 @@ import {
   insertDecision,
   recordDecideRequest,
   latestEscalations,
-  outboxRows,
   updateDecision,
   waitingDecision,
   waitingDecisionsOf,
@@ -109,6 +108,8 @@ export interface ReviewServiceDeps {
   onChanged?: (queues: ReviewQueue[], taskIds?: number[]) => void;
   /** Bytes of images kept in memory (default 48 MB). */
   imageCacheBytes?: number;
+  /** After a decision that queued the application's answer committed: deliver it now (runtime wires sync's `deliverSoon`). */
+  onDecisionQueued?: () => void;
 }
 
 /** Finding codes whose presence makes an approval need a supervisor's second decision. */
@@ -634,6 +635,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
     }
     changedTasks([input.taskId, result.nextTaskId], ...result.touched);
+    if (result.applicationOutcome !== null) deps.onDecisionQueued?.();
     logger.info('review decision', { taskId: input.taskId, action: input.action, outcome: result.outcome, applicationOutcome: result.applicationOutcome });
     return { outcome: result.outcome, applicationOutcome: result.applicationOutcome, nextTaskId: result.nextTaskId };
   }
@@ -701,6 +703,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return { applicationOutcome, touched };
     });
     changed(...result.touched);
+    if (result.applicationOutcome !== null) deps.onDecisionQueued?.();
     return { applicationOutcome: result.applicationOutcome };
   }
 
@@ -823,17 +826,6 @@ export function createReviewService(deps: ReviewServiceDeps) {
       operator: event.operatorId === null ? null : { id: event.operatorId, name: names.get(event.operatorId) ?? `#${event.operatorId}` },
       details: parseJson(event.details),
     }));
-    // Delivery not yet recorded as an event (the monitor records it on its next tick): shown from the outbox row.
-    const pending = decisions.filter((row) => row.outboxId !== null && row.deliveryState === 'pending');
-    for (const message of outboxRows(tx, pending.map((row) => row.outboxId as number))) {
-      entries.push({
-        id: `o${message.id}`,
-        at: message.deliveredAt ?? message.createdAt,
-        kind: message.state === 'delivered' ? 'delivered' : message.state === 'failed' ? 'delivery_failed' : 'delivery_pending',
-        operator: null,
-        details: { outboxId: message.id, attempts: message.attempts, lastError: message.lastError, derived: true },
-      });
-    }
     return entries.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   }
 

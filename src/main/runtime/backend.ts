@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { createOperatorService } from '../users/service';
 import { createSystemService } from '../system/service';
 import { createPortfolio } from '../portfolio';
+import { recordDecisionDelivery } from '../review/delivery';
 import { startReviewMonitor } from '../review/monitor';
 import { createReviewService } from '../review/service';
 import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institution-api/secrets';
@@ -192,6 +193,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     institutions,
     audit,
     emit: (name, payload) => events.emit(name, payload),
+    // The outbox records a decision's delivery on the review side in its own transaction.
+    outboxHooks: { 'review-decision': recordDecisionDelivery },
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
     ...options.sync,
@@ -203,6 +206,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     logger: logger.child('review'),
     fetchImage: (institutionId, imageId, signal) => institutionClients.forInstitution(institutionId).getImage(imageId, { signal }),
     onChanged: (queues, taskIds) => events.emit('review:changed', taskIds ? { queues, taskIds } : { queues }),
+    onDecisionQueued: () => sync.deliverSoon(),
   });
   const exports = createExportService({
     db,

@@ -7,7 +7,7 @@
 import { writeTransaction, type Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { dueOutboxMessages, markOutboxAttemptFailed, markOutboxDelivered } from '../repositories/outbox';
+import { dueOutboxMessages, markOutboxAttemptFailed, markOutboxDelivered, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
 import { InstitutionApiError } from '../institution-api/errors';
@@ -21,8 +21,10 @@ export interface OutboxDeliveryDeps {
   /** Attempts before a message that keeps failing (for retryable reasons) is marked failed. */
   maxAttempts?: number;
   random?: () => number;
-  /** After each message's state changed (the review monitor and the Sync page refresh). */
+  /** After each message's state changed (the Sync page refreshes). */
   onChange?: (row: OutboxRow, state: 'delivered' | 'retrying' | 'failed') => void;
+  /** Per message kind, run in the transaction that records each attempt (review: the decision's delivery state and timeline). */
+  hooks?: Partial<Record<OutboxRow['kind'], OutboxHook>>;
 }
 
 export interface DeliveryOutcome {
@@ -52,46 +54,71 @@ export type OutboxDelivery = ReturnType<typeof createOutboxDelivery>;
 export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
   const maxAttempts = deps.maxAttempts ?? 50;
   let running: Promise<DeliveryOutcome> | null = null;
+  let again = false;
 
   async function deliverOne(row: OutboxRow, signal: AbortSignal): Promise<'delivered' | 'retrying' | 'failed'> {
     try {
       const client = deps.clients.forInstitution(row.institutionId);
       const { response, replayed } = await client.postReviewDecision(row.subjectId, row.payload, row.idempotencyKey, { signal });
       const now = deps.clock.now();
-      writeTransaction(deps.db, () => markOutboxDelivered(deps.db, row.id, { ...response, replayed }, now));
+      const outcome: OutboxOutcome = { state: 'delivered', at: now, attempts: row.attempts + 1, response: { ...response, replayed } };
+      writeTransaction(deps.db, (tx) => {
+        markOutboxDelivered(tx, row.id, outcome.response, now);
+        deps.hooks?.[row.kind]?.(tx, row, outcome);
+      });
       deps.logger?.info('outbox message delivered', { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, replayed });
       return 'delivered';
     } catch (error) {
       if (signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const final = isFinal(error) || row.attempts + 1 >= maxAttempts;
-      const next = deps.clock.now() + outboxRetryDelay(row.attempts, deps.random);
-      writeTransaction(deps.db, () => markOutboxAttemptFailed(deps.db, row.id, message, next, final));
+      const now = deps.clock.now();
+      const next = now + outboxRetryDelay(row.attempts, deps.random);
+      const outcome: OutboxOutcome = { state: final ? 'failed' : 'retrying', at: now, attempts: row.attempts + 1, error: message, nextAttemptAt: next };
+      writeTransaction(deps.db, (tx) => {
+        markOutboxAttemptFailed(tx, row.id, message, next, final);
+        deps.hooks?.[row.kind]?.(tx, row, outcome);
+      });
       deps.logger?.warn('outbox delivery failed', { outboxId: row.id, attempts: row.attempts + 1, final, message });
       return final ? 'failed' : 'retrying';
     }
   }
 
-  /** Delivers every due message once (oldest first); concurrent calls share one run. */
+  /**
+   * Delivers every due message once (oldest first). Concurrent calls share one run; a call made
+   * during a run makes it look once more at the end, so a message queued meanwhile (a decision
+   * just made) is not left for the next tick.
+   */
   function deliverDue(signal: AbortSignal, limit = 100): Promise<DeliveryOutcome> {
-    if (running) return running;
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
+      // Yield once so `running` holds this run before it can end: it is cleared in the same tick
+      // as the last look for due messages, so a call after that look starts a new run instead of
+      // joining one that is already over.
+      await Promise.resolve();
       const outcome: DeliveryOutcome = { delivered: 0, retrying: 0, failed: 0 };
-      const due = dueOutboxMessages(deps.db, deps.clock.now(), limit);
-      for (const row of due) {
-        if (signal.aborted) break;
-        const state = await deliverOne(row, signal).catch((error: unknown) => {
-          if (signal.aborted) return null;
-          throw error;
-        });
-        if (state === null) break;
-        outcome[state === 'delivered' ? 'delivered' : state === 'retrying' ? 'retrying' : 'failed']++;
-        deps.onChange?.(row, state);
+      try {
+        do {
+          again = false;
+          for (const row of dueOutboxMessages(deps.db, deps.clock.now(), limit)) {
+            if (signal.aborted) break;
+            const state = await deliverOne(row, signal).catch((error: unknown) => {
+              if (signal.aborted) return null;
+              throw error;
+            });
+            if (state === null) break;
+            outcome[state]++;
+            deps.onChange?.(row, state);
+          }
+        } while (again && !signal.aborted);
+      } finally {
+        running = null;
       }
       return outcome;
-    })().finally(() => {
-      running = null;
-    });
+    })();
     return running;
   }
 

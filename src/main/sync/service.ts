@@ -43,7 +43,7 @@ import type { InstitutionClients } from '../institution-api/client';
 import { FactsCache, rederiveAllInChunks } from './derive';
 import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
 import { InstitutionApiError } from '../institution-api/errors';
-import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
+import { createOutboxDelivery, type DeliveryOutcome, type OutboxDeliveryDeps } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
 import type { EventMap } from '../../shared/rpc/events';
 
@@ -61,6 +61,8 @@ export interface SyncServiceDeps {
   logger?: Logger;
   /** At most this many institutions sync at once (default 2). */
   maxConcurrent?: number;
+  /** Per outbox message kind, run in the transaction that records each delivery attempt (runtime registers review's). */
+  outboxHooks?: OutboxDeliveryDeps['hooks'];
   /** How often the background loops look for work (default 1 s; outbox every 5 s). */
   checkEveryMs?: number;
   outboxEveryMs?: number;
@@ -180,6 +182,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     clock,
     logger: deps.logger?.child('outbox'),
     onChange: (row) => emit('sync:state', { institutionId: row.institutionId }),
+    hooks: deps.outboxHooks,
   });
   const background = new AbortController();
   const loops: Array<Promise<unknown>> = [];
@@ -245,6 +248,11 @@ export function createSyncService(deps: SyncServiceDeps) {
     const run = outbox.deliverDue(background.signal);
     track(run.catch((error: unknown) => deps.logger?.error('outbox delivery crashed', { error: String(error) })));
     return run;
+  }
+
+  /** A decision was queued: deliver it now instead of at the next tick, where delivery runs (desktop, serve). */
+  function deliverSoon(): void {
+    if (started) void deliverOutbox();
   }
 
   /** Starts background syncing, outbox delivery and the daily re-derivation (desktop and serve). */
@@ -470,8 +478,9 @@ export function createSyncService(deps: SyncServiceDeps) {
     reconciliation,
     outbox: outboxList,
     retryOutbox,
-    /** Delivers due outbox messages now (tests, and after a decision for a quick acknowledgement). */
+    /** Delivers due outbox messages now (tests); a decision calls `deliverSoon`. */
     deliverOutbox,
+    deliverSoon,
     /** Recomputes derived data (after a settings change, or by hand). */
     rederive,
     /** Waits for a running re-derivation (tests). */
