@@ -79,7 +79,7 @@ test('support finds a borrower by phone, ID number tail and name, opens an overd
   const loan = overdue.rows.find((row) => row.borrowerId !== null && row.planState === 'booked' && row.dpd > 3);
   if (!loan) throw new Error('the demo book has no overdue loan with a booked plan');
   // What the borrower would tell support on the phone (revealed for the test through the audited API).
-  const person = await support.call<{ name: string; phone: string; idNumber: string }>('borrowers:reveal', { id: loan.borrowerId, fields: ['name', 'phone', 'idNumber'] });
+  const person = await support.call<{ name: string; phone: string; idNumber: string }>('borrowers:reveal', { id: loan.borrowerId, fields: ['name', 'phone', 'idNumber'], purpose: 'E2E: the caller on the phone' });
 
   await page.goto(demo.url);
   await signIn(page, 'helpdesk', support.password);
@@ -169,4 +169,37 @@ test('a supervisor opens M2 from the loans dashboard and gets exactly the M2 loa
   await page.keyboard.press('Tab');
   await expect(page).toHaveURL(/disbursedFrom=2099-01-01/);
   await expect(page.getByTestId('loan-list').getByRole('row').filter({ has: page.getByRole('cell') })).toHaveCount(0);
+});
+
+test('support reveals a borrower only after giving a purpose, which the audit log records with the reveal', async ({ page, demo }) => {
+  test.setTimeout(240_000);
+  const support = await operator(demo.url, 'helpdesk', 'support');
+  await waitForLoanBook(support.call);
+  const open = await support.call<{ rows: Array<{ borrowerId: number | null }> }>('portfolio:loans-list', { scope: 'open', sort: 'dpd', limit: 20 });
+  const borrowerId = open.rows.find((row) => row.borrowerId !== null)?.borrowerId;
+  if (!borrowerId) throw new Error('the demo book has no loan with a borrower');
+
+  await page.goto(demo.url);
+  await signIn(page, 'helpdesk', support.password);
+  await page.goto(`${demo.url}/#/borrowers/${borrowerId}`);
+  const phone = page.getByTestId('borrower-phone');
+  await expect(phone).toHaveText(/^1\d{2}\*{4}\d{4}$/);
+  // "First seen" says what it is.
+  await expect(page.getByText('首次同步到本系统')).toBeVisible();
+
+  await page.getByTestId('borrower-reveal').click();
+  const purpose = page.getByTestId('reveal-purpose');
+  const confirm = page.getByTestId('reveal-confirm');
+  await expect(purpose).toBeFocused();
+  await expect(confirm).toBeDisabled();
+  await purpose.fill('   ');
+  await expect(confirm).toBeDisabled();
+  await purpose.fill('工单 T-20261207-17');
+  await purpose.press('Enter');
+  await expect(phone).toHaveText(/^1[3-9]\d{9}$/);
+  await expect(page.getByText('本次查看已记入审计日志（用途：工单 T-20261207-17）。')).toBeVisible();
+
+  const admin = await apiSession(demo.url, 'admin', adminPassword);
+  const audit = await admin<{ entries: Array<{ operator: unknown; targetId: string | null; details: Record<string, unknown> }> }>('audit:list', { filter: { action: 'borrowers.pii-revealed' } });
+  expect(audit.entries.find((entry) => entry.targetId === String(borrowerId))?.details).toEqual({ fields: ['idNumber', 'name', 'phone'], purpose: '工单 T-20261207-17' });
 });

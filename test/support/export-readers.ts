@@ -34,3 +34,13 @@ export async function countPdfFills(path: string, number: number): Promise<numbe
   const fills = new Set<number>([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.constructPath]);
   return operators.fnArray.filter((operator) => fills.has(operator)).length;
 }
+
+/** The fill colours page `number` sets, as '#rrggbb' in drawing order. */
+export async function pdfFillColors(path: string, number: number): Promise<string[]> {
+  const { getDocument, OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const document = await getDocument({ data: new Uint8Array(readFileSync(path)), isEvalSupported: false, useSystemFonts: false }).promise;
+  const page = await document.getPage(number);
+  const operators = await page.getOperatorList();
+  await document.destroy();
+  return operators.fnArray.flatMap((operator, index) => (operator === OPS.setFillRGBColor ? [String((operators.argsArray[index] as unknown[])[0])] : []));
+}

@@ -4,6 +4,8 @@
  * stream from an async iterator (SQL paged by keyset), so a million rows never sit in memory.
  */
 
+import type { ChartColor } from '../../shared/chart-colors';
+
 /**
  * How a column's values are typed, so every format can write them properly:
  * - text: a string;
@@ -27,6 +29,16 @@ export interface ExportColumn {
   /** Fraction digits for decimal columns (default 2). */
   digits?: number;
   personal?: PersonalDataKind;
+  /**
+   * Values someone will look up or copy (loan and application numbers, ids): the PDF widens or
+   * wraps them but never cuts them short, and integer ids get no thousands separators.
+   */
+  identifier?: boolean;
+  /**
+   * A code for programs reading the file (the status code beside the status in words): CSV and
+   * XLSX carry it, the PDF, read by people, leaves it out.
+   */
+  forMachines?: boolean;
 }
 
 /** One cell: strings for text/date, numbers for the numeric kinds and instants; null = empty. */
@@ -37,6 +49,11 @@ export interface SummaryTable {
   title: string;
   columns: ExportColumn[];
   rows: ExportValue[][];
+  /**
+   * A table of figures mixes counts, money and ratios in one value column: the kind of each row's
+   * non-text cells (row by row), overriding the columns' kind.
+   */
+  rowKinds?: ExportColumnKind[];
 }
 
 export type ChartValueFormat = 'integer' | 'decimal' | 'percent' | 'money' | 'minutes';
@@ -46,7 +63,8 @@ export interface ChartSpec {
   kind: 'bar' | 'stacked-bar' | 'line';
   title: string;
   categories: string[];
-  series: Array<{ name: string; values: Array<number | null> }>;
+  /** `color`: the series' colour from the shared palette (the screens use the same); else by order. */
+  series: Array<{ name: string; values: Array<number | null>; color?: ChartColor }>;
   valueFormat: ChartValueFormat;
 }
 

@@ -1,4 +1,6 @@
+import { chartColorHex, seriesColor } from '../../shared/chart-colors';
 import type { ChartSpec, ChartValueFormat } from './model';
+import { ellipsise, wrapText } from './pdf-table';
 import { fenToYuan } from './values';
 
 /** The few drawing calls a chart needs; PDFKit's document provides them. */
@@ -9,8 +11,45 @@ export interface ChartFonts {
   bold: string;
 }
 
-/** Series colours, in order (Mantine's palette, readable on white and in greyscale print). */
-export const chartPalette = ['#228be6', '#12b886', '#fd7e14', '#fa5252', '#7950f2', '#fab005', '#15aabf', '#be4bdb', '#868e96'];
+/** A series' colour: its own from the shared palette (as on the screens), else the n-th in order. */
+export function seriesHex(series: ChartSpec['series'][number], index: number): string {
+  return chartColorHex[series.color ?? seriesColor(index)];
+}
+
+/**
+ * The smallest axis step whose tick labels still differ at the format's precision: an axis of
+ * whole counts or minutes never steps by 0.2 (which would print "0 min, 0 min, 1 min...").
+ */
+function minimumStep(format: ChartValueFormat): number {
+  switch (format) {
+    case 'integer':
+    case 'minutes':
+      return 1;
+    case 'money':
+      return 100;
+    case 'percent':
+      return 0.001;
+    case 'decimal':
+      return 0.01;
+    default: {
+      const unknownFormat: never = format;
+      throw new Error(`Unknown chart format ${String(unknownFormat)}`);
+    }
+  }
+}
+
+/** Value-axis ticks from the data's range: bottom, top and step, never two ticks with one label. */
+export function axisOf(minimum: number, maximum: number, format: ChartValueFormat): { bottom: number; top: number; step: number } {
+  const step = Math.max(niceStep(maximum - minimum), minimumStep(format));
+  const top = maximum > 0 ? Math.ceil(maximum / step - 1e-9) * step : step;
+  const bottom = minimum < 0 ? Math.floor(minimum / step + 1e-9) * step : 0;
+  return { bottom, top, step };
+}
+
+/** The words a chart prints itself. */
+function chartWords(locale: 'zh-CN' | 'en') {
+  return locale === 'en' ? { noData: 'No data' } : { noData: '无数据' };
+}
 
 /** An axis step of 1, 2 or 5 times a power of ten, giving about `ticks` gridlines. */
 export function niceStep(maximum: number, ticks = 5): number {
@@ -61,16 +100,41 @@ function trim(value: number): string {
 
 /** Shortens text with an ellipsis until it fits `width` at the current font and size. */
 export function fitText(doc: Canvas, text: string, width: number): string {
-  if (doc.widthOfString(text) <= width) return text;
-  const characters = Array.from(text);
-  let low = 0;
-  let high = characters.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (doc.widthOfString(`${characters.slice(0, middle).join('')}…`) <= width) low = middle;
-    else high = middle - 1;
+  return ellipsise((candidate) => doc.widthOfString(candidate), text, width);
+}
+
+const legendLineHeight = 11;
+/** A category slot narrower than this (points) shows every k-th label instead of wrapping them all. */
+const minimumWrappedSlot = 28;
+const legendSwatch = 11;
+const legendGap = 10;
+
+/**
+ * The legend's items placed in lines within `width`: every series is named, on as many lines
+ * as it takes (a name wider than the whole line wraps).
+ */
+export function legendLayout(measure: (text: string) => number, names: readonly string[], width: number): Array<{ line: number; x: number; lines: string[] }> {
+  const placed: Array<{ line: number; x: number; lines: string[] }> = [];
+  let line = 0;
+  let x = 0;
+  for (const name of names) {
+    const lines = wrapText(measure, name, width - legendSwatch, null);
+    const itemWidth = legendSwatch + Math.max(...lines.map(measure));
+    if (x > 0 && x + itemWidth > width) {
+      line++;
+      x = 0;
+    }
+    placed.push({ line, x, lines });
+    if (lines.length > 1) {
+      line += lines.length;
+      x = 0;
+    } else x += itemWidth + legendGap;
   }
-  return low === 0 ? '' : `${characters.slice(0, low).join('')}…`;
+  return placed;
+}
+
+function legendLines(placed: ReadonlyArray<{ line: number; x: number; lines: string[] }>): number {
+  return placed.reduce((most, item) => Math.max(most, item.line + item.lines.length), 0);
 }
 
 /**
@@ -83,31 +147,45 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
   doc.font(fonts.bold).fontSize(10).fillColor('#212529');
   doc.text(fitText(doc, spec.title, width), x, y, { lineBreak: false });
 
-  const legendHeight = spec.series.length > 1 ? 14 : 0;
+  doc.font(fonts.regular).fontSize(7);
+  const legend = spec.series.length > 1 ? legendLayout((text) => doc.widthOfString(text), spec.series.map((series) => series.name), width - 4) : [];
+  const legendHeight = legend.length > 0 ? legendLines(legend) * legendLineHeight + 4 : 0;
   const axisWidth = 46;
-  const labelHeight = 14;
-  const plot = { x: x + axisWidth, y: y + 18, width: width - axisWidth - 4, height: height - 18 - labelHeight - legendHeight - 4 };
+  // Category names (institutions, products) wrap to two lines rather than being skipped, as long
+  // as each slot can hold a few characters; dates on a long axis are shown every k-th.
   const count = spec.categories.length;
+  const slotWidth = (width - axisWidth - 4) / Math.max(1, count);
+  const measure = (text: string) => doc.widthOfString(text);
+  const widest = Math.max(...spec.categories.map(measure), 1);
+  const wrapLabels = widest + 4 > slotWidth && slotWidth >= minimumWrappedSlot;
+  const labelLines = wrapLabels ? spec.categories.map((category) => wrapText(measure, category, slotWidth - 2, 2)) : null;
+  const labelHeight = labelLines && labelLines.some((lines) => lines.length > 1) ? 22 : 14;
+  const plot = { x: x + axisWidth, y: y + 18, width: width - axisWidth - 4, height: height - 18 - labelHeight - legendHeight - 4 };
 
   let maximum = 0;
   let minimum = 0;
+  let values = 0;
   for (let index = 0; index < count; index++) {
     if (spec.kind === 'stacked-bar') {
       let sum = 0;
-      for (const series of spec.series) sum += Math.max(0, series.values[index] ?? 0);
+      for (const series of spec.series) {
+        const value = series.values[index];
+        if (value === null || value === undefined) continue;
+        values++;
+        sum += Math.max(0, value);
+      }
       maximum = Math.max(maximum, sum);
     } else {
       for (const series of spec.series) {
         const value = series.values[index];
         if (value === null || value === undefined) continue;
+        values++;
         maximum = Math.max(maximum, value);
         minimum = Math.min(minimum, value);
       }
     }
   }
-  const step = niceStep(Math.max(maximum - minimum, Number.EPSILON));
-  const top = maximum > 0 ? Math.ceil(maximum / step) * step : step;
-  const bottom = minimum < 0 ? Math.floor(minimum / step) * step : 0;
+  const { bottom, top, step } = axisOf(minimum, maximum, spec.valueFormat);
   const scale = (value: number) => plot.y + plot.height - ((value - bottom) / (top - bottom)) * plot.height;
 
   // Gridlines and value labels.
@@ -119,8 +197,8 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
     doc.fillColor('#495057').text(label, x, tickY - 4, { width: axisWidth - 4, align: 'right', lineBreak: false });
   }
 
-  if (count === 0) {
-    doc.fillColor('#868e96').text(locale === 'en' ? 'No data' : '无数据', plot.x, plot.y + plot.height / 2 - 4, { width: plot.width, align: 'center', lineBreak: false });
+  if (count === 0 || values === 0) {
+    doc.fillColor('#868e96').text(chartWords(locale).noData, plot.x, plot.y + plot.height / 2 - 4, { width: plot.width, align: 'center', lineBreak: false });
     doc.restore();
     return;
   }
@@ -129,7 +207,7 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
   if (spec.kind === 'line') {
     doc.lineWidth(1.5);
     spec.series.forEach((series, seriesIndex) => {
-      const color = chartPalette[seriesIndex % chartPalette.length] as string;
+      const color = seriesHex(series, seriesIndex);
       doc.strokeColor(color).fillColor(color);
       let drawing = false;
       series.values.forEach((value, index) => {
@@ -160,7 +238,7 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
       spec.series.forEach((series, seriesIndex) => {
         const value = series.values[index];
         if (value === null || value === undefined || value === 0) return;
-        const color = chartPalette[seriesIndex % chartPalette.length] as string;
+        const color = seriesHex(series, seriesIndex);
         const left = plot.x + slot * index + (slot - groupWidth) / 2 + (stacked ? 0 : barWidth * seriesIndex);
         const from = stacked ? stackTop : 0;
         const to = stacked ? stackTop + Math.max(0, value) : value;
@@ -172,31 +250,38 @@ export function drawChart(doc: Canvas, spec: ChartSpec, box: { x: number; y: num
     }
   }
 
-  // Category labels: every k-th when they would overlap.
+  // Category labels: wrapped in their slot, else every k-th when they would overlap.
   doc.font(fonts.regular).fontSize(7).fillColor('#495057');
-  const widest = Math.max(...spec.categories.map((category) => doc.widthOfString(category)), 1);
-  const every = Math.max(1, Math.ceil((widest + 4) / slot));
-  spec.categories.forEach((category, index) => {
-    if (index % every !== 0) return;
-    const labelWidth = slot * every;
-    doc.text(fitText(doc, category, labelWidth - 2), plot.x + slot * (index + 0.5) - labelWidth / 2, plot.y + plot.height + 3, {
-      width: labelWidth,
-      align: 'center',
-      lineBreak: false,
+  if (labelLines) {
+    labelLines.forEach((lines, index) => {
+      lines.forEach((line, lineIndex) => {
+        doc.text(line, plot.x + slot * index, plot.y + plot.height + 3 + lineIndex * 8, { width: slot, align: 'center', lineBreak: false });
+      });
     });
-  });
+  } else {
+    const every = Math.max(1, Math.ceil((widest + 4) / slot));
+    spec.categories.forEach((category, index) => {
+      if (index % every !== 0) return;
+      const labelWidth = slot * every;
+      doc.text(fitText(doc, category, labelWidth - 2), plot.x + slot * (index + 0.5) - labelWidth / 2, plot.y + plot.height + 3, {
+        width: labelWidth,
+        align: 'center',
+        lineBreak: false,
+      });
+    });
+  }
 
-  if (legendHeight > 0) {
-    let legendX = plot.x;
+  if (legend.length > 0) {
     const legendY = y + height - legendHeight + 2;
+    doc.font(fonts.regular).fontSize(7);
     spec.series.forEach((series, seriesIndex) => {
-      const color = chartPalette[seriesIndex % chartPalette.length] as string;
-      const label = fitText(doc, series.name, 120);
-      const itemWidth = 12 + doc.widthOfString(label) + 10;
-      if (legendX + itemWidth > x + width) return;
-      doc.rect(legendX, legendY + 1, 8, 8).fill(color);
-      doc.fillColor('#495057').text(label, legendX + 11, legendY + 1, { lineBreak: false });
-      legendX += itemWidth;
+      const item = legend[seriesIndex];
+      if (!item) return;
+      const itemY = legendY + item.line * legendLineHeight;
+      doc.rect(x + item.x, itemY + 1, 8, 8).fill(seriesHex(series, seriesIndex));
+      item.lines.forEach((text, lineIndex) => {
+        doc.fillColor('#495057').text(text, x + item.x + legendSwatch, itemY + 1 + lineIndex * legendLineHeight, { lineBreak: false });
+      });
     });
   }
   doc.restore();

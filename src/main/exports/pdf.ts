@@ -3,9 +3,10 @@ import { statSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { locateCjkFont } from '../fonts/cjk-font';
 import type { ExportColumn, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
-import { drawChart, fitText } from './pdf-chart';
+import { drawChart } from './pdf-chart';
+import { contentWidth, Pager, pdfFonts, pdfPage, rowHeightOf, rowTexts, TableDrawer } from './pdf-table';
 import { FileSink, iterateRows, throwIfAborted, yieldToEventLoop } from './sink';
-import { cellText, rowMasker, shanghaiDateTime } from './values';
+import { rowMasker, shanghaiDateTime, summaryRowColumns } from './values';
 
 /**
  * A PDF can hold a report, not a data dump: at most this many detail rows are printed (with a
@@ -13,65 +14,12 @@ import { cellText, rowMasker, shanghaiDateTime } from './values';
  */
 export const pdfDetailRowLimit = 2000;
 
-const page = { width: 841.89, height: 595.28, margin: 36 };
-const contentWidth = page.width - page.margin * 2;
+const page = pdfPage;
 const footerY = page.height - page.margin + 8;
-const fonts = { regular: 'cjk-regular', bold: 'cjk-bold' };
-const rowHeight = 13;
-const tableFontSize = 7.5;
+const fonts = pdfFonts;
 // Below the last table row: the closing note (rows shown, left out) and the gap above it.
 const noteGap = 6;
-const noteRoom = noteGap + 2 * rowHeight;
-const tableBottom = page.height - page.margin - rowHeight;
-
-/** Where a table row goes when the cursor is at y: here, or under the header repeated on a new page. */
-function rowPlacement(y: number): { top: number; newPage: boolean } {
-  return y + rowHeight > tableBottom ? { top: page.margin + rowHeight, newPage: true } : { top: y, newPage: false };
-}
-
-/**
- * Page breaks and footers ("page X / N"). PDFKit buffers pages so footers can go on at the end,
- * but a buffered page keeps its content as small strings until doc.end(): the 2,000-row detail
- * table held 40-50 MB that way. Once the page count is known (settle), each page gets its footer
- * and is written out as the next one starts.
- */
-class Pager {
-  private total: number | null = null;
-
-  constructor(
-    private readonly doc: PDFKit.PDFDocument,
-    private readonly footer: (index: number, total: number) => void,
-  ) {}
-
-  /** The document will have `total` pages: from now on pages are written out as they are left. */
-  settle(total: number): void {
-    this.total = total;
-  }
-
-  newPage(): void {
-    if (this.total !== null) {
-      this.footBuffered(this.total);
-      this.doc.flushPages();
-    }
-    this.doc.addPage();
-  }
-
-  /** Footers on the pages still buffered; returns the page count. */
-  finish(): number {
-    const range = this.doc.bufferedPageRange();
-    const total = this.total ?? range.start + range.count;
-    this.footBuffered(total);
-    return range.start + range.count;
-  }
-
-  private footBuffered(total: number): void {
-    const range = this.doc.bufferedPageRange();
-    for (let index = range.start; index < range.start + range.count; index++) {
-      this.doc.switchToPage(index);
-      this.footer(index, total);
-    }
-  }
-}
+const noteRoom = noteGap + 2 * rowHeightOf(1);
 
 function labels(locale: ExportDocument['locale']) {
   return locale === 'en'
@@ -85,6 +33,7 @@ function labels(locale: ExportDocument['locale']) {
         rows: (count: number) => `${count.toLocaleString('en-US')} rows`,
         page: (number: number, total: number) => `Page ${number} / ${total}`,
         empty: 'No rows match these filters.',
+        noData: 'No data',
       }
     : {
         filters: '筛选条件',
@@ -96,76 +45,8 @@ function labels(locale: ExportDocument['locale']) {
         rows: (count: number) => `共 ${count.toLocaleString('en-US')} 行`,
         page: (number: number, total: number) => `第 ${number} / ${total} 页`,
         empty: '没有符合筛选条件的数据。',
+        noData: '无数据',
       };
-}
-
-function isNumeric(column: ExportColumn): boolean {
-  return column.kind !== 'text' && column.kind !== 'date' && column.kind !== 'instant';
-}
-
-/** Column widths in points: natural widths from the character counts, shrunk to fit the page. */
-function columnWidths(columns: readonly ExportColumn[]): number[] {
-  const natural = columns.map((column) => Math.max(column.width ?? (column.kind === 'instant' ? 19 : column.kind === 'text' ? 14 : 11), 6) * 6);
-  const total = natural.reduce((sum, width) => sum + width, 0) || 1;
-  return total <= contentWidth ? natural : natural.map((width) => (width / total) * contentWidth);
-}
-
-/**
- * Draws tables page by page: the header repeats on every page it spans. Kept as a small object
- * so the main table can be fed one streamed row at a time.
- */
-class TableDrawer {
-  private readonly widths: number[];
-  private readonly tableWidth: number;
-  private striped = false;
-
-  constructor(
-    private readonly doc: PDFKit.PDFDocument,
-    private readonly pager: Pager,
-    private readonly columns: readonly ExportColumn[],
-  ) {
-    this.widths = columnWidths(columns);
-    this.tableWidth = this.widths.reduce((sum, width) => sum + width, 0);
-  }
-
-  header(): void {
-    const { doc } = this;
-    if (doc.y + rowHeight * 2 > tableBottom) this.pager.newPage();
-    const y = doc.y;
-    doc.rect(page.margin, y, this.tableWidth, rowHeight).fill('#e9ecef');
-    doc.font(fonts.bold).fontSize(tableFontSize).fillColor('#212529');
-    this.cells(this.columns.map((column) => column.header), y);
-    doc.y = y + rowHeight;
-    this.striped = false;
-  }
-
-  row(values: readonly (ExportValue | undefined)[]): void {
-    const { doc } = this;
-    if (rowPlacement(doc.y).newPage) {
-      this.pager.newPage();
-      this.header();
-    }
-    const y = doc.y;
-    if (this.striped) doc.rect(page.margin, y, this.tableWidth, rowHeight).fill('#f8f9fa');
-    this.striped = !this.striped;
-    doc.font(fonts.regular).fontSize(tableFontSize).fillColor('#212529');
-    this.cells(
-      this.columns.map((column, index) => cellText(column, values[index], true)),
-      y,
-    );
-    doc.y = y + rowHeight;
-  }
-
-  private cells(texts: readonly string[], y: number): void {
-    let x = page.margin;
-    texts.forEach((text, index) => {
-      const width = this.widths[index] as number;
-      const column = this.columns[index] as ExportColumn;
-      const fitted = fitText(this.doc, text, width - 6);
-      this.doc.text(fitted, x + 3, y + 3, { width: width - 6, align: isNumeric(column) ? 'right' : 'left', lineBreak: false });
-      x += width;
-    });
-  }
 }
 
 function sectionTitle(doc: PDFKit.PDFDocument, title: string): void {
@@ -173,22 +54,6 @@ function sectionTitle(doc: PDFKit.PDFDocument, title: string): void {
   doc.moveDown(0.6);
   doc.font(fonts.bold).fontSize(11).fillColor('#212529').text(title, page.margin, doc.y, { width: contentWidth });
   doc.moveDown(0.3);
-}
-
-/**
- * The page count once `rows` detail rows follow the cursor: the same placement as
- * TableDrawer.row and the closing note, so the footers' totals are exact.
- */
-function plannedPages(doc: PDFKit.PDFDocument, rows: number): number {
-  const range = doc.bufferedPageRange();
-  let pages = range.start + range.count;
-  let y = doc.y;
-  for (let index = 0; index < rows; index++) {
-    const placement = rowPlacement(y);
-    if (placement.newPage) pages++;
-    y = placement.top + rowHeight;
-  }
-  return y + noteRoom > page.height - page.margin ? pages + 1 : pages;
 }
 
 /**
@@ -257,10 +122,13 @@ export async function writePdf(document: ExportDocument, path: string, options: 
     for (const summary of document.summaries) {
       throwIfAborted(options.signal);
       sectionTitle(doc, summary.title);
-      const table = new TableDrawer(doc, pager, summary.columns);
       const mask = rowMasker(summary.columns, document.masked);
+      const columnsOfRow = summaryRowColumns(summary);
+      const texts = summary.rows.map((row, index) => rowTexts(columnsOfRow(index), mask ? mask([...row]) : row));
+      const table = new TableDrawer(doc, pager, summary.columns, texts);
       table.header();
-      for (const row of summary.rows) table.row(mask ? mask([...row]) : row);
+      if (texts.length === 0) table.note(text.noData);
+      for (const row of texts) table.row(table.layout(row));
     }
 
     // The printed rows are read first (at most pdfDetailRowLimit, the bound this writer holds),
@@ -285,10 +153,17 @@ export async function writePdf(document: ExportDocument, path: string, options: 
     }
 
     sectionTitle(doc, document.main.title);
-    const table = new TableDrawer(doc, pager, document.main.columns);
+    // Codes kept for programs (forMachines) stay in CSV and XLSX; people read the words.
+    const shown = document.main.columns.flatMap((column, index) => (column.forMachines ? [] : [index]));
+    const shownColumns = shown.map((index) => document.main.columns[index] as ExportColumn);
+    const texts = printed.map((row) => rowTexts(shownColumns, shown.map((index) => row[index])));
+    printed.length = 0;
+    const table = new TableDrawer(doc, pager, shownColumns, texts);
     table.header();
-    pager.settle(plannedPages(doc, printed.length));
-    for (const row of printed) {
+    const laidOut = texts.map((row) => table.layout(row));
+    texts.length = 0;
+    pager.settle(table.plannedPages(laidOut, noteRoom));
+    for (const row of laidOut) {
       table.row(row);
       rows++;
       if (rows % 200 === 0) {

@@ -1,5 +1,5 @@
 import { maskAddress, maskBankCard, maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
-import type { ExportColumn, ExportValue, PersonalDataKind } from './model';
+import type { ExportColumn, ExportColumnKind, ExportValue, PersonalDataKind, SummaryTable } from './model';
 
 const shanghaiOffsetMs = 8 * 3_600_000;
 const dayMs = 86_400_000;
@@ -95,7 +95,7 @@ export function cellText(column: ExportColumn, value: ExportValue | undefined, d
     case 'date':
       return String(value);
     case 'integer':
-      return typeof value === 'number' ? (display ? value.toLocaleString('en-US') : String(Math.trunc(value))) : String(value);
+      return typeof value === 'number' ? (display && !column.identifier ? value.toLocaleString('en-US') : String(Math.trunc(value))) : String(value);
     case 'decimal':
       return typeof value === 'number' ? value.toFixed(column.digits ?? 2) : String(value);
     case 'money':
@@ -109,4 +109,24 @@ export function cellText(column: ExportColumn, value: ExportValue | undefined, d
       throw new Error(`Unknown column kind ${String(unknownKind)}`);
     }
   }
+}
+
+/**
+ * The columns of each row of a summary table: a table of figures (`rowKinds`) gives each row's
+ * value cells their own kind (a count, yuan, a ratio); text columns keep theirs.
+ */
+export function summaryRowColumns(table: Pick<SummaryTable, 'columns' | 'rowKinds'>): (rowIndex: number) => ExportColumn[] {
+  const { columns, rowKinds } = table;
+  if (!rowKinds) return () => columns;
+  const byKind = new Map<ExportColumnKind, ExportColumn[]>();
+  return (rowIndex) => {
+    const kind = rowKinds[rowIndex];
+    if (kind === undefined) return columns;
+    let typed = byKind.get(kind);
+    if (!typed) {
+      typed = columns.map((column) => (column.kind === 'text' ? column : { ...column, kind }));
+      byKind.set(kind, typed);
+    }
+    return typed;
+  };
 }

@@ -1,6 +1,6 @@
-import type { ExportColumn, ExportColumnKind, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
+import type { ExportColumn, ExportColumnKind, ExportDocument, ExportValue, SummaryTable, WriteOptions, WriteResult } from './model';
 import { FileSink, TextChunker, throwIfAborted, yieldToEventLoop } from './sink';
-import { excelSerialOfDate, excelSerialOfInstant, rowMasker } from './values';
+import { excelSerialOfDate, excelSerialOfInstant, rowMasker, summaryRowColumns } from './values';
 import { ZipWriter } from './zip';
 
 /**
@@ -300,13 +300,23 @@ export async function writeXlsx(document: ExportDocument, path: string, options:
     yield sheetTail;
   }
 
-  function* smallSheet(tableColumns: readonly ExportColumn[], tableRows: readonly ExportValue[][]): Generator<string> {
+  function* smallSheet(table: SummaryTable): Generator<string> {
+    const tableColumns = table.columns;
+    const tableRows = table.rows;
     yield sheetHead(tableColumns, false, true, tableRows.length + 1) + headerRow(tableColumns);
-    const tableWriters = tableColumns.map(cellWriter);
+    // A table of figures types each row on its own (a count, yuan, a ratio): writers per kind.
+    const columnsOfRow = summaryRowColumns(table);
+    const writersOf = new Map<ExportColumn[], Array<ReturnType<typeof cellWriter>>>();
     const tableMask = rowMasker(tableColumns, document.masked);
     let xml = '';
     tableRows.forEach((source, rowIndex) => {
       const row = tableMask ? tableMask([...source]) : source;
+      const rowColumns = columnsOfRow(rowIndex);
+      let tableWriters = writersOf.get(rowColumns);
+      if (!tableWriters) {
+        tableWriters = rowColumns.map(cellWriter);
+        writersOf.set(rowColumns, tableWriters);
+      }
       const rowNumber = rowIndex + 2;
       xml += `<row r="${rowNumber}">`;
       tableWriters.forEach((write, index) => {
@@ -351,7 +361,7 @@ export async function writeXlsx(document: ExportDocument, path: string, options:
     for (const summary of document.summaries) {
       throwIfAborted(options.signal);
       sheetNames.push(nameSheet(summary.title));
-      await zip.addEntry(`xl/worksheets/sheet${sheetNames.length}.xml`, smallSheet(summary.columns, summary.rows));
+      await zip.addEntry(`xl/worksheets/sheet${sheetNames.length}.xml`, smallSheet(summary));
     }
     sheetNames.push(nameSheet(text.about));
     await zip.addEntry(`xl/worksheets/sheet${sheetNames.length}.xml`, aboutSheet());

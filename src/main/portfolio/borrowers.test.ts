@@ -101,15 +101,31 @@ describe('the borrower page', () => {
     expect(result.ok ? null : result.error.code).toBe('NOT_FOUND');
   });
 
-  it('reveals in clear only with pii:reveal, and records who revealed which fields', async () => {
-    const denied = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone'] }, reviewer);
+  it('reveals in clear only with pii:reveal and a purpose, and records who revealed which fields and why', async () => {
+    const denied = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone'], purpose: 'T-1' }, reviewer);
     expect(denied.ok ? null : denied.error.code).toBe('FORBIDDEN');
-    const revealed = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone', 'idNumber'] }, support);
+    expect(await backend.router.call('borrowers:get', { id: ids.wang }, support)).toMatchObject({ ok: true, data: { revealNeedsPurpose: true } });
+    // On by default: no purpose, no reveal, and nothing recorded as revealed.
+    for (const purpose of [undefined, '   ']) {
+      const refused = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone'], ...(purpose === undefined ? {} : { purpose }) }, support);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { field: 'purpose', reason: 'purpose_required' } } });
+    }
+    expect(backend.db.select().from(auditLogTable).all().filter((row) => row.action === 'borrowers.pii-revealed')).toEqual([]);
+    const revealed = await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone', 'idNumber'], purpose: ' 工单 T-20261207-17 ' }, support);
     expect(revealed).toEqual({ ok: true, data: { phone: '13800138000', idNumber: '110101199003078670' } });
     const entry = backend.db.select().from(auditLogTable).all().find((row) => row.action === 'borrowers.pii-revealed');
     expect(entry).toMatchObject({ operatorName: 'helpdesk', targetType: 'borrower', targetId: String(ids.wang) });
-    expect(JSON.parse(entry?.details ?? '{}')).toEqual({ fields: ['idNumber', 'phone'] });
+    expect(JSON.parse(entry?.details ?? '{}')).toEqual({ fields: ['idNumber', 'phone'], purpose: '工单 T-20261207-17' });
     expect(entry?.details).not.toContain('13800138000');
+  });
+
+  it('reveals without a purpose once an administrator turns the setting off', async () => {
+    const admin = await operatorContext(backend, 'root2', 'admin');
+    expect((await backend.router.call('settings:set-domain', { settings: { revealNeedsPurpose: false } }, admin)).ok).toBe(true);
+    const page = await backend.router.call('borrowers:get', { id: ids.wang }, support);
+    expect(page).toMatchObject({ ok: true, data: { revealNeedsPurpose: false } });
+    expect(await backend.router.call('borrowers:reveal', { id: ids.wang, fields: ['phone'] }, support)).toEqual({ ok: true, data: { phone: '13800138000' } });
+    expect((await backend.router.call('settings:set-domain', { settings: { revealNeedsPurpose: true } }, admin)).ok).toBe(true);
   });
 
   it('refuses an empty or overlong query before it reaches the service', async () => {

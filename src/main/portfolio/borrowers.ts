@@ -13,6 +13,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { Actor } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
+import type { DomainSettings } from '../../shared/domain/settings';
 import {
   applicationsOf,
   borrowersByIds,
@@ -33,7 +34,8 @@ export interface BorrowerLookupService {
   /** Identifier searches (ID number, phone, name) are recorded and throttled per operator. */
   search(actor: Actor, input: { query: string; limit: number }): { results: BorrowerSearchResult[]; truncated: boolean };
   page(id: number): BorrowerPage;
-  reveal(actor: Actor, input: { id: number; fields: Array<'name' | 'phone' | 'idNumber'> }): { name?: string; phone?: string; idNumber?: string };
+  /** Refused (VALIDATION, reason purpose_required) without a purpose while the revealNeedsPurpose setting is on. */
+  reveal(actor: Actor, input: { id: number; fields: Array<'name' | 'phone' | 'idNumber'>; purpose?: string }): { name?: string; phone?: string; idNumber?: string };
 }
 
 interface Candidate {
@@ -94,7 +96,7 @@ export function planSearch(query: string): Array<
   return plan;
 }
 
-export function createBorrowerLookupService(options: { db: Db; audit: AuditRecorder; clock: Clock }): BorrowerLookupService {
+export function createBorrowerLookupService(options: { db: Db; audit: AuditRecorder; clock: Clock; settings: () => DomainSettings }): BorrowerLookupService {
   const { db, audit, clock } = options;
   /** Recent identifier searches per operator (their times), for the throttle. */
   const recent = new Map<number, number[]>();
@@ -183,6 +185,7 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
       const nextDueFen =
         nextDueDate === null ? null : openLoans.filter((loan) => loan.nextDueDate === nextDueDate).reduce((sum, loan) => sum + (loan.nextDueFen ?? 0), 0);
       return {
+        revealNeedsPurpose: options.settings().revealNeedsPurpose,
         borrower: {
           id: borrower.id,
           nameMasked: maskName(borrower.name),
@@ -219,7 +222,13 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
       const borrower = findBorrowerRow(db, input.id);
       if (!borrower) throw new AppError('NOT_FOUND', `Borrower ${input.id} does not exist.`);
       const fields = [...new Set(input.fields)].sort();
-      writeTransaction(db, (tx) => audit.record(tx, actor, 'borrowers.pii-revealed', { type: 'borrower', id: borrower.id }, { fields }));
+      const purpose = input.purpose?.trim() ?? '';
+      if (purpose === '' && options.settings().revealNeedsPurpose) {
+        throw new AppError('VALIDATION', 'Give the purpose of this reveal (a ticket number).', { field: 'purpose', reason: 'purpose_required' });
+      }
+      writeTransaction(db, (tx) =>
+        audit.record(tx, actor, 'borrowers.pii-revealed', { type: 'borrower', id: borrower.id }, purpose === '' ? { fields } : { fields, purpose }),
+      );
       return {
         ...(fields.includes('name') ? { name: borrower.name } : {}),
         ...(fields.includes('phone') ? { phone: borrower.phone } : {}),

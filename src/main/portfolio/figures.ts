@@ -23,7 +23,7 @@ function ratio(numeratorFen: number, denominatorFen: number): RatioFigure {
   return { ratio: denominatorFen === 0 ? 0 : numeratorFen / denominatorFen, numeratorFen, denominatorFen };
 }
 
-export type LoanFigures = Omit<LoansDashboard, 'asOf' | 'institutions' | 'rollRates' | 'bucketsOverTime'>;
+export type LoanFigures = Omit<LoansDashboard, 'asOf' | 'institutions' | 'rollRates' | 'rollRateMinimumCohortLoans' | 'bucketsOverTime'>;
 
 /**
  * Loan figures: counts and outstanding by institution and status; over open loans the buckets,
@@ -145,17 +145,19 @@ export function lineFigures(rows: readonly PortfolioLineSummaryRow[]): LineFigur
 
 /** Roll rates C->M1 and M1->M2 from summed transitions of one month-end. */
 export function rollRatesOf(
-  transitions: ReadonlyArray<{ monthEnd: string; fromBucket: string; toBucket: string; balanceFen: number; reconstructed: boolean }>,
+  transitions: ReadonlyArray<{ monthEnd: string; fromBucket: string; toBucket: string; balanceFen: number; loanCount: number; reconstructed: boolean }>,
 ): LoansDashboard['rollRates'] {
-  const months = new Map<string, { m0: number; m0ToM1: number; m1: number; m1ToM2: number; reconstructed: boolean }>();
+  const months = new Map<string, { m0: number; m0ToM1: number; m0Loans: number; m1: number; m1ToM2: number; m1Loans: number; reconstructed: boolean }>();
   for (const row of transitions) {
-    const month = months.get(row.monthEnd) ?? { m0: 0, m0ToM1: 0, m1: 0, m1ToM2: 0, reconstructed: false };
+    const month = months.get(row.monthEnd) ?? { m0: 0, m0ToM1: 0, m0Loans: 0, m1: 0, m1ToM2: 0, m1Loans: 0, reconstructed: false };
     if (row.fromBucket === 'M0') {
       month.m0 += row.balanceFen;
+      month.m0Loans += row.loanCount;
       if (row.toBucket === 'M1') month.m0ToM1 += row.balanceFen;
     }
     if (row.fromBucket === 'M1') {
       month.m1 += row.balanceFen;
+      month.m1Loans += row.loanCount;
       if (row.toBucket === 'M2') month.m1ToM2 += row.balanceFen;
     }
     month.reconstructed ||= row.reconstructed;
@@ -167,6 +169,7 @@ export function rollRatesOf(
       monthEnd,
       currentToM1: ratio(month.m0ToM1, month.m0),
       m1ToM2: ratio(month.m1ToM2, month.m1),
+      cohortLoans: { current: month.m0Loans, m1: month.m1Loans },
       reconstructed: month.reconstructed,
     }));
 }

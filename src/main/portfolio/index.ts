@@ -22,7 +22,7 @@ export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRec
   const settings = options.settings;
   return {
     portfolio: createPortfolioService({ db: options.db, clock: options.clock, settings }),
-    borrowers: createBorrowerLookupService({ db: options.db, audit: options.audit, clock: options.clock }),
+    borrowers: createBorrowerLookupService({ db: options.db, audit: options.audit, clock: options.clock, settings }),
     snapshots: createSnapshotJob({ db: options.db, clock: options.clock, settings, logger: options.logger }),
   };
 }

@@ -340,6 +340,7 @@ export function createPortfolioService(options: PortfolioServiceOptions): Portfo
         ...loanFigures(rows, { warningBps: settings.aprWarningBps, nonCompliantBps: settings.aprNonCompliantBps }),
         // History has no disbursement-date dimension: shown only for institution/product scopes.
         rollRates: live ? [] : rollRatesOf(rollTransitions(db, scope, since)),
+        rollRateMinimumCohortLoans: settings.rollRateMinimumCohortLoans,
         bucketsOverTime: live
           ? []
           : dailyBuckets(db, scope, since).map((row) => ({ ...row, bucket: row.bucket as LoansDashboard['buckets'][number]['bucket'] })),

@@ -163,6 +163,11 @@ describe('the snapshot job', () => {
     expect(august?.reconstructed).toBe(true);
     const september = dashboard.rollRates.find((rate) => rate.monthEnd === '2026-09-30');
     expect(september?.m1ToM2).toEqual({ ratio: 0, numeratorFen: 0, denominatorFen: 1_100_000 });
+    // The cohorts behind the denominators (2 current loans on 31 July; 1 in M1 on 31 August), and
+    // the size below which a rate is greyed out as too small to read.
+    expect(august?.cohortLoans).toEqual({ current: 2, m1: 0 });
+    expect(september?.cohortLoans).toEqual({ current: 1, m1: 1 });
+    expect(dashboard.rollRateMinimumCohortLoans).toBe(30);
     // The loans behind a roll figure.
     const rolled = service.loansList({ rolled: { monthEnd: '2026-08-31', from: 'M0', to: 'M1' }, scope: 'all', sort: 'disbursedAt', direction: 'desc', offset: 0, limit: 10 });
     expect(rolled.rows.map((row) => row.externalId)).toEqual(['O1']);

@@ -7,6 +7,9 @@ import { pick, word } from './labels';
 import { funnelCounts, institutionNames } from '../repositories/reports';
 import { scopeOf } from './scope';
 
+
+/** Products drawn in the funnel charts; the tables list every product. */
+const chartedProducts = 6;
 /** Bit i of application_funnel's masks is item i here (the migration's triggers use this order). */
 export const authItemNames = authItemNameSchema.options;
 
@@ -53,7 +56,7 @@ export function authFunnelDocument(db: Db, filter: ReportFilter, context: Export
   const institutionName = new Map(institutionNames(db).map((institution) => [institution.id, institution.name]));
   const columns: ExportColumn[] = [
     { key: 'institution', header: word(locale, 'institution'), kind: 'text', width: 16 },
-    { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 14 },
+    { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 14, identifier: true },
     { key: 'step', header: pick(locale, '步骤', 'Step'), kind: 'integer', width: 6 },
     { key: 'item', header: pick(locale, '认证项', 'Item'), kind: 'text', width: 16 },
     { key: 'applications', header: pick(locale, '申请数', 'Applications'), kind: 'integer' },
@@ -77,7 +80,10 @@ export function authFunnelDocument(db: Db, filter: ReportFilter, context: Export
       product.applications > 0 ? step.droppedHere / product.applications : null,
     ]),
   );
-  const charted = report.products.slice(0, 6);
+  const charted = report.products.slice(0, chartedProducts);
+  // A chart of more products is unreadable; the title says when some are left to the tables.
+  const chartNote =
+    report.products.length > charted.length ? pick(locale, `（前 ${charted.length} 个产品，共 ${report.products.length} 个）`, ` (first ${charted.length} of ${report.products.length} products)`) : '';
   const chartItems = authItemNames.filter((item) => charted.some((product) => product.steps.some((step) => step.item === item)));
   return {
     title: pick(locale, '认证漏斗报告', 'Authentication funnel'),
@@ -92,7 +98,7 @@ export function authFunnelDocument(db: Db, filter: ReportFilter, context: Export
     charts: [
       {
         kind: 'line',
-        title: pick(locale, '各认证项完成率', 'Share completing each item'),
+        title: pick(locale, '各认证项完成率', 'Share completing each item') + chartNote,
         categories: chartItems.map((item) => word(locale, `item.${item}`)),
         series: charted.map((product) => ({
           name: `${product.institutionName} ${product.productCode}`,
@@ -105,7 +111,7 @@ export function authFunnelDocument(db: Db, filter: ReportFilter, context: Export
       },
       {
         kind: 'stacked-bar',
-        title: pick(locale, '放弃位置', 'Where borrowers drop'),
+        title: pick(locale, '放弃位置', 'Where borrowers drop') + chartNote,
         categories: charted.map((product) => `${product.institutionName} ${product.productCode}`),
         series: chartItems.map((item) => ({
           name: word(locale, `item.${item}`),
@@ -119,7 +125,7 @@ export function authFunnelDocument(db: Db, filter: ReportFilter, context: Export
         title: pick(locale, '按产品', 'By product'),
         columns: [
           { key: 'institution', header: word(locale, 'institution'), kind: 'text', width: 16 },
-          { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 14 },
+          { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 14, identifier: true },
           { key: 'applications', header: pick(locale, '申请数', 'Applications'), kind: 'integer' },
           { key: 'submitted', header: pick(locale, '提交风控', 'Submitted'), kind: 'integer' },
           { key: 'submittedShare', header: pick(locale, '提交率', 'Submitted share'), kind: 'percent' },

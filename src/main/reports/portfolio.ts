@@ -1,6 +1,7 @@
+import { bucketChartColor, rollChartColor } from '../../shared/chart-colors';
 import type { PortfolioReport, ReportFilter } from '../../shared/contracts/reports';
 import type { Db } from '../db/connection';
-import type { ExportColumn, ExportDocument, ExportValue } from '../exports/model';
+import type { ExportColumn, ExportColumnKind, ExportDocument, ExportValue } from '../exports/model';
 import { keysetRows, mapRows } from '../exports/paging';
 import type { ExportBuildContext } from '../exports/service';
 import type { PortfolioService } from '../portfolio/service';
@@ -32,6 +33,7 @@ export function buildPortfolioReport(db: Db, portfolio: PortfolioService, filter
     overdue: loans.overdue,
     par: loans.par,
     rollRates: loans.rollRates.filter((row) => inRange(row.monthEnd)),
+    rollRateMinimumCohortLoans: loans.rollRateMinimumCohortLoans,
     utilisation: lines.utilisation.filter((row) => inRange(row.date)).map((row) => ({ date: row.date, limitFen: row.limitFen, usedFen: row.usedFen })),
     lines: lineTotals,
     compliance: {
@@ -65,25 +67,44 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
   const institutionName = new Map(institutionNames(db).map((institution) => [institution.id, institution.name]));
   const nameOf = (id: number) => institutionName.get(id) ?? `#${id}`;
   const institutionIds = [...new Set(report.bucketsByInstitution.map((row) => row.institutionId))];
+  // Statuses and flags in words for people, with the code beside them for programs (CSV, XLSX).
   const columns: ExportColumn[] = [
-    { key: 'loan', header: pick(locale, '借据号', 'Loan'), kind: 'text', width: 16 },
+    { key: 'loan', header: pick(locale, '借据号', 'Loan'), kind: 'text', width: 16, identifier: true },
     { key: 'institution', header: word(locale, 'institution'), kind: 'text', width: 14 },
-    { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 12 },
+    { key: 'product', header: pick(locale, '产品', 'Product'), kind: 'text', width: 12, identifier: true },
     { key: 'borrower', header: pick(locale, '借款人', 'Borrower'), kind: 'text', width: 10, personal: 'name' },
-    { key: 'status', header: pick(locale, '状态', 'Status'), kind: 'text', width: 12 },
+    { key: 'status', header: pick(locale, '状态', 'Status'), kind: 'text', width: 10 },
+    { key: 'statusCode', header: pick(locale, '状态代码', 'Status code'), kind: 'text', width: 12, forMachines: true },
     { key: 'disbursedAt', header: pick(locale, '放款时间', 'Disbursed'), kind: 'instant' },
-    { key: 'principal', header: pick(locale, '本金', 'Principal'), kind: 'money' },
-    { key: 'outstanding', header: pick(locale, '剩余本金', 'Outstanding'), kind: 'money' },
-    { key: 'dpd', header: 'DPD', kind: 'integer', width: 6 },
+    { key: 'principal', header: pick(locale, '本金(元)', 'Principal (CNY)'), kind: 'money' },
+    { key: 'outstanding', header: pick(locale, '剩余本金(元)', 'Outstanding (CNY)'), kind: 'money' },
+    { key: 'dpd', header: pick(locale, '逾期天数', 'DPD'), kind: 'integer', width: 6 },
     { key: 'bucket', header: pick(locale, '逾期阶段', 'Bucket'), kind: 'text', width: 7 },
     { key: 'apr', header: pick(locale, '年化利率', 'APR'), kind: 'percent', width: 9 },
-    { key: 'aprFlag', header: pick(locale, '利率合规', 'APR flag'), kind: 'text', width: 12 },
+    { key: 'aprFlag', header: pick(locale, '利率合规', 'APR flag'), kind: 'text', width: 10 },
+    { key: 'aprFlagCode', header: pick(locale, '利率合规代码', 'APR flag code'), kind: 'text', width: 12, forMachines: true },
     { key: 'plan', header: pick(locale, '还款计划', 'Plan'), kind: 'text', width: 9 },
+    { key: 'planCode', header: pick(locale, '还款计划代码', 'Plan code'), kind: 'text', width: 10, forMachines: true },
     { key: 'mismatch', header: pick(locale, '计划不一致', 'Plan mismatch'), kind: 'text', width: 9 },
   ];
   const yes = pick(locale, '是', 'yes');
   const no = pick(locale, '否', 'no');
   const percent = (ratio: { ratio: number }) => ratio.ratio;
+  // Each figure as what it is: a ratio as a percentage, a count whole, an amount in yuan from fen.
+  const figures: Array<[string, ExportValue, ExportColumnKind]> = [
+    ['PAR30', report.par.par30.ratio, 'percent'],
+    ['PAR60', report.par.par60.ratio, 'percent'],
+    ['PAR90', report.par.par90.ratio, 'percent'],
+    [pick(locale, '在贷笔数', 'Open loans'), report.open.loanCount, 'integer'],
+    [pick(locale, '在贷本金(元)', 'Open principal (CNY)'), report.open.outstandingPrincipalFen, 'money'],
+    [pick(locale, '逾期笔数', 'Overdue loans'), report.overdue.loanCount, 'integer'],
+    [pick(locale, '逾期本金(元)', 'Overdue principal (CNY)'), report.overdue.principalFen, 'money'],
+    [pick(locale, '额度使用率', 'Line utilisation'), report.lines.limitFen > 0 ? report.lines.usedFen / report.lines.limitFen : null, 'percent'],
+    [pick(locale, '利率预警(>24%)', 'APR warning (>24%)'), report.compliance.aprWarning, 'integer'],
+    [pick(locale, '利率违规(>36%)', 'APR non-compliant (>36%)'), report.compliance.aprNonCompliant, 'integer'],
+    [pick(locale, '缺少还款计划', 'Plan missing'), report.compliance.planMissing, 'integer'],
+    [pick(locale, '计划不一致', 'Plan mismatch'), report.compliance.planMismatch, 'integer'],
+  ];
   return {
     title: pick(locale, '资产组合报告', 'Portfolio'),
     filters: [
@@ -102,6 +123,7 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
         categories: institutionIds.map(nameOf),
         series: buckets.map((bucket) => ({
           name: bucket,
+          color: bucketChartColor[bucket],
           values: institutionIds.map((id) => report.bucketsByInstitution.find((row) => row.institutionId === id && row.bucket === bucket)?.balanceFen ?? 0),
         })),
         valueFormat: 'money',
@@ -110,7 +132,7 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
         kind: 'bar',
         title: 'PAR30 / PAR60 / PAR90',
         categories: ['PAR30', 'PAR60', 'PAR90'],
-        series: [{ name: 'PAR', values: [percent(report.par.par30), percent(report.par.par60), percent(report.par.par90)] }],
+        series: [{ name: 'PAR', values: [percent(report.par.par30), percent(report.par.par60), percent(report.par.par90)], color: 'orange' }],
         valueFormat: 'percent',
       },
       {
@@ -118,8 +140,8 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
         title: pick(locale, '迁徙率', 'Roll rates'),
         categories: report.rollRates.map((row) => row.monthEnd.slice(0, 7)),
         series: [
-          { name: 'C→M1', values: report.rollRates.map((row) => row.currentToM1.ratio) },
-          { name: 'M1→M2', values: report.rollRates.map((row) => row.m1ToM2.ratio) },
+          { name: 'C→M1', values: report.rollRates.map((row) => row.currentToM1.ratio), color: rollChartColor.currentToM1 },
+          { name: 'M1→M2', values: report.rollRates.map((row) => row.m1ToM2.ratio), color: rollChartColor.m1ToM2 },
         ],
         valueFormat: 'percent',
       },
@@ -127,7 +149,7 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
         kind: 'line',
         title: pick(locale, '额度使用率', 'Line utilisation'),
         categories: report.utilisation.map((row) => row.date.slice(5)),
-        series: [{ name: pick(locale, '使用率', 'Utilisation'), values: report.utilisation.map((row) => (row.limitFen > 0 ? row.usedFen / row.limitFen : null)) }],
+        series: [{ name: pick(locale, '使用率', 'Utilisation'), values: report.utilisation.map((row) => (row.limitFen > 0 ? row.usedFen / row.limitFen : null)), color: 'blue' }],
         valueFormat: 'percent',
       },
     ],
@@ -146,31 +168,22 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
         title: pick(locale, '风险与合规', 'Risk and compliance'),
         columns: [
           { key: 'figure', header: pick(locale, '指标', 'Figure'), kind: 'text', width: 28 },
-          { key: 'value', header: pick(locale, '数值', 'Value'), kind: 'decimal', digits: 4 },
+          { key: 'value', header: pick(locale, '数值', 'Value'), kind: 'decimal', width: 16 },
         ],
-        rows: [
-          ['PAR30', report.par.par30.ratio],
-          ['PAR60', report.par.par60.ratio],
-          ['PAR90', report.par.par90.ratio],
-          [pick(locale, '在贷笔数', 'Open loans'), report.open.loanCount],
-          [pick(locale, '在贷本金(元)', 'Open principal (CNY)'), report.open.outstandingPrincipalFen / 100],
-          [pick(locale, '逾期笔数', 'Overdue loans'), report.overdue.loanCount],
-          [pick(locale, '逾期本金(元)', 'Overdue principal (CNY)'), report.overdue.principalFen / 100],
-          [pick(locale, '额度使用率', 'Line utilisation'), report.lines.limitFen > 0 ? report.lines.usedFen / report.lines.limitFen : 0],
-          [pick(locale, '利率预警(>24%)', 'APR warning (>24%)'), report.compliance.aprWarning],
-          [pick(locale, '利率违规(>36%)', 'APR non-compliant (>36%)'), report.compliance.aprNonCompliant],
-          [pick(locale, '缺少还款计划', 'Plan missing'), report.compliance.planMissing],
-          [pick(locale, '计划不一致', 'Plan mismatch'), report.compliance.planMismatch],
-        ] satisfies ExportValue[][],
+        rows: figures.map(([label, value]) => [label, value]),
+        rowKinds: figures.map(([, , kind]) => kind),
       },
       {
         title: pick(locale, '迁徙率', 'Roll rates'),
+        // Each rate beside its denominator: the balance it is a share of.
         columns: [
           { key: 'month', header: pick(locale, '月末', 'Month end'), kind: 'date' },
           { key: 'c1', header: 'C→M1', kind: 'percent' },
+          { key: 'c1Base', header: pick(locale, '上月末正常余额(元)', 'Current last month end (CNY)'), kind: 'money', width: 18 },
           { key: 'm12', header: 'M1→M2', kind: 'percent' },
+          { key: 'm12Base', header: pick(locale, '上月末M1余额(元)', 'M1 last month end (CNY)'), kind: 'money', width: 18 },
         ],
-        rows: report.rollRates.map((row) => [row.monthEnd, row.currentToM1.ratio, row.m1ToM2.ratio]),
+        rows: report.rollRates.map((row) => [row.monthEnd, row.currentToM1.ratio, row.currentToM1.denominatorFen, row.m1ToM2.ratio, row.m1ToM2.denominatorFen]),
       },
     ],
     main: {
@@ -187,6 +200,7 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
           nameOf(loan.institutionId),
           loan.productCode,
           loan.borrowerName,
+          word(locale, `status.${loan.status}`),
           loan.status,
           loan.disbursedAt,
           loan.principalFen,
@@ -194,7 +208,9 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
           loan.dpd,
           loan.bucket,
           loan.aprNominalBps === null ? null : loan.aprNominalBps / 10_000,
+          word(locale, `aprFlag.${loan.aprFlag}`),
           loan.aprFlag,
+          word(locale, `planState.${loan.planState}`),
           loan.planState,
           loan.planMismatch === 1 ? yes : no,
         ],

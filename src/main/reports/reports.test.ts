@@ -103,15 +103,15 @@ describe('review operations report', () => {
     const sheet = workbook.worksheets[0] as ExcelJS.Worksheet;
     expect(sheet.rowCount).toBe(3);
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(['决定编号', '决定时间', '机构', '队列', '任务', '申请编号', '审核员', '决定', '复核方式', '状态', '原因代码', '处理时长(分)', '周转时长(分)', '超时']);
+    expect(header).toEqual(['决定编号', '决定时间', '机构', '队列', '任务', '申请编号', '审核员', '决定', '复核方式', '状态', '最终结果', '最终结果代码', '原因代码', '处理时长(分)', '周转时长(分)', '超时']);
     const rows = [2, 3].map((number) => (sheet.getRow(number).values as unknown[]).slice(1));
-    expect(rows.map((row) => [row[5], row[6], row[7], row[10], row[11], row[12], row[13]])).toEqual([
-      ['APP-1', 'wang', '通过', undefined, 10, 40, '否'],
-      ['APP-2', 'wang', '拒绝', 'FACE_NOT_SAME_PERSON', 5, 165, '是'],
+    expect(rows.map((row) => [row[5], row[6], row[7], row[10], row[12], row[13], row[14], row[15]])).toEqual([
+      ['APP-1', 'wang', '通过', '通过', undefined, 10, 40, '否'],
+      ['APP-2', 'wang', '拒绝', '拒绝', 'FACE_NOT_SAME_PERSON', 5, 165, '是'],
     ]);
     expect(sheet.getCell('B2').type).toBe(ExcelJS.ValueType.Date);
     expect((sheet.getCell('B2').value as Date).toISOString()).toBe('2026-11-25T09:40:00.000Z');
-    expect(sheet.getCell('L2').type).toBe(ExcelJS.ValueType.Number);
+    expect(sheet.getCell('N2').type).toBe(ExcelJS.ValueType.Number);
 
     const audit = await call<{ entries: Array<{ details: Record<string, unknown> }> }>('audit:list', { filter: { action: 'exports.finished' } }, supervisor);
     expect(audit.entries[0]?.details).toMatchObject({ kind: 'review-operations', format: 'xlsx', rowCount: 2, filters: day });
@@ -126,6 +126,43 @@ describe('review operations report', () => {
     for (const expected of ['复核运营报告', '2026-11-25 – 2026-11-25', '每日决定', '处理时长（分钟）', '当前积压（按等待时长）', 'APP-2', 'FACE_NOT_SAME_PERSON', '共 2 行']) {
       expect(text).toContain(expected);
     }
+  });
+
+  it('counts an approval a supervisor overruled by its final outcome (rejected), and says so', async () => {
+    // Approving against the institution's automatic rejection needs a second person.
+    ingest({ ...grey('APP-1', li), riskResult: 'reject' });
+    ingest({ ...grey('APP-2', zhang, { birthDate: '1999-01-10' }), riskResult: 'reject' });
+    clock.advance(10 * minute);
+    const overruled = await decideNext('approve', 5);
+    const waiting = await decideNext('approve', 5);
+    const supervisor2 = await operatorContext(backend, 'qian', 'supervisor');
+    const shown = await call<{ task: { evidenceHash: string } }>('review:task', { taskId: overruled }, supervisor2);
+    await call('review:second-decision', { taskId: overruled, decision: 'overrule', reasonCode: 'LIVENESS_SPOOF', evidenceHash: shown.task.evidenceHash }, supervisor2);
+
+    const report = await call<ReviewOperationsReport>('reports:review-operations', day, supervisor);
+    expect(report.totals).toMatchObject({ decided: 2, approve: 0, reject: 1, withoutOutcome: 1 });
+    expect(report.byReviewer).toEqual([expect.objectContaining({ name: 'wang', decided: 2, approve: 0, reject: 1, withoutOutcome: 1 })]);
+    expect(report.fourEyes).toMatchObject({ overruled: 1, awaiting: 1 });
+    expect(waiting).not.toBe(overruled);
+
+    const started = await call<ExportSummary>('reports:export', { report: 'review-operations', filter: day, format: 'xlsx' }, supervisor);
+    await backend.services.exports.settled(started.id);
+    const path = backend.db.$client.prepare('SELECT file_path AS path FROM exports WHERE id = ?').get(started.id) as { path: string };
+    const workbook = await readWorkbook(path.path);
+    const decisions = workbook.worksheets[0] as ExcelJS.Worksheet;
+    const header = (decisions.getRow(1).values as unknown[]).slice(1);
+    const column = (name: string) => header.indexOf(name) + 1;
+    // The first decision said approve; what it came to is a rejection, with the code for programs.
+    expect([2, 3].map((row) => [decisions.getCell(row, column('决定')).value, decisions.getCell(row, column('最终结果')).value, decisions.getCell(row, column('最终结果代码')).value])).toEqual([
+      ['通过', '拒绝', 'reject'],
+      ['通过', '待复审', 'pending'],
+    ]);
+    const byReviewer = workbook.getWorksheet('按审核员') as ExcelJS.Worksheet;
+    const reviewerHeader = (byReviewer.getRow(1).values as unknown[]).slice(1);
+    expect(byReviewer.getCell(2, reviewerHeader.indexOf('通过') + 1).value).toBe(0);
+    expect(byReviewer.getCell(2, reviewerHeader.indexOf('拒绝') + 1).value).toBe(1);
+    const about = (workbook.getWorksheet('报告信息') as ExcelJS.Worksheet).getSheetValues().flat().map(String).join('|');
+    expect(about).toContain('被复审推翻的通过计为拒绝');
   });
 
   it('reads a date range of decisions and tasks through their time indexes (EXPLAIN QUERY PLAN)', () => {
@@ -192,9 +229,48 @@ describe('portfolio report', () => {
     await backend.services.exports.settled(started.id);
     const path = backend.db.$client.prepare('SELECT file_path AS path FROM exports WHERE id = ?').get(started.id) as { path: string };
     const text = readFileSync(path.path, 'utf8');
-    expect(text).toContain('L-LATE,HNXD 消费金融,P1,欧***,OVERDUE');
+    // Statuses and flags in Chinese, each code kept in its own column for programs.
+    expect(text.split('\r\n')[0]).toBe(
+      '\uFEFF借据号,机构,产品,借款人,状态,状态代码,放款时间,本金(元),剩余本金(元),逾期天数,逾期阶段,年化利率,利率合规,利率合规代码,还款计划,还款计划代码,计划不一致',
+    );
+    expect(text).toContain('L-LATE,HNXD 消费金融,P1,欧***,已逾期,OVERDUE,');
     expect(text).not.toContain('欧阳娜娜');
-    expect(text).toContain('L-APR,HNXD 消费金融,P1,,REPAYING');
-    expect(text).toContain('42.00%');
+    expect(text).toContain('L-APR,HNXD 消费金融,P1,,还款中,REPAYING,');
+    expect(text).toContain('42.00%,不合规,non_compliant,已入账,booked,否');
+  });
+
+  it('prints each figure as its kind in XLSX and PDF: counts whole, yuan with 2 decimals, ratios as percentages', async () => {
+    insertOrderRow(backend.db, { institutionId, externalId: 'LO2026020200001', outstandingPrincipalFen: 650_309_053, aprFlag: 'ok', planState: 'booked' });
+    insertOrderRow(backend.db, { institutionId, externalId: 'LO2026020200002', status: 'OVERDUE', dpd: 45, bucket: 'M2', outstandingPrincipalFen: 64_171_347, aprFlag: 'ok', planState: 'missing' });
+    const report = await call<PortfolioReport>('reports:portfolio', day, supervisor);
+    expect(report.par.par30.ratio).toBeCloseTo(64_171_347 / 714_480_400, 6);
+
+    const exported = async (format: 'xlsx' | 'pdf') => {
+      const started = await call<ExportSummary>('reports:export', { report: 'portfolio', filter: day, format }, supervisor);
+      await backend.services.exports.settled(started.id);
+      return (backend.db.$client.prepare('SELECT file_path AS path FROM exports WHERE id = ?').get(started.id) as { path: string }).path;
+    };
+    const workbook = await readWorkbook(await exported('xlsx'));
+    const figures = workbook.getWorksheet('风险与合规') as ExcelJS.Worksheet;
+    const figure = (label: string) => {
+      const row = figures.getColumn(1).values.indexOf(label);
+      const cell = figures.getCell(row, 2);
+      return [cell.type, cell.value, cell.numFmt];
+    };
+    expect(figure('PAR30')).toEqual([ExcelJS.ValueType.Number, report.par.par30.ratio, '0.00%']);
+    expect(figure('在贷笔数')).toEqual([ExcelJS.ValueType.Number, 2, '#,##0']);
+    expect(figure('在贷本金(元)')).toEqual([ExcelJS.ValueType.Number, 7_144_804, '#,##0.00']);
+    expect(figure('逾期笔数')).toEqual([ExcelJS.ValueType.Number, 1, '#,##0']);
+    const loans = workbook.worksheets[0] as ExcelJS.Worksheet;
+    expect((loans.getRow(2).values as unknown[]).slice(1, 7)).toEqual(['LO2026020200002', 'HNXD 消费金融', 'P1', undefined, '已逾期', 'OVERDUE']);
+
+    const pdf = (await readPdfPages(await exported('pdf'))).join('\n');
+    expect(pdf).toMatch(/PAR30\s+8\.98%/);
+    expect(pdf).toMatch(/在贷笔数\s+2(?![.\d])/);
+    expect(pdf).toMatch(/在贷本金\(元\)\s+7,144,804\.00/);
+    expect(pdf).toContain('LO2026020200002');
+    expect(pdf).toContain('已逾期');
+    expect(pdf).toContain('机构未提供');
+    expect(pdf).not.toContain('OVERDUE');
   });
 });

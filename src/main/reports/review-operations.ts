@@ -1,3 +1,4 @@
+import { actionChartColor, handlingChartColor, queueChartColor } from '../../shared/chart-colors';
 import type { Locale } from '../../shared/contracts/auth';
 import { backlogAges, type ReportFilter, type ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { ReviewSettings } from '../../shared/contracts/review';
@@ -31,13 +32,16 @@ class DecisionGroup {
   reject = 0;
   resubmit = 0;
   escalate = 0;
+  withoutOutcome = 0;
   slaBreaches = 0;
   private readonly handling: number[] = [];
   private readonly turnaround: number[] = [];
 
   add(fact: DecisionFact, breached: boolean): void {
     this.decided++;
-    this[fact.action]++;
+    // By what the decision came to, not what the first reviewer chose (see DecisionFact.outcome).
+    if (fact.outcome === 'pending' || fact.outcome === 'cancelled') this.withoutOutcome++;
+    else this[fact.outcome]++;
     if (breached) this.slaBreaches++;
     if (fact.claimedAt !== null) this.handling.push(fact.decidedAt - fact.claimedAt);
     this.turnaround.push(fact.decidedAt - fact.queuedAt);
@@ -50,6 +54,7 @@ class DecisionGroup {
       reject: this.reject,
       resubmit: this.resubmit,
       escalate: this.escalate,
+      withoutOutcome: this.withoutOutcome,
       slaBreaches: this.slaBreaches,
       handlingMedianMinutes: toMinutes(percentile(this.handling, 0.5)),
       handlingP90Minutes: toMinutes(percentile(this.handling, 0.9)),
@@ -150,6 +155,7 @@ function countColumns(locale: Locale, first: ExportColumn): ExportColumn[] {
     { key: 'reject', header: word(locale, 'action.reject'), kind: 'integer' },
     { key: 'resubmit', header: word(locale, 'action.resubmit'), kind: 'integer' },
     { key: 'escalate', header: word(locale, 'action.escalate'), kind: 'integer' },
+    { key: 'withoutOutcome', header: pick(locale, '未定结果', 'No outcome yet'), kind: 'integer' },
     { key: 'sla', header: pick(locale, '超时', 'SLA breaches'), kind: 'integer' },
     { key: 'handlingMedian', header: pick(locale, '处理中位数(分)', 'Handling median (min)'), kind: 'decimal', digits: 1 },
     { key: 'handlingP90', header: pick(locale, '处理P90(分)', 'Handling p90 (min)'), kind: 'decimal', digits: 1 },
@@ -165,6 +171,7 @@ function countValues(counts: DecisionCounts): ExportValue[] {
     counts.reject,
     counts.resubmit,
     counts.escalate,
+    counts.withoutOutcome,
     counts.slaBreaches,
     counts.handlingMedianMinutes,
     counts.handlingP90Minutes,
@@ -173,20 +180,31 @@ function countValues(counts: DecisionCounts): ExportValue[] {
   ];
 }
 
+/** How the report counts outcomes, said in the file itself. */
+export function countedBy(locale: Locale): string {
+  return pick(
+    locale,
+    '按最终结果计数：被复审推翻的通过计为拒绝；待复审或因证据变化取消的决定计入“未定结果”。',
+    'Final outcome: an approval overruled by a supervisor counts as rejected; a decision awaiting its second review, or cancelled because the evidence changed, counts as “no outcome yet”.',
+  );
+}
+
 /** The decisions table every format carries: one row per reviewer decision in the range. */
 export function decisionColumns(locale: Locale): ExportColumn[] {
   return [
-    { key: 'id', header: pick(locale, '决定编号', 'Decision'), kind: 'integer', width: 10 },
+    { key: 'id', header: pick(locale, '决定编号', 'Decision'), kind: 'integer', width: 10, identifier: true },
     { key: 'decidedAt', header: pick(locale, '决定时间', 'Decided at'), kind: 'instant' },
     { key: 'institution', header: word(locale, 'institution'), kind: 'text', width: 14 },
     { key: 'queue', header: pick(locale, '队列', 'Queue'), kind: 'text', width: 12 },
-    { key: 'task', header: pick(locale, '任务', 'Task'), kind: 'integer', width: 8 },
-    { key: 'application', header: pick(locale, '申请编号', 'Application'), kind: 'text', width: 16 },
+    { key: 'task', header: pick(locale, '任务', 'Task'), kind: 'integer', width: 8, identifier: true },
+    { key: 'application', header: pick(locale, '申请编号', 'Application'), kind: 'text', width: 16, identifier: true },
     { key: 'reviewer', header: pick(locale, '审核员', 'Reviewer'), kind: 'text', width: 12 },
     { key: 'action', header: pick(locale, '决定', 'Action'), kind: 'text', width: 9 },
     { key: 'stage', header: pick(locale, '复核方式', 'Stage'), kind: 'text', width: 14 },
     { key: 'state', header: pick(locale, '状态', 'State'), kind: 'text', width: 10 },
-    { key: 'reason', header: pick(locale, '原因代码', 'Reason code'), kind: 'text', width: 16 },
+    { key: 'outcome', header: pick(locale, '最终结果', 'Final outcome'), kind: 'text', width: 10 },
+    { key: 'outcomeCode', header: pick(locale, '最终结果代码', 'Outcome code'), kind: 'text', width: 10, forMachines: true },
+    { key: 'reason', header: pick(locale, '原因代码', 'Reason code'), kind: 'text', width: 16, identifier: true },
     { key: 'handling', header: pick(locale, '处理时长(分)', 'Handling (min)'), kind: 'decimal', digits: 1, width: 10 },
     { key: 'turnaround', header: pick(locale, '周转时长(分)', 'Turnaround (min)'), kind: 'decimal', digits: 1, width: 10 },
     { key: 'sla', header: pick(locale, '超时', 'SLA breached'), kind: 'text', width: 8 },
@@ -267,6 +285,7 @@ export function reviewOperationsDocument(
     filters: [
       { label: word(locale, 'dates'), value: `${filter.from} – ${filter.to}` },
       { label: word(locale, 'institution'), value: filter.institutionId === undefined ? word(locale, 'all') : (institutionName.get(filter.institutionId) ?? `#${filter.institutionId}`) },
+      { label: pick(locale, '计数口径', 'Counted by'), value: countedBy(locale) },
       {
         label: pick(locale, 'SLA(分钟)', 'SLA (minutes)'),
         value: queues.map((queue) => `${queueName(queue)} ${settings.queues[queue].slaMinutes}`).join(', '),
@@ -284,6 +303,7 @@ export function reviewOperationsDocument(
         series: (['approve', 'reject', 'resubmit', 'escalate'] as const).map((action) => ({
           name: word(locale, `action.${action}`),
           values: report.byDay.map((day) => day[action]),
+          color: actionChartColor[action],
         })),
         valueFormat: 'integer',
       },
@@ -292,8 +312,8 @@ export function reviewOperationsDocument(
         title: pick(locale, '处理时长（分钟）', 'Handling time (minutes)'),
         categories: days,
         series: [
-          { name: pick(locale, '中位数', 'Median'), values: report.byDay.map((day) => day.handlingMedianMinutes) },
-          { name: 'P90', values: report.byDay.map((day) => day.handlingP90Minutes) },
+          { name: pick(locale, '中位数', 'Median'), values: report.byDay.map((day) => day.handlingMedianMinutes), color: handlingChartColor.median },
+          { name: 'P90', values: report.byDay.map((day) => day.handlingP90Minutes), color: handlingChartColor.p90 },
         ],
         valueFormat: 'minutes',
       },
@@ -312,7 +332,7 @@ export function reviewOperationsDocument(
         kind: 'stacked-bar',
         title: pick(locale, '当前积压（按等待时长）', 'Backlog now, by time waiting'),
         categories: [...backlogAges],
-        series: queues.map((queue) => ({ name: queueName(queue), values: backlogAges.map((age) => report.backlog.find((row) => row.queue === queue && row.age === age)?.count ?? 0) })),
+        series: queues.map((queue) => ({ name: queueName(queue), color: queueChartColor[queue], values: backlogAges.map((age) => report.backlog.find((row) => row.queue === queue && row.age === age)?.count ?? 0) })),
         valueFormat: 'integer',
       },
     ],
@@ -337,6 +357,8 @@ export function reviewOperationsDocument(
           word(locale, `action.${fact.action}`),
           word(locale, `stage.${fact.stage}`),
           word(locale, `state.${fact.state}`),
+          word(locale, `outcome.${fact.outcome}`),
+          fact.outcome,
           fact.reasonCode,
           toMinutes(fact.claimedAt === null ? null : fact.decidedAt - fact.claimedAt),
           toMinutes(fact.decidedAt - fact.queuedAt),

@@ -158,6 +158,8 @@ export interface RollTransitionRead {
   fromBucket: string;
   toBucket: string;
   balanceFen: number;
+  /** Loans that made this move (the cohort's size is the sum over its from-bucket). */
+  loanCount: number;
   reconstructed: boolean;
 }
 
@@ -172,6 +174,7 @@ export function rollTransitions(db: Db, scope: { institutionId?: number; product
       fromBucket: t.fromBucket,
       toBucket: t.toBucket,
       balanceFen: sql<number>`sum(${t.balanceFen})`.mapWith(Number),
+      loanCount: sql<number>`sum(${t.loanCount})`.mapWith(Number),
       reconstructed: sql<boolean>`max(${t.reconstructed})`.mapWith((value) => Number(value) === 1),
     })
     .from(t)

@@ -29,7 +29,15 @@ export interface DecisionFact {
   claimedAt: number | null;
   /** When the task last entered the queue (created or reopened) before the decision. */
   queuedAt: number;
+  /**
+   * What the decision came to: its own action, or the second decision's when a supervisor
+   * confirmed or overruled it (an overruled approval is a rejection); `pending` while it awaits
+   * the second decision, `cancelled` when the evidence changed under it.
+   */
+  outcome: DecisionOutcome;
 }
+
+export type DecisionOutcome = 'approve' | 'reject' | 'resubmit' | 'escalate' | 'pending' | 'cancelled';
 
 const institutionClause = (alias: string, scope: ReportScope) => (scope.institutionId === undefined ? '' : ` AND ${alias}.institution_id = @institutionId`);
 
@@ -43,7 +51,13 @@ function decisionFactSql(scope: ReportScope, keyset: boolean): string {
       d.operator_id AS operatorId, d.reason_code AS reasonCode, d.task_id AS taskId, t.institution_id AS institutionId,
       a.external_id AS applicationExternalId,
       (SELECT max(e.at) FROM review_task_events e WHERE e.task_id = d.task_id AND e.kind = 'claimed' AND e.at <= d.decided_at) AS claimedAt,
-      coalesce((SELECT max(e.at) FROM review_task_events e WHERE e.task_id = d.task_id AND e.kind IN ('created', 'reopened') AND e.at <= d.decided_at), t.created_at) AS queuedAt
+      coalesce((SELECT max(e.at) FROM review_task_events e WHERE e.task_id = d.task_id AND e.kind IN ('created', 'reopened') AND e.at <= d.decided_at), t.created_at) AS queuedAt,
+      CASE d.state
+        WHEN 'awaiting_second' THEN 'pending'
+        WHEN 'cancelled' THEN 'cancelled'
+        WHEN 'effective' THEN d.action
+        ELSE coalesce((SELECT s.action FROM review_decisions s WHERE s.task_id = d.task_id AND s.second_of_id = d.id AND s.stage = 'second'), d.action)
+      END AS outcome
     FROM review_decisions d
     JOIN review_tasks t ON t.id = d.task_id
     JOIN applications a ON a.id = d.application_id

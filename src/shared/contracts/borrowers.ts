@@ -38,7 +38,12 @@ export const piiFieldSchema = z.enum(piiFields);
 
 const institutionRefSchema = z.object({ id: z.number().int(), code: z.string(), name: z.string() });
 
+/** A reveal's purpose: a ticket number or a few words, recorded with the reveal. */
+export const revealPurposeMaxLength = 64;
+
 export const borrowerPageSchema = z.object({
+  /** Revealing this page's personal data needs a purpose (the domain setting revealNeedsPurpose). */
+  revealNeedsPurpose: z.boolean(),
   borrower: z.object({
     id: z.number().int(),
     nameMasked: z.string(),
@@ -150,9 +155,9 @@ export const borrowersContract = {
     doc: 'A borrower across institutions: masked identity, applications, lines, loans, review tasks and decisions.',
   }),
   'borrowers:reveal': channel({
-    input: z.object({ id: idSchema, fields: z.array(piiFieldSchema).min(1).max(3) }),
+    input: z.object({ id: idSchema, fields: z.array(piiFieldSchema).min(1).max(3), purpose: z.string().trim().max(revealPurposeMaxLength).optional() }),
     output: z.object({ name: z.string().optional(), phone: z.string().optional(), idNumber: z.string().optional() }),
     access: requires('pii:reveal'),
-    doc: 'Shows personal data in clear; recorded in the audit log with who, whom and which fields.',
+    doc: 'Shows personal data in clear; recorded in the audit log with who, whom, which fields and the purpose given (required while the revealNeedsPurpose setting is on).',
   }),
 };

@@ -156,6 +156,9 @@ export type LineDetail = z.infer<typeof lineDetailSchema>;
 const bucketFigureSchema = z.object({ bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen });
 export type BucketFigure = z.infer<typeof bucketFigureSchema>;
 
+/** How many loans stood in each roll rate's from-bucket at the previous month-end. */
+export const rollCohortSchema = z.object({ current: z.number().int(), m1: z.number().int() });
+
 export const loansDashboardSchema = z.object({
   asOf: z.number(),
   institutions: z.array(institutionRefSchema),
@@ -178,8 +181,13 @@ export const loansDashboardSchema = z.object({
     warningBps: z.number().int(),
     nonCompliantBps: z.number().int(),
   }),
-  /** Completed months; each uses the two month-end cohorts (reconstructed when either was). */
-  rollRates: z.array(z.object({ monthEnd: isoDateSchema, currentToM1: ratioSchema, m1ToM2: ratioSchema, reconstructed: z.boolean() })),
+  /**
+   * Completed months; each uses the two month-end cohorts (reconstructed when either was).
+   * `cohortLoans`: the loans behind each denominator (current, M1 at the previous month-end).
+   */
+  rollRates: z.array(z.object({ monthEnd: isoDateSchema, currentToM1: ratioSchema, m1ToM2: ratioSchema, cohortLoans: rollCohortSchema, reconstructed: z.boolean() })),
+  /** A roll rate over a cohort of fewer loans than this says little (the setting of that name): shown greyed. */
+  rollRateMinimumCohortLoans: z.number().int(),
   bucketsOverTime: z.array(z.object({ date: isoDateSchema, bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen, source: z.enum(['live', 'reconstructed']) })),
 });
 export type LoansDashboard = z.infer<typeof loansDashboardSchema>;

@@ -8,6 +8,7 @@ import { daysBetween } from '../time';
 import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
 import { exportRequestFields, exportSummarySchema } from './exports';
+import { rollCohortSchema } from './portfolio';
 
 /** Reports aggregate; a range longer than this belongs in several exports. */
 export const maxReportDays = 400;
@@ -34,12 +35,18 @@ const actionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
 /** Minutes, null when there is nothing to measure. */
 const minutes = z.number().nullable();
 
+/**
+ * Decisions by their final outcome: an approval a supervisor overruled counts as a rejection;
+ * one still awaiting the second decision, or cancelled because the evidence changed, has no
+ * outcome (`withoutOutcome`). `decided` counts every decision made (the reviewers' work).
+ */
 const decisionCountsShape = {
   decided: z.number().int(),
   approve: z.number().int(),
   reject: z.number().int(),
   resubmit: z.number().int(),
   escalate: z.number().int(),
+  withoutOutcome: z.number().int(),
   slaBreaches: z.number().int(),
   handlingMedianMinutes: minutes,
   handlingP90Minutes: minutes,
@@ -101,7 +108,8 @@ export const portfolioReportSchema = z.object({
   open: z.object({ loanCount: z.number().int(), outstandingPrincipalFen: z.number().int() }),
   overdue: z.object({ loanCount: z.number().int(), principalFen: z.number().int(), interestFen: z.number().int(), feeFen: z.number().int(), penaltyFen: z.number().int() }),
   par: z.object({ par30: ratio, par60: ratio, par90: ratio }),
-  rollRates: z.array(z.object({ monthEnd: z.string(), currentToM1: ratio, m1ToM2: ratio, reconstructed: z.boolean() })),
+  rollRates: z.array(z.object({ monthEnd: z.string(), currentToM1: ratio, m1ToM2: ratio, cohortLoans: rollCohortSchema, reconstructed: z.boolean() })),
+  rollRateMinimumCohortLoans: z.number().int(),
   utilisation: z.array(z.object({ date: z.string(), limitFen: z.number().int(), usedFen: z.number().int() })),
   lines: z.object({ lineCount: z.number().int(), limitFen: z.number().int(), usedFen: z.number().int() }),
   compliance: z.object({

@@ -32,6 +32,14 @@ const domainSettingsFields = z.object({
   penaltyMultiplier: z.string().max(20).regex(/^\d+(\.\d+)?$/),
   penaltyDayBasis: z.union([z.literal(360), z.literal(365)]),
   faceBands: z.array(faceBandSchema).max(200),
+  /**
+   * A roll rate over fewer loans than this is shown greyed as too small to read: one loan moves
+   * it by 1/n (at 30 loans, 3.3 points), so below that it tells more about single loans than
+   * about the book (src/main/portfolio/README.md).
+   */
+  rollRateMinimumCohortLoans: z.number().int().min(1).max(100_000),
+  /** Support must give a purpose (a ticket number) to reveal a borrower's personal data; recorded with the reveal. */
+  revealNeedsPurpose: z.boolean(),
 });
 
 export const domainSettingsSchema = domainSettingsFields
@@ -64,6 +72,8 @@ export const defaultDomainSettings: DomainSettings = {
   penaltyMultiplier: '1.5',
   penaltyDayBasis: 360,
   faceBands: [...defaultFaceBands],
+  rollRateMinimumCohortLoans: 30,
+  revealNeedsPurpose: true,
 };
 
 /**

@@ -54,6 +54,11 @@ export const reportsMessages = defineMessages({
   'reports.review.action': { 'zh-CN': '决定', en: 'Action' },
   'reports.review.code': { 'zh-CN': '代码', en: 'Code' },
   'reports.review.count': { 'zh-CN': '次数', en: 'Count' },
+  'reports.review.withoutOutcome': { 'zh-CN': '未定结果', en: 'No outcome yet' },
+  'reports.review.countedBy': {
+    'zh-CN': '按最终结果计数：被复审推翻的通过计为拒绝；待复审或因证据变化取消的决定计入“未定结果”。',
+    en: 'Counted by final outcome: an approval overruled by a supervisor counts as rejected; a decision awaiting its second review, or cancelled because the evidence changed, counts as “no outcome yet”.',
+  },
   'reports.review.sla': { 'zh-CN': 'SLA：联系人 {contacts} 分钟，人脸 {face} 分钟，OCR {ocr} 分钟（从进入队列到决定）', en: 'SLA: contacts {contacts} min, face {face} min, OCR {ocr} min (from entering the queue to the decision)' },
   'reports.funnel.applications': { 'zh-CN': '申请 {count} 笔 · 提交风控 {submitted} · 放弃 {abandoned}', en: '{count} applications · {submitted} submitted · {abandoned} abandoned' },
   'reports.funnel.item': { 'zh-CN': '认证项', en: 'Item' },

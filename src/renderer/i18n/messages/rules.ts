@@ -32,6 +32,14 @@ export const rulesMessages = defineMessages({
   'rules.sharedContact.hint': { 'zh-CN': '同一紧急联系人号码被至少 K 位其他申请人使用时标记。', en: 'A contact phone given by at least K other applicants is flagged.' },
   'rules.expiringWithin': { 'zh-CN': '额度即将到期（天内）', en: 'Line expiring within (days)' },
   'rules.singleBatchExpiring': { 'zh-CN': '单笔额度未提即将到期（天内）', en: 'Unused single batch expiring within (days)' },
+  'rules.rollCohort': { 'zh-CN': '迁徙率最小样本（笔）', en: 'Roll rate: smallest cohort (loans)' },
+  'rules.rollCohort.hint': {
+    'zh-CN': '上月末该阶段借据少于此数时，迁徙率置灰：一笔借据即可使其变动 1/n。',
+    en: 'A roll rate over fewer loans at the previous month-end is greyed out: one loan moves it by 1/n.',
+  },
+  'rules.section.privacy': { 'zh-CN': '个人信息', en: 'Personal data' },
+  'rules.revealPurpose': { 'zh-CN': '查看借款人明文须填写用途（工单号）', en: 'Revealing a borrower’s details needs a purpose (ticket number)' },
+  'rules.revealPurpose.hint': { 'zh-CN': '用途与查看记录一并写入审计日志。', en: 'The purpose is recorded with the reveal in the audit log.' },
   'rules.ocrExpiring': { 'zh-CN': '身份证即将过期（天内）', en: 'ID card expiring within (days)' },
   'rules.section.face': { 'zh-CN': '人脸比对分数区间', en: 'Face similarity bands' },
   'rules.face.hint': {

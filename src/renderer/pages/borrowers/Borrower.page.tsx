@@ -1,12 +1,13 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Popover, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notify } from '../../components/notify';
 import { IconAlertTriangle, IconEye, IconShieldLock } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import type { BorrowerPage } from '../../../shared/contracts/borrowers';
+import { revealPurposeMaxLength, type BorrowerPage } from '../../../shared/contracts/borrowers';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LengthCounter } from '../../components/LengthCounter';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
@@ -21,8 +22,25 @@ function Identity({ page }: { page: BorrowerPage }) {
   const { t, locale } = useI18n();
   const { can } = useSession();
   const [revealed, setRevealed] = useState<Revealed>({});
+  const [asking, setAsking] = useState(false);
+  const [purpose, setPurpose] = useState('');
+  const [recordedPurpose, setRecordedPurpose] = useState('');
   const reveal = useRpcMutation('borrowers:reveal');
   const shown = revealed.name !== undefined;
+  const purposeOk = purpose.trim() !== '' && purpose.length <= revealPurposeMaxLength;
+  const doReveal = (given: string) =>
+    reveal.mutate(
+      { id: page.borrower.id, fields: ['name', 'phone', 'idNumber'], ...(given.trim() === '' ? {} : { purpose: given.trim() }) },
+      {
+        onSuccess: (data) => {
+          setRevealed(data);
+          setRecordedPurpose(given.trim());
+          setAsking(false);
+          setPurpose('');
+        },
+        onError: (error) => notify({ color: 'red', message: errorText(error) }),
+      },
+    );
   const row = (label: string, masked: string, clear: string | undefined, testId: string) => (
     <div>
       <Text size="xs" c="dimmed">
@@ -42,10 +60,14 @@ function Identity({ page }: { page: BorrowerPage }) {
           {row(t('borrowers.idNumber'), page.borrower.idNumberMasked, revealed.idNumber, 'id')}
           {row(t('borrowers.platformUserId'), page.borrower.platformUserId, undefined, 'user')}
           <div>
-            <Text size="xs" c="dimmed">
-              {t('borrowers.firstSeen')}
+            <Tooltip label={t('borrowers.firstSeen.hint')} multiline w={260} withArrow>
+              <Text size="xs" c="dimmed" style={{ cursor: 'help', textDecoration: 'underline dotted' }}>
+                {t('borrowers.firstSeen')}
+              </Text>
+            </Tooltip>
+            <Text size="sm" data-testid="borrower-first-seen">
+              {formatDateTime(page.borrower.firstSeenAt, locale)}
             </Text>
-            <Text size="sm">{formatDateTime(page.borrower.firstSeenAt, locale)}</Text>
           </div>
         </SimpleGrid>
         {can('pii:reveal') ? (
@@ -54,21 +76,52 @@ function Identity({ page }: { page: BorrowerPage }) {
               {t('borrowers.hide')}
             </Button>
           ) : (
-            <Button
-              size="xs"
-              variant="light"
-              color="orange"
-              leftSection={<IconEye size={14} />}
-              loading={reveal.isPending}
-              onClick={() =>
-                reveal.mutate(
-                  { id: page.borrower.id, fields: ['name', 'phone', 'idNumber'] },
-                  { onSuccess: (data) => setRevealed(data), onError: (error) => notify({ color: 'red', message: errorText(error) }) },
-                )
-              }
-            >
-              {t('borrowers.reveal')}
-            </Button>
+            <Popover opened={asking} onChange={setAsking} position="bottom-end" withArrow trapFocus shadow="md" width={300}>
+              <Popover.Target>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color="orange"
+                  leftSection={<IconEye size={14} />}
+                  loading={reveal.isPending && !asking}
+                  data-testid="borrower-reveal"
+                  onClick={() => (page.revealNeedsPurpose ? setAsking((open) => !open) : doReveal(''))}
+                >
+                  {t('borrowers.reveal')}
+                </Button>
+              </Popover.Target>
+              <Popover.Dropdown>
+                <form
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    if (purposeOk) doReveal(purpose);
+                  }}
+                >
+                  <Stack gap="xs">
+                    <TextInput
+                      size="xs"
+                      label={t('borrowers.revealPurpose')}
+                      description={t('borrowers.revealPurpose.hint')}
+                      placeholder={t('borrowers.revealPurpose.placeholder')}
+                      value={purpose}
+                      onChange={(event) => setPurpose(event.currentTarget.value)}
+                      rightSection={<LengthCounter value={purpose} max={revealPurposeMaxLength} />}
+                      rightSectionWidth={60}
+                      data-testid="reveal-purpose"
+                      data-autofocus
+                    />
+                    <Group justify="flex-end" gap="xs">
+                      <Button size="xs" variant="default" onClick={() => setAsking(false)}>
+                        {t('common.cancel')}
+                      </Button>
+                      <Button size="xs" color="orange" type="submit" disabled={!purposeOk} loading={reveal.isPending} data-testid="reveal-confirm">
+                        {t('borrowers.reveal')}
+                      </Button>
+                    </Group>
+                  </Stack>
+                </form>
+              </Popover.Dropdown>
+            </Popover>
           )
         ) : (
           <Text size="xs" c="dimmed">
@@ -78,7 +131,7 @@ function Identity({ page }: { page: BorrowerPage }) {
       </Group>
       {shown && (
         <Text size="xs" c="orange" mt="xs">
-          {t('borrowers.revealRecorded')}
+          {recordedPurpose === '' ? t('borrowers.revealRecorded') : t('borrowers.revealRecordedWithPurpose', { purpose: recordedPurpose })}
         </Text>
       )}
       {!page.borrower.idValid && (

@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconInfoCircle, IconList } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -14,6 +14,7 @@ import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } f
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 import { OverdueDefinitions } from './OverdueDefinitions';
+import { RollRatesTable } from './RollRatesTable';
 import classes from './portfolio.module.css';
 import { bucketColor, FigureCard, formatRatio, institutionName, ScopeSelects, toQuery } from './shared';
 
@@ -270,30 +271,7 @@ function DashboardBody({
               {t('loans.noRollRates')}
             </Text>
           ) : (
-            <Table withTableBorder fz="xs" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('loans.monthEnd')}</Table.Th>
-                  <Table.Th ta="right">C→M1</Table.Th>
-                  <Table.Th ta="right">M1→M2</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {[...data.rollRates].reverse().map((row) => (
-                  <Table.Tr key={row.monthEnd}>
-                    <Table.Td>{row.monthEnd.slice(0, 7)}</Table.Td>
-                    <Table.Td ta="right" className={classes.cellLink} onClick={() => onRolled(row.monthEnd, 'M0', 'M1')} title={`${fen(row.currentToM1.numeratorFen)} / ${fen(row.currentToM1.denominatorFen)}`}>
-                      {formatRatio(row.currentToM1.ratio)}
-                    </Table.Td>
-                    <Table.Td ta="right" className={classes.cellLink} onClick={() => onRolled(row.monthEnd, 'M1', 'M2')} title={`${fen(row.m1ToM2.numeratorFen)} / ${fen(row.m1ToM2.denominatorFen)}`}>
-                      {formatRatio(row.m1ToM2.ratio)}
-                    </Table.Td>
-                    <Table.Td>{row.reconstructed && <Badge size="xs" variant="outline" color="gray">{t('portfolio.reconstructed')}</Badge>}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <RollRatesTable rows={data.rollRates} minimumLoans={data.rollRateMinimumCohortLoans} onRolled={onRolled} />
           )}
         </section>
       </SimpleGrid>

@@ -3,6 +3,7 @@
  * and the virtualised list that pages through the back end as it scrolls.
  */
 import { Badge, Group, Paper, Select, Skeleton, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { bucketChartColor } from '../../../shared/chart-colors';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
@@ -59,10 +60,8 @@ export function FigureCard({
   );
 }
 
-const bucketColors: Record<string, string> = { M0: 'teal', M1: 'yellow', M2: 'orange', M3: 'red', 'M3+': 'grape' };
-
 export function bucketColor(bucket: string): string {
-  return bucketColors[bucket] ?? 'gray';
+  return (bucketChartColor as Record<string, string>)[bucket] ?? 'gray';
 }
 
 const openStatuses = new Set(['LOAN_SUCCESS', 'REPAYING', 'OVERDUE']);

@@ -1,17 +1,20 @@
 import { BarChart, LineChart } from '@mantine/charts';
+import { useNavigate } from 'react-router';
 import { Badge, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { bucketChartColor, mantineChartColor, rollChartColor } from '../../../shared/chart-colors';
 import type { PortfolioReport as Report, ReportFilter } from '../../../shared/contracts/reports';
 import { rpc } from '../../api/client';
 import { useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/messages';
+import { RollRatesTable } from '../loans/RollRatesTable';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
 import { Stat } from './Stat';
 
 const buckets = ['M0', 'M1', 'M2', 'M3', 'M3+'] as const;
-const bucketColors = { M0: 'teal.6', M1: 'yellow.6', M2: 'orange.6', M3: 'red.6', 'M3+': 'red.9' } as const;
 
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(2)}%`;
@@ -19,6 +22,9 @@ function percent(ratio: number): string {
 
 function Body({ report }: { report: Report }) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  // A rate leads to the loans that rolled, as on the loans dashboard.
+  const onRolled = (monthEnd: string, from: string, to: string) => navigate(`/loans/list?${new URLSearchParams({ rolledMonthEnd: monthEnd, rolledFrom: from, rolledTo: to }).toString()}`);
   const fen = (value: number) => formatFen(value, locale);
   const nameOf = (id: number) => report.institutions.find((institution) => institution.id === id)?.name ?? `#${id}`;
   const institutionIds = [...new Set(report.bucketsByInstitution.map((row) => row.institutionId))];
@@ -57,7 +63,7 @@ function Body({ report }: { report: Report }) {
             // Institutions down the side, where their full names fit; amounts along the bottom.
             yAxisProps={{ width: 130, interval: 0 }}
             xAxisProps={{ tickFormatter: (value: number) => formatFenCompact(Math.round(value * 100), locale) }}
-            series={buckets.map((bucket) => ({ name: bucket, color: bucketColors[bucket] }))}
+            series={buckets.map((bucket) => ({ name: bucket, color: mantineChartColor(bucketChartColor[bucket]) }))}
           />
         </Paper>
         <Paper withBorder p="sm">
@@ -69,7 +75,10 @@ function Body({ report }: { report: Report }) {
               {t('reports.empty')}
             </Text>
           ) : (
-            <LineChart h={220} data={rolls} dataKey="month" withLegend unit="%" series={[{ name: 'c1', label: 'C→M1', color: 'orange.6' }, { name: 'm12', label: 'M1→M2', color: 'red.6' }]} />
+            <LineChart h={220} data={rolls} dataKey="month" withLegend unit="%" series={[
+                { name: 'c1', label: 'C→M1', color: mantineChartColor(rollChartColor.currentToM1) },
+                { name: 'm12', label: 'M1→M2', color: mantineChartColor(rollChartColor.m1ToM2) },
+              ]} />
           )}
         </Paper>
         <Paper withBorder p="sm">
@@ -92,6 +101,12 @@ function Body({ report }: { report: Report }) {
         <Stat label={t('reports.portfolio.planMissing')} value={formatCount(report.compliance.planMissing, locale)} />
         <Stat label={t('reports.portfolio.planMismatch')} value={formatCount(report.compliance.planMismatch, locale)} color={report.compliance.planMismatch > 0 ? 'red' : undefined} />
       </SimpleGrid>
+      {report.rollRates.length > 0 && (
+        <>
+          <Title order={5}>{t('reports.portfolio.rollRates')}</Title>
+          <RollRatesTable rows={report.rollRates} minimumLoans={report.rollRateMinimumCohortLoans} onRolled={onRolled} />
+        </>
+      )}
       <Title order={5}>{t('reports.portfolio.flagged', { shown: formatCount(report.flaggedLoans.length, locale), total: formatCount(report.flaggedTotal, locale) })}</Title>
       <Table striped withTableBorder fz="xs" style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Table.Thead>
@@ -117,7 +132,7 @@ function Body({ report }: { report: Report }) {
                 {formatBps(loan.aprNominalBps)}
               </Table.Td>
               <Table.Td>
-                {loan.planState}
+                {t(`loans.planState.${loan.planState}` as MessageKey)}
                 {loan.planMismatch && (
                   <Badge size="xs" color="red" ml={4}>
                     {t('reports.portfolio.planMismatch')}

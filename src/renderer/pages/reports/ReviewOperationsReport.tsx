@@ -1,6 +1,7 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { actionChartColor, handlingChartColor, mantineChartColor, queueChartColor } from '../../../shared/chart-colors';
 import type { ReportFilter, ReviewOperationsReport as Report } from '../../../shared/contracts/reports';
 import { rpc } from '../../api/client';
 import { useRpcQuery } from '../../api/hooks';
@@ -11,8 +12,6 @@ import { ExportControl } from './ExportControl';
 import { Stat } from './Stat';
 
 const actions = ['approve', 'reject', 'resubmit', 'escalate'] as const;
-const actionColors = { approve: 'teal.6', reject: 'red.6', resubmit: 'yellow.6', escalate: 'violet.6' } as const;
-const queueColors = { contacts: 'blue.6', face: 'orange.6', ocr: 'grape.6' } as const;
 
 function useMinutes() {
   const { t } = useI18n();
@@ -37,6 +36,7 @@ function CountsTable({ rows, first }: { rows: Array<{ key: string; label: string
               {t(`reports.action.${action}`)}
             </Table.Th>
           ))}
+          <Table.Th ta="right">{t('reports.review.withoutOutcome')}</Table.Th>
           <Table.Th ta="right">{t('reports.review.slaBreaches')}</Table.Th>
           <Table.Th ta="right">{t('reports.review.handling')}</Table.Th>
           <Table.Th ta="right">{t('reports.review.turnaround')}</Table.Th>
@@ -53,6 +53,7 @@ function CountsTable({ rows, first }: { rows: Array<{ key: string; label: string
                 {formatCount(counts[action], locale)}
               </Table.Td>
             ))}
+            <Table.Td ta="right">{formatCount(counts.withoutOutcome, locale)}</Table.Td>
             <Table.Td ta="right" c={counts.slaBreaches > 0 ? 'red' : undefined}>
               {formatCount(counts.slaBreaches, locale)}
             </Table.Td>
@@ -92,12 +93,15 @@ function Body({ report }: { report: Report }) {
       <Text size="xs" c="dimmed">
         {t('reports.review.sla', report.slaMinutes)}
       </Text>
+      <Text size="xs" c="dimmed" data-testid="counted-by">
+        {t('reports.review.countedBy')}
+      </Text>
       <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="md">
         <Paper withBorder p="sm">
           <Title order={6} mb="xs">
             {t('reports.review.perDay')}
           </Title>
-          <BarChart h={220} data={perDay} dataKey="date" type="stacked" withLegend series={actions.map((action) => ({ name: action, label: t(`reports.action.${action}`), color: actionColors[action] }))} />
+          <BarChart h={220} data={perDay} dataKey="date" type="stacked" withLegend series={actions.map((action) => ({ name: action, label: t(`reports.action.${action}`), color: mantineChartColor(actionChartColor[action]) }))} />
         </Paper>
         <Paper withBorder p="sm">
           <Title order={6} mb="xs">
@@ -110,8 +114,8 @@ function Body({ report }: { report: Report }) {
             withLegend
             connectNulls={false}
             series={[
-              { name: 'median', label: t('reports.review.median'), color: 'blue.6' },
-              { name: 'p90', label: 'P90', color: 'orange.6' },
+              { name: 'median', label: t('reports.review.median'), color: mantineChartColor(handlingChartColor.median) },
+              { name: 'p90', label: 'P90', color: mantineChartColor(handlingChartColor.p90) },
             ]}
           />
         </Paper>
@@ -119,7 +123,7 @@ function Body({ report }: { report: Report }) {
           <Title order={6} mb="xs">
             {t('reports.review.backlog')}
           </Title>
-          <BarChart h={220} data={backlog} dataKey="age" type="stacked" withLegend series={(['contacts', 'face', 'ocr'] as const).map((queue) => ({ name: queue, label: t(`reports.queue.${queue}`), color: queueColors[queue] }))} />
+          <BarChart h={220} data={backlog} dataKey="age" type="stacked" withLegend series={(['contacts', 'face', 'ocr'] as const).map((queue) => ({ name: queue, label: t(`reports.queue.${queue}`), color: mantineChartColor(queueChartColor[queue]) }))} />
         </Paper>
       </SimpleGrid>
       <Title order={5}>{t('reports.review.byQueue')}</Title>

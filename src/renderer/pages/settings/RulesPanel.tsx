@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Card, Group, Loader, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Card, Group, Loader, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { notify } from '../../components/notify';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
@@ -183,7 +183,23 @@ export function RulesPanel() {
             onChange={(value) => update({ singleBatchExpiringDays: integer(value, form.singleBatchExpiringDays) })}
           />
           <NumberInput label={t('rules.ocrExpiring')} min={0} value={form.ocrExpiringSoonDays} onChange={(value) => update({ ocrExpiringSoonDays: integer(value, form.ocrExpiringSoonDays) })} />
+          <NumberInput
+            label={t('rules.rollCohort')}
+            description={t('rules.rollCohort.hint')}
+            min={1}
+            value={form.rollRateMinimumCohortLoans}
+            onChange={(value) => update({ rollRateMinimumCohortLoans: integer(value, form.rollRateMinimumCohortLoans) })}
+          />
         </SimpleGrid>
+      </Section>
+      <Section title={t('rules.section.privacy')}>
+        <Switch
+          label={t('rules.revealPurpose')}
+          description={t('rules.revealPurpose.hint')}
+          checked={form.revealNeedsPurpose}
+          onChange={(event) => update({ revealNeedsPurpose: event.currentTarget.checked })}
+          data-testid="reveal-needs-purpose"
+        />
       </Section>
       <Section title={t('rules.section.face')}>
         <Text size="sm" c="dimmed" mb="sm">
