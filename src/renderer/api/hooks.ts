@@ -42,11 +42,18 @@ export function useRpcQuery<C extends ChannelName>(
   });
 }
 
-/** A write channel; on success the named read channels are refetched. */
+/**
+ * A write channel, the one way pages write; on success the named read channels are refetched.
+ * `mutateAsync` resolves with the data or throws the RpcError, as `rpc` does.
+ */
 export function useRpcMutation<C extends ChannelName>(channel: C, options: { invalidates?: ChannelName[] } = {}) {
   const client = useQueryClient();
   return useMutation<ChannelOutput<C>, RpcError, ChannelInput<C>>({
     mutationFn: (input) => rpc(channel, input),
+    // Always send: the back end is often this machine (IPC), and connection.ts, not the browser's
+    // idea of being online, says whether it answers. A paused write would hang the form instead of
+    // failing with NETWORK.
+    networkMode: 'always',
     onSuccess: async () => {
       await Promise.all((options.invalidates ?? []).map((name) => client.invalidateQueries({ queryKey: [name] })));
     },
