@@ -8,6 +8,11 @@ export const settingsMessages = defineMessages({
   'users.add': { 'zh-CN': '新建用户', en: 'New user' },
   'users.username': { 'zh-CN': '用户名', en: 'Username' },
   'users.displayName': { 'zh-CN': '姓名', en: 'Name' },
+  'users.usernameRule': {
+    'zh-CN': '用户名为 2–32 位小写字母、数字、点、横线或下划线。',
+    en: 'A username has 2-32 lower-case letters, digits, dots, dashes or underscores.',
+  },
+  'users.displayNameRequired': { 'zh-CN': '请输入姓名。', en: 'Enter a name.' },
   'users.role': { 'zh-CN': '角色', en: 'Role' },
   'users.state': { 'zh-CN': '状态', en: 'State' },
   'users.lastSignIn': { 'zh-CN': '最近登录', en: 'Last sign-in' },
