@@ -55,9 +55,20 @@ export default tseslint.config(
           paths: [electronImport],
           patterns: [
             { group: ['**/main/**', '../main', '../../main'], message: 'The renderer reaches the back end only through src/renderer/api/client.' },
+            { group: ['**/api/client'], importNames: ['rpc'], message: 'Pages read and write through src/renderer/api/hooks (useRpcQuery, useRpcMutation, useRpcInfiniteQuery, useRpcFetch).' },
             nodeBuiltins,
           ],
         },
+      ],
+    },
+  },
+  {
+    // The data layer itself, session discovery (before any page, with its own backoff) and tests that stub the client.
+    files: ['src/renderer/api/**/*.ts', 'src/renderer/auth/SessionProvider.tsx', 'src/renderer/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronImport], patterns: [{ group: ['**/main/**', '../main', '../../main'], message: 'The renderer reaches the back end only through src/renderer/api/client.' }, nodeBuiltins] },
       ],
     },
   },

@@ -8,10 +8,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/rpc/contract';
-import { rpc } from '../../api/client';
+import type { ChannelInput, ChannelOutput } from '../../../shared/rpc/contract';
 import classes from './portfolio.module.css';
-import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { rpcQuery, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/messages';
 
@@ -259,7 +258,7 @@ export function VirtualList<C extends PagedChannel>({
   const pageQueries = useQueries({
     queries: pagesInView.map((page) => {
       const pageInput = { ...input, offset: page * pageSize, limit: pageSize } as ChannelInput<C>;
-      return { queryKey: [channel, pageInput], queryFn: () => rpc(channel as ChannelName, pageInput as never) as Promise<ChannelOutput<C>>, staleTime: 15_000 };
+      return { ...rpcQuery(channel, pageInput), staleTime: 15_000 };
     }),
   });
   const rowsByPage = new Map<number, PagedRow<C>[]>();

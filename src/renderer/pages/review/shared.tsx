@@ -3,8 +3,7 @@ import { IconEye } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { PersonalText, ReviewTaskStatus, SlaState } from '../../../shared/contracts/review';
 import { findingCatalog, type FindingSeverity, type ReviewQueue } from '../../../shared/domain/findings';
-import { rpc } from '../../api/client';
-import { useRpcQuery } from '../../api/hooks';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
 import { labelOf } from '../../i18n/translate';
 
@@ -90,6 +89,7 @@ export function formatAge(ms: number, t: Translate): string {
 export function PersonalValue({ taskId, value, canReveal, mono = false, size = 'sm' }: { taskId: number; value: PersonalText; canReveal: boolean; mono?: boolean; size?: 'xs' | 'sm' }) {
   const { t } = useI18n();
   const [revealed, setRevealed] = useState<{ key: string; value: string } | null>(null);
+  const reveal = useRpcMutation('review:reveal');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const revealKey = value.revealKey;
@@ -109,7 +109,8 @@ export function PersonalValue({ taskId, value, canReveal, mono = false, size = '
             aria-label={`${t('review.reveal')} ${revealKey}`}
             onClick={() => {
               setBusy(true);
-              rpc('review:reveal', { taskId, field: revealKey })
+              reveal
+                .mutateAsync({ taskId, field: revealKey })
                 .then((result) => setRevealed({ key: `${taskId}:${revealKey}`, value: result.value }))
                 .catch((failure: Error) => setError(failure.message))
                 .finally(() => setBusy(false));
