@@ -49,6 +49,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // A key built at run time is checked by its template type (a closed union) or goes through labelOf/isMessageKey.
+      'no-restricted-syntax': ['error', { selector: "TSAsExpression > TSTypeReference > Identifier[name='MessageKey']", message: 'Type the key (a union value) or use labelOf for open codes.' }],
       'no-restricted-imports': [
         'error',
         {

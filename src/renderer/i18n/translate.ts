@@ -10,8 +10,13 @@ export function translate(locale: Locale, key: MessageKey, params?: Record<strin
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Whether a key built at run time names a message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in messages;
+}
+
 /** The message for a code known only at run time (a status, a finding, a reported enum), or the code itself when there is none. */
 export function labelOf(t: Translate, prefix: string, value: string, params?: Record<string, string | number>): string {
   const key = `${prefix}.${value}`;
-  return key in messages ? t(key as MessageKey, params) : value;
+  return isMessageKey(key) ? t(key, params) : value;
 }

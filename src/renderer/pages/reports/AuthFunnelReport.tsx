@@ -5,7 +5,7 @@ import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
 
@@ -15,7 +15,7 @@ function share(part: number, whole: number): number {
 
 function ProductFunnel({ product }: { product: Report['products'][number] }) {
   const { t, locale } = useI18n();
-  const itemLabel = (item: string) => t(`reports.item.${item}` as MessageKey);
+  const itemLabel = (item: string) => labelOf(t, 'reports.item', item);
   return (
     <Paper withBorder p="sm">
       <Title order={6}>
