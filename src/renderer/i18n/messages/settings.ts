@@ -58,7 +58,7 @@ export const settingsMessages = defineMessages({
   'logs.scope': { 'zh-CN': '模块', en: 'Scope' },
   'logs.message': { 'zh-CN': '内容', en: 'Message' },
   'logs.empty': { 'zh-CN': '暂无日志。', en: 'No log entries.' },
-  'logs.truncated': { 'zh-CN': '仅显示最新 {count} 条。', en: 'Showing the newest {count} entries.' },
+  'logs.truncated': { 'zh-CN': '仅显示最新 {count} 条。', en: { one: 'Showing the newest {count} entry.', other: 'Showing the newest {count} entries.' } },
   'about.version': { 'zh-CN': '版本', en: 'Version' },
   'about.shell': { 'zh-CN': '运行方式', en: 'Running as' },
   'about.shell.desktop': { 'zh-CN': '桌面应用', en: 'Desktop application' },

@@ -8,7 +8,7 @@ export const syncMessages = defineMessages({
   },
   'sync.syncAll': { 'zh-CN': '全部立即同步', en: 'Sync all now' },
   'sync.syncNow': { 'zh-CN': '立即同步', en: 'Sync now' },
-  'sync.queuedToast': { 'zh-CN': '已加入同步队列：{count} 家机构', en: 'Queued: {count} institution(s)' },
+  'sync.queuedToast': { 'zh-CN': '已加入同步队列：{count} 家机构', en: { one: 'Queued: {count} institution', other: 'Queued: {count} institutions' } },
   'sync.empty.title': { 'zh-CN': '尚未配置任何机构', en: 'No institution is configured' },
   'sync.empty.body': {
     'zh-CN': '在“设置 › 机构”中添加机构，或启动内置的三家演示机构。',
@@ -104,7 +104,10 @@ export const syncMessages = defineMessages({
   'sync.problem.separator': { 'zh-CN': '；', en: '; ' },
   'sync.problem.rereads': {
     'zh-CN': '已全量重读 {count} 次仍不一致；下次自动重读不早于 {time}（“立即同步”会马上重读）。',
-    en: 'Still after {count} full re-read(s); the next automatic re-read not before {time} ("Sync now" re-reads at once).',
+    en: {
+      one: 'Still after {count} full re-read; the next automatic re-read not before {time} ("Sync now" re-reads at once).',
+      other: 'Still after {count} full re-reads; the next automatic re-read not before {time} ("Sync now" re-reads at once).',
+    },
   },
   'sync.problem.noReread': { 'zh-CN': '尚未全量重读。', en: 'Not re-read yet.' },
   'sync.quarantine.record': { 'zh-CN': '记录', en: 'Record' },
@@ -132,7 +135,7 @@ export const syncMessages = defineMessages({
   'sync.reconciliation.outcome.unexplained': { 'zh-CN': '无法解释的差异', en: 'Unexplained difference' },
   'sync.reconciliation.outcome.stopped': { 'zh-CN': '游标异常，已停止', en: 'Stopped on a cursor fault' },
   'sync.reconciliation.unexplained': { 'zh-CN': '无法解释 {count} 条', en: '{count} unexplained' },
-  'sync.reconciliation.rereads': { 'zh-CN': '已重读 {count} 次', en: '{count} re-read(s)' },
+  'sync.reconciliation.rereads': { 'zh-CN': '已重读 {count} 次', en: { one: '{count} re-read', other: '{count} re-reads' } },
   'sync.reconciliation.rereadRunning': { 'zh-CN': '重读进行中（断点续读）', en: 'Re-read under way (resumes where it stopped)' },
   'sync.reconciliation.amounts': { 'zh-CN': '金额核对', en: 'Amounts' },
   'sync.reconciliation.quarantinedOnly': { 'zh-CN': '仅在隔离区 {count}', en: '{count} only in quarantine' },
