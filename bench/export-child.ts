@@ -13,7 +13,7 @@ const sampler = setInterval(() => {
 }, 100);
 const started = performance.now();
 const summary = await backend.services.exports.run(
-  { operatorId: null, operatorName: 'bench', permissions: new Set(permissions), locale: 'en' },
+  { id: null, username: 'bench', permissions: new Set(permissions), locale: 'en' },
   backend.services.audit.exportSource,
   {},
   { format, clear: false },

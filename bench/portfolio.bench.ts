@@ -7,7 +7,7 @@ import { demoInstitutions, startSimulator } from '../src/main/simulator';
 import { runPass } from '../src/main/sync/engine';
 import { createSnapshotJob } from '../src/main/portfolio/snapshots';
 import { identifierSearchLimit } from '../src/main/portfolio/borrowers';
-import type { CallContext } from '../src/main/rpc/context';
+import type { CallContext } from '../src/main/core/actor';
 import { formatLatency, measureLatency, type BenchSuite, type LatencyStats } from './harness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

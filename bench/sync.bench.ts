@@ -22,11 +22,11 @@ import { startCheckpointer } from '../src/main/db/checkpointer';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../src/main/db/connection';
 import { startBackend } from '../src/main/runtime/backend';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../src/main/simulator';
-import { createInstitutionClient } from '../src/main/sync/client';
+import { createInstitutionClient } from '../src/main/institution-api/client';
 import { FactsCache } from '../src/main/sync/derive';
 import { pullOrder, recordsPerTransaction } from '../src/main/sync/engine';
 import { ingestRecords } from '../src/main/sync/ingest';
-import { arrayElementTexts } from '../src/main/sync/page-text';
+import { arrayElementTexts } from '../src/main/institution-api/page-text';
 import type { BenchSuite } from './harness';
 
 const root = path.resolve(import.meta.dirname, '..');

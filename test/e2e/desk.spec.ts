@@ -13,6 +13,8 @@ async function visibleText(page: Page): Promise<string> {
 }
 
 test('a deep link to a record that does not exist, or with an id that is not one, says "not found" with a way back', async ({ page, server }) => {
+  // Eight deep links, each a route load and a failed look-up: on a loaded machine that passed 60 s.
+  test.slow();
   await page.goto(server.url);
   await signInAndWait(page, 'admin', adminPassword);
   const links: Array<[string, RegExp, string]> = [

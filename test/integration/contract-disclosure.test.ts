@@ -9,9 +9,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, contract, type ChannelName } from '../../src/shared/rpc/contract';
-import type { CallContext } from '../../src/main/rpc/context';
+import type { CallContext } from '../../src/main/core/actor';
 import type { Backend } from '../../src/main/runtime/backend';
-import { startDemo } from '../../src/main/runtime/capabilities';
+import { startDemo } from '../../src/main/runtime/background-work';
 import { arbitraryOf } from '../support/arbitrary';
 import { createTestBackend, operatorContext, signedInContext, testAdminPassword } from '../support/backend';
 import { disclosures, indexSecrets, secretsOf, type SecretIndex } from '../support/disclosure';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/main/runtime/backend';
-import { startDemo } from '../../src/main/runtime/capabilities';
+import { startDemo } from '../../src/main/runtime/background-work';
 import { tempDir } from '../support/backend';
 
 const folder = tempDir('creditdesk-demo-');

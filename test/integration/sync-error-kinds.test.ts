@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { noFaults } from '../../src/main/simulator/faults';
-import { createInstitutionClient, type InstitutionClients } from '../../src/main/sync/client';
+import { createInstitutionClient, type InstitutionClients } from '../../src/main/institution-api/client';
 import { runPass } from '../../src/main/sync/engine';
-import { InstitutionApiError } from '../../src/main/sync/errors';
+import { InstitutionApiError } from '../../src/main/institution-api/errors';
 import { nextRunAt } from '../../src/main/sync/scheduler';
 import { fastTuning, institutionId, startSyncWorld, type SyncWorld } from './sync-support';
 

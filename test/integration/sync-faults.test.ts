@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NonceStore, verifySignedRequest } from '../../src/main/institution-api/signing';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { saveCursor } from '../../src/main/repositories/sync';
-import { CircuitBreaker } from '../../src/main/sync/circuit';
-import { createInstitutionClient, type ClientTuning } from '../../src/main/sync/client';
-import { InstitutionApiError } from '../../src/main/sync/errors';
+import { CircuitBreaker } from '../../src/main/institution-api/circuit';
+import { createInstitutionClient, type ClientTuning } from '../../src/main/institution-api/client';
+import { InstitutionApiError } from '../../src/main/institution-api/errors';
 import { nextRunAt } from '../../src/main/sync/scheduler';
 import { institutionId, startSyncWorld, type SyncWorld } from './sync-support';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewDecisionRequest } from '../../src/shared/institution-api';
 import { enqueueOutbox } from '../../src/main/repositories/outbox';
-import { createInstitutionClients } from '../../src/main/sync/client';
-import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institutions/secrets';
+import { createInstitutionClients } from '../../src/main/institution-api/client';
+import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institution-api/secrets';
 import { createOutboxDelivery } from '../../src/main/sync/outbox';
 import { fastTuning, institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
 

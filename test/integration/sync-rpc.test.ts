@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../src/main/rpc/context';
+import type { CallContext } from '../../src/main/core/actor';
 import { operatorContext } from '../support/backend';
 import { startSyncWorld, syncUntilSucceeded, type SyncWorld } from './sync-support';
 

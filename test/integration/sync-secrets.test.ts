@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyFileSecretBox, SecretUnavailableError } from '../../src/main/institutions/secrets';
+import { createKeyFileSecretBox, SecretUnavailableError } from '../../src/main/institution-api/secrets';
 import { operatorContext, tempDir } from '../support/backend';
 import { startSyncWorld, type SyncWorld } from './sync-support';
 

@@ -8,7 +8,7 @@ import type { Db } from '../../src/main/db/connection';
 import { startSimulator, demoInstitutions, type RunningSimulator } from '../../src/main/simulator';
 import type { FaultConfig } from '../../src/main/simulator/faults';
 import type { Backend, BackendOptions } from '../../src/main/runtime/backend';
-import { createInstitutionClient, type ClientTuning } from '../../src/main/sync/client';
+import { createInstitutionClient, type ClientTuning } from '../../src/main/institution-api/client';
 import { createTestBackend } from '../support/backend';
 
 /** Retries fast enough for tests; waits are real but short (never asserted on). */

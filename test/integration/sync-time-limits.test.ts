@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
 import { noFaults } from '../../src/main/simulator/faults';
-import { createInstitutionClient, type ClientTuning } from '../../src/main/sync/client';
-import { InstitutionApiError } from '../../src/main/sync/errors';
+import { createInstitutionClient, type ClientTuning } from '../../src/main/institution-api/client';
+import { InstitutionApiError } from '../../src/main/institution-api/errors';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Actor, CallContext } from '../../src/main/rpc/context';
+import type { Actor, CallContext } from '../../src/main/core/actor';
 import { startBackend, type Backend, type BackendOptions } from '../../src/main/runtime/backend';
-import type { Clock } from '../../src/main/services/clock';
+import type { Clock } from '../../src/main/core/clock';
 
 /** Passes the password policy (no username, not common), so the first admin need not change it. */
 export const testAdminPassword = 'test-root-passphrase';

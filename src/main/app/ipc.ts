@@ -1,7 +1,7 @@
 import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
 import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
 import type { Backend } from '../runtime/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 
 /**
  * The desktop transport. A session token lives here per window (never in the renderer); the

@@ -6,7 +6,7 @@ import { DatabaseTooNewError } from '../db/connection';
 import { startBackend, type Backend } from '../runtime/backend';
 import { limitHeapGrowth } from '../runtime/heap';
 import { restrictNewFiles } from '../files/modes';
-import { startBackgroundWork } from '../runtime/capabilities';
+import { startBackgroundWork } from '../runtime/background-work';
 import { contentSecurityPolicy } from '../server/http-server';
 import { readDeskSettings } from '../remote/desk-settings';
 import { installIpc } from './ipc';

@@ -1,6 +1,6 @@
 import { safeStorage } from 'electron';
-import type { SecretBox } from '../institutions/secrets';
-import { SecretUnavailableError } from '../institutions/secrets';
+import type { SecretBox } from '../institution-api/secrets';
+import { SecretUnavailableError } from '../institution-api/secrets';
 
 /**
  * Institution secrets sealed with Electron safeStorage (Keychain on macOS, DPAPI on Windows,

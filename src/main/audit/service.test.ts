@@ -3,7 +3,7 @@ import { createTestBackend, ManualClock, operatorContext } from '../../../test/s
 import type { AuditEntry } from '../../shared/contracts/audit';
 import type { Envelope } from '../../shared/rpc/errors';
 import { appendAudit } from '../repositories/audit';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 
 let backend: Backend & { cleanup(): Promise<void> };

@@ -11,7 +11,7 @@ import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { usersCommand } from './commands/users';
 import { write } from './options';
-import { simulatorCommand } from '../simulator/cli';
+import { simulatorCommand } from './commands/simulator';
 import { limitHeapGrowth } from '../runtime/heap';
 import { readAppVersion } from '../runtime/backend';
 import { restrictNewFiles } from '../files/modes';

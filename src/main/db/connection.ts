@@ -41,6 +41,16 @@ export function readJournal(migrationsFolder: string): JournalEntry[] {
   return journal.entries;
 }
 
+/** The tables of a database file opened without drizzle (a backup or restore checking what it holds). */
+export function tableNames(client: Database.Database): Set<string> {
+  return new Set((client.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name));
+}
+
+/** When each migration applied to such a file was made (its journal's `when`), to tell a newer build's. */
+export function appliedMigrationTimes(client: Database.Database): number[] {
+  return (client.prepare('SELECT created_at AS createdAt FROM __drizzle_migrations').all() as Array<{ createdAt: number }>).map((row) => Number(row.createdAt));
+}
+
 /**
  * Finds the committed drizzle migrations folder. Packaged builds ship it as an extra resource
  * (process.resourcesPath/drizzle); from source and from out/ it sits at the project root.

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/backend';
 import type { ExportDocument, ExportValue } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
-import { readPdfPages } from './test-readers';
+import { readPdfPages } from '../../../test/support/export-readers';
 
 const folders: Array<{ remove(): void }> = [];
 afterEach(() => {

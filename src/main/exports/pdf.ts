@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { locateCjkFont } from '../simulator/images/font';
+import { locateCjkFont } from '../fonts/cjk-font';
 import type { ExportColumn, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
 import { drawChart, fitText } from './pdf-chart';
 import { FileSink, iterateRows, throwIfAborted, yieldToEventLoop } from './sink';
@@ -310,6 +310,9 @@ export async function writePdf(document: ExportDocument, path: string, options: 
   } catch (error) {
     doc.unpipe(sink.writable);
     sink.destroy();
+    // A write still on its way fails with ERR_STREAM_DESTROYED and rejects `closed`: heard here,
+    // since the file is dropped anyway (left unheard it was an unhandled rejection).
+    await closed.catch(() => undefined);
     throw error;
   }
   return { rows, bytes: statSync(path).size, truncated };

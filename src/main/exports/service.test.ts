@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext, signedInContext, tempDir, testAdminPassword } from '../../../test/support/backend';
 import type { ExportSummary } from '../../shared/contracts/exports';
 import type { PushedEvent } from '../../shared/rpc/events';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer } from '../server/http-server';
-import { downloadRoute } from './download-route';
-import { readWorkbook } from './test-readers';
+import { downloadRoute } from '../server/routes/download';
+import { readWorkbook } from '../../../test/support/export-readers';
 
 type TestBackend = Backend & { cleanup(): Promise<void> };
 const backends: TestBackend[] = [];

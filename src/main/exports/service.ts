@@ -8,29 +8,20 @@ import type { Permission } from '../../shared/rpc/permissions';
 import type { Db } from '../db/connection';
 import type { ExportRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import type { Actor } from '../rpc/context';
-import type { AuditActor, AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Actor, ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 import { writeCsv } from './csv';
 import { contentTypes, type ExportDocument, type WriteOptions, type WriteResult } from './model';
-import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from './repository';
+import { findExport, insertExport, listExportFilesBefore, listExportsOf, updateExport } from '../repositories/exports';
 import { isAbortError } from './sink';
 import { writeXlsx } from './xlsx';
 
-/** Who asks for an export: a signed-in operator, or the CLI (no operator id). */
-export interface ExportRequester {
-  operatorId: number | null;
-  operatorName: string;
-  permissions: ReadonlySet<Permission>;
-  locale: Locale;
-  /** Extra facts for the audit entry (the CLI adds its OS user). */
-  auditDetails?: Record<string, unknown>;
-}
-
-/** The requester behind an RPC call. */
-export function requesterOf(actor: Actor): ExportRequester {
-  return { operatorId: actor.id, operatorName: actor.username, permissions: actor.permissions, locale: actor.locale };
-}
+/**
+ * Who asks for an export: a signed-in operator (an `Actor` fits as it is), or the CLI (no
+ * operator id). `auditDetails`: extra facts for the audit entry (the CLI adds its OS user).
+ */
+export type ExportRequester = ActorRef & Pick<Actor, 'permissions' | 'locale'> & { auditDetails?: Record<string, unknown> };
 
 export interface ExportBuildContext {
   locale: Locale;
@@ -157,8 +148,8 @@ export function createExportService(options: ExportServiceOptions): ExportServic
   const jobs = new Map<number, { controller: AbortController; done: Promise<void>; operatorId: number | null }>();
 
   // A CLI export has no operator id but a name (`cli:<os user>`): the entry carries that name.
-  function auditActor(requester: ExportRequester): AuditActor {
-    return { id: requester.operatorId, username: requester.operatorName };
+  function auditActor(requester: ExportRequester): ActorRef {
+    return { id: requester.id, username: requester.username };
   }
 
   /** A refused export is recorded too: who asked, for what, and which permission was missing. */
@@ -187,20 +178,20 @@ export function createExportService(options: ExportServiceOptions): ExportServic
     if (request.clear && !requester.permissions.has('pii:export-clear')) {
       refuse(requester, source as ExportSource<unknown>, request, 'pii:export-clear', 'Exporting personal data in clear needs the “pii:export-clear” permission.');
     }
-    if (requester.operatorId !== null) {
-      const running = [...jobs.values()].filter((job) => job.operatorId === requester.operatorId).length;
+    if (requester.id !== null) {
+      const running = [...jobs.values()].filter((job) => job.operatorId === requester.id).length;
       if (running >= perOperatorLimit) {
         throw new AppError('CONFLICT', `You already have ${running} exports running; wait for one to finish or cancel it.`);
       }
     }
     const masked = !request.clear;
     const generatedAt = clock.now();
-    const document = source.build(db, filters, { locale: requester.locale, masked, generatedAt, generatedBy: requester.operatorName });
+    const document = source.build(db, filters, { locale: requester.locale, masked, generatedAt, generatedBy: requester.username });
     const fileName = safeFileName(source.fileStem(filters), request.format);
     const describedFilters = source.describe(filters);
     const row = insertExport(db, {
-      operatorId: requester.operatorId,
-      operatorName: requester.operatorName,
+      operatorId: requester.id,
+      operatorName: requester.username,
       kind: source.kind,
       format: request.format,
       filters: JSON.stringify(describedFilters),
@@ -238,7 +229,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
     const totalRows = document.main.totalRows;
     let lastPush = 0;
     const push = (status: ExportSummary['status'], rows: number) => {
-      if (requester.operatorId !== null) options.onProgress?.(requester.operatorId, { id: row.id, status, rows, totalRows });
+      if (requester.id !== null) options.onProgress?.(requester.id, { id: row.id, status, rows, totalRows });
     };
     const progress = (rows: number) => {
       onProgress?.(rows, totalRows);
@@ -327,7 +318,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
         () => undefined,
         (error: unknown) => logger.error('export job crashed', { id: prepared.row.id, error: String(error) }),
       );
-      jobs.set(prepared.row.id, { controller, done, operatorId: requester.operatorId });
+      jobs.set(prepared.row.id, { controller, done, operatorId: requester.id });
       void done.finally(() => jobs.delete(prepared.row.id));
       return summaryOf(prepared.row);
     },
@@ -342,7 +333,7 @@ export function createExportService(options: ExportServiceOptions): ExportServic
       const done = new Promise<void>((resolve) => {
         resolveDone = resolve;
       });
-      jobs.set(prepared.row.id, { controller, done, operatorId: requester.operatorId });
+      jobs.set(prepared.row.id, { controller, done, operatorId: requester.id });
       try {
         return await execute(requester, prepared, request, controller.signal, runOptions.onProgress);
       } finally {

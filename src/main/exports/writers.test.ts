@@ -6,7 +6,7 @@ import { tempDir } from '../../../test/support/backend';
 import { csvField, writeCsv } from './csv';
 import type { ExportDocument, ExportValue } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
-import { countPdfFills, readPdfPages, readWorkbook } from './test-readers';
+import { countPdfFills, readPdfPages, readWorkbook } from '../../../test/support/export-readers';
 import { fenToYuan, shanghaiDateTime } from './values';
 import { writeXlsx } from './xlsx';
 
@@ -218,6 +218,30 @@ describe('PDF', () => {
     expect(pages[pages.length - 1]).toContain(`第 ${pages.length} / ${pages.length} 页`);
     // The charts are vector drawings: bars are filled paths on the first page.
     expect(await countPdfFills(file, 1)).toBeGreaterThan(10);
+  });
+
+  it('stops with an AbortError when cancelled mid-write and leaves no promise rejected behind', async () => {
+    // Destroying the file while one of pdfkit's writes is on its way fails that write with
+    // ERR_STREAM_DESTROYED; nothing may be left waiting on the file to reject unheard.
+    const unheard: unknown[] = [];
+    const listen = (reason: unknown) => unheard.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      for (let round = 0; round < 6; round++) {
+        const controller = new AbortController();
+        const pending = writePdf(sampleDocument(pdfDetailRowLimit), fileIn(`cancelled-${round}.pdf`), {
+          signal: controller.signal,
+          onProgress: (rows) => {
+            if (rows >= 200 * (1 + (round % 3))) controller.abort();
+          },
+        });
+        await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+    expect(unheard).toEqual([]);
   });
 
   it('prints at most the row limit and says where the rest is', async () => {

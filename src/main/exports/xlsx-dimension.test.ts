@@ -4,7 +4,7 @@ import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/backend';
 import type { ExportDocument, ExportValue } from './model';
-import { readWorkbook } from './test-readers';
+import { readWorkbook } from '../../../test/support/export-readers';
 import { writeXlsx } from './xlsx';
 
 const folders: Array<{ remove(): void }> = [];

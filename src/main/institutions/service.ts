@@ -24,15 +24,14 @@ import {
   listInstitutions,
   updateInstitution,
 } from '../repositories/institutions';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
-import type { InstitutionClients } from '../sync/client';
-import { InstitutionApiError } from '../sync/errors';
-import type { SecretVault } from './secrets';
+import type { ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
+import type { InstitutionClients } from '../institution-api/client';
+import { InstitutionApiError } from '../institution-api/errors';
+import type { SecretVault } from '../institution-api/secrets';
 
 /** Who made a change: an operator, or the shell (CLI, demo start-up) with no operator. */
-type ChangeAuthor = Pick<Actor, 'id' | 'username'> | null;
 
 export interface InstitutionServiceDeps {
   db: Db;
@@ -125,7 +124,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
     return row ? toSummary(row) : undefined;
   }
 
-  function create(author: ChangeAuthor, input: InstitutionCreateInput, options: { demo?: boolean } = {}): InstitutionSummary {
+  function create(author: ActorRef | null, input: InstitutionCreateInput, options: { demo?: boolean } = {}): InstitutionSummary {
     const values = institutionCreateSchema.parse(input);
     if (findInstitutionByCode(db, values.code)) throw new AppError('CONFLICT', `The code “${values.code}” is taken.`, { field: 'code' });
     const sealed = vault.seal(values.secret);
@@ -159,7 +158,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
     return toSummary(row);
   }
 
-  function update(author: ChangeAuthor, input: InstitutionUpdateInput): InstitutionSummary {
+  function update(author: ActorRef | null, input: InstitutionUpdateInput): InstitutionSummary {
     const values = institutionUpdateSchema.parse(input);
     const before = require(values.id);
     requireSecretForNewUrl(before, values);
@@ -294,7 +293,7 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
   }
 
   /** Audits an operator starting the embedded demo institutions (the creates are audited on their own). */
-  function noteDemoStarted(author: ChangeAuthor, codes: readonly string[]): void {
+  function noteDemoStarted(author: ActorRef | null, codes: readonly string[]): void {
     if (!author) return;
     writeTransaction(db, (tx) => audit.record(tx, author, 'institutions.demo-started', { type: 'institution', id: 'demo' }, { codes: [...codes] }));
   }

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import { insertApplication, insertInstitution } from '../../../test/support/rows';
 import { auditLogTable } from '../db/schema';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
-import { insertBorrowerRow, insertLineRow, insertOrderRow } from './testing';
+import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
 import { planSearch } from './borrowers';
 
 let backend: Awaited<ReturnType<typeof createTestBackend>>;

@@ -10,9 +10,9 @@ import { maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
 import { lineFlagSchema, openLoanStatuses } from '../../shared/contracts/portfolio';
 import type { BorrowerMatch, BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
 import { writeTransaction, type Db } from '../db/connection';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { Actor } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 import {
   applicationsOf,
   borrowersByIds,

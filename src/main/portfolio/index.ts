@@ -5,8 +5,8 @@
  */
 import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { createBorrowerLookupService, type BorrowerLookupService } from './borrowers';
 import { createPortfolioService, type PortfolioService } from './service';

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import { insertInstitution } from '../../../test/support/rows';
 import { creditLineHistoryTable } from '../db/schema';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { LineDetail, LinesDashboard, LoanDetail } from '../../shared/contracts/portfolio';
 import { shanghaiStartOfDay } from '../../shared/time';
-import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from './testing';
+import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from '../../../test/support/loan-rows';
 
 const now = Date.UTC(2026, 10, 25, 2);
 let backend: Awaited<ReturnType<typeof createTestBackend>>;

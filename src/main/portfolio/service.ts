@@ -20,7 +20,7 @@ import {
 } from '../../shared/contracts/portfolio';
 import { addDays, addMonthsClamped, daysBetween, monthEnd, shanghaiDate } from '../../shared/time';
 import type { Db } from '../db/connection';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import {
   countLines,
   dailyLines,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullAll, type InstitutionEndpoint } from '../../../test/fixtures/simulator/client';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import { runPass } from '../sync/engine';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../simulator';
 import { aprCompliance, comparePlans, loanApr } from '../../shared/domain/apr';

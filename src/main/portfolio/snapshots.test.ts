@@ -7,7 +7,7 @@ import { addMonthsClamped, shanghaiStartOfDay } from '../../shared/time';
 import { defaultDomainSettings } from '../../shared/domain/settings';
 import { completedMonthEnds, createSnapshotJob } from './snapshots';
 import { delinquencyAsOf, installmentsAsOf, parseAllocation, quotedInstallments } from './history';
-import { insertOrderRow, insertPlanRows, insertRepaymentRow, type InstallmentValues } from './testing';
+import { insertOrderRow, insertPlanRows, insertRepaymentRow, type InstallmentValues } from '../../../test/support/loan-rows';
 import { createPortfolioService } from './service';
 
 const endOf = (date: string) => shanghaiStartOfDay(date) + 86_400_000 - 1;

@@ -19,7 +19,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeTransaction, type Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import { readLineSummary } from '../repositories/portfolio-lines';
 import { readOrderSummary } from '../repositories/portfolio-loans';
 import {

@@ -5,7 +5,7 @@ import { borrowerSearchTable, borrowersTable, creditLinesTable, ordersTable, por
 import { liveLineSummary, readLineSummary, grantsByMonth } from '../repositories/portfolio-lines';
 import { liveOrderSummary, readOrderSummary } from '../repositories/portfolio-loans';
 import { insertInstitution } from '../../../test/support/rows';
-import { insertBorrowerRow, insertLineRow, insertOrderRow } from './testing';
+import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
 
 function sorted<T>(rows: T[]): T[] {
   return [...rows].map((row) => JSON.stringify(row)).sort().map((row) => JSON.parse(row) as T);

@@ -4,7 +4,7 @@ import { createTestBackend, operatorContext, tempDir, testOperatorPassword } fro
 import { selfSignedCertificate } from '../../../test/support/tls';
 import type { Envelope } from '../../shared/rpc/errors';
 import type { EventMap, PushedEvent } from '../../shared/rpc/events';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../review/testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { filePinStore } from './desk-settings';

@@ -4,7 +4,7 @@ import type { Db } from '../db/connection';
 import type { ExportColumn, ExportDocument, ExportValue } from '../exports/model';
 import type { ExportBuildContext } from '../exports/service';
 import { pick, word } from './labels';
-import { funnelCounts, institutionNames } from './repository';
+import { funnelCounts, institutionNames } from '../repositories/reports';
 import { scopeOf } from './scope';
 
 /** Bit i of application_funnel's masks is item i here (the migration's triggers use this order). */

@@ -5,7 +5,7 @@ import { keysetRows, mapRows } from '../exports/paging';
 import type { ExportBuildContext } from '../exports/service';
 import type { PortfolioService } from '../portfolio/service';
 import { pick, word } from './labels';
-import { countFlaggedLoans, flaggedLoanPage, institutionNames } from './repository';
+import { countFlaggedLoans, flaggedLoanPage, institutionNames } from '../repositories/reports';
 
 const buckets = ['M0', 'M1', 'M2', 'M3', 'M3+'] as const;
 const screenLoans = 100;

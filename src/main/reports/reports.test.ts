@@ -5,10 +5,10 @@ import { createTestBackend, ManualClock, operatorContext } from '../../../test/s
 import type { ExportSummary } from '../../shared/contracts/exports';
 import type { AuthFunnelReport, PortfolioReport, ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { Envelope } from '../../shared/rpc/errors';
-import { insertBorrowerRow, insertOrderRow } from '../portfolio/testing';
-import { readPdfPages, readWorkbook } from '../exports/test-readers';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../review/testing';
-import type { CallContext } from '../rpc/context';
+import { insertBorrowerRow, insertOrderRow } from '../../../test/support/loan-rows';
+import { readPdfPages, readWorkbook } from '../../../test/support/export-readers';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 
 let backend: Backend & { cleanup(): Promise<void> };

@@ -16,7 +16,7 @@ import {
   reasonCodeLabels,
   tasksInByDay,
   type DecisionFact,
-} from './repository';
+} from '../repositories/reports';
 import { daysOf, scopeOf } from './scope';
 import { percentile, toMinutes } from './stats';
 

@@ -1,6 +1,6 @@
 import type { ReportFilter } from '../../shared/contracts/reports';
 import { addDays, daysBetween, shanghaiStartOfDay } from '../../shared/time';
-import type { ReportScope } from './repository';
+import type { ReportScope } from '../repositories/reports';
 
 /** A report filter's calendar days (Asia/Shanghai, inclusive) as an instant range. */
 export function scopeOf(filter: ReportFilter): ReportScope {

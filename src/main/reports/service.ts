@@ -4,10 +4,10 @@ import { assertNever } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import type { ExportSource } from '../exports/service';
 import type { PortfolioService } from '../portfolio/service';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import { authFunnelDocument, buildAuthFunnel } from './funnel';
 import { buildPortfolioReport, portfolioDocument } from './portfolio';
-import { institutionNames } from './repository';
+import { institutionNames } from '../repositories/reports';
 import { buildReviewOperations, reviewOperationsDocument } from './review-operations';
 
 export interface ReportsService {

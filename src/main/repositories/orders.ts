@@ -3,8 +3,7 @@
  * plans with their installments.
  */
 import type { Db } from '../db/connection';
-import type { OrderRow } from '../db/schema';
-import type { InstallmentColumns } from '../sync/normalize';
+import type { InstallmentColumns, OrderRow } from '../db/schema';
 import type { StoredVersion } from './applications';
 import { prepared, writeIngestedRow } from './sync';
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
 
@@ -56,4 +56,33 @@ export function markOutboxAttemptFailed(db: Db, id: number, error: string, nextA
     .set({ attempts: (row?.attempts ?? 0) + 1, lastError: error, nextAttemptAt, state: final ? 'failed' : 'pending' })
     .where(eq(outboxTable.id, id))
     .run();
+}
+
+/** How many messages are in each state (the Sync page's overview). */
+export function outboxStateCounts(db: Db): Array<{ state: OutboxRow['state']; n: number }> {
+  return db.select({ state: outboxTable.state, n: count() }).from(outboxTable).groupBy(outboxTable.state).all();
+}
+
+/** One page of the outbox, newest first, with the filtered total. */
+export function listOutbox(db: Db, filter: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxRow[]; total: number } {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(outboxTable.state, filter.state));
+  if (filter.institutionId !== undefined) conditions.push(eq(outboxTable.institutionId, filter.institutionId));
+  const where = conditions.length === 0 ? undefined : and(...conditions);
+  const rows = db.select().from(outboxTable).where(where).orderBy(desc(outboxTable.createdAt), desc(outboxTable.id)).limit(filter.limit).offset(filter.offset).all();
+  const total = db.select({ n: count() }).from(outboxTable).where(where).get()?.n ?? 0;
+  return { rows, total };
+}
+
+/** Puts failed messages back in line (same idempotency key); returns how many were failed. */
+export function requeueFailedOutbox(db: Db, ids: readonly number[], now: number): number {
+  let requeued = 0;
+  for (const id of ids) {
+    requeued += db
+      .update(outboxTable)
+      .set({ state: 'pending', nextAttemptAt: now })
+      .where(and(eq(outboxTable.id, id), eq(outboxTable.state, 'failed')))
+      .run().changes;
+  }
+  return requeued;
 }

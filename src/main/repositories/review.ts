@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { readAll, readOne, writeReturning, writeRun } from './reviewStatements';
+import { readAll, readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
   reviewTasksTable,
@@ -219,4 +219,52 @@ export function tasksForAssignment(db: Db, taskIds: readonly number[]): ReviewTa
     .from(reviewTasksTable)
     .where(and(inArray(reviewTasksTable.id, [...taskIds]), inArray(reviewTasksTable.status, ['open', 'in_review', 'snoozed', 'escalated'])))
     .all();
+}
+
+/** What the findings of an application set on each of its tasks. */
+export type TaskFindings = Pick<ReviewTaskRow, 'priority' | 'findingCodes' | 'findingCount' | 'evidenceHash'>;
+
+/** A decided or closed task that sees new evidence starts over as a new round: open, unclaimed, undecided. */
+export function reopenTask(db: Db, taskId: number, findings: TaskFindings, now: number): void {
+  db.update(reviewTasksTable)
+    .set({
+      status: 'open',
+      ...findings,
+      updatedAt: now,
+      queuedAt: now,
+      claimedBy: null,
+      claimedAt: null,
+      leaseExpiresAt: null,
+      decidedAt: null,
+      snoozedUntil: null,
+      decision: null,
+      returnNote: 'reopened_evidence_changed',
+    })
+    .where(eq(reviewTasksTable.id, taskId))
+    .run();
+}
+
+/**
+ * New findings or evidence on a live task. `returnToQueue`: a task awaiting its second decision
+ * goes back to the queue, unclaimed (its waiting decision is cancelled by the caller).
+ */
+export function refreshTaskFindings(db: Db, taskId: number, findings: TaskFindings, returnToQueue: boolean, now: number): void {
+  db.update(reviewTasksTable)
+    .set({
+      ...findings,
+      updatedAt: now,
+      ...(returnToQueue
+        ? { status: 'open' as const, queuedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, returnNote: 'second_decision_cancelled_evidence_changed' }
+        : {}),
+    })
+    .where(eq(reviewTasksTable.id, taskId))
+    .run();
+}
+
+/** Closes live tasks whose findings are gone, unclaimed and no longer snoozed. */
+export function closeTasks(db: Db, taskIds: readonly number[], now: number): void {
+  db.update(reviewTasksTable)
+    .set({ status: 'closed', updatedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, snoozedUntil: null })
+    .where(inArray(reviewTasksTable.id, [...taskIds]))
+    .run();
 }

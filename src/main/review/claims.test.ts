@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestBackend } from '../../../test/support/backend';
 import { writeTransaction } from '../db/connection';
 import { operatorsTable } from '../db/schema';
 import type { Backend } from '../runtime/backend';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 
-const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing-claim-worker.ts');
+const worker = fileURLToPath(new URL('../../../test/support/claim-worker.ts', import.meta.url));
 let backend: Backend & { cleanup(): Promise<void> };
 
 beforeEach(async () => {

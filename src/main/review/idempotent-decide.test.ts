@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let clock: ManualClock;

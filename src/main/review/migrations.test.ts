@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestBackend } from '../../../test/support/backend';
 import { findMigrationsFolder } from '../db/connection';
 import type { Backend } from '../runtime/backend';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 beforeEach(async () => {

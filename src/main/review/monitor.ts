@@ -9,7 +9,7 @@ import type { ReviewQueue } from '../../shared/domain/findings';
 import { writeTransaction, type Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
 import { appendTaskEvent, latestTaskEventId } from '../repositories/review';
-import { decisionsWithDeliveryNews, updateDecision } from '../repositories/reviewDecisions';
+import { decisionsWithDeliveryNews, updateDecision } from '../repositories/review-decisions';
 import type { ReviewService } from './service';
 
 export interface ReviewMonitorDeps {

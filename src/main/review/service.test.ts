@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reviewDecisionRequestSchema } from '../../shared/institution-api/decisions';
 import type { Envelope } from '../../shared/rpc/errors';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { markOutboxDelivered } from '../repositories/outbox';
-import { countTasks } from '../repositories/reviewQueries';
+import { countTasks } from '../repositories/review-queue';
 import { recordDeliveries } from './monitor';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from './testing';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let clock: ManualClock;

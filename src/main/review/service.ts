@@ -60,8 +60,8 @@ import {
   updateDecision,
   waitingDecision,
   waitingDecisionsOf,
-} from '../repositories/reviewDecisions';
-import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/reviewQueries';
+} from '../repositories/review-decisions';
+import { countOpenQueuedBefore, countTasks, heldAndAssigned, queueStatusCounts, taskListRow, taskPage, tasksInStatus, type TaskListRow, type TaskPageQuery } from '../repositories/review-queue';
 import {
   applicationsOfBorrower,
   applicationsSharingPhone,
@@ -75,11 +75,11 @@ import {
   operatorNames,
   operatorRefs,
   tasksOfApplications,
-} from '../repositories/reviewReads';
-import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/reviewReasonCodes';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
+} from '../repositories/review-evidence';
+import { findReasonCode, findReasonCodeById, insertReasonCode, listReasonCodes, updateReasonCode } from '../repositories/review-reason-codes';
+import type { Actor } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 import {
   checklist,
   contactsEvidence,
@@ -120,8 +120,6 @@ const cursorVersion = 1;
 const countCap = 1000;
 const settingsCacheMs = 2000;
 const countsCacheMs = 1000;
-
-type Who = Pick<Actor, 'id' | 'username' | 'permissions'>;
 
 function encodeCursor(row: { priority: number; queuedAt: number; id: number }): string {
   return Buffer.from(JSON.stringify([cursorVersion, row.priority, row.queuedAt, row.id])).toString('base64url');
@@ -285,7 +283,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Lists and counts ------------------------------------------------------------------
 
-  function pageQuery(actor: Who, filter: TaskListFilter, now: number, reviewSettings: ReviewSettings): Omit<TaskPageQuery, 'limit' | 'after'> {
+  function pageQuery(actor: Actor, filter: TaskListFilter, now: number, reviewSettings: ReviewSettings): Omit<TaskPageQuery, 'limit' | 'after'> {
     const { slaMinutes, dueSoonMinutes } = reviewSettings.queues[filter.queue];
     const breachedAt = now - slaMinutes * 60_000;
     const dueSoonAt = now - (slaMinutes - dueSoonMinutes) * 60_000;
@@ -313,7 +311,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  function list(actor: Who, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; totalCapped: boolean; nextCursor: string | null; now: number } {
+  function list(actor: Actor, input: TaskListFilter & { cursor?: string; limit: number }): { rows: TaskRow[]; total: number; totalCapped: boolean; nextCursor: string | null; now: number } {
     const now = clock.now();
     const reviewSettings = settings();
     const query = pageQuery(actor, input, now, reviewSettings);
@@ -360,7 +358,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return cachedCounts.value;
   }
 
-  function counts(actor: Who): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
+  function counts(actor: Actor): { queues: Record<ReviewQueue, QueueCounts>; inbox: number; mine: number } {
     const mine = heldAndAssigned(db).filter((task) => task.claimedBy === actor.id || (task.assignedTo === actor.id && task.status === 'open')).length;
     return { ...queueCounts(), mine };
   }
@@ -376,7 +374,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Claims ----------------------------------------------------------------------------
 
-  function next(actor: Who, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
+  function next(actor: Actor, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
     const now = clock.now();
     const lease = leaseMs();
     const result = writeTransaction(db, () => {
@@ -393,7 +391,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { taskId: result.taskId };
   }
 
-  function claim(actor: Who, taskId: number): { taskId: number; leaseExpiresAt: number } {
+  function claim(actor: Actor, taskId: number): { taskId: number; leaseExpiresAt: number } {
     const now = clock.now();
     const lease = leaseMs();
     const row = writeTransaction(db, (tx) => {
@@ -411,7 +409,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { taskId, leaseExpiresAt: row.leaseExpiresAt ?? now + lease };
   }
 
-  function renew(actor: Who, taskId: number): { leaseExpiresAt: number } {
+  function renew(actor: Actor, taskId: number): { leaseExpiresAt: number } {
     const now = clock.now();
     const lease = leaseMs();
     const row = writeTransaction(db, (tx) => renewLease(tx, taskId, actor.id, now, lease));
@@ -419,7 +417,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { leaseExpiresAt: row.leaseExpiresAt ?? now + lease };
   }
 
-  function release(actor: Who, taskId: number): { released: boolean } {
+  function release(actor: Actor, taskId: number): { released: boolean } {
     const now = clock.now();
     const row = writeTransaction(db, (tx) => {
       const released = releaseTask(tx, taskId, actor.id, now);
@@ -533,7 +531,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function decide(
-    actor: Who,
+    actor: Actor,
     input: { taskId: number; action: ReviewAction; reasonCode?: string; note: string; evidenceHash: string; next?: { excludeTaskIds: number[] }; idempotencyKey?: string },
   ): DecideAnswer {
     const now = clock.now();
@@ -641,7 +639,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function secondDecision(
-    actor: Who,
+    actor: Actor,
     input: { taskId: number; decision: 'confirm' | 'overrule'; reasonCode?: string; note: string; evidenceHash: string },
   ): { applicationOutcome: 'approve' | 'reject' | null } {
     const now = clock.now();
@@ -706,7 +704,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { applicationOutcome: result.applicationOutcome };
   }
 
-  function snooze(actor: Who, input: { taskId: number; until: number; reason: string }): { snoozedUntil: number } {
+  function snooze(actor: Actor, input: { taskId: number; until: number; reason: string }): { snoozedUntil: number } {
     const now = clock.now();
     if (input.until <= now + 60_000) throw new AppError('VALIDATION', 'Snooze until a time at least a minute from now.', { field: 'until' });
     if (input.until > now + 30 * 86_400_000) throw new AppError('VALIDATION', 'A task can be snoozed for at most 30 days.', { field: 'until' });
@@ -722,7 +720,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // ---- Supervisors -----------------------------------------------------------------------
 
-  function assign(actor: Who, input: { taskIds: number[]; operatorId: number | null }): { updated: number; skipped: number } {
+  function assign(actor: Actor, input: { taskIds: number[]; operatorId: number | null }): { updated: number; skipped: number } {
     const now = clock.now();
     let target: { id: number; name: string; role: Actor['role'] } | null = null;
     if (input.operatorId !== null) {
@@ -809,7 +807,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   // ---- One task --------------------------------------------------------------------------
 
   /** The task is in the actor's hands now (disclosure.ts): reveals and images need it. */
-  function inHand(actor: Who, task: ReviewTaskRow, now: number): boolean {
+  function inHand(actor: Actor, task: ReviewTaskRow, now: number): boolean {
     const waiting = task.status === 'awaiting_second' ? waitingDecision(db, task.id) : undefined;
     return mayDisclose(actor, task, now, waiting?.operatorId ?? null);
   }
@@ -839,7 +837,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return entries.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   }
 
-  function task(actor: Who, taskId: number): TaskDetail {
+  function task(actor: Actor, taskId: number): TaskDetail {
     const now = clock.now();
     const reviewSettings = settings();
     const row = findTask(db, taskId);
@@ -955,7 +953,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
-  function reveal(actor: Who, input: { taskId: number; field: string }): { value: string } {
+  function reveal(actor: Actor, input: { taskId: number; field: string }): { value: string } {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
@@ -974,7 +972,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return { value };
   }
 
-  async function image(actor: Who, input: { taskId: number; which: ImageKind }, signal?: AbortSignal): Promise<EvidenceImage> {
+  async function image(actor: Actor, input: { taskId: number; which: ImageKind }, signal?: AbortSignal): Promise<EvidenceImage> {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
@@ -1012,7 +1010,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function saveReasonCode(
-    actor: Who,
+    actor: Actor,
     input: { id?: number; queue: ReviewQueue; action: ReasonAction; code: string; labelZh: string; labelEn: string; active: boolean; sortOrder: number },
   ): ReasonCode {
     const now = clock.now();
@@ -1036,7 +1034,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     });
   }
 
-  function saveSettings(actor: Who, input: ReviewSettings): ReviewSettings {
+  function saveSettings(actor: Actor, input: ReviewSettings): ReviewSettings {
     const now = clock.now();
     cachedSettings = null;
     writeTransaction(db, (tx) => {

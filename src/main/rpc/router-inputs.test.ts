@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logging/logger';
 import { permissionsOf } from '../../shared/rpc/permissions';
 import { contract } from '../../shared/rpc/contract';
-import type { Actor } from './context';
+import type { Actor } from '../core/actor';
 import { createRouter, type Handlers } from './router';
 import { testContext } from '../../../test/support/backend';
 

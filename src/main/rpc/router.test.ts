@@ -3,7 +3,7 @@ import { silentLogger } from '../logging/logger';
 import { AppError } from '../../shared/rpc/errors';
 import { permissionsOf } from '../../shared/rpc/permissions';
 import { contract, type ChannelName } from '../../shared/rpc/contract';
-import type { Actor } from './context';
+import type { Actor } from '../core/actor';
 import { createRouter, type Handlers } from './router';
 import { testContext } from '../../../test/support/backend';
 

@@ -9,7 +9,7 @@ import {
 } from '../../shared/rpc/contract';
 import type { Access } from '../../shared/rpc/define';
 import type { Logger } from '../logging/logger';
-import type { Actor, CallContext } from './context';
+import type { Actor, CallContext } from '../core/actor';
 
 /** One handler per channel; a channel without a handler does not compile. */
 export type Handlers = {

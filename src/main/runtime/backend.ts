@@ -11,24 +11,24 @@ import { auditHead, ensureAuditKeyAnchor, formatAuditHead, type AuditKey } from 
 import { createExportService, type SaveFileDialog } from '../exports/service';
 import { createReportsService } from '../reports/service';
 import { readReviewSettings } from '../review/settings';
-import { createAuditRecorder } from '../services/audit';
-import { createAuthService } from '../services/auth';
-import { systemClock, type Clock } from '../services/clock';
-import { createOperatorService } from '../services/operators';
-import { createSystemService } from '../services/system';
+import { createAuditRecorder } from '../audit/recorder';
+import { createAuthService } from '../auth/service';
+import { systemClock, type Clock } from '../core/clock';
+import { createOperatorService } from '../users/service';
+import { createSystemService } from '../system/service';
 import { createPortfolio } from '../portfolio';
 import { startReviewMonitor } from '../review/monitor';
 import { createReviewService } from '../review/service';
-import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institutions/secrets';
+import { createKeyFileSecretBox, createSecretVault, type SecretBox } from '../institution-api/secrets';
 import { createInstitutionService } from '../institutions/service';
-import { createInstitutionClients, type ClientTuning, type FetchLike } from '../sync/client';
-import { createDomainSettingsService } from '../services/domain-settings';
+import { createInstitutionClients, type ClientTuning, type FetchLike } from '../institution-api/client';
+import { createDomainSettingsService } from '../settings/service';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
 import { makePrivateFolder, tightenDataFolder } from '../files/modes';
 import { dataPaths, type DataPaths } from './paths';
-import type { Services } from './services';
+import type { Services } from '../rpc/services';
 
 export interface BackendOptions {
   dataDir: string;
@@ -191,7 +191,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     clients: institutionClients,
     institutions,
     audit,
-    events,
+    emit: (name, payload) => events.emit(name, payload),
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
     ...options.sync,

@@ -1,5 +1,5 @@
 import { eventAudience, type EventMap, type EventName, type PushedEvent } from '../../shared/rpc/events';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 
 /** Narrows who receives one emission; events go to their declared audience by default. */
 export interface EventTarget {

@@ -2,7 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, testAdminPassword } from '../../../test/support/backend';
 import type { PushedEvent } from '../../shared/rpc/events';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import { EventBus } from '../runtime/events';
 import { EventJournal } from './event-journal';

@@ -1,5 +1,5 @@
 import type { PushedEvent } from '../../shared/rpc/events';
-import type { Actor } from '../rpc/context';
+import type { Actor } from '../core/actor';
 import { mayReceive, type EventBus, type EventTarget } from '../runtime/events';
 
 /** How many emissions a reconnecting stream can catch up on; older gaps get `events:resync`. */

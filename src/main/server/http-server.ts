@@ -4,10 +4,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { contract, isChannelName } from '../../shared/rpc/contract';
-import { httpStatusOf, type Envelope } from '../../shared/rpc/errors';
+import { httpStatusOf, type AppError, type Envelope } from '../../shared/rpc/errors';
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
 import { readAppVersion, type Backend } from '../runtime/backend';
-import type { Actor, CallContext } from '../rpc/context';
+import type { Actor, CallContext } from '../core/actor';
 import { EventJournal } from './event-journal';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
@@ -56,14 +56,18 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** A route that a capability adds to the headless server (downloads, images...). */
-export interface HttpRoute {
+interface HttpRouteBase {
   method: 'GET' | 'POST';
   pattern: RegExp;
-  /** Signed-in operators only (default true). */
-  signedIn?: boolean;
-  handle(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray, actor: Actor | null): Promise<void> | void;
 }
+
+/**
+ * A route beside the RPC endpoint (routes/: downloads, evidence images). A signed-in route (the
+ * default) is answered 401 by the server before it runs, so it always gets its actor.
+ */
+export type HttpRoute =
+  | (HttpRouteBase & { signedIn?: true; handle(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray, actor: Actor): Promise<void> | void })
+  | (HttpRouteBase & { signedIn: false; handle(request: IncomingMessage, response: ServerResponse, match: RegExpExecArray, actor: Actor | null): Promise<void> | void });
 
 /** Where it listens, TLS, the public URL and a trusted proxy: server/listen.ts. */
 export interface HttpServerOptions extends NetworkOptions {
@@ -104,6 +108,11 @@ export function parseCookies(header: string | undefined): Record<string, string>
     }
   }
   return cookies;
+}
+
+/** An expected failure, as the RPC endpoint answers it: the envelope with the code's HTTP status, never cached. */
+export function sendError(response: ServerResponse, error: AppError): void {
+  sendJson(response, httpStatusOf(error.code), { ok: false, error: { code: error.code, message: error.message } });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -311,7 +320,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
             const match = route.method === request.method ? route.pattern.exec(pathname) : null;
             if (!match) continue;
             const actor = resolveActor(request)?.actor ?? null;
-            if ((route.signedIn ?? true) && !actor) {
+            if (route.signedIn === false) {
+              await route.handle(request, response, match, actor);
+              return;
+            }
+            if (!actor) {
               sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
               return;
             }

@@ -7,7 +7,7 @@ import { createTestBackend, testAdminPassword } from '../../../test/support/back
 import { selfSignedCertificate, type TestCertificate } from '../../../test/support/tls';
 import { runCli } from '../cli/index';
 import type { Backend } from '../runtime/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import { clientAddress, isSecureRequest, trustedProxies } from './client-address';
 import { startHttpServer } from './http-server';
 import { checkExposure, ListenRefusedError, parseListenAddress } from './listen';

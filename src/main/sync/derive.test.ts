@@ -3,7 +3,7 @@ import { generateSchedule } from '../../shared/domain/schedule';
 import { resolveDomainSettings } from '../../shared/domain/settings';
 import { shanghaiStartOfDay } from '../../shared/time';
 import { computeLineDerived, computeOrderDerived, isOverdueOrder, lineDrawdowns } from './derive';
-import type { InstallmentColumns } from './normalize';
+import type { InstallmentColumns } from '../db/schema';
 
 const settings = resolveDomainSettings({});
 const withPlans = { institutionId: 1, repaymentPlans: true, graceDays: 0 };

@@ -20,7 +20,7 @@ import type { DomainSettings } from '../../shared/domain/settings';
 import { capabilitiesSchema, type ApplicationRecord } from '../../shared/institution-api';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
-import type { OrderRow } from '../db/schema';
+import type { InstallmentColumns, OrderRow } from '../db/schema';
 import {
   applicationForEvaluation,
   applicationsWithContactPhone,
@@ -42,9 +42,9 @@ import {
   type ReportedOrder,
 } from '../repositories/orders';
 import { paidByPeriod } from '../repositories/repayments';
-import { syncReviewTasks } from '../review/ingest';
+import { syncReviewTasks } from '../review/task-sync';
 import { sqlContactFacts, type ContactFacts } from './contact-facts';
-import { normalizeApplication, quotedPlanOf, type ApplicationEvidence, type InstallmentColumns } from './normalize';
+import { normalizeApplication, quotedPlanOf, type ApplicationEvidence } from './normalize';
 import { ownFindingsOf } from './prepare';
 
 /** What derivation needs to know about an institution. */

@@ -37,7 +37,7 @@ import {
 } from '../repositories/orders';
 import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, prepared, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
-import { syncReviewTasks } from '../review/ingest';
+import { syncReviewTasks } from '../review/task-sync';
 import {
   applicationsAffectedByOverdue,
   assessWithOwnFindings,
@@ -51,7 +51,7 @@ import {
   reassessApplication,
 } from './derive';
 import { PageContactFacts } from './contact-facts';
-import type { InstallmentColumns } from './normalize';
+import type { InstallmentColumns } from '../db/schema';
 import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';

@@ -15,6 +15,7 @@ import type {
   RepaymentPlanRecord,
   RepaymentRecord,
 } from '../../shared/institution-api';
+import type { InstallmentColumns } from '../db/schema';
 
 /** Epoch ms of an ISO 8601 instant with an offset (already validated by zod). */
 export function instantMs(iso: string): number {
@@ -258,21 +259,6 @@ function quotedRows(rows: OrderRecord['quoted_plan']): PlanInstallment[] {
     feeFen: row.fee_fen,
     totalFen: row.total_fen,
   }));
-}
-
-export interface InstallmentColumns {
-  period: number;
-  dueDate: string;
-  principalFen: number;
-  interestFen: number;
-  feeFen: number;
-  penaltyFen: number;
-  paidPrincipalFen: number;
-  paidInterestFen: number;
-  paidFeeFen: number;
-  paidPenaltyFen: number;
-  status: 'pending' | 'overdue' | 'paid';
-  paidOffAt: number | null;
 }
 
 export interface NormalizedPlan {

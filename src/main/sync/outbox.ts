@@ -8,10 +8,10 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { dueOutboxMessages, markOutboxAttemptFailed, markOutboxDelivered } from '../repositories/outbox';
-import type { Clock } from '../services/clock';
-import type { InstitutionClients } from './client';
-import { InstitutionApiError } from './errors';
-import { backoffDelay } from './retry';
+import type { Clock } from '../core/clock';
+import type { InstitutionClients } from '../institution-api/client';
+import { InstitutionApiError } from '../institution-api/errors';
+import { backoffDelay } from '../institution-api/retry';
 
 export interface OutboxDeliveryDeps {
   db: Db;

@@ -6,7 +6,7 @@ import { applicantsWithPhone, applicantsWithPhones, borrowerIdsOfApplications } 
 import { borrowersByIdNumber } from '../repositories/borrowers';
 import { bookedInstallments, bookedInstallmentsOf } from '../repositories/orders';
 import { paidByPeriod, paidByPeriodOf } from '../repositories/repayments';
-import { fixtureRecord } from '../review/testing';
+import { fixtureRecord } from '../../../test/support/review-fixtures';
 import { PageContactFacts, sqlContactFacts } from './contact-facts';
 import { assessApplication } from './derive';
 import { normalizeApplication } from './normalize';

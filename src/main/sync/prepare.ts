@@ -41,7 +41,7 @@ import {
   type NormalizedPlan,
   type NormalizedRepayment,
 } from './normalize';
-import { invalidUtf8Of } from './page-text';
+import { invalidUtf8Of } from '../institution-api/page-text';
 import { recordInvariantIssues } from './record-checks';
 import { compileAcceptsUnchanged, type AcceptsUnchanged } from './schema-check';
 

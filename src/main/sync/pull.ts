@@ -9,9 +9,9 @@
  */
 import type { SyncResource } from '../db/schema';
 import { saveRereadCursor } from '../repositories/sync-rereads';
-import type { InstitutionClient, RawPage } from './client';
+import type { InstitutionClient, RawPage } from '../institution-api/client';
 import type { EngineDeps, ResourcePassStats } from './engine';
-import { InstitutionApiError } from './errors';
+import { InstitutionApiError } from '../institution-api/errors';
 import { ingestRecords, type IngestContext } from './ingest';
 
 export type CursorFaultKind = 'cursor_stalled' | 'cursor_cycle';

@@ -8,7 +8,7 @@ import type { Db } from '../db/connection';
 import type { InstitutionRow } from '../db/schema';
 import { listInstitutions } from '../repositories/institutions';
 import type { SyncRunTrigger } from '../repositories/sync';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../core/clock';
 import { runPass, type EngineDeps, type PassOptions, type PassProgress, type PassResult } from './engine';
 
 export interface SchedulerOptions {

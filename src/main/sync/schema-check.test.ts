@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resourceNames, resourceRecordSchemas, type ResourceName } from '../../shared/institution-api';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../simulator';
-import { createInstitutionClient } from './client';
+import { createInstitutionClient } from '../institution-api/client';
 import { prepareRecord } from './prepare';
 import { compileAcceptsUnchanged } from './schema-check';
 import { resolveDomainSettings } from '../../shared/domain/settings';

@@ -3,7 +3,6 @@
  * the daily re-derivation in the background (started by the desktop shell and `serve`), plus
  * the read models of the Sync page and `creditdesk sync`.
  */
-import { and, count, desc, eq, type SQL } from 'drizzle-orm';
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
 import { z } from 'zod';
 import {
@@ -20,11 +19,12 @@ import type { DomainSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/rpc/errors';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
-import { outboxTable, type OutboxRow } from '../db/schema';
+import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import type { Logger } from '../logging/logger';
 import { redact } from '../logging/redact';
 import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
+import { listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
 import {
   abandonRunningRuns,
   findQuarantineByIds,
@@ -36,16 +36,19 @@ import {
   type QuarantineRow,
   type SyncRunRow,
 } from '../repositories/sync';
-import type { Actor } from '../rpc/context';
-import type { EventBus } from '../runtime/events';
-import type { AuditRecorder } from '../services/audit';
-import type { Clock } from '../services/clock';
-import type { InstitutionClients } from './client';
+import type { ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
+import type { InstitutionClients } from '../institution-api/client';
 import { FactsCache, rederiveAllInChunks } from './derive';
 import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
-import { InstitutionApiError } from './errors';
+import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome } from './outbox';
 import { nextRunAt, SyncScheduler } from './scheduler';
+import type { EventMap } from '../../shared/rpc/events';
+
+/** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
+export type SyncEmit = <E extends 'sync:state' | 'sync:progress' | 'sync:data-changed'>(name: E, payload: EventMap[E]) => void;
 
 export interface SyncServiceDeps {
   db: Db;
@@ -53,7 +56,7 @@ export interface SyncServiceDeps {
   clients: InstitutionClients;
   institutions: Pick<InstitutionService, 'list' | 'toSummary'>;
   audit: AuditRecorder;
-  events: EventBus;
+  emit: SyncEmit;
   settings: () => DomainSettings;
   logger?: Logger;
   /** At most this many institutions sync at once (default 2). */
@@ -64,7 +67,6 @@ export interface SyncServiceDeps {
   pageLimit?: number;
 }
 
-type Author = Pick<Actor, 'id' | 'username'> | null;
 
 function emptyTotals(): ResourcePassStats {
   return { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
@@ -155,20 +157,20 @@ function toOutboxItem(row: OutboxRow, code: string): OutboxItem {
 export type SyncService = ReturnType<typeof createSyncService>;
 
 export function createSyncService(deps: SyncServiceDeps) {
-  const { db, clock, events } = deps;
+  const { db, clock, emit } = deps;
   const lastProgressEmit = new Map<number, { at: number; step: string }>();
   const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger };
   const scheduler = new SyncScheduler(
     engine,
     { maxConcurrent: deps.maxConcurrent ?? 2, checkEveryMs: deps.checkEveryMs ?? 1000, pageLimit: deps.pageLimit },
     {
-      onPassStarted: (institutionId) => events.emit('sync:state', { institutionId }),
+      onPassStarted: (institutionId) => emit('sync:state', { institutionId }),
       onProgress: (progress) => emitProgress(progress),
       onPassFinished: (result) => {
         lastProgressEmit.delete(result.institutionId);
-        events.emit('sync:state', { institutionId: result.institutionId });
+        emit('sync:state', { institutionId: result.institutionId });
         const wrote = Object.values(result.resources).some((stats) => (stats?.upserted ?? 0) > 0);
-        if (wrote) events.emit('sync:data-changed', { institutionIds: [result.institutionId] });
+        if (wrote) emit('sync:data-changed', { institutionIds: [result.institutionId] });
       },
     },
   );
@@ -177,7 +179,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     clients: deps.clients,
     clock,
     logger: deps.logger?.child('outbox'),
-    onChange: (row) => events.emit('sync:state', { institutionId: row.institutionId }),
+    onChange: (row) => emit('sync:state', { institutionId: row.institutionId }),
   });
   const background = new AbortController();
   const loops: Array<Promise<unknown>> = [];
@@ -186,7 +188,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   let rederiving: Promise<unknown> | null = null;
   let rederiveAgain = false;
   let started = false;
-  let demoStarter: ((author: Author) => Promise<InstitutionSummary[]>) | null = null;
+  let demoStarter: ((author: ActorRef | null) => Promise<InstitutionSummary[]>) | null = null;
 
   function emitProgress(progress: PassProgress): void {
     // Enough for a smooth bar without flooding the renderer: every change of phase or resource,
@@ -197,7 +199,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (last && last.step === step && now - last.at < 250) return;
     lastProgressEmit.set(progress.institutionId, { at: now, step });
     const row = findInstitutionById(db, progress.institutionId);
-    events.emit('sync:progress', {
+    emit('sync:progress', {
       institutionId: progress.institutionId,
       code: row?.code ?? String(progress.institutionId),
       phase: progress.phase,
@@ -226,7 +228,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     rederiving = rederiveAllInChunks(db, at, deps.settings(), background.signal)
       .then((outcome) => {
         deps.logger?.info('derived data refreshed', { reason, ...outcome });
-        if (outcome.orders + outcome.lines + outcome.applications > 0) events.emit('sync:data-changed', { institutionIds: [] });
+        if (outcome.orders + outcome.lines + outcome.applications > 0) emit('sync:data-changed', { institutionIds: [] });
       })
       .catch((error: unknown) => deps.logger?.error('re-derivation failed', { error: String(error) }))
       .finally(() => {
@@ -286,7 +288,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** "Sync now" from the Sync page: queued in the background, audited. */
-  function syncNow(author: Author, input: { institutionId?: number }): { queued: number[] } {
+  function syncNow(author: ActorRef | null, input: { institutionId?: number }): { queued: number[] } {
     let ids: number[];
     if (input.institutionId !== undefined) {
       const row = requireInstitution(input.institutionId);
@@ -303,7 +305,7 @@ export function createSyncService(deps: SyncServiceDeps) {
       if (row && (row.state === 'circuit_open' || row.state === 'credentials_rejected')) writeTransaction(db, () => setInstitutionState(db, id, 'idle', { circuitOpenUntil: null }));
     }
     void scheduler.request(ids, 'manual');
-    for (const id of ids) events.emit('sync:state', { institutionId: id });
+    for (const id of ids) emit('sync:state', { institutionId: id });
     return { queued: ids };
   }
 
@@ -319,7 +321,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     const summaries = deps.institutions.list();
     const quarantine = openQuarantineCounts(db);
     const reconciliations = listReconciliations(db);
-    const outboxCounts = db.select({ state: outboxTable.state, n: count() }).from(outboxTable).groupBy(outboxTable.state).all();
+    const outboxCounts = outboxStateCounts(db);
     return {
       maxConcurrent: scheduler.maxConcurrent,
       background: scheduler.backgroundRunning,
@@ -372,7 +374,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   }
 
   /** Fetches the named quarantined records again by id; those valid now are ingested. */
-  async function retryQuarantine(author: Author, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
+  async function retryQuarantine(author: ActorRef | null, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
     const entries = findQuarantineByIds(db, input.ids).filter((entry) => entry.externalId !== null && entry.status === 'open');
     const result = { ingested: 0, stillInvalid: 0, gone: 0, failed: 0 };
     const settings = deps.settings();
@@ -391,8 +393,8 @@ export function createSyncService(deps: SyncServiceDeps) {
       }
     }
     writeTransaction(db, (tx) => deps.audit.record(tx, author, 'sync.quarantine-retried', { type: 'quarantine', id: input.ids.join(',').slice(0, 200) }, result));
-    for (const institutionId of new Set(entries.map((entry) => entry.institutionId))) events.emit('sync:state', { institutionId });
-    if (result.ingested > 0) events.emit('sync:data-changed', { institutionIds: [...new Set(entries.map((entry) => entry.institutionId))] });
+    for (const institutionId of new Set(entries.map((entry) => entry.institutionId))) emit('sync:state', { institutionId });
+    if (result.ingested > 0) emit('sync:data-changed', { institutionIds: [...new Set(entries.map((entry) => entry.institutionId))] });
     return result;
   }
 
@@ -427,40 +429,29 @@ export function createSyncService(deps: SyncServiceDeps) {
 
   function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
     const byId = codes();
-    const conditions: SQL[] = [];
-    if (input.state) conditions.push(eq(outboxTable.state, input.state));
-    if (input.institutionId !== undefined) conditions.push(eq(outboxTable.institutionId, input.institutionId));
-    const where = conditions.length === 0 ? undefined : and(...conditions);
-    const rows = db.select().from(outboxTable).where(where).orderBy(desc(outboxTable.createdAt), desc(outboxTable.id)).limit(input.limit).offset(input.offset).all();
-    const total = db.select({ n: count() }).from(outboxTable).where(where).get()?.n ?? 0;
+    const { rows, total } = listOutbox(db, input);
     return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?')), total };
   }
 
   /** Failed messages go back in line with the same idempotency key (so a retry can never apply a decision twice). */
-  function retryOutbox(author: Author, input: { ids: number[] }): { requeued: number } {
+  function retryOutbox(author: ActorRef | null, input: { ids: number[] }): { requeued: number } {
     const now = clock.now();
     let requeued = 0;
     writeTransaction(db, (tx) => {
-      for (const id of input.ids) {
-        requeued += tx
-          .update(outboxTable)
-          .set({ state: 'pending', nextAttemptAt: now })
-          .where(and(eq(outboxTable.id, id), eq(outboxTable.state, 'failed')))
-          .run().changes;
-      }
+      requeued = requeueFailedOutbox(tx, input.ids, now);
       deps.audit.record(tx, author, 'sync.outbox-retried', { type: 'outbox', id: input.ids.join(',').slice(0, 200) }, { requeued });
     });
     if (requeued > 0) void deliverOutbox();
-    events.emit('sync:state', { institutionId: null });
+    emit('sync:state', { institutionId: null });
     return { requeued };
   }
 
   /** The shells (desktop, serve) let the Sync page start the embedded demo institutions. */
-  function enableDemo(starter: (author: Author) => Promise<InstitutionSummary[]>): void {
+  function enableDemo(starter: (author: ActorRef | null) => Promise<InstitutionSummary[]>): void {
     demoStarter = starter;
   }
 
-  async function startDemo(author: Author): Promise<InstitutionSummary[]> {
+  async function startDemo(author: ActorRef | null): Promise<InstitutionSummary[]> {
     if (!demoStarter) throw new AppError('CONFLICT', 'The demo institutions can be started only by the desktop app or `creditdesk serve`.');
     return demoStarter(author);
   }
@@ -489,7 +480,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
     /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
     institutionChanged(institutionId: number): void {
-      events.emit('sync:state', { institutionId });
+      emit('sync:state', { institutionId });
     },
   };
 }

@@ -6,7 +6,7 @@
 import { auditKeyFileName } from '../../audit/key';
 import { readKeyFile } from '../../files/key-files';
 import type { KeyFileContent } from '../../files/key-backup';
-import { institutionKeyFileName, readInstitutionKey } from '../../institutions/secrets';
+import { institutionKeyFileName, readInstitutionKey } from '../../institution-api/secrets';
 
 export interface DataFolderKeyFile {
   /** The file's name in keys/. */

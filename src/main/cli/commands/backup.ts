@@ -5,10 +5,10 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verifyAuditChain } from '../../audit/verify';
 import { auditKeyFileName, auditKeyForWriting } from '../../audit/key';
-import { DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from '../../db/connection';
+import { appliedMigrationTimes, DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal, tableNames } from '../../db/connection';
 import { createPrivateFile } from '../../files/modes';
 import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type SealedKeyFile } from '../../files/key-backup';
-import { institutionKeyFileName } from '../../institutions/secrets';
+import { institutionKeyFileName } from '../../institution-api/secrets';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
@@ -62,15 +62,11 @@ function inspectOpen(file: string, auditKey: AuditKey | null): DatabaseFileRepor
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = (client.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
-    const tables = new Set(
-      (client.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name),
-    );
+    const tables = tableNames(client);
     const isCreditDesk = tables.has('__drizzle_migrations') && tables.has('audit_log') && tables.has('operators');
     if (!isCreditDesk) return { integrity, migrations: 0, unknownMigrations: 0, isCreditDesk, audit: null };
     const known = new Set(readJournal(findMigrationsFolder()).map((entry) => entry.when));
-    const applied = (client.prepare('SELECT created_at AS createdAt FROM __drizzle_migrations').all() as Array<{ createdAt: number }>).map((row) =>
-      Number(row.createdAt),
-    );
+    const applied = appliedMigrationTimes(client);
     const unknownMigrations = applied.filter((createdAt) => !known.has(createdAt)).length;
     client.close();
     const db = openDatabase({ file, migrationsFolder: findMigrationsFolder(), readonly: true });

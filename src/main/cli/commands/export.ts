@@ -9,7 +9,7 @@ import { localeSchema } from '../../../shared/contracts/auth';
 import { AppError } from '../../../shared/rpc/errors';
 import { permissions } from '../../../shared/rpc/permissions';
 import type { ExportRequester, ExportSource } from '../../exports/service';
-import { institutionNames } from '../../reports/repository';
+import { institutionNames } from '../../repositories/reports';
 import type { Backend } from '../../runtime/backend';
 import { pdfDetailRowLimit } from '../../exports/pdf';
 import { startCommandBackend } from '../backend';
@@ -171,12 +171,11 @@ export const exportCommand: CliCommand = {
     try {
       const { source, filters } = target.prepare(backend, filterValues);
       const osUser = os.userInfo().username;
-      const operatorName = cliOperatorName();
       // The CLI runs with the data folder's own file permissions: whoever can run it can read the
       // database, so it holds every permission; the audit entry names the OS user.
       const requester: ExportRequester = {
-        operatorId: null,
-        operatorName,
+        id: null,
+        username: cliOperatorName(),
         permissions: new Set(permissions),
         locale: locale.data,
         auditDetails: { via: 'cli', osUser },

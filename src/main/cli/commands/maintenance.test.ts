@@ -7,10 +7,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestBackend, signedInContext, tempDir, testAdminPassword } from '../../../../test/support/backend';
-import { readPdfPages, readWorkbook } from '../../exports/test-readers';
+import { readPdfPages, readWorkbook } from '../../../../test/support/export-readers';
 import { runCli } from '../index';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const folders: Array<{ remove(): void }> = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -139,7 +138,7 @@ describe('creditdesk backup and restore', () => {
     })();
     client.close();
 
-    const writer = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'busy-writer.fixture.ts'), database], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writer = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../../test/support/busy-writer.ts', import.meta.url)), database], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(writer);
     await new Promise<void>((resolve, reject) => {
       writer.stdout?.on('data', (chunk) => {

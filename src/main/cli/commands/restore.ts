@@ -8,7 +8,7 @@ import { auditKeyFileName, auditKeyForWriting, loadAuditKey } from '../../audit/
 import { backupKeyTable, openKeyFiles, readSealedKeyFiles, WrongPassphraseError, type KeyFileContent, type SealedKeyFile } from '../../files/key-backup';
 import { installKeyFile } from '../../files/key-files';
 import { makeFilePrivate } from '../../files/modes';
-import { institutionKeyFileName } from '../../institutions/secrets';
+import { institutionKeyFileName } from '../../institution-api/secrets';
 import { appendAudit, auditKeyOf } from '../../repositories/audit';
 import { otherLiveInstances } from '../../runtime/instances';
 import { dataPaths } from '../../runtime/paths';

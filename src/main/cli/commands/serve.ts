@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DatabaseTooNewError } from '../../db/connection';
-import { downloadRoute } from '../../exports/download-route';
-import { reviewImageRoute } from '../../review/image-route';
+import { downloadRoute } from '../../server/routes/download';
+import { reviewImageRoute } from '../../server/routes/evidence-image';
 import { startBackend } from '../../runtime/backend';
-import { startBackgroundWork } from '../../runtime/capabilities';
+import { startBackgroundWork } from '../../runtime/background-work';
 import { startHttpServer } from '../../server/http-server';
 import type { CliCommand } from '../command';
 import { findRendererDir, resolveDataDir, write } from '../options';

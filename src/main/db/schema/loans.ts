@@ -195,6 +195,8 @@ export const installmentsTable = sqliteTable(
   (table) => [primaryKey({ columns: [table.planId, table.period] })],
 );
 export type InstallmentRow = typeof installmentsTable.$inferSelect;
+/** One installment as normalize, derive and the orders repository pass it: the row without its plan. */
+export type InstallmentColumns = Omit<InstallmentRow, 'planId'>;
 
 /** Repayments received by the institution. */
 export const repaymentsTable = sqliteTable(

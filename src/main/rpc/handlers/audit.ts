@@ -1,5 +1,5 @@
 import type { AuditBrowser } from '../../audit/service';
-import { requesterOf, type ExportService } from '../../exports/service';
+import type { ExportService } from '../../exports/service';
 import { requireActor } from './auth';
 import type { Handlers } from '../router';
 
@@ -9,6 +9,6 @@ export function auditHandlers(audit: AuditBrowser, exports: ExportService): Pick
     'audit:actions': () => audit.actions(),
     'audit:verify': () => audit.verify(),
     'audit:export': (input, context) =>
-      exports.start(requesterOf(requireActor(context.actor)), audit.exportSource, input.filter, { format: input.format, clear: input.clear }),
+      exports.start(requireActor(context.actor), audit.exportSource, input.filter, { format: input.format, clear: input.clear }),
   };
 }

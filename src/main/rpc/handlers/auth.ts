@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/rpc/errors';
-import type { AuthService } from '../../services/auth';
-import type { Actor } from '../context';
+import type { AuthService } from '../../auth/service';
+import type { Actor } from '../../core/actor';
 import type { Handlers } from '../router';
 
 /** The router has checked access already; this narrows the type for handlers of signed-in channels. */

@@ -1,4 +1,4 @@
-import type { Services } from '../../runtime/services';
+import type { Services } from '../services';
 import type { Handlers } from '../router';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';

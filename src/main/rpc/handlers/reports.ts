@@ -1,4 +1,4 @@
-import { requesterOf, type ExportService } from '../../exports/service';
+import type { ExportService } from '../../exports/service';
 import type { ReportsService } from '../../reports/service';
 import type { Handlers } from '../router';
 import { requireActor } from './auth';
@@ -12,6 +12,6 @@ export function reportsHandlers(
     'reports:auth-funnel': (input) => reports.authFunnel(input),
     'reports:portfolio': (input) => reports.portfolio(input),
     'reports:export': (input, context) =>
-      exports.start(requesterOf(requireActor(context.actor)), reports.source(input.report), input.filter, { format: input.format, clear: input.clear }),
+      exports.start(requireActor(context.actor), reports.source(input.report), input.filter, { format: input.format, clear: input.clear }),
   };
 }

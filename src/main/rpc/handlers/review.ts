@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/rpc/errors';
 import type { ReviewService } from '../../review/service';
-import type { CallContext } from '../context';
+import type { CallContext } from '../../core/actor';
 import type { Handlers } from '../router';
 
 type ReviewChannel =

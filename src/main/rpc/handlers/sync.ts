@@ -1,4 +1,4 @@
-import type { DomainSettingsService } from '../../services/domain-settings';
+import type { DomainSettingsService } from '../../settings/service';
 import type { SyncService } from '../../sync/service';
 import type { Handlers } from '../router';
 

@@ -1,4 +1,4 @@
-import type { SystemService } from '../../services/system';
+import type { SystemService } from '../../system/service';
 import type { Handlers } from '../router';
 
 export function systemHandlers(system: SystemService): Pick<Handlers, 'system:info' | 'system:log-files' | 'system:log-read'> {

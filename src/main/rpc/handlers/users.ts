@@ -1,4 +1,4 @@
-import type { OperatorService } from '../../services/operators';
+import type { OperatorService } from '../../users/service';
 import type { Handlers } from '../router';
 
 export function usersHandlers(operators: OperatorService): Pick<

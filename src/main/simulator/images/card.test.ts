@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idCardImageSize, renderIdCardBack, renderIdCardFront, type IdCardBackInput, type IdCardFrontInput } from './card';
-import { countDarkPixels, decodeImage, meanDifference, pngSize } from './imageTesting';
+import { countDarkPixels, decodeImage, meanDifference, pngSize } from '../../../../test/support/image-testing';
 import { ocrQualityWarnings } from '../../../shared/domain/ocr';
 import { cardQualityWarnings } from './warnings';
 

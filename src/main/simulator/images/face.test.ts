@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faceImageSize, renderFace } from './face';
-import { decodeImage, meanDifference, pngSize } from './imageTesting';
+import { decodeImage, meanDifference, pngSize } from '../../../../test/support/image-testing';
 
 /** The head and shoulders, where the person is; the rest is background. */
 const faceArea = { x: 70, y: 60, width: 220, height: 330 };

@@ -4,6 +4,4 @@ export { renderFace, faceImageSize } from './face';
 export type { FaceInput } from './face';
 export { cardQualityWarnings } from './warnings';
 export type { CardQualityWarning } from './warnings';
-export { locateCjkFont, MissingCjkFontError } from './font';
-export type { CjkFont } from './font';
 export type { ImageFormat, RenderOptions } from './draw';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage, pngSize } from './imageTesting';
+import { decodeImage, pngSize } from '../../../../test/support/image-testing';
 import { encodePng } from './png';
 import { createRandom } from './random';
 

@@ -1,9 +1,17 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
-import { reviewTasksTable, type ReviewTaskRow } from '../db/schema';
-import { appendTaskEvent, insertIngestedTask, liveTaskStatuses, replaceTaskCodes, tasksOfApplication } from '../repositories/review';
-import { cancelWaitingDecisions } from '../repositories/reviewDecisions';
+import type { ReviewTaskRow } from '../db/schema';
+import {
+  appendTaskEvent,
+  closeTasks,
+  insertIngestedTask,
+  liveTaskStatuses,
+  refreshTaskFindings,
+  reopenTask,
+  replaceTaskCodes,
+  tasksOfApplication,
+} from '../repositories/review';
+import { cancelWaitingDecisions } from '../repositories/review-decisions';
 
 const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
 
@@ -70,43 +78,13 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
       // A decided or closed task that sees new evidence (the institution put the application
       // back into manual review with new data) starts over as a new round.
       if (!evidenceChanged) continue;
-      db.update(reviewTasksTable)
-        .set({
-          status: 'open',
-          priority,
-          findingCodes: codes,
-          findingCount: findings.length,
-          evidenceHash: application.evidenceHash,
-          updatedAt: now,
-          queuedAt: now,
-          claimedBy: null,
-          claimedAt: null,
-          leaseExpiresAt: null,
-          decidedAt: null,
-          snoozedUntil: null,
-          decision: null,
-          returnNote: 'reopened_evidence_changed',
-        })
-        .where(eq(reviewTasksTable.id, task.id))
-        .run();
+      reopenTask(db, task.id, { priority, findingCodes: codes, findingCount: findings.length, evidenceHash: application.evidenceHash }, now);
       appendTaskEvent(db, task.id, now, null, 'reopened', { reason: 'evidence_changed', previousStatus: task.status, findingCodes: codes.split(',') });
       outcome.reopened++;
       continue;
     }
     const waiting = task.status === 'awaiting_second' && evidenceChanged;
-    db.update(reviewTasksTable)
-      .set({
-        priority,
-        findingCodes: codes,
-        findingCount: findings.length,
-        evidenceHash: application.evidenceHash,
-        updatedAt: now,
-        ...(waiting
-          ? { status: 'open' as const, queuedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, returnNote: 'second_decision_cancelled_evidence_changed' }
-          : {}),
-      })
-      .where(eq(reviewTasksTable.id, task.id))
-      .run();
+    refreshTaskFindings(db, task.id, { priority, findingCodes: codes, findingCount: findings.length, evidenceHash: application.evidenceHash }, waiting, now);
     if (waiting) {
       const cancelled = cancelWaitingDecisions(db, task.id, 'evidence_changed', now);
       appendTaskEvent(db, task.id, now, null, 'second_decision_cancelled', {
@@ -123,10 +101,7 @@ export function syncReviewTasks(db: Db, application: ApplicationForReview, now: 
 
   const toClose = existing.filter((task) => !byQueue.has(task.queue) && liveTaskStatuses.includes(task.status));
   if (toClose.length > 0) {
-    db.update(reviewTasksTable)
-      .set({ status: 'closed', updatedAt: now, claimedBy: null, claimedAt: null, leaseExpiresAt: null, snoozedUntil: null })
-      .where(and(inArray(reviewTasksTable.id, toClose.map((task) => task.id))))
-      .run();
+    closeTasks(db, toClose.map((task) => task.id), now);
     for (const task of toClose) {
       if (task.status === 'awaiting_second') cancelWaitingDecisions(db, task.id, 'task_closed', now);
       appendTaskEvent(db, task.id, now, null, 'closed', {

@@ -1,10 +1,10 @@
 // A second process that keeps writing to a CreditDesk database (for the backup test): each
 // transaction appends one chained audit entry and a pair of rows whose sum is zero, so any
 // consistent snapshot has an intact chain and a zero sum. Prints "ready" once it is writing.
-import { findMigrationsFolder, openDatabase, writeTransaction } from '../../db/connection';
+import { findMigrationsFolder, openDatabase, writeTransaction } from '../../src/main/db/connection';
 import path from 'node:path';
-import { auditKeyForWriting } from '../../audit/key';
-import { appendAudit } from '../../repositories/audit';
+import { auditKeyForWriting } from '../../src/main/audit/key';
+import { appendAudit } from '../../src/main/repositories/audit';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: busy-writer.fixture.ts DATABASE');

@@ -2,7 +2,7 @@
  * Row builders for the portfolio's tests (never imported by the app): orders, lines, plans,
  * repayments and borrowers with realistic defaults, written the way the sync engine writes them.
  */
-import type { Db } from '../db/connection';
+import type { Db } from '../../src/main/db/connection';
 import {
   borrowersTable,
   creditLinesTable,
@@ -13,7 +13,7 @@ import {
   type CreditLineRow,
   type InstallmentRow,
   type OrderRow,
-} from '../db/schema';
+} from '../../src/main/db/schema';
 
 const baseTime = Date.UTC(2026, 0, 1);
 

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AppError, httpStatusOf } from '../../shared/rpc/errors';
-import type { HttpRoute } from '../server/http-server';
-import type { ExportService } from './service';
+import { AppError } from '../../../shared/rpc/errors';
+import { sendError, type HttpRoute } from '../http-server';
+import type { ExportService } from '../../exports/service';
 
 /** RFC 6266 / 5987: an ASCII fallback name plus the real UTF-8 name (Chinese report titles). */
 export function contentDisposition(fileName: string): string {
@@ -20,18 +20,12 @@ export function downloadRoute(exports: ExportService): HttpRoute {
     method: 'GET',
     pattern: /^\/api\/downloads\/(\d{1,12})$/,
     async handle(_request, response, match, actor) {
-      if (!actor) {
-        response.writeHead(401, { 'Content-Type': 'application/json; charset=utf-8' });
-        response.end(JSON.stringify({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } }));
-        return;
-      }
       let file;
       try {
         file = exports.openDownload(actor, Number(match[1]));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        response.writeHead(httpStatusOf(error.code), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(JSON.stringify({ ok: false, error: { code: error.code, message: error.message } }));
+        sendError(response, error);
         return;
       }
       response.writeHead(200, {

@@ -14,6 +14,15 @@ export interface Actor {
 }
 
 /**
+ * Who did it, as audit entries, timelines and exports name them: an operator, or a CLI user
+ * (`cli:<os user>`, no operator id). An `Actor` fits as it is; `null` where the app itself did it.
+ */
+export interface ActorRef {
+  id: number | null;
+  username: string;
+}
+
+/**
  * How a transport lets the auth service bind a new session to the connection: the HTTP server
  * sets a cookie, the IPC adapter remembers the token for the window.
  */
@@ -34,8 +43,4 @@ export interface CallContext {
    * address, or X-Forwarded-For from a trusted proxy: server/client-address.ts), 'local' over IPC. Sign-in attempts are throttled and recorded per source.
    */
   source: string;
-}
-
-export function hasPermission(actor: Actor, permission: Permission): boolean {
-  return actor.permissions.has(permission);
 }

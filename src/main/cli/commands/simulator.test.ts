@@ -2,9 +2,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { signedFetch } from '../../../test/fixtures/simulator/client';
-import { UsageError } from '../cli/command';
-import { simulatorCommand } from './cli';
+import { signedFetch } from '../../../../test/fixtures/simulator/client';
+import { UsageError } from '../command';
+import { simulatorCommand } from './simulator';
 
 function io(signal: AbortSignal) {
   const stdout = new PassThrough();

@@ -21,9 +21,9 @@ import {
 } from '../../shared/institution-api';
 import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
-import { signRequest } from '../institution-api/signing';
-import type { SecretVault } from '../institutions/secrets';
-import { SecretUnavailableError } from '../institutions/secrets';
+import { signRequest } from './signing';
+import type { SecretVault } from './secrets';
+import { SecretUnavailableError } from './secrets';
 import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';

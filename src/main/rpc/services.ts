@@ -2,15 +2,15 @@ import type { InstitutionService } from '../institutions/service';
 import type { AuditBrowser } from '../audit/service';
 import type { ExportService } from '../exports/service';
 import type { ReportsService } from '../reports/service';
-import type { AuthService } from '../services/auth';
+import type { AuthService } from '../auth/service';
 import type { BorrowerLookupService } from '../portfolio/borrowers';
 import type { PortfolioService } from '../portfolio/service';
 import type { ReviewService } from '../review/service';
-import type { OperatorService } from '../services/operators';
-import type { SystemService } from '../services/system';
-import type { InstitutionClients } from '../sync/client';
+import type { OperatorService } from '../users/service';
+import type { SystemService } from '../system/service';
+import type { InstitutionClients } from '../institution-api/client';
 import type { SyncService } from '../sync/service';
-import type { DomainSettingsService } from '../services/domain-settings';
+import type { DomainSettingsService } from '../settings/service';
 
 /** Every service the router's handlers may call, built once per process by the backend. */
 export interface Services {

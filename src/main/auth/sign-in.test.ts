@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext, signedInContext, testAdminPassword, testContext, testOperatorPassword } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
+import type { CallContext } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 
 let backend: Backend & { cleanup(): Promise<void> };

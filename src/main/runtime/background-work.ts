@@ -5,7 +5,7 @@
  * One-off CLI commands do not call this: they start no background work.
  */
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
-import type { Actor } from '../rpc/context';
+import type { ActorRef } from '../core/actor';
 import { startDemoInstitutions, type RunningSimulator } from '../simulator';
 import type { Backend } from './backend';
 
@@ -26,7 +26,7 @@ const demos = new WeakMap<Backend, Promise<RunningSimulator>>();
  */
 export async function startDemo(
   backend: Backend,
-  author: Pick<Actor, 'id' | 'username'> | null,
+  author: ActorRef | null,
   log?: (line: string) => void,
   nativeBinding?: string,
 ): Promise<InstitutionSummary[]> {

@@ -11,12 +11,12 @@ import {
   listOperators,
   updateOperator,
 } from '../repositories/operators';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from './audit';
-import type { AuthService } from './auth';
-import type { Clock } from './clock';
-import { assertPasswordAllowed, passwordProblem } from './password-policy';
-import { generatePassword, hashPassword } from './passwords';
+import type { ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { AuthService } from '../auth/service';
+import type { Clock } from '../core/clock';
+import { assertPasswordAllowed, passwordProblem } from '../auth/password-policy';
+import { generatePassword, hashPassword } from '../auth/passwords';
 
 export interface OperatorServiceDeps {
   db: Db;
@@ -43,7 +43,6 @@ function toUserSummary(row: OperatorRow, waitsUntil: number | null): UserSummary
 }
 
 /** Who did a change: an operator in the UI, or the shell (CLI) with no operator. */
-type ChangeAuthor = Pick<Actor, 'id' | 'username'> | null;
 
 export type OperatorService = ReturnType<typeof createOperatorService>;
 
@@ -60,7 +59,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
   }
 
   async function create(
-    author: ChangeAuthor,
+    author: ActorRef | null,
     input: {
       username: string;
       displayName: string;
@@ -102,7 +101,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
   }
 
   function update(
-    author: ChangeAuthor,
+    author: ActorRef | null,
     input: { id: number; displayName?: string; role?: Role; disabled?: boolean; unlock?: boolean },
   ): UserSummary {
     const current = requireOperator(input.id);
@@ -138,7 +137,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
    * sign-in waits and every session end. One's own password goes through auth:change-password,
    * which asks for the current one.
    */
-  async function resetPassword(author: ChangeAuthor, input: { id: number; password: string }): Promise<UserSummary> {
+  async function resetPassword(author: ActorRef | null, input: { id: number; password: string }): Promise<UserSummary> {
     const current = requireOperator(input.id);
     if (author && author.id === input.id) {
       throw new AppError('CONFLICT', 'Change your own password with Change password, which asks for the current one.', { reason: 'own-password' });

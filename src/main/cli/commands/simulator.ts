@@ -2,8 +2,8 @@
  * `creditdesk simulator`: serves simulated institutions on loopback until stopped.
  */
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIo, UsageError } from '../cli/command';
-import { parseFaults, simulatedInstitutions, startSimulator, type TickStep } from './index';
+import { type CliCommand, type CliIo, UsageError } from '../command';
+import { parseFaults, simulatedInstitutions, startSimulator, type TickStep } from '../../simulator/index';
 
 const usage = `Usage: creditdesk simulator [options]
 

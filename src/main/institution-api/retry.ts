@@ -3,7 +3,7 @@
  * truncated bodies are retried; 429 and 503 wait what Retry-After says (within a cap); everything else (401, other
  * 4xx, a response that breaks the standard) is final for that request.
  */
-import { sleep as defaultSleep } from '../services/clock';
+import { sleep as defaultSleep } from '../core/clock';
 import { InstitutionApiError, isInstitutionApiError } from './errors';
 
 export interface RetryPolicy {

@@ -1,7 +1,7 @@
-import { imageKindSchema } from '../../shared/contracts/review';
-import { AppError, httpStatusOf } from '../../shared/rpc/errors';
-import type { HttpRoute } from '../server/http-server';
-import type { ReviewService } from './service';
+import { imageKindSchema } from '../../../shared/contracts/review';
+import { AppError } from '../../../shared/rpc/errors';
+import { sendError, type HttpRoute } from '../http-server';
+import type { ReviewService } from '../../review/service';
 
 /**
  * GET /api/images/:taskId/:which on the headless server: one evidence image of a review task,
@@ -13,14 +13,6 @@ export function reviewImageRoute(review: Pick<ReviewService, 'image'>): HttpRout
     method: 'GET',
     pattern: /^\/api\/images\/(\d{1,12})\/(live|reference|id_front|id_back)$/,
     async handle(request, response, match, actor) {
-      const fail = (status: number, code: string, message: string) => {
-        response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(JSON.stringify({ ok: false, error: { code, message } }));
-      };
-      if (!actor) {
-        fail(401, 'UNAUTHORIZED', 'Sign in first.');
-        return;
-      }
       const controller = new AbortController();
       request.on('close', () => controller.abort());
       try {
@@ -36,7 +28,7 @@ export function reviewImageRoute(review: Pick<ReviewService, 'image'>): HttpRout
         response.end(image.body);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        fail(httpStatusOf(error.code), error.code, error.message);
+        sendError(response, error);
       }
     },
   };

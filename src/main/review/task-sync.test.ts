@@ -3,7 +3,7 @@ import { makeFinding, type Finding } from '../../shared/domain/findings';
 import { createTestBackend } from '../../../test/support/backend';
 import { insertApplication, insertBorrower, insertInstitution } from '../../../test/support/rows';
 import type { Backend } from '../runtime/backend';
-import { syncReviewTasks, type ApplicationForReview } from './ingest';
+import { syncReviewTasks, type ApplicationForReview } from './task-sync';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let base: Omit<ApplicationForReview, 'findings' | 'evidenceHash'>;

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
-import type { CallContext } from '../rpc/context';
-import type { Backend } from '../runtime/backend';
-import { startHttpServer, type RunningHttpServer } from '../server/http-server';
-import { LogSink } from '../logging/logger';
-import { createAuditRecorder } from '../services/audit';
-import { reviewImageRoute } from './image-route';
-import { createReviewService } from './service';
-import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from './testing';
+import { createTestBackend, operatorContext, testOperatorPassword } from '../../../../test/support/backend';
+import type { CallContext } from '../../core/actor';
+import type { Backend } from '../../runtime/backend';
+import { startHttpServer, type RunningHttpServer } from '../http-server';
+import { LogSink } from '../../logging/logger';
+import { createAuditRecorder } from '../../audit/recorder';
+import { reviewImageRoute } from './evidence-image';
+import { createReviewService } from '../../review/service';
+import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution } from '../../../../test/support/review-fixtures';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let server: RunningHttpServer;

@@ -5,15 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { evaluateEmergencyContacts, type Relationship } from '../../shared/domain/contacts';
-import { classifyFace, defaultFaceBands } from '../../shared/domain/face';
-import type { Finding } from '../../shared/domain/findings';
-import { compareIdCardOcr, type OcrQualityWarning } from '../../shared/domain/ocr';
-import { applicationRecordSchema, type ApplicationRecord } from '../../shared/institution-api/applications';
-import type { Db } from '../db/connection';
-import { applicationFindingsTable, applicationsTable, borrowersTable, contactPhonesTable, institutionsTable } from '../db/schema';
-import { normalizeMobile } from '../../shared/domain/contact-info';
-import { syncReviewTasks } from './ingest';
+import { evaluateEmergencyContacts, type Relationship } from '../../src/shared/domain/contacts';
+import { classifyFace, defaultFaceBands } from '../../src/shared/domain/face';
+import type { Finding } from '../../src/shared/domain/findings';
+import { compareIdCardOcr, type OcrQualityWarning } from '../../src/shared/domain/ocr';
+import { applicationRecordSchema, type ApplicationRecord } from '../../src/shared/institution-api/applications';
+import type { Db } from '../../src/main/db/connection';
+import { applicationFindingsTable, applicationsTable, borrowersTable, contactPhonesTable, institutionsTable } from '../../src/main/db/schema';
+import { normalizeMobile } from '../../src/shared/domain/contact-info';
+import { syncReviewTasks } from '../../src/main/review/task-sync';
 
 export interface FixtureContact {
   name: string;

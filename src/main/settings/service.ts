@@ -7,9 +7,9 @@ import { resolveDomainSettings, type DomainSettings } from '../../shared/domain/
 import { AppError } from '../../shared/rpc/errors';
 import { writeTransaction, type Db } from '../db/connection';
 import { readSetting, writeSetting } from '../repositories/settings';
-import type { Actor } from '../rpc/context';
-import type { AuditRecorder } from './audit';
-import type { Clock } from './clock';
+import type { ActorRef } from '../core/actor';
+import type { AuditRecorder } from '../core/audit';
+import type { Clock } from '../core/clock';
 
 export const domainSettingsKey = 'domain';
 
@@ -30,7 +30,7 @@ export function createDomainSettingsService(deps: { db: Db; clock: Clock; audit:
   }
 
   /** Merges `changes` over the stored settings, validates the whole, stores it and audits which keys changed. */
-  function set(author: Pick<Actor, 'id' | 'username'> | null, changes: Record<string, unknown>): DomainSettings {
+  function set(author: ActorRef | null, changes: Record<string, unknown>): DomainSettings {
     const stored = readSetting(deps.db, domainSettingsKey);
     const merged = { ...(stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {}), ...changes };
     let resolved: DomainSettings;

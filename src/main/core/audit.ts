@@ -1,6 +1,5 @@
+import type { ActorRef } from './actor';
 import type { Db } from '../db/connection';
-import { appendAudit, type AuditKey } from '../repositories/audit';
-import type { Clock } from './clock';
 
 /** The closed list of audited actions; later capabilities add theirs here. */
 export type AuditAction =
@@ -40,40 +39,13 @@ export type AuditAction =
   | 'settings.domain-updated'
   | 'access.refused';
 
-/** An operator, or a CLI user (`cli:<os user>`, no operator id). */
-export interface AuditActor {
-  id: number | null;
-  username: string;
-}
-
 export interface AuditRecorder {
   record(
     db: Db,
     /** Who did it; null for the app itself (or, in a CLI process, the OS user running it). */
-    actor: AuditActor | null,
+    actor: ActorRef | null,
     action: AuditAction,
     target?: { type: string; id: string | number },
     details?: Record<string, unknown>,
   ): void;
-}
-
-/**
- * Records entries chained with the audit key (kept outside the database, audit/key.ts).
- * `unattributedTo` names who entries without an actor belong to: `cli:<os user>` in a one-shot
- * CLI process (its user did them), null (the app itself) in the desktop and `serve`.
- */
-export function createAuditRecorder(clock: Clock, key: AuditKey, unattributedTo: string | null = null): AuditRecorder {
-  return {
-    record(db, actor, action, target, details) {
-      appendAudit(db, key, {
-        at: clock.now(),
-        operatorId: actor?.id ?? null,
-        operatorName: actor?.username ?? unattributedTo,
-        action,
-        targetType: target?.type ?? null,
-        targetId: target ? String(target.id) : null,
-        details,
-      });
-    },
-  };
 }

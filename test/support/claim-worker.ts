@@ -4,24 +4,34 @@
  * machine a tight loop took all 120 tasks before the other processes had read "go"), then tries
  * to claim every given task directly. It opens everything first, prints "ready", and starts when
  * a line arrives on stdin, so the test can start all processes at the same moment. Prints what it got as one JSON line. Usage:
- *   node --import tsx testing-claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
+ *   node --import tsx test/support/claim-worker.ts <db file> <operator id> <queue> <task ids,comma-separated>
  */
 import path from 'node:path';
-import { auditKeyForWriting } from '../audit/key';
-import { openDatabase } from '../db/connection';
-import { LogSink } from '../logging/logger';
-import { permissionsOf } from '../../shared/rpc/permissions';
-import type { ReviewQueue } from '../../shared/domain/findings';
-import { createAuditRecorder } from '../services/audit';
-import { systemClock } from '../services/clock';
-import { AppError } from '../../shared/rpc/errors';
-import { createReviewService } from './service';
+import { auditKeyForWriting } from '../../src/main/audit/key';
+import type { Actor } from '../../src/main/core/actor';
+import { openDatabase } from '../../src/main/db/connection';
+import { LogSink } from '../../src/main/logging/logger';
+import { permissionsOf } from '../../src/shared/rpc/permissions';
+import type { ReviewQueue } from '../../src/shared/domain/findings';
+import { createAuditRecorder } from '../../src/main/audit/recorder';
+import { systemClock } from '../../src/main/core/clock';
+import { AppError } from '../../src/shared/rpc/errors';
+import { createReviewService } from '../../src/main/review/service';
 
 const [file, operatorArg, queueArg, idsArg] = process.argv.slice(2);
 const db = openDatabase({ file: file as string, migrationsFolder: '' });
 const service = createReviewService({ db, clock: systemClock, audit: createAuditRecorder(systemClock, auditKeyForWriting(path.join(path.dirname(file as string), 'keys'))), logger: new LogSink({ directory: null, console: 'none' }).logger('worker') });
 const operatorId = Number(operatorArg);
-const actor = { id: operatorId, username: `worker${operatorId}`, permissions: permissionsOf('reviewer') };
+const actor: Actor = {
+  id: operatorId,
+  username: `worker${operatorId}`,
+  displayName: `worker${operatorId}`,
+  role: 'reviewer',
+  locale: 'en',
+  permissions: permissionsOf('reviewer'),
+  mustChangePassword: false,
+  sessionId: 0,
+};
 const queue = queueArg as ReviewQueue;
 
 process.stdout.write('ready\n');

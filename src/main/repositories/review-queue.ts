@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow, ReviewTaskStatus } from '../db/schema';
-import { readAll, readOne } from './reviewStatements';
+import { readAll, readOne } from './review-statements';
 
 type ReviewQueue = ReviewTaskRow['queue'];
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import { findOperatorByUsername } from '../repositories/operators';
-import type { AuditRecorder } from './audit';
+import type { AuditRecorder } from '../core/audit';
 import type { ThrottleRule } from './sign-in-throttle';
 
 interface Pending {
