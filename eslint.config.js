@@ -49,15 +49,28 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // A key built at run time is checked by its template type (a closed union) or goes through labelOf/isMessageKey.
+      'no-restricted-syntax': ['error', { selector: "TSAsExpression > TSTypeReference > Identifier[name='MessageKey']", message: 'Type the key (a union value) or use labelOf for open codes.' }],
       'no-restricted-imports': [
         'error',
         {
           paths: [electronImport],
           patterns: [
             { group: ['**/main/**', '../main', '../../main'], message: 'The renderer reaches the back end only through src/renderer/api/client.' },
+            { group: ['**/api/client'], importNames: ['rpc'], message: 'Pages read and write through src/renderer/api/hooks (useRpcQuery, useRpcMutation, useRpcInfiniteQuery, useRpcFetch).' },
             nodeBuiltins,
           ],
         },
+      ],
+    },
+  },
+  {
+    // The data layer itself, session and desk-connection discovery (before any page, with its own backoff) and tests that stub the client.
+    files: ['src/renderer/api/**/*.ts', 'src/renderer/auth/SessionProvider.tsx', 'src/renderer/desk/DeskProvider.tsx', 'src/renderer/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronImport], patterns: [{ group: ['**/main/**', '../main', '../../main'], message: 'The renderer reaches the back end only through src/renderer/api/client.' }, nodeBuiltins] },
       ],
     },
   },

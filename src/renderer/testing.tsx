@@ -5,9 +5,13 @@ import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { I18nProvider } from './i18n/I18nProvider';
 
-/** Mantine under jsdom needs matchMedia and ResizeObserver; component tests call this first. */
+/** Mantine under jsdom needs matchMedia, ResizeObserver, scrollIntoView and document.fonts; component tests call this first. */
 export function installDomStandIns(): void {
   window.matchMedia ??= ((query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false })) as typeof window.matchMedia;
+  // Textarea's autosize listens for web fonts loading.
+  if (!('fonts' in document)) Object.defineProperty(document, 'fonts', { value: { status: 'loaded', ready: Promise.resolve(), addEventListener() {}, removeEventListener() {} } });
+  // Combobox options scroll into view as the selection moves.
+  Element.prototype.scrollIntoView ??= function scrollIntoView() {};
   globalThis.ResizeObserver ??= class {
     observe() {}
     unobserve() {}

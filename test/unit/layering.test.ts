@@ -23,6 +23,7 @@ describe('layering rule', () => {
     ['src/main/sync/bad.ts', "import { ipcMain } from 'electron';\nexport const x = ipcMain;"],
     ['src/renderer/pages/Bad.page.tsx', "import { startBackend } from '../../main/runtime/backend';\nexport const x = startBackend;"],
     ['src/renderer/pages/Bad.page.tsx', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    ['src/renderer/pages/Bad.page.tsx', "import { rpc } from '../api/client';\nexport const x = rpc;"],
   ])('fails %s importing what its layer may not', async (file, code) => {
     expect(await restrictedImports(file, code)).not.toEqual([]);
   });
@@ -33,6 +34,8 @@ describe('layering rule', () => {
     ['src/preload/good.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;"],
     ['src/main/review/good.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['src/renderer/pages/Good.page.tsx', "import { contract } from '../../shared/rpc/contract';\nexport const x = contract;"],
+    ['src/renderer/pages/Good.page.tsx', "import { RpcError } from '../api/client';\nexport const x = RpcError;"],
+    ['src/renderer/auth/SessionProvider.tsx', "import { rpc } from '../api/client';\nexport const x = rpc;"],
   ])('allows %s its own imports', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type UseQueryOptions } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/contract';
 import type { EventMap, EventName } from '../../shared/rpc/events';
 import { onEvent, rpc, type RpcError } from './client';
@@ -42,11 +42,52 @@ export function useRpcQuery<C extends ChannelName>(
   });
 }
 
-/** A write channel; on success the named read channels are refetched. */
+/** A read channel's query for useQueries (a list of pages): the same key and call as useRpcQuery. */
+export function rpcQuery<C extends ChannelName>(channel: C, input: ChannelInput<C>) {
+  return { queryKey: rpcKey(channel, input), queryFn: (): Promise<ChannelOutput<C>> => rpc(channel, input) };
+}
+
+/**
+ * A read channel loaded page by page (a list that grows as it scrolls). `key` names the list (its
+ * filter); `input` builds each page's input from its cursor, which `nextPage` takes from the page
+ * before (null or undefined: no more pages).
+ */
+export function useRpcInfiniteQuery<C extends ChannelName, Cursor>(
+  channel: C,
+  key: unknown,
+  options: { input(cursor: Cursor): ChannelInput<C>; firstCursor: Cursor; nextPage(last: ChannelOutput<C>): Cursor | null | undefined; staleTime?: number },
+) {
+  return useInfiniteQuery<ChannelOutput<C>, RpcError, InfiniteData<ChannelOutput<C>, Cursor>, readonly unknown[], Cursor>({
+    queryKey: [channel, key],
+    queryFn: ({ pageParam }) => rpc(channel, options.input(pageParam as Cursor)),
+    initialPageParam: options.firstCursor,
+    getNextPageParam: options.nextPage,
+    staleTime: options.staleTime,
+  });
+}
+
+/**
+ * A read at a moment the page chooses (polling a running job, after a push), through the query
+ * cache: the answer lands under the channel's key like useRpcQuery's. Resolves with the data or
+ * throws RpcError.
+ */
+export function useRpcFetch(): <C extends ChannelName>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>> {
+  const client = useQueryClient();
+  return useCallback((channel, input) => client.fetchQuery({ ...rpcQuery(channel, input), staleTime: 0, retry: false }), [client]);
+}
+
+/**
+ * A write channel, the one way pages write; on success the named read channels are refetched.
+ * `mutateAsync` resolves with the data or throws the RpcError, as `rpc` does.
+ */
 export function useRpcMutation<C extends ChannelName>(channel: C, options: { invalidates?: ChannelName[] } = {}) {
   const client = useQueryClient();
   return useMutation<ChannelOutput<C>, RpcError, ChannelInput<C>>({
     mutationFn: (input) => rpc(channel, input),
+    // Always send: the back end is often this machine (IPC), and connection.ts, not the browser's
+    // idea of being online, says whether it answers. A paused write would hang the form instead of
+    // failing with NETWORK.
+    networkMode: 'always',
     onSuccess: async () => {
       await Promise.all((options.invalidates ?? []).map((name) => client.invalidateQueries({ queryKey: [name] })));
     },

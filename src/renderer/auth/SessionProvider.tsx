@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Operator, SessionState } from '../../shared/contracts/auth';
 import type { Permission } from '../../shared/rpc/permissions';
 import { disconnectEvents, onEvent, onUnauthorized, reconnectEvents, rpc, RpcError, setCsrfToken } from '../api/client';
+import { useRpcMutation } from '../api/hooks';
 import { useI18n } from '../i18n/I18nProvider';
 
 interface SessionValue {
@@ -24,6 +25,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [connectionProblem, setConnectionProblem] = useState<unknown>(null);
   const queryClient = useQueryClient();
   const { locale, setLocale } = useI18n();
+  const { mutateAsync: signInCall } = useRpcMutation('auth:sign-in');
+  const { mutateAsync: signOutCall } = useRpcMutation('auth:sign-out');
+  const { mutateAsync: setLocaleCall } = useRpcMutation('auth:set-locale');
 
   const apply = useCallback(
     (state: SessionState) => {
@@ -91,12 +95,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       operator,
       connectionProblem,
       async signIn(username, password) {
-        const state = await rpc('auth:sign-in', { username, password });
+        const state = await signInCall({ username, password });
         // The language chosen on the sign-in page wins over the one stored with the account, and
         // is stored for next time (a new account starts in zh-CN whatever was picked otherwise).
         if (state.operator && state.operator.locale !== locale) {
           setCsrfToken(state.csrfToken);
-          const saved = await rpc('auth:set-locale', { locale }).catch(() => null);
+          const saved = await setLocaleCall({ locale }).catch(() => null);
           apply({ ...state, operator: saved ?? { ...state.operator, locale } });
           return;
         }
@@ -104,7 +108,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       async signOut() {
         try {
-          await rpc('auth:sign-out', {});
+          await signOutCall({});
         } finally {
           apply({ operator: null, csrfToken: null });
         }
@@ -112,7 +116,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       refresh,
       can: (permission) => operator?.permissions.includes(permission) ?? false,
     }),
-    [operator, connectionProblem, apply, refresh, locale],
+    [operator, connectionProblem, apply, refresh, locale, signInCall, signOutCall, setLocaleCall],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

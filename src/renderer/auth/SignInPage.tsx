@@ -1,7 +1,10 @@
 import { Alert, Anchor, Button, Center, Group, Paper, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { contract } from '../../shared/rpc/contract';
 import { RpcError } from '../api/client';
+import { contractResolver } from '../forms/contract-form';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/I18nProvider';
 import { useDesk } from '../desk/DeskProvider';
@@ -11,17 +14,14 @@ export function SignInPage() {
   const { t, locale, setLocale } = useI18n();
   const { signIn } = useSession();
   const desk = useDesk();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
+  const form = useForm({
+    initialValues: { username: '', password: '' },
+    validate: contractResolver(contract['auth:sign-in'].input, t, { username: 'signIn.usernameRequired', password: 'signIn.passwordRequired' }),
+  });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!username.trim() || !password) {
-      setError(t('signIn.required'));
-      return;
-    }
+  async function submit({ username, password }: typeof form.values) {
     setBusy(true);
     setError(null);
     try {
@@ -35,7 +35,7 @@ export function SignInPage() {
       } else {
         setError(errorText(locale, caught));
       }
-      setPassword('');
+      form.setFieldValue('password', '');
     } finally {
       setBusy(false);
     }
@@ -44,7 +44,7 @@ export function SignInPage() {
   return (
     <Center mih="100vh" bg="var(--mantine-color-gray-light)">
       <Paper withBorder shadow="md" p="xl" radius="md" w={380}>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={form.onSubmit(submit)} noValidate>
           <Stack gap="md">
             <div>
               <Title order={2}>{t('app.name')}</Title>
@@ -62,14 +62,12 @@ export function SignInPage() {
               label={t('signIn.username')}
               autoComplete="username"
               autoFocus
-              value={username}
-              onChange={(event) => setUsername(event.currentTarget.value)}
+              {...form.getInputProps('username')}
             />
             <PasswordInput
               label={t('signIn.password')}
               autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
+              {...form.getInputProps('password')}
             />
             <Button type="submit" loading={busy} fullWidth>
               {t('signIn.submit')}

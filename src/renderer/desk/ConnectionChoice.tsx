@@ -2,7 +2,8 @@ import { Alert, Button, Center, Code, Group, Loader, Paper, Radio, Stack, Text, 
 import { IconAlertCircle, IconServer, IconDeviceDesktop } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { teamServerUrlSchema, type DeskConnection, type DeskMode } from '../../shared/contracts/desk';
-import { rpc, RpcError } from '../api/client';
+import { RpcError } from '../api/client';
+import { useRpcMutation } from '../api/hooks';
 import { useErrorText, useI18n } from '../i18n/I18nProvider';
 
 type Step = { kind: 'form' } | { kind: 'checking' } | { kind: 'confirm'; fingerprint: string } | { kind: 'restarting' };
@@ -33,6 +34,7 @@ export function ConnectionChoice({ current, onCancel, embedded = false }: { curr
   const [mode, setMode] = useState<DeskMode>(current.mode ?? 'local');
   const [serverUrl, setServerUrl] = useState(current.serverUrl ?? 'https://');
   const [step, setStep] = useState<Step>({ kind: 'form' });
+  const { mutateAsync: chooseConnection } = useRpcMutation('desk:choose-connection');
   const [error, setError] = useState<string | null>(null);
 
   async function choose(fingerprint?: string) {
@@ -46,7 +48,7 @@ export function ConnectionChoice({ current, onCancel, embedded = false }: { curr
     }
     setStep({ kind: 'checking' });
     try {
-      const answer = await rpc('desk:choose-connection', mode === 'local' ? { mode } : { mode, serverUrl, fingerprint });
+      const answer = await chooseConnection(mode === 'local' ? { mode } : { mode, serverUrl, fingerprint });
       setStep(answer.outcome === 'restarting' ? { kind: 'restarting' } : { kind: 'confirm', fingerprint: answer.fingerprint });
     } catch (caught) {
       setError(choiceErrorText(caught));

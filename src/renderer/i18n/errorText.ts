@@ -33,8 +33,7 @@ function issueText(locale: Locale, issue: Issue): string {
   if ((issue.code === 'too_big' || issue.code === 'too_small') && typeof issue.limit === 'number') {
     // The router names the limit; a number field says "at most N", a text field "N characters".
     const numeric = issue.path?.some((segment) => /^(limit|amount|id|taskId|days|hours|minutes)$/i.test(segment)) ?? false;
-    const key = `error.issue.${issue.code}${numeric ? '.number' : ''}` as MessageKey;
-    return translate(locale, key, { field, limit: issue.limit });
+    return translate(locale, numeric ? `error.issue.${issue.code}.number` : `error.issue.${issue.code}`, { field, limit: issue.limit });
   }
   return translate(locale, 'error.issue.other', { field });
 }

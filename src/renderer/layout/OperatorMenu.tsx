@@ -2,7 +2,7 @@ import { Avatar, Group, Menu, Modal, Text, UnstyledButton, useMantineColorScheme
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconKey, IconLanguage, IconLogout, IconPalette, IconServer } from '@tabler/icons-react';
 import type { Locale } from '../../shared/contracts/auth';
-import { rpc } from '../api/client';
+import { useRpcMutation } from '../api/hooks';
 import { ChangePasswordForm } from '../auth/ChangePasswordForm';
 import { useOperator, useSession } from '../auth/SessionProvider';
 import { useDesk } from '../desk/DeskProvider';
@@ -15,10 +15,11 @@ export function OperatorMenu() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const [passwordOpen, password] = useDisclosure(false);
   const desk = useDesk();
+  const saveLocale = useRpcMutation('auth:set-locale');
 
   async function chooseLocale(next: Locale) {
     setLocale(next);
-    await rpc('auth:set-locale', { locale: next });
+    await saveLocale.mutateAsync({ locale: next });
     await refresh();
   }
 

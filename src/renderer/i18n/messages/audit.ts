@@ -11,11 +11,11 @@ export const auditMessages = defineMessages({
   'audit.target': { 'zh-CN': '对象', en: 'Target' },
   'audit.details': { 'zh-CN': '详情', en: 'Details' },
   'audit.system': { 'zh-CN': '系统', en: 'System' },
-  'audit.total': { 'zh-CN': '共 {count} 条', en: '{count} entries' },
+  'audit.total': { 'zh-CN': '共 {count} 条', en: { one: '{count} entry', other: '{count} entries' } },
   'audit.more': { 'zh-CN': '加载更多', en: 'Load more' },
   'audit.empty': { 'zh-CN': '没有符合条件的记录。', en: 'No entries match.' },
   'audit.verify': { 'zh-CN': '校验哈希链', en: 'Verify the chain' },
-  'audit.verified': { 'zh-CN': '哈希链完整：已校验 {count} 条。', en: 'The chain is intact: {count} entries verified.' },
+  'audit.verified': { 'zh-CN': '哈希链完整：已校验 {count} 条。', en: { one: 'The chain is intact: {count} entry verified.', other: 'The chain is intact: {count} entries verified.' } },
   'audit.head': {
     'zh-CN': '当前链头 {head}：请另行保存，日后可用 creditdesk audit verify --expect-head 核对日志未被截短或改写。',
     en: 'Head {head}: keep it elsewhere; creditdesk audit verify --expect-head checks later that the log was not shortened or rewritten.',

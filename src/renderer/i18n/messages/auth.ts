@@ -10,7 +10,8 @@ export const authMessages = defineMessages({
     'zh-CN': '尝试次数过多，请 {seconds} 秒后再试。如仍无法登录，请联系管理员解锁。',
     en: 'Too many attempts. Try again in {seconds} s; if you still cannot sign in, ask an administrator to unlock the account.',
   },
-  'signIn.required': { 'zh-CN': '请输入用户名和密码。', en: 'Enter your username and password.' },
+  'signIn.usernameRequired': { 'zh-CN': '请输入用户名。', en: 'Enter your username.' },
+  'signIn.passwordRequired': { 'zh-CN': '请输入密码。', en: 'Enter your password.' },
   'password.title': { 'zh-CN': '修改密码', en: 'Change password' },
   'password.mustChange': {
     'zh-CN': '首次登录或密码被重置后，请先设置新密码。',
@@ -20,7 +21,8 @@ export const authMessages = defineMessages({
   'password.new': { 'zh-CN': '新密码', en: 'New password' },
   'password.confirm': { 'zh-CN': '确认新密码', en: 'Confirm new password' },
   'password.mismatch': { 'zh-CN': '两次输入的新密码不一致。', en: 'The new passwords do not match.' },
-  'password.tooShort': { 'zh-CN': '新密码至少 10 个字符。', en: 'The new password needs at least 10 characters.' },
+  'password.length': { 'zh-CN': '密码需 10 至 200 个字符。', en: 'A password has 10 to 200 characters.' },
+  'password.currentRequired': { 'zh-CN': '请输入当前密码。', en: 'Enter your current password.' },
   'password.changed': { 'zh-CN': '密码已修改。', en: 'Password changed.' },
   'password.submit': { 'zh-CN': '修改密码', en: 'Change password' },
   'password.rules': {

@@ -12,6 +12,7 @@ export const commonMessages = defineMessages({
     'zh-CN': '连接恢复后页面会自动刷新；断开期间不能提交审核决定。',
     en: 'The screen refreshes by itself once the server answers; decisions wait until then.',
   },
+  'form.invalid': { 'zh-CN': '此项无效。', en: 'This value is not valid.' },
   'connection.decisionsWait': { 'zh-CN': '连接恢复后才能提交决定', en: 'Decisions wait until the server is back' },
   'nav.review': { 'zh-CN': '审核队列', en: 'Review queues' },
   'nav.lines': { 'zh-CN': '授信额度', en: 'Credit lines' },

@@ -13,7 +13,7 @@ export const findingMessages = defineMessages({
   'review.findingDetail.ocr_submitted_id_invalid': { 'zh-CN': '填写的身份证号 {actual} 未通过校验', en: 'the submitted ID number {actual} fails its check' },
   'review.findingDetail.ocr_id_number_invalid': { 'zh-CN': 'OCR 识别的身份证号 {actual} 未通过校验', en: 'the ID number OCR read, {actual}, fails its check' },
   'review.findingDetail.ocr_document_expired': { 'zh-CN': '有效期至 {actual}，核验日 {today} 已过期', en: 'valid to {actual}: expired by {today}, the day of the check' },
-  'review.findingDetail.ocr_document_expiring_soon': { 'zh-CN': '有效期至 {actual}，{days} 天内到期', en: 'valid to {actual}: expires within {days} days' },
+  'review.findingDetail.ocr_document_expiring_soon': { 'zh-CN': '有效期至 {actual}，{days} 天内到期', en: { one: 'valid to {actual}: expires within {days} day', other: 'valid to {actual}: expires within {days} days', by: 'days' } },
   'review.findingDetail.ocr_document_not_yet_valid': { 'zh-CN': '有效期自 {actual} 起，核验日 {today} 尚未生效', en: 'valid from {actual}: not yet valid on {today}, the day of the check' },
   'review.findingDetail.ocr_validity_unreadable': { 'zh-CN': '有效期无法识别：{actual}', en: 'validity unreadable: {actual}' },
   'review.findingDetail.ocr_quality_unknown': { 'zh-CN': '供应商告警：{actual}', en: 'vendor warning: {actual}' },

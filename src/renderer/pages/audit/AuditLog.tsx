@@ -1,11 +1,9 @@
 import { Alert, Badge, Button, Code, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconShieldCheck } from '@tabler/icons-react';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AuditFilterInput } from '../../../shared/contracts/audit';
-import { rpc, type RpcError } from '../../api/client';
-import { useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { useRpcInfiniteQuery, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
@@ -34,13 +32,13 @@ export function AuditLog() {
   };
   const actions = useRpcQuery('audit:actions', {});
   const families = [...new Set((actions.data ?? []).map((name) => `${name.split('.')[0]}.`))];
-  const pages = useInfiniteQuery<Awaited<ReturnType<typeof rpc<'audit:list'>>>, RpcError>({
-    queryKey: ['audit:list', filter],
-    initialPageParam: undefined as Cursor | undefined,
-    queryFn: ({ pageParam }) => rpc('audit:list', { filter, after: pageParam as Cursor | undefined, limit: 50 }),
-    getNextPageParam: (last) => last.next ?? undefined,
+  const pages = useRpcInfiniteQuery('audit:list', filter, {
+    input: (after: Cursor | undefined) => ({ filter, after, limit: 50 }),
+    firstCursor: undefined,
+    nextPage: (last) => last.next ?? undefined,
   });
   const verify = useRpcMutation('audit:verify');
+  const exportAudit = useRpcMutation('audit:export');
   const entries = pages.data?.pages.flatMap((page) => page.entries) ?? [];
   const total = pages.data?.pages[0]?.total;
 
@@ -69,7 +67,7 @@ export function AuditLog() {
           <Button size="xs" variant="light" leftSection={<IconShieldCheck size={14} />} loading={verify.isPending} onClick={() => verify.mutate({})}>
             {t('audit.verify')}
           </Button>
-          <ExportControl start={(format, clear) => rpc('audit:export', { filter, format, clear })} />
+          <ExportControl start={(format, clear) => exportAudit.mutateAsync({ filter, format, clear })} />
         </Group>
       </Group>
       {verify.data && (

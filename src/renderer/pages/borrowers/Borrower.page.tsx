@@ -12,7 +12,6 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
-import type { MessageKey } from '../../i18n/messages';
 import { BucketBadge, institutionName, LineFlagBadges, LineStateBadge, OrderStatusBadge } from '../loans/shared';
 
 type Revealed = { name?: string; phone?: string; idNumber?: string };
@@ -243,7 +242,7 @@ export function BorrowerPageView() {
                       {fen(loan.overdueFen)}
                     </Table.Td>
                     <Table.Td>{loan.nextDueDate ? `${loan.nextDueDate} · ${fen(loan.nextDueFen)}` : '—'}</Table.Td>
-                    <Table.Td>{t(`loans.planState.${loan.planState}` as MessageKey)}</Table.Td>
+                    <Table.Td>{t(`loans.planState.${loan.planState}`)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -274,7 +273,7 @@ export function BorrowerPageView() {
                       </Anchor>
                     </Table.Td>
                     <Table.Td>{institution(line.institutionId)}</Table.Td>
-                    <Table.Td>{t(`lines.mode.${line.mode}` as MessageKey)}</Table.Td>
+                    <Table.Td>{t(`lines.mode.${line.mode}`)}</Table.Td>
                     <Table.Td ta="right">{fen(line.limitFen)}</Table.Td>
                     <Table.Td ta="right">{fen(line.usedFen)}</Table.Td>
                     <Table.Td ta="right">{fen(line.availableFen)}</Table.Td>
@@ -311,11 +310,11 @@ export function BorrowerPageView() {
                     <Table.Td ff="monospace">{application.externalId}</Table.Td>
                     <Table.Td>{institution(application.institutionId)}</Table.Td>
                     <Table.Td>{application.productName}</Table.Td>
-                    <Table.Td>{t(`lines.mode.${application.lineMode}` as MessageKey)}</Table.Td>
+                    <Table.Td>{t(`lines.mode.${application.lineMode}`)}</Table.Td>
                     <Table.Td ta="right">{fen(application.requestedAmountFen)}</Table.Td>
                     <Table.Td>
                       <Badge size="xs" variant="light" color={application.status === 'APPROVED' ? 'teal' : application.status === 'REJECTED' ? 'red' : 'gray'}>
-                        {t(`borrowers.applicationStatus.${application.status}` as MessageKey)}
+                        {t(`borrowers.applicationStatus.${application.status}`)}
                       </Badge>
                     </Table.Td>
                     <Table.Td>{formatDateTime(application.appliedAt, locale)}</Table.Td>
@@ -338,7 +337,7 @@ export function BorrowerPageView() {
                     <Group justify="space-between">
                       <Group gap="xs">
                         <Anchor component={Link} to={`/review/task/${task.id}`} size="sm">
-                          {t('borrowers.task', { queue: t(`borrowers.queue.${task.queue}` as MessageKey), id: task.id })}
+                          {t('borrowers.task', { queue: t(`borrowers.queue.${task.queue}`), id: task.id })}
                         </Anchor>
                         <Text size="xs" c="dimmed" ff="monospace">
                           {task.applicationExternalId} · {institution(task.institutionId)}

@@ -1,7 +1,6 @@
 import { Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import type { BorrowerSearchResult } from '../../../shared/contracts/borrowers';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 
 /** One search result: masked identity, what matched, and whether the borrower is overdue. */
 export function BorrowerResultRow({ result, active, onOpen }: { result: BorrowerSearchResult; active?: boolean; onOpen(): void }) {
@@ -26,7 +25,7 @@ export function BorrowerResultRow({ result, active, onOpen }: { result: Borrower
             </Text>
           </Group>
           <Text size="xs" c="dimmed">
-            {t(`borrowers.match.${result.matchedOn}` as MessageKey)}
+            {t(`borrowers.match.${result.matchedOn}`)}
             {result.matchedReference ? ` · ${result.matchedReference}` : ''} · {result.platformUserId}
           </Text>
         </Stack>

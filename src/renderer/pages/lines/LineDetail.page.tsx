@@ -54,7 +54,7 @@ function explanation(detail: LineDetail, t: (key: MessageKey, params?: Record<st
       reasons.push(t('lines.why.active', { available: fen(line.availableFen) }));
       break;
   }
-  if (line.reported.frozenReason && line.reported.frozenReason !== 'overdue') reasons.push(t('lines.why.reportedFrozen', { reason: t(`lines.frozenReason.${line.reported.frozenReason}` as MessageKey) }));
+  if (line.reported.frozenReason && line.reported.frozenReason !== 'overdue') reasons.push(t('lines.why.reportedFrozen', { reason: t(`lines.frozenReason.${line.reported.frozenReason}`) }));
   if (line.reported.availableFen !== line.availableFen || line.reported.usedFen !== line.usedFen) reasons.push(t('lines.why.differs'));
   return reasons;
 }
@@ -68,11 +68,7 @@ export function LineDetailPage() {
   if (detail.isError) return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
   const { line, drawdowns, history } = detail.data;
   const fen = (value: number) => formatFen(value, locale);
-  const fieldLabel = (field: string) => {
-    const key = `lines.field.${field}` as MessageKey;
-    const label = t(key);
-    return label === key ? field : label;
-  };
+  const fieldLabel = (field: string) => labelOf(t, 'lines.field', field);
   // History holds the reported fields as stored: amounts in fen, instants in epoch ms.
   const show = (field: string, input: unknown) => {
     if (input === null || input === undefined) return '—';
@@ -92,7 +88,7 @@ export function LineDetailPage() {
           <Group gap="xs" component="span">
             <span>{line.institution.name}</span>
             <span>·</span>
-            <span>{t(`lines.mode.${line.mode}` as MessageKey)}</span>
+            <span>{t(`lines.mode.${line.mode}`)}</span>
             <span>·</span>
             <span>{line.productCode}</span>
             {line.borrowerId !== null && (
@@ -141,8 +137,8 @@ export function LineDetailPage() {
             <Table.Tbody>
               <Table.Tr>
                 <Table.Td>{t('lines.column.state')}</Table.Td>
-                <Table.Td>{t(`lines.reportedStatus.${line.reported.status}` as MessageKey)}</Table.Td>
-                <Table.Td>{t(`lines.state.${line.state}` as MessageKey)}</Table.Td>
+                <Table.Td>{t(`lines.reportedStatus.${line.reported.status}`)}</Table.Td>
+                <Table.Td>{t(`lines.state.${line.state}`)}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Td>{t('lines.column.used')}</Table.Td>
@@ -156,7 +152,7 @@ export function LineDetailPage() {
               </Table.Tr>
               <Table.Tr>
                 <Table.Td>{t('lines.detail.frozenReason')}</Table.Td>
-                <Table.Td>{line.reported.frozenReason ? t(`lines.frozenReason.${line.reported.frozenReason}` as MessageKey) : '—'}</Table.Td>
+                <Table.Td>{line.reported.frozenReason ? t(`lines.frozenReason.${line.reported.frozenReason}`) : '—'}</Table.Td>
                 <Table.Td>{line.flags.includes('frozen_overdue') ? t('lines.frozenReason.overdue') : '—'}</Table.Td>
               </Table.Tr>
             </Table.Tbody>

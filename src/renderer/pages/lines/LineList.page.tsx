@@ -6,7 +6,6 @@ import { useRpcQuery } from '../../api/hooks';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { formatRatio, institutionName, LineFlagBadges, LineStateBadge, ScopeSelects, toQuery, VirtualList, type VirtualColumn } from '../loans/shared';
 
 type LineFilter = Pick<LineListInput, 'institutionId' | 'productCode' | 'mode' | 'state' | 'flag' | 'inForce' | 'borrowerId'>;
@@ -41,7 +40,7 @@ export function LineListPage() {
     { key: 'line', header: t('lines.column.line'), width: 170, render: (row) => <Text size="sm" ff="monospace">{row.externalId}</Text> },
     { key: 'institution', header: t('portfolio.institution'), width: 120, render: (row) => institutionName(institutions, row.institutionId) },
     { key: 'borrower', header: t('loans.column.borrower'), width: 90, render: (row) => row.borrowerNameMasked ?? '—' },
-    { key: 'mode', header: t('lines.mode'), width: 90, render: (row) => t(`lines.mode.${row.mode}` as MessageKey) },
+    { key: 'mode', header: t('lines.mode'), width: 90, render: (row) => t(`lines.mode.${row.mode}`) },
     { key: 'limit', header: t('lines.column.limit'), width: 120, align: 'right', sort: 'limit', render: (row) => formatFen(row.limitFen, locale) },
     { key: 'used', header: t('lines.column.used'), width: 120, align: 'right', sort: 'used', render: (row) => formatFen(row.usedFen, locale) },
     { key: 'available', header: t('lines.column.available'), width: 120, align: 'right', sort: 'available', render: (row) => formatFen(row.availableFen, locale) },

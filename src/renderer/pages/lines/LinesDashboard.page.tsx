@@ -10,7 +10,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import classes from '../loans/portfolio.module.css';
 import { FigureCard, formatRatio, institutionName, lineFlagColor, ScopeSelects, toQuery } from '../loans/shared';
 
@@ -77,10 +76,10 @@ function Body({ data, list, productScoped }: { data: LinesDashboard; list(filter
               key={flag.flag}
               testId={`line-flag-${flag.flag}`}
               color={lineFlagColor(flag.flag)}
-              label={t(`lines.flag.${flag.flag}` as MessageKey)}
+              label={t(`lines.flag.${flag.flag}`)}
               value={formatCount(flag.lineCount, locale)}
               detail={fen(flag.limitFen)}
-              hint={t(`lines.flagHint.${flag.flag}` as MessageKey)}
+              hint={t(`lines.flagHint.${flag.flag}`)}
               to={list({ flag: flag.flag })}
             />
           ))}
@@ -109,7 +108,7 @@ function Body({ data, list, productScoped }: { data: LinesDashboard; list(filter
               return (
                 <Table.Tr key={`${row.institutionId}-${row.mode}`} className={classes.cellLink} onClick={() => navigate(list({ institutionId: row.institutionId, mode: row.mode, inForce: true }))}>
                   <Table.Td>{institutionName(data.institutions, row.institutionId)}</Table.Td>
-                  <Table.Td>{t(`lines.mode.${row.mode}` as MessageKey)}</Table.Td>
+                  <Table.Td>{t(`lines.mode.${row.mode}`)}</Table.Td>
                   <Table.Td ta="right">{formatCount(row.lineCount, locale)}</Table.Td>
                   <Table.Td ta="right">{fen(row.limitFen)}</Table.Td>
                   <Table.Td ta="right">{fen(row.usedFen)}</Table.Td>

@@ -8,8 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { labelOf } from '../../i18n/translate';
 import { isNotFound, NotFoundPage, routeId } from '../NotFound.page';
-import type { MessageKey } from '../../i18n/messages';
 import { BucketBadge, LineStateBadge, OrderStatusBadge } from './shared';
 
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -72,7 +72,7 @@ export function LoanDetailPage() {
             <Field label={t('loans.detail.received')}>{fen(loan.receivedFen)}</Field>
             <Field label={t('loans.column.outstanding')}>{fen(loan.outstandingPrincipalFen)}</Field>
             <Field label={t('loans.detail.term')}>{t('loans.detail.months', { count: loan.termMonths })}</Field>
-            <Field label={t('loans.detail.method')}>{t(`loans.method.${loan.repaymentMethod}` as MessageKey)}</Field>
+            <Field label={t('loans.detail.method')}>{t(`loans.method.${loan.repaymentMethod}`)}</Field>
             <Field label={t('loans.column.disbursed')}>{formatDateTime(loan.disbursedAt, locale)}</Field>
             <Field label={t('loans.detail.monthlyRate')}>{percent(loan.monthlyInterestRate)}</Field>
             <Field label={t('loans.detail.penaltyRate')}>{percent(loan.penaltyDailyRate)}</Field>
@@ -85,12 +85,12 @@ export function LoanDetailPage() {
                 {` ${t('loans.detail.effective')} ${formatBps(loan.aprEffectiveBps)}`}
               </Text>
             </Field>
-            <Field label={t('loans.detail.aprBasis')}>{loan.aprBasis ? t(`loans.aprBasis.${loan.aprBasis}` as MessageKey) : t('loans.flag.apr_unknown')}</Field>
+            <Field label={t('loans.detail.aprBasis')}>{loan.aprBasis ? t(`loans.aprBasis.${loan.aprBasis}`) : t('loans.flag.apr_unknown')}</Field>
             <Field label={t('loans.detail.nextDue')}>{loan.nextDueDate ? `${loan.nextDueDate} · ${fen(loan.nextDueFen)}` : '—'}</Field>
           </SimpleGrid>
           {loan.aprFlag !== 'ok' && loan.aprFlag !== 'unknown' && (
             <Alert mt="sm" color={loan.aprFlag === 'non_compliant' ? 'red' : 'yellow'} icon={<IconAlertTriangle size={16} />} p="xs">
-              <Text size="xs">{t(`loans.aprFlagNote.${loan.aprFlag}` as MessageKey)}</Text>
+              <Text size="xs">{t(`loans.aprFlagNote.${loan.aprFlag}`)}</Text>
             </Alert>
           )}
           <Text size="xs" c="dimmed" mt="xs">
@@ -121,7 +121,7 @@ export function LoanDetailPage() {
             ) : (
               loan.fees.map((fee) => (
                 <Text size="sm" key={`${fee.code}-${fee.collection}`}>
-                  {fee.name} · {t(`loans.feeCollection.${fee.collection}` as MessageKey)} · {fen(fee.amountFen)}
+                  {fee.name} · {labelOf(t, 'loans.feeCollection', fee.collection)} · {fen(fee.amountFen)}
                 </Text>
               ))
             )}
@@ -136,7 +136,7 @@ export function LoanDetailPage() {
                   </Anchor>
                   <LineStateBadge state={line.state} />
                   <Text size="xs" c="dimmed">
-                    {t(`lines.mode.${line.mode}` as MessageKey)} · {fen(line.limitFen)}
+                    {t(`lines.mode.${line.mode}`)} · {fen(line.limitFen)}
                   </Text>
                 </>
               ) : (
@@ -171,7 +171,7 @@ export function LoanDetailPage() {
                 {detail.data.planDifferences.map((difference) => (
                   <Table.Tr key={`${difference.period}-${difference.field}`}>
                     <Table.Td>{difference.period}</Table.Td>
-                    <Table.Td>{t(`loans.difference.${difference.field}` as MessageKey)}</Table.Td>
+                    <Table.Td>{labelOf(t, 'loans.difference', difference.field)}</Table.Td>
                     <Table.Td ta="right">{difference.field === 'due_date' ? difference.quotedDate : fen(difference.quotedFen)}</Table.Td>
                     <Table.Td ta="right">{difference.field === 'due_date' ? difference.bookedDate : fen(difference.bookedFen)}</Table.Td>
                   </Table.Tr>
@@ -205,8 +205,8 @@ export function LoanDetailPage() {
                   <Table.Tr key={repayment.id}>
                     <Table.Td>{formatDateTime(repayment.paidAt, locale)}</Table.Td>
                     <Table.Td ta="right">{fen(repayment.amountFen)}</Table.Td>
-                    <Table.Td>{t(`loans.channel.${repayment.channel}` as MessageKey)}</Table.Td>
-                    <Table.Td>{t(`loans.kind.${repayment.kind}` as MessageKey)}</Table.Td>
+                    <Table.Td>{labelOf(t, 'loans.channel', repayment.channel)}</Table.Td>
+                    <Table.Td>{labelOf(t, 'loans.kind', repayment.kind)}</Table.Td>
                     <Table.Td>
                       {repayment.allocation
                         .map((part) => t('loans.detail.allocationPart', { period: part.period, amount: fen(part.principalFen + part.interestFen + part.feeFen + part.penaltyFen) }))
@@ -268,7 +268,7 @@ function Plan({ detail }: { detail: LoanDetail }) {
                   <Table.Td ta="right">{fen(paid)}</Table.Td>
                   <Table.Td>
                     <Badge size="xs" variant="light" color={row.status === 'paid' ? 'teal' : row.status === 'overdue' ? 'red' : 'gray'}>
-                      {t(`loans.installment.${row.status}` as MessageKey)}
+                      {t(`loans.installment.${row.status}`)}
                     </Badge>
                   </Table.Td>
                   <Table.Td ta="right" fw={row.dpd > 0 ? 700 : undefined} c={row.dpd > 0 ? 'red' : undefined}>

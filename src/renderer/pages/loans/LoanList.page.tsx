@@ -8,7 +8,6 @@ import { DateField } from '../../components/DateField';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { useRpcQuery } from '../../api/hooks';
 import { BucketBadge, institutionName, OrderStatusBadge, ScopeSelects, toQuery, VirtualList, type VirtualColumn } from './shared';
 
@@ -108,7 +107,7 @@ export function LoanListPage() {
           w={130}
           aria-label={t('loans.status')}
           placeholder={t('loans.status')}
-          data={orderStatusSchema.options.map((status) => ({ value: status, label: t(`loans.status.${status}` as MessageKey) }))}
+          data={orderStatusSchema.options.map((status) => ({ value: status, label: t(`loans.status.${status}`) }))}
           value={filter.status ?? null}
           onChange={(value) => update({ status: (value ?? undefined) as LoanListFilter['status'] })}
           clearable
@@ -118,7 +117,7 @@ export function LoanListPage() {
           w={170}
           aria-label={t('loans.column.flags')}
           placeholder={t('loans.column.flags')}
-          data={loanFlags.map((flag) => ({ value: flag, label: t(`loans.flag.${flag}` as MessageKey, { rate: '' }) }))}
+          data={loanFlags.map((flag) => ({ value: flag, label: t(`loans.flag.${flag}`, { rate: '' }) }))}
           value={filter.flag ?? null}
           onChange={(value) => update({ flag: (value ?? undefined) as LoanListFilter['flag'] })}
           clearable

@@ -12,7 +12,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { OverdueDefinitions } from './OverdueDefinitions';
 import { RollRatesTable } from './RollRatesTable';
 import classes from './portfolio.module.css';
@@ -117,7 +116,7 @@ function DashboardBody({
               key={key}
               testId={`figure-${key}`}
               color={key === 'par30' ? 'orange' : key === 'par60' ? 'red' : 'grape'}
-              label={t(`loans.figure.${key}` as MessageKey)}
+              label={t(`loans.figure.${key}`)}
               value={formatRatio(data.par[key].ratio)}
               detail={`${fen(data.par[key].numeratorFen)} / ${fen(data.par[key].denominatorFen)}`}
               hint={t('loans.parHint')}
@@ -164,7 +163,7 @@ function DashboardBody({
               key={bucket.bucket}
               testId={`bucket-${bucket.bucket}`}
               color={bucketColor(bucket.bucket)}
-              label={`${bucket.bucket} · ${t(`loans.bucketRange.${bucket.bucket}` as MessageKey)}`}
+              label={`${bucket.bucket} · ${t(`loans.bucketRange.${bucket.bucket}`)}`}
               value={count(bucket.loanCount)}
               detail={fen(bucket.balanceFen)}
               to={list({ scope: 'open', bucket: bucket.bucket })}
@@ -236,7 +235,7 @@ function DashboardBody({
             <Table.Tbody>
               {statuses.map((status) => (
                 <Table.Tr key={status}>
-                  <Table.Td>{t(`loans.status.${status}` as MessageKey)}</Table.Td>
+                  <Table.Td>{t(`loans.status.${status}`)}</Table.Td>
                   {institutionIds.map((institutionId) => {
                     const cell = data.byStatus.find((row) => row.institutionId === institutionId && row.status === status);
                     return (

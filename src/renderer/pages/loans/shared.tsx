@@ -9,12 +9,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/rpc/contract';
-import { rpc } from '../../api/client';
+import type { ChannelInput, ChannelOutput } from '../../../shared/rpc/contract';
+import type { LineFlagName, lineStates } from '../../../shared/contracts/portfolio';
+import type { OrderStatus } from '../../../shared/institution-api/loans';
 import classes from './portfolio.module.css';
-import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { rpcQuery, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 
 export type InstitutionRef = { id: number; code: string; name: string };
 
@@ -97,22 +97,22 @@ const statusColors: Record<string, string> = {
   LOAN_FAILED: 'gray',
 };
 
-export function OrderStatusBadge({ status }: { status: string }) {
+export function OrderStatusBadge({ status }: { status: OrderStatus }) {
   const { t } = useI18n();
   return (
     <Badge color={statusColors[status] ?? 'gray'} variant="light" size="sm">
-      {t(`loans.status.${status}` as MessageKey)}
+      {t(`loans.status.${status}`)}
     </Badge>
   );
 }
 
 const lineStateColors: Record<string, string> = { active: 'teal', frozen: 'red', expired: 'gray', exhausted: 'orange', consumed: 'blue', not_started: 'gray' };
 
-export function LineStateBadge({ state }: { state: string }) {
+export function LineStateBadge({ state }: { state: (typeof lineStates)[number] }) {
   const { t } = useI18n();
   return (
     <Badge color={lineStateColors[state] ?? 'gray'} variant="light" size="sm">
-      {t(`lines.state.${state}` as MessageKey)}
+      {t(`lines.state.${state}`)}
     </Badge>
   );
 }
@@ -125,13 +125,13 @@ const lineFlagColors: Record<string, string> = {
   expired: 'gray',
 };
 
-export function LineFlagBadges({ flags }: { flags: readonly string[] }) {
+export function LineFlagBadges({ flags }: { flags: readonly LineFlagName[] }) {
   const { t } = useI18n();
   return (
     <Group gap={4} wrap="nowrap">
       {flags.map((flag) => (
         <Badge key={flag} color={lineFlagColors[flag] ?? 'gray'} variant="dot" size="xs">
-          {t(`lines.flag.${flag}` as MessageKey)}
+          {t(`lines.flag.${flag}`)}
         </Badge>
       ))}
     </Group>
@@ -258,7 +258,7 @@ export function VirtualList<C extends PagedChannel>({
   const pageQueries = useQueries({
     queries: pagesInView.map((page) => {
       const pageInput = { ...input, offset: page * pageSize, limit: pageSize } as ChannelInput<C>;
-      return { queryKey: [channel, pageInput], queryFn: () => rpc(channel as ChannelName, pageInput as never) as Promise<ChannelOutput<C>>, staleTime: 15_000 };
+      return { ...rpcQuery(channel, pageInput), staleTime: 15_000 };
     }),
   });
   const rowsByPage = new Map<number, PagedRow<C>[]>();

@@ -1,12 +1,11 @@
 import { BarChart } from '@mantine/charts';
 import { Loader, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import type { AuthFunnelReport as Report, ReportFilter } from '../../../shared/contracts/reports';
-import { rpc } from '../../api/client';
-import { useRpcQuery } from '../../api/hooks';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
 
@@ -16,7 +15,7 @@ function share(part: number, whole: number): number {
 
 function ProductFunnel({ product }: { product: Report['products'][number] }) {
   const { t, locale } = useI18n();
-  const itemLabel = (item: string) => t(`reports.item.${item}` as MessageKey);
+  const itemLabel = (item: string) => labelOf(t, 'reports.item', item);
   return (
     <Paper withBorder p="sm">
       <Title order={6}>
@@ -73,11 +72,12 @@ function ProductFunnel({ product }: { product: Report['products'][number] }) {
 export function AuthFunnelReport({ filter }: { filter: ReportFilter }) {
   const { t, locale } = useI18n();
   const report = useRpcQuery('reports:auth-funnel', filter);
+  const exportReport = useRpcMutation('reports:export');
   return (
     <Stack gap="sm">
       <GroupHeader
         note={report.data ? t('reports.asOf', { time: formatDateTime(report.data.asOf, locale) }) : ''}
-        exportControl={<ExportControl start={(format, clear) => rpc('reports:export', { report: 'auth-funnel', filter, format, clear })} />}
+        exportControl={<ExportControl start={(format, clear) => exportReport.mutateAsync({ report: 'auth-funnel', filter, format, clear })} />}
       />
       {report.isPending && <Loader size="sm" />}
       {report.isError && <ErrorAlert error={report.error} onRetry={() => void report.refetch()} />}

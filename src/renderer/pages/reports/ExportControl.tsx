@@ -3,7 +3,8 @@ import { notify } from '../../components/notify';
 import { IconChevronDown, IconDownload, IconX } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { ExportFormat, ExportSummary } from '../../../shared/contracts/exports';
-import { onEvent, rpc } from '../../api/client';
+import { onEvent } from '../../api/client';
+import { useRpcFetch, useRpcMutation } from '../../api/hooks';
 import { deliverExport } from '../../api/downloads';
 import { useSession } from '../../auth/SessionProvider';
 import { formatCount } from '../../i18n/format';
@@ -27,11 +28,13 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
   const [clear, setClear] = useState(false);
   const [job, setJob] = useState<Job | null>(null);
   const [starting, setStarting] = useState(false);
+  const fetchRpc = useRpcFetch();
+  const cancel = useRpcMutation('exports:cancel');
 
   const finish = useCallback(
     (finished: Job) => {
       if (finished.status === 'completed') {
-        void rpc('exports:get', { id: finished.id })
+        void fetchRpc('exports:get', { id: finished.id })
           .then(async (summary) => {
             const delivery = await deliverExport(finished.id);
             if (delivery.kind === 'saved') notify({ color: 'green', message: t('reports.export.saved', { path: delivery.path }) });
@@ -41,13 +44,13 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
       } else if (finished.status === 'cancelled') {
         notify({ color: 'gray', message: t('reports.export.cancelled') });
       } else {
-        void rpc('exports:get', { id: finished.id }).then(
+        void fetchRpc('exports:get', { id: finished.id }).then(
           (summary) => notify({ color: 'red', message: t('reports.export.failed', { error: summary.error ?? '' }) }),
           () => undefined,
         );
       }
     },
-    [t, locale, errorText],
+    [t, locale, errorText, fetchRpc],
   );
 
   const jobId = job?.id;
@@ -69,14 +72,14 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
     });
     // Pushes may be missed (a reconnecting stream): ask now and then as well.
     const timer = setInterval(() => {
-      void rpc('exports:get', { id: jobId }).then((summary) => apply({ id: jobId, status: summary.status, rows: summary.rowCount, totalRows: summary.totalRows }), () => undefined);
+      void fetchRpc('exports:get', { id: jobId }).then((summary) => apply({ id: jobId, status: summary.status, rows: summary.rowCount, totalRows: summary.totalRows }), () => undefined);
     }, 1000);
     return () => {
       done = true;
       unsubscribe();
       clearInterval(timer);
     };
-  }, [jobId, finish]);
+  }, [jobId, finish, fetchRpc]);
 
   async function begin(format: ExportFormat) {
     setStarting(true);
@@ -102,7 +105,7 @@ export function ExportControl({ start, disabled }: { start(format: ExportFormat,
           </Text>
           <Progress value={share ?? 100} animated striped={share === null} aria-label={t('reports.export')} />
           <Group justify="flex-end">
-            <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconX size={12} />} onClick={() => void rpc('exports:cancel', { id: job.id }).catch(() => undefined)}>
+            <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconX size={12} />} onClick={() => void cancel.mutateAsync({ id: job.id }).catch(() => undefined)}>
               {t('reports.export.cancel')}
             </Button>
           </Group>

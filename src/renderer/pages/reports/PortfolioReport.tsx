@@ -3,12 +3,11 @@ import { useNavigate } from 'react-router';
 import { Badge, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { bucketChartColor, mantineChartColor, rollChartColor } from '../../../shared/chart-colors';
 import type { PortfolioReport as Report, ReportFilter } from '../../../shared/contracts/reports';
-import { rpc } from '../../api/client';
-import { useRpcQuery } from '../../api/hooks';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatBps, formatCount, formatDateTime, formatFen, formatFenCompact } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 import { RollRatesTable } from '../loans/RollRatesTable';
 import { ExportControl } from './ExportControl';
 import { GroupHeader } from './ReviewOperationsReport';
@@ -132,7 +131,7 @@ function Body({ report }: { report: Report }) {
                 {formatBps(loan.aprNominalBps)}
               </Table.Td>
               <Table.Td>
-                {t(`loans.planState.${loan.planState}` as MessageKey)}
+                {labelOf(t, 'loans.planState', loan.planState)}
                 {loan.planMismatch && (
                   <Badge size="xs" color="red" ml={4}>
                     {t('reports.portfolio.planMismatch')}
@@ -151,11 +150,12 @@ function Body({ report }: { report: Report }) {
 export function PortfolioReport({ filter }: { filter: ReportFilter }) {
   const { t, locale } = useI18n();
   const report = useRpcQuery('reports:portfolio', filter);
+  const exportReport = useRpcMutation('reports:export');
   return (
     <Stack gap="sm">
       <GroupHeader
         note={report.data ? t('reports.asOf', { time: formatDateTime(report.data.asOf, locale) }) : ''}
-        exportControl={<ExportControl start={(format, clear) => rpc('reports:export', { report: 'portfolio', filter, format, clear })} />}
+        exportControl={<ExportControl start={(format, clear) => exportReport.mutateAsync({ report: 'portfolio', filter, format, clear })} />}
       />
       {report.isPending && <Loader size="sm" />}
       {report.isError && <ErrorAlert error={report.error} onRetry={() => void report.refetch()} />}

@@ -3,8 +3,7 @@ import { Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/c
 import type { ReactNode } from 'react';
 import { actionChartColor, handlingChartColor, mantineChartColor, queueChartColor } from '../../../shared/chart-colors';
 import type { ReportFilter, ReviewOperationsReport as Report } from '../../../shared/contracts/reports';
-import { rpc } from '../../api/client';
-import { useRpcQuery } from '../../api/hooks';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -173,11 +172,12 @@ function Body({ report }: { report: Report }) {
 export function ReviewOperationsReport({ filter }: { filter: ReportFilter }) {
   const { t, locale } = useI18n();
   const report = useRpcQuery('reports:review-operations', filter);
+  const exportReport = useRpcMutation('reports:export');
   return (
     <Stack gap="sm">
       <GroupHeader
         note={report.data ? t('reports.asOf', { time: formatDateTime(report.data.asOf, locale) }) : ''}
-        exportControl={<ExportControl start={(format, clear) => rpc('reports:export', { report: 'review-operations', filter, format, clear })} />}
+        exportControl={<ExportControl start={(format, clear) => exportReport.mutateAsync({ report: 'review-operations', filter, format, clear })} />}
       />
       {report.isPending && <Loader size="sm" />}
       {report.isError && <ErrorAlert error={report.error} onRetry={() => void report.refetch()} />}

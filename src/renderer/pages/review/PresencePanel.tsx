@@ -3,8 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { HeldTask, Presence } from '../../../shared/contracts/presence';
-import { rpc } from '../../api/client';
-import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useConnection, useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notify } from '../../components/notify';
 import { formatDateTime } from '../../i18n/format';
@@ -119,11 +118,12 @@ function ReleaseDialog({ target, onClose }: { target: { entry: Entry; task: Held
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
+  const { mutateAsync: releaseClaim } = useRpcMutation('presence:release-claim');
   async function release() {
     if (!target) return;
     setBusy(true);
     try {
-      await rpc('presence:release-claim', { taskId: target.task.taskId, reason });
+      await releaseClaim({ taskId: target.task.taskId, reason });
       notify({ color: 'green', message: t('presence.released', { application: target.task.applicationExternalId }) });
       setReason('');
       onClose();

@@ -1,14 +1,13 @@
 import { Badge, Button, Checkbox, Group, Kbd, Loader, Paper, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { notify } from '../../components/notify';
 import { IconPlayerPlay } from '@tabler/icons-react';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { reviewTaskStatusSchema, taskListFilterSchema, type TaskListFilterInput, type TaskRow } from '../../../shared/contracts/review';
 import { findingCatalog, type ReviewQueue } from '../../../shared/domain/findings';
-import { rpc } from '../../api/client';
-import { useConnection, useRpcQuery } from '../../api/hooks';
+import { useConnection, useRpcInfiniteQuery, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { hasDecided } from './firstSteps';
 import { useLiveQueue } from './liveQueue';
@@ -56,12 +55,13 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   const [assignee, setAssignee] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   useLiveQueue(filter);
+  const { mutateAsync: nextTask } = useRpcMutation('review:next');
+  const { mutateAsync: assignTasks } = useRpcMutation('review:assign');
 
-  const list = useInfiniteQuery({
-    queryKey: ['review:list', filter],
-    queryFn: ({ pageParam }) => rpc('review:list', { ...filter, cursor: pageParam ?? undefined, limit: pageSize }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+  const list = useRpcInfiniteQuery('review:list', filter, {
+    input: (cursor: string | null) => ({ ...filter, cursor: cursor ?? undefined, limit: pageSize }),
+    firstCursor: null,
+    nextPage: (last) => last.nextCursor,
     staleTime: 10_000,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.rows) ?? [], [list.data]);
@@ -92,7 +92,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   const start = useCallback(async () => {
     setStarting(true);
     try {
-      const result = await rpc('review:next', { queue, excludeTaskIds: [] });
+      const result = await nextTask({ queue, excludeTaskIds: [] });
       if (result.taskId === null) notify({ color: 'blue', message: t('review.queueEmpty') });
       else navigate(`/review/task/${result.taskId}`);
     } catch (error) {
@@ -100,7 +100,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
     } finally {
       setStarting(false);
     }
-  }, [queue, navigate, t, errorText]);
+  }, [queue, navigate, t, errorText, nextTask]);
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -118,7 +118,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
   async function assign() {
     if (selected.size === 0) return;
     try {
-      const result = await rpc('review:assign', { taskIds: [...selected], operatorId: assignee === 'none' || assignee === null ? null : Number(assignee) });
+      const result = await assignTasks({ taskIds: [...selected], operatorId: assignee === 'none' || assignee === null ? null : Number(assignee) });
       notify({ color: 'green', message: t('review.assign.done', { updated: result.updated, skipped: result.skipped }) });
       setSelected(new Set());
       await queryClient.invalidateQueries({ queryKey: ['review:list'] });

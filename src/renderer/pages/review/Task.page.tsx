@@ -2,11 +2,11 @@ import { Alert, Anchor, Badge, Box, Button, Center, Grid, Group, Kbd, Loader, Mo
 import { notify } from '../../components/notify';
 import { IconArrowLeft, IconArrowsLeftRight, IconKeyboard, IconRotateClockwise, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { ReviewAction } from '../../../shared/contracts/review';
-import { rpc, RpcError } from '../../api/client';
-import { useConnection, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { RpcError } from '../../api/client';
+import { useConnection, useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { markDecided } from './firstSteps';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -19,8 +19,10 @@ import { FaceEvidence } from './FaceEvidence';
 import { defaultView, rotate, zoomIn, zoomOut, type ImageView } from './ImageViewer';
 import { OcrEvidence } from './OcrEvidence';
 import { TakenNotice } from './TakenNotice';
-import { formatAge, insideDialog, isTyping, label, shortcuts, SlaBadge, StatusBadge } from './shared';
+import { formatAge, label, SlaBadge, StatusBadge } from './shared';
 import { ApplicationPanel, FindingsPanel, HistoryPanel, TimelinePanel } from './TaskPanels';
+import { shortcutKeys, useReviewShortcuts } from './useReviewShortcuts';
+import { useTaskLease } from './useTaskLease';
 
 /** Tasks opened in this sitting, for "previous", and tasks skipped, so "next" does not offer them again. */
 const sitting = { visited: [] as number[], skipped: new Set<number>() };
@@ -32,7 +34,7 @@ export function KeyboardHelp({ opened, onClose }: { opened: boolean; onClose(): 
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={700}>{t('review.key.title')}</Text>} centered>
       <SimpleGrid cols={2} spacing={6} data-testid="keyboard-help">
-        {shortcuts.map((shortcut) => (
+        {shortcutKeys.map((shortcut) => (
           <Group key={shortcut.keys} gap="xs" wrap="nowrap">
             <Kbd miw={56} style={{ textAlign: 'center' }}>
               {shortcut.keys}
@@ -73,8 +75,11 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   const [view, setView] = useState<ImageView>(defaultView);
   const [swapped, setSwapped] = useState(false);
   const [busy, setBusy] = useState(false);
-  // Set when this screen hands the task over itself (decided, skipped): no release on leaving.
-  const handedOver = useRef(false);
+  const { mutateAsync: claimTask } = useRpcMutation('review:claim');
+  const { mutateAsync: nextTask } = useRpcMutation('review:next');
+  const { mutateAsync: decide } = useRpcMutation('review:decide');
+  const { mutateAsync: secondDecision } = useRpcMutation('review:second-decision');
+  const { mutateAsync: snooze } = useRpcMutation('review:snooze');
   const data = detail.data;
   const task = data?.task;
   const held = task?.heldByMe ?? false;
@@ -92,34 +97,21 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   const autoClaim = (location.state as { autoClaim?: boolean } | null)?.autoClaim === true;
   useEffect(() => {
     if (!autoClaim || !task || task.id !== taskId || !task.canClaim) return;
-    rpc('review:claim', { taskId })
+    claimTask({ taskId })
       .then(() => refresh())
       .catch(() => undefined);
-  }, [autoClaim, task, taskId, refresh]);
+  }, [autoClaim, task, taskId, refresh, claimTask]);
 
   // The lease is renewed while the task is on screen, and given back on leaving.
-  const leaseSeconds = settings.data?.leaseSeconds ?? 120;
-  useEffect(() => {
-    if (!held) return;
-    const timer = window.setInterval(
-      () => {
-        rpc('review:renew', { taskId }).catch((error: unknown) => {
-          if (error instanceof RpcError && error.code === 'CONFLICT') {
-            notify({ color: 'orange', message: t('review.leaseLost') });
-            void refresh();
-          }
-        });
-      },
-      Math.max(10_000, (leaseSeconds * 1000) / 3),
-    );
-    return () => window.clearInterval(timer);
-  }, [held, taskId, leaseSeconds, refresh, t]);
-  useEffect(() => {
-    if (!held) return;
-    return () => {
-      if (!handedOver.current) void rpc('review:release', { taskId }).catch(() => undefined);
-    };
-  }, [held, taskId]);
+  const lease = useTaskLease({
+    taskId,
+    held,
+    leaseSeconds: settings.data?.leaseSeconds ?? 120,
+    onLost: () => {
+      notify({ color: 'orange', message: t('review.leaseLost') });
+      void refresh();
+    },
+  });
 
   const openTask = useCallback(
     (next: number | null, queue: string, decided?: string) => {
@@ -139,17 +131,17 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
     setBusy(true);
     try {
       sitting.skipped.add(task.id);
-      handedOver.current = task.heldByMe;
-      const result = await rpc('review:next', { queue: task.queue, releaseTaskId: task.heldByMe ? task.id : undefined, excludeTaskIds: [...sitting.skipped].slice(-400) });
+      lease.handOver(task.heldByMe);
+      const result = await nextTask({ queue: task.queue, releaseTaskId: task.heldByMe ? task.id : undefined, excludeTaskIds: [...sitting.skipped].slice(-400) });
       await refresh();
       openTask(result.taskId, task.queue);
     } catch (error) {
-      handedOver.current = false;
+      lease.handOver(false);
       notify({ color: 'red', message: errorText(error) });
     } finally {
       setBusy(false);
     }
-  }, [task, busy, refresh, openTask, errorText]);
+  }, [task, busy, refresh, openTask, errorText, lease, nextTask]);
 
   const goPrevious = useCallback(() => {
     const index = sitting.visited.lastIndexOf(taskId);
@@ -165,17 +157,17 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   const claim = useCallback(async () => {
     if (!task?.canClaim) return;
     try {
-      await rpc('review:claim', { taskId });
+      await claimTask({ taskId });
       await refresh();
     } catch (error) {
       notify({ color: 'red', message: errorText(error) });
     }
-  }, [task, taskId, refresh, errorText]);
+  }, [task, taskId, refresh, errorText, claimTask]);
 
   async function submitDecision(input: { reasonCode?: string; note: string }) {
     if (!task || !dialog) return;
     if (dialog === 'confirm' || dialog === 'overrule') {
-      const result = await rpc('review:second-decision', { taskId, decision: dialog, reasonCode: input.reasonCode, note: input.note, evidenceHash: task.evidenceHash });
+      const result = await secondDecision({ taskId, decision: dialog, reasonCode: input.reasonCode, note: input.note, evidenceHash: task.evidenceHash });
       setDialog(null);
       notify({ color: 'green', message: result.applicationOutcome ? t('review.sent', { outcome: label(t, 'review.outcome', result.applicationOutcome) }) : t('review.recorded') });
       await refresh();
@@ -183,9 +175,9 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       return;
     }
     const action: ReviewAction = dialog;
-    handedOver.current = true;
+    lease.handOver(true);
     try {
-      const result = await rpc('review:decide', {
+      const result = await decide({
         taskId,
         action,
         reasonCode: input.reasonCode,
@@ -200,7 +192,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
       await refresh();
       openTask(result.nextTaskId, task.queue, label(t, 'review.outcomeOf', result.outcome));
     } catch (error) {
-      handedOver.current = false;
+      lease.handOver(false);
       if (error instanceof RpcError && error.code === 'CONFLICT') void refresh();
       throw error;
     }
@@ -208,60 +200,33 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
 
   async function submitSnooze(input: { until: number; reason: string }) {
     if (!task) return;
-    handedOver.current = true;
+    lease.handOver(true);
     try {
-      await rpc('review:snooze', { taskId, until: input.until, reason: input.reason });
+      await snooze({ taskId, until: input.until, reason: input.reason });
       setSnoozing(false);
       notify({ color: 'blue', message: t('review.snoozed', { at: formatDateTime(input.until, locale) }) });
       await refresh();
       navigate(`/review/${task.queue}`);
     } catch (error) {
-      handedOver.current = false;
+      lease.handOver(false);
       throw error;
     }
   }
 
-  // Single-key shortcuts (not while typing or while a dialog is open).
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
-      if (event.key === '?') {
-        event.preventDefault();
-        setHelp((open) => !open);
-        return;
-      }
-      if (insideDialog(event.target) || dialog !== null || snoozing || help || !task) return;
-      const key = event.key.toLowerCase();
-      // Offline, only the view keys work: a decision or claim would fail, and J/K move tasks.
-      if (!online && !['z', '+', 'x', '-', 't', 'w', '0', 'escape'].includes(key)) return;
-      const second = task.canSecondDecide;
-      const handlers: Record<string, () => void> = {
-        j: () => void goNext(),
-        k: goPrevious,
-        c: () => void claim(),
-        a: () => (second ? setDialog('confirm') : task.canDecide && setDialog('approve')),
-        r: () => (second ? setDialog('overrule') : task.canDecide && setDialog('reject')),
-        s: () => task.canDecide && setDialog('resubmit'),
-        e: () => task.canDecide && task.status !== 'escalated' && setDialog('escalate'),
-        h: () => task.canDecide && task.status === 'in_review' && setSnoozing(true),
-        z: () => setView(zoomIn),
-        '+': () => setView(zoomIn),
-        x: () => setView(zoomOut),
-        '-': () => setView(zoomOut),
-        t: () => setView(rotate),
-        w: () => setSwapped((value) => !value),
-        '0': () => setView(defaultView),
-        escape: () => navigate(`/review/${task.queue}`),
-      };
-      const handler = handlers[key];
-      if (handler) {
-        event.preventDefault();
-        handler();
-      }
-    }
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [dialog, snoozing, help, task, goNext, goPrevious, claim, navigate, online]);
+  useReviewShortcuts(
+    { task, enabled: dialog === null && !snoozing && !help, online },
+    {
+      next: () => void goNext(),
+      previous: goPrevious,
+      claim: () => void claim(),
+      decide: setDialog,
+      snooze: () => setSnoozing(true),
+      view: setView,
+      swap: () => setSwapped((value) => !value),
+      leave: () => task && navigate(`/review/${task.queue}`),
+      toggleHelp: () => setHelp((open) => !open),
+    },
+  );
 
   if (isNotFound(detail.error)) return <NotFoundPage title={t('notFound.task')} back={{ to: '/review', label: t('notFound.toQueues') }} />;
   if (detail.isPending) {

@@ -1,6 +1,5 @@
 import type { FindingView } from '../../../shared/contracts/review';
-import { labelOf, type Translate } from '../../i18n/translate';
-import { messages, type MessageKey } from '../../i18n/messages';
+import { isMessageKey, labelOf, type Translate } from '../../i18n/translate';
 
 type Params = Record<string, string>;
 
@@ -88,8 +87,10 @@ function paramsOf(finding: FindingView, t: Translate): Params | null {
 export function findingDetail(finding: FindingView, t: Translate): string {
   if (finding.code.startsWith('ocr_quality_') && finding.code !== 'ocr_quality_unknown') return '';
   const key = `review.findingDetail.${finding.code}`;
-  const params = key in messages ? paramsOf(finding, t) : null;
-  if (params !== null) return t(key as MessageKey, params);
+  if (isMessageKey(key)) {
+    const params = paramsOf(finding, t);
+    if (params !== null) return t(key, params);
+  }
   return [finding.subject, finding.expected !== null ? `${t('review.findings.expected')} ${finding.expected}` : null, finding.actual !== null ? `${t('review.findings.actual')} ${finding.actual}` : null]
     .filter(Boolean)
     .join(' · ');

@@ -3,10 +3,8 @@ import { IconEye } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { PersonalText, ReviewTaskStatus, SlaState } from '../../../shared/contracts/review';
 import { findingCatalog, type FindingSeverity, type ReviewQueue } from '../../../shared/domain/findings';
-import { rpc } from '../../api/client';
-import { useRpcQuery } from '../../api/hooks';
+import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { labelOf } from '../../i18n/translate';
 
 export const reviewQueues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
@@ -91,6 +89,7 @@ export function formatAge(ms: number, t: Translate): string {
 export function PersonalValue({ taskId, value, canReveal, mono = false, size = 'sm' }: { taskId: number; value: PersonalText; canReveal: boolean; mono?: boolean; size?: 'xs' | 'sm' }) {
   const { t } = useI18n();
   const [revealed, setRevealed] = useState<{ key: string; value: string } | null>(null);
+  const reveal = useRpcMutation('review:reveal');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const revealKey = value.revealKey;
@@ -110,7 +109,8 @@ export function PersonalValue({ taskId, value, canReveal, mono = false, size = '
             aria-label={`${t('review.reveal')} ${revealKey}`}
             onClick={() => {
               setBusy(true);
-              rpc('review:reveal', { taskId, field: revealKey })
+              reveal
+                .mutateAsync({ taskId, field: revealKey })
                 .then((result) => setRevealed({ key: `${taskId}:${revealKey}`, value: result.value }))
                 .catch((failure: Error) => setError(failure.message))
                 .finally(() => setBusy(false));
@@ -123,27 +123,6 @@ export function PersonalValue({ taskId, value, canReveal, mono = false, size = '
     </Group>
   );
 }
-
-/** The single-key shortcuts, shown by "?". */
-export const shortcuts: Array<{ keys: string; label: MessageKey }> = [
-  { keys: 'J', label: 'review.key.next' },
-  { keys: 'K', label: 'review.key.previous' },
-  { keys: 'A', label: 'review.key.approve' },
-  { keys: 'R', label: 'review.key.reject' },
-  { keys: 'S', label: 'review.key.resubmit' },
-  { keys: 'E', label: 'review.key.escalate' },
-  { keys: 'H', label: 'review.key.snooze' },
-  { keys: 'L', label: 'review.key.reasons' },
-  { keys: '1–9', label: 'review.key.pickReason' },
-  { keys: 'Enter', label: 'review.key.confirm' },
-  { keys: 'Z / X', label: 'review.key.zoom' },
-  { keys: 'T', label: 'review.key.rotate' },
-  { keys: 'W', label: 'review.key.swap' },
-  { keys: '0', label: 'review.key.resetView' },
-  { keys: 'C', label: 'review.key.claim' },
-  { keys: 'Esc', label: 'review.key.close' },
-  { keys: '?', label: 'review.key.help' },
-];
 
 /** The label of a reason code in the operator's language (codes stay as they are when unknown). */
 export function useReasonLabel(): (queue: ReviewQueue, code: string | null) => string {

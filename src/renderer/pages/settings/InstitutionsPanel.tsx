@@ -1,11 +1,14 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, PasswordInput, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { notify } from '../../components/notify';
 import { IconCheck, IconPlugConnected, IconPlus, IconX } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import type { ConnectionTest, InstitutionSummary } from '../../../shared/contracts/institutions';
+import { contract } from '../../../shared/rpc/contract';
 import { RpcError } from '../../api/client';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { contractResolver } from '../../forms/contract-form';
 import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { StateBadge } from '../sync/shared';
@@ -51,19 +54,48 @@ interface Draft {
   enabled: boolean;
 }
 
+const institutionMessages = {
+  code: 'institutions.codeRule',
+  name: 'institutions.nameRequired',
+  baseUrl: 'institutions.baseUrlRule',
+  appId: 'institutions.appIdRequired',
+  secret: 'institutions.secretRule',
+  syncIntervalSeconds: 'institutions.intervalRule',
+} as const;
+
+/** An edit sends what changed: an empty secret keeps the stored one. */
+function updateOf(id: number, draft: Draft) {
+  return {
+    id,
+    name: draft.name,
+    baseUrl: draft.baseUrl,
+    appId: draft.appId,
+    syncIntervalSeconds: draft.syncIntervalSeconds,
+    enabled: draft.enabled,
+    ...(draft.secret !== '' ? { secret: draft.secret } : {}),
+  };
+}
+
 /** Add or edit one institution. The secret is write-only: blank when editing keeps the stored one. */
 function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | null; onDone(): void }) {
   const errorText = useErrorText();
   const { t } = useI18n();
-  const [draft, setDraft] = useState<Draft>({
-    code: existing?.code ?? '',
-    name: existing?.name ?? '',
-    baseUrl: existing?.baseUrl ?? '',
-    appId: existing?.appId ?? '',
-    secret: '',
-    syncIntervalSeconds: existing?.syncIntervalSeconds ?? 300,
-    enabled: existing?.enabled ?? true,
+  const createRule = contractResolver(contract['institutions:create'].input, t, institutionMessages);
+  const updateRule = contractResolver(contract['institutions:update'].input, t, institutionMessages);
+  const form = useForm<Draft>({
+    initialValues: {
+      code: existing?.code ?? '',
+      name: existing?.name ?? '',
+      baseUrl: existing?.baseUrl ?? '',
+      appId: existing?.appId ?? '',
+      secret: '',
+      syncIntervalSeconds: existing?.syncIntervalSeconds ?? 300,
+      enabled: existing?.enabled ?? true,
+    },
+    // The channel the form will call checks it: create the whole, update what it sends.
+    validate: (values) => (existing ? updateRule(updateOf(existing.id, values)) : createRule(values)),
   });
+  const draft = form.values;
   const create = useRpcMutation('institutions:create', { invalidates: ['institutions:list', 'sync:overview'] });
   const update = useRpcMutation('institutions:update', { invalidates: ['institutions:list', 'sync:overview'] });
   const test = useRpcMutation('institutions:test-connection');
@@ -73,22 +105,12 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   const secretMissing = (existing === null || urlChanged) && draft.secret === '';
   const messageOf = (failure: Error) =>
     failure instanceof RpcError && (failure.details as { reason?: unknown } | undefined)?.reason === 'secret-required-for-new-url' ? t('institutions.secretForNewUrl') : errorText(failure);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit(values: Draft) {
     if (existing) {
-      await update.mutateAsync({
-        id: existing.id,
-        name: draft.name,
-        baseUrl: draft.baseUrl,
-        appId: draft.appId,
-        syncIntervalSeconds: draft.syncIntervalSeconds,
-        enabled: draft.enabled,
-        ...(draft.secret !== '' ? { secret: draft.secret } : {}),
-      });
+      await update.mutateAsync(updateOf(existing.id, values));
     } else {
-      await create.mutateAsync(draft);
+      await create.mutateAsync(values);
     }
     notify({ color: 'green', message: t('institutions.saved') });
     onDone();
@@ -103,23 +125,22 @@ function InstitutionForm({ existing, onDone }: { existing: InstitutionSummary | 
   }
 
   return (
-    <form onSubmit={(event) => void submit(event).catch(() => undefined)} noValidate>
+    <form onSubmit={form.onSubmit((values) => void submit(values).catch(() => undefined))} noValidate>
       <Stack gap="sm">
         {error && <Alert color="red">{messageOf(error)}</Alert>}
-        <TextInput label={t('institutions.code')} description={t('institutions.codeHint')} value={draft.code} onChange={(event) => set('code', event.currentTarget.value)} disabled={existing !== null} required />
-        <TextInput label={t('institutions.name')} value={draft.name} onChange={(event) => set('name', event.currentTarget.value)} required />
-        <TextInput label={t('institutions.baseUrl')} description={t('institutions.baseUrlHint')} placeholder="https://api.example.com/credit" value={draft.baseUrl} onChange={(event) => set('baseUrl', event.currentTarget.value)} required />
-        <TextInput label={t('institutions.appId')} value={draft.appId} onChange={(event) => set('appId', event.currentTarget.value)} required />
+        <TextInput label={t('institutions.code')} description={t('institutions.codeHint')} {...form.getInputProps('code')} disabled={existing !== null} required />
+        <TextInput label={t('institutions.name')} {...form.getInputProps('name')} required />
+        <TextInput label={t('institutions.baseUrl')} description={t('institutions.baseUrlHint')} placeholder="https://api.example.com/credit" {...form.getInputProps('baseUrl')} required />
+        <TextInput label={t('institutions.appId')} {...form.getInputProps('appId')} required />
         <PasswordInput
           label={t('institutions.secret')}
           description={urlChanged ? t('institutions.secretForNewUrl') : existing ? (existing.secretReadable ? t('institutions.secretKeep') : t('institutions.secretUnreadable')) : t('institutions.secretNew')}
-          value={draft.secret}
-          onChange={(event) => set('secret', event.currentTarget.value)}
+          {...form.getInputProps('secret')}
           autoComplete="new-password"
           required={existing === null || urlChanged}
         />
-        <NumberInput label={t('institutions.interval')} min={10} max={86_400} value={draft.syncIntervalSeconds} onChange={(value) => set('syncIntervalSeconds', Number(value) || 0)} />
-        <Switch label={t('institutions.enabled')} checked={draft.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />
+        <NumberInput label={t('institutions.interval')} min={10} max={86_400} {...form.getInputProps('syncIntervalSeconds')} onChange={(value) => form.setFieldValue('syncIntervalSeconds', Number(value) || 0)} />
+        <Switch label={t('institutions.enabled')} {...form.getInputProps('enabled', { type: 'checkbox' })} />
         {test.data && <ConnectionResult result={test.data} />}
         {test.error && <Alert color="red">{messageOf(test.error)}</Alert>}
         <Group justify="space-between">

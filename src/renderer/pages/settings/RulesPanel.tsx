@@ -7,7 +7,7 @@ import type { DomainSettings } from '../../../shared/domain/settings';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -59,7 +59,7 @@ export function RulesPanel() {
     }
   }
 
-  const vendorLabel = (vendor: string) => t(`review.vendor.${vendor}` as MessageKey);
+  const vendorLabel = (vendor: string) => labelOf(t, 'review.vendor', vendor);
   return (
     <Stack gap="md" maw={1100}>
       <Text size="sm" c="dimmed">

@@ -2,14 +2,17 @@ import { ActionIcon, Alert, Badge, Button, Group, Loader, Menu, Modal, PasswordI
 import { useDisclosure } from '@mantine/hooks';
 import { notify } from '../../components/notify';
 import { IconDots, IconUserPlus } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
 import { displayNameMaxLength, type UserSummary } from '../../../shared/contracts/users';
 import { LengthCounter } from '../../components/LengthCounter';
+import { contract } from '../../../shared/rpc/contract';
 import { roles, type Role } from '../../../shared/rpc/permissions';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { passwordErrorText } from '../../auth/passwordErrors';
 import { useOperator } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { contractResolver } from '../../forms/contract-form';
 import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { SessionSettingsForm } from './SessionSettingsForm';
@@ -17,38 +20,31 @@ import { SessionSettingsForm } from './SessionSettingsForm';
 function CreateUserForm({ onDone }: { onDone(): void }) {
   const { t } = useI18n();
   const create = useRpcMutation('users:create', { invalidates: ['users:list'] });
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [role, setRole] = useState<Role>('reviewer');
-  const [password, setPassword] = useState('');
+  const form = useForm<{ username: string; displayName: string; role: Role; password: string }>({
+    initialValues: { username: '', displayName: '', role: 'reviewer', password: '' },
+    validate: contractResolver(contract['users:create'].input, t, { username: 'users.usernameRule', displayName: 'users.displayNameRequired', password: 'password.length' }),
+  });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const user = await create.mutateAsync({ username, displayName, role, password });
+  async function submit(values: typeof form.values) {
+    const user = await create.mutateAsync(values);
     notify({ color: 'green', message: t('users.created', { username: user.username }) });
     onDone();
   }
 
   return (
-    <form onSubmit={(event) => void submit(event).catch(() => undefined)} noValidate>
+    <form onSubmit={form.onSubmit((values) => void submit(values).catch(() => undefined))} noValidate>
       <Stack gap="sm">
         {create.error && <Alert color="red" role="alert">{passwordErrorText(t, create.error)}</Alert>}
-        <TextInput label={t('users.username')} value={username} onChange={(e) => setUsername(e.currentTarget.value)} required />
-        <TextInput label={t('users.displayName')} value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} required maxLength={displayNameMaxLength} rightSectionWidth={72} rightSection={<LengthCounter value={displayName} max={displayNameMaxLength} />} />
+        <TextInput label={t('users.username')} {...form.getInputProps('username')} required />
+        <TextInput label={t('users.displayName')} {...form.getInputProps('displayName')} required maxLength={displayNameMaxLength} rightSectionWidth={72} rightSection={<LengthCounter value={form.values.displayName} max={displayNameMaxLength} />} />
         <Select
           label={t('users.role')}
           data={roles.map((value) => ({ value, label: t(`role.${value}`) }))}
-          value={role}
-          onChange={(value) => value && setRole(value as Role)}
+          value={form.values.role}
+          onChange={(value) => value && form.setFieldValue('role', value as Role)}
           allowDeselect={false}
         />
-        <PasswordInput
-          label={t('users.initialPassword')}
-          description={t('users.initialPasswordHint')}
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          required
-        />
+        <PasswordInput label={t('users.initialPassword')} description={t('users.initialPasswordHint')} {...form.getInputProps('password')} required />
         <Button type="submit" loading={create.isPending}>
           {t('users.add')}
         </Button>
@@ -57,21 +53,18 @@ function CreateUserForm({ onDone }: { onDone(): void }) {
   );
 }
 
+/** The channel's rule for the new password; the account's id is added on submit. */
+const resetPasswordForm = contract['users:reset-password'].input.pick({ password: true });
+
 function ResetPasswordForm({ user, onDone }: { user: UserSummary; onDone(): void }) {
   const { t } = useI18n();
   const reset = useRpcMutation('users:reset-password', { invalidates: ['users:list'] });
-  const [password, setPassword] = useState('');
+  const form = useForm({ initialValues: { password: '' }, validate: contractResolver(resetPasswordForm, t, { password: 'password.length' }) });
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        reset.mutate({ id: user.id, password }, { onSuccess: onDone });
-      }}
-      noValidate
-    >
+    <form onSubmit={form.onSubmit(({ password }) => reset.mutate({ id: user.id, password }, { onSuccess: onDone }))} noValidate>
       <Stack gap="sm">
         {reset.error && <Alert color="red" role="alert">{passwordErrorText(t, reset.error)}</Alert>}
-        <PasswordInput label={t('users.initialPassword')} description={t('users.initialPasswordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+        <PasswordInput label={t('users.initialPassword')} description={t('users.initialPasswordHint')} {...form.getInputProps('password')} />
         <Button type="submit" loading={reset.isPending}>
           {t('users.resetPassword')}
         </Button>

@@ -3,7 +3,6 @@ import { IconRefresh } from '@tabler/icons-react';
 import type { SyncInstitutionStatus, SyncLive } from '../../../shared/contracts/sync';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { formatSeconds, StateBadge } from './shared';
 import { SyncIgnoredNotes } from './SyncIgnoredNotes';
 import { SyncProblems } from './SyncProblems';
@@ -48,8 +47,8 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
             <Progress value={percent} animated striped={!live.total} size="sm" aria-label={t('sync.state.syncing')} />
             <Group justify="space-between" gap={4}>
               <Text size="xs">
-                {t(`sync.phase.${live.phase}` as MessageKey)}
-                {live.resource ? ` · ${t(`sync.resource.${live.resource}` as MessageKey)}` : ''}
+                {t(`sync.phase.${live.phase}`)}
+                {live.resource ? ` · ${t(`sync.resource.${live.resource}`)}` : ''}
               </Text>
               <Text size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
                 {live.total
@@ -82,7 +81,7 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
             {t('sync.openQuarantine', { count: status.openQuarantine })}
           </Text>
           <Tooltip
-            label={status.reconciliation.map((entry) => `${t(`sync.resource.${entry.resource}` as MessageKey)}: ${entry.localTotal} / ${entry.remoteTotal}`).join(' · ') || t('sync.notReconciled')}
+            label={status.reconciliation.map((entry) => `${t(`sync.resource.${entry.resource}`)}: ${entry.localTotal} / ${entry.remoteTotal}`).join(' · ') || t('sync.notReconciled')}
             multiline
             w={320}
           >

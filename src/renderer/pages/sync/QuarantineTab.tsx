@@ -7,7 +7,7 @@ import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 import { InstitutionFilter } from './RunsTab';
 import { Pager } from './shared';
 
@@ -54,7 +54,7 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
           size="xs"
           w={170}
           label={t('sync.filter.resource')}
-          data={[{ value: '', label: t('sync.filter.all') }, ...resources.map((value) => ({ value, label: t(`sync.resource.${value}` as MessageKey) }))]}
+          data={[{ value: '', label: t('sync.filter.all') }, ...resources.map((value) => ({ value, label: t(`sync.resource.${value}`) }))]}
           value={resource ?? ''}
           onChange={(value) => {
             setResource(value ? (value as SyncResourceName) : undefined);
@@ -132,7 +132,7 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                             {item.institutionCode} · {item.externalId ?? t('sync.quarantine.noId')}
                           </Text>
                           <Text size="xs" c="dimmed">
-                            {t(`sync.resource.${item.resource}` as MessageKey)}
+                            {t(`sync.resource.${item.resource}`)}
                           </Text>
                         </Stack>
                       </Table.Td>
@@ -140,7 +140,7 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
                         <Stack gap={2}>
                           {item.issues.map((issue, index) => (
                             <Text key={index} size="xs">
-                              <Code>{issue.path || '(root)'}</Code> {recordCheckCodes.has(issue.code) ? `${t(`sync.quarantine.code.${issue.code}` as MessageKey)} · ` : ''}
+                              <Code>{issue.path || '(root)'}</Code> {recordCheckCodes.has(issue.code) ? `${labelOf(t, 'sync.quarantine.code', issue.code)} · ` : ''}
                               {issue.message}
                             </Text>
                           ))}

@@ -4,7 +4,7 @@ import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 
 const outcomeColors: Record<ReconciliationEntry['outcome'], string> = { matched: 'green', explained: 'teal', changing: 'gray', unexplained: 'red', stopped: 'orange' };
 
@@ -39,14 +39,14 @@ export function ReconciliationTab() {
         {rows.data.map((row) => (
           <Table.Tr key={`${row.institutionId}/${row.resource}`}>
             <Table.Td ff="monospace">{row.institutionCode}</Table.Td>
-            <Table.Td>{t(`sync.resource.${row.resource}` as MessageKey)}</Table.Td>
+            <Table.Td>{t(`sync.resource.${row.resource}`)}</Table.Td>
             <Table.Td ta="right">{formatCount(row.localTotal, locale)}</Table.Td>
             <Table.Td ta="right">{formatCount(row.remoteTotal, locale)}</Table.Td>
             <Table.Td>
               <Stack gap={0}>
                 {row.amounts.map((amount) => (
                   <Text key={amount.name} size="xs" c={amount.local === amount.remote ? undefined : 'red'}>
-                    {t(`sync.amount.${amount.name}` as MessageKey)}: {formatFen(amount.local, locale)}
+                    {labelOf(t, 'sync.amount', amount.name)}: {formatFen(amount.local, locale)}
                     {amount.local === amount.remote ? '' : ` / ${formatFen(amount.remote, locale)}`}
                   </Text>
                 ))}
@@ -65,7 +65,7 @@ export function ReconciliationTab() {
             <Table.Td>
               <Stack gap={2} align="flex-start">
                 <Badge size="xs" variant="light" color={outcomeColors[row.outcome]}>
-                  {t(`sync.reconciliation.outcome.${row.outcome}` as MessageKey)}
+                  {t(`sync.reconciliation.outcome.${row.outcome}`)}
                 </Badge>
                 {row.outcome === 'unexplained' && row.unexplained !== 0 && (
                   <Text size="xs" c="red">

@@ -6,7 +6,6 @@ import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { PagedQuery } from '../../components/PagedQuery';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 import { formatSeconds, Pager } from './shared';
 import { SyncProblems } from './SyncProblems';
 
@@ -68,10 +67,10 @@ export function RunsTab({ institutions }: { institutions: InstitutionSummary[] }
                       <Table.Td ff="monospace">{run.institutionCode}</Table.Td>
                       <Table.Td>{formatDateTime(run.startedAt, locale)}</Table.Td>
                       <Table.Td>{run.finishedAt !== null ? formatSeconds((run.finishedAt - run.startedAt) / 1000) : '—'}</Table.Td>
-                      <Table.Td>{t(`sync.trigger.${run.trigger}` as MessageKey)}</Table.Td>
+                      <Table.Td>{t(`sync.trigger.${run.trigger}`)}</Table.Td>
                       <Table.Td miw={96}>
                         <Badge size="xs" variant="light" color={runColors[run.status]}>
-                          {t(`sync.run.${run.status}` as MessageKey)}
+                          {t(`sync.run.${run.status}`)}
                         </Badge>
                       </Table.Td>
                       <Table.Td ta="right">{formatCount(run.totals.fetched, locale)}</Table.Td>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { SyncIgnoredNote } from '../../../shared/contracts/sync';
 import { formatCount } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 
 /**
  * What the institution's /v1/capabilities and /v1/stats said that this client ignores or cannot
@@ -30,10 +30,10 @@ export function SyncIgnoredNotes({ notes }: { notes: readonly SyncIgnoredNote[] 
           {notes.map((note, index) => (
             <List.Item key={`${note.source}/${note.kind}/${note.subject}/${note.detail ?? ''}/${index}`}>
               <Text size="xs" span c="dimmed">
-                {t(`sync.ignored.source.${note.source}` as MessageKey)} ·{' '}
+                {labelOf(t, 'sync.ignored.source', note.source)} ·{' '}
               </Text>
               <Text size="xs" span>
-                {t(`sync.ignored.${note.kind}` as MessageKey, { subject: note.subject, detail: note.detail ?? '' })}
+                {labelOf(t, 'sync.ignored', note.kind, { subject: note.subject, detail: note.detail ?? '' })}
               </Text>
             </List.Item>
           ))}

@@ -2,7 +2,7 @@ import { List, Text } from '@mantine/core';
 import type { SyncProblem } from '../../../shared/contracts/sync';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
+import { labelOf } from '../../i18n/translate';
 
 /**
  * Why a pass is incomplete, one line per resource, with its numbers: a resource stopped on a
@@ -24,7 +24,7 @@ export function SyncProblems({ problems, compact = false }: { problems: readonly
     <>
     <List size="xs" spacing={2} data-testid="sync-problems" c="red">
       {problems.map((problem) => {
-        const resource = t(`sync.resource.${problem.resource}` as MessageKey);
+        const resource = t(`sync.resource.${problem.resource}`);
         if (problem.kind !== 'unreconciled') {
           return (
             <List.Item key={`${problem.resource}/${problem.kind}`}>
@@ -37,7 +37,7 @@ export function SyncProblems({ problems, compact = false }: { problems: readonly
         const details = [
           ...problem.statuses.map((status) => t('sync.problem.status', { status: status.status, local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })),
           ...problem.amounts.map((amount) =>
-            t('sync.problem.amount', { name: t(`sync.amount.${amount.name}` as MessageKey), local: formatFen(amount.local, locale), remote: formatFen(amount.remote, locale) }),
+            t('sync.problem.amount', { name: labelOf(t, 'sync.amount', amount.name), local: formatFen(amount.local, locale), remote: formatFen(amount.remote, locale) }),
           ),
         ];
         return (

@@ -2,7 +2,6 @@
 import { Badge, Button, Group, Text } from '@mantine/core';
 import type { InstitutionSyncState } from '../../../shared/contracts/institutions';
 import { useI18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/messages';
 
 const stateColors: Record<InstitutionSyncState, string> = {
   idle: 'green',
@@ -19,7 +18,7 @@ export function StateBadge({ state }: { state: InstitutionSyncState }) {
   const { t } = useI18n();
   return (
     <Badge color={stateColors[state]} variant="light" data-testid="sync-state">
-      {t(`sync.state.${state}` as MessageKey)}
+      {t(`sync.state.${state}`)}
     </Badge>
   );
 }
