@@ -31,7 +31,9 @@ function Body({ report }: { report: Report }) {
     institution: nameOf(id),
     ...Object.fromEntries(buckets.map((bucket) => [bucket, (report.bucketsByInstitution.find((row) => row.institutionId === id && row.bucket === bucket)?.balanceFen ?? 0) / 100])),
   }));
-  const rolls = report.rollRates.map((row) => ({ month: row.monthEnd.slice(0, 7), c1: row.currentToM1.ratio * 100, m12: row.m1ToM2.ratio * 100 }));
+  // Percentages to two decimals, as the table beside it prints them (the tooltip showed 1.5752003154772158%).
+  const chartPercent = (ratio: number) => Math.round(ratio * 10_000) / 100;
+  const rolls = report.rollRates.map((row) => ({ month: row.monthEnd.slice(0, 7), c1: chartPercent(row.currentToM1.ratio), m12: chartPercent(row.m1ToM2.ratio) }));
   const utilisation = report.utilisation.map((row) => ({ date: row.date.slice(5), share: row.limitFen > 0 ? Math.round((row.usedFen / row.limitFen) * 1000) / 10 : 0 }));
   return (
     <Stack gap="md">
