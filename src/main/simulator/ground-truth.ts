@@ -5,7 +5,7 @@
 import { applicationStatusAt, type ApplicationStub, productOf } from './applications';
 import { isoInstant } from './clock';
 import type { SimInstitution } from './institution';
-import { type LineModel, type OrderModel, renderLine, replayOrder } from './loans';
+import { type LineModel, type OrderModel, renderLine, replayOrder } from './orders';
 import { ModelCache } from './model-cache';
 
 /** What the generator planted, counted over the records visible now (for tests and demos). */

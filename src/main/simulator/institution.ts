@@ -38,7 +38,7 @@ import {
   renderRepayment,
   replayOrder,
   repaymentIdOf,
-} from './loans';
+} from './orders';
 import { ModelCache, type PersonCache } from './model-cache';
 import { latentRow, pick, recordRow, resourceByCode, statsColumns } from './record-rows';
 import { type RecordRow, resourceCode, type SimStore } from './store';
