@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { findingCatalog, type ReviewQueue } from '../src/shared/domain/findings';
+import { findingCatalog, type ReviewQueue, reviewQueues } from '../src/shared/domain/findings';
 
 /**
  * Seeds `count` open review tasks (applications, borrowers, finding codes) on five bench
@@ -11,7 +11,7 @@ export function seedOpenTasks(client: Database.Database, count: number, options:
   const now = Date.now();
   const codesByQueue: Record<ReviewQueue, string[]> = { contacts: [], face: [], ocr: [] };
   for (const [code, entry] of Object.entries(findingCatalog)) codesByQueue[entry.queue].push(code);
-  const queues: ReviewQueue[] = ['contacts', 'face', 'ocr'];
+  const queues = reviewQueues;
   client.transaction(() => {
     const institution = client.prepare(
       "INSERT INTO institutions (code, name, base_url, app_id, secret_ciphertext, secret_scheme, created_at, updated_at) VALUES (?, ?, 'http://127.0.0.1:1', ?, x'00', 'key-file', ?, ?)",
@@ -36,7 +36,7 @@ export function seedOpenTasks(client: Database.Database, count: number, options:
       const institutionId = institutions[random() < 0.01 ? 4 : Math.floor(random() * 4)] as number;
       const queuedAt = now - Math.floor(random() * 10 * 86_400_000);
       const applicationId = Number(application.run(institutionId, `APP-${index}`, queuedAt, borrowerId, queuedAt, now).lastInsertRowid);
-      const queue = queues[index % 3] as ReviewQueue;
+      const queue = queues[index % queues.length] as ReviewQueue;
       const pool = codesByQueue[queue];
       // Codes are skewed: the first two of each queue are common, the rest rare.
       const picks = new Set<string>([pool[random() < 0.7 ? 0 : 1] as string]);

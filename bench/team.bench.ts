@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { selfSignedCertificate } from '../test/support/tls';
+import { reviewQueues } from '../src/shared/domain/findings';
 import { testOperatorPassword } from '../test/support/backend';
 import type { BenchSuite } from './harness';
 
@@ -35,7 +36,7 @@ const sweep = process.env.TEAM_BENCH_SWEEP === 'none' ? [] : (process.env.TEAM_B
 const targetMs = 50;
 /** The demo simulator's population: its first sync pass runs through the timed minute. */
 const demoBorrowers = 5000;
-const queues = ['contacts', 'face', 'ocr'] as const;
+const queues = reviewQueues;
 const root = path.resolve(import.meta.dirname, '..');
 
 type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -146,7 +147,7 @@ async function work(sessions: Session[], ms: number, reasons: Record<string, str
   await Promise.all(
     sessions.map(async (session, index) => {
       const reviewer = index + 1;
-      const queue = queues[index % 3] as (typeof queues)[number];
+      const queue = queues[index % queues.length] as (typeof queues)[number];
       for (let round = 0; performance.now() < until; round++) {
         let taskId: number | null = null;
         if (round % 2 === 0) {

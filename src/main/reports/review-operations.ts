@@ -2,6 +2,7 @@ import { actionChartColor, handlingChartColor, queueChartColor } from '../../sha
 import type { Locale } from '../../shared/contracts/auth';
 import { backlogAges, type ReportFilter, type ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { ReviewSettings } from '../../shared/contracts/review';
+import { perQueue, type ReviewQueue, reviewQueues } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 import type { ExportColumn, ExportDocument, ExportValue, SummaryTable } from '../exports/model';
 import { keysetRows, mapRows } from '../exports/paging';
@@ -21,8 +22,8 @@ import {
 import { daysOf, scopeOf } from './scope';
 import { percentile, toMinutes } from './stats';
 
-const queues = ['contacts', 'face', 'ocr'] as const;
-type Queue = (typeof queues)[number];
+const queues = reviewQueues;
+type Queue = ReviewQueue;
 type DecisionCounts = Omit<ReviewOperationsReport['totals'], 'tasksIn'>;
 
 /** Counts and timings of one group of decisions (a day, a queue, a reviewer, everything). */
@@ -143,7 +144,7 @@ export function buildReviewOperations(db: Db, filter: ReportFilter, now: number,
     backlog: queues.flatMap((queue) =>
       backlogAges.map((age) => ({ queue, age, count: backlog.find((row) => row.queue === queue && row.age === age)?.count ?? 0 })),
     ),
-    slaMinutes: { contacts: settings.queues.contacts.slaMinutes, face: settings.queues.face.slaMinutes, ocr: settings.queues.ocr.slaMinutes },
+    slaMinutes: perQueue((queue) => settings.queues[queue].slaMinutes),
   };
 }
 

@@ -3,6 +3,7 @@
  * loan tables. Raw prepared statements, because report facts are iterated row by row without
  * building objects per row, and because the percentile maths needs every handling time.
  */
+import type { ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 
 /** An instant range [fromAt, toAt) and an optional institution. */
@@ -16,7 +17,7 @@ export interface ReportScope {
 export interface DecisionFact {
   id: number;
   decidedAt: number;
-  queue: 'contacts' | 'face' | 'ocr';
+  queue: ReviewQueue;
   action: 'approve' | 'reject' | 'resubmit' | 'escalate';
   stage: 'single' | 'first' | 'second';
   state: 'effective' | 'awaiting_second' | 'confirmed' | 'overruled' | 'cancelled';

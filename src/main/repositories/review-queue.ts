@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow, ReviewTaskStatus } from '../db/schema';
-import { readAll, readOne } from './review-statements';
+import { anyReviewQueue, readAll, readOne } from './review-statements';
 
 type ReviewQueue = ReviewTaskRow['queue'];
 
@@ -209,7 +209,7 @@ export function heldAndAssigned(db: Db): Array<{ id: number; queue: ReviewQueue;
 export function tasksInStatus(db: Db, status: ReviewTaskStatus, limit: number): TaskListRow[] {
   const inner = sql`
     SELECT ${rowColumns} FROM review_tasks t INDEXED BY review_tasks_queue_idx
-     WHERE t.queue IN ('contacts', 'face', 'ocr') AND t.status = ${status}
+     WHERE t.queue IN (${anyReviewQueue}) AND t.status = ${status}
      ORDER BY t.queued_at, t.id LIMIT ${limit}`;
   return db.all<TaskListRow>(joined(inner, sql`p.queuedAt, p.id`));
 }

@@ -6,9 +6,17 @@
  * handle (no raw client) falls back to drizzle.
  */
 import type { Statement } from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { reviewQueues } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
+
+/**
+ * Every review queue as SQL literals, for `queue IN (${anyReviewQueue})`: a scan of all queues that
+ * still gives `review_tasks_queue_idx` its first column (literals, not parameters, so the plan
+ * is the same as with the list written out).
+ */
+export const anyReviewQueue = sql.raw(reviewQueues.map((queue) => `'${queue}'`).join(', '));
 
 const dialect = new SQLiteSyncDialect();
 const statements = new WeakMap<object, Map<string, Statement>>();

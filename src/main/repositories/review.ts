@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { readAll, readOne, writeReturning, writeRun } from './review-statements';
+import { anyReviewQueue, readAll, readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
   reviewTasksTable,
@@ -179,7 +179,7 @@ export function releaseTask(db: Db, taskId: number, operatorId: number, now: num
 export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy: number }> {
   const held = writeReturning<{ id: number; claimedBy: number }>(db, sql`
     SELECT id, claimed_by AS claimedBy FROM review_tasks INDEXED BY review_tasks_queue_idx
-     WHERE queue IN ('contacts', 'face', 'ocr') AND status IN ('in_review', 'escalated')
+     WHERE queue IN (${anyReviewQueue}) AND status IN ('in_review', 'escalated')
        AND claimed_by IS NOT NULL AND lease_expires_at < ${now}`);
   if (held.length === 0) return [];
   writeRun(db, sql`
@@ -197,7 +197,7 @@ export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
        SET status = 'open', snoozed_until = NULL, updated_at = ${now}
      WHERE id IN (
              SELECT id FROM review_tasks INDEXED BY review_tasks_queue_idx
-              WHERE queue IN ('contacts', 'face', 'ocr') AND status = 'snoozed' AND snoozed_until <= ${now})
+              WHERE queue IN (${anyReviewQueue}) AND status = 'snoozed' AND snoozed_until <= ${now})
     RETURNING id`);
 }
 

@@ -5,7 +5,7 @@
  * delivery is recorded by the outbox itself (review/delivery.ts); the monitor settles, once at
  * start, what a build without that hook left behind.
  */
-import type { ReviewQueue } from '../../shared/domain/findings';
+import { type ReviewQueue, reviewQueues } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
 import { latestTaskEventId } from '../repositories/review';
@@ -26,7 +26,6 @@ export interface ReviewMonitor {
   stop(): void;
 }
 
-const allQueues: ReviewQueue[] = ['contacts', 'face', 'ocr'];
 
 export function startReviewMonitor(deps: ReviewMonitorDeps): ReviewMonitor {
   try {
@@ -43,7 +42,7 @@ export function startReviewMonitor(deps: ReviewMonitorDeps): ReviewMonitor {
       const latest = latestTaskEventId(deps.db);
       if (latest !== lastEventId) {
         lastEventId = latest;
-        deps.emitChanged(allQueues);
+        deps.emitChanged([...reviewQueues]);
       }
     } catch (error) {
       // A busy database (another process writing) is retried on the next tick.

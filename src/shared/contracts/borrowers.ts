@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { bucketSchema } from '../domain/delinquency';
+import { reviewQueueSchema } from '../domain/findings';
 import { orderStatusSchema } from '../institution-api/loans';
 import { channel, requires } from '../rpc/define';
 import { lineStateSchema, lineFlagSchema } from './portfolio';
@@ -117,7 +118,7 @@ export const borrowerPageSchema = z.object({
       applicationId: z.number().int(),
       applicationExternalId: z.string(),
       institutionId: z.number().int(),
-      queue: z.enum(['contacts', 'face', 'ocr']),
+      queue: reviewQueueSchema,
       status: z.string(),
       findingCodes: z.array(z.string()),
       createdAt: z.number(),

@@ -4,6 +4,7 @@
  * as CSV/XLSX/PDF exports.
  */
 import { z } from 'zod';
+import { perQueue, reviewQueueSchema } from '../domain/findings';
 import { daysBetween } from '../time';
 import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
@@ -30,7 +31,6 @@ export const reportIds = ['review-operations', 'auth-funnel', 'portfolio'] as co
 export const reportIdSchema = z.enum(reportIds);
 export type ReportId = z.infer<typeof reportIdSchema>;
 
-const queueSchema = z.enum(['contacts', 'face', 'ocr']);
 const actionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
 /** Minutes, null when there is nothing to measure. */
 const minutes = z.number().nullable();
@@ -60,14 +60,14 @@ export const reviewOperationsSchema = z.object({
   asOf: z.number(),
   totals: z.object({ tasksIn: z.number().int(), ...decisionCountsShape }),
   byDay: z.array(z.object({ date: z.string(), tasksIn: z.number().int(), ...decisionCountsShape })),
-  byQueue: z.array(z.object({ queue: queueSchema, tasksIn: z.number().int(), ...decisionCountsShape })),
+  byQueue: z.array(z.object({ queue: reviewQueueSchema, tasksIn: z.number().int(), ...decisionCountsShape })),
   byReviewer: z.array(z.object({ operatorId: z.number().int(), name: z.string(), ...decisionCountsShape })),
-  reasons: z.array(z.object({ queue: queueSchema, action: actionSchema, code: z.string(), labelZh: z.string(), labelEn: z.string(), count: z.number().int() })),
+  reasons: z.array(z.object({ queue: reviewQueueSchema, action: actionSchema, code: z.string(), labelZh: z.string(), labelEn: z.string(), count: z.number().int() })),
   /** First decisions that needed a second person, by what became of them. */
   fourEyes: z.object({ awaiting: z.number().int(), confirmed: z.number().int(), overruled: z.number().int(), cancelled: z.number().int() }),
   /** Tasks waiting now (open, held, awaiting a second decision, escalated, snoozed) by time in queue. */
-  backlog: z.array(z.object({ queue: queueSchema, age: z.enum(backlogAges), count: z.number().int() })),
-  slaMinutes: z.object({ contacts: z.number().int(), face: z.number().int(), ocr: z.number().int() }),
+  backlog: z.array(z.object({ queue: reviewQueueSchema, age: z.enum(backlogAges), count: z.number().int() })),
+  slaMinutes: z.object(perQueue(() => z.number().int())),
 });
 export type ReviewOperationsReport = z.infer<typeof reviewOperationsSchema>;
 

@@ -5,8 +5,15 @@
  */
 import { z } from 'zod';
 
-export const reviewQueueSchema = z.enum(['contacts', 'face', 'ocr']);
+/** The review queues, in the order the screens list them: the one list of them. */
+export const reviewQueues = ['contacts', 'face', 'ocr'] as const;
+export const reviewQueueSchema = z.enum(reviewQueues);
 export type ReviewQueue = z.infer<typeof reviewQueueSchema>;
+
+/** One value for every review queue (a count, a setting, a schema), keyed by queue. */
+export function perQueue<T>(value: (queue: ReviewQueue) => T): Record<ReviewQueue, T> {
+  return Object.fromEntries(reviewQueues.map((queue) => [queue, value(queue)])) as Record<ReviewQueue, T>;
+}
 
 export const findingSeveritySchema = z.enum(['info', 'warning', 'high']);
 export type FindingSeverity = z.infer<typeof findingSeveritySchema>;

@@ -1,3 +1,4 @@
+import type { ReviewQueue } from '../domain/findings';
 import type { ConnectionState } from './connection';
 import type { Permission } from './permissions';
 
@@ -32,7 +33,7 @@ export interface EventMap {
    * refresh. `taskIds`, when present, names the tasks an operator just claimed, released or
    * decided: other clients drop them from their lists at once (absent: refetch the queues).
    */
-  'review:changed': { queues: Array<'contacts' | 'face' | 'ocr'>; taskIds?: number[] };
+  'review:changed': { queues: ReviewQueue[]; taskIds?: number[] };
   /**
    * Sent by the team server to one reconnecting event stream when the events it missed cannot be
    * replayed (the server restarted, or too many passed): refetch everything shown.

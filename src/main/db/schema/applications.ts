@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { reviewQueues } from '../../../shared/domain/findings';
 import { epochMs, idColumn } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
@@ -54,7 +55,7 @@ export const applicationFindingsTable = sqliteTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applicationsTable.id, { onDelete: 'cascade' }),
-    queue: text('queue', { enum: ['contacts', 'face', 'ocr'] }).notNull(),
+    queue: text('queue', { enum: reviewQueues }).notNull(),
     code: text('code').notNull(),
     severity: text('severity', { enum: ['info', 'warning', 'high'] }).notNull(),
     subject: text('subject'),

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { reviewQueues } from '../../../shared/domain/findings';
 import { booleanColumn, epochMs, idColumn } from './columns';
 import { applicationsTable } from './applications';
 import { operatorsTable } from './operators';
 
-export const reviewQueues = ['contacts', 'face', 'ocr'] as const;
 export const reviewTaskStatuses = [
   /** Waiting for a reviewer (claimable). */
   'open',

@@ -3,6 +3,7 @@ import { Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/c
 import type { ReactNode } from 'react';
 import { actionChartColor, handlingChartColor, mantineChartColor, queueChartColor } from '../../../shared/chart-colors';
 import type { ReportFilter, ReviewOperationsReport as Report } from '../../../shared/contracts/reports';
+import { reviewQueues } from '../../../shared/domain/findings';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
@@ -77,7 +78,7 @@ function Body({ report }: { report: Report }) {
   const ages = ['0-2h', '2-8h', '8-24h', '24h+'] as const;
   const backlog = ages.map((age) => ({
     age,
-    ...Object.fromEntries((['contacts', 'face', 'ocr'] as const).map((queue) => [queue, report.backlog.find((row) => row.queue === queue && row.age === age)?.count ?? 0])),
+    ...Object.fromEntries(reviewQueues.map((queue) => [queue, report.backlog.find((row) => row.queue === queue && row.age === age)?.count ?? 0])),
   }));
   return (
     <Stack gap="md">
@@ -122,7 +123,7 @@ function Body({ report }: { report: Report }) {
           <Title order={6} mb="xs">
             {t('reports.review.backlog')}
           </Title>
-          <BarChart h={220} data={backlog} dataKey="age" type="stacked" withLegend series={(['contacts', 'face', 'ocr'] as const).map((queue) => ({ name: queue, label: t(`reports.queue.${queue}`), color: mantineChartColor(queueChartColor[queue]) }))} />
+          <BarChart h={220} data={backlog} dataKey="age" type="stacked" withLegend series={reviewQueues.map((queue) => ({ name: queue, label: t(`reports.queue.${queue}`), color: mantineChartColor(queueChartColor[queue]) }))} />
         </Paper>
       </SimpleGrid>
       <Title order={5}>{t('reports.review.byQueue')}</Title>

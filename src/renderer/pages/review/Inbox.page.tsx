@@ -1,7 +1,7 @@
 import { Anchor, Badge, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { ReviewQueue } from '../../../shared/domain/findings';
+import { type ReviewQueue, reviewQueues } from '../../../shared/domain/findings';
 import { useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../i18n/format';
@@ -108,7 +108,7 @@ export function InboxPage() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs">
-                      {(['contacts', 'face', 'ocr'] as const).map((queue) => `${label(t, 'review.queue', queue)} ${entry.assigned[queue]}`).join(' · ')}
+                      {reviewQueues.map((queue) => `${label(t, 'review.queue', queue)} ${entry.assigned[queue]}`).join(' · ')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

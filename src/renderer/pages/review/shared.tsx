@@ -7,7 +7,7 @@ import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
 import { labelOf } from '../../i18n/translate';
 
-export const reviewQueues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
+export { reviewQueues } from '../../../shared/domain/findings';
 
 /** A message by a key built at run time (finding codes, statuses...), or the raw value when there is none. */
 export const label = labelOf;
