@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** OWASP's scrypt baseline (N=2^17, r=8, p=1) costs ~128 MB; 2^15 keeps sign-in fast on 2 cores. */
+/** scrypt N=2^15 rather than OWASP's 2^17: sign-in stays fast on 2 cores (docs/performance.md#password-hashing). */
 const defaultParams = { N: 2 ** 15, r: 8, p: 1 };
 const keyLength = 32;
 

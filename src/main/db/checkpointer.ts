@@ -3,8 +3,8 @@
  * into the database file (`wal_checkpoint(PASSIVE)`) while the connection that writes goes on.
  *
  * Without it, the thread that commits pays for the copy: SQLite's automatic checkpoint runs inside
- * the COMMIT that crosses the WAL limit, so every ~160 MB one of the sync's page transactions (or a
- * reviewer's decision) also copied and synced up to 160 MB. With the worker copying behind the
+ * the COMMIT that crosses the WAL limit, so now and then one of the sync's page transactions (or a
+ * reviewer's decision) also copied and synced the whole WAL. With the worker copying behind the
  * writer, the writer's own automatic checkpoint (kept as the safety net: if the worker fails or
  * lags, nothing changes from before) finds almost everything copied and only restarts the WAL.
  *
@@ -12,6 +12,7 @@
  * checkpoint runs at a time (when the writer's automatic one finds the worker busy it skips, and
  * the next commit tries again). The worker looks every `busyIntervalMs` while it finds frames to
  * copy and every `idleIntervalMs` when it did not, so an idle app costs one cheap call a second.
+ * What it buys: docs/performance.md#background-checkpointer.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';

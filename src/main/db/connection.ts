@@ -95,24 +95,18 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     }
     client.pragma('foreign_keys = ON');
     client.pragma('temp_store = MEMORY');
-    // 32 MB of page cache. A 100,000-borrower database is about 1.4 GB, so no cache this size
-    // holds a sync's working set (random index leaves); pages missing from it come from the OS
-    // cache, and fewer misses are faster: the ingest pipeline at 100,000 borrowers took 75.0 and
-    // 80.5 s with 32 MB against 82.1 and 82.0 s with 16 MB (alternating runs). It was 16 MB while
-    // the sync's peak RSS was at the 300 MB budget; since runtime/heap.ts collects promoted
-    // garbage sooner that peak is about 240 MB, and the extra 16 MB fit (docs/performance.md).
+    // 32 MB of page cache: no cache this size holds a sync's working set (random index leaves),
+    // and fewer misses are faster; a larger one buys nothing within the sync's memory budget
+    // (docs/performance.md#page-cache).
     client.pragma('cache_size = -32000');
-    // Checkpoint about every 160 MB of WAL instead of SQLite's 4 MB: a sync commits a page of
+    // Checkpoint every 40,000 frames of WAL instead of SQLite's 1,000: a sync commits a page of
     // records at a time and rewrites the same index pages in many commits; fewer checkpoints copy
-    // (and sync) each such page once instead of many times. Measured at 100,000 borrowers: 4 MB ->
-    // 40 MB took the end-to-end sync from 146 s to 128-140 s; 40 MB -> 160 MB took the ingest
-    // pipeline 3-5% less time in four paired runs, its longest transaction (the one that
-    // checkpoints) from about 0.6 to 0.7 s (docs/performance.md). In a running back end the
-    // background checkpointer (checkpointer.ts) copies frames as they are committed, and this one
-    // is the safety net that finds little left to copy.
+    // (and sync) each such page once instead of many times (docs/performance.md#wal-checkpoints).
+    // In a running back end the background checkpointer (checkpointer.ts) copies frames as they
+    // are committed, and this one is the safety net that finds little left to copy.
     client.pragma('wal_autocheckpoint = 40000');
     // Once a checkpoint has copied everything and the WAL starts over, SQLite truncates the file to
-    // this size, so a sync's WAL does not keep 160 MB of disk after the sync.
+    // this size, so a sync's WAL does not keep its largest size on disk after the sync.
     client.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
     return drizzle({ client, schema }) as Db;
   } catch (error) {

@@ -159,8 +159,8 @@ export interface LaidOutRow {
 
 /**
  * Page breaks and footers ("page X / N"). PDFKit buffers pages so footers can go on at the end,
- * but a buffered page keeps its content as small strings until doc.end(): the 2,000-row detail
- * table held 40-50 MB that way. Once the page count is known (settle), each page gets its footer
+ * but a buffered page keeps its content as small strings until doc.end(), which for the longest
+ * detail table was most of the export's memory (docs/performance.md#pdf-export-memory). Once the page count is known (settle), each page gets its footer
  * and is written out as the next one starts.
  */
 export class Pager {

@@ -4,7 +4,7 @@
  * institution secrets cannot be opened, the keyed audit chain cannot be verified), and a key
  * must not travel in the clear beside the data it protects.
  *
- * scrypt (N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s here) derives a 256-bit key from the
+ * scrypt (N = 2^15, r = 8, p = 1, as for passwords: docs/performance.md#password-hashing) derives a 256-bit key from the
  * passphrase and a random salt; AES-256-GCM seals each key file's 32 bytes, with
  * "CreditDesk <file name> v1" as associated data, so a row cannot be passed off as another key
  * file. One backup's rows share one salt: one derivation seals or opens them all. A wrong

@@ -3,14 +3,14 @@
  * is parsed with `JSON.parse` as always; this scan only finds where each element of its top-level
  * `data` array starts and ends in the body's bytes, so ingest can store an application's record
  * (and quarantine an invalid one) as the institution's own text instead of serializing the parsed
- * object again, which was the largest single cost of preparing an application (about 19 µs of a
- * 3.5 KB record; the scan costs a few).
+ * object again, which was the largest single cost of preparing an application; the scan costs a
+ * fraction of that (docs/performance.md#page-text).
  *
  * Why bytes and not the decoded string: an element is a view of the body (no copy), and the body
  * is UTF-8 already, which is what SQLite stores; a slice of the decoded string would keep the
  * whole page's string alive (two bytes a character once a page holds any Chinese), and binding it
- * would encode it to UTF-8 again: a page of 1,000 application records took 7 ms to bind as
- * strings and 2.4 ms as bytes (stored with `CAST(? AS TEXT)`, so the column stays text). The scan
+ * would encode it to UTF-8 again, which costs more than binding the bytes as they are (stored
+ * with `CAST(? AS TEXT)`, so the column stays text). The scan
  * is the same on bytes: every byte JSON's structure needs (quotes, backslashes, brackets, commas,
  * colons, whitespace) is ASCII, and no byte of a multi-byte UTF-8 character is. A body that is
  * not valid UTF-8 gives null (its decoded text, which `JSON.parse` read, would differ from its

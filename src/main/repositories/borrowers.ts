@@ -64,8 +64,8 @@ export function upsertBorrower(db: Db, facts: BorrowerUpsert, now: number, known
   }
   const changed = existing.name !== facts.name || existing.phone !== facts.phone || existing.platformUserId !== facts.platformUserId;
   // source_updated_at is written with the identity only: an UPDATE for every application that
-  // merely confirms the stored identity dirtied a random borrower page per application and cost
-  // about 7% of a first pass's applications. So the newest application behind the stored
+  // merely confirms the stored identity dirtied a random borrower page per application, written
+  // again in every page's commit. So the newest application behind the stored
   // identity is the later of source_updated_at and the borrower's stored applications, read only
   // when the identity would change (it is the newest one's, by this very rule).
   const newestAt = changed ? Math.max(existing.sourceUpdatedAt, newestApplicationAt(db, existing.id)) : existing.sourceUpdatedAt;

@@ -97,7 +97,7 @@ export const pullOrder: readonly ResourceName[] = ['applications', 'repayment-pl
 /**
  * Records asked for per page. An application with its authentication items is ten times the size
  * of a repayment; with a page being written and the next one in flight, smaller application pages
- * keep a syncing process well under 300 MB.
+ * keep a syncing process within its memory budget (docs/performance.md#records-per-page).
  */
 const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repayment-plans': 1000, repayments: 1000, orders: 1000, 'credit-lines': 1000 };
 
@@ -106,17 +106,9 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  * together with the last page's cursor (a crash re-fetches at most these pages; nothing is lost or
  * doubled). Each commit rewrites every index leaf its records touched, and the leaves of indexes on
  * keys in no particular order (order ids, external ids, phones, ID numbers) are touched again by
- * nearly every page, so fewer, larger commits write much less. At 100,000 borrowers
- * (docs/performance.md):
- * - repayments and credit lines, 8,000 (eight pages): small records; 4,000 took the repayments
- *   from 13.7 s to 11.1 s against one page, and 8,000 wrote 6% less WAL in the pass again;
- * - orders and plans, 2,000 (two pages): the orders' ingest about 8% below one page (read against
- *   the applications of the same runs, as this machine drifts); 4,000 cost 28 MB of peak RSS, as a
- *   gathered order holds its quoted plan;
- * - applications, 2,000 (eight 250-record pages): about 7% below 1,000; 4,000 gained nothing more.
- * What is gathered is held in memory while it is written: `creditdesk sync` peaks at about
- * 255-265 MB (budget 300 MB), in the applications. The longest transaction of a pass, which holds
- * the desktop's main thread, is about 0.9 s.
+ * nearly every page, so fewer, larger commits write much less. What is gathered is held in memory
+ * while it is written, and the longest transaction holds the desktop's main thread: each size is
+ * the largest that still paid, within the sync's memory budget (docs/performance.md#records-per-transaction).
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 

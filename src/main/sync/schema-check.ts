@@ -3,7 +3,7 @@
  *
  * `safeParse` builds a payload, an issue list and a fresh copy of every object and array for each
  * record; for the large application and order records that was the biggest single cost of
- * ingest beyond the writes (about 10% of the pipeline's CPU at 100,000 borrowers). Almost every
+ * ingest beyond the writes (docs/performance.md#schema-check). Almost every
  * record is valid, so the question asked first is only "does zod accept this record unchanged?".
  * `compileAcceptsUnchanged` answers it with one function generated from the definitions zod
  * itself runs (the same patterns, bounds, enum values, shapes), never a second copy of the rules:

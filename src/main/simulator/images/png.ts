@@ -15,8 +15,9 @@ function chunk(type: string, data: Buffer): Buffer {
 
 /**
  * Encodes straight (not premultiplied) RGBA pixels as an 8-bit PNG: RGB when every pixel is
- * opaque, RGBA otherwise. Skia's own PNG encoder compresses hard and took over 100 ms for a card;
- * Sub filtering with a fast deflate level gives files about as small in a fraction of the time.
+ * opaque, RGBA otherwise. Skia's own PNG encoder compresses hard and is slow for a per-request
+ * image; Sub filtering with a fast deflate level gives files about as small in a fraction of the
+ * time (docs/performance.md#png-encoder).
  */
 export async function encodePng(pixels: Uint8ClampedArray, width: number, height: number): Promise<Buffer> {
   let opaque = true;
