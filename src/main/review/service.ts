@@ -91,7 +91,7 @@ import {
   revealValue,
 } from './evidence';
 import { ImageCache, servableImageType, type EvidenceImage, type ImageFetcher } from './images';
-import { mayDisclose } from './disclosure';
+import { mayDisclose, refuseNotHeld } from './disclosure';
 import { readReviewSettings, writeReviewSettings } from './settings';
 
 export interface ReviewServiceDeps {
@@ -949,9 +949,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    if (!inHand(actor, row, now)) {
-      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) before revealing its personal data.', { reason: 'not_held' });
-    }
+    if (!inHand(actor, row, now)) throw refuseNotHeld(db, audit, actor, row.id, { field: input.field });
     const application = findApplication(db, row.applicationId);
     const borrower = findBorrower(db, row.borrowerId);
     if (!application || !borrower) throw new AppError('NOT_FOUND', `Review task ${input.taskId} has no application.`);
@@ -968,9 +966,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    if (!inHand(actor, row, now)) {
-      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) to see its images.', { reason: 'not_held' });
-    }
+    if (!inHand(actor, row, now)) throw refuseNotHeld(db, audit, actor, row.id, { image: input.which });
     const application = findApplication(db, row.applicationId);
     const imageId = application ? imageIds(parseRecord(application))[input.which] : undefined;
     if (!application || !imageId) throw new AppError('NOT_FOUND', 'This task has no such image.');
