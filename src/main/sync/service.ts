@@ -22,7 +22,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import type { Logger } from '../logging/logger';
-import { redact } from '../logging/redact';
+import { maskRecordPayload } from './quarantine-payload';
 import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
 import { listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
 import {
@@ -120,8 +120,8 @@ function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
   }
   let payload: string;
   try {
-    // Raw payloads carry names, ID numbers and phones: shown masked, like the log.
-    payload = JSON.stringify(redact(JSON.parse(row.rawPayload) as unknown), null, 2);
+    // Raw payloads carry names, ID numbers, birth dates and addresses: shown masked as everywhere else.
+    payload = JSON.stringify(maskRecordPayload(JSON.parse(row.rawPayload) as unknown), null, 2);
   } catch {
     payload = '[unreadable payload]';
   }
