@@ -3,7 +3,7 @@
  * task-view.ts, configuration.ts): the collaborators, the settings read through a short cache,
  * the change notification, and the housekeeping every claim runs first.
  */
-import type { ReviewQueue } from '../../shared/domain/findings';
+import { type ReviewQueue, reviewQueues } from '../../shared/domain/findings';
 import type { ReviewSettings } from '../../shared/contracts/review';
 import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
@@ -14,7 +14,7 @@ import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { readReviewSettings } from './settings';
 
-export const queues: readonly ReviewQueue[] = ['contacts', 'face', 'ocr'];
+export const queues: readonly ReviewQueue[] = reviewQueues;
 const heldStatuses = ['in_review', 'escalated'] as const;
 const settingsCacheMs = 2000;
 

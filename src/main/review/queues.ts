@@ -2,7 +2,7 @@
  * The review queues as lists: a filtered, sorted page of tasks behind a cursor, the queue sizes
  * and SLA counts, the filters' options, the supervisors' workload and inbox.
  */
-import type { ReviewQueue } from '../../shared/domain/findings';
+import { perQueue, type ReviewQueue } from '../../shared/domain/findings';
 import type { QueueCounts, ReviewSettings, TaskListFilter, TaskRow } from '../../shared/contracts/review';
 import { AppError } from '../../shared/rpc/errors';
 import { roleHas } from '../../shared/rpc/permissions';
@@ -134,7 +134,7 @@ export function createQueueReads(context: ReviewContext) {
     const operators = operatorRefs(db).filter((operator) => !operator.disabled && roleHas(operator.role as Actor['role'], 'review:work'));
     const rows = heldAndAssigned(db);
     return operators.map((operator) => {
-      const assigned: Record<ReviewQueue, number> = { contacts: 0, face: 0, ocr: 0 };
+      const assigned: Record<ReviewQueue, number> = perQueue(() => 0);
       for (const row of rows) if (row.assignedTo === operator.id && row.status !== 'in_review') assigned[row.queue]++;
       return {
         operator: { id: operator.id, name: operator.name, role: operator.role },

@@ -5,7 +5,7 @@
  * file re-exports what importers use, so the family is imported from here.
  */
 import { z } from 'zod';
-import { findingCodeSchema, reviewQueueSchema } from '../domain/findings';
+import { findingCodeSchema, perQueue, reviewQueueSchema } from '../domain/findings';
 import { channel, requires } from '../rpc/define';
 import {
   imageKindSchema,
@@ -31,7 +31,7 @@ const queueSlaSchema = z
   .refine((value) => value.dueSoonMinutes < value.slaMinutes, { message: 'Due soon must start before the SLA ends', path: ['dueSoonMinutes'] });
 
 export const reviewSettingsSchema = z.object({
-  queues: z.object({ contacts: queueSlaSchema, face: queueSlaSchema, ocr: queueSlaSchema }),
+  queues: z.object(perQueue(() => queueSlaSchema)),
   /** How long a claim lasts without renewal; the open task renews it while it is on screen. */
   leaseSeconds: z.int().min(30).max(3600),
   /**
