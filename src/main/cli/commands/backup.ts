@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { dataPaths } from '../../runtime/paths';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
 import { listOfNames, readDataFolderKeys } from './backup-keys';
-import { unknownMigrations, withoutStrayFiles } from './database-file';
+import { removeDatabaseFile, unknownMigrations, withoutStrayFiles } from './database-file';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 
 const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force] [--without-key] [--json]
@@ -176,7 +176,7 @@ export const backupCommand: CliCommand = {
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
     try {
-      rmSync(partial, { force: true });
+      removeDatabaseFile(partial);
       // A backup holds every borrower: the copy starts 0600 (SQLite would make it 0644).
       createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
@@ -196,7 +196,7 @@ export const backupCommand: CliCommand = {
       const secrets = finishBackupFile(partial, sealed);
       const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
-        rmSync(partial, { force: true });
+        removeDatabaseFile(partial);
         write(io.stderr, `The copy failed its check (integrity: ${report.integrity}); nothing was written to ${out}.`);
         return 1;
       }
@@ -245,7 +245,7 @@ export const backupCommand: CliCommand = {
       }
       return 0;
     } catch (error) {
-      rmSync(partial, { force: true });
+      removeDatabaseFile(partial);
       throw error;
     } finally {
       db.$client.close();

@@ -37,7 +37,9 @@ function removeStray(file: string, before: ReadonlySet<string>): void {
  * a rollback journal: a standalone file with nothing beside it.
  */
 export async function copyThroughSqlite(from: string, to: string): Promise<void> {
-  rmSync(to, { force: true });
+  // What a killed earlier run left there, its journal included: SQLite would take a leftover
+  // journal for the new file's own and roll it back into the copy.
+  removeDatabaseFile(to);
   const before = new Set(sidecars.filter((suffix) => existsSync(`${from}${suffix}`)));
   const source = new Database(from, { readonly: true, fileMustExist: true });
   try {
@@ -52,6 +54,11 @@ export async function copyThroughSqlite(from: string, to: string): Promise<void>
   } finally {
     copy.close();
   }
+}
+
+/** Removes a database file that is not live (an unfinished copy) with whatever SQLite left beside it. */
+export function removeDatabaseFile(file: string): void {
+  for (const suffix of ['', '-journal', ...sidecars]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** Applied migrations of `file` this build does not know (the file comes from a newer CreditDesk). */
