@@ -129,6 +129,7 @@ function megabytes(bytes: number): string {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
+  opensDataFolder: true,
   summary: 'Write a consistent copy of the database while CreditDesk runs, with its key files (institution secrets, audit chain) sealed by your passphrase',
   usage,
   async run(args, io) {

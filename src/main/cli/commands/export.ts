@@ -122,6 +122,7 @@ Exit codes: 0 written, 1 failed or cancelled (no file left behind), 2 bad argume
 
 export const exportCommand: CliCommand = {
   name: 'export',
+  opensDataFolder: true,
   summary: 'Export a report or the audit log to CSV, XLSX or PDF',
   get usage() {
     return usage();

@@ -53,6 +53,7 @@ function stamp(epochMs: number): string {
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
+  opensDataFolder: true,
   summary: 'Replace the database with a backup and put back its key files (CreditDesk must be stopped; the old file is kept)',
   usage,
   async run(args, io) {
