@@ -57,6 +57,15 @@ function sqliteCode(error: unknown): string | null {
   return null;
 }
 
+/**
+ * A write that failed for want of space: SQLite's "database or disk is full", its "disk I/O error"
+ * when the -shm of a WAL database cannot grow (the first thing a full disk refuses), ENOSPC, a quota.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = sqliteCode(error) ?? (error as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE' || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -75,8 +84,10 @@ export function namingDataDir(error: unknown, dataDir: string): unknown {
 
 /**
  * Rewrites SQLite's words about the data folder's database, which name no file ("file is not a
- * database", "database disk image is malformed", "unable to open database file"), so the one
- * line the operator reads names the file and what to do. Other errors pass as they are.
+ * database", "database disk image is malformed", "database or disk is full", "disk I/O error",
+ * "unable to open database file"), so the one line the operator reads names the file and what
+ * to do. Other errors pass as they are; a command whose own output file filled the disk says so
+ * itself.
  */
 export function namingDatabase(error: unknown, dataDir: string): unknown {
   const code = sqliteCode(error);
@@ -84,6 +95,12 @@ export function namingDatabase(error: unknown, dataDir: string): unknown {
     return new CommandRefusedError(
       `The database ${dataPaths(dataDir).database} cannot be read (${messageOf(error)}): it is damaged. "creditdesk restore --from BACKUP" puts a backup in its place and keeps this file aside.`,
     );
+  }
+  if (code && isOutOfSpace(error)) {
+    return new CommandRefusedError(`No space left for the database ${dataPaths(dataDir).database} (${messageOf(error)}, ${code}): free space on its disk and run the command again.`);
+  }
+  if (code?.startsWith('SQLITE_IOERR')) {
+    return new CommandRefusedError(`The database ${dataPaths(dataDir).database} could not be read or written (${messageOf(error)}, ${code}): check its disk.`);
   }
   return code ? namingDataDir(error, dataDir) : error;
 }

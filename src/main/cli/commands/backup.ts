@@ -11,6 +11,7 @@ import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type Sealed
 import { institutionKeyFileName } from '../../institution-api/secrets';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
+import { isOutOfSpace } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
 import { listOfNames, readDataFolderKeys } from './backup-keys';
@@ -182,7 +183,7 @@ export const backupCommand: CliCommand = {
       createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
       let restarts = 0;
-      const result = await db.$client.backup(partial, {
+      const copying = db.$client.backup(partial, {
         progress({ totalPages, remainingPages }) {
           // Another connection wrote and SQLite restarted the copy: finish in one step instead,
           // which holds one read snapshot (WAL lets the writer go on) and cannot be restarted.
@@ -193,8 +194,19 @@ export const backupCommand: CliCommand = {
           return restarts > 0 ? 0x7fffffff : 2048;
         },
       });
+      let result: Awaited<typeof copying>;
+      let secrets: ReturnType<typeof finishBackupFile>;
+      try {
+        result = await copying;
+        secrets = finishBackupFile(partial, sealed);
+      } catch (error) {
+        if (!isOutOfSpace(error)) throw error;
+        removeDatabaseFile(partial);
+        // SQLite's "database or disk is full" names neither: it is the backup's disk, not the data folder's.
+        write(io.stderr, `No space left for the backup ${out} (${error instanceof Error ? error.message : String(error)}); nothing was written there.`);
+        return 1;
+      }
       if (isTerminal(io.stderr)) io.stderr.write('\n');
-      const secrets = finishBackupFile(partial, sealed);
       const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
         removeDatabaseFile(partial);
