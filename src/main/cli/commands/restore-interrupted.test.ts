@@ -20,13 +20,13 @@ function folder(): string {
   return created.dir;
 }
 
-async function cli(args: string[]) {
+async function cli(args: string[], shutdownSignal = new AbortController().signal) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let err = '';
   stderr.on('data', (chunk) => (err += String(chunk)));
   const env = { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, CREDITDESK_BACKUP_PASSPHRASE: passphrase };
-  const code = await runCli(args, { stdout, stderr, env, shutdownSignal: new AbortController().signal });
+  const code = await runCli(args, { stdout, stderr, env, shutdownSignal });
   return { code, err };
 }
 
@@ -97,4 +97,18 @@ describe('creditdesk restore killed half way', () => {
     expect(readdirSync(target).filter((name) => name.includes('.restoring'))).toEqual([]);
     expect(readdirSync(target).filter((name) => name.includes('before-restore') && name.startsWith('creditdesk.db'))).toHaveLength(1);
   }, 120_000);
+
+  it('stops at Ctrl-C during the copy, leaving the folder as it was', async () => {
+    const source = await seededDataDir(2);
+    const backupFile = path.join(folder(), 'small.db');
+    expect((await cli(['backup', '--out', backupFile, '--data-dir', source])).code).toBe(0);
+    const target = await seededDataDir();
+    const before = readdirSync(target).sort();
+    const stop = new AbortController();
+    stop.abort(new Error('shutdown requested'));
+    const result = await cli(['restore', '--from', backupFile, '--data-dir', target], stop.signal);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(`Restore cancelled; ${path.join(target, 'creditdesk.db')} was not changed.\n`);
+    expect(readdirSync(target).sort()).toEqual(before);
+  });
 });

@@ -16,7 +16,7 @@ import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 import { backupPassphrase, inspectDatabaseFile, secretCounts } from './backup';
 import { dataFolderKeyFiles, isDataFolderKeyFile, listOfNames } from './backup-keys';
-import { copyThroughSqlite, removeDatabaseFile, setAsideDatabase, withoutStrayFiles } from './database-file';
+import { copyThroughSqlite, CopyCancelledError, removeDatabaseFile, setAsideDatabase, withoutStrayFiles } from './database-file';
 
 const usage = `Usage: creditdesk restore --from FILE [--data-dir DIR] [--force] [--without-key] [--json]
 
@@ -25,8 +25,8 @@ folder too: a new machine). Refuses while any CreditDesk process (desktop, serve
 command) has the data folder open, and refuses a file that is not a healthy CreditDesk database
 this version knows. The backup is copied through SQLite, so a copy of a live database restores
 with what its -wal holds. The copy is made beside the current database, which is moved aside
-only once the copy is whole: a restore killed half way leaves the folder as it was (run it
-again). The database it replaces is kept beside it as creditdesk.db.before-restore-<time>, also
+only once the copy is whole: Ctrl-C stops it and a restore killed half way leaves the folder
+as it was (run it again). The database it replaces is kept beside it as creditdesk.db.before-restore-<time>, also
 when SQLite cannot read it (a corrupt file).
 
 A backup that carries key files (institution-secrets.key, audit-chain.key) asks for its
@@ -165,7 +165,7 @@ export const restoreCommand: CliCommand = {
     // was, with a stray .restoring file the next run replaces.
     const incoming = `${paths.database}.restoring`;
     try {
-      await copyThroughSqlite(from, incoming);
+      await copyThroughSqlite(from, incoming, io.shutdownSignal);
       // The copy is a new file SQLite made; the live database is 0600 whatever the umask.
       makeFilePrivate(incoming);
       const copy = new Database(incoming);
@@ -176,7 +176,9 @@ export const restoreCommand: CliCommand = {
       }
     } catch (error) {
       removeDatabaseFile(incoming);
-      throw error;
+      if (!(error instanceof CopyCancelledError)) throw error;
+      write(io.stderr, `Restore cancelled; ${paths.database} was not changed.`);
+      return 1;
     }
     let previous: { kept: string; problem: string | null } | null = null;
     try {
