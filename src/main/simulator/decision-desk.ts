@@ -10,7 +10,7 @@ import { ApiFailure, apiError } from './api-failure';
 import { applicationChangeTimes, applicationStatusAt, type ApplicationStub, applyReview, productOf } from './applications';
 import { isoInstant } from './clock';
 import type { SimInstitution } from './institution';
-import { planLine } from './orders';
+import { planLine } from './lines';
 import { ModelCache } from './model-cache';
 import { resourceCode } from './store';
 

@@ -5,7 +5,9 @@
 import { applicationStatusAt, type ApplicationStub, productOf } from './applications';
 import { isoInstant } from './clock';
 import type { SimInstitution } from './institution';
-import { type LineModel, type OrderModel, renderLine, replayOrder } from './orders';
+import { type LineModel, renderLine } from './lines';
+import { replayOrder } from './order-replay';
+import type { OrderModel } from './orders';
 import { ModelCache } from './model-cache';
 
 /** What the generator planted, counted over the records visible now (for tests and demos). */

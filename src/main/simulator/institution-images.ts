@@ -4,7 +4,8 @@
  * delegates here; the drawing itself is images/.
  */
 import { ApiFailure } from './api-failure';
-import { type ApplicationModel, itemResult, parseImageId, productOf } from './applications';
+import { type ApplicationModel, productOf } from './applications';
+import { itemResult, parseImageId } from './auth-items';
 import type { SimInstitution } from './institution';
 import { ModelCache } from './model-cache';
 import { resourceCode } from './store';

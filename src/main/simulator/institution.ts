@@ -23,22 +23,9 @@ import { decideApplication, receivedDecisions } from './decision-desk';
 import { groundTruth } from './ground-truth';
 import { type ImageRequest, imageRequest } from './institution-images';
 import { capabilitiesOf, offeredResources } from './institutions';
-import {
-  type LineModel,
-  lineNextChange,
-  type OrderModel,
-  type OrderState,
-  orderEventsUntil,
-  orderIdOfRepayment,
-  orderNextChange,
-  planIdOf,
-  renderLine,
-  renderOrder,
-  renderPlan,
-  renderRepayment,
-  replayOrder,
-  repaymentIdOf,
-} from './orders';
+import { type LineModel, lineNextChange, renderLine } from './lines';
+import { type OrderState, orderEventsUntil, orderNextChange, replayOrder } from './order-replay';
+import { type OrderModel, orderIdOfRepayment, planIdOf, renderOrder, renderPlan, renderRepayment, repaymentIdOf } from './orders';
 import { ModelCache, type PersonCache } from './model-cache';
 import { latentRow, pick, recordRow, resourceByCode, statsColumns } from './record-rows';
 import { type RecordRow, resourceCode, type SimStore } from './store';

@@ -1,6 +1,7 @@
 /** Caches of one simulated institution's plans and of the simulator's persons. */
 import type { InstitutionContext } from './applications';
-import { type OrderModel, type OrderState, replayOrder } from './orders';
+import { type OrderState, replayOrder } from './order-replay';
+import type { OrderModel } from './orders';
 import { personAt, type Person } from './population';
 import type { SimStore } from './store';
 
