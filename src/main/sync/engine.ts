@@ -323,7 +323,12 @@ export function describeProblem(problem: SyncProblem): string {
       if (problem.unexplained !== 0) parts.push(`${Math.abs(problem.unexplained)} ${problem.unexplained > 0 ? 'missing' : 'more here than served'}`);
       for (const status of problem.statuses) parts.push(`${status.status} ${status.local} here / ${status.remote} there`);
       for (const amount of problem.amounts) parts.push(`${amount.name} ${amount.local} here / ${amount.remote} there`);
-      const reread = problem.rereads > 0 ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}` : ', no re-read yet';
+      const reread =
+        problem.unexplained < 0
+          ? ', not re-read (a re-read cannot remove records deleted upstream)'
+          : problem.rereads > 0
+            ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}`
+            : ', no re-read yet';
       return `${problem.resource}: totals disagree with /v1/stats (${parts.join(', ')})${reread}`;
     }
     default: {

@@ -4,7 +4,8 @@
  * 1. behind (the institution holds changes later than anything read): pull again from the
  *    incremental cursor, then compare again;
  * 2. still disagreeing, and quarantine does not explain it: a full re-read from the start of the
- *    resource, on a cursor of its own (sync_rereads), then compare again;
+ *    resource, on a cursor of its own (sync_rereads), then compare again; not when more records
+ *    are held here than served (deleted upstream), which no re-read can remove;
  * 3. a re-read that wrote records shows changes paged or stamped behind a cursor: the other
  *    resources are re-read in the same pass, since their figures cannot show every stale record.
  * A re-read is bounded: only resources that still disagree, at most one per resource per pass,
@@ -124,6 +125,9 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     }
     if (comparison.judgement === 'matched' || comparison.judgement === 'explained') continue;
     if (comparison.judgement === 'behind' && (written.get(resource) ?? 0) > 0) continue;
+    // More here than served (records deleted upstream): a re-read writes only what the
+    // institution serves, so it cannot remove a surplus; the problem is reported as it is.
+    if (comparison.unexplained < 0) continue;
     if (!operatorAsked && row?.notBefore != null && row.notBefore > deps.clock.now()) continue;
     await rereadResource(resource, null, 'totals disagree with /v1/stats');
   }

@@ -133,6 +133,10 @@ export const syncMessages = defineMessages({
     },
   },
   'sync.problem.noReread': { 'zh-CN': '尚未全量重读。', en: 'Not re-read yet.' },
+  'sync.problem.surplusNoReread': {
+    'zh-CN': '不做全量重读：重读只能补回机构提供的记录，无法消除本地多出的记录。',
+    en: 'Not re-read: a re-read only brings back what the institution serves; it cannot remove records held here.',
+  },
   'sync.quarantine.record': { 'zh-CN': '记录', en: 'Record' },
   'sync.quarantine.issues': { 'zh-CN': '问题', en: 'Issues' },
   'sync.quarantine.received': { 'zh-CN': '收到', en: 'Received' },
