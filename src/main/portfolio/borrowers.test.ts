@@ -221,6 +221,33 @@ describe('guessing a masked ID number through whole-value searches', () => {
     expect((await backend.router.call('borrowers:search', { query: '110101199003078670' }, guesser)).ok).toBe(true);
   });
 
+  it('takes back a miss the operator typed on from: an ID number starting 13 passes through a phone-shaped 11 digits as one types it', async () => {
+    const clock = backend.clock as ManualClock;
+    const first17 = '13010219870512003';
+    const hebei = `${first17}${residentIdCheckChar(first17)}`;
+    insertBorrowerRow(backend.db, { idNumber: hebei, name: '赵六', phone: '13600006666', platformUserId: 'PU-3001' });
+    const clerk = await operatorContext(backend, 'clerk-typing', 'support');
+    for (let call = 0; call < identifierMissLimit.misses + 10; call += 1) {
+      clock.advance(5 * 60_000);
+      // As the desk searches while one types: the 11-digit prefix (a phone that is no one's), then the whole number.
+      const typing = await backend.router.call('borrowers:search', { query: hebei.slice(0, 11) }, clerk);
+      expect(typing.ok).toBe(true);
+      clock.advance(2_000);
+      const whole = await backend.router.call('borrowers:search', { query: hebei }, clerk);
+      expect(whole.ok).toBe(true);
+      expect((whole as { data: { results: BorrowerSearchResult[] } }).data.results.map((row) => row.matchedOn)).toContain('id_number');
+    }
+    // A guess that extends nothing is still counted, typed on or not.
+    const guesser = await operatorContext(backend, 'rev-typing', 'reviewer');
+    const codes: string[] = [];
+    for (let attempt = 0; attempt <= identifierMissLimit.misses; attempt += 1) {
+      clock.advance(3 * 60_000);
+      const result = await backend.router.call('borrowers:search', { query: `1500000${String(attempt).padStart(4, '0')}` }, guesser);
+      codes.push(result.ok ? 'ok' : result.error.code);
+    }
+    expect(codes.at(-1)).toBe('RATE_LIMITED');
+  });
+
   it('counts only searches that found no one by the whole value: finding the borrower costs nothing', async () => {
     const clerk = await operatorContext(backend, 'clerk-hits', 'support');
     const clock = backend.clock as ManualClock;

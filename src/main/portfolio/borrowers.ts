@@ -68,6 +68,15 @@ export const identifierSearchLimit = { searches: 30, windowMs: 60_000 };
  */
 export const identifierMissLimit = { misses: 30, windowMs: 24 * 60 * 60_000 };
 
+/**
+ * A miss the operator was still typing: the desk searches as one types, so an ID number starting
+ * 13, 14 or 15 is searched as a phone at its 11th digit and misses. When the operator's next
+ * whole-value search extends the text of their latest miss within this time, that miss is taken
+ * back. A guesser gains nothing: a masked value's candidates all have one length, none extends
+ * another, and the longer search is itself counted when it misses.
+ */
+export const typedOnWithinMs = 60_000;
+
 /** What a whole-value search matched on: a search that matched none of these missed. */
 const wholeValueMatches = new Set<BorrowerMatch>(['id_number', 'phone', 'name']);
 
@@ -114,8 +123,20 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
   const recent = new Map<number, number[]>();
   /** Recent whole-value searches that found no one, per operator (their times). */
   const misses = new Map<number, number[]>();
+  /** Each operator's latest miss (its normalised text, kept in memory only), for {@link typedOnWithinMs}. */
+  const latestMiss = new Map<number, { at: number; text: string }>();
   /** When each operator's latest refusal for misses was recorded. */
   const missRefusalRecorded = new Map<number, number>();
+
+  /** Takes back the operator's latest miss when this search's text extends it (they typed on). */
+  function forgiveTypedOn(actor: Actor, text: string, now: number): void {
+    const previous = latestMiss.get(actor.id);
+    if (!previous || now - previous.at > typedOnWithinMs || text.length <= previous.text.length || !text.startsWith(previous.text)) return;
+    latestMiss.delete(actor.id);
+    const times = misses.get(actor.id) ?? [];
+    const index = times.lastIndexOf(previous.at);
+    if (index >= 0) times.splice(index, 1);
+  }
 
   function refuseAfterMisses(actor: Actor, now: number): void {
     const since = now - identifierMissLimit.windowMs;
@@ -154,6 +175,8 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
       const identifierKinds = [...new Set(plan.filter((step) => identifierMatches.has(step.matchedOn)).map((step) => step.matchedOn))].sort();
       const now = clock.now();
       const wholeValue = plan.some((step) => step.kind === 'exact');
+      const typedText = query.replace(/[\s+-]/g, '').toUpperCase();
+      if (wholeValue) forgiveTypedOn(actor, typedText, now);
       if (wholeValue) refuseAfterMisses(actor, now);
       if (identifierKinds.length > 0) throttle(actor, now);
       const found = new Map<number, Candidate>();
@@ -186,6 +209,7 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
         const times = misses.get(actor.id) ?? [];
         times.push(now);
         misses.set(actor.id, times);
+        latestMiss.set(actor.id, { at: now, text: typedText });
       }
       // Who searched by which kind of identifier and how many borrowers it found; never the value searched.
       if (identifierKinds.length > 0) {
