@@ -21,6 +21,7 @@ import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
 import { statsKeys, type ResourceReconciliation } from './reconcile';
+import { TrailingWindows } from './window';
 
 export type { ResourceReconciliation } from './reconcile';
 
@@ -32,6 +33,8 @@ export interface ResourcePassStats {
   pages: number;
   /** What a re-read of the resource (heal.ts) read in this pass, when one ran. */
   reread?: ResourcePassStats;
+  /** What the trailing window (window.ts) read in this pass, when one ran. */
+  window?: ResourcePassStats;
 }
 
 export interface PassProgress {
@@ -190,7 +193,9 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       total = served.reduce((sum, resource) => sum + (before[statsKeys[resource]]?.count ?? 0), 0);
     }
     const maxPage = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
+    const windows = new TrailingWindows(startedAt);
     const pullOptions = (resource: SyncResource) => ({
+      onCursor: (cursor: string, reachedAt: number) => windows.saw(resource, cursor, reachedAt),
       pageLimit: Math.min(maxPage, pageLimitOf[resource]),
       transactionRecords: options.transactionRecords ?? recordsPerTransaction[resource],
       onPage: (page: number) => {
@@ -205,7 +210,11 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       // Registered before pulling, so a pass that fails part-way still reports what it committed.
       const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
       resources[resource] = stats;
-      const pull = (start: string | null) => pullResource(deps, client, context, resource, { start, target: 'incremental', signal: options.signal, stats, ...pullOptions(resource) });
+      const pull = async (start: string | null) => {
+        await pullResource(deps, client, context, resource, { start, target: 'incremental', signal: options.signal, stats, ...pullOptions(resource) });
+        // Read from its start to its end: this pass needs no trailing window for it (window.ts).
+        if (start === null) windows.readToEnd(resource);
+      };
       try {
         try {
           await pull(cursors.get(resource) ?? null);
@@ -241,6 +250,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       trigger: options.trigger,
       signal: options.signal,
       resources,
+      windows,
       pullOptions,
       onPhase: (resource, phase) => {
         phaseOf.set(resource, phase === 'rereading' ? 'rereading' : 'pulling');
@@ -323,7 +333,12 @@ export function describeProblem(problem: SyncProblem): string {
       if (problem.unexplained !== 0) parts.push(`${Math.abs(problem.unexplained)} ${problem.unexplained > 0 ? 'missing' : 'more here than served'}`);
       for (const status of problem.statuses) parts.push(`${status.status} ${status.local} here / ${status.remote} there`);
       for (const amount of problem.amounts) parts.push(`${amount.name} ${amount.local} here / ${amount.remote} there`);
-      const reread = problem.rereads > 0 ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}` : ', no re-read yet';
+      const reread =
+        problem.unexplained < 0
+          ? ', not re-read (a re-read cannot remove records deleted upstream)'
+          : problem.rereads > 0
+            ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}`
+            : ', no re-read yet';
       return `${problem.resource}: totals disagree with /v1/stats (${parts.join(', ')})${reread}`;
     }
     default: {

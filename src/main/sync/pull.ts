@@ -37,13 +37,31 @@ export class CursorFault extends Error {
 export interface PullOptions {
   /** Where to start: the stored cursor, or null for the start of the resource. */
   start: string | null;
-  /** incremental: the resource's own cursor moves with the pages; reread: the re-read's cursor does, the incremental one stays. */
-  target: 'incremental' | 'reread';
+  /**
+   * incremental: the resource's own cursor moves with the pages; reread: the re-read's cursor
+   * does, the incremental one stays; window: no cursor moves (the trailing window, window.ts, is
+   * read whole on every pass).
+   */
+  target: 'incremental' | 'reread' | 'window';
   pageLimit: number;
   transactionRecords: number;
   signal: AbortSignal;
   stats: ResourcePassStats;
   onPage: (records: number) => void;
+  /** Each page's next_cursor with the latest updated_at on that page (its position is not later); not called for a page whose records do not all carry one. */
+  onCursor?: (cursor: string, reachedAt: number) => void;
+}
+
+/** The latest updated_at of a page's records, or null when it is empty or a record has none readable. */
+function latestUpdatedAt(records: readonly unknown[]): number | null {
+  let latest: number | null = null;
+  for (const record of records) {
+    const text = record !== null && typeof record === 'object' ? (record as { updated_at?: unknown }).updated_at : undefined;
+    const at = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(at)) return null;
+    latest = latest === null ? at : Math.max(latest, at);
+  }
+  return latest;
 }
 
 /** Pulls `resource` to its end (has_more false). Throws CursorFault, InstitutionApiError (aborted included). */
@@ -60,7 +78,11 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
     return request;
   };
   const save =
-    options.target === 'reread' ? (next: string | null, fetched: number) => saveRereadCursor(deps.db, context.institutionId, resource, next, fetched) : undefined;
+    options.target === 'reread'
+      ? (next: string | null, fetched: number) => saveRereadCursor(deps.db, context.institutionId, resource, next, fetched)
+      : options.target === 'window'
+        ? () => undefined
+        : undefined;
   let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
   let fault: CursorFault | null = null;
   // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
@@ -79,7 +101,11 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
       pending = null;
     } else {
       cursor = next ?? from;
-      if (next !== null) seen.add(next);
+      if (next !== null) {
+        seen.add(next);
+        const reachedAt = options.onCursor ? latestUpdatedAt(page.data) : null;
+        if (reachedAt !== null) options.onCursor?.(next, reachedAt);
+      }
       // The next request goes out while this page is written: the institution works meanwhile.
       pending = page.has_more ? fetchPage(cursor) : null;
     }
