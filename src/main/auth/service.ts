@@ -6,7 +6,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OperatorRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { findOperatorById, findOperatorByUsername, updateOperator } from '../repositories/operators';
-import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touchSession } from '../repositories/sessions';
+import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSession, touchSession } from '../repositories/sessions';
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
@@ -61,7 +61,7 @@ export function toOperator(row: OperatorRow): Operator {
   };
 }
 
-function toActor(row: OperatorRow, sessionId: number): Actor {
+function toActor(row: Pick<OperatorRow, 'id' | 'username' | 'displayName' | 'role' | 'locale' | 'mustChangePassword'>, sessionId: number): Actor {
   return {
     id: row.id,
     username: row.username,
@@ -175,14 +175,14 @@ export function createAuthService(deps: AuthServiceDeps) {
    */
   function resolveSession(token: string | null | undefined): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
-    const session = findLiveSession(db, hashToken(token));
+    const found = findLiveSessionOperator(db, hashToken(token));
     const now = clock.now();
-    if (!session || session.expiresAt <= now) return null;
+    if (!found || found.session.expiresAt <= now) return null;
+    const { session, operator: row } = found;
     const settings = currentSessionSettings();
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
-    const row = findOperatorById(db, session.operatorId);
-    if (!row || row.disabled) return null;
+    if (row.disabled) return null;
     if (now - session.lastSeenAt > 60_000) {
       try {
         touchSession(db, session.id, now, Math.min(now + settings.idleTimeoutMinutes * 60_000, endOfLife));

@@ -6,6 +6,7 @@ import { createPrivateFile, makePrivateFolder } from '../files/modes';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { cacheDrizzleStatements } from './statement-cache';
 
 export type Schema = typeof schema;
 /** The drizzle handle every repository takes first. */
@@ -114,7 +115,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     // Once a checkpoint has copied everything and the WAL starts over, SQLite truncates the file to
     // this size, so a sync's WAL does not keep 160 MB of disk after the sync.
     client.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
-    return drizzle({ client, schema }) as Db;
+    return cacheDrizzleStatements(drizzle({ client, schema }) as Db);
   } catch (error) {
     client.close();
     throw error;
