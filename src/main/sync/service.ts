@@ -24,7 +24,7 @@ import type { InstitutionService } from '../institutions/service';
 import type { Logger } from '../logging/logger';
 import { redact } from '../logging/redact';
 import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
-import { listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
+import { heldOutboxInstitutions, listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
 import {
   abandonRunningRuns,
   findQuarantineByIds,
@@ -142,8 +142,9 @@ function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
   };
 }
 
-function toOutboxItem(row: OutboxRow, code: string): OutboxItem {
+function toOutboxItem(row: OutboxRow, code: string, held: boolean): OutboxItem {
   return {
+    held: held && row.state === 'pending',
     id: row.id,
     institutionId: row.institutionId,
     institutionCode: code,
@@ -442,7 +443,8 @@ export function createSyncService(deps: SyncServiceDeps) {
   function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
     const byId = codes();
     const { rows, total } = listOutbox(db, input);
-    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?')), total };
+    const held = heldOutboxInstitutions(db);
+    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?', held.has(row.institutionId))), total };
   }
 
   /** Failed messages go back in line with the same idempotency key (so a retry can never apply a decision twice). */
