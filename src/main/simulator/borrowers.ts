@@ -5,7 +5,8 @@
 import { shanghaiDate } from '../../shared/time';
 import { applicationStatusAt, type ApplicationModel, type InstitutionContext, planApplication, productOf } from './applications';
 import { dayMs, hourMs, minuteMs } from './clock';
-import { type LineModel, type OrderModel, planLine } from './loans';
+import { type LineModel, planLine } from './lines';
+import type { OrderModel } from './orders';
 import type { Person } from './population';
 import { Rng, unitHash } from './rng';
 

@@ -3,7 +3,7 @@
  * The renderer (canvas, CJK font) is loaded on the first image request, so a simulator that is
  * never asked for an image never loads it.
  */
-import type { ImageRequest } from './institution';
+import type { ImageRequest } from './institution-images';
 
 export interface RenderedImage {
   contentType: 'image/png' | 'image/jpeg';

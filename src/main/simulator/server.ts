@@ -18,7 +18,8 @@ import { type NonceStore, verifySignedRequest } from '../institution-api/signing
 import { pageWithCursorFault } from './cursor-faults';
 import type { FaultInjector, FaultPlan } from './faults';
 import type { ImageService } from './image-service';
-import { ApiFailure, type SimInstitution, type WireRecord } from './institution';
+import { ApiFailure } from './api-failure';
+import type { SimInstitution, WireRecord } from './institution';
 import { driftCapabilities, driftStats, duplicateInstallmentPeriod, encodeBadUtf8, encodeBigSum, gatewayPage, markBadUtf8, sendTrickled } from './record-faults';
 
 /** What the admin endpoints can do (implemented by the simulator). */

@@ -1,34 +1,24 @@
 /**
  * Derived data, computed at ingest in the page's transaction and again by the daily pass (DPD
  * moves with the calendar): an order's APR and compliance flag, plan state and quoted-vs-booked
- * differences, delinquency; a line's availability, state and flags; an application's findings,
- * evidence hash and review tasks. The rules are the shared domain's; this module only feeds them
- * the stored facts and writes the results back.
+ * differences, delinquency; a line's availability, state and flags. An application's findings,
+ * evidence hash and review tasks are assess.ts's; the daily pass calls it. The rules are the
+ * shared domain's; this module only feeds them the stored facts and writes the results back.
  *
  * Institutions that sync no repayment plans (capabilities.repayment_plans = false): the plan is
  * shown as 'missing' and never invented. Delinquency is then estimated from the quoted plan's due
  * dates and amounts against the reported repayments' allocations, and the order says so
  * (delinquency_basis = 'quoted_plan_and_repayments'); a CLOSED order owes nothing.
  */
-import { hash } from 'node:crypto';
 import { aprCompliance, comparePlans, loanApr, NoRateError, type PlanInstallment } from '../../shared/domain/apr';
-import { evaluateEmergencyContacts } from '../../shared/domain/contacts';
 import { computeDelinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
-import type { Finding } from '../../shared/domain/findings';
 import { lineAvailability, type LineDrawdown } from '../../shared/domain/lines';
 import type { DomainSettings } from '../../shared/domain/settings';
-import { capabilitiesSchema, type ApplicationRecord } from '../../shared/institution-api';
+import { capabilitiesSchema } from '../../shared/institution-api';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
 import type { InstallmentColumns, OrderRow } from '../db/schema';
-import {
-  applicationForEvaluation,
-  applicationsWithContactPhone,
-  manualReviewApplicationIds,
-  replaceFindings,
-  setEvidenceHash,
-} from '../repositories/applications';
-import { borrowerPhone } from '../repositories/borrowers';
+import { manualReviewApplicationIds } from '../repositories/applications';
 import { findLineById, lineIdByExternalId, lineIdsAfter, updateLineDerived, type LineDerivedColumns, type ReportedLine } from '../repositories/credit-lines';
 import { findInstitutionById } from '../repositories/institutions';
 import {
@@ -42,10 +32,8 @@ import {
   type ReportedOrder,
 } from '../repositories/orders';
 import { paidByPeriod } from '../repositories/repayments';
-import { syncReviewTasks } from '../review/task-sync';
-import { sqlContactFacts, type ContactFacts } from './contact-facts';
-import { normalizeApplication, quotedPlanOf, type ApplicationEvidence } from './normalize';
-import { ownFindingsOf } from './prepare';
+import { quotedPlanOf } from './normalize';
+import { reassessApplication } from './assess';
 
 /** What derivation needs to know about an institution. */
 export interface InstitutionFacts {
@@ -319,99 +307,6 @@ export function deriveLine(db: Db, lineId: number, at: number, settings: DomainS
 export function deriveLineByExternalId(db: Db, institutionId: number, lineExternalId: string, at: number, settings: DomainSettings): boolean {
   const id = lineIdByExternalId(db, institutionId, lineExternalId);
   return id === undefined ? false : deriveLine(db, id, at, settings);
-}
-
-// ---- applications -----------------------------------------------------------------------------------
-
-export interface ApplicationAssessment {
-  findings: Finding[];
-  evidenceHash: string;
-}
-
-/**
- * The findings of an application from the domain rules, with the cross-record facts they need:
- * how many other applicants gave each contact phone, and whether a phone belongs to an overdue
- * borrower. The evidence hash covers the evidence and those cross-record facts as far as they
- * decide a finding (crossing the shared-phone threshold, an overdue owner), not the raw counts.
- */
-export function assessApplication(db: Db, input: { borrowerId: number; evidence: ApplicationEvidence; contactPhones: readonly string[] }, at: number, settings: DomainSettings): ApplicationAssessment {
-  return assessWithOwnFindings(db, { ...input, ownFindings: ownFindingsOf(input.evidence, at, settings), evidenceJson: JSON.stringify(input.evidence) }, settings);
-}
-
-/**
- * The same assessment when the findings that need no other record and the evidence's JSON were
- * prepared already (prepare.ts, off the writing thread): adds the contact findings, which read
- * other borrowers, and the evidence hash.
- */
-export function assessWithOwnFindings(
-  db: Db,
-  input: { borrowerId: number; evidence: ApplicationEvidence; contactPhones: readonly string[]; ownFindings: readonly Finding[]; evidenceJson: string },
-  settings: DomainSettings,
-  contacts: ContactFacts = sqlContactFacts(db),
-): ApplicationAssessment {
-  const { evidence } = input;
-  const findings: Finding[] = [...input.ownFindings];
-  const sharedWith: Record<string, number> = {};
-  const overdueBorrowerByPhone: Record<string, { borrowerId: string }> = {};
-  for (const phone of input.contactPhones) {
-    sharedWith[phone] = contacts.otherApplicants(phone, input.borrowerId);
-    const overdue = contacts.overdueBorrower(phone, input.borrowerId);
-    if (overdue !== undefined) overdueBorrowerByPhone[phone] = { borrowerId: String(overdue) };
-  }
-  if (evidence.contacts.length > 0) {
-    findings.push(
-      ...evaluateEmergencyContacts(
-        { borrowerPhone: evidence.submitted.phone, contacts: evidence.contacts, sharedWith, overdueBorrowerByPhone },
-        { sharedContactMinApplicants: settings.sharedContactMinApplicants },
-      ),
-    );
-  }
-  const sharedPhones = Object.entries(sharedWith)
-    .filter(([, count]) => count >= settings.sharedContactMinApplicants)
-    .map(([phone]) => phone)
-    .sort();
-  // Which phones belong to an overdue borrower, not which row: row ids are local, the hash is not.
-  const overduePhones = Object.keys(overdueBorrowerByPhone).sort();
-  // The text of JSON.stringify({ v: 1, evidence, sharedPhones, overduePhones }), with the evidence's JSON given.
-  const hashed = `{"v":1,"evidence":${input.evidenceJson},"sharedPhones":${JSON.stringify(sharedPhones)},"overduePhones":${JSON.stringify(overduePhones)}}`;
-  const evidenceHash = hash('sha256', hashed, 'hex').slice(0, 32);
-  return { findings, evidenceHash };
-}
-
-/**
- * Recomputes a stored application's findings (after a cross-record change or on a new day) and
- * brings its review tasks in line, idempotently.
- */
-export function reassessApplication(db: Db, applicationId: number, at: number, settings: DomainSettings): boolean {
-  const application = applicationForEvaluation(db, applicationId);
-  if (!application) return false;
-  const normalized = normalizeApplication(JSON.parse(application.record) as ApplicationRecord);
-  const assessment = assessApplication(db, { borrowerId: application.borrowerId, evidence: normalized.evidence, contactPhones: normalized.contactPhones }, at, settings);
-  replaceFindings(db, application.id, assessment.findings);
-  if (assessment.evidenceHash !== application.evidenceHash) setEvidenceHash(db, application.id, assessment.evidenceHash);
-  syncReviewTasks(
-    db,
-    {
-      applicationId: application.id,
-      institutionId: application.institutionId,
-      borrowerId: application.borrowerId,
-      awaitingManualReview: application.status === 'MANUAL_REVIEW',
-      evidenceHash: assessment.evidenceHash,
-      findings: assessment.findings,
-    },
-    at,
-  );
-  return assessment.evidenceHash !== application.evidenceHash;
-}
-
-/**
- * Applications whose contact findings may change because a borrower's overdue status flipped:
- * every application (whatever its status, so stored findings never depend on the order records
- * arrived in) that lists the borrower's phone as a contact.
- */
-export function applicationsAffectedByOverdue(db: Db, borrowerId: number): number[] {
-  const phone = borrowerPhone(db, borrowerId);
-  return phone === undefined ? [] : applicationsWithContactPhone(db, phone, borrowerId);
 }
 
 // ---- the daily pass ---------------------------------------------------------------------------------

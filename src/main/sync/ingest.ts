@@ -38,18 +38,8 @@ import {
 import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, prepared, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/task-sync';
-import {
-  applicationsAffectedByOverdue,
-  assessWithOwnFindings,
-  computeLineDerived,
-  computeOrderDerived,
-  deriveLineByExternalId,
-  deriveOrderWith,
-  type FactsCache,
-  isOverdueOrder,
-  lineDrawdowns,
-  reassessApplication,
-} from './derive';
+import { applicationsAffectedByOverdue, assessWithOwnFindings, reassessApplication } from './assess';
+import { computeLineDerived, computeOrderDerived, deriveLineByExternalId, deriveOrderWith, type FactsCache, isOverdueOrder, lineDrawdowns } from './derive';
 import { PageContactFacts } from './contact-facts';
 import type { InstallmentColumns } from '../db/schema';
 import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';

@@ -8,7 +8,7 @@ import { bookedInstallments, bookedInstallmentsOf } from '../repositories/orders
 import { paidByPeriod, paidByPeriodOf } from '../repositories/repayments';
 import { fixtureRecord } from '../../../test/support/review-fixtures';
 import { PageContactFacts, sqlContactFacts } from './contact-facts';
-import { assessApplication } from './derive';
+import { assessApplication } from './assess';
 import { normalizeApplication } from './normalize';
 import { prepareRecord } from './prepare';
 

@@ -3,7 +3,7 @@
  * database. Each record is validated with the shared zod schema (an invalid one becomes a
  * quarantine entry), normalized to the stored columns, and whatever derivation needs no other
  * record is done here too: the application's stored JSON, its ID-number check, its OCR, face and
- * liveness findings and the canonical text its evidence hash covers.
+ * liveness findings (assess.ts's `ownFindingsOf`) and the canonical text its evidence hash covers.
  *
  * The second stage (ingest.ts) does the look-ups, the cross-record derivations and the writes in
  * the page's transaction, preparing each record just before writing it. Running this stage on a worker thread was measured and
@@ -13,10 +13,8 @@
  */
 import type { z } from 'zod';
 import { normalizeMobile } from '../../shared/domain/contact-info';
-import { classifyFace } from '../../shared/domain/face';
-import { makeFinding, type Finding } from '../../shared/domain/findings';
+import type { Finding } from '../../shared/domain/findings';
 import { validateResidentId } from '../../shared/domain/idcard';
-import { compareIdCardOcr } from '../../shared/domain/ocr';
 import type { DomainSettings } from '../../shared/domain/settings';
 import {
   resourceRecordSchemas,
@@ -34,7 +32,6 @@ import {
   normalizeOrder,
   normalizePlan,
   normalizeRepayment,
-  type ApplicationEvidence,
   type NormalizedApplication,
   type NormalizedCreditLine,
   type NormalizedOrder,
@@ -44,6 +41,7 @@ import {
 import { invalidUtf8Of } from '../institution-api/page-text';
 import { recordInvariantIssues } from './record-checks';
 import { compileAcceptsUnchanged, type AcceptsUnchanged } from './schema-check';
+import { ownFindingsOf } from './assess';
 
 export interface QuarantineIssue {
   path: string;
@@ -115,32 +113,6 @@ export function externalIdOf(raw: unknown): string | null {
 
 export function issuesOf(error: z.ZodError): QuarantineIssue[] {
   return error.issues.slice(0, 50).map((issue) => ({ path: issue.path.map(String).join('.'), code: issue.code, message: issue.message }));
-}
-
-/** The findings of an application that depend on its own evidence only, in the order the rules give them. */
-export function ownFindingsOf(evidence: ApplicationEvidence, at: number, settings: PrepareOptions['settings']): Finding[] {
-  const findings: Finding[] = [];
-  if (evidence.ocr !== null) {
-    findings.push(
-      ...compareIdCardOcr(
-        { submitted: { name: evidence.submitted.name, idNumber: evidence.submitted.idNumber }, ocr: evidence.ocr.fields, qualityWarnings: evidence.ocr.qualityWarnings },
-        { now: at, expiringSoonDays: settings.ocrExpiringSoonDays },
-      ),
-    );
-  } else {
-    const submittedId = validateResidentId(evidence.submitted.idNumber, { now: at });
-    if (!submittedId.valid) {
-      findings.push(makeFinding('ocr_submitted_id_invalid', { subject: 'idNumber', expected: null, actual: evidence.submitted.idNumber, evidence: { errors: submittedId.errors.join(',') } }));
-    }
-  }
-  if (evidence.face !== null) {
-    const classified = classifyFace({ ...evidence.face, liveness: evidence.liveness ?? { passed: true } }, settings.faceBands);
-    // Without a liveness result there is nothing to say about liveness.
-    findings.push(...(evidence.liveness === null ? classified.findings.filter((finding) => !finding.code.startsWith('face_liveness')) : classified.findings));
-  } else if (evidence.liveness !== null && !evidence.liveness.passed) {
-    findings.push(makeFinding('face_liveness_failed', { subject: 'liveness', expected: 'passed', actual: 'failed', evidence: { attempts: evidence.liveness.attempts } }));
-  }
-  return findings;
 }
 
 function prepareValid(resource: ResourceName, record: unknown, options: PrepareOptions, text: Buffer | undefined): PreparedValid {

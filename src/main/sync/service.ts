@@ -1,51 +1,29 @@
 /**
  * The sync engine as the rest of CreditDesk sees it: the scheduler, the outbox delivery loop and
- * the daily re-derivation in the background (started by the desktop shell and `serve`), plus
- * the read models of the Sync page and `creditdesk sync`.
+ * the daily re-derivation in the background (started by the desktop shell and `serve`), and the
+ * operators' controls (sync now, retries, the demo). The read models of the Sync page and
+ * `creditdesk sync` are read-models.ts; the service returns both.
  */
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
-import { z } from 'zod';
-import {
-  reconciliationOutcomeSchema,
-  syncProblemSchema,
-  type OutboxItem,
-  type QuarantineItem,
-  type ReconciliationEntry,
-  type SyncOverview,
-  type SyncRun,
-  type SyncResourceName,
-} from '../../shared/contracts/sync';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { AppError } from '../../shared/rpc/errors';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
-import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import type { Logger } from '../logging/logger';
-import { redact } from '../logging/redact';
 import { findInstitutionById, listInstitutions, setInstitutionState } from '../repositories/institutions';
-import { heldOutboxInstitutions, listOutbox, outboxStateCounts, requeueFailedOutbox } from '../repositories/outbox';
-import {
-  abandonRunningRuns,
-  findQuarantineByIds,
-  latestRun,
-  listQuarantine,
-  listReconciliations,
-  listRuns,
-  openQuarantineCounts,
-  type QuarantineRow,
-  type SyncRunRow,
-} from '../repositories/sync';
+import { requeueFailedOutbox } from '../repositories/outbox';
+import { abandonRunningRuns, findQuarantineByIds } from '../repositories/sync';
 import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
 import { FactsCache, rederiveAllInChunks } from './derive';
-import { retryQuarantineEntry, type PassProgress, type PassResult, type ResourcePassStats } from './engine';
+import { retryQuarantineEntry, type PassProgress, type PassResult } from './engine';
 import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome, type OutboxDeliveryDeps } from './outbox';
-import { nextRunAt, SyncScheduler } from './scheduler';
-import { ignoredNotes } from './tolerance-notes';
+import { createSyncReadModels } from './read-models';
+import { SyncScheduler } from './scheduler';
 import type { EventMap } from '../../shared/rpc/events';
 
 /** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
@@ -70,94 +48,6 @@ export interface SyncServiceDeps {
   pageLimit?: number;
   /** engine.ts EngineDeps.ingestSliceMs: a back end that answers people writes sync groups in short transactions. */
   ingestSliceMs?: number;
-}
-
-
-function emptyTotals(): ResourcePassStats {
-  return { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
-}
-
-function toRun(row: SyncRunRow, code: string): SyncRun {
-  let resources: SyncRun['resources'] = {};
-  let problems: SyncRun['problems'] = [];
-  try {
-    const parsed = JSON.parse(row.stats) as { resources?: SyncRun['resources']; problems?: unknown } & SyncRun['resources'];
-    resources = parsed.resources ?? (parsed as SyncRun['resources']);
-    // Rows written before problems were recorded, or by another version, simply have none.
-    const read = z.array(syncProblemSchema).safeParse(parsed.problems ?? []);
-    problems = read.success ? read.data : [];
-  } catch {
-    resources = {};
-  }
-  const totals = emptyTotals();
-  for (const stats of Object.values(resources)) {
-    if (!stats) continue;
-    totals.fetched += stats.fetched ?? 0;
-    totals.upserted += stats.upserted ?? 0;
-    totals.unchanged += stats.unchanged ?? 0;
-    totals.quarantined += stats.quarantined ?? 0;
-    totals.pages += stats.pages ?? 0;
-  }
-  return {
-    id: row.id,
-    institutionId: row.institutionId,
-    institutionCode: code,
-    trigger: row.trigger,
-    status: row.status,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    error: row.error,
-    resources,
-    totals,
-    problems,
-  };
-}
-
-function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
-  let issues: QuarantineItem['issues'] = [];
-  try {
-    issues = JSON.parse(row.issues) as QuarantineItem['issues'];
-  } catch {
-    issues = [{ path: '', code: 'unknown', message: row.issues }];
-  }
-  let payload: string;
-  try {
-    // Raw payloads carry names, ID numbers and phones: shown masked, like the log.
-    payload = JSON.stringify(redact(JSON.parse(row.rawPayload) as unknown), null, 2);
-  } catch {
-    payload = '[unreadable payload]';
-  }
-  return {
-    id: row.id,
-    institutionId: row.institutionId,
-    institutionCode: code,
-    resource: row.resource,
-    externalId: row.externalId,
-    issues,
-    payload: payload.length > 20_000 ? `${payload.slice(0, 20_000)}\n…` : payload,
-    receivedAt: row.receivedAt,
-    status: row.status,
-    resolvedAt: row.resolvedAt,
-    resolution: row.resolution,
-  };
-}
-
-function toOutboxItem(row: OutboxRow, code: string, held: boolean): OutboxItem {
-  return {
-    held: held && row.state === 'pending',
-    id: row.id,
-    institutionId: row.institutionId,
-    institutionCode: code,
-    kind: row.kind,
-    subjectId: row.subjectId,
-    idempotencyKey: row.idempotencyKey,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-    deliveredAt: row.deliveredAt,
-  };
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
@@ -328,63 +218,6 @@ export function createSyncService(deps: SyncServiceDeps) {
     return results.filter((result): result is PassResult => result !== null);
   }
 
-  function overview(): SyncOverview {
-    const now = clock.now();
-    const summaries = deps.institutions.list();
-    const quarantine = openQuarantineCounts(db);
-    const reconciliations = listReconciliations(db);
-    const outboxCounts = outboxStateCounts(db);
-    return {
-      maxConcurrent: scheduler.maxConcurrent,
-      background: scheduler.backgroundRunning,
-      outbox: {
-        pending: outboxCounts.find((row) => row.state === 'pending')?.n ?? 0,
-        failed: outboxCounts.find((row) => row.state === 'failed')?.n ?? 0,
-        delivered: outboxCounts.find((row) => row.state === 'delivered')?.n ?? 0,
-      },
-      institutions: summaries.map((summary: InstitutionSummary) => {
-        const row = findInstitutionById(db, summary.id);
-        const live = scheduler.progress(summary.id);
-        const last = latestRun(db, summary.id);
-        return {
-          institution: summary,
-          live: live
-            ? {
-                phase: live.phase,
-                resource: live.resource,
-                fetched: live.fetched,
-                total: live.total,
-                recordsPerSecond: Math.round(live.recordsPerSecond),
-                etaSeconds: live.etaSeconds === null ? null : Math.round(live.etaSeconds),
-                startedAt: live.startedAt,
-              }
-            : null,
-          queued: scheduler.isQueued(summary.id),
-          nextRunAt: row && scheduler.backgroundRunning ? nextRunAt(row, now) : null,
-          lastRun: last ? toRun(last, summary.code) : null,
-          openQuarantine: quarantine.filter((entry) => entry.institutionId === summary.id).reduce((sum, entry) => sum + entry.open, 0),
-          reconciliation: reconciliations.filter((entry) => entry.institutionId === summary.id).map(toReconciliationEntry),
-          ignored: ignoredNotes(row?.capabilities, reconciliations.filter((entry) => entry.institutionId === summary.id)),
-        };
-      }),
-    };
-  }
-
-  function codes(): Map<number, string> {
-    return new Map(listInstitutions(db).map((row) => [row.id, row.code]));
-  }
-
-  function runs(input: { institutionId?: number; limit: number; offset: number }): { rows: SyncRun[]; total: number } {
-    const byId = codes();
-    const { rows, total } = listRuns(db, input);
-    return { rows: rows.map((row) => toRun(row, byId.get(row.institutionId) ?? '?')), total };
-  }
-
-  function quarantine(input: { institutionId?: number; resource?: SyncResourceName; status?: QuarantineRow['status']; limit: number; offset: number }): { rows: QuarantineItem[]; total: number } {
-    const byId = codes();
-    const { rows, total } = listQuarantine(db, input);
-    return { rows: rows.map((row) => toQuarantineItem(row, byId.get(row.institutionId) ?? '?')), total };
-  }
 
   /** Fetches the named quarantined records again by id; those valid now are ingested. */
   async function retryQuarantine(author: ActorRef | null, input: { ids: number[] }): Promise<{ ingested: number; stillInvalid: number; gone: number; failed: number }> {
@@ -411,41 +244,6 @@ export function createSyncService(deps: SyncServiceDeps) {
     return result;
   }
 
-  function toReconciliationEntry(row: ReturnType<typeof listReconciliations>[number]): ReconciliationEntry {
-    let details: Partial<Pick<ReconciliationEntry, 'amounts' | 'quarantinedOnly' | 'statuses' | 'unexplained' | 'reread'>> & { outcome?: unknown } = {};
-    try {
-      details = JSON.parse(row.details) as typeof details;
-    } catch {
-      details = {};
-    }
-    // Rows from before outcomes were stored say only matched or not.
-    const outcome = reconciliationOutcomeSchema.safeParse(details.outcome);
-    return {
-      resource: row.resource,
-      localTotal: row.localTotal,
-      remoteTotal: row.remoteTotal,
-      matched: row.matched,
-      quarantinedOnly: details.quarantinedOnly ?? 0,
-      amounts: details.amounts ?? [],
-      statuses: details.statuses ?? [],
-      outcome: outcome.success ? outcome.data : row.matched ? 'matched' : 'unexplained',
-      unexplained: details.unexplained ?? row.remoteTotal - row.localTotal,
-      reread: details.reread ?? null,
-      checkedAt: row.checkedAt,
-    };
-  }
-
-  function reconciliation(input: { institutionId?: number }): Array<ReconciliationEntry & { institutionId: number; institutionCode: string }> {
-    const byId = codes();
-    return listReconciliations(db, input.institutionId).map((row) => ({ ...toReconciliationEntry(row), institutionId: row.institutionId, institutionCode: byId.get(row.institutionId) ?? '?' }));
-  }
-
-  function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
-    const byId = codes();
-    const { rows, total } = listOutbox(db, input);
-    const held = heldOutboxInstitutions(db);
-    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?', held.has(row.institutionId))), total };
-  }
 
   /** Failed messages go back in line with the same idempotency key (so a retry can never apply a decision twice). */
   function retryOutbox(author: ActorRef | null, input: { ids: number[] }): { requeued: number } {
@@ -477,12 +275,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     startDemo,
     syncNow,
     runOnce,
-    overview,
-    runs,
-    quarantine,
+    ...createSyncReadModels({ db, clock, institutions: deps.institutions, scheduler }),
     retryQuarantine,
-    reconciliation,
-    outbox: outboxList,
     retryOutbox,
     /** Delivers due outbox messages now (tests); a decision calls `deliverSoon`. */
     deliverOutbox,

@@ -1,6 +1,7 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { encodeCanvas, type Box, type RenderOptions } from './draw';
-import { drawPortrait, personFeatures } from './face';
+import { drawPortrait } from './face';
+import { personFeatures } from './face-features';
 import { registerCjkFont } from './font';
 import { createRandom, type Random } from './random';
 import { applyCaptureWarnings, drawContentWarnings, parseCardWarnings, placeCard, type CardWarningPlan } from './warnings';

@@ -1,0 +1,50 @@
+/**
+ * The body and idempotency key of POST /v1/applications/{id}/review-decisions, built from what the
+ * review side decided (review/service.ts computes the input in the decision's transaction; the
+ * outbox delivers it through `client.ts`'s `postReviewDecision`).
+ */
+import { randomBytes } from 'node:crypto';
+import { reviewDecisionRequestSchema, type ReviewDecisionRequest } from '../../shared/institution-api/decisions';
+
+/** '2026-11-25T09:30:00.000+08:00': the wire's instants carry the Shanghai offset. */
+export function shanghaiInstant(epochMs: number): string {
+  return `${new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 23)}+08:00`;
+}
+
+export interface DecisionPayloadInput {
+  decision: 'approve' | 'reject';
+  /** The operator's username. */
+  reviewer: string;
+  /** Epoch ms; sent as a Shanghai instant. */
+  decidedAt: number;
+  /** The application version the reviewer saw. */
+  applicationVersion: number;
+  /** Approve: the limit to grant (at least 1 fen is sent). */
+  approvedLimitFen: number;
+  /** Reject: the reason codes (at least one). */
+  reasonCodes: string[];
+  /** "[queue] note" lines, at most 1,000 characters. */
+  comment: string;
+  faceCompareBasis: ReviewDecisionRequest['face_compare_basis'];
+}
+
+/** The request body, checked against the wire schema (a wrong body fails here, in the decision's transaction, not at delivery). */
+export function reviewDecisionPayload(input: DecisionPayloadInput) {
+  const common = {
+    reviewer_id: input.reviewer,
+    comment: input.comment,
+    decided_at: shanghaiInstant(input.decidedAt),
+    application_version: input.applicationVersion,
+    face_compare_basis: input.faceCompareBasis,
+  };
+  return reviewDecisionRequestSchema.parse(
+    input.decision === 'approve'
+      ? { decision: 'approve', approved_limit_fen: Math.max(1, input.approvedLimitFen), reason_codes: [], ...common }
+      : { decision: 'reject', reason_codes: input.reasonCodes, ...common },
+  );
+}
+
+/** A fresh key per queued decision: the application and the decision that completed it, and a random tail. */
+export function decisionIdempotencyKey(applicationExternalId: string, decisionId: number): string {
+  return `review-${applicationExternalId}-${decisionId}-${randomBytes(4).toString('hex')}`.slice(0, 128);
+}
