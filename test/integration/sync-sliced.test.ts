@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
+import type * as connectionModule from '../../src/main/db/connection';
 import { readCursor, resetCursors } from '../../src/main/repositories/sync';
 import { runPass } from '../../src/main/sync/engine';
 import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
@@ -13,7 +14,7 @@ import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './
 /** Every write transaction of the process timed, while `on` (all of the sync's writes go through writeTransaction). */
 const longestTransaction = vi.hoisted(() => ({ ms: 0, on: false }));
 vi.mock('../../src/main/db/connection', async (original) => {
-  const actual = await original<typeof import('../../src/main/db/connection')>();
+  const actual = await original<typeof connectionModule>();
   return {
     ...actual,
     writeTransaction: <T>(db: Parameters<typeof actual.writeTransaction>[0], work: (tx: typeof db) => T): T => {
