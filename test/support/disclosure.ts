@@ -160,12 +160,18 @@ function shownPositions(secret: string, masks: readonly string[]): Set<number> {
   return shown;
 }
 
-/** What of the secrets one answer discloses, each as "kind: value" (empty when nothing). */
-export function disclosures(answer: unknown, index: SecretIndex): string[] {
+/**
+ * What of the secrets one answer (or several answers taken together) discloses, each as
+ * "kind: value" (empty when nothing). `shortestRest`: how many characters a masked name's hidden
+ * part must have for a short text holding them to count as completing it (1: every name).
+ */
+export function disclosures(answer: unknown, index: SecretIndex, options: { shortestRest?: number } = {}): string[] {
+  const shortestRest = options.shortestRest ?? 1;
   const { secrets } = index;
   const personal: string[] = [];
-  const strings = stringsOf(answer, [], personal);
-  const compact = strings.map((text) => text.replace(/[\s-]+/g, '').toUpperCase());
+  // Each distinct text once: many answers taken together repeat the same keys and masks.
+  const strings = [...new Set(stringsOf(answer, [], personal))];
+  const compact = [...new Set(strings.map((text) => text.replace(/[\s-]+/g, '').toUpperCase()))];
   const found = new Set<string>();
   // Clear values: every run of digits of the right length, every short substring for names.
   for (const text of compact) {
@@ -205,11 +211,12 @@ export function disclosures(answer: unknown, index: SecretIndex): string[] {
   for (const phone of secrets.phones.size > 0 ? new Set(phoneMasks.flatMap((mask) => index.phonesByEnds.get(mask.slice(0, 3) + mask.slice(-4)) ?? [])) : []) {
     if (shownPositions(phone, phoneMasks).size >= 11) found.add(`phone rebuilt from two masks: ${phone}`);
   }
-  const shortTexts = personal.filter((text) => text.length <= 8 && !text.includes('*') && !secrets.publicTexts.has(text));
+  const shortTexts = [...new Set(personal)].filter((text) => text.length <= 8 && !text.includes('*') && !secrets.publicTexts.has(text));
   for (const text of strings) {
     for (const name of index.namesByMask.get(text) ?? []) {
       // A masked name shows the first character; a short text (a remark, a label) holding all the rest completes it.
       const rest = Array.from(name).slice(1).join('');
+      if (Array.from(rest).length < shortestRest) continue;
       const completing = shortTexts.find((short) => short.includes(rest));
       if (completing !== undefined) found.add(`name rebuilt from its mask and a short text: ${name} (${text} + ${completing})`);
     }

@@ -5,7 +5,8 @@ import { auditLogTable } from '../db/schema';
 import type { CallContext } from '../core/actor';
 import type { BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
 import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
-import { planSearch } from './borrowers';
+import { residentIdCheckChar } from '../../shared/domain/idcard';
+import { identifierMissLimit, planSearch } from './borrowers';
 
 let backend: Awaited<ReturnType<typeof createTestBackend>>;
 let support: CallContext;
@@ -166,5 +167,94 @@ describe('identifier searches', () => {
     expect(codes[30]).toBe('RATE_LIMITED');
     expect((await backend.router.call('borrowers:search', { query: 'LN-5001' }, fast)).ok).toBe(true);
     expect((await backend.router.call('borrowers:search', { query: '13800138000' }, other)).ok).toBe(true);
+  });
+});
+
+describe('guessing a masked ID number through whole-value searches', () => {
+  /** What a reviewer's answers give without a reveal: the mask (region, last 4) and the task's five-year age band. */
+  function candidatesFor(masked: string, bornFrom: string, bornTo: string): string[] {
+    const candidates: string[] = [];
+    for (let day = Date.parse(`${bornFrom}T00:00:00Z`); day <= Date.parse(`${bornTo}T00:00:00Z`); day += 86_400_000) {
+      const first17 = `${masked.slice(0, 6)}${new Date(day).toISOString().slice(0, 10).replaceAll('-', '')}${masked.slice(14, 17)}`;
+      if (residentIdCheckChar(first17) === masked.slice(17)) candidates.push(`${first17}${masked.slice(17)}`);
+    }
+    return candidates;
+  }
+
+  it('runs out of misses long before the birth date is found, however slowly the guesses come, and the refusal is recorded', async () => {
+    const clock = backend.clock as ManualClock;
+    const guesser = await operatorContext(backend, 'rev-guess', 'reviewer');
+    // 王小明 110101199003078670: born 1990-03-07, in the band a review task shows (35-39 at the test clock).
+    const candidates = candidatesFor('110101********8670', '1986-11-26', '1991-11-25');
+    expect(candidates).toContain('110101199003078670');
+    expect(candidates.length).toBeGreaterThan(100);
+    let found = false;
+    let refusedAfter: number | null = null;
+    for (const [index, candidate] of candidates.entries()) {
+      // Well under the per-minute limit: one guess every three minutes.
+      clock.advance(3 * 60_000);
+      const result = await backend.router.call('borrowers:search', { query: candidate }, guesser);
+      if (!result.ok) {
+        expect(result.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'identifier_misses' } });
+        refusedAfter = index;
+        break;
+      }
+      if ((result.data as { results: BorrowerSearchResult[] }).results.some((row) => row.matchedOn === 'id_number')) {
+        found = true;
+        break;
+      }
+    }
+    expect(found).toBe(false);
+    expect(refusedAfter).toBe(identifierMissLimit.misses);
+    // The tail the mask shows still answers; a whole value does not until the misses age out.
+    expect((await backend.router.call('borrowers:search', { query: '8670' }, guesser)).ok).toBe(true);
+    expect((await backend.router.call('borrowers:search', { query: '110101199003078670' }, guesser)).ok).toBe(false);
+    const refusals = backend.db
+      .select()
+      .from(auditLogTable)
+      .all()
+      .filter((row) => row.action === 'access.refused' && row.operatorName === 'rev-guess');
+    expect(refusals.map((row) => [row.targetType, row.targetId, JSON.parse(row.details)])).toEqual([
+      ['channel', 'borrowers:search', { reason: 'identifier_misses', misses: identifierMissLimit.misses }],
+    ]);
+    clock.advance(identifierMissLimit.windowMs);
+    expect((await backend.router.call('borrowers:search', { query: '110101199003078670' }, guesser)).ok).toBe(true);
+  });
+
+  it('takes back a miss the operator typed on from: an ID number starting 13 passes through a phone-shaped 11 digits as one types it', async () => {
+    const clock = backend.clock as ManualClock;
+    const first17 = '13010219870512003';
+    const hebei = `${first17}${residentIdCheckChar(first17)}`;
+    insertBorrowerRow(backend.db, { idNumber: hebei, name: '赵六', phone: '13600006666', platformUserId: 'PU-3001' });
+    const clerk = await operatorContext(backend, 'clerk-typing', 'support');
+    for (let call = 0; call < identifierMissLimit.misses + 10; call += 1) {
+      clock.advance(5 * 60_000);
+      // As the desk searches while one types: the 11-digit prefix (a phone that is no one's), then the whole number.
+      const typing = await backend.router.call('borrowers:search', { query: hebei.slice(0, 11) }, clerk);
+      expect(typing.ok).toBe(true);
+      clock.advance(2_000);
+      const whole = await backend.router.call('borrowers:search', { query: hebei }, clerk);
+      expect(whole.ok).toBe(true);
+      expect((whole as { data: { results: BorrowerSearchResult[] } }).data.results.map((row) => row.matchedOn)).toContain('id_number');
+    }
+    // A guess that extends nothing is still counted, typed on or not.
+    const guesser = await operatorContext(backend, 'rev-typing', 'reviewer');
+    const codes: string[] = [];
+    for (let attempt = 0; attempt <= identifierMissLimit.misses; attempt += 1) {
+      clock.advance(3 * 60_000);
+      const result = await backend.router.call('borrowers:search', { query: `1500000${String(attempt).padStart(4, '0')}` }, guesser);
+      codes.push(result.ok ? 'ok' : result.error.code);
+    }
+    expect(codes.at(-1)).toBe('RATE_LIMITED');
+  });
+
+  it('counts only searches that found no one by the whole value: finding the borrower costs nothing', async () => {
+    const clerk = await operatorContext(backend, 'clerk-hits', 'support');
+    const clock = backend.clock as ManualClock;
+    for (let attempt = 0; attempt < identifierMissLimit.misses + 5; attempt += 1) {
+      clock.advance(3 * 60_000);
+      const result = await backend.router.call('borrowers:search', { query: attempt % 2 === 0 ? '110101199003078670' : '13800138000' }, clerk);
+      expect(result.ok).toBe(true);
+    }
   });
 });

@@ -60,6 +60,27 @@ const identifierMatches = new Set<BorrowerMatch>(['id_number', 'id_tail', 'phone
 export const identifierSearchLimit = { searches: 30, windowMs: 60_000 };
 
 /**
+ * Whole-value searches (ID number, phone, name) that found no one, per operator in a rolling
+ * day. A whole value that matches is an answer to a guess: a masked ID number hides only the
+ * birth date, which a review task's age band and the visible check character narrow to about
+ * 170 candidates, a handful of minutes at the per-minute limit. A guesser's searches miss; a
+ * support call's do not (the caller gives their own number), so misses are what is rationed.
+ */
+export const identifierMissLimit = { misses: 30, windowMs: 24 * 60 * 60_000 };
+
+/**
+ * A miss the operator was still typing: the desk searches as one types, so an ID number starting
+ * 13, 14 or 15 is searched as a phone at its 11th digit and misses. When the operator's next
+ * whole-value search extends the text of their latest miss within this time, that miss is taken
+ * back. A guesser gains nothing: a masked value's candidates all have one length, none extends
+ * another, and the longer search is itself counted when it misses.
+ */
+export const typedOnWithinMs = 60_000;
+
+/** What a whole-value search matched on: a search that matched none of these missed. */
+const wholeValueMatches = new Set<BorrowerMatch>(['id_number', 'phone', 'name']);
+
+/**
  * The searches a query's shape calls for, best match first. Personal identifiers match whole
  * values, or exactly the tail the masked view already shows (the last 4 characters of an ID
  * number or phone), never an open-ended prefix or a longer tail: either would let a series of
@@ -100,6 +121,41 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
   const { db, audit, clock } = options;
   /** Recent identifier searches per operator (their times), for the throttle. */
   const recent = new Map<number, number[]>();
+  /** Recent whole-value searches that found no one, per operator (their times). */
+  const misses = new Map<number, number[]>();
+  /** Each operator's latest miss (its normalised text, kept in memory only), for {@link typedOnWithinMs}. */
+  const latestMiss = new Map<number, { at: number; text: string }>();
+  /** When each operator's latest refusal for misses was recorded. */
+  const missRefusalRecorded = new Map<number, number>();
+
+  /** Takes back the operator's latest miss when this search's text extends it (they typed on). */
+  function forgiveTypedOn(actor: Actor, text: string, now: number): void {
+    const previous = latestMiss.get(actor.id);
+    if (!previous || now - previous.at > typedOnWithinMs || text.length <= previous.text.length || !text.startsWith(previous.text)) return;
+    latestMiss.delete(actor.id);
+    const times = misses.get(actor.id) ?? [];
+    const index = times.lastIndexOf(previous.at);
+    if (index >= 0) times.splice(index, 1);
+  }
+
+  function refuseAfterMisses(actor: Actor, now: number): void {
+    const since = now - identifierMissLimit.windowMs;
+    const times = (misses.get(actor.id) ?? []).filter((at) => at > since);
+    misses.set(actor.id, times);
+    if (times.length < identifierMissLimit.misses) return;
+    // Recorded once per run of refusals: the first refusal after the latest miss.
+    if ((missRefusalRecorded.get(actor.id) ?? -Infinity) < (times[times.length - 1] as number)) {
+      missRefusalRecorded.set(actor.id, now);
+      writeTransaction(db, (tx) =>
+        audit.record(tx, actor, 'access.refused', { type: 'channel', id: 'borrowers:search' }, { reason: 'identifier_misses', misses: identifierMissLimit.misses }),
+      );
+    }
+    const retryAfterMs = (times[0] as number) + identifierMissLimit.windowMs - now;
+    throw new AppError('RATE_LIMITED', 'Too many searches by ID number, phone or name that found no one; wait before searching by a whole value again.', {
+      reason: 'identifier_misses',
+      retryAfterMs,
+    });
+  }
 
   function throttle(actor: Actor, now: number): void {
     const since = now - identifierSearchLimit.windowMs;
@@ -117,7 +173,12 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
     search(actor, { query, limit }) {
       const plan = planSearch(query);
       const identifierKinds = [...new Set(plan.filter((step) => identifierMatches.has(step.matchedOn)).map((step) => step.matchedOn))].sort();
-      if (identifierKinds.length > 0) throttle(actor, clock.now());
+      const now = clock.now();
+      const wholeValue = plan.some((step) => step.kind === 'exact');
+      const typedText = query.replace(/[\s+-]/g, '').toUpperCase();
+      if (wholeValue) forgiveTypedOn(actor, typedText, now);
+      if (wholeValue) refuseAfterMisses(actor, now);
+      if (identifierKinds.length > 0) throttle(actor, now);
       const found = new Map<number, Candidate>();
       let truncated = false;
       for (const step of plan) {
@@ -142,6 +203,14 @@ export function createBorrowerLookupService(options: { db: Db; audit: AuditRecor
         for (const match of matches) if (!found.has(match.borrowerId)) found.set(match.borrowerId, match);
       }
       if (found.size > limit) truncated = true;
+      // A name that matched no one but found a reference (letters only, as 'LN') is a reference search, not a guess.
+      const guessedDigits = plan.some((step) => step.kind === 'exact' && step.column !== 'name');
+      if (wholeValue && ![...found.values()].some((candidate) => wholeValueMatches.has(candidate.matchedOn)) && (guessedDigits || found.size === 0)) {
+        const times = misses.get(actor.id) ?? [];
+        times.push(now);
+        misses.set(actor.id, times);
+        latestMiss.set(actor.id, { at: now, text: typedText });
+      }
       // Who searched by which kind of identifier and how many borrowers it found; never the value searched.
       if (identifierKinds.length > 0) {
         writeTransaction(db, (tx) => audit.record(tx, actor, 'borrowers.searched', undefined, { kinds: identifierKinds, hits: Math.min(found.size, limit), truncated }));

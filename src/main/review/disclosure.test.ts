@@ -70,4 +70,21 @@ describe('reveals of a review task', () => {
     const fields = (backend.db.$client.prepare("SELECT details FROM audit_log WHERE action = 'review.pii-revealed'").all() as Array<{ details: string }>).map((row) => JSON.parse(row.details).field);
     expect(fields).toEqual(['borrower.birthDate', 'ocr.birthDate']);
   });
+
+  it('are recorded when refused: asking for a task’s personal data or images without holding it leaves an entry', async () => {
+    const taskId = faceTask('APP-4', 65);
+    await answer('review:claim', { taskId }, reviewer);
+    expect(await answer('review:reveal', { taskId, field: 'ocr.idNumber' }, supervisor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await answer('review:image', { taskId, which: 'id_front' }, supervisor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    clock.advance(121_000);
+    expect(await answer('review:reveal', { taskId, field: 'borrower.phone' }, reviewer)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const refused = backend.db.$client
+      .prepare("SELECT operator_name AS operator, target_type AS type, target_id AS id, details FROM audit_log WHERE action = 'access.refused' ORDER BY id")
+      .all() as Array<{ operator: string; type: string; id: string; details: string }>;
+    expect(refused.map((row) => [row.operator, row.type, Number(row.id), JSON.parse(row.details)])).toEqual([
+      ['zhao', 'review_task', taskId, { reason: 'not_held', field: 'ocr.idNumber' }],
+      ['zhao', 'review_task', taskId, { reason: 'not_held', image: 'id_front' }],
+      ['wang', 'review_task', taskId, { reason: 'not_held', field: 'borrower.phone' }],
+    ]);
+  });
 });

@@ -29,7 +29,7 @@ import { isHeld, type ReviewContext } from './context';
 import { checklist, contactsEvidence, faceEvidence, findingView, imageIds, ocrEvidence, parseFindings, parseRecord, revealValue } from './evidence';
 import { fourEyesReasons } from './four-eyes';
 import { ImageCache, servableImageType, type EvidenceImage, type ImageFetcher } from './images';
-import { mayDisclose } from './disclosure';
+import { mayDisclose, refuseNotHeld } from './disclosure';
 import { decisionView, parseJson, toReasonCode, toTaskRow } from './views';
 
 export function createTaskView(context: ReviewContext, options: { fetchImage?: ImageFetcher; imageCacheBytes?: number }) {
@@ -176,9 +176,7 @@ export function createTaskView(context: ReviewContext, options: { fetchImage?: I
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    if (!inHand(actor, row, now)) {
-      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) before revealing its personal data.', { reason: 'not_held' });
-    }
+    if (!inHand(actor, row, now)) throw refuseNotHeld(db, audit, actor, row.id, { field: input.field });
     const application = findApplication(db, row.applicationId);
     const borrower = findBorrower(db, row.borrowerId);
     if (!application || !borrower) throw new AppError('NOT_FOUND', `Review task ${input.taskId} has no application.`);
@@ -195,9 +193,7 @@ export function createTaskView(context: ReviewContext, options: { fetchImage?: I
     const now = clock.now();
     const row = findTask(db, input.taskId);
     if (!row) throw new AppError('NOT_FOUND', `No review task ${input.taskId}.`);
-    if (!inHand(actor, row, now)) {
-      throw new AppError('FORBIDDEN', 'Claim this task (or renew your claim) to see its images.', { reason: 'not_held' });
-    }
+    if (!inHand(actor, row, now)) throw refuseNotHeld(db, audit, actor, row.id, { image: input.which });
     const application = findApplication(db, row.applicationId);
     const imageId = application ? imageIds(parseRecord(application))[input.which] : undefined;
     if (!application || !imageId) throw new AppError('NOT_FOUND', 'This task has no such image.');

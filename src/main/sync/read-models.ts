@@ -19,7 +19,7 @@ import {
 import type { Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
-import { redact } from '../logging/redact';
+import { maskRecordPayload } from './quarantine-payload';
 import { findInstitutionById, listInstitutions } from '../repositories/institutions';
 import { heldOutboxInstitutions, listOutbox, outboxStateCounts } from '../repositories/outbox';
 import { latestRun, listQuarantine, listReconciliations, listRuns, openQuarantineCounts, type QuarantineRow, type SyncRunRow } from '../repositories/sync';
@@ -78,8 +78,8 @@ function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
   }
   let payload: string;
   try {
-    // Raw payloads carry names, ID numbers and phones: shown masked, like the log.
-    payload = JSON.stringify(redact(JSON.parse(row.rawPayload) as unknown), null, 2);
+    // Raw payloads carry names, ID numbers, birth dates and addresses: shown masked as everywhere else.
+    payload = JSON.stringify(maskRecordPayload(JSON.parse(row.rawPayload) as unknown), null, 2);
   } catch {
     payload = '[unreadable payload]';
   }

@@ -49,6 +49,10 @@ export const errorMessages = defineMessages({
   'error.reason.required': { 'zh-CN': '请选择原因。', en: 'Choose a reason from the list.' },
   'error.reason.unknown': { 'zh-CN': '该原因不适用于此队列，请从列表中选择。', en: 'That reason does not belong to this queue; choose one from the list.' },
   'error.reason.must-change-password': { 'zh-CN': '请先修改密码。', en: 'Change your password before continuing.' },
+  'error.reason.identifier_misses': {
+    'zh-CN': '今天按完整身份证号、手机号或姓名查找未命中的次数过多，暂停此类查找（最长 24 小时）；按后 4 位仍可查找。',
+    en: 'Too many searches by a whole ID number, phone or name found no one today; such searches are paused (for up to 24 hours). Searching by the last 4 still works.',
+  },
   'error.reason.purpose_required': { 'zh-CN': '查看明文需要填写用途（工单号）。', en: 'Revealing needs a purpose (a ticket number).' },
   'error.permission': { 'zh-CN': '您的角色没有“{permission}”权限。', en: 'Your role lacks the “{permission}” permission.' },
 });
