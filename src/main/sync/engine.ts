@@ -75,6 +75,8 @@ export interface EngineDeps {
   clock: Clock;
   settings: () => DomainSettings;
   logger?: Logger;
+  /** Writes each gathered group in transactions of about this many ms, yielding between them (sync/sliced-ingest.ts); absent = one per group. */
+  ingestSliceMs?: number;
 }
 
 export interface PassOptions {
@@ -118,8 +120,9 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  *   gathered order holds its quoted plan;
  * - applications, 2,000 (eight 250-record pages): about 7% below 1,000; 4,000 gained nothing more.
  * What is gathered is held in memory while it is written: `creditdesk sync` peaks at about
- * 255-265 MB (budget 300 MB), in the applications. The longest transaction of a pass, which holds
- * the desktop's main thread, is about 0.9 s.
+ * 255-265 MB (budget 300 MB), in the applications. Written as one transaction, a group holds the
+ * process's thread for up to about 0.9 s: the desktop and `serve` write it in short slices instead
+ * (sliced-ingest.ts), `creditdesk sync` as one.
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 

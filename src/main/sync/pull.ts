@@ -13,6 +13,7 @@ import type { InstitutionClient, RawPage } from '../institution-api/client';
 import type { EngineDeps, ResourcePassStats } from './engine';
 import { InstitutionApiError } from '../institution-api/errors';
 import { ingestRecords, type IngestContext } from './ingest';
+import { ingestInSlices, ingestSlicing } from './sliced-ingest';
 
 export type CursorFaultKind = 'cursor_stalled' | 'cursor_cycle';
 
@@ -90,6 +91,8 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
   // The records' texts as sent, while every gathered page brought them (RawPage.texts).
   let gatheredTexts: Buffer[] | undefined;
   let gatheredPages = 0;
+  // A back end that answers people writes each group in short transactions (sliced-ingest.ts).
+  const slicing = deps.ingestSliceMs ? ingestSlicing(deps.ingestSliceMs) : null;
   while (pending !== null) {
     const page: RawPage = await pending;
     if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
@@ -113,7 +116,9 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
     gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
     gatheredPages++;
     if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
-    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next: cursor, save }, gatheredTexts);
+    const outcome = slicing
+      ? await ingestInSlices(deps.db, context, resource, gathered, () => deps.clock.now(), { next: cursor, save }, gatheredTexts, slicing)
+      : ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next: cursor, save }, gatheredTexts);
     stats.fetched += outcome.fetched;
     stats.upserted += outcome.upserted;
     stats.unchanged += outcome.unchanged;

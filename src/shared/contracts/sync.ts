@@ -146,6 +146,8 @@ export const outboxItemSchema = z.object({
   subjectId: z.string(),
   idempotencyKey: z.string(),
   state: z.enum(['pending', 'delivered', 'failed']),
+  /** Pending but not tried while its institution is disabled; delivered once it is enabled again. */
+  held: z.boolean(),
   attempts: z.number().int(),
   nextAttemptAt: z.number(),
   lastError: z.string().nullable(),

@@ -188,6 +188,8 @@ export const syncMessages = defineMessages({
   'sync.outbox.state.pending': { 'zh-CN': '待送达', en: 'Pending' },
   'sync.outbox.state.delivered': { 'zh-CN': '已送达', en: 'Delivered' },
   'sync.outbox.state.failed': { 'zh-CN': '失败', en: 'Failed' },
+  'sync.outbox.state.held': { 'zh-CN': '暂停（机构已停用）', en: 'Held (institution disabled)' },
+  'sync.outbox.heldUntilEnabled': { 'zh-CN': '机构重新启用后送达', en: 'Delivered once the institution is enabled again' },
   'sync.outbox.attempts': { 'zh-CN': '尝试次数', en: 'Attempts' },
   'sync.outbox.next': { 'zh-CN': '下次尝试', en: 'Next attempt' },
   'sync.outbox.created': { 'zh-CN': '创建', en: 'Created' },
