@@ -1,6 +1,6 @@
 /**
  * The long differential run of the sync engine (the suite runs one short seed):
- *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50] [--ticks]
+ *   node --import tsx scripts/sync-differential.ts [--seeds 20] [--kills 6] [--borrowers 200] [--from 1] [--page-limit 50] [--ticks] [--keep]
  * Per seed: one folder syncs the simulator directly, another an identical simulator injecting every
  * fault (cursor faults included) while `creditdesk sync` is SIGKILLed at random moments; then both
  * are compared row by row on natural keys. With --ticks the institutions change between kills:
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     from: { type: 'string', default: '1' },
     'page-limit': { type: 'string', default: '50' },
     ticks: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
 });
 const seeds = Number(values.seeds);
@@ -38,7 +39,7 @@ const faultTotals: Record<string, number> = {};
 for (let index = from; index < from + seeds; index++) {
   const seed = `differential-${index}`;
   const ticks = values.ticks ? { days: 1, clockAhead: 0.3, clockAheadMs: 3 * 86_400_000 } : undefined;
-  const result = await runDifferential({ seed, borrowers, kills, pageLimit, faults, ticks, log: (line) => console.log(line) });
+  const result = await runDifferential({ seed, borrowers, kills, pageLimit, faults, ticks, keep: values.keep, log: (line) => console.log(line) });
   totalKills += result.killedMidPass;
   totalRows += result.rows;
   totalMismatches += result.mismatches.length;
@@ -49,6 +50,7 @@ for (let index = from; index < from + seeds; index++) {
     `${seed}: ${result.killedMidPass}/${kills} kills mid-pass, ${result.finalRuns} final run(s)${result.converged ? '' : ' NOT CONVERGED'}, ${result.rows} rows compared, ${result.mismatches.length} mismatches (${cursorFaults}), ${result.seconds.toFixed(0)} s`,
   );
   for (const mismatch of result.mismatches.slice(0, 5)) console.log(`  ${mismatch}`);
+  if (result.folders) console.log(`  kept: direct ${result.folders.direct}, faulty ${result.folders.faulty} (faults.json)`);
 }
 console.log(`\n${seeds} seeds, ${totalKills} kills mid-pass, ${totalRows} rows compared, ${totalMismatches} mismatches, ${notConverged} not converged`);
 console.log(`faults injected: ${Object.entries(faultTotals).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);

@@ -2,7 +2,8 @@
  * An institution that deletes records the desk already holds (simulator admin purge, breaking
  * "records are never deleted"): the desk then holds more than /v1/stats counts. That is never
  * taken as agreement and never "fixed" by deleting local data: the pass is incomplete, the
- * problem carries its numbers, and every record held stays.
+ * problem carries its numbers, and every record held stays. Nor is the resource re-read: a
+ * re-read writes only what the institution serves, so it cannot remove a surplus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
@@ -43,6 +44,15 @@ describe('records deleted upstream', () => {
     ]);
     expect(result.error).toMatch(/repayments: totals disagree with \/v1\/stats \(\d+ at the institution, \d+ here, 3 more here than served/);
     expect(result.reconciliation.find((entry) => entry.resource === 'repayments')).toMatchObject({ outcome: 'unexplained', matched: false, unexplained: -3 });
+  });
+
+  it('does not re-read the resource, on this pass or the next: a re-read cannot remove a surplus', async () => {
+    expect(result.resources.repayments?.reread).toBeUndefined();
+    expect(result.reconciliation.find((entry) => entry.resource === 'repayments')?.reread).toBeNull();
+    expect(result.error).toMatch(/3 more here than served.*\), not re-read \(a re-read cannot remove records deleted upstream\)/);
+    const again = await pass();
+    expect(again.resources.repayments?.reread).toBeUndefined();
+    expect(again.problems).toEqual([expect.objectContaining({ resource: 'repayments', unexplained: -3, rereads: 0, nextRereadAt: null })]);
   });
 
   it('deletes nothing here: the records the institution no longer serves are kept', () => {

@@ -147,4 +147,24 @@ describe('a review decision', () => {
       await quick.close();
     }
   }, 120_000);
+
+  it('holds the messages of a disabled institution without trying them, shows them held, and delivers them once it is enabled again', async () => {
+    const [application] = await manualReviewApplications();
+    if (!application) throw new Error('no application in manual review');
+    world.backend.services.institutions.update(null, { id: qinghe, enabled: false });
+    const id = enqueue(application.id, 'decision-key-held', decision(application.version));
+    const delivery = restartedDelivery();
+    for (let round = 0; round < 3; round++) {
+      expect(await delivery.deliverDue(new AbortController().signal)).toEqual({ delivered: 0, retrying: 0, failed: 0 });
+    }
+    expect(outboxRow(id)).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+    const listed = world.backend.services.sync.outbox({ limit: 500, offset: 0 }).rows.find((row) => row.id === id);
+    expect(listed).toMatchObject({ state: 'pending', held: true });
+
+    world.backend.services.institutions.update(null, { id: qinghe, enabled: true });
+    expect(world.backend.services.sync.outbox({ limit: 500, offset: 0 }).rows.find((row) => row.id === id)).toMatchObject({ held: false });
+    const resumed = await delivery.deliverDue(new AbortController().signal);
+    expect(resumed.delivered).toBeGreaterThanOrEqual(1);
+    expect(outboxRow(id)).toMatchObject({ state: 'delivered', lastError: null });
+  });
 });

@@ -55,7 +55,11 @@ describe('one deadline for the whole exchange', () => {
     }
     // Two attempts of 0.8 s each; the body alone would take tens of seconds.
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(sim.admin.injectedFaults().counts.trickle).toBe(2);
+    // At most the two attempts reached the body (on a loaded machine the first attempt's deadline
+    // can pass before the simulator starts serving it, so it may count one).
+    const trickled = sim.admin.injectedFaults().counts.trickle ?? 0;
+    expect(trickled).toBeGreaterThanOrEqual(1);
+    expect(trickled).toBeLessThanOrEqual(2);
   }, 20_000);
 
   it('still reads a slow body that finishes within the deadline', async () => {

@@ -8,6 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
@@ -190,6 +191,8 @@ export interface DifferentialOptions {
    */
   ticks?: { days: number; clockAhead: number; clockAheadMs: number };
   log?: (line: string) => void;
+  /** Keeps both data folders and writes the faulty simulator's fault report and the mismatches (faults.json) into the faulty one, for analysis. */
+  keep?: boolean;
 }
 
 export interface DifferentialResult {
@@ -205,6 +208,8 @@ export interface DifferentialResult {
   /** Ticks (each kill round) and, of their changes, those stamped behind what was served (clockAhead). */
   ticks: number;
   seconds: number;
+  /** With `keep`: the direct and the faulty data folder. */
+  folders?: { direct: string; faulty: string };
 }
 
 /** One differential run: direct folder, faulty folder with kills, then the comparison. */
@@ -276,11 +281,13 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     finalRuns += last.runs;
     const converged = last.converged;
     const { rows, mismatches } = compareSnapshots(snapshot(directFolder.dir), snapshot(faultyFolder.dir));
-    const counts = faulty.admin.injectedFaults().counts;
-    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000 };
+    const report = faulty.admin.injectedFaults();
+    if (options.keep === true) writeFileSync(path.join(faultyFolder.dir, 'faults.json'), JSON.stringify({ ...report, mismatches }));
+    const kept = options.keep === true ? { folders: { direct: directFolder.dir, faulty: faultyFolder.dir } } : {};
+    return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...report.counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000, ...kept };
   } finally {
     await direct.close();
     await faulty.close();
-    for (const folder of folders) folder.remove();
+    if (options.keep !== true) for (const folder of folders) folder.remove();
   }
 }

@@ -6,7 +6,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OperatorRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { findOperatorById, findOperatorByUsername, updateOperator } from '../repositories/operators';
-import { endSession, endSessionsOfOperator, findLiveSession, insertSession, touchSession } from '../repositories/sessions';
+import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSession, touchSession } from '../repositories/sessions';
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
@@ -14,7 +14,8 @@ import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { readSessionSettings, writeSessionSettings } from './session-settings';
 import { createRefusalLog } from './sign-in-refusals';
-import { createSignInThrottle, defaultSignInThrottlePolicy, type SignInThrottlePolicy, type ThrottleRule } from './sign-in-throttle';
+import { createSignInThrottle, defaultSignInThrottlePolicy, type Admission, type SignInThrottlePolicy, type ThrottleRule } from './sign-in-throttle';
+import { createSourceGate } from './source-gate';
 
 export interface AuthPolicy {
   /** Delay before answering the n-th consecutive failure of an account: base * 2^(n-1), capped. */
@@ -61,7 +62,7 @@ export function toOperator(row: OperatorRow): Operator {
   };
 }
 
-function toActor(row: OperatorRow, sessionId: number): Actor {
+function toActor(row: Pick<OperatorRow, 'id' | 'username' | 'displayName' | 'role' | 'locale' | 'mustChangePassword'>, sessionId: number): Actor {
   return {
     id: row.id,
     username: row.username,
@@ -93,6 +94,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   const { db, clock, audit, logger } = deps;
   const delay = deps.delay ?? ((ms: number) => sleep(ms));
   const throttle = createSignInThrottle(db, policy.throttle);
+  const gate = createSourceGate({ concurrent: policy.throttle.sourceConcurrentChecks, queued: policy.throttle.sourceQueuedAttempts });
   const refusals = createRefusalLog({ db, audit, windowMs: policy.throttle.sourceWindowMs });
   // A hash of a random password: an unknown or disabled username costs the same scrypt time.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'));
@@ -121,19 +123,31 @@ export function createAuthService(deps: AuthServiceDeps) {
     source: string,
   ): Promise<SessionState> {
     const username = input.username.trim().toLowerCase();
-    // Counted before the hash check, in one transaction: parallel guesses each take a turn.
-    const admission = throttle.admit(username, source, clock.now());
-    if (!admission.admitted) throw refuse(username, source, admission);
-    const row = findOperatorByUsername(db, username);
-    const passwordOk = await verifyPassword(input.password, row && !row.disabled ? row.passwordHash : await dummyHash);
+    // A few checks of one source at a time; the source counts failures, the gate keeps the
+    // unchecked attempts few (source-gate.ts).
+    const release = await gate.enter(source);
+    let row: OperatorRow | undefined;
+    let passwordOk: boolean;
+    let admission: Admission;
+    try {
+      // Counted before the hash check, in one transaction: parallel guesses at one account each take a turn.
+      admission = throttle.admit(username, source, clock.now());
+      if (!admission.admitted) throw refuse(username, source, admission);
+      row = findOperatorByUsername(db, username);
+      passwordOk = await verifyPassword(input.password, row && !row.disabled ? row.passwordHash : await dummyHash);
+      if (!row || row.disabled || !passwordOk) throttle.failed(source, clock.now());
+    } finally {
+      release();
+    }
     const now = clock.now();
     if (!row || row.disabled || !passwordOk) {
       const failures = admission.accountFailures;
       const reason = !row ? 'unknown-user' : row.disabled ? 'disabled' : 'password';
+      const failedRow = row;
       writeTransaction(db, (tx) => {
-        audit.record(tx, null, 'auth.sign-in-failed', row ? { type: 'operator', id: row.id } : undefined, { reason, failures, source });
-        if (row && failures === policy.throttle.accountFreeFailures) {
-          audit.record(tx, null, 'auth.locked', { type: 'operator', id: row.id }, { failures, source });
+        audit.record(tx, null, 'auth.sign-in-failed', failedRow ? { type: 'operator', id: failedRow.id } : undefined, { reason, failures, source });
+        if (failedRow && failures === policy.throttle.accountFreeFailures) {
+          audit.record(tx, null, 'auth.locked', { type: 'operator', id: failedRow.id }, { failures, source });
         }
       });
       if (row && failures === policy.throttle.accountFreeFailures) {
@@ -175,14 +189,14 @@ export function createAuthService(deps: AuthServiceDeps) {
    */
   function resolveSession(token: string | null | undefined): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
-    const session = findLiveSession(db, hashToken(token));
+    const found = findLiveSessionOperator(db, hashToken(token));
     const now = clock.now();
-    if (!session || session.expiresAt <= now) return null;
+    if (!found || found.session.expiresAt <= now) return null;
+    const { session, operator: row } = found;
     const settings = currentSessionSettings();
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
-    const row = findOperatorById(db, session.operatorId);
-    if (!row || row.disabled) return null;
+    if (row.disabled) return null;
     if (now - session.lastSeenAt > 60_000) {
       try {
         touchSession(db, session.id, now, Math.min(now + settings.idleTimeoutMinutes * 60_000, endOfLife));
@@ -226,6 +240,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const admission = throttle.admit(row.username, source, clock.now());
     if (!admission.admitted) throw refuse(row.username, source, admission);
     if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
+      throttle.failed(source, clock.now());
       audit.record(db, actor, 'auth.sign-in-failed', { type: 'operator', id: row.id }, {
         reason: 'current-password',
         failures: admission.accountFailures,

@@ -16,7 +16,9 @@ import {
  * Three failure counters, each with a wait that doubles after `freeFailures` up to a cap: one per
  * account and source (the guesser's own lane: a long cap), one per account across sources (a
  * short cap, so guesses from elsewhere cannot keep the right operator out for long), and one per
- * source across accounts (password spraying). A source also has a fixed window of attempts.
+ * source across accounts (password spraying), counted once a password proves wrong: a team
+ * behind one address signing in together is not a guesser. A source also has a fixed window of
+ * failed or refused attempts.
  * A refused attempt extends no wait, so hammering a waiting account gains nothing and costs the
  * operator nothing.
  */
@@ -38,6 +40,9 @@ export interface SignInThrottlePolicy {
   sourceWindowMs: number;
   /** Failures are forgotten after this long without an attempt. */
   forgetAfterMs: number;
+  /** Password checks of one source at once, and attempts waiting for a turn (auth/source-gate.ts). */
+  sourceConcurrentChecks: number;
+  sourceQueuedAttempts: number;
 }
 
 export const defaultSignInThrottlePolicy: SignInThrottlePolicy = {
@@ -50,6 +55,8 @@ export const defaultSignInThrottlePolicy: SignInThrottlePolicy = {
   sourceAttemptsPerWindow: 30,
   sourceWindowMs: 60_000,
   forgetAfterMs: 24 * 3_600_000,
+  sourceConcurrentChecks: 4,
+  sourceQueuedAttempts: 500,
 };
 
 /** Which counter refused an attempt. */
@@ -98,9 +105,12 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
   }
 
   /**
-   * Admits an attempt (and counts it as a failure until `succeeded` says otherwise) or refuses it
-   * with the wait left. The answer depends only on the username as typed and the source, never on
-   * whether the account exists.
+   * Admits an attempt (and counts it as a failure of the account and the pair until `succeeded`
+   * says otherwise) or refuses it with the wait left. The answer depends only on the username as
+   * typed and the source, never on whether the account exists. The source's counters are not
+   * touched here: a source counts failures (`failed`), not attempts, so a team behind one address
+   * signing in together is not taken for a guesser; auth/source-gate.ts keeps a source's
+   * unchecked attempts few.
    */
   function admit(username: string, source: string, now: number): Admission {
     const keys = keysOf(username, source);
@@ -114,8 +124,6 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
       if (sourceRow.windowAttempts >= policy.sourceAttemptsPerWindow) {
         return { admitted: false, retryAfterMs: sourceRow.windowStart + policy.sourceWindowMs - now, rule: 'source' };
       }
-      sourceRow.windowAttempts += 1;
-      sourceRow.updatedAt = now;
       const account = fresh(rows.get(keys.account), keys.account, now);
       const pair = fresh(rows.get(keys.pair), keys.pair, now);
       const sourceWait = notBefore(sourceRow, policy.sourceFreeFailures, policy.sourceWaitCapMs);
@@ -124,11 +132,15 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
         notBefore(pair, policy.accountFreeFailures, policy.pairWaitCapMs),
       );
       if (sourceWait > now || accountWait > now) {
+        // A refused attempt counts in the source's window (it is not a right password).
+        sourceRow.windowAttempts += 1;
+        sourceRow.updatedAt = now;
         saveThrottle(tx, sourceRow);
         const rule: ThrottleRule = accountWait >= sourceWait ? 'account' : 'source';
         return { admitted: false, retryAfterMs: Math.max(sourceWait, accountWait) - now, rule };
       }
-      for (const row of [sourceRow, account, pair]) {
+      // The account's counters are counted before the hash check: parallel guesses at one account take turns.
+      for (const row of [account, pair]) {
         row.failures += 1;
         row.lastFailureAt = now;
         row.updatedAt = now;
@@ -143,6 +155,23 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
     return admission;
   }
 
+  /** The admitted attempt's password was wrong: the source counts one failure (and one attempt of its window). */
+  function failed(source: string, now: number): void {
+    const key = keysOf('', source).source;
+    writeTransaction(db, (tx) => {
+      const sourceRow = fresh(findThrottle(tx, key), key, now);
+      if (now - sourceRow.windowStart >= policy.sourceWindowMs) {
+        sourceRow.windowStart = now;
+        sourceRow.windowAttempts = 0;
+      }
+      sourceRow.windowAttempts += 1;
+      sourceRow.failures += 1;
+      sourceRow.lastFailureAt = now;
+      sourceRow.updatedAt = now;
+      saveThrottle(tx, sourceRow);
+    });
+  }
+
   /** The attempt was right: the account's counters and the source's failures start over. */
   function succeeded(username: string, source: string, now: number): void {
     const keys = keysOf(username, source);
@@ -151,10 +180,7 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
       // A right password costs the source nothing: operators behind one address (a NAT, the
       // loopback of a test run) may all sign in at the start of a shift.
       const sourceRow = findThrottle(tx, keys.source);
-      if (sourceRow) {
-        const windowAttempts = now - sourceRow.windowStart < policy.sourceWindowMs ? Math.max(0, sourceRow.windowAttempts - 1) : 0;
-        saveThrottle(tx, { ...sourceRow, failures: 0, lastFailureAt: null, windowAttempts, updatedAt: now });
-      }
+      if (sourceRow && sourceRow.failures > 0) saveThrottle(tx, { ...sourceRow, failures: 0, lastFailureAt: null, updatedAt: now });
     });
   }
 
@@ -181,5 +207,5 @@ export function createSignInThrottle(db: Db, policy: SignInThrottlePolicy = defa
     return until > now ? until : null;
   }
 
-  return { admit, succeeded, clearAccount, accountWaitsUntil, policy };
+  return { admit, failed, succeeded, clearAccount, accountWaitsUntil, policy };
 }

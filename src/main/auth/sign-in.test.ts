@@ -99,6 +99,28 @@ describe('sign-in throttle', () => {
     expect((await signIn('admin', testAdminPassword, 'desk-2')).ok).toBe(true);
   });
 
+  it('lets 50 operators behind one address (an office NAT) sign in at the same moment', { timeout: 120_000 }, async () => {
+    for (let index = 1; index <= 50; index++) {
+      await backend.services.operators.create(null, { username: `shift${index}`, displayName: `shift${index}`, role: 'reviewer', password: testOperatorPassword, mustChangePassword: false });
+    }
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => signIn(`shift${index + 1}`, testOperatorPassword, 'office-nat')));
+    expect(answers.filter((answer) => !answer.ok)).toEqual([]);
+  });
+
+  it('still slows guessing from one source when the guesses arrive all at once', async () => {
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, index) => signIn(`user${index}`, 'wrong-password-x', 'sprayer')));
+    const codes = answers.map((answer) => (answer.ok ? 'OK' : answer.error.code));
+    const checked = codes.filter((code) => code === 'UNAUTHORIZED').length;
+    // Twenty free failures, and at most the few checks already running when the twentieth failed.
+    expect(checked).toBeGreaterThanOrEqual(20);
+    expect(checked).toBeLessThanOrEqual(20 + 4);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(60 - checked);
+    expect(auditCount('auth.sign-in-failed')).toBe(checked);
+    // Right passwords from that source wait too, like everyone's behind it; another source is not affected.
+    expect(await signIn('admin', testAdminPassword, 'sprayer')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect((await signIn('admin', testAdminPassword, 'desk-2')).ok).toBe(true);
+  });
+
   it('answers an unknown username exactly like a known one that waits', async () => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const known = await signIn('admin', 'wrong-password-x');

@@ -46,13 +46,63 @@ export function requireWritableDataDir(dataDir: string): void {
   }
 }
 
+/** The SQLite result code of an error, or of the error it wraps (drizzle wraps a query's). */
+function sqliteCode(error: unknown): string | null {
+  let current = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
+    current = current.cause;
+  }
+  return null;
+}
+
+/**
+ * A write that failed for want of space: SQLite's "database or disk is full", its "disk I/O error"
+ * when the -shm of a WAL database cannot grow (the first thing a full disk refuses), ENOSPC, a quota.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = sqliteCode(error) ?? (error as { code?: unknown }).code;
+  return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE' || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Rewrites a permission failure from the file system or SQLite so it names the data folder. */
 export function namingDataDir(error: unknown, dataDir: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && ['EACCES', 'EPERM', 'EROFS', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_DBMOVED', 'SQLITE_PERM'].includes(code)) {
-    return new CommandRefusedError(`The data folder ${dataDir} cannot be written (${error instanceof Error ? error.message : String(error)}); CreditDesk writes its database and logs there.`);
+  const code = sqliteCode(error) ?? (error as { code?: unknown }).code;
+  const denied =
+    typeof code === 'string' &&
+    (['EACCES', 'EPERM', 'EROFS', 'SQLITE_PERM'].includes(code) || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'));
+  if (denied) {
+    return new CommandRefusedError(`The data folder ${dataDir} cannot be written (${messageOf(error)}); CreditDesk writes its database and logs there.`);
   }
   return error;
+}
+
+/**
+ * Rewrites SQLite's words about the data folder's database, which name no file ("file is not a
+ * database", "database disk image is malformed", "database or disk is full", "disk I/O error",
+ * "unable to open database file"), so the one line the operator reads names the file and what
+ * to do. Other errors pass as they are; a command whose own output file filled the disk says so
+ * itself.
+ */
+export function namingDatabase(error: unknown, dataDir: string): unknown {
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) {
+    return new CommandRefusedError(
+      `The database ${dataPaths(dataDir).database} cannot be read (${messageOf(error)}): it is damaged. "creditdesk restore --from BACKUP" puts a backup in its place and keeps this file aside.`,
+    );
+  }
+  if (code && isOutOfSpace(error)) {
+    return new CommandRefusedError(`No space left for the database ${dataPaths(dataDir).database} (${messageOf(error)}, ${code}): free space on its disk and run the command again.`);
+  }
+  if (code?.startsWith('SQLITE_IOERR')) {
+    return new CommandRefusedError(`The database ${dataPaths(dataDir).database} could not be read or written (${messageOf(error)}, ${code}): check its disk.`);
+  }
+  return code ? namingDataDir(error, dataDir) : error;
 }
 
 /**

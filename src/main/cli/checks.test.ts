@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -136,6 +136,28 @@ describe('creditdesk checks its arguments before it touches anything', () => {
     expect(summary.rowCount).toBeGreaterThan(total);
   });
 
+  it('names the database and what to do when SQLite cannot read it, for every command that opens it', async () => {
+    const dir = await dataFolder();
+    const database = path.join(dir, 'creditdesk.db');
+    const good = readFileSync(database);
+    const damages: Array<[string, Buffer]> = [
+      ['not a database', Buffer.alloc(64 * 1024, 'not a database ')],
+      ['cut short', good.subarray(0, Math.floor(good.length / 3))],
+    ];
+    for (const [damage, bytes] of damages) {
+      for (const args of [['users', 'list'], ['institutions', 'list'], ['sync'], ['export', 'audit', '--format', 'csv', '--out', path.join(folder(), 'a.csv')], ['audit', 'verify'], ['audit', 'head'], ['backup', '--out', path.join(folder(), 'b.db')]]) {
+        writeFileSync(database, bytes);
+        for (const sidecar of ['-wal', '-shm']) rmSync(`${database}${sidecar}`, { force: true });
+        const result = await cli([...args, '--data-dir', dir], { CREDITDESK_BACKUP_PASSPHRASE: 'correct horse battery staple' });
+        expect(result.code, `${damage}: ${args.join(' ')}`).toBe(1);
+        const what = `${damage}: ${args.join(' ')}`;
+        expect(result.err.startsWith(`The database ${database} cannot be read (`), `${what}: ${result.err}`).toBe(true);
+        expect(result.err, what).toContain('): it is damaged. "creditdesk restore --from BACKUP" ');
+        expect(result.err.trim().split('\n'), what).toHaveLength(1);
+      }
+    }
+  });
+
   it('names the data folder when it cannot be written', async () => {
     const dir = await dataFolder();
     try {
@@ -145,9 +167,12 @@ describe('creditdesk checks its arguments before it touches anything', () => {
       return expect.soft(true, 'chattr is not available here: the read-only case is not checked').toBe(true);
     }
     immutable.push(dir);
-    const result = await cli(['users', 'list', '--data-dir', dir]);
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(`The data folder ${dir}`);
+    // Reading too: SQLite makes the -shm of a WAL database beside it.
+    for (const args of [['users', 'list'], ['audit', 'verify'], ['audit', 'head'], ['backup', '--out', path.join(folder(), 'b.db')]]) {
+      const result = await cli([...args, '--data-dir', dir], { CREDITDESK_BACKUP_PASSPHRASE: 'correct horse battery staple' });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.err, args.join(' ')).toContain(`The data folder ${dir}`);
+    }
   });
 
   it('says in export --help that the CLI checks no permission and that --institution takes one value', async () => {

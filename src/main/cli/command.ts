@@ -18,6 +18,11 @@ export interface CliCommand {
   summary: string;
   /** Full text for `creditdesk <name> --help`. */
   usage: string;
+  /**
+   * Whether --data-dir names a CreditDesk data folder whose database the command opens (the
+   * simulator's names its own): SQLite's errors about that database are then told with its path.
+   */
+  opensDataFolder: boolean;
   run(args: string[], io: CliIo): Promise<number>;
 }
 

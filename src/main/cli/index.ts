@@ -10,7 +10,8 @@ import { institutionsCommand } from './commands/institutions';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { usersCommand } from './commands/users';
-import { write } from './options';
+import { dataDirArgument, write } from './options';
+import { namingDatabase } from './backend';
 import { simulatorCommand } from './commands/simulator';
 import { limitHeapGrowth } from '../runtime/heap';
 import { readAppVersion } from '../runtime/backend';
@@ -57,7 +58,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     return await command.run(rest, io);
-  } catch (error) {
+  } catch (caught) {
+    // SQLite names no file: the data folder's database is named here, whichever step failed.
+    const error = command.opensDataFolder ? namingDatabase(caught, dataDirArgument(rest, io.env)) : caught;
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       // One line and where to read more: the whole usage would bury the message.

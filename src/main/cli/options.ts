@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../runtime/paths';
 import { UsageError } from './command';
 
@@ -9,6 +10,13 @@ import { UsageError } from './command';
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const chosen = flag ?? env.CREDITDESK_DATA_DIR;
   return chosen ? path.resolve(chosen) : defaultDataDir();
+}
+
+/** The data folder a command's arguments name, read leniently (for messages after the command failed). */
+export function dataDirArgument(args: string[], env: NodeJS.ProcessEnv): string {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
+  const flag = values['data-dir'];
+  return resolveDataDir(typeof flag === 'string' ? flag : undefined, env);
 }
 
 export function parsePort(value: string | undefined, fallback: number): number {

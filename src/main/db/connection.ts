@@ -6,6 +6,7 @@ import { createPrivateFile, makePrivateFolder } from '../files/modes';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { cacheDrizzleStatements } from './statement-cache';
 
 export type Schema = typeof schema;
 /** The drizzle handle every repository takes first. */
@@ -108,7 +109,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
     // Once a checkpoint has copied everything and the WAL starts over, SQLite truncates the file to
     // this size, so a sync's WAL does not keep its largest size on disk after the sync.
     client.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
-    return drizzle({ client, schema }) as Db;
+    return cacheDrizzleStatements(drizzle({ client, schema }) as Db);
   } catch (error) {
     client.close();
     throw error;
@@ -150,5 +151,22 @@ export function applyMigrations(db: Db, migrationsFolder: string): number {
  * in between; IMMEDIATE waits on the busy timeout instead. Nested calls become savepoints.
  */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' });
+  // The work gets the root handle: better-sqlite3 has one connection, so everything run on it
+  // inside the transaction belongs to it, and the root handle's statements prepared once
+  // (repositories/review-statements.ts, sync.ts) serve transactions too. Drizzle's own
+  // transaction object was rebuilt for every transaction and savepoint (a query builder per
+  // table) and had no raw client, which sent the hot paths back to drizzle's query building.
+  return transactionRunner(db.$client).immediate(() => work(db));
+}
+
+const transactionRunners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>();
+
+/** One better-sqlite3 transaction function per connection, running whatever work it is given (nested: a savepoint). */
+function transactionRunner(client: Database.Database): { immediate<T>(work: () => T): T } {
+  let runner = transactionRunners.get(client);
+  if (!runner) {
+    runner = client.transaction((work: () => unknown) => work());
+    transactionRunners.set(client, runner);
+  }
+  return runner as unknown as { immediate<T>(work: () => T): T };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
 
@@ -46,12 +46,15 @@ export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): Outb
     .get();
 }
 
-/** Pending messages whose next attempt is due, oldest first. */
+/**
+ * Pending messages whose next attempt is due, oldest first. A disabled institution's messages are
+ * held: not tried (nor counted as failing) until it is enabled again.
+ */
 export function dueOutboxMessages(db: Db, now: number, limit: number): OutboxRow[] {
   return db
     .select()
     .from(outboxTable)
-    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now)))
+    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
     .orderBy(asc(outboxTable.nextAttemptAt), asc(outboxTable.id))
     .limit(limit)
     .all();
@@ -99,4 +102,9 @@ export function requeueFailedOutbox(db: Db, ids: readonly number[], now: number)
       .run().changes;
   }
   return requeued;
+}
+
+/** Institutions whose pending messages are held (disabled ones). */
+export function heldOutboxInstitutions(db: Db): Set<number> {
+  return new Set((db.$client.prepare('SELECT id FROM institutions WHERE enabled = 0').all() as Array<{ id: number }>).map((row) => row.id));
 }

@@ -1,6 +1,7 @@
 /** Review decisions: every decision made, never deleted; four-eyes approvals wait here. */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { preparedQuery } from './prepared-queries';
 import { outboxTable, reviewDecideRequestsTable, reviewDecisionsTable, type OutboxRow, type ReviewDecideRequestRow, type ReviewDecisionRow } from '../db/schema';
 
 export type NewReviewDecision = typeof reviewDecisionsTable.$inferInsert;
@@ -56,17 +57,21 @@ export function cancelWaitingDecisions(db: Db, taskId: number, reason: string, n
 }
 
 export function decisionsOfTask(db: Db, taskId: number): ReviewDecisionRow[] {
-  return db.select().from(reviewDecisionsTable).where(eq(reviewDecisionsTable.taskId, taskId)).orderBy(reviewDecisionsTable.decidedAt, reviewDecisionsTable.id).all();
+  return preparedQuery(db, 'decisionsOfTask', (root) =>
+    root.select().from(reviewDecisionsTable).where(eq(reviewDecisionsTable.taskId, sql.placeholder('taskId'))).orderBy(reviewDecisionsTable.decidedAt, reviewDecisionsTable.id).prepare(),
+  ).all({ taskId });
 }
 
 /** Effective decisions (single, confirmed first ones, and second ones) of an application's tasks. */
 export function effectiveDecisionsOfApplication(db: Db, applicationId: number): ReviewDecisionRow[] {
-  return db
-    .select()
-    .from(reviewDecisionsTable)
-    .where(and(eq(reviewDecisionsTable.applicationId, applicationId), inArray(reviewDecisionsTable.state, ['effective', 'confirmed'])))
-    .orderBy(reviewDecisionsTable.decidedAt, reviewDecisionsTable.id)
-    .all();
+  return preparedQuery(db, 'effectiveDecisionsOfApplication', (root) =>
+    root
+      .select()
+      .from(reviewDecisionsTable)
+      .where(and(eq(reviewDecisionsTable.applicationId, sql.placeholder('applicationId')), inArray(reviewDecisionsTable.state, ['effective', 'confirmed'])))
+      .orderBy(reviewDecisionsTable.decidedAt, reviewDecisionsTable.id)
+      .prepare(),
+  ).all({ applicationId });
 }
 
 /**
@@ -102,11 +107,13 @@ export function decisionsAwaitingDelivery(db: Db, outboxId: number): ReviewDecis
 
 /** The stored answer of a keyed decide call by this operator, if it was applied. */
 export function findDecideRequest(db: Db, operatorId: number, requestKey: string): ReviewDecideRequestRow | undefined {
-  return db
-    .select()
-    .from(reviewDecideRequestsTable)
-    .where(and(eq(reviewDecideRequestsTable.operatorId, operatorId), eq(reviewDecideRequestsTable.requestKey, requestKey)))
-    .get();
+  return preparedQuery(db, 'findDecideRequest', (root) =>
+    root
+      .select()
+      .from(reviewDecideRequestsTable)
+      .where(and(eq(reviewDecideRequestsTable.operatorId, sql.placeholder('operatorId')), eq(reviewDecideRequestsTable.requestKey, sql.placeholder('requestKey'))))
+      .prepare(),
+  ).get({ operatorId, requestKey });
 }
 
 /** Records a keyed decide call's answer and forgets keys older than `keepMs`. */

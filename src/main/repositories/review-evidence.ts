@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { preparedQuery } from './prepared-queries';
 import {
   applicationFindingsTable,
   applicationsTable,
@@ -24,15 +25,15 @@ import {
 } from '../db/schema';
 
 export function findApplication(db: Db, id: number): ApplicationRow | undefined {
-  return db.select().from(applicationsTable).where(eq(applicationsTable.id, id)).get();
+  return preparedQuery(db, 'findApplication', (root) => root.select().from(applicationsTable).where(eq(applicationsTable.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function findBorrower(db: Db, id: number): BorrowerRow | undefined {
-  return db.select().from(borrowersTable).where(eq(borrowersTable.id, id)).get();
+  return preparedQuery(db, 'findBorrower', (root) => root.select().from(borrowersTable).where(eq(borrowersTable.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function findInstitution(db: Db, id: number): InstitutionRow | undefined {
-  return db.select().from(institutionsTable).where(eq(institutionsTable.id, id)).get();
+  return preparedQuery(db, 'findInstitution', (root) => root.select().from(institutionsTable).where(eq(institutionsTable.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 export function institutionRefs(db: Db): Array<{ id: number; code: string; name: string }> {
@@ -52,18 +53,23 @@ export function operatorRefs(db: Db): Array<{ id: number; name: string; role: st
 }
 
 export function findingsOfApplication(db: Db, applicationId: number): ApplicationFindingRow[] {
-  return db.select().from(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, applicationId)).orderBy(asc(applicationFindingsTable.id)).all();
+  return preparedQuery(db, 'findingsOfApplication', (root) =>
+    root.select().from(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, sql.placeholder('applicationId'))).orderBy(asc(applicationFindingsTable.id)).prepare(),
+  ).all({ applicationId });
 }
 
 export function applicationsOfBorrower(db: Db, borrowerId: number, limit: number): Array<ApplicationRow & { institutionCode: string; institutionName: string }> {
-  return db
-    .select({ application: applicationsTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-    .from(applicationsTable)
-    .innerJoin(institutionsTable, eq(institutionsTable.id, applicationsTable.institutionId))
-    .where(eq(applicationsTable.borrowerId, borrowerId))
-    .orderBy(desc(applicationsTable.appliedAt))
-    .limit(limit)
-    .all()
+  return preparedQuery(db, 'applicationsOfBorrower', (root) =>
+    root
+      .select({ application: applicationsTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+      .from(applicationsTable)
+      .innerJoin(institutionsTable, eq(institutionsTable.id, applicationsTable.institutionId))
+      .where(eq(applicationsTable.borrowerId, sql.placeholder('borrowerId')))
+      .orderBy(desc(applicationsTable.appliedAt))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  )
+    .all({ borrowerId, limit })
     .map((row) => ({ ...row.application, institutionCode: row.institutionCode, institutionName: row.institutionName }));
 }
 
@@ -77,26 +83,32 @@ export function tasksOfApplications(db: Db, applicationIds: readonly number[]): 
 }
 
 export function linesOfBorrower(db: Db, borrowerId: number, limit: number): Array<CreditLineRow & { institutionCode: string; institutionName: string }> {
-  return db
-    .select({ line: creditLinesTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-    .from(creditLinesTable)
-    .innerJoin(institutionsTable, eq(institutionsTable.id, creditLinesTable.institutionId))
-    .where(eq(creditLinesTable.borrowerId, borrowerId))
-    .orderBy(desc(creditLinesTable.grantedAt))
-    .limit(limit)
-    .all()
+  return preparedQuery(db, 'linesOfBorrower', (root) =>
+    root
+      .select({ line: creditLinesTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+      .from(creditLinesTable)
+      .innerJoin(institutionsTable, eq(institutionsTable.id, creditLinesTable.institutionId))
+      .where(eq(creditLinesTable.borrowerId, sql.placeholder('borrowerId')))
+      .orderBy(desc(creditLinesTable.grantedAt))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  )
+    .all({ borrowerId, limit })
     .map((row) => ({ ...row.line, institutionCode: row.institutionCode, institutionName: row.institutionName }));
 }
 
 export function loansOfBorrower(db: Db, borrowerId: number, limit: number): Array<OrderRow & { institutionCode: string; institutionName: string }> {
-  return db
-    .select({ order: ordersTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-    .from(ordersTable)
-    .innerJoin(institutionsTable, eq(institutionsTable.id, ordersTable.institutionId))
-    .where(eq(ordersTable.borrowerId, borrowerId))
-    .orderBy(desc(ordersTable.appliedAt))
-    .limit(limit)
-    .all()
+  return preparedQuery(db, 'loansOfBorrower', (root) =>
+    root
+      .select({ order: ordersTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+      .from(ordersTable)
+      .innerJoin(institutionsTable, eq(institutionsTable.id, ordersTable.institutionId))
+      .where(eq(ordersTable.borrowerId, sql.placeholder('borrowerId')))
+      .orderBy(desc(ordersTable.appliedAt))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  )
+    .all({ borrowerId, limit })
     .map((row) => ({ ...row.order, institutionCode: row.institutionCode, institutionName: row.institutionName }));
 }
 

@@ -1,6 +1,7 @@
 /** The closed lists of review reasons per queue and action. */
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { preparedQuery } from './prepared-queries';
 import { reviewReasonCodesTable, type ReviewReasonCodeRow } from '../db/schema';
 
 type ReviewQueue = ReviewReasonCodeRow['queue'];
@@ -19,11 +20,13 @@ export function listReasonCodes(db: Db, filter: { queue?: ReviewQueue; includeIn
 }
 
 export function findReasonCode(db: Db, queue: ReviewQueue, action: ReasonAction, code: string): ReviewReasonCodeRow | undefined {
-  return db
-    .select()
-    .from(reviewReasonCodesTable)
-    .where(and(eq(reviewReasonCodesTable.queue, queue), eq(reviewReasonCodesTable.action, action), eq(reviewReasonCodesTable.code, code)))
-    .get();
+  return preparedQuery(db, 'findReasonCode', (root) =>
+    root
+      .select()
+      .from(reviewReasonCodesTable)
+      .where(and(eq(reviewReasonCodesTable.queue, sql.placeholder('queue')), eq(reviewReasonCodesTable.action, sql.placeholder('action')), eq(reviewReasonCodesTable.code, sql.placeholder('code'))))
+      .prepare(),
+  ).get({ queue, action, code });
 }
 
 export function findReasonCodeById(db: Db, id: number): ReviewReasonCodeRow | undefined {

@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { preparedQuery } from './prepared-queries';
 import { anyReviewQueue, readAll, readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
@@ -208,7 +209,9 @@ export function latestTaskEventId(db: Db): number {
 }
 
 export function taskEvents(db: Db, taskId: number): Array<typeof reviewTaskEventsTable.$inferSelect> {
-  return db.select().from(reviewTaskEventsTable).where(eq(reviewTaskEventsTable.taskId, taskId)).orderBy(reviewTaskEventsTable.at, reviewTaskEventsTable.id).all();
+  return preparedQuery(db, 'taskEvents', (root) =>
+    root.select().from(reviewTaskEventsTable).where(eq(reviewTaskEventsTable.taskId, sql.placeholder('taskId'))).orderBy(reviewTaskEventsTable.at, reviewTaskEventsTable.id).prepare(),
+  ).all({ taskId });
 }
 
 /** Tasks a supervisor may (re)assign: everything not yet decided. */

@@ -52,7 +52,7 @@ export interface BackendOptions {
   /** Institution request timeouts and retry waits (tests shorten them). */
   clientTuning?: ClientTuning;
   /** Sync engine tuning (tests: concurrency, page size, loop periods). */
-  sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit'>;
+  sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit' | 'ingestSliceMs'>;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
   /** The desktop's save dialog for finished exports; headless serves them as downloads instead. */
@@ -101,6 +101,9 @@ export function readAppVersion(): string {
  * migrates the database before anything else can touch it, then wires services, router and
  * events. Nothing here imports electron.
  */
+/** How long one sync transaction may hold a back end that answers people (sync/sliced-ingest.ts). */
+const interactiveIngestSliceMs = 10;
+
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const paths = dataPaths(options.dataDir);
   const clock = options.clock ?? systemClock;
@@ -198,6 +201,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     outboxHooks: { 'review-decision': recordDecisionDelivery },
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
+    // The desktop and `serve` answer people while they sync: groups are written in short
+    // transactions with the event loop let run between them; the one-shot CLI answers nobody and
+    // keeps one transaction per group (sync/sliced-ingest.ts).
+    ingestSliceMs: options.cliOperator === undefined ? interactiveIngestSliceMs : undefined,
     ...options.sync,
   });
   const review = createReviewService({

@@ -21,6 +21,7 @@ import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
 import { statsKeys, type ResourceReconciliation } from './reconcile';
+import { TrailingWindows } from './window';
 
 export type { ResourceReconciliation } from './reconcile';
 
@@ -32,6 +33,8 @@ export interface ResourcePassStats {
   pages: number;
   /** What a re-read of the resource (heal.ts) read in this pass, when one ran. */
   reread?: ResourcePassStats;
+  /** What the trailing window (window.ts) read in this pass, when one ran. */
+  window?: ResourcePassStats;
 }
 
 export interface PassProgress {
@@ -72,6 +75,8 @@ export interface EngineDeps {
   clock: Clock;
   settings: () => DomainSettings;
   logger?: Logger;
+  /** Writes each gathered group in transactions of about this many ms, yielding between them (sync/sliced-ingest.ts); absent = one per group. */
+  ingestSliceMs?: number;
 }
 
 export interface PassOptions {
@@ -107,8 +112,10 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  * doubled). Each commit rewrites every index leaf its records touched, and the leaves of indexes on
  * keys in no particular order (order ids, external ids, phones, ID numbers) are touched again by
  * nearly every page, so fewer, larger commits write much less. What is gathered is held in memory
- * while it is written, and the longest transaction holds the desktop's main thread: each size is
- * the largest that still paid, within the sync's memory budget (docs/performance.md#records-per-transaction).
+ * while it is written: each size is the largest that still paid, within the sync's memory budget
+ * (docs/performance.md#records-per-transaction). Written as one transaction, a group holds the
+ * process's thread for its whole write: the desktop and `serve` write it in short slices instead
+ * (sliced-ingest.ts), `creditdesk sync` as one.
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 
@@ -182,7 +189,9 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       total = served.reduce((sum, resource) => sum + (before[statsKeys[resource]]?.count ?? 0), 0);
     }
     const maxPage = Math.max(1, Math.min(options.pageLimit ?? 1000, capabilities.max_page_limit));
+    const windows = new TrailingWindows(startedAt);
     const pullOptions = (resource: SyncResource) => ({
+      onCursor: (cursor: string, reachedAt: number) => windows.saw(resource, cursor, reachedAt),
       pageLimit: Math.min(maxPage, pageLimitOf[resource]),
       transactionRecords: options.transactionRecords ?? recordsPerTransaction[resource],
       onPage: (page: number) => {
@@ -197,7 +206,11 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       // Registered before pulling, so a pass that fails part-way still reports what it committed.
       const stats: ResourcePassStats = { fetched: 0, upserted: 0, unchanged: 0, quarantined: 0, pages: 0 };
       resources[resource] = stats;
-      const pull = (start: string | null) => pullResource(deps, client, context, resource, { start, target: 'incremental', signal: options.signal, stats, ...pullOptions(resource) });
+      const pull = async (start: string | null) => {
+        await pullResource(deps, client, context, resource, { start, target: 'incremental', signal: options.signal, stats, ...pullOptions(resource) });
+        // Read from its start to its end: this pass needs no trailing window for it (window.ts).
+        if (start === null) windows.readToEnd(resource);
+      };
       try {
         try {
           await pull(cursors.get(resource) ?? null);
@@ -233,6 +246,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
       trigger: options.trigger,
       signal: options.signal,
       resources,
+      windows,
       pullOptions,
       onPhase: (resource, phase) => {
         phaseOf.set(resource, phase === 'rereading' ? 'rereading' : 'pulling');
@@ -315,7 +329,12 @@ export function describeProblem(problem: SyncProblem): string {
       if (problem.unexplained !== 0) parts.push(`${Math.abs(problem.unexplained)} ${problem.unexplained > 0 ? 'missing' : 'more here than served'}`);
       for (const status of problem.statuses) parts.push(`${status.status} ${status.local} here / ${status.remote} there`);
       for (const amount of problem.amounts) parts.push(`${amount.name} ${amount.local} here / ${amount.remote} there`);
-      const reread = problem.rereads > 0 ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}` : ', no re-read yet';
+      const reread =
+        problem.unexplained < 0
+          ? ', not re-read (a re-read cannot remove records deleted upstream)'
+          : problem.rereads > 0
+            ? `, still after ${problem.rereads} full re-read${problem.rereads === 1 ? '' : 's'}`
+            : ', no re-read yet';
       return `${problem.resource}: totals disagree with /v1/stats (${parts.join(', ')})${reread}`;
     }
     default: {

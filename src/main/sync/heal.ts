@@ -4,9 +4,12 @@
  * 1. behind (the institution holds changes later than anything read): pull again from the
  *    incremental cursor, then compare again;
  * 2. still disagreeing, and quarantine does not explain it: a full re-read from the start of the
- *    resource, on a cursor of its own (sync_rereads), then compare again;
+ *    resource, on a cursor of its own (sync_rereads), then compare again; not when more records
+ *    are held here than served (deleted upstream), which no re-read can remove;
  * 3. a re-read that wrote records shows changes paged or stamped behind a cursor: the other
  *    resources are re-read in the same pass, since their figures cannot show every stale record.
+ * Before all of it, each resource's trailing window is read (window.ts): a change stamped behind the
+ * cursor that moves no figure is found there, not here.
  * A re-read is bounded: only resources that still disagree, at most one per resource per pass,
  * and after a re-read that did not bring agreement the next one waits (15 min doubling to 24 h)
  * unless an operator asked for the pass ("Sync now", `creditdesk sync`). Its pages commit with its
@@ -23,6 +26,7 @@ import { InstitutionApiError } from '../institution-api/errors';
 import type { IngestContext } from './ingest';
 import { CursorFault, pullResource, type PullOptions } from './pull';
 import { compareResource, saveReconciliations, type ReconciliationOutcome, type ResourceReconciliation } from './reconcile';
+import { readTrailingWindows, type TrailingWindows } from './window';
 
 /** Wait before the next re-read of a resource after `failures` re-reads in a row that did not bring agreement. */
 export function rereadBackoffMs(failures: number): number {
@@ -39,7 +43,9 @@ export interface HealInput {
   trigger: SyncRunTrigger;
   signal: AbortSignal;
   resources: Partial<Record<SyncResource, ResourcePassStats>>;
-  pullOptions(resource: SyncResource): Pick<PullOptions, 'pageLimit' | 'transactionRecords' | 'onPage'>;
+  /** The pass's trailing windows (window.ts): read before the figures are compared, moved on after. */
+  windows: TrailingWindows;
+  pullOptions(resource: SyncResource): Pick<PullOptions, 'pageLimit' | 'transactionRecords' | 'onPage' | 'onCursor'>;
   onPhase?: (resource: SyncResource, phase: 'catching-up' | 'rereading') => void;
 }
 
@@ -52,6 +58,8 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
   const { deps, client, context, signal } = input;
   const { db } = deps;
   const institutionId = context.institutionId;
+  // 0. The trailing windows: changes stamped behind the cursor that no figure shows (window.ts).
+  await readTrailingWindows({ ...input, onPhase: (resource) => input.onPhase?.(resource, 'catching-up') });
   let stats = await client.stats({ signal });
   const compareAll = () => new Map(input.served.map((resource) => [resource, compareResource(db, institutionId, resource, stats)] as const));
   let compared = compareAll();
@@ -113,6 +121,7 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     if (await pull(resource, 'reread', start, rereadStats)) {
       writeTransaction(db, () => finishReread(db, institutionId, resource, deps.clock.now()));
       reread.add(resource);
+      if (start === null) input.windows.readToEnd(resource);
     }
   };
   for (const [resource, comparison] of compared) {
@@ -124,6 +133,9 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     }
     if (comparison.judgement === 'matched' || comparison.judgement === 'explained') continue;
     if (comparison.judgement === 'behind' && (written.get(resource) ?? 0) > 0) continue;
+    // More here than served (records deleted upstream): a re-read writes only what the
+    // institution serves, so it cannot remove a surplus; the problem is reported as it is.
+    if (comparison.unexplained < 0) continue;
     if (!operatorAsked && row?.notBefore != null && row.notBefore > deps.clock.now()) continue;
     await rereadResource(resource, null, 'totals disagree with /v1/stats');
   }
@@ -188,5 +200,6 @@ export async function reconcileAndHeal(input: HealInput): Promise<ResourceReconc
     }
   });
   saveReconciliations(db, institutionId, results, stats, now);
+  input.windows.advance(deps, institutionId, stats.as_of);
   return results;
 }

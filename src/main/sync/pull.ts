@@ -13,6 +13,7 @@ import type { InstitutionClient, RawPage } from '../institution-api/client';
 import type { EngineDeps, ResourcePassStats } from './engine';
 import { InstitutionApiError } from '../institution-api/errors';
 import { ingestRecords, type IngestContext } from './ingest';
+import { ingestInSlices, ingestSlicing } from './sliced-ingest';
 
 export type CursorFaultKind = 'cursor_stalled' | 'cursor_cycle';
 
@@ -37,13 +38,31 @@ export class CursorFault extends Error {
 export interface PullOptions {
   /** Where to start: the stored cursor, or null for the start of the resource. */
   start: string | null;
-  /** incremental: the resource's own cursor moves with the pages; reread: the re-read's cursor does, the incremental one stays. */
-  target: 'incremental' | 'reread';
+  /**
+   * incremental: the resource's own cursor moves with the pages; reread: the re-read's cursor
+   * does, the incremental one stays; window: no cursor moves (the trailing window, window.ts, is
+   * read whole on every pass).
+   */
+  target: 'incremental' | 'reread' | 'window';
   pageLimit: number;
   transactionRecords: number;
   signal: AbortSignal;
   stats: ResourcePassStats;
   onPage: (records: number) => void;
+  /** Each page's next_cursor with the latest updated_at on that page (its position is not later); not called for a page whose records do not all carry one. */
+  onCursor?: (cursor: string, reachedAt: number) => void;
+}
+
+/** The latest updated_at of a page's records, or null when it is empty or a record has none readable. */
+function latestUpdatedAt(records: readonly unknown[]): number | null {
+  let latest: number | null = null;
+  for (const record of records) {
+    const text = record !== null && typeof record === 'object' ? (record as { updated_at?: unknown }).updated_at : undefined;
+    const at = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(at)) return null;
+    latest = latest === null ? at : Math.max(latest, at);
+  }
+  return latest;
 }
 
 /** Pulls `resource` to its end (has_more false). Throws CursorFault, InstitutionApiError (aborted included). */
@@ -60,7 +79,11 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
     return request;
   };
   const save =
-    options.target === 'reread' ? (next: string | null, fetched: number) => saveRereadCursor(deps.db, context.institutionId, resource, next, fetched) : undefined;
+    options.target === 'reread'
+      ? (next: string | null, fetched: number) => saveRereadCursor(deps.db, context.institutionId, resource, next, fetched)
+      : options.target === 'window'
+        ? () => undefined
+        : undefined;
   let pending: ReturnType<InstitutionClient['listPage']> | null = fetchPage(cursor);
   let fault: CursorFault | null = null;
   // Pages fetched and not yet written (recordsPerTransaction): written together with the last one's cursor.
@@ -68,6 +91,8 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
   // The records' texts as sent, while every gathered page brought them (RawPage.texts).
   let gatheredTexts: Buffer[] | undefined;
   let gatheredPages = 0;
+  // A back end that answers people writes each group in short transactions (sliced-ingest.ts).
+  const slicing = deps.ingestSliceMs ? ingestSlicing(deps.ingestSliceMs) : null;
   while (pending !== null) {
     const page: RawPage = await pending;
     if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');
@@ -79,7 +104,11 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
       pending = null;
     } else {
       cursor = next ?? from;
-      if (next !== null) seen.add(next);
+      if (next !== null) {
+        seen.add(next);
+        const reachedAt = options.onCursor ? latestUpdatedAt(page.data) : null;
+        if (reachedAt !== null) options.onCursor?.(next, reachedAt);
+      }
       // The next request goes out while this page is written: the institution works meanwhile.
       pending = page.has_more ? fetchPage(cursor) : null;
     }
@@ -87,7 +116,9 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
     gathered = gatheredPages === 0 ? page.data : gathered.concat(page.data);
     gatheredPages++;
     if (pending !== null && gathered.length + pageLimit <= transactionRecords) continue;
-    const outcome = ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next: cursor, save }, gatheredTexts);
+    const outcome = slicing
+      ? await ingestInSlices(deps.db, context, resource, gathered, () => deps.clock.now(), { next: cursor, save }, gatheredTexts, slicing)
+      : ingestRecords(deps.db, context, resource, gathered, deps.clock.now(), { next: cursor, save }, gatheredTexts);
     stats.fetched += outcome.fetched;
     stats.upserted += outcome.upserted;
     stats.unchanged += outcome.unchanged;

@@ -21,7 +21,7 @@ import type { OutboxRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import { maskRecordPayload } from './quarantine-payload';
 import { findInstitutionById, listInstitutions } from '../repositories/institutions';
-import { listOutbox, outboxStateCounts } from '../repositories/outbox';
+import { heldOutboxInstitutions, listOutbox, outboxStateCounts } from '../repositories/outbox';
 import { latestRun, listQuarantine, listReconciliations, listRuns, openQuarantineCounts, type QuarantineRow, type SyncRunRow } from '../repositories/sync';
 import type { Clock } from '../core/clock';
 import type { ResourcePassStats } from './engine';
@@ -98,8 +98,9 @@ function toQuarantineItem(row: QuarantineRow, code: string): QuarantineItem {
   };
 }
 
-function toOutboxItem(row: OutboxRow, code: string): OutboxItem {
+function toOutboxItem(row: OutboxRow, code: string, held: boolean): OutboxItem {
   return {
+    held: held && row.state === 'pending',
     id: row.id,
     institutionId: row.institutionId,
     institutionCode: code,
@@ -213,7 +214,8 @@ export function createSyncReadModels(deps: {
   function outboxList(input: { state?: OutboxRow['state']; institutionId?: number; limit: number; offset: number }): { rows: OutboxItem[]; total: number } {
     const byId = codes();
     const { rows, total } = listOutbox(db, input);
-    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?')), total };
+    const held = heldOutboxInstitutions(db);
+    return { rows: rows.map((row) => toOutboxItem(row, byId.get(row.institutionId) ?? '?', held.has(row.institutionId))), total };
   }
 
   return { overview, runs, quarantine, reconciliation, outbox: outboxList };

@@ -46,6 +46,8 @@ export interface SyncServiceDeps {
   checkEveryMs?: number;
   outboxEveryMs?: number;
   pageLimit?: number;
+  /** engine.ts EngineDeps.ingestSliceMs: a back end that answers people writes sync groups in short transactions. */
+  ingestSliceMs?: number;
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
@@ -53,7 +55,7 @@ export type SyncService = ReturnType<typeof createSyncService>;
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, emit } = deps;
   const lastProgressEmit = new Map<number, { at: number; step: string }>();
-  const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger };
+  const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger, ingestSliceMs: deps.ingestSliceMs };
   const scheduler = new SyncScheduler(
     engine,
     { maxConcurrent: deps.maxConcurrent ?? 2, checkEveryMs: deps.checkEveryMs ?? 1000, pageLimit: deps.pageLimit },

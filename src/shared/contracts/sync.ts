@@ -28,8 +28,11 @@ const resourceRunCountsSchema = z.object({
   quarantined: z.number().int(),
   pages: z.number().int(),
 });
-/** A resource's counts in one pass; `reread` when its totals disagreed and it was read again from the start. */
-const resourceRunStatsSchema = resourceRunCountsSchema.extend({ reread: resourceRunCountsSchema.optional() });
+/**
+ * A resource's counts in one pass; `reread` when its totals disagreed and it was read again from
+ * the start; `window` what its trailing window read (changes since the previous pass, read again).
+ */
+const resourceRunStatsSchema = resourceRunCountsSchema.extend({ reread: resourceRunCountsSchema.optional(), window: resourceRunCountsSchema.optional() });
 
 /**
  * What keeps a pass from being complete. cursor_stalled: next_cursor did not advance while
@@ -143,6 +146,8 @@ export const outboxItemSchema = z.object({
   subjectId: z.string(),
   idempotencyKey: z.string(),
   state: z.enum(['pending', 'delivered', 'failed']),
+  /** Pending but not tried while its institution is disabled; delivered once it is enabled again. */
+  held: z.boolean(),
   attempts: z.number().int(),
   nextAttemptAt: z.number(),
   lastError: z.string().nullable(),

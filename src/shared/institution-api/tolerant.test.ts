@@ -49,6 +49,23 @@ describe('readCapabilities', () => {
     expect(lines(read.success && read.data.ignored)).toEqual([expect.stringMatching(/resource "collections"/), expect.stringMatching(/product "NEW" could not be read \(line_mode/)]);
   });
 
+  it('says what is wrong with an unreadable product as data (field and kind, for the user\'s language), keeping zod\'s text for support', () => {
+    const { name: _name, ...nameless } = product;
+    const read = readCapabilities({
+      ...capabilities,
+      products: [{ ...product, code: 'A', line_mode: 'card' }, { ...nameless, code: 'B' }, { ...product, code: 'C', term_months: 'twelve' }, { ...product, code: 'D', term_months: [0] }, 'E'],
+    });
+    const notes = read.success ? read.data.ignored : [];
+    expect(notes.map(({ subject, field, issue }) => ({ subject, field, issue }))).toEqual([
+      { subject: 'A', field: 'line_mode', issue: 'not_allowed' },
+      { subject: 'B', field: 'name', issue: 'missing' },
+      { subject: 'C', field: 'term_months', issue: 'wrong_type' },
+      { subject: 'D', field: 'term_months.0', issue: 'out_of_range' },
+      { subject: '#4', field: null, issue: 'not_an_object' },
+    ]);
+    expect(notes[0]?.detail).toMatch(/^line_mode: /);
+  });
+
   it('still refuses a document that is not v1 capabilities at all', () => {
     expect(readCapabilities({ api_version: 'v2' }).success).toBe(false);
   });
@@ -81,5 +98,6 @@ describe('readStats', () => {
     expect(read.success && read.data.orders).toBeNull();
     expect(read.success && read.data.applications?.count).toBe(3);
     expect(lines(read.success && read.data.ignored)).toEqual([expect.stringMatching(/^orders could not be read/)]);
+    expect(read.success && read.data.ignored[0]).toMatchObject({ kind: 'unreadable_figures', subject: 'orders', field: 'count', issue: 'wrong_type' });
   });
 });

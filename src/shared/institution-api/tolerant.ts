@@ -42,10 +42,37 @@ export const toleranceNoteKindSchema = z.enum([
 ]);
 export type ToleranceNoteKind = z.infer<typeof toleranceNoteKindSchema>;
 
+/**
+ * What was wrong with an entry that could not be read (`unreadable_product`, `unreadable_figures`),
+ * so the Sync page can say it in the user's language; `detail` keeps zod's own text for support.
+ */
+export const toleranceIssueSchema = z.enum([
+  /** A required field is absent. */
+  'missing',
+  /** A field holds another type (a string for a number, ...). */
+  'wrong_type',
+  /** A field holds a value outside the standard's list (an enum). */
+  'not_allowed',
+  /** A number or a length outside its bounds. */
+  'out_of_range',
+  /** A text that does not have the expected form (a date, a pattern). */
+  'bad_format',
+  /** Fields the standard does not define where none may be added (`field` names them). */
+  'unknown_field',
+  /** The entry is not an object at all. */
+  'not_an_object',
+  /** Anything else. */
+  'invalid',
+]);
+export type ToleranceIssue = z.infer<typeof toleranceIssueSchema>;
+
 export const toleranceNoteSchema = z.object({
   kind: toleranceNoteKindSchema,
   subject: z.string(),
   detail: z.string().nullable(),
+  /** For an unreadable entry: the first field at fault (dotted path; null for the entry itself) and what is wrong with it. Absent in notes stored before. */
+  field: z.string().nullable().optional(),
+  issue: toleranceIssueSchema.optional(),
 });
 export type ToleranceNote = z.infer<typeof toleranceNoteSchema>;
 
@@ -101,6 +128,40 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
 }
 
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** An unreadable entry's note: zod's first issue as data (field and kind, for the user's language) and as zod's text (for support). */
+function unreadable(kind: 'unreadable_product' | 'unreadable_figures', subject: string, raw: unknown, error: z.ZodError): ToleranceNote {
+  const first = error.issues[0];
+  const base = { kind, subject, detail: firstIssue(error) };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ...base, field: null, issue: 'not_an_object' };
+  if (first === undefined) return { ...base, field: null, issue: 'invalid' };
+  const field = first.path.length === 0 ? null : first.path.map(String).join('.');
+  switch (first.code) {
+    case 'invalid_type':
+      return { ...base, field, issue: valueAt(raw, first.path) === undefined ? 'missing' : 'wrong_type' };
+    case 'invalid_value':
+      return { ...base, field, issue: 'not_allowed' };
+    case 'too_small':
+    case 'too_big':
+    case 'not_multiple_of':
+      return { ...base, field, issue: 'out_of_range' };
+    case 'invalid_format':
+      return { ...base, field, issue: 'bad_format' };
+    case 'unrecognized_keys':
+      return { ...base, field: first.keys.map((key) => (field === null ? key : `${field}.${key}`)).join(', '), issue: 'unknown_field' };
+    default:
+      return { ...base, field, issue: 'invalid' };
+  }
+}
+
 /**
  * Capabilities as a client uses them: resources this client does not know (new endpoints within
  * v1) and products it cannot read are left out with a note; the rest must be as the standard says.
@@ -121,7 +182,7 @@ export function readCapabilities(json: unknown): { success: true; data: ReadCapa
     if (product.success) products.push(product.data);
     else {
       const code = raw !== null && typeof raw === 'object' && typeof (raw as { code?: unknown }).code === 'string' ? (raw as { code: string }).code : `#${index}`;
-      ignored.push(note('unreadable_product', code, firstIssue(product.error)));
+      ignored.push(unreadable('unreadable_product', code, raw, product.error));
     }
   }
   return { success: true, data: { ...parsed.data, resources, products, ignored } };
@@ -172,7 +233,7 @@ function readResourceStats(key: StatsKey, raw: unknown, ignored: ToleranceNote[]
   }
   const parsed = lenientResourceStatsSchema.safeParse(raw);
   if (!parsed.success) {
-    ignored.push(note('unreadable_figures', key, firstIssue(parsed.error)));
+    ignored.push(unreadable('unreadable_figures', key, raw, parsed.error));
     return null;
   }
   if (!exact(parsed.data.count)) {

@@ -52,6 +52,7 @@ function describe(result: AuditVerification): string {
 
 export const auditCommand: CliCommand = {
   name: 'audit',
+  opensDataFolder: true,
   summary: 'Check the audit log (verify: walk the keyed chain; head: print the newest ID:HASH)',
   usage,
   async run(args, io) {

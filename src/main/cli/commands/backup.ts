@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,10 +11,11 @@ import { minimumPassphraseLength, sealKeyFiles, storeSealedKeyFiles, type Sealed
 import { institutionKeyFileName } from '../../institution-api/secrets';
 import { appendAudit, formatAuditHead, type AuditKey } from '../../repositories/audit';
 import { dataPaths } from '../../runtime/paths';
+import { isOutOfSpace } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
 import { listOfNames, readDataFolderKeys } from './backup-keys';
-import { unknownMigrations, withoutStrayFiles } from './database-file';
+import { removeDatabaseFile, unknownMigrations, withoutStrayFiles } from './database-file';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 
 const usage = `Usage: creditdesk backup --out FILE [--data-dir DIR] [--force] [--without-key] [--json]
@@ -129,6 +130,7 @@ function megabytes(bytes: number): string {
 
 export const backupCommand: CliCommand = {
   name: 'backup',
+  opensDataFolder: true,
   summary: 'Write a consistent copy of the database while CreditDesk runs, with its key files (institution secrets, audit chain) sealed by your passphrase',
   usage,
   async run(args, io) {
@@ -176,12 +178,12 @@ export const backupCommand: CliCommand = {
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
     try {
-      rmSync(partial, { force: true });
+      removeDatabaseFile(partial);
       // A backup holds every borrower: the copy starts 0600 (SQLite would make it 0644).
       createPrivateFile(partial);
       let previousRemaining = Number.POSITIVE_INFINITY;
       let restarts = 0;
-      const result = await db.$client.backup(partial, {
+      const copying = db.$client.backup(partial, {
         progress({ totalPages, remainingPages }) {
           // Another connection wrote and SQLite restarted the copy: finish in one step instead,
           // which holds one read snapshot (WAL lets the writer go on) and cannot be restarted.
@@ -192,11 +194,22 @@ export const backupCommand: CliCommand = {
           return restarts > 0 ? 0x7fffffff : 2048;
         },
       });
+      let result: Awaited<typeof copying>;
+      let secrets: ReturnType<typeof finishBackupFile>;
+      try {
+        result = await copying;
+        secrets = finishBackupFile(partial, sealed);
+      } catch (error) {
+        if (!isOutOfSpace(error)) throw error;
+        removeDatabaseFile(partial);
+        // SQLite's "database or disk is full" names neither: it is the backup's disk, not the data folder's.
+        write(io.stderr, `No space left for the backup ${out} (${error instanceof Error ? error.message : String(error)}); nothing was written there.`);
+        return 1;
+      }
       if (isTerminal(io.stderr)) io.stderr.write('\n');
-      const secrets = finishBackupFile(partial, sealed);
       const report = inspectDatabaseFile(partial, auditKey);
       if (report.integrity !== 'ok' || !report.isCreditDesk) {
-        rmSync(partial, { force: true });
+        removeDatabaseFile(partial);
         write(io.stderr, `The copy failed its check (integrity: ${report.integrity}); nothing was written to ${out}.`);
         return 1;
       }
@@ -245,7 +258,7 @@ export const backupCommand: CliCommand = {
       }
       return 0;
     } catch (error) {
-      rmSync(partial, { force: true });
+      removeDatabaseFile(partial);
       throw error;
     } finally {
       db.$client.close();

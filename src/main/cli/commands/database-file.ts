@@ -34,14 +34,22 @@ function removeStray(file: string, before: ReadonlySet<string>): void {
 /**
  * Copies `from` into `to` with SQLite's backup API from a read-only connection, so what sits in
  * the source's -wal (a raw copy of a live database) is in the copy, and the copy is switched to
- * a rollback journal: a standalone file with nothing beside it.
+ * a rollback journal: a standalone file with nothing beside it. Stops between steps once
+ * `signal` is aborted (CopyCancelledError).
  */
-export async function copyThroughSqlite(from: string, to: string): Promise<void> {
-  rmSync(to, { force: true });
+export async function copyThroughSqlite(from: string, to: string, signal?: AbortSignal): Promise<void> {
+  // What a killed earlier run left there, its journal included: SQLite would take a leftover
+  // journal for the new file's own and roll it back into the copy.
+  removeDatabaseFile(to);
   const before = new Set(sidecars.filter((suffix) => existsSync(`${from}${suffix}`)));
   const source = new Database(from, { readonly: true, fileMustExist: true });
   try {
-    await source.backup(to);
+    await source.backup(to, {
+      progress() {
+        if (signal?.aborted) throw new CopyCancelledError();
+        return 2048;
+      },
+    });
   } finally {
     source.close();
     removeStray(from, before);
@@ -52,6 +60,19 @@ export async function copyThroughSqlite(from: string, to: string): Promise<void>
   } finally {
     copy.close();
   }
+}
+
+/** The copy stopped because the user asked the process to stop (Ctrl-C). */
+export class CopyCancelledError extends Error {
+  override name = 'CopyCancelledError';
+  constructor() {
+    super('Copy cancelled.');
+  }
+}
+
+/** Removes a database file that is not live (an unfinished copy) with whatever SQLite left beside it. */
+export function removeDatabaseFile(file: string): void {
+  for (const suffix of ['', '-journal', ...sidecars]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** Applied migrations of `file` this build does not know (the file comes from a newer CreditDesk). */

@@ -122,6 +122,7 @@ Exit codes: 0 written, 1 failed or cancelled (no file left behind), 2 bad argume
 
 export const exportCommand: CliCommand = {
   name: 'export',
+  opensDataFolder: true,
   summary: 'Export a report or the audit log to CSV, XLSX or PDF',
   get usage() {
     return usage();
@@ -209,7 +210,8 @@ export const exportCommand: CliCommand = {
         }
         return 0;
       }
-      write(io.stderr, summary.status === 'cancelled' ? 'Export cancelled; no file was written.' : `Export failed: ${summary.error ?? 'unknown error'}`);
+      // The writer's words ("ENOSPC: no space left on device, write") name no file.
+      write(io.stderr, summary.status === 'cancelled' ? `Export cancelled; nothing was written to ${out}.` : `Export to ${out} failed (${summary.error ?? 'unknown error'}); no file was left there.`);
       return 1;
     } catch (error) {
       if (error instanceof AppError) {

@@ -46,6 +46,7 @@ function formatTime(ms: number | null): string {
 
 export const institutionsCommand: CliCommand = {
   name: 'institutions',
+  opensDataFolder: true,
   summary: 'Configure institutions (list, add, edit, disable, enable, test)',
   usage,
   async run(args, io) {

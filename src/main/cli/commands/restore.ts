@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 import { backupPassphrase, inspectDatabaseFile, secretCounts } from './backup';
 import { dataFolderKeyFiles, isDataFolderKeyFile, listOfNames } from './backup-keys';
-import { copyThroughSqlite, setAsideDatabase, withoutStrayFiles } from './database-file';
+import { copyThroughSqlite, CopyCancelledError, removeDatabaseFile, setAsideDatabase, withoutStrayFiles } from './database-file';
 
 const usage = `Usage: creditdesk restore --from FILE [--data-dir DIR] [--force] [--without-key] [--json]
 
@@ -24,8 +24,10 @@ Replaces the data folder's database with a backup made by "creditdesk backup" (o
 folder too: a new machine). Refuses while any CreditDesk process (desktop, serve, another
 command) has the data folder open, and refuses a file that is not a healthy CreditDesk database
 this version knows. The backup is copied through SQLite, so a copy of a live database restores
-with what its -wal holds. The database it replaces is kept beside it as
-creditdesk.db.before-restore-<time>, also when SQLite cannot read it (a corrupt file).
+with what its -wal holds. The copy is made beside the current database, which is moved aside
+only once the copy is whole: Ctrl-C stops it and a restore killed half way leaves the folder
+as it was (run it again). The database it replaces is kept beside it as creditdesk.db.before-restore-<time>, also
+when SQLite cannot read it (a corrupt file).
 
 A backup that carries key files (institution-secrets.key, audit-chain.key) asks for its
 passphrase ($CREDITDESK_BACKUP_PASSPHRASE, a hidden prompt, or the first line of stdin), checks
@@ -51,6 +53,7 @@ function stamp(epochMs: number): string {
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
+  opensDataFolder: true,
   summary: 'Replace the database with a backup and put back its key files (CreditDesk must be stopped; the old file is kept)',
   usage,
   async run(args, io) {
@@ -157,11 +160,12 @@ export const restoreCommand: CliCommand = {
     const now = Date.now();
     const asideSuffix = `.before-restore-${stamp(now)}`;
     mkdirSync(paths.root, { recursive: true });
-    let previous: { kept: string; problem: string | null } | null = null;
-    if (existsSync(paths.database)) previous = setAsideDatabase(paths.database, asideSuffix);
+    // The long part, the copy, goes beside the current database, which stays where it is until
+    // the copy is whole: a restore killed half way (kill -9, a power cut) leaves the folder as it
+    // was, with a stray .restoring file the next run replaces.
     const incoming = `${paths.database}.restoring`;
     try {
-      await copyThroughSqlite(from, incoming);
+      await copyThroughSqlite(from, incoming, io.shutdownSignal);
       // The copy is a new file SQLite made; the live database is 0600 whatever the umask.
       makeFilePrivate(incoming);
       const copy = new Database(incoming);
@@ -170,9 +174,18 @@ export const restoreCommand: CliCommand = {
       } finally {
         copy.close();
       }
+    } catch (error) {
+      removeDatabaseFile(incoming);
+      if (!(error instanceof CopyCancelledError)) throw error;
+      write(io.stderr, `Restore cancelled; ${paths.database} was not changed.`);
+      return 1;
+    }
+    let previous: { kept: string; problem: string | null } | null = null;
+    try {
+      if (existsSync(paths.database)) previous = setAsideDatabase(paths.database, asideSuffix);
       renameSync(incoming, paths.database);
     } catch (error) {
-      rmSync(incoming, { force: true });
+      removeDatabaseFile(incoming);
       if (previous) {
         renameSync(previous.kept, paths.database);
         for (const suffix of ['-wal', '-shm']) if (existsSync(`${previous.kept}${suffix}`)) renameSync(`${previous.kept}${suffix}`, `${paths.database}${suffix}`);

@@ -12,6 +12,7 @@ import { networkOptions, withBehindProxyDefault } from './serve-network';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
+  opensDataFolder: true,
   summary: 'Run CreditDesk headless: the back end and the renderer over HTTP on 127.0.0.1, or as a team server',
   usage: `Usage: creditdesk serve [--port 4780 | --listen HOST:PORT] [--tls-cert FILE --tls-key FILE]
                        [--public-url URL] [--behind-proxy [ADDRESS,...]] [--data-dir DIR] [--demo]

@@ -161,6 +161,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
 export const simulatorCommand: CliCommand = {
   name: 'simulator',
+  opensDataFolder: false,
   summary: 'Serve simulated credit institutions (the institution API v1) on 127.0.0.1',
   usage,
   run,

@@ -57,6 +57,7 @@ function linesOf(result: PassResult): ResourceLine[] {
 
 export const syncCommand: CliCommand = {
   name: 'sync',
+  opensDataFolder: true,
   summary: 'Run one sync pass headless and print what was fetched and whether totals reconcile',
   usage,
   async run(args, io) {

@@ -43,6 +43,7 @@ function requireUser(backend: Backend, username: string | undefined): number {
 
 export const usersCommand: CliCommand = {
   name: 'users',
+  opensDataFolder: true,
   summary: 'Manage operator accounts (list, add, passwd, disable, enable, unlock)',
   usage,
   async run(args, io) {

@@ -75,6 +75,30 @@ export const syncRunsTable = sqliteTable(
 );
 
 /**
+ * Where one resource's trailing window starts (sync/window.ts): a cursor the institution returned,
+ * every record after which is read again on each pass. It sits at or before the institution's own
+ * time when the previous completed window began, less a margin, so a change a server node stamped
+ * behind the incremental cursor (its clock behind, or the desk's cursor carried ahead by a node
+ * whose clock is ahead) is read by the next pass. Null cursor: the start of the resource.
+ */
+export const syncWindowsTable = sqliteTable(
+  'sync_windows',
+  {
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => institutionsTable.id, { onDelete: 'cascade' }),
+    resource: text('resource', { enum: syncResources }).notNull(),
+    cursor: text('cursor'),
+    /** The latest remote updated_at of the page that returned `cursor` (its position is not later). */
+    reachedAt: epochMs('reached_at'),
+    /** Records the last completed window read. */
+    lastRead: integer('last_read').notNull().default(0),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
+);
+
+/**
  * A full re-read of one resource, started because its totals disagreed with /v1/stats after an
  * incremental pull. Its pages commit with `cursor` (never with the incremental cursor), so a
  * crash resumes the re-read where it stopped and the incremental position is never lost.

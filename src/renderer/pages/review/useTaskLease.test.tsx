@@ -62,4 +62,11 @@ describe('the lease on the task on screen', () => {
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(channels()).toEqual([]);
   });
+
+  it('gives the task back on leaving before the page learned it holds it (claimed by J, left before the task loaded)', async () => {
+    const hook = mount({ held: false });
+    hook.unmount();
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(calls.mock.calls).toEqual([['review:release', { taskId: 7 }]]);
+  });
 });

@@ -4,9 +4,10 @@ import { useRpcMutation } from '../../api/hooks';
 
 /**
  * The lease on the task on screen: renewed every third of its length (at least every 10 s) while
- * this operator holds it, and given back on leaving, unless the screen handed the task over
- * itself (decided, skipped, snoozed). A renewal refused with CONFLICT means the lease was lost
- * (expired, taken over): `onLost` tells the reviewer and refreshes.
+ * this operator holds it, and given back on leaving (also when the page left before it learned it
+ * holds the task), unless the screen handed the task over itself (decided, skipped, snoozed). A
+ * renewal refused with CONFLICT means the lease was lost (expired, taken over): `onLost` tells the
+ * reviewer and refreshes.
  */
 export function useTaskLease({ taskId, held, leaseSeconds, onLost }: { taskId: number; held: boolean; leaseSeconds: number; onLost(): void }): { handOver(flag: boolean): void } {
   const { mutateAsync: renew } = useRpcMutation('review:renew');
@@ -32,12 +33,16 @@ export function useTaskLease({ taskId, held, leaseSeconds, onLost }: { taskId: n
     return () => window.clearInterval(timer);
   }, [held, taskId, leaseSeconds, renew]);
 
-  useEffect(() => {
-    if (!held) return;
-    return () => {
+  // On leaving, whether or not the page had learned it holds the task: "next task" (J) claims
+  // before the page opens, and a reviewer who leaves before the task loaded (or whose task view
+  // failed) held it until the lease ran out. Releasing a task this operator does not hold changes
+  // nothing on the server.
+  useEffect(
+    () => () => {
       if (!handedOver.current) void release({ taskId }).catch(() => undefined);
-    };
-  }, [held, taskId, release]);
+    },
+    [taskId, release],
+  );
 
   return useMemo(
     () => ({

@@ -55,13 +55,13 @@ export function OutboxTab({ canManage }: { canManage: boolean }) {
                       <Table.Td ff="monospace">{item.institutionCode}</Table.Td>
                       <Table.Td ff="monospace">{item.subjectId}</Table.Td>
                       <Table.Td>
-                        <Badge size="xs" variant="light" color={stateColors[item.state]}>
-                          {t(`sync.outbox.state.${item.state}`)}
+                        <Badge size="xs" variant="light" color={item.held ? 'gray' : stateColors[item.state]}>
+                          {item.held ? t('sync.outbox.state.held') : t(`sync.outbox.state.${item.state}`)}
                         </Badge>
                       </Table.Td>
                       <Table.Td ta="right">{item.attempts}</Table.Td>
                       <Table.Td>{formatDateTime(item.createdAt, locale)}</Table.Td>
-                      <Table.Td>{item.state === 'pending' ? `${t('sync.outbox.next')}: ${formatDateTime(item.nextAttemptAt, locale)}` : formatDateTime(item.deliveredAt, locale)}</Table.Td>
+                      <Table.Td>{item.held ? t('sync.outbox.heldUntilEnabled') : item.state === 'pending' ? `${t('sync.outbox.next')}: ${formatDateTime(item.nextAttemptAt, locale)}` : formatDateTime(item.deliveredAt, locale)}</Table.Td>
                       <Table.Td maw={320}>
                         <Text size="xs" c="red" lineClamp={2}>
                           {item.lastError ?? ''}

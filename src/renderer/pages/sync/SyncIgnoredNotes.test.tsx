@@ -29,6 +29,31 @@ describe('SyncIgnoredNotes', () => {
     expect(list).toContain('repayments.amount_fen（≈9.007199e+15）超出 2^53');
   });
 
+  it('says what is wrong with an unreadable product in the user\'s language, zod\'s own text only as the technical detail for support', () => {
+    const unreadable: SyncIgnoredNote[] = [
+      { source: 'capabilities', kind: 'unreadable_product', subject: 'NEW-CARD', detail: 'line_mode: Invalid option: expected one of "revolving"|"single_batch"', field: 'line_mode', issue: 'not_allowed' },
+      { source: 'stats', kind: 'unreadable_figures', subject: 'orders', detail: 'count: Invalid input: expected number, received string', field: 'count', issue: 'wrong_type' },
+    ];
+    renderWithProviders(<SyncIgnoredNotes notes={unreadable} />, { locale: 'zh-CN' });
+    fireEvent.click(screen.getByTestId('sync-ignored-toggle'));
+    let items = [...screen.getByTestId('sync-ignored-list').querySelectorAll('li')].map((item) => item.textContent ?? '');
+    expect(items[0]).toContain('产品“NEW-CARD”无法读取：字段“line_mode”的取值不在标准列出的范围内。已略过该产品。');
+    expect(items[1]).toContain('orders 的统计无法读取：字段“count”的类型不符合标准。未对账。');
+    // zod's English stays out of the sentence; it is there, labelled, for support.
+    const sentences = screen.getAllByText(/无法读取/).map((node) => node.textContent ?? '');
+    expect(sentences.join(' ')).not.toMatch(/Invalid|expected/);
+    expect(screen.getAllByTestId('sync-ignored-technical').map((node) => node.textContent)).toEqual([
+      '技术详情（供技术支持）：line_mode: Invalid option: expected one of "revolving"|"single_batch"',
+      '技术详情（供技术支持）：count: Invalid input: expected number, received string',
+    ]);
+    cleanup();
+    renderWithProviders(<SyncIgnoredNotes notes={unreadable} />, { locale: 'en' });
+    fireEvent.click(screen.getByTestId('sync-ignored-toggle'));
+    items = [...screen.getByTestId('sync-ignored-list').querySelectorAll('li')].map((item) => item.textContent ?? '');
+    expect(items[0]).toContain('Product "NEW-CARD" could not be read: field "line_mode" has a value the standard does not list. Left out.');
+    expect(items[1]).toContain('orders: figures could not be read: field "count" has the wrong type. Not reconciled.');
+  });
+
   it('and in English', () => {
     renderWithProviders(<SyncIgnoredNotes notes={notes} />, { locale: 'en' });
     fireEvent.click(screen.getByTestId('sync-ignored-toggle'));

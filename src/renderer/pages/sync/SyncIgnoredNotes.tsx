@@ -3,7 +3,18 @@ import { useState } from 'react';
 import type { SyncIgnoredNote } from '../../../shared/contracts/sync';
 import { formatCount } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { labelOf } from '../../i18n/translate';
+import { labelOf, type Translate } from '../../i18n/translate';
+
+/** Kinds whose `detail` is zod's own text: worded from `field` and `issue`, the text kept for support. */
+const unreadableKinds: ReadonlySet<SyncIgnoredNote['kind']> = new Set(['unreadable_product', 'unreadable_figures']);
+
+/** What is wrong with an unreadable entry, in the user's language (notes stored before `issue` existed point to the technical detail). */
+function reasonOf(t: Translate, note: SyncIgnoredNote): string {
+  if (note.issue === undefined) return t('sync.ignored.issue.unknown');
+  if (note.issue === 'not_an_object') return t('sync.ignored.issue.not_an_object');
+  if (note.field == null) return t('sync.ignored.issue.entry');
+  return labelOf(t, 'sync.ignored.issue', note.issue, { field: note.field });
+}
 
 /**
  * What the institution's /v1/capabilities and /v1/stats said that this client ignores or cannot
@@ -33,8 +44,13 @@ export function SyncIgnoredNotes({ notes }: { notes: readonly SyncIgnoredNote[] 
                 {labelOf(t, 'sync.ignored.source', note.source)} ·{' '}
               </Text>
               <Text size="xs" span>
-                {labelOf(t, 'sync.ignored', note.kind, { subject: note.subject, detail: note.detail ?? '' })}
+                {labelOf(t, 'sync.ignored', note.kind, { subject: note.subject, detail: note.detail ?? '', reason: unreadableKinds.has(note.kind) ? reasonOf(t, note) : '' })}
               </Text>
+              {unreadableKinds.has(note.kind) && note.detail !== null && (
+                <Text size="xs" c="dimmed" ff="monospace" data-testid="sync-ignored-technical">
+                  {t('sync.ignored.technical', { detail: note.detail })}
+                </Text>
+              )}
             </List.Item>
           ))}
         </List>

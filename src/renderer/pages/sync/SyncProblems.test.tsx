@@ -28,17 +28,21 @@ describe('SyncProblems', () => {
   });
 
   it('says the desk holds more than the institution serves (deleted upstream) and that nothing here was deleted, in both languages', () => {
-    const problems = [unreconciled({ remoteTotal: 997, localTotal: 1000, unexplained: -3 })];
+    const problems = [unreconciled({ remoteTotal: 997, localTotal: 1000, unexplained: -3, rereads: 0 })];
     renderWithProviders(<SyncProblems problems={problems} />, { locale: 'en' });
     let text = screen.getByTestId('sync-problems').textContent ?? '';
     expect(text).toContain('1,000 here, only 997 served by the institution, 3 more here');
     expect(text).toContain('Nothing here was deleted');
     expect(text).not.toContain('-3');
+    // The re-read note sits under the list: no re-read runs for a surplus, and none is promised.
+    expect(document.body.textContent).toContain('Not re-read: a re-read only brings back what the institution serves');
     cleanup();
     renderWithProviders(<SyncProblems problems={problems} />, { locale: 'zh-CN' });
     text = screen.getByTestId('sync-problems').textContent ?? '';
     expect(text).toContain('本地 1,000 条，机构只提供 997 条，本地多出 3 条');
     expect(text).toContain('未作删除');
     expect(text).not.toContain('-3');
+    expect(document.body.textContent).toContain('不做全量重读');
+    expect(document.body.textContent).not.toContain('尚未全量重读');
   });
 });

@@ -14,7 +14,10 @@ export function SyncProblems({ problems, compact = false }: { problems: readonly
   const { t, locale } = useI18n();
   if (problems.length === 0) return null;
   const rereadNote = (problem: Extract<SyncProblem, { kind: 'unreconciled' }>) =>
-    problem.rereads > 0
+    // A re-read writes only what the institution serves: it cannot remove a surplus, so none runs.
+    problem.unexplained < 0
+      ? t('sync.problem.surplusNoReread')
+      : problem.rereads > 0
       ? t('sync.problem.rereads', { count: problem.rereads, time: problem.nextRereadAt !== null ? formatDateTime(problem.nextRereadAt, locale) : '—' })
       : t('sync.problem.noReread');
   // Resources re-read together usually share the note: say it once under the list.

@@ -1,0 +1,54 @@
+/**
+ * Drizzle prepares a new better-sqlite3 statement for every query it runs (its "one-time"
+ * queries), and on the team server's hot paths (claims, decisions, the task view, session
+ * resolution) preparing the same few dozen SQL texts again and again was the largest single cost
+ * of a call (docs/performance.md, "Team server"). This keeps one statement per SQL text and
+ * connection and hands it back to drizzle's session, as Signal Desktop's `prepare` cache does.
+ *
+ * Only drizzle's session uses the cache: code that prepares on `$client` itself keeps its own
+ * statements, so nobody else sees a shared statement's mode change. A shared statement is safe
+ * because drizzle runs each one-time query to the end at once, on the one connection, and its
+ * modes are reset on every hand-out (`get()` leaves raw mode on). A statement still busy (an
+ * open `iterate()`) is never handed out again; a fresh one is prepared instead.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+/** SQL texts kept per connection; past it the cache starts over (shapes are few, inlined lists are not). */
+const maxStatements = 2000;
+
+interface DrizzleSessionInternals {
+  client: Pick<Database, 'prepare' | 'transaction'>;
+}
+
+/** The caching stand-in for the client drizzle's session prepares on (prepare and transaction only). */
+export function cachingClient(client: Database): DrizzleSessionInternals['client'] & { cachedStatements(): number } {
+  const cache = new Map<string, Statement>();
+  return {
+    prepare(source: string): Statement {
+      const cached = cache.get(source);
+      if (cached && !cached.busy) {
+        if (cached.reader) cached.raw(false);
+        return cached;
+      }
+      const statement = client.prepare(source);
+      if (!cached) {
+        if (cache.size >= maxStatements) cache.clear();
+        cache.set(source, statement);
+      }
+      return statement;
+    },
+    transaction: ((fn: (...args: never[]) => unknown) => client.transaction(fn)) as Database['transaction'],
+    cachedStatements: () => cache.size,
+  } as DrizzleSessionInternals['client'] & { cachedStatements(): number };
+}
+
+/**
+ * Points a drizzle database's session at the caching client. Drizzle's better-sqlite3 session
+ * calls only `prepare` and `transaction` on its client; `$client` stays the real connection.
+ */
+export function cacheDrizzleStatements<T extends { $client: Database }>(db: T): T {
+  const session = (db as unknown as { session?: Partial<DrizzleSessionInternals> }).session;
+  if (!session || session.client !== db.$client) throw new Error('drizzle session layout changed: its statement cache cannot be installed');
+  session.client = cachingClient(db.$client);
+  return db;
+}
