@@ -6,10 +6,9 @@
  * liveness findings (assess.ts's `ownFindingsOf`) and the canonical text its evidence hash covers.
  *
  * The second stage (ingest.ts) does the look-ups, the cross-record derivations and the writes in
- * the page's transaction, preparing each record just before writing it. Running this stage on a worker thread was measured and
- * dropped: on the 2-vCPU bench machine it made the end-to-end pass slower (11.3 s -> 13.0 s at
- * 10,000 borrowers) and added about 90 MB of RSS: the two vCPUs gave the threads little real
- * parallelism, and every page and prepared record had to be copied between them.
+ * the page's transaction, preparing each record just before writing it. This stage stays on the
+ * ingest's thread: a worker thread was measured and dropped (slower and larger, every page and
+ * prepared record copied between threads; docs/performance.md#ingest-on-one-thread).
  */
 import type { z } from 'zod';
 import { normalizeMobile } from '../../shared/domain/contact-info';
