@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReviewDecisionRequest } from '../../src/shared/institution-api';
 import { enqueueOutbox } from '../../src/main/repositories/outbox';
+import { insertInstitution } from '../support/rows';
 import { createInstitutionClients } from '../../src/main/institution-api/client';
 import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institution-api/secrets';
 import { createOutboxDelivery } from '../../src/main/sync/outbox';
@@ -166,5 +167,25 @@ describe('a review decision', () => {
     const resumed = await delivery.deliverDue(new AbortController().signal);
     expect(resumed.delivered).toBeGreaterThanOrEqual(1);
     expect(outboxRow(id)).toMatchObject({ state: 'delivered', lastError: null });
+  });
+
+  it('lets no institution that is down, or its backlog, hold up another institution’s decisions', async () => {
+    const [application] = await manualReviewApplications();
+    if (!application) throw new Error('no application in manual review');
+    // An institution whose API answers nothing, with a backlog older than the decision below.
+    const down = insertInstitution(world.backend.db, 'DOWN');
+    for (let index = 0; index < 250; index++) {
+      enqueueOutbox(world.backend.db, { institutionId: down, kind: 'review-decision', subjectId: `DOWN-${index}`, idempotencyKey: `down-key-${index}`, payload: decision(1) }, 0);
+    }
+    const id = enqueue(application.id, 'decision-key-fair', decision(application.version));
+    world.backend.db.$client.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(1, id);
+
+    const outcome = await restartedDelivery().deliverDue(new AbortController().signal);
+    expect(outboxRow(id)).toMatchObject({ state: 'delivered', lastError: null });
+    expect(outcome.delivered).toBeGreaterThanOrEqual(1);
+    // The institution that is down was tried once in this run; the rest of its backlog waits, untried and uncounted.
+    const tried = world.backend.db.$client.prepare('SELECT count(*) AS n, sum(attempts) AS attempts FROM outbox WHERE institution_id = ? AND attempts > 0').get(down) as { n: number; attempts: number };
+    expect(tried).toEqual({ n: 1, attempts: 1 });
+    world.backend.services.institutions.update(null, { id: down, enabled: false });
   });
 });

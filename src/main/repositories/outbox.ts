@@ -47,17 +47,27 @@ export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): Outb
 }
 
 /**
- * Pending messages whose next attempt is due, oldest first. A disabled institution's messages are
- * held: not tried (nor counted as failing) until it is enabled again.
+ * Pending messages of one institution whose next attempt is due, oldest first. A disabled
+ * institution's messages are held: not tried (nor counted as failing) until it is enabled again.
  */
-export function dueOutboxMessages(db: Db, now: number, limit: number): OutboxRow[] {
+export function dueOutboxMessages(db: Db, now: number, limit: number, institutionId: number): OutboxRow[] {
   return db
     .select()
     .from(outboxTable)
-    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
+    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), eq(outboxTable.institutionId, institutionId), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
     .orderBy(asc(outboxTable.nextAttemptAt), asc(outboxTable.id))
     .limit(limit)
     .all();
+}
+
+/** The enabled institutions with a pending message due now (each delivered on its own). */
+export function institutionsWithDueOutbox(db: Db, now: number): number[] {
+  return db
+    .selectDistinct({ institutionId: outboxTable.institutionId })
+    .from(outboxTable)
+    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
+    .all()
+    .map((row) => row.institutionId);
 }
 
 export function markOutboxDelivered(db: Db, id: number, response: unknown, now: number): void {

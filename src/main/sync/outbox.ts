@@ -7,7 +7,7 @@
 import { writeTransaction, type Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { dueOutboxMessages, markOutboxAttemptFailed, markOutboxDelivered, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
+import { dueOutboxMessages, institutionsWithDueOutbox, markOutboxAttemptFailed, markOutboxDelivered, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
 import { InstitutionApiError } from '../institution-api/errors';
@@ -85,9 +85,30 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
   }
 
   /**
-   * Delivers every due message once (oldest first). Concurrent calls share one run; a call made
-   * during a run makes it look once more at the end, so a message queued meanwhile (a decision
-   * just made) is not left for the next tick.
+   * One institution's due messages, oldest first, one at a time (its decisions reach it in the
+   * order they were made). A message that fails for a reason worth retrying (network, 5xx, an
+   * open circuit) ends this institution's turn: the rest would meet the same fault, so they wait
+   * for the next run untried and uncounted. A message refused for good does not stop the others.
+   */
+  async function deliverInstitution(institutionId: number, signal: AbortSignal, limit: number, outcome: DeliveryOutcome): Promise<void> {
+    for (const row of dueOutboxMessages(deps.db, deps.clock.now(), limit, institutionId)) {
+      if (signal.aborted) return;
+      const state = await deliverOne(row, signal).catch((error: unknown) => {
+        if (signal.aborted) return null;
+        throw error;
+      });
+      if (state === null) return;
+      outcome[state]++;
+      deps.onChange?.(row, state);
+      if (state === 'retrying') return;
+    }
+  }
+
+  /**
+   * Delivers every due message once, each institution on its own and all of them at once, so an
+   * institution that is down, slow or has a long backlog holds up no other's decisions.
+   * Concurrent calls share one run; a call made during a run makes it look once more at the end,
+   * so a message queued meanwhile (a decision just made) is not left for the next tick.
    */
   function deliverDue(signal: AbortSignal, limit = 100): Promise<DeliveryOutcome> {
     if (running) {
@@ -103,16 +124,8 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
       try {
         do {
           again = false;
-          for (const row of dueOutboxMessages(deps.db, deps.clock.now(), limit)) {
-            if (signal.aborted) break;
-            const state = await deliverOne(row, signal).catch((error: unknown) => {
-              if (signal.aborted) return null;
-              throw error;
-            });
-            if (state === null) break;
-            outcome[state]++;
-            deps.onChange?.(row, state);
-          }
+          const institutions = institutionsWithDueOutbox(deps.db, deps.clock.now());
+          await Promise.all(institutions.map((institutionId) => deliverInstitution(institutionId, signal, limit, outcome)));
         } while (again && !signal.aborted);
       } finally {
         running = null;
