@@ -8,8 +8,13 @@ import {
   isValidIsoDate,
   monthEnd,
   parseTypedDate,
+  shanghaiAt,
   shanghaiDate,
+  shanghaiDateTime,
+  shanghaiInstant,
+  shanghaiOffsetMs,
   shanghaiStartOfDay,
+  shanghaiWallClock,
 } from './time';
 
 describe('shanghaiDate / shanghaiStartOfDay', () => {
@@ -38,6 +43,40 @@ describe('shanghaiDate / shanghaiStartOfDay', () => {
 
   it('rejects a malformed date', () => {
     expect(() => shanghaiStartOfDay('2024-02-30')).toThrow(RangeError);
+  });
+});
+
+describe('Shanghai wall clock: shanghaiDateTime / shanghaiInstant / shanghaiAt / shanghaiWallClock', () => {
+  // 2026-11-25T01:30:05.007Z is 09:30:05.007 in Shanghai; 16:00 UTC is already the next Shanghai day.
+  const morning = Date.UTC(2026, 10, 25, 1, 30, 5, 7);
+  const lateUtc = Date.UTC(2026, 11, 31, 16, 0, 0, 0);
+
+  it('is eight hours ahead of UTC', () => {
+    expect(shanghaiOffsetMs).toBe(28_800_000);
+  });
+
+  it('writes the wall time to the second, crossing midnight and the year by the Shanghai clock', () => {
+    expect(shanghaiDateTime(morning)).toBe('2026-11-25 09:30:05');
+    expect(shanghaiDateTime(lateUtc)).toBe('2027-01-01 00:00:00');
+    expect(shanghaiDateTime(lateUtc - 1)).toBe('2026-12-31 23:59:59');
+  });
+
+  it('writes the institution API instant with milliseconds and +08:00', () => {
+    expect(shanghaiInstant(morning)).toBe('2026-11-25T09:30:05.007+08:00');
+    expect(shanghaiInstant(Date.UTC(2024, 1, 28, 16))).toBe('2024-02-29T00:00:00.000+08:00');
+    expect(Date.parse(shanghaiInstant(morning))).toBe(morning);
+  });
+
+  it('places a wall time on a Shanghai calendar day', () => {
+    expect(shanghaiAt('2026-12-08', 9)).toBe(Date.UTC(2026, 11, 8, 1));
+    expect(shanghaiAt('2026-12-08', 0)).toBe(shanghaiStartOfDay('2026-12-08'));
+    expect(shanghaiAt('2026-12-08', 23, 59)).toBe(Date.UTC(2026, 11, 8, 15, 59));
+    expect(shanghaiAt('2024-03-01', 7, 30)).toBe(Date.UTC(2024, 1, 29, 23, 30));
+  });
+
+  it('gives a Date whose UTC fields read the Shanghai wall clock', () => {
+    const wall = shanghaiWallClock(lateUtc);
+    expect([wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours()]).toEqual([2027, 1, 1, 0]);
   });
 });
 

@@ -8,7 +8,10 @@
 export type IsoDate = string;
 
 const MS_PER_DAY = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const MS_PER_HOUR = 3_600_000;
+
+/** Asia/Shanghai is UTC+8 with no daylight saving since 1991 (also for SQL: `(at + ${shanghaiOffsetMs}) / 1000`). */
+export const shanghaiOffsetMs = 8 * MS_PER_HOUR;
 
 interface DateParts {
   year: number;
@@ -65,12 +68,33 @@ export function isoDateFromParts(year: number, month: number, day: number): IsoD
 /** The Asia/Shanghai calendar date of an instant. */
 export function shanghaiDate(epochMs: number): IsoDate {
   if (!Number.isFinite(epochMs)) throw new RangeError(`Not a finite instant: ${epochMs}`);
-  return formatParts(partsFromDayNumber(Math.floor((epochMs + SHANGHAI_OFFSET_MS) / MS_PER_DAY)));
+  return formatParts(partsFromDayNumber(Math.floor((epochMs + shanghaiOffsetMs) / MS_PER_DAY)));
 }
 
 /** Epoch ms of 00:00 on `date` in Asia/Shanghai (that is, 16:00 UTC the day before). */
 export function shanghaiStartOfDay(date: IsoDate): number {
-  return dayNumber(isoDateParts(date)) * MS_PER_DAY - SHANGHAI_OFFSET_MS;
+  return dayNumber(isoDateParts(date)) * MS_PER_DAY - shanghaiOffsetMs;
+}
+
+/** Epoch ms of the Shanghai wall time `hours`:`minutes` on `date` (shanghaiAt('2026-12-08', 9) is 01:00 UTC). */
+export function shanghaiAt(date: IsoDate, hours: number, minutes = 0): number {
+  return shanghaiStartOfDay(date) + hours * MS_PER_HOUR + minutes * 60_000;
+}
+
+/** A Date whose UTC fields read Shanghai wall time (for formats that store local time, such as ZIP's DOS time). */
+export function shanghaiWallClock(epochMs: number): Date {
+  return new Date(epochMs + shanghaiOffsetMs);
+}
+
+/** 'YYYY-MM-DD HH:mm:ss': the wall time in Shanghai of an instant. */
+export function shanghaiDateTime(epochMs: number): string {
+  const iso = shanghaiWallClock(epochMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** '2026-11-25T09:30:00.000+08:00': an instant as the institution API writes it, with the Shanghai offset. */
+export function shanghaiInstant(epochMs: number): string {
+  return `${shanghaiWallClock(epochMs).toISOString().slice(0, 23)}+08:00`;
 }
 
 /** `date` plus `days` calendar days (negative goes back). */
