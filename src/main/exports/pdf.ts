@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import { shanghaiDateTime } from '../../shared/time';
 import { locateCjkFont } from '../fonts/cjk-font';
 import type { ExportColumn, ExportDocument, ExportValue, WriteOptions, WriteResult } from './model';
 import { drawChart } from './pdf-chart';
 import { contentWidth, Pager, pdfFonts, pdfPage, rowHeightOf, rowTexts, TableDrawer } from './pdf-table';
 import { FileSink, iterateRows, throwIfAborted, yieldToEventLoop } from './sink';
-import { rowMasker, shanghaiDateTime, summaryRowColumns } from './values';
+import { rowMasker, summaryRowColumns } from './values';
 
 /**
  * A PDF can hold a report, not a data dump: at most this many detail rows are printed (with a

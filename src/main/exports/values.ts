@@ -1,7 +1,7 @@
 import { maskAddress, maskBankCard, maskIdNumber, maskName, maskPhone } from '../../shared/domain/mask';
+import { shanghaiDateTime, shanghaiOffsetMs } from '../../shared/time';
 import type { ExportColumn, ExportColumnKind, ExportValue, PersonalDataKind, SummaryTable } from './model';
 
-const shanghaiOffsetMs = 8 * 3_600_000;
 const dayMs = 86_400_000;
 /** Days from Excel's 1900 epoch (with its 1900 leap-year bug) to 1970-01-01. */
 const excelUnixEpochSerial = 25_569;
@@ -14,12 +14,6 @@ export function fenToYuan(fen: number, thousands = false): string {
   const cents = String(absolute % 100).padStart(2, '0');
   const wholeText = thousands ? whole.toLocaleString('en-US') : String(whole);
   return `${negative ? '-' : ''}${wholeText}.${cents}`;
-}
-
-/** Epoch ms as 'YYYY-MM-DD HH:mm:ss' wall time in Asia/Shanghai (UTC+8, no DST). */
-export function shanghaiDateTime(epochMs: number): string {
-  const iso = new Date(epochMs + shanghaiOffsetMs).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
 /** A spreadsheet date serial for an instant, as Shanghai wall time (spreadsheets have no zones). */

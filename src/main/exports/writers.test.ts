@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { shanghaiDateTime } from '../../shared/time';
 import { tempDir } from '../../../test/support/backend';
 import { csvField, writeCsv } from './csv';
 import type { ExportDocument, ExportValue } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
 import { countPdfFills, readPdfPages, readWorkbook } from '../../../test/support/export-readers';
-import { fenToYuan, shanghaiDateTime } from './values';
+import { fenToYuan } from './values';
 import { writeXlsx } from './xlsx';
 
 const folders: Array<{ remove(): void }> = [];

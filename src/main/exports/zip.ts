@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { constants, crc32, createDeflateRaw } from 'node:zlib';
+import { shanghaiWallClock } from '../../shared/time';
 import type { FileSink } from './sink';
 
 interface CentralEntry {
@@ -18,7 +19,7 @@ const zip32Limit = 0xffff_ffff;
 
 function dosDateTime(epochMs: number): { time: number; date: number } {
   // ZIP stores local wall time; the workbook's parts carry the time they were written in Shanghai.
-  const wall = new Date(epochMs + 8 * 3_600_000);
+  const wall = shanghaiWallClock(epochMs);
   const year = Math.max(1980, wall.getUTCFullYear());
   return {
     time: (wall.getUTCHours() << 11) | (wall.getUTCMinutes() << 5) | Math.floor(wall.getUTCSeconds() / 2),
