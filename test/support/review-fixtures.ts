@@ -10,6 +10,7 @@ import { classifyFace, defaultFaceBands } from '../../src/shared/domain/face';
 import type { Finding } from '../../src/shared/domain/findings';
 import { compareIdCardOcr, type OcrQualityWarning } from '../../src/shared/domain/ocr';
 import { applicationRecordSchema, type ApplicationRecord } from '../../src/shared/institution-api/applications';
+import { shanghaiInstant } from '../../src/shared/time';
 import type { Db } from '../../src/main/db/connection';
 import { applicationFindingsTable, applicationsTable, borrowersTable, contactPhonesTable, institutionsTable } from '../../src/main/db/schema';
 import { normalizeMobile } from '../../src/shared/domain/contact-info';
@@ -39,15 +40,11 @@ export interface FixtureOptions {
 
 const defaultBorrower = { name: '王小明', idNumber: '110101199003078670', phone: '13800138000' };
 
-function iso(ms: number): string {
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 23)}+08:00`;
-}
-
 /** A complete application record (every base item completed) shaped by the options. */
 export function fixtureRecord(options: FixtureOptions, now: number): ApplicationRecord {
   const borrower = { ...defaultBorrower, ...options.borrower };
   const at = options.appliedAt ?? now - 3_600_000;
-  const done = { status: 'completed' as const, completed_at: iso(at), valid_until: iso(at + 180 * 86_400_000), reused_from_application_id: null };
+  const done = { status: 'completed' as const, completed_at: shanghaiInstant(at), valid_until: shanghaiInstant(at + 180 * 86_400_000), reused_from_application_id: null };
   const face = options.face ?? { score: 75 };
   const ocr = options.ocr ?? {};
   const contacts = options.contacts ?? [
@@ -58,7 +55,7 @@ export function fixtureRecord(options: FixtureOptions, now: number): Application
   const record = {
     id: options.externalId,
     version: options.version ?? 1,
-    updated_at: iso(at + 600_000),
+    updated_at: shanghaiInstant(at + 600_000),
     borrower: { platform_user_id: borrower.platformUserId ?? `U${borrower.idNumber.slice(-8)}`, name: borrower.name, id_number: borrower.idNumber, phone: borrower.phone },
     product_code: 'CASH-12',
     product_name: '随借随还',
@@ -68,8 +65,8 @@ export function fixtureRecord(options: FixtureOptions, now: number): Application
     quoted_monthly_rate: '0.0150',
     status: options.status ?? 'MANUAL_REVIEW',
     abandoned_at_item: null,
-    applied_at: iso(at),
-    submitted_at: iso(at + 300_000),
+    applied_at: shanghaiInstant(at),
+    submitted_at: shanghaiInstant(at + 300_000),
     authentication: {
       required_items: ['real_name', 'carrier', 'personal_info', 'contacts', 'id_card_ocr', 'liveness', 'face_compare'],
       real_name: { ...done, result: { matched: true, source: 'public_security' } },
@@ -83,7 +80,7 @@ export function fixtureRecord(options: FixtureOptions, now: number): Application
           account_age_months: 60,
           call_list_months: 6,
           call_list_distinct_numbers: 180,
-          authorization_expires_at: iso(at + 90 * 86_400_000),
+          authorization_expires_at: shanghaiInstant(at + 90 * 86_400_000),
         },
       },
       personal_info: {
@@ -100,7 +97,7 @@ export function fixtureRecord(options: FixtureOptions, now: number): Application
             relationship: contact.relationship,
             address_book_entry: contact.addressBook ? { display_name: contact.addressBook.displayName, remark: contact.addressBook.remark } : null,
             call_count: contact.callCount,
-            last_call_at: contact.callCount > 0 ? iso(at - 86_400_000) : null,
+            last_call_at: contact.callCount > 0 ? shanghaiInstant(at - 86_400_000) : null,
           })),
         },
       },
@@ -161,7 +158,7 @@ export function fixtureRecord(options: FixtureOptions, now: number): Application
       score: 610,
       suggested_limit_fen: options.suggestedLimitFen === undefined ? 1_500_000 : options.suggestedLimitFen,
       reasons: [{ code: 'NEEDS_REVIEW', message: 'Flagged for manual review' }],
-      decided_at: iso(at + 900_000),
+      decided_at: shanghaiInstant(at + 900_000),
     },
     review: null,
     credit_line_id: null,

@@ -5,11 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { reviewDecisionRequestSchema, type ReviewDecisionRequest } from '../../shared/institution-api/decisions';
-
-/** '2026-11-25T09:30:00.000+08:00': the wire's instants carry the Shanghai offset. */
-export function shanghaiInstant(epochMs: number): string {
-  return `${new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 23)}+08:00`;
-}
+import { shanghaiInstant } from '../../shared/time';
 
 export interface DecisionPayloadInput {
   decision: 'approve' | 'reject';
