@@ -1,5 +1,6 @@
 import { bucketChartColor, rollChartColor } from '../../shared/chart-colors';
 import type { PortfolioReport, ReportFilter } from '../../shared/contracts/reports';
+import { shanghaiDateTime } from '../../shared/time';
 import type { Db } from '../db/connection';
 import type { ExportColumn, ExportColumnKind, ExportDocument, ExportValue } from '../exports/model';
 import { keysetRows, mapRows } from '../exports/paging';
@@ -110,7 +111,7 @@ export function portfolioDocument(db: Db, filter: ReportFilter, context: ExportB
     filters: [
       { label: word(locale, 'dates'), value: `${filter.from} – ${filter.to} (${pick(locale, '迁徙率与额度使用', 'roll rates and utilisation')})` },
       { label: word(locale, 'institution'), value: filter.institutionId === undefined ? word(locale, 'all') : nameOf(filter.institutionId) },
-      { label: word(locale, 'asOf'), value: new Date(report.asOf + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') },
+      { label: word(locale, 'asOf'), value: shanghaiDateTime(report.asOf).slice(0, 16) },
     ],
     generatedAt: context.generatedAt,
     generatedBy: context.generatedBy,

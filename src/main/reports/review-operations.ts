@@ -3,6 +3,7 @@ import type { Locale } from '../../shared/contracts/auth';
 import { backlogAges, type ReportFilter, type ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { ReviewSettings } from '../../shared/contracts/review';
 import { perQueue, type ReviewQueue, reviewQueues } from '../../shared/domain/findings';
+import { shanghaiDate } from '../../shared/time';
 import type { Db } from '../db/connection';
 import type { ExportColumn, ExportDocument, ExportValue, SummaryTable } from '../exports/model';
 import { keysetRows, mapRows } from '../exports/paging';
@@ -74,10 +75,6 @@ function groupOf<K>(groups: Map<K, DecisionGroup>, key: K): DecisionGroup {
   return group;
 }
 
-function shanghaiDay(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** A decision breaches its queue's SLA when it came later than the SLA after the task was queued. */
 function breached(fact: DecisionFact, settings: ReviewSettings): boolean {
   return fact.decidedAt - fact.queuedAt > settings.queues[fact.queue].slaMinutes * 60_000;
@@ -98,7 +95,7 @@ export function buildReviewOperations(db: Db, filter: ReportFilter, now: number,
   for (const fact of iterateDecisionFacts(db, scope)) {
     const late = breached(fact, settings);
     total.add(fact, late);
-    groupOf(byDay, shanghaiDay(fact.decidedAt)).add(fact, late);
+    groupOf(byDay, shanghaiDate(fact.decidedAt)).add(fact, late);
     groupOf(byQueue, fact.queue).add(fact, late);
     groupOf(byReviewer, fact.operatorId).add(fact, late);
     if (fact.reasonCode) {

@@ -4,6 +4,7 @@
  * same rows from `credit_lines`.
  */
 import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { shanghaiOffsetMs } from '../../shared/time';
 import type { Db } from '../db/connection';
 import {
   borrowersTable,
@@ -72,7 +73,7 @@ export interface GrantMonth {
 export function grantsByMonth(db: Db, scope: LineScope): GrantMonth[] {
   if (scope.productCode !== undefined) {
     const l = creditLinesTable;
-    const month = sql<string>`strftime('%Y-%m', (${l.grantedAt} + 28800000) / 1000, 'unixepoch')`;
+    const month = sql<string>`strftime('%Y-%m', (${l.grantedAt} + ${sql.raw(String(shanghaiOffsetMs))}) / 1000, 'unixepoch')`;
     return db
       .select({
         month,

@@ -4,6 +4,7 @@
  * building objects per row, and because the percentile maths needs every handling time.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
+import { shanghaiOffsetMs } from '../../shared/time';
 import type { Db } from '../db/connection';
 
 /** An instant range [fromAt, toAt) and an optional institution. */
@@ -94,7 +95,7 @@ export function countDecisionFacts(db: Db, scope: ReportScope): number {
 export function tasksInByDay(db: Db, scope: ReportScope): Array<{ date: string; queue: DecisionFact['queue']; count: number }> {
   return db.$client
     .prepare(
-      `SELECT date((t.created_at + 28800000) / 1000, 'unixepoch') AS date, t.queue AS queue, count(*) AS count
+      `SELECT date((t.created_at + ${shanghaiOffsetMs}) / 1000, 'unixepoch') AS date, t.queue AS queue, count(*) AS count
        FROM review_tasks t WHERE t.created_at >= @fromAt AND t.created_at < @toAt${institutionClause('t', scope)}
        GROUP BY date, queue`,
     )

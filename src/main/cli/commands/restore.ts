@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { shanghaiDateTime } from '../../../shared/time';
 import { findMigrationsFolder, openDatabase } from '../../db/connection';
 import { auditKeyFileName, auditKeyForWriting, loadAuditKey } from '../../audit/key';
 import { backupKeyTable, openKeyFiles, readSealedKeyFiles, WrongPassphraseError, type KeyFileContent, type SealedKeyFile } from '../../files/key-backup';
@@ -48,7 +49,7 @@ Options:
 Exit codes: 0 restored, 1 refused or failed (nothing changed), 2 bad arguments.`;
 
 function stamp(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return shanghaiDateTime(epochMs).replace(/[-:]/g, '').replace(' ', '-');
 }
 
 export const restoreCommand: CliCommand = {
