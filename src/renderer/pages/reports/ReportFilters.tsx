@@ -1,18 +1,14 @@
 import { Group, Select } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import type { ReportFilter } from '../../../shared/contracts/reports';
+import { addDays, shanghaiDate } from '../../../shared/time';
 import { useRpcQuery } from '../../api/hooks';
 import { useSession } from '../../auth/SessionProvider';
 import { DateField } from '../../components/DateField';
 import { useI18n } from '../../i18n/I18nProvider';
 
 function shanghaiToday(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function daysBefore(date: string, days: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day - days)).toISOString().slice(0, 10);
+  return shanghaiDate(Date.now());
 }
 
 /** The report filter kept in the URL (so a report can be linked), the last 7 days by default. */
@@ -20,7 +16,7 @@ export function useReportFilter(): { filter: ReportFilter; update(next: Partial<
   const [params, setParams] = useSearchParams();
   const today = shanghaiToday();
   const filter: ReportFilter = {
-    from: params.get('from') ?? daysBefore(today, 6),
+    from: params.get('from') ?? addDays(today, -6),
     to: params.get('to') ?? today,
     institutionId: params.get('institutionId') ? Number(params.get('institutionId')) : undefined,
   };

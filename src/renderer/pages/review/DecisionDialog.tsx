@@ -4,6 +4,7 @@ import { decisionNoteMaxLength, type ReasonCode } from '../../../shared/contract
 import { LengthCounter } from '../../components/LengthCounter';
 import { RpcError } from '../../api/client';
 import type { Locale } from '../../../shared/contracts/auth';
+import { addDays, shanghaiAt, shanghaiDate } from '../../../shared/time';
 import { errorText } from '../../i18n/errorText';
 import { useI18n } from '../../i18n/I18nProvider';
 import { label } from './shared';
@@ -214,8 +215,7 @@ export function SnoozeDialog({ opened, onSubmit, onClose }: { opened: boolean; o
     const choice = snoozePresets.find((entry) => entry.value === preset);
     if (choice?.minutes) return now + choice.minutes * 60_000;
     // Tomorrow 09:00 in Asia/Shanghai.
-    const shanghai = new Date(now + 8 * 3_600_000);
-    return Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate() + 1, 9 - 8, 0, 0);
+    return shanghaiAt(addDays(shanghaiDate(now), 1), 9);
   }
 
   async function submit() {
