@@ -2,7 +2,7 @@
  * One borrower's history at one institution: applications one after another, the line each
  * approval grants, and the drawdowns on it, from the first application to the horizon.
  */
-import { shanghaiDate } from '../../shared/time';
+import { shanghaiDate, shanghaiOffsetMs } from '../../shared/time';
 import { applicationStatusAt, type ApplicationModel, type InstitutionContext, planApplication, productOf } from './applications';
 import { dayMs, hourMs, minuteMs } from './clock';
 import { type LineModel, planLine } from './lines';
@@ -28,7 +28,7 @@ function compactDate(epochMs: number): string {
 /** A daytime instant on the day `daysFromAnchor` from the anchor (borrowers apply 08:00-23:59). */
 function dayTime(rng: Rng, anchorMs: number, daysFromAnchor: number): number {
   const day = anchorMs + Math.floor(daysFromAnchor) * dayMs;
-  const dayStart = day - ((day + 8 * hourMs) % dayMs);
+  const dayStart = day - ((day + shanghaiOffsetMs) % dayMs);
   return dayStart + rng.weighted([[8, 1], [10, 2], [12, 2], [14, 2], [18, 2], [20, 3], [22, 1.5]]) * hourMs + rng.int(0, 119) * minuteMs + rng.int(0, 59) * 1000;
 }
 

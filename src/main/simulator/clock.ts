@@ -1,6 +1,9 @@
 /**
  * Instants for the simulator's wire format and its day arithmetic (Asia/Shanghai, UTC+8, no DST).
+ * `isoInstant` is its own formatter, not shared/time.ts's `shanghaiInstant`: it is hot and caches
+ * the day's text between calls. The offset itself comes from shared/time.ts.
  */
+import { shanghaiOffsetMs } from '../../shared/time';
 
 export const minuteMs = 60_000;
 export const hourMs = 3_600_000;
@@ -14,7 +17,7 @@ let cachedDayText = '';
 
 /** '2026-11-25T09:30:00.000+08:00' for an epoch-ms instant (hot: every served record has several). */
 export function isoInstant(epochMs: number): string {
-  const local = epochMs + 8 * hourMs;
+  const local = epochMs + shanghaiOffsetMs;
   const day = Math.floor(local / dayMs);
   if (day !== cachedDay) {
     cachedDay = day;
@@ -41,7 +44,7 @@ export function nextMidnightAfter(epochMs: number): number {
 
 /** Asia/Shanghai day number of an instant (days since 1970-01-01 in UTC+8). */
 export function dayNumberOf(epochMs: number): number {
-  return Math.floor((epochMs + 8 * hourMs) / dayMs);
+  return Math.floor((epochMs + shanghaiOffsetMs) / dayMs);
 }
 
 /** Day number of a valid 'YYYY-MM-DD' (no validation: callers pass dates they produced). */
@@ -51,5 +54,5 @@ export function dayNumberOfDate(date: string): number {
 
 /** Epoch ms of 00:00 Asia/Shanghai on a day number. */
 export function startOfDayNumber(day: number): number {
-  return day * dayMs - 8 * hourMs;
+  return day * dayMs - shanghaiOffsetMs;
 }
