@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { addPaidParts, computeDelinquency, type Delinquency, type DelinquencyInstallment, type PaidParts } from '../../shared/domain/delinquency';
+import { decodeQuotedPlan } from '../db/json-columns';
 import type { InstallmentRow } from '../db/schema';
 
 const allocationPartSchema = z.union([
@@ -44,34 +45,26 @@ export type PastInstallment = Pick<
   'period' | 'dueDate' | 'principalFen' | 'interestFen' | 'feeFen' | 'penaltyFen' | 'paidPrincipalFen' | 'paidInterestFen' | 'paidFeeFen' | 'paidPenaltyFen' | 'paidOffAt'
 >;
 
-const quotedRowSchema = z.object({ period: z.number().int(), due_date: z.string(), principal_fen: z.number().int(), interest_fen: z.number().int(), fee_fen: z.number().int() });
-
 /**
  * The quoted plan as installments, for loans whose institution books no plan: what was paid comes
  * only from the repayments' allocations (the sync engine estimates their live DPD the same way).
  * The quoted plan has no penalty, so none is counted as owed.
  */
 export function quotedInstallments(quotedPlanJson: string): PastInstallment[] {
-  try {
-    const parsed = z.array(quotedRowSchema).safeParse(JSON.parse(quotedPlanJson));
-    if (!parsed.success) return [];
-    return parsed.data.map((row) => ({
-      period: row.period,
-      dueDate: row.due_date,
-      principalFen: row.principal_fen,
-      interestFen: row.interest_fen,
-      feeFen: row.fee_fen,
-      penaltyFen: 0,
-      // Unknown today: the allocations received by then are the only measure.
-      paidPrincipalFen: Number.MAX_SAFE_INTEGER,
-      paidInterestFen: Number.MAX_SAFE_INTEGER,
-      paidFeeFen: Number.MAX_SAFE_INTEGER,
-      paidPenaltyFen: 0,
-      paidOffAt: null,
-    }));
-  } catch {
-    return [];
-  }
+  return decodeQuotedPlan(quotedPlanJson).map((row) => ({
+    period: row.period,
+    dueDate: row.dueDate,
+    principalFen: row.principalFen,
+    interestFen: row.interestFen,
+    feeFen: row.feeFen,
+    penaltyFen: 0,
+    // Unknown today: the allocations received by then are the only measure.
+    paidPrincipalFen: Number.MAX_SAFE_INTEGER,
+    paidInterestFen: Number.MAX_SAFE_INTEGER,
+    paidFeeFen: Number.MAX_SAFE_INTEGER,
+    paidPenaltyFen: 0,
+    paidOffAt: null,
+  }));
 }
 
 /** The installments with what had been paid by `at` (inclusive). */

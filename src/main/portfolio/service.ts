@@ -20,6 +20,7 @@ import {
 } from '../../shared/contracts/portfolio';
 import { addDays, addMonthsClamped, daysBetween, monthEnd, shanghaiDate } from '../../shared/time';
 import type { Db } from '../db/connection';
+import { decodeQuotedPlan } from '../db/json-columns';
 import type { Clock } from '../core/clock';
 import {
   countLines,
@@ -129,18 +130,6 @@ const feesSchema = z.array(
     collection: fee.collection,
     amountFen: fee.amount_fen,
   })),
-);
-const quotedPlanSchema = z.array(
-  z
-    .object({ period: z.number().int(), due_date: z.string(), principal_fen: z.number().int(), interest_fen: z.number().int(), fee_fen: z.number().int(), total_fen: z.number().int() })
-    .transform((row) => ({
-      period: row.period,
-      dueDate: row.due_date,
-      principalFen: row.principal_fen,
-      interestFen: row.interest_fen,
-      feeFen: row.fee_fen,
-      totalFen: row.total_fen,
-    })),
 );
 const bankCardSchema = z
   .object({ bank_name: z.string(), card_number_masked: z.string(), bound_at: z.union([z.number(), z.string()]).nullable().optional() })
@@ -383,7 +372,7 @@ export function createPortfolioService(options: PortfolioServiceOptions): Portfo
             dpd: unpaid ? Math.max(0, daysBetween(row.dueDate, today)) : 0,
           };
         }) ?? null;
-      const quotedPlan = parseJson(quotedPlanSchema, order.quotedPlan, []);
+      const quotedPlan = decodeQuotedPlan(order.quotedPlan);
       let planDifferences = parseJson(differenceSchema, order.planDifferences, []).map((difference) => ({
         period: difference.period,
         field: difference.field,

@@ -31,8 +31,8 @@ import {
   type OrderDerivedColumns,
   type ReportedOrder,
 } from '../repositories/orders';
+import { decodeQuotedPlan } from '../db/json-columns';
 import { paidByPeriod } from '../repositories/repayments';
-import { quotedPlanOf } from './normalize';
 import { reassessApplication } from './assess';
 
 /** What derivation needs to know about an institution. */
@@ -278,7 +278,7 @@ export function deriveOrderWith(db: Db, orderId: number, at: number, settings: D
   const institution = facts.get(order.institutionId);
   const booked = bookedInstallments(db, order.institutionId, order.externalId);
   const paid = booked === null ? paidByPeriod(db, order.institutionId, order.externalId) : null;
-  const derived = computeOrderDerived(order, quotedPlanOf(order.quotedPlan), booked, paid, institution, at, settings);
+  const derived = computeOrderDerived(order, decodeQuotedPlan(order.quotedPlan), booked, paid, institution, at, settings);
   const changed = !sameOrderDerived(order, derived);
   if (changed) updateOrderDerived(db, order.id, derived, at);
   return {

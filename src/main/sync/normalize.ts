@@ -15,6 +15,7 @@ import type {
   RepaymentPlanRecord,
   RepaymentRecord,
 } from '../../shared/institution-api';
+import { encodeQuotedPlan, quotedInstallmentsOf } from '../db/json-columns';
 import type { InstallmentColumns } from '../db/schema';
 
 /** Epoch ms of an ISO 8601 instant with an offset (already validated by zod). */
@@ -221,7 +222,7 @@ export function normalizeOrder(record: OrderRecord): NormalizedOrder {
     externalId: record.id,
     version: record.version,
     remoteUpdatedAt: instantMs(record.updated_at),
-    quoted: quotedRows(record.quoted_plan),
+    quoted: quotedInstallmentsOf(record.quoted_plan),
     columns: {
       creditLineExternalId: record.credit_line_id,
       applicationExternalId: record.application_id,
@@ -235,7 +236,7 @@ export function normalizeOrder(record: OrderRecord): NormalizedOrder {
       penaltyDailyRate: record.penalty_daily_rate,
       declaredAnnualRate: record.declared_annual_rate,
       fees: JSON.stringify(record.fees),
-      quotedPlan: JSON.stringify(record.quoted_plan),
+      quotedPlan: encodeQuotedPlan(record.quoted_plan),
       status: record.status,
       appliedAt: instantMs(record.applied_at),
       disbursedAt: optionalInstantMs(record.disbursed_at),
@@ -243,22 +244,6 @@ export function normalizeOrder(record: OrderRecord): NormalizedOrder {
       bankCard: record.bank_card === null ? null : JSON.stringify(record.bank_card),
     },
   };
-}
-
-/** The quoted plan stored on an order, read back for the plan checks. */
-export function quotedPlanOf(quotedPlanJson: string): PlanInstallment[] {
-  return quotedRows(JSON.parse(quotedPlanJson) as OrderRecord['quoted_plan']);
-}
-
-function quotedRows(rows: OrderRecord['quoted_plan']): PlanInstallment[] {
-  return rows.map((row) => ({
-    period: row.period,
-    dueDate: row.due_date,
-    principalFen: row.principal_fen,
-    interestFen: row.interest_fen,
-    feeFen: row.fee_fen,
-    totalFen: row.total_fen,
-  }));
 }
 
 export interface NormalizedPlan {
