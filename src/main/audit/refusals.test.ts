@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, createTestBackend, operatorContext } from '../../../test/support/backend';
 import { findMigrationsFolder, openDatabase, type Db } from '../db/connection';
 import type { Backend } from '../runtime/backend';
+import { createAuditRecorder } from './recorder';
+import { createRefusalSummaries } from './refusals';
 import { verifyAuditChain } from './verify';
 
 const backends: Array<Backend & { cleanup(): Promise<void> }> = [];
@@ -89,5 +91,25 @@ describe('refused calls in the audit log are summed per window', () => {
     } finally {
       db.$client.close();
     }
+  });
+
+  it('caps the different refusals one operator has written at once; cycling through task ids is counted in one row', async () => {
+    const clock = new ManualClock();
+    const backend = await started(clock);
+    const summaries = createRefusalSummaries({ db: backend.db, clock, recorder: createAuditRecorder(clock, backend.auditKey), windowMs: 60_000, perOperator: 20 });
+    const actor = { id: 4242, username: 'rowan' };
+    const startedAt = clock.now();
+    for (let task = 1; task <= 500; task++) {
+      clock.advance(10);
+      summaries.recorder.record(backend.db, actor, 'access.refused', { type: 'review_task', id: task }, { reason: 'not_held', field: 'phone' });
+    }
+    expect(refusals(backend.db, 'rowan')).toHaveLength(20);
+    summaries.flush();
+    const rows = refusals(backend.db, 'rowan');
+    expect(rows).toHaveLength(21);
+    expect(rows[20]).toEqual({ targetId: '*', details: { overflow: true, count: 480, from: startedAt + 210, to: startedAt + 5000 } });
+    expect(total(rows)).toBe(500);
+    expect(summaries.pendingCount).toBe(0);
+    expect(verifyAuditChain(backend.db, { key: backend.auditKey })).toMatchObject({ ok: true });
   });
 });

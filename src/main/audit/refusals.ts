@@ -22,11 +22,17 @@ interface Window {
  * repeats within the window are counted and written as one summary row (the same target and
  * details plus `count`, `from`, `to`) when the window has passed (checked at each refusal and by
  * `flush`, which a timer and shutdown call). A reviewer calling a forbidden channel in a loop
- * adds two rows a window, not one per call. Summary rows are ordinary chained entries.
+ * adds two rows a window, not one per call. One operator has at most `perOperator` different
+ * refusals written at once per window; past that (cycling through task ids or channels) the rest
+ * are counted per target type in one `overflow` row with target id '*'. Summary rows are
+ * ordinary chained entries.
  * Every other action passes straight through to the recorder.
  */
-export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; clock: Clock; windowMs: number }) {
+export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; clock: Clock; windowMs: number; perOperator?: number }) {
+  const perOperator = deps.perOperator ?? 20;
   const windows = new Map<string, Window>();
+  /** How many different refusals each operator had written at once in its current window. */
+  const opened = new Map<string, { startedAt: number; count: number }>();
 
   function writeSummary(entry: Window): void {
     if (entry.count === 0) return;
@@ -45,6 +51,24 @@ export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; 
       windows.delete(key);
       writeSummary(entry);
     }
+    for (const [operator, budget] of opened) {
+      if (now === undefined || now - budget.startedAt >= deps.windowMs) opened.delete(operator);
+    }
+  }
+
+  /** Whether the operator may have one more different refusal written at once in this window. */
+  function takeOpening(operator: string, now: number): boolean {
+    const budget = opened.get(operator) ?? { startedAt: now, count: 0 };
+    opened.set(operator, budget);
+    if (budget.count >= perOperator) return false;
+    budget.count += 1;
+    return true;
+  }
+
+  function count(entry: Window, now: number): void {
+    if (entry.count === 0) entry.from = now;
+    entry.count += 1;
+    entry.to = now;
   }
 
   const recorder: AuditRecorder = {
@@ -55,16 +79,24 @@ export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; 
       }
       const now = deps.clock.now();
       flush(now);
-      const key = JSON.stringify([actor?.id ?? null, actor?.username ?? null, target?.type ?? null, target === undefined ? null : String(target.id), details ?? null]);
+      const operator = JSON.stringify([actor?.id ?? null, actor?.username ?? null]);
+      const key = JSON.stringify([operator, target?.type ?? null, target === undefined ? null : String(target.id), details ?? null]);
       const entry = windows.get(key);
       if (entry) {
-        if (entry.count === 0) entry.from = now;
-        entry.count += 1;
-        entry.to = now;
+        count(entry, now);
         return;
       }
-      deps.recorder.record(db, actor, action, target, details);
-      windows.set(key, { actor, target, details, startedAt: now, count: 0, from: now, to: now });
+      if (takeOpening(operator, now)) {
+        deps.recorder.record(db, actor, action, target, details);
+        windows.set(key, { actor, target, details, startedAt: now, count: 0, from: now, to: now });
+        return;
+      }
+      // Past the operator's share of different refusals (cycling through task ids or channels):
+      // the rest are counted per kind of target in one row, target id '*'.
+      const overflowKey = JSON.stringify([operator, target?.type ?? null, '*']);
+      const overflow = windows.get(overflowKey);
+      if (overflow) count(overflow, now);
+      else windows.set(overflowKey, { actor, target: { type: target?.type ?? 'unknown', id: '*' }, details: { overflow: true }, startedAt: now, count: 1, from: now, to: now });
     },
   };
 
