@@ -12,7 +12,7 @@ export interface CliResult {
   err: string;
 }
 
-export async function runCliCaptured(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCliCaptured(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
