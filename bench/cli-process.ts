@@ -41,16 +41,22 @@ export async function timedCliProcess(args: string[], adminPassword: string): Pr
   let output = '';
   child.stdout.on('data', (chunk) => (output += String(chunk)));
   child.stderr.on('data', (chunk) => (output += String(chunk)));
+  const peakRss = watchPeakRss(child.pid, 50);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  peakRss.stop();
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakRss.peakMb(), code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
+}
+
+/** The peak resident memory of process `pid` (VmHWM in /proc), polled every `everyMs` until stop(). */
+export function watchPeakRss(pid: number | undefined, everyMs: number): { peakMb(): number; stop(): void } {
   let peakKb = 0;
   const poll = setInterval(() => {
     try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (match) peakKb = Math.max(peakKb, Number(match[1]));
     } catch {
       // The process is gone or /proc is unavailable.
     }
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  clearInterval(poll);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
+  }, everyMs);
+  return { peakMb: () => peakKb / 1024, stop: () => clearInterval(poll) };
 }
