@@ -12,6 +12,7 @@ import { createExportService, type SaveFileDialog } from '../exports/service';
 import { createReportsService } from '../reports/service';
 import { readReviewSettings } from '../review/settings';
 import { createAuditRecorder } from '../audit/recorder';
+import { createRefusalSummaries } from '../audit/refusals';
 import { createAuthService } from '../auth/service';
 import { systemClock, type Clock } from '../core/clock';
 import { createOperatorService } from '../users/service';
@@ -153,7 +154,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   logAuditHead();
   const headTimer = setInterval(logAuditHead, 60_000);
   headTimer.unref();
-  const audit = createAuditRecorder(clock, auditKey, options.cliOperator ?? null);
+  // Repeated refused calls are summed per window (audit/refusals.ts); flushed by a timer and at shutdown.
+  const refusals = createRefusalSummaries({ db, clock, recorder: createAuditRecorder(clock, auditKey, options.cliOperator ?? null), windowMs: 60_000 });
+  const refusalTimer = setInterval(() => refusals.flush(clock.now()), 60_000);
+  refusalTimer.unref();
+  const audit = refusals.recorder;
   const auth = createAuthService({
     db,
     clock,
@@ -245,6 +250,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const shutdownHooks: Array<() => Promise<void> | void> = [];
   // The checkpointer stops last: its connection must be gone before the database closes.
   shutdownHooks.push(async () => void (await checkpointer.stop()));
+  // Pending counts of refused calls go to the audit log before the database closes.
+  shutdownHooks.push(() => {
+    clearInterval(refusalTimer);
+    refusals.flush();
+  });
   // Pending counts of refused sign-ins go to the audit log before the database closes.
   shutdownHooks.push(() => auth.close());
   // Running exports stop (and delete their partial files) before the database closes.
