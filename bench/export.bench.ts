@@ -1,17 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir, testAdminPassword } from '../test/support/backend';
 import { startBackend } from '../src/main/runtime/backend';
 import { pdfDetailRowLimit } from '../src/main/exports/pdf';
+import { timedCliProcess } from './cli-process';
 import type { BenchSuite } from './harness';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const rowsToExport = 1_000_000;
 const memoryTargetMb = 300;
 
@@ -93,45 +91,6 @@ export const exportSuite: BenchSuite = {
   },
 };
 
-/** Newest modification time of the sources under `dir` (tests and docs aside). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (!/\.md$|\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * `creditdesk export ARGS` in its own process, as an operator runs it: the built CLI when it is
- * newer than every source file (`npm run bench` builds it first), else the sources through tsx
- * (about 45 MB more RSS). Wall time and peak RSS (VmHWM, polled).
- */
-async function timedExportCommand(args: string[]): Promise<{ seconds: number; peakRssMb: number; code: number | null; output: string; runner: string }> {
-  const built = path.join(root, 'out/main/cli.js');
-  const useBuilt = existsSync(built) && statSync(built).mtimeMs > newestSource(path.join(root, 'src'));
-  const command = useBuilt ? [built, 'export', ...args] : ['--import', 'tsx', 'src/main/cli/index.ts', 'export', ...args];
-  const started = performance.now();
-  const child = spawn(process.execPath, command, { cwd: root, env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: testAdminPassword }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += String(chunk)));
-  child.stderr.on('data', (chunk) => (output += String(chunk)));
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (match) peakKb = Math.max(peakKb, Number(match[1]));
-    } catch {
-      // The process is gone or /proc is unavailable.
-    }
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  clearInterval(poll);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
-}
-
 /**
  * `creditdesk export audit --format pdf` on the same 1,000,000-row audit log: it prints the first
  * pdfDetailRowLimit rows and counts the rest, under the same 300 MB bound (`--only pdf`).
@@ -141,7 +100,7 @@ export const pdfExportSuite: BenchSuite = {
   run({ log }) {
     return seeded(async (dataDir) => {
       const out = path.join(dataDir, 'bench.pdf');
-      const result = await timedExportCommand(['audit', '--format', 'pdf', '--out', out, '--json', '--data-dir', dataDir]);
+      const result = await timedCliProcess(['export', 'audit', '--format', 'pdf', '--out', out, '--json', '--data-dir', dataDir], testAdminPassword);
       if (result.code !== 0) throw new Error(`creditdesk export failed:\n${result.output}`);
       const summary = JSON.parse(result.output.trim().split('\n').pop() as string) as { rowCount: number; totalRows: number; byteSize: number };
       const ok = summary.rowCount === pdfDetailRowLimit && result.peakRssMb < memoryTargetMb;

@@ -13,8 +13,7 @@
  * Rows are API records (applications, lines, orders, plans, repayments) in every figure.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveDomainSettings } from '../src/shared/domain/settings';
@@ -27,9 +26,9 @@ import { FactsCache } from '../src/main/sync/derive';
 import { pullOrder, recordsPerTransaction } from '../src/main/sync/engine';
 import { ingestRecords } from '../src/main/sync/ingest';
 import { arrayElementTexts } from '../src/main/institution-api/page-text';
+import { timedCliProcess } from './cli-process';
 import type { BenchSuite } from './harness';
 
-const root = path.resolve(import.meta.dirname, '..');
 const ingestTables = ['borrowers', 'applications', 'contact_phones', 'application_findings', 'review_tasks', 'review_task_events', 'credit_lines', 'credit_line_history', 'orders', 'repayment_plans', 'installments', 'repayments'];
 const recordTables = ['applications', 'credit_lines', 'orders', 'repayment_plans', 'repayments'];
 const comma = Buffer.from(',');
@@ -45,44 +44,6 @@ function freshDatabase(file: string): Db {
 
 function recordCount(client: Database.Database): number {
   return recordTables.reduce((sum, table) => sum + (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
-}
-
-/** Newest modification time of the files a build reads (not the folders' READMEs, not tests). */
-function newestSource(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (!/\.md$|\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs `creditdesk sync` in its own process; wall time and peak RSS (VmHWM, polled). */
-async function timedSyncProcess(dataDir: string): Promise<{ seconds: number; peakRssMb: number; code: number | null; output: string; runner: string }> {
-  // The built CLI (what `creditdesk` runs; `npm run bench` builds it first) when it is newer than
-  // every source file, else the sources through tsx (which adds about 45 MB of RSS), so a stale
-  // out/ is never measured.
-  const built = path.join(root, 'out/main/cli.js');
-  const useBuilt = existsSync(built) && statSync(built).mtimeMs > newestSource(path.join(root, 'src'));
-  const args = useBuilt ? [built, 'sync', '--json', '--data-dir', dataDir] : ['--import', 'tsx', 'src/main/cli/index.ts', 'sync', '--json', '--data-dir', dataDir];
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'bench-admin-password' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += String(chunk)));
-  child.stderr.on('data', (chunk) => (output += String(chunk)));
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (match) peakKb = Math.max(peakKb, Number(match[1]));
-    } catch {
-      // The process is gone or /proc is unavailable.
-    }
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  clearInterval(poll);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, code, output, runner: useBuilt ? 'out/main/cli.js' : 'tsx' };
 }
 
 /** (a): every row the sync wrote, re-inserted raw into a fresh database in one transaction; only the inserts are timed. */
@@ -229,7 +190,7 @@ export const syncSuite: BenchSuite = {
       for (const info of sim.institutions) backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret });
       await backend.close();
 
-      const full = await timedSyncProcess(dataDir);
+      const full = await timedCliProcess(['sync', '--json', '--data-dir', dataDir], 'bench-admin-password');
       if (full.code !== 0) throw new Error(`creditdesk sync failed:\n${full.output}`);
       const syncedFile = path.join(dataDir, 'creditdesk.db');
       const synced = new Database(syncedFile, { readonly: true });
@@ -281,7 +242,7 @@ export const syncSuite: BenchSuite = {
         hours += 0.5;
         changed += Object.values(report.institutions).reduce((sum, entry) => sum + entry.created + entry.changed, 0);
       }
-      const incremental = await timedSyncProcess(dataDir);
+      const incremental = await timedCliProcess(['sync', '--json', '--data-dir', dataDir], 'bench-admin-password');
       if (incremental.code !== 0) throw new Error(`incremental creditdesk sync failed:\n${incremental.output}`);
       const share = incremental.seconds / full.seconds;
       log(

@@ -17,7 +17,7 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { selfSignedCertificate } from '../test/support/tls';
 import { reviewQueues } from '../src/shared/domain/findings';
 import { testOperatorPassword } from '../test/support/backend';
+import { watchPeakRss } from './cli-process';
 import type { BenchSuite } from './harness';
 
 const openTasks = 100_000;
@@ -242,15 +243,7 @@ export const teamSuite: BenchSuite = {
       waiters.push(resolve);
       child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${stderr}`)));
     });
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakKb = Math.max(peakKb, Number(match[1]));
-      } catch {
-        // Gone, or no /proc.
-      }
-    }, 250);
+    const peakRss = watchPeakRss(child.pid, 250);
     try {
       const ready = (await nextMessage()) as { url: string; simulatorUrl: string; institutionIds: number[]; seedSeconds: number };
       log(`server ready: ${openTasks.toLocaleString('en')} open tasks seeded in ${ready.seedSeconds.toFixed(1)} s; demo simulator with ${demoBorrowers.toLocaleString('en')} borrowers`);
@@ -268,7 +261,7 @@ export const teamSuite: BenchSuite = {
       // The sync pass starts with the timed minute, after 10 s in which everyone starts at once.
       const main = await work(pool.slice(0, reviewers), runMs, reasons, holders, 10_000, () => child.stdin.write('sync\n'));
       const syncDone = (await nextMessage()) as { syncSeconds: number };
-      const peakDuringRunMb = peakKb / 1024;
+      const peakDuringRunMb = peakRss.peakMb();
       log(`${reviewers} reviewers, ${runMs / 1000} s timed after a 10 s warm-up: ${main.decisions} decisions = ${(main.decisions / main.seconds).toFixed(1)} decisions/s; ${main.conflicts} claims refused as taken (CONFLICT); ${main.errors.length} other errors${main.errors.length ? ` (first: ${main.errors[0]})` : ''}`);
       log(`the sync pass of the demo institutions alongside took ${syncDone.syncSeconds.toFixed(1)} s`);
       let met = true;
@@ -349,7 +342,7 @@ export const teamSuite: BenchSuite = {
       if (!invariants) log('MISSED: an invariant above does not hold');
       return met && invariants;
     } finally {
-      clearInterval(poll);
+      peakRss.stop();
       if (child.exitCode === null) child.kill('SIGTERM');
       rmSync(folder, { recursive: true, force: true });
     }

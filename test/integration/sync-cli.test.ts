@@ -1,8 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli';
 import { startSimulator, demoInstitutions, type RunningSimulator } from '../../src/main/simulator';
 import { tempDir } from '../support/backend';
+import { runCliCaptured, type CliResult } from '../support/cli';
 import { simulatedNow } from './sync-support';
 
 let sim: RunningSimulator;
@@ -16,20 +15,8 @@ afterAll(async () => {
   folder.remove();
 });
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli([...args, '--data-dir', folder.dir], {
-    stdout,
-    stderr,
-    env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env },
-    shutdownSignal: new AbortController().signal,
-  });
-  return { code, out, err };
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCliCaptured([...args, '--data-dir', folder.dir], { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env });
 }
 
 describe('creditdesk institutions and creditdesk sync', () => {

@@ -29,6 +29,21 @@ export function tempDir(prefix = 'creditdesk-test-'): { dir: string; remove(): v
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Temporary folders a test file makes as it goes; its afterEach calls removeAll. */
+export function tempFolders(prefix?: string): { folder(): string; removeAll(): void } {
+  const made: Array<{ remove(): void }> = [];
+  return {
+    folder() {
+      const created = tempDir(prefix);
+      made.push(created);
+      return created.dir;
+    },
+    removeAll() {
+      for (const created of made.splice(0)) created.remove();
+    },
+  };
+}
+
 /**
  * A real back end on a fresh data folder (real SQLite, migrations applied), with handler outputs
  * validated against the contract and no sign-in failure delays.

@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestBackend, tempDir, testAdminPassword } from '../../../test/support/backend';
+import { createTestBackend, tempFolders } from '../../../test/support/backend';
+import { runCliCaptured } from '../../../test/support/cli';
 import { pdfDetailRowLimit } from '../exports/pdf';
 import { readAppVersion, startBackend } from '../runtime/backend';
 import type * as BackendModule from '../runtime/backend';
-import { runCli } from './index';
 
 // The real back end, watched: which options each command starts it with.
 vi.mock('../runtime/backend', async (importOriginal) => {
@@ -16,29 +15,15 @@ vi.mock('../runtime/backend', async (importOriginal) => {
   return { ...actual, startBackend: vi.fn(actual.startBackend) };
 });
 
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
+const folder = folders.folder;
+const cli = runCliCaptured;
 const immutable: string[] = [];
 afterEach(() => {
   for (const dir of immutable.splice(0)) execFileSync('chattr', ['-i', dir]);
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
 
-function folder(): string {
-  const created = tempDir();
-  folders.push(created);
-  return created.dir;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, ...env }, shutdownSignal: new AbortController().signal });
-  return { code, out, err };
-}
 
 /** A data folder with a database and one configured institution (the snapshot job has work). */
 async function dataFolder(): Promise<string> {

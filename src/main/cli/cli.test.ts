@@ -1,29 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
-import { runCli } from './index';
+import { tempFolders } from '../../../test/support/backend';
+import { runCliCaptured } from '../../../test/support/cli';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders();
+const dataDir = folders.folder;
+afterEach(() => folders.removeAll());
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env }, shutdownSignal: new AbortController().signal });
-  return { code, out, err };
-}
-
-function dataDir(): string {
-  const folder = tempDir();
-  folders.push(folder);
-  return folder.dir;
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCliCaptured(args, { CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env });
 
 describe('creditdesk CLI', () => {
   it('lists its commands with --help and refuses an unknown one with exit code 2', async () => {

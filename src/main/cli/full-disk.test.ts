@@ -1,35 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, testAdminPassword } from '../../../test/support/backend';
-import { runCli } from './index';
+import { tempFolders } from '../../../test/support/backend';
+import { runCliCaptured } from '../../../test/support/cli';
 
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
+const folder = folders.folder;
+const cli = runCliCaptured;
 const mounts: string[] = [];
 afterEach(() => {
   for (const mount of mounts.splice(0)) execFileSync('umount', [mount]);
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
-
-function folder(): string {
-  const created = tempDir();
-  folders.push(created);
-  return created.dir;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, ...env }, shutdownSignal: new AbortController().signal });
-  return { code, out, err };
-}
 
 /** A folder on a small file system (tmpfs), or null where nothing can be mounted. */
 function smallDisk(size: string): string | null {

@@ -1,56 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
-import type { ExportDocument, ExportValue } from './model';
+import { tempFolders } from '../../../test/support/backend';
+import { auditExportDocument } from '../../../test/support/export-documents';
+import type { ExportDocument } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
 import { readPdfPages } from '../../../test/support/export-readers';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders('creditdesk-pdf-');
+afterEach(() => folders.removeAll());
 
 function fileIn(name: string): string {
-  const folder = tempDir('creditdesk-pdf-');
-  folders.push(folder);
-  return path.join(folder.dir, name);
-}
-
-function* rows(count: number): Generator<ExportValue[]> {
-  for (let index = 0; index < count; index++) yield [index + 1, `operator${index % 40}`, `review.decided ${index}`];
+  return path.join(folders.folder(), name);
 }
 
 function documentWith(count: number, summaryRows = 2): ExportDocument {
-  return {
-    title: 'Audit log',
+  return auditExportDocument(count, {
+    row: (index) => [index + 1, `operator${index % 40}`, `review.decided ${index}`],
     filters: [{ label: 'Dates', value: 'all' }],
-    generatedAt: Date.UTC(2026, 10, 25),
-    generatedBy: 'cli:root',
-    locale: 'en',
-    masked: true,
-    charts: [],
-    summaries: [
-      {
-        title: 'By action',
-        columns: [
-          { key: 'action', header: 'Action', kind: 'text' },
-          { key: 'count', header: 'Count', kind: 'integer' },
-        ],
-        rows: Array.from({ length: summaryRows }, (_, index) => [`action.${index}`, index]),
-      },
-    ],
-    main: {
-      title: 'Entries',
-      columns: [
-        { key: 'id', header: 'ID', kind: 'integer' },
-        { key: 'operator', header: 'Operator', kind: 'text' },
-        { key: 'action', header: 'Action', kind: 'text' },
-      ],
-      rows: rows(count),
-      totalRows: count,
-    },
-  };
+    summaryRows: Array.from({ length: summaryRows }, (_, index) => [`action.${index}`, index]),
+  });
 }
 
 describe('PDF pages', () => {

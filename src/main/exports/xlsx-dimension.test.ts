@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
-import type { ExportDocument, ExportValue } from './model';
+import { tempFolders } from '../../../test/support/backend';
+import { auditExportDocument } from '../../../test/support/export-documents';
+import type { ExportDocument } from './model';
 import { readWorkbook } from '../../../test/support/export-readers';
 import { writeXlsx } from './xlsx';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders('creditdesk-xlsx-');
+afterEach(() => folders.removeAll());
 
 /** The entries of a ZIP by name, read from its central directory (as a streaming reader starts). */
 function unzip(file: string): Map<string, string> {
@@ -35,54 +34,24 @@ function unzip(file: string): Map<string, string> {
   return entries;
 }
 
-function* rows(count: number): Generator<ExportValue[]> {
-  for (let index = 0; index < count; index++) yield [index + 1, `operator${index % 7}`, 'review.decided'];
-}
-
 function documentWith(count: number): ExportDocument {
-  return {
-    title: 'Audit log',
+  return auditExportDocument(count, {
+    row: (index) => [index + 1, `operator${index % 7}`, 'review.decided'],
     filters: [
       { label: 'Dates', value: 'all' },
       { label: 'Action', value: 'all' },
     ],
-    generatedAt: Date.UTC(2026, 10, 25),
-    generatedBy: 'cli:root',
-    locale: 'en',
-    masked: true,
-    charts: [],
-    summaries: [
-      {
-        title: 'By action',
-        columns: [
-          { key: 'action', header: 'Action', kind: 'text' },
-          { key: 'count', header: 'Count', kind: 'integer' },
-        ],
-        rows: [
-          ['review.decided', 5],
-          ['auth.sign-in', 3],
-          ['users.updated', 1],
-        ],
-      },
+    summaryRows: [
+      ['review.decided', 5],
+      ['auth.sign-in', 3],
+      ['users.updated', 1],
     ],
-    main: {
-      title: 'Entries',
-      columns: [
-        { key: 'id', header: 'ID', kind: 'integer' },
-        { key: 'operator', header: 'Operator', kind: 'text' },
-        { key: 'action', header: 'Action', kind: 'text' },
-      ],
-      rows: rows(count),
-      totalRows: count,
-    },
-  };
+  });
 }
 
 describe('XLSX <dimension>', () => {
   it('gives every sheet its range before its rows, so streaming readers know the row count', async () => {
-    const folder = tempDir('creditdesk-xlsx-');
-    folders.push(folder);
-    const file = path.join(folder.dir, 'audit.xlsx');
+    const file = path.join(folders.folder(), 'audit.xlsx');
     await writeXlsx(documentWith(1234), file);
     const entries = unzip(file);
     const dimension = (sheet: string) => /<dimension ref="([^"]+)"\/>/.exec(entries.get(`xl/worksheets/${sheet}.xml`) ?? '')?.[1];

@@ -2,7 +2,7 @@
  * What a review task shows around its evidence: the application, its findings, the borrower's
  * other applications, lines and loans across institutions, and applicants sharing a contact phone.
  */
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
 import {
@@ -58,19 +58,34 @@ export function findingsOfApplication(db: Db, applicationId: number): Applicatio
   ).all({ applicationId });
 }
 
-export function applicationsOfBorrower(db: Db, borrowerId: number, limit: number): Array<ApplicationRow & { institutionCode: string; institutionName: string }> {
-  return preparedQuery(db, 'applicationsOfBorrower', (root) =>
+/** A row with the code and name of the institution it came from. */
+export type WithInstitution<Row> = Row & { institutionCode: string; institutionName: string };
+
+/** The borrower's rows of `table` across institutions, newest first by `newest`, up to `limit` (one prepared query per `name`). */
+function ofBorrowerNewestFirst<Table extends typeof applicationsTable | typeof creditLinesTable | typeof ordersTable>(
+  db: Db,
+  name: string,
+  table: Table,
+  newest: AnyColumn,
+  borrowerId: number,
+  limit: number,
+): Array<WithInstitution<Table['$inferSelect']>> {
+  return preparedQuery(db, name, (root) =>
     root
-      .select({ application: applicationsTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-      .from(applicationsTable)
-      .innerJoin(institutionsTable, eq(institutionsTable.id, applicationsTable.institutionId))
-      .where(eq(applicationsTable.borrowerId, sql.placeholder('borrowerId')))
-      .orderBy(desc(applicationsTable.appliedAt))
+      .select({ row: table, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
+      .from(table)
+      .innerJoin(institutionsTable, eq(institutionsTable.id, table.institutionId))
+      .where(eq(table.borrowerId, sql.placeholder('borrowerId')))
+      .orderBy(desc(newest))
       .limit(sql.placeholder('limit'))
       .prepare(),
   )
     .all({ borrowerId, limit })
-    .map((row) => ({ ...row.application, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+    .map((row) => ({ ...(row.row as Table['$inferSelect']), institutionCode: row.institutionCode, institutionName: row.institutionName }));
+}
+
+export function applicationsOfBorrower(db: Db, borrowerId: number, limit: number): Array<WithInstitution<ApplicationRow>> {
+  return ofBorrowerNewestFirst(db, 'applicationsOfBorrower', applicationsTable, applicationsTable.appliedAt, borrowerId, limit);
 }
 
 export function tasksOfApplications(db: Db, applicationIds: readonly number[]): Array<Pick<ReviewTaskRow, 'id' | 'applicationId' | 'queue' | 'status'>> {
@@ -82,34 +97,12 @@ export function tasksOfApplications(db: Db, applicationIds: readonly number[]): 
     .all();
 }
 
-export function linesOfBorrower(db: Db, borrowerId: number, limit: number): Array<CreditLineRow & { institutionCode: string; institutionName: string }> {
-  return preparedQuery(db, 'linesOfBorrower', (root) =>
-    root
-      .select({ line: creditLinesTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-      .from(creditLinesTable)
-      .innerJoin(institutionsTable, eq(institutionsTable.id, creditLinesTable.institutionId))
-      .where(eq(creditLinesTable.borrowerId, sql.placeholder('borrowerId')))
-      .orderBy(desc(creditLinesTable.grantedAt))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  )
-    .all({ borrowerId, limit })
-    .map((row) => ({ ...row.line, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+export function linesOfBorrower(db: Db, borrowerId: number, limit: number): Array<WithInstitution<CreditLineRow>> {
+  return ofBorrowerNewestFirst(db, 'linesOfBorrower', creditLinesTable, creditLinesTable.grantedAt, borrowerId, limit);
 }
 
-export function loansOfBorrower(db: Db, borrowerId: number, limit: number): Array<OrderRow & { institutionCode: string; institutionName: string }> {
-  return preparedQuery(db, 'loansOfBorrower', (root) =>
-    root
-      .select({ order: ordersTable, institutionCode: institutionsTable.code, institutionName: institutionsTable.name })
-      .from(ordersTable)
-      .innerJoin(institutionsTable, eq(institutionsTable.id, ordersTable.institutionId))
-      .where(eq(ordersTable.borrowerId, sql.placeholder('borrowerId')))
-      .orderBy(desc(ordersTable.appliedAt))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  )
-    .all({ borrowerId, limit })
-    .map((row) => ({ ...row.order, institutionCode: row.institutionCode, institutionName: row.institutionName }));
+export function loansOfBorrower(db: Db, borrowerId: number, limit: number): Array<WithInstitution<OrderRow>> {
+  return ofBorrowerNewestFirst(db, 'loansOfBorrower', ordersTable, ordersTable.appliedAt, borrowerId, limit);
 }
 
 /**

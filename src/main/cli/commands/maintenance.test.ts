@@ -2,53 +2,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestBackend, signedInContext, tempDir, testAdminPassword } from '../../../../test/support/backend';
+import { createTestBackend, tempFolders } from '../../../../test/support/backend';
+import { runCliCaptured, seedDataDir } from '../../../../test/support/cli';
 import { readPdfPages, readWorkbook } from '../../../../test/support/export-readers';
-import { runCli } from '../index';
 
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
+const folder = folders.folder;
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
 
-function folder(): string {
-  const created = tempDir();
-  folders.push(created);
-  return created.dir;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  // Backups carry the data folder's key files sealed with a passphrase; restores open them with it.
-  const code = await runCli(args, {
-    stdout,
-    stderr,
-    env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, CREDITDESK_BACKUP_PASSPHRASE: 'maintenance passphrase', ...env },
-    shutdownSignal: new AbortController().signal,
-  });
-  return { code, out, err };
-}
+// Backups carry the data folder's key files sealed with a passphrase; restores open them with it.
+const cli = (args: string[], env: Record<string, string> = {}) => runCliCaptured(args, { CREDITDESK_BACKUP_PASSPHRASE: 'maintenance passphrase', ...env });
 
 /** A data folder with a few audit entries (first admin, sign-ins), closed again. */
-async function seededDataDir(): Promise<string> {
-  const target = folder();
-  const backend = await createTestBackend({ dataDir: target });
-  await signedInContext(backend, 'admin', testAdminPassword);
-  await signedInContext(backend, 'admin', testAdminPassword);
-  await backend.cleanup();
-  return target;
-}
+const seededDataDir = () => seedDataDir(folder(), 2);
 
 function withoutAuditTriggers(database: string, work: (client: Database.Database) => void): void {
   const client = new Database(database);

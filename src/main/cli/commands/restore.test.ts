@@ -1,16 +1,17 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, signedInContext, tempDir, testAdminPassword } from '../../../../test/support/backend';
+import { tempFolders } from '../../../../test/support/backend';
+import { runCliCaptured, seedDataDir } from '../../../../test/support/cli';
 import { simulatedNow } from '../../../../test/integration/sync-support';
 import { sealKeyFiles } from '../../files/key-backup';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../simulator';
-import { runCli } from '../index';
 
 const passphrase = 'correct horse battery staple';
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
+const folder = folders.folder;
+const cli = runCliCaptured;
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({ institutions: demoInstitutions('restore').slice(0, 1), seed: 'restore', borrowers: 20, now: simulatedNow });
@@ -18,34 +19,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+afterEach(() => folders.removeAll());
 
-function folder(): string {
-  const created = tempDir();
-  folders.push(created);
-  return created.dir;
-}
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  const code = await runCli(args, { stdout, stderr, env: { CREDITDESK_ADMIN_PASSWORD: testAdminPassword, ...env }, shutdownSignal: new AbortController().signal });
-  return { code, out, err };
-}
-
-async function seededDataDir(): Promise<string> {
-  const target = folder();
-  const backend = await createTestBackend({ dataDir: target });
-  await signedInContext(backend, 'admin', testAdminPassword);
-  await backend.cleanup();
-  return target;
-}
+const seededDataDir = () => seedDataDir(folder());
 
 function keyOf(dataDir: string, name: string): Buffer {
   return Buffer.from(readFileSync(path.join(dataDir, 'keys', name), 'utf8').trim(), 'base64');
