@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReasonCode } from '../../../shared/contracts/review';
@@ -44,6 +44,20 @@ describe('the decision dialog', () => {
     expect(screen.queryByTestId('reason-list')).toBeNull();
     await user.click(await screen.findByTestId('decision-submit'));
     expect(onSubmit).toHaveBeenCalledWith({ reasonCode: undefined, note: '' });
+  });
+
+  it('takes a digit and Enter typed before its focus arrives (A then Enter at once): nothing is lost', async () => {
+    const { onSubmit } = dialog('reject');
+    await screen.findByTestId('decision-dialog');
+    // The keys land on the page behind the modal, as they do in the browser before the focus moves in.
+    document.body.focus();
+    await act(async () => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '1', bubbles: true }));
+    });
+    await act(async () => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    });
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ reasonCode: 'ID_FORGED', note: '' }));
   });
 
   it('keeps the form open with the back end’s refusal in the operator’s language', async () => {

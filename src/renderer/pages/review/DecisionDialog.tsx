@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Kbd, Modal, Radio, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { decisionNoteMaxLength, type ReasonCode } from '../../../shared/contracts/review';
 import { LengthCounter } from '../../components/LengthCounter';
 import { RpcError } from '../../api/client';
@@ -55,6 +55,9 @@ export function DecisionDialog(props: {
   );
 }
 
+/** The parts of a key press the dialog reads (React's event inside it, the DOM's before its focus arrives). */
+type DialogKey = { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; target: EventTarget | null; preventDefault(): void };
+
 function DecisionForm({
   action,
   reasons,
@@ -77,6 +80,7 @@ function DecisionForm({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
   const list = reasonListOf(action);
   const options = list ? reasons.filter((reason) => reason.action === list) : [];
 
@@ -104,7 +108,7 @@ function DecisionForm({
     target?.focus();
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+  function onKeyDown(event: DialogKey) {
     const inText = event.target instanceof HTMLTextAreaElement;
     if (event.key === 'Enter' && (!inText || event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -122,8 +126,28 @@ function DecisionForm({
     }
   }
 
+  // A reviewer who types A then Enter (or a digit) at once is faster than the modal's opening:
+  // the focus reaches the dialog only after its transition, and keys pressed before that went to
+  // the page and were lost. While the dialog is open, a key whose target is outside it is handled
+  // as if it were inside.
+  const latestKeyDown = useRef(onKeyDown);
+  useEffect(() => {
+    latestKeyDown.current = onKeyDown;
+  });
+  useEffect(() => {
+    function early(event: globalThis.KeyboardEvent) {
+      if (event.target instanceof Node && rootRef.current?.contains(event.target)) return;
+      if (event.target instanceof HTMLElement && event.target.closest('[role="dialog"]')) return;
+      if (event.key !== 'Enter' && !/^[1-9]$/.test(event.key)) return;
+      event.stopPropagation();
+      latestKeyDown.current(event);
+    }
+    window.addEventListener('keydown', early, true);
+    return () => window.removeEventListener('keydown', early, true);
+  }, []);
+
   return (
-    <Stack gap="sm" onKeyDown={onKeyDown} data-testid="decision-dialog">
+    <Stack gap="sm" onKeyDown={onKeyDown} data-testid="decision-dialog" ref={rootRef}>
       {notice && (
         <Alert color="violet" variant="light" p="xs">
           {notice}
