@@ -1,6 +1,6 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { reviewQueues } from '../../../shared/domain/findings';
-import { epochMs, idColumn } from './columns';
+import { epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
 
@@ -11,13 +11,7 @@ import { institutionsTable } from './institutions';
 export const applicationsTable = sqliteTable(
   'applications',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     borrowerId: integer('borrower_id')
       .notNull()
       .references(() => borrowersTable.id),
@@ -36,10 +30,10 @@ export const applicationsTable = sqliteTable(
     record: text('record').notNull(),
     /** Hash of the evidence the findings were computed from; a change cancels waiting decisions. */
     evidenceHash: text('evidence_hash').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('applications_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('applications', table),
     index('applications_borrower_idx').on(table.borrowerId),
     index('applications_status_idx').on(table.status, table.institutionId),
     index('applications_applied_idx').on(table.appliedAt),

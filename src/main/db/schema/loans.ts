@@ -1,5 +1,5 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { booleanColumn, epochMs, idColumn } from './columns';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { booleanColumn, epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
 
@@ -11,13 +11,7 @@ import { institutionsTable } from './institutions';
 export const creditLinesTable = sqliteTable(
   'credit_lines',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     applicationExternalId: text('application_external_id').notNull(),
     borrowerId: integer('borrower_id').references(() => borrowersTable.id),
     platformUserId: text('platform_user_id').notNull(),
@@ -39,10 +33,10 @@ export const creditLinesTable = sqliteTable(
     /** Comma-separated line flags (expiring_soon, frozen_overdue, exhausted, unused_single_batch_expiring, expired). */
     flags: text('flags').notNull().default(''),
     derivedAt: epochMs('derived_at').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('credit_lines_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('credit_lines', table),
     index('credit_lines_borrower_idx').on(table.borrowerId),
     index('credit_lines_mode_idx').on(table.institutionId, table.mode, table.derivedState),
     index('credit_lines_valid_to_idx').on(table.validTo),
@@ -76,13 +70,7 @@ export const creditLineHistoryTable = sqliteTable(
 export const ordersTable = sqliteTable(
   'orders',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     creditLineExternalId: text('credit_line_external_id').notNull(),
     applicationExternalId: text('application_external_id').notNull(),
     borrowerId: integer('borrower_id').references(() => borrowersTable.id),
@@ -136,10 +124,10 @@ export const ordersTable = sqliteTable(
       .notNull()
       .default('not_disbursed'),
     derivedAt: epochMs('derived_at').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('orders_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('orders', table),
     // Covering for the lookup's open-loan count and worst DPD per borrower (no row reads).
     index('orders_borrower_idx').on(table.borrowerId, table.status, table.dpd),
     index('orders_line_idx').on(table.institutionId, table.creditLineExternalId),
@@ -156,18 +144,12 @@ export type OrderRow = typeof ordersTable.$inferSelect;
 export const repaymentPlansTable = sqliteTable(
   'repayment_plans',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     orderExternalId: text('order_external_id').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('repayment_plans_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('repayment_plans', table),
     index('repayment_plans_order_idx').on(table.institutionId, table.orderExternalId),
   ],
 );
@@ -202,13 +184,7 @@ export type InstallmentColumns = Omit<InstallmentRow, 'planId'>;
 export const repaymentsTable = sqliteTable(
   'repayments',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     orderExternalId: text('order_external_id').notNull(),
     platformUserId: text('platform_user_id').notNull(),
     amountFen: integer('amount_fen').notNull(),
@@ -217,10 +193,10 @@ export const repaymentsTable = sqliteTable(
     paidAt: epochMs('paid_at').notNull(),
     channel: text('channel', { enum: ['auto_debit', 'app', 'bank_transfer', 'offline'] }).notNull(),
     kind: text('kind', { enum: ['scheduled', 'overdue', 'partial', 'early_settlement'] }).notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('repayments_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('repayments', table),
     index('repayments_order_idx').on(table.institutionId, table.orderExternalId, table.paidAt),
   ],
 );
