@@ -15,6 +15,7 @@ export interface ReportScope {
 }
 
 /** One person's decision on a task, with when the task was claimed and queued before it. */
+// Written out rather than picked from the tables: a join of decisions, tasks and task events, with a computed outcome.
 export interface DecisionFact {
   id: number;
   decidedAt: number;
@@ -159,6 +160,7 @@ export function funnelCounts(db: Db, scope: ReportScope, items: readonly string[
 }
 
 /** An open loan that is overdue or carries a compliance flag (the loans behind the report's flags). */
+// Written out rather than picked from the tables: a join of orders and borrowers, read as raw SQLite values (planMismatch 0/1).
 export interface FlaggedLoan {
   id: number;
   institutionId: number;

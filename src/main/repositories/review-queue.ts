@@ -12,6 +12,7 @@ type ReviewQueue = ReviewTaskRow['queue'];
 
 
 /** One row of a queue page with what the list shows next to it. */
+// Written out rather than picked from the tables: a join of tasks, applications, borrowers, institutions and operators.
 export interface TaskListRow {
   id: number;
   queue: ReviewQueue;

@@ -40,6 +40,27 @@ export const applicationsTable = sqliteTable(
   ],
 );
 export type ApplicationRow = typeof applicationsTable.$inferSelect;
+/** The stored version of a synced record (the same columns on every synced table: columns.ts), against which a newer one is checked. */
+export type StoredVersion = Pick<ApplicationRow, 'id' | 'version' | 'remoteUpdatedAt'>;
+/** An application's hot fields as the institution reports them (normalize lifts them out of the record). */
+export type ReportedApplication = Pick<
+  ApplicationRow,
+  | 'platformUserId'
+  | 'productCode'
+  | 'productName'
+  | 'lineMode'
+  | 'requestedAmountFen'
+  | 'requestedTermMonths'
+  | 'status'
+  | 'riskResult'
+  | 'appliedAt'
+  | 'submittedAt'
+  | 'creditLineExternalId'
+>;
+/** An application version as ingest writes it; `record` may be the text's UTF-8 bytes (stored as text all the same). */
+export type ApplicationWrite = Omit<ApplicationRow, 'id' | 'record'> & { record: string | Buffer };
+/** What the daily pass reads of an application to evaluate its findings again. */
+export type ApplicationForEvaluation = Pick<ApplicationRow, 'id' | 'institutionId' | 'borrowerId' | 'status' | 'record' | 'evidenceHash' | 'remoteUpdatedAt'>;
 
 /** The domain findings of an application, replaced as a whole each time the application changes. */
 export const applicationFindingsTable = sqliteTable(

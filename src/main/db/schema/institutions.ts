@@ -53,6 +53,9 @@ export const syncCursorsTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
 );
+export type SyncCursorRow = typeof syncCursorsTable.$inferSelect;
+/** A cursor as the sync reads it (its institution is the caller's). */
+export type CursorRow = Omit<SyncCursorRow, 'institutionId'>;
 
 /** One sync pass of one institution, for the Sync page's history. */
 export const syncRunsTable = sqliteTable(
@@ -73,6 +76,9 @@ export const syncRunsTable = sqliteTable(
   },
   (table) => [index('sync_runs_institution_idx').on(table.institutionId, table.startedAt)],
 );
+export type SyncRunRow = typeof syncRunsTable.$inferSelect;
+export type SyncRunTrigger = SyncRunRow['trigger'];
+export type SyncRunStatus = SyncRunRow['status'];
 
 /**
  * Where one resource's trailing window starts (sync/window.ts): a cursor the institution returned,
@@ -148,6 +154,9 @@ export const quarantineTable = sqliteTable(
     index('quarantine_external_idx').on(table.institutionId, table.resource, table.externalId),
   ],
 );
+export type QuarantineRow = typeof quarantineTable.$inferSelect;
+/** A record that failed the schema, as ingest hands it to quarantine. */
+export type QuarantineEntry = Pick<QuarantineRow, 'institutionId' | 'resource' | 'externalId' | 'rawPayload' | 'issues'>;
 
 /** Local totals against the institution's /v1/stats after a full pass. */
 export const reconciliationsTable = sqliteTable(

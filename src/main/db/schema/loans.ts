@@ -46,6 +46,32 @@ export const creditLinesTable = sqliteTable(
 );
 export type CreditLineRow = typeof creditLinesTable.$inferSelect;
 
+/** The reported fields of a line, in the order the line's history lists them. */
+export const reportedLineFields = [
+  'applicationExternalId',
+  'platformUserId',
+  'productCode',
+  'mode',
+  'limitFen',
+  'usedFen',
+  'availableFen',
+  'partialDrawAllowed',
+  'validFrom',
+  'validTo',
+  'status',
+  'frozenReason',
+  'grantedAt',
+] as const;
+export type ReportedLine = Pick<CreditLineRow, (typeof reportedLineFields)[number]>;
+/** What CreditDesk derives for a line from its drawdowns (written with `derivedAt`). */
+export type LineDerivedColumns = Pick<CreditLineRow, 'derivedUsedFen' | 'derivedAvailableFen' | 'derivedState' | 'flags'>;
+/** A line version as ingest writes it: reported and derived columns in one write. */
+export type LineWrite = Omit<CreditLineRow, 'id'>;
+/** What ingest and the daily pass read of a stored line. */
+export type StoredLine = Omit<CreditLineRow, 'institutionId' | 'externalId' | 'derivedAt' | 'syncedAt'>;
+/** What the portfolio's month-end reconstruction reads of a line. */
+export type ReconstructionLine = Pick<CreditLineRow, 'institutionId' | 'externalId' | 'mode' | 'limitFen' | 'validFrom' | 'validTo' | 'status'>;
+
 /** Every version of a line seen by sync, with what changed: the line detail's history. */
 export const creditLineHistoryTable = sqliteTable(
   'credit_line_history',
@@ -140,6 +166,62 @@ export const ordersTable = sqliteTable(
 );
 export type OrderRow = typeof ordersTable.$inferSelect;
 
+/** An order's fields as the institution reports them (normalize builds them, derive reads them). */
+export type ReportedOrder = Pick<
+  OrderRow,
+  | 'creditLineExternalId'
+  | 'applicationExternalId'
+  | 'platformUserId'
+  | 'productCode'
+  | 'principalFen'
+  | 'receivedFen'
+  | 'termMonths'
+  | 'repaymentMethod'
+  | 'monthlyInterestRate'
+  | 'penaltyDailyRate'
+  | 'declaredAnnualRate'
+  | 'fees'
+  | 'quotedPlan'
+  | 'status'
+  | 'appliedAt'
+  | 'disbursedAt'
+  | 'closedAt'
+  | 'bankCard'
+>;
+/** What CreditDesk derives for an order at ingest and in the daily pass (written with `derivedAt`). */
+export type OrderDerivedColumns = Pick<
+  OrderRow,
+  | 'aprNominalBps'
+  | 'aprEffectiveBps'
+  | 'aprBasis'
+  | 'aprFlag'
+  | 'planState'
+  | 'planMismatch'
+  | 'planDifferences'
+  | 'dpd'
+  | 'bucket'
+  | 'inGrace'
+  | 'outstandingPrincipalFen'
+  | 'overduePrincipalFen'
+  | 'overdueInterestFen'
+  | 'overdueFeeFen'
+  | 'overduePenaltyFen'
+  | 'nextDueDate'
+  | 'nextDueFen'
+  | 'delinquencyBasis'
+>;
+/** An order version as ingest writes it: reported and derived columns in one write. */
+export type OrderWrite = Omit<OrderRow, 'id'>;
+/** What the daily pass reads of a stored order to derive it again. */
+export type OrderForDerivation = Omit<OrderRow, 'version' | 'remoteUpdatedAt' | 'derivedAt' | 'syncedAt'>;
+/** An order drawn on a line, with what the line's availability needs. */
+export type LineDrawdownRow = Pick<OrderRow, 'status' | 'principalFen' | 'outstandingPrincipalFen' | 'bucket'>;
+/** What the portfolio's month-end reconstruction reads of a disbursed order. */
+export type ReconstructionOrder = Pick<
+  OrderRow,
+  'id' | 'institutionId' | 'externalId' | 'creditLineExternalId' | 'productCode' | 'principalFen' | 'disbursedAt' | 'closedAt' | 'quotedPlan'
+>;
+
 /** The booked repayment-plan record of an order (institutions that provide plans only). */
 export const repaymentPlansTable = sqliteTable(
   'repayment_plans',
@@ -153,6 +235,9 @@ export const repaymentPlansTable = sqliteTable(
     index('repayment_plans_order_idx').on(table.institutionId, table.orderExternalId),
   ],
 );
+export type RepaymentPlanRow = typeof repaymentPlansTable.$inferSelect;
+/** A plan version as ingest writes it (its installments are replaced beside it). */
+export type PlanWrite = Omit<RepaymentPlanRow, 'id'>;
 
 /** Installments of a booked plan, replaced as a whole with each new plan version. */
 export const installmentsTable = sqliteTable(
@@ -201,3 +286,9 @@ export const repaymentsTable = sqliteTable(
   ],
 );
 export type RepaymentRow = typeof repaymentsTable.$inferSelect;
+/** A repayment's fields as the institution reports them. */
+export type ReportedRepayment = Pick<RepaymentRow, 'orderExternalId' | 'platformUserId' | 'amountFen' | 'allocation' | 'paidAt' | 'channel' | 'kind'>;
+/** A repayment version as ingest writes it. */
+export type RepaymentWrite = Omit<RepaymentRow, 'id'>;
+/** What the portfolio's month-end reconstruction reads of a repayment. */
+export type RepaymentAllocationRead = Pick<RepaymentRow, 'paidAt' | 'allocation'>;
