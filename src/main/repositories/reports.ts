@@ -4,6 +4,7 @@
  * building objects per row, and because the percentile maths needs every handling time.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
+import type { DecisionStage, DecisionState, ReviewAction } from '../../shared/domain/review';
 import { shanghaiOffsetMs } from '../../shared/time';
 import type { Db } from '../db/connection';
 
@@ -20,9 +21,9 @@ export interface DecisionFact {
   id: number;
   decidedAt: number;
   queue: ReviewQueue;
-  action: 'approve' | 'reject' | 'resubmit' | 'escalate';
-  stage: 'single' | 'first' | 'second';
-  state: 'effective' | 'awaiting_second' | 'confirmed' | 'overruled' | 'cancelled';
+  action: ReviewAction;
+  stage: DecisionStage;
+  state: DecisionState;
   operatorId: number;
   reasonCode: string | null;
   taskId: number;
@@ -40,7 +41,7 @@ export interface DecisionFact {
   outcome: DecisionOutcome;
 }
 
-export type DecisionOutcome = 'approve' | 'reject' | 'resubmit' | 'escalate' | 'pending' | 'cancelled';
+export type DecisionOutcome = ReviewAction | 'pending' | 'cancelled';
 
 const institutionClause = (alias: string, scope: ReportScope) => (scope.institutionId === undefined ? '' : ` AND ${alias}.institution_id = @institutionId`);
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { perQueue, reviewQueueSchema } from '../domain/findings';
+import { reviewActions } from '../domain/review';
 import { daysBetween } from '../time';
 import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
@@ -31,7 +32,7 @@ export const reportIds = ['review-operations', 'auth-funnel', 'portfolio'] as co
 export const reportIdSchema = z.enum(reportIds);
 export type ReportId = z.infer<typeof reportIdSchema>;
 
-const actionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
+const actionSchema = z.enum(reviewActions);
 /** Minutes, null when there is nothing to measure. */
 const minutes = z.number().nullable();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deliveryStates } from '../domain/review';
 import { toleranceNoteSchema } from '../institution-api/tolerant';
 import { channel, requires } from '../rpc/define';
 import { institutionSummarySchema } from './institutions';
@@ -145,7 +146,7 @@ export const outboxItemSchema = z.object({
   kind: z.enum(['review-decision']),
   subjectId: z.string(),
   idempotencyKey: z.string(),
-  state: z.enum(['pending', 'delivered', 'failed']),
+  state: z.enum(deliveryStates),
   /** Pending but not tried while its institution is disabled; delivered once it is enabled again. */
   held: z.boolean(),
   attempts: z.number().int(),
@@ -201,7 +202,7 @@ export const syncContract = {
     doc: 'Local totals against each institution’s /v1/stats after its last full pass.',
   }),
   'sync:outbox': channel({
-    input: z.object({ state: z.enum(['pending', 'delivered', 'failed']).optional(), institutionId: z.number().int().optional(), ...paging }),
+    input: z.object({ state: z.enum(deliveryStates).optional(), institutionId: z.number().int().optional(), ...paging }),
     output: z.object({ rows: z.array(outboxItemSchema), total: z.number().int() }),
     access: requires('sync:view'),
     doc: 'Messages to institutions (review decisions) and their delivery state.',

@@ -1,4 +1,5 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { deliveryStates } from '../../../shared/domain/review';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
 /** A docked credit institution and how CreditDesk reaches it. */
@@ -193,7 +194,7 @@ export const outboxTable = sqliteTable(
     idempotencyKey: text('idempotency_key').notNull(),
     /** JSON body exactly as it will be sent. */
     payload: text('payload').notNull(),
-    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    state: text('state', { enum: deliveryStates }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: epochMs('next_attempt_at').notNull(),
     lastError: text('last_error'),
