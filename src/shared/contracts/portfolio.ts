@@ -19,6 +19,10 @@ const fen = z.number().int();
 export const openLoanStatuses = ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE'] as const;
 export const disbursedLoanStatuses = ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'] as const;
 
+/** live: copied from the derived columns by the snapshot job; reconstructed: a month-end before CreditDesk was installed, recomputed. */
+export const snapshotSources = ['live', 'reconstructed'] as const;
+const snapshotSourceSchema = z.enum(snapshotSources);
+
 export const lineModes = ['revolving', 'single_batch'] as const;
 export const lineModeFilterSchema = z.enum(lineModes);
 export const lineStates = ['not_started', 'active', 'frozen', 'expired', 'exhausted', 'consumed'] as const;
@@ -70,7 +74,7 @@ export const linesDashboardSchema = z.object({
   /** Lines granted per month (Asia/Shanghai) and mode. */
   granted: z.array(z.object({ month: z.string(), mode: lineModeFilterSchema, lineCount: z.number().int(), limitFen: fen })),
   /** Limit and used of lines in force per snapshot day (see the snapshot sources). */
-  utilisation: z.array(z.object({ date: isoDateSchema, limitFen: fen, usedFen: fen, source: z.enum(['live', 'reconstructed']) })),
+  utilisation: z.array(z.object({ date: isoDateSchema, limitFen: fen, usedFen: fen, source: snapshotSourceSchema })),
 });
 export type LinesDashboard = z.infer<typeof linesDashboardSchema>;
 
@@ -188,7 +192,7 @@ export const loansDashboardSchema = z.object({
   rollRates: z.array(z.object({ monthEnd: isoDateSchema, currentToM1: ratioSchema, m1ToM2: ratioSchema, cohortLoans: rollCohortSchema, reconstructed: z.boolean() })),
   /** A roll rate over a cohort of fewer loans than this says little (the setting of that name): shown greyed. */
   rollRateMinimumCohortLoans: z.number().int(),
-  bucketsOverTime: z.array(z.object({ date: isoDateSchema, bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen, source: z.enum(['live', 'reconstructed']) })),
+  bucketsOverTime: z.array(z.object({ date: isoDateSchema, bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen, source: snapshotSourceSchema })),
 });
 export type LoansDashboard = z.infer<typeof loansDashboardSchema>;
 

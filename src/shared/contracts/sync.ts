@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { deliveryStates } from '../domain/review';
+import { resourceNameSchema } from '../institution-api/resources';
 import { toleranceNoteSchema } from '../institution-api/tolerant';
 import { channel, requires } from '../rpc/define';
 import { institutionSummarySchema } from './institutions';
 
-export const syncResourceSchema = z.enum(['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments']);
+/** The institution API's resources (its list: GET /v1/{resource}). */
+export const syncResourceSchema = resourceNameSchema;
 export type SyncResourceName = z.infer<typeof syncResourceSchema>;
 
 export const syncPhaseSchema = z.enum(['capabilities', 'pulling', 'quarantine', 'reconciling', 'rereading']);
@@ -79,12 +81,17 @@ export const reconciliationEntrySchema = z.object({
 });
 export type ReconciliationEntry = z.infer<typeof reconciliationEntrySchema>;
 
+/** What started a sync pass. */
+export const syncRunTriggers = ['schedule', 'manual', 'cli', 'startup'] as const;
+/** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (its stats say which). */
+export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] as const;
+
 export const syncRunSchema = z.object({
   id: z.number().int(),
   institutionId: z.number().int(),
   institutionCode: z.string(),
-  trigger: z.enum(['schedule', 'manual', 'cli', 'startup']),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'incomplete']),
+  trigger: z.enum(syncRunTriggers),
+  status: z.enum(syncRunStatuses),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
@@ -121,7 +128,8 @@ export const syncOverviewSchema = z.object({
 });
 export type SyncOverview = z.infer<typeof syncOverviewSchema>;
 
-export const quarantineStatusSchema = z.enum(['open', 'resolved', 'superseded']);
+export const quarantineStatuses = ['open', 'resolved', 'superseded'] as const;
+export const quarantineStatusSchema = z.enum(quarantineStatuses);
 
 export const quarantineItemSchema = z.object({
   id: z.number().int(),

@@ -1,5 +1,8 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { institutionStates, secretSchemes } from '../../../shared/contracts/institutions';
+import { quarantineStatuses, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
 import { deliveryStates } from '../../../shared/domain/review';
+import { resourceNames } from '../../../shared/institution-api/resources';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
 /** A docked credit institution and how CreditDesk reaches it. */
@@ -14,15 +17,14 @@ export const institutionsTable = sqliteTable(
     appId: text('app_id').notNull(),
     /** The signing secret, encrypted (safeStorage on the desktop, a 0600 key file headless). Never logged or returned. */
     secretCiphertext: blob('secret_ciphertext', { mode: 'buffer' }).notNull(),
-    secretScheme: text('secret_scheme', { enum: ['safe-storage', 'key-file'] }).notNull(),
+    secretScheme: text('secret_scheme', { enum: secretSchemes }).notNull(),
     syncIntervalSeconds: integer('sync_interval_seconds').notNull().default(300),
     enabled: booleanColumn('enabled').notNull().default(true),
     /** Demo institutions started in-process by --demo. */
     demo: booleanColumn('demo').notNull().default(false),
     /** GET /v1/capabilities as last seen (JSON). */
     capabilities: text('capabilities'),
-    /** incomplete: the last pass ran to its end but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. clock_skew: the institution refused our timestamps again after re-signing. */
-    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete'] })
+    state: text('state', { enum: institutionStates })
       .notNull()
       .default('idle'),
     stateReason: text('state_reason'),
@@ -36,8 +38,7 @@ export const institutionsTable = sqliteTable(
 );
 export type InstitutionRow = typeof institutionsTable.$inferSelect;
 
-export const syncResources = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'] as const;
-export type SyncResource = (typeof syncResources)[number];
+export type SyncResource = (typeof resourceNames)[number];
 
 /** Where the next incremental pull of one resource starts. Written in the same transaction as the page. */
 export const syncCursorsTable = sqliteTable(
@@ -46,7 +47,7 @@ export const syncCursorsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     cursor: text('cursor'),
     /** Records fetched through this cursor since the last full pass started. */
     fetched: integer('fetched').notNull().default(0),
@@ -66,11 +67,10 @@ export const syncRunsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    trigger: text('trigger', { enum: ['schedule', 'manual', 'cli', 'startup'] }).notNull(),
+    trigger: text('trigger', { enum: syncRunTriggers }).notNull(),
     startedAt: epochMs('started_at').notNull(),
     finishedAt: epochMs('finished_at'),
-    /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (stats say which). */
-    status: text('status', { enum: ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] }).notNull(),
+    status: text('status', { enum: syncRunStatuses }).notNull(),
     /** JSON: per resource { fetched, upserted, skippedStale, quarantined }. */
     stats: text('stats').notNull().default('{}'),
     error: text('error'),
@@ -94,7 +94,7 @@ export const syncWindowsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     cursor: text('cursor'),
     /** The latest remote updated_at of the page that returned `cursor` (its position is not later). */
     reachedAt: epochMs('reached_at'),
@@ -116,7 +116,7 @@ export const syncRereadsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     /** A re-read is under way (started, not finished); it continues from `cursor` (null: the start). */
     running: booleanColumn('running').notNull().default(false),
     cursor: text('cursor'),
@@ -139,14 +139,14 @@ export const quarantineTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     /** The record's id when one could be read from the payload. */
     externalId: text('external_id'),
     rawPayload: text('raw_payload').notNull(),
     /** JSON array of { path, message } from zod. */
     issues: text('issues').notNull(),
     receivedAt: epochMs('received_at').notNull(),
-    status: text('status', { enum: ['open', 'resolved', 'superseded'] }).notNull().default('open'),
+    status: text('status', { enum: quarantineStatuses }).notNull().default('open'),
     resolvedAt: epochMs('resolved_at'),
     resolution: text('resolution'),
   },
@@ -166,7 +166,7 @@ export const reconciliationsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     localTotal: integer('local_total').notNull(),
     remoteTotal: integer('remote_total').notNull(),
     matched: booleanColumn('matched').notNull(),

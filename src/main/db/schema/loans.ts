@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { lineStates } from '../../../shared/contracts/portfolio';
 import { booleanColumn, epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
@@ -29,7 +30,7 @@ export const creditLinesTable = sqliteTable(
     /** Derived by lineAvailability() from the line's drawdowns. */
     derivedUsedFen: integer('derived_used_fen').notNull().default(0),
     derivedAvailableFen: integer('derived_available_fen').notNull().default(0),
-    derivedState: text('derived_state', { enum: ['not_started', 'active', 'frozen', 'expired', 'exhausted', 'consumed'] }).notNull().default('active'),
+    derivedState: text('derived_state', { enum: lineStates }).notNull().default('active'),
     /** Comma-separated line flags (expiring_soon, frozen_overdue, exhausted, unused_single_batch_expiring, expired). */
     flags: text('flags').notNull().default(''),
     derivedAt: epochMs('derived_at').notNull(),

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { roles } from '../../../shared/rpc/permissions';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
 export const operatorsTable = sqliteTable(
@@ -7,7 +8,7 @@ export const operatorsTable = sqliteTable(
     id: idColumn(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role', { enum: ['reviewer', 'supervisor', 'support', 'admin'] }).notNull(),
+    role: text('role', { enum: roles }).notNull(),
     /** `scrypt$N$r$p$saltB64$hashB64`: parameters travel with the hash so they can be raised later. */
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: booleanColumn('must_change_password').notNull().default(false),

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { snapshotSources } from '../../../shared/contracts/portfolio';
 import { booleanColumn, epochMs } from './columns';
 
 /**
@@ -85,7 +86,6 @@ export const borrowerSearchTable = sqliteTable(
   (table) => [primaryKey({ columns: [table.term, table.borrowerId] })],
 );
 
-export const snapshotSources = ['live', 'reconstructed'] as const;
 export type SnapshotSource = (typeof snapshotSources)[number];
 
 /**
