@@ -7,8 +7,11 @@
  * - a line in force is neither reported closed, nor derived not_started, nor flagged expired.
  */
 import { z } from 'zod';
+import { aprBasisSchema } from '../domain/apr';
 import { bucketSchema } from '../domain/delinquency';
-import { orderStatusSchema } from '../institution-api/loans';
+import { lineModes } from '../domain/lines';
+import { repaymentMethodSchema } from '../domain/schedule';
+import { creditLineStatuses, frozenReasons, installmentStatuses, orderStatusSchema } from '../institution-api/loans';
 import { channel, requires } from '../rpc/define';
 import { calendarDateSchema } from './calendar-date';
 
@@ -23,10 +26,15 @@ export const disbursedLoanStatuses = ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CL
 export const snapshotSources = ['live', 'reconstructed'] as const;
 const snapshotSourceSchema = z.enum(snapshotSources);
 
-export const lineModes = ['revolving', 'single_batch'] as const;
+export { lineModes };
 export const lineModeFilterSchema = z.enum(lineModes);
 export const lineStates = ['not_started', 'active', 'frozen', 'expired', 'exhausted', 'consumed'] as const;
 export const lineStateSchema = z.enum(lineStates);
+/** An order's APR against the thresholds (aprCompliance), unknown when no rate could be computed. */
+export const aprFlags = ['ok', 'warning', 'non_compliant', 'unknown'] as const;
+/** booked: a plan was synced; missing: the institution provides none; awaiting: it does, not yet synced. */
+export const planStates = ['booked', 'missing', 'awaiting'] as const;
+export const planStateSchema = z.enum(planStates);
 export const lineFlags = ['frozen_overdue', 'expiring_soon', 'exhausted', 'unused_single_batch_expiring', 'expired'] as const;
 export const lineFlagSchema = z.enum(lineFlags);
 export type LineFlagName = (typeof lineFlags)[number];
@@ -130,10 +138,10 @@ export const lineDetailSchema = z.object({
     applicationExternalId: z.string(),
     partialDrawAllowed: z.boolean(),
     reported: z.object({
-      status: z.enum(['active', 'frozen', 'expired', 'exhausted', 'closed']),
+      status: z.enum(creditLineStatuses),
       usedFen: fen,
       availableFen: fen,
-      frozenReason: z.enum(['overdue', 'risk_control', 'borrower_request']).nullable(),
+      frozenReason: z.enum(frozenReasons).nullable(),
     }),
     remainingLimitFen: fen,
     /** Whole Asia/Shanghai days to the last usable day (negative once past). */
@@ -238,8 +246,8 @@ export const loanListRowSchema = z.object({
   bucket: bucketSchema,
   inGrace: z.boolean(),
   aprNominalBps: z.number().int().nullable(),
-  aprFlag: z.enum(['ok', 'warning', 'non_compliant', 'unknown']),
-  planState: z.enum(['booked', 'missing', 'awaiting']),
+  aprFlag: z.enum(aprFlags),
+  planState: planStateSchema,
   planMismatch: z.boolean(),
   nextDueDate: z.string().nullable(),
   nextDueFen: fen.nullable(),
@@ -254,12 +262,12 @@ export const loanDetailSchema = z.object({
     institution: institutionRefSchema,
     applicationExternalId: z.string(),
     receivedFen: fen,
-    repaymentMethod: z.enum(['equal_installment', 'equal_principal', 'interest_first', 'flat']),
+    repaymentMethod: repaymentMethodSchema,
     monthlyInterestRate: z.string(),
     penaltyDailyRate: z.string(),
     declaredAnnualRate: z.string(),
     aprEffectiveBps: z.number().int().nullable(),
-    aprBasis: z.enum(['monthly', 'xirr']).nullable(),
+    aprBasis: aprBasisSchema.nullable(),
     fees: z.array(feeSchema),
     appliedAt: z.number(),
     closedAt: z.number().nullable(),
@@ -289,7 +297,7 @@ export const loanDetailSchema = z.object({
         paidInterestFen: fen,
         paidFeeFen: fen,
         paidPenaltyFen: fen,
-        status: z.enum(['pending', 'overdue', 'paid']),
+        status: z.enum(installmentStatuses),
         paidOffAt: z.number().nullable(),
         /** Days past this installment's due date while any of it is unpaid (0 otherwise). */
         dpd: z.number().int(),

@@ -4,6 +4,7 @@
  * as CSV/XLSX/PDF exports.
  */
 import { z } from 'zod';
+import { bucketSchema } from '../domain/delinquency';
 import { perQueue, reviewQueueSchema } from '../domain/findings';
 import { reviewActions } from '../domain/review';
 import { daysBetween } from '../time';
@@ -100,7 +101,6 @@ export const authFunnelSchema = z.object({
 export type AuthFunnelReport = z.infer<typeof authFunnelSchema>;
 
 const ratio = z.object({ ratio: z.number(), numeratorFen: z.number().int(), denominatorFen: z.number().int() });
-const bucketSchema = z.enum(['M0', 'M1', 'M2', 'M3', 'M3+']);
 
 export const portfolioReportSchema = z.object({
   asOf: z.number(),

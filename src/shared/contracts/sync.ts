@@ -86,6 +86,9 @@ export const syncRunTriggers = ['schedule', 'manual', 'cli', 'startup'] as const
 /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (its stats say which). */
 export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] as const;
 
+/** What the outbox carries to institutions. */
+export const outboxKinds = ['review-decision'] as const;
+
 export const syncRunSchema = z.object({
   id: z.number().int(),
   institutionId: z.number().int(),
@@ -151,7 +154,7 @@ export const outboxItemSchema = z.object({
   id: z.number().int(),
   institutionId: z.number().int(),
   institutionCode: z.string(),
-  kind: z.enum(['review-decision']),
+  kind: z.enum(outboxKinds),
   subjectId: z.string(),
   idempotencyKey: z.string(),
   state: z.enum(deliveryStates),

@@ -1,5 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { reviewQueues } from '../../../shared/domain/findings';
+import { findingSeverities, reviewQueues } from '../../../shared/domain/findings';
+import { lineModes } from '../../../shared/domain/lines';
+import { applicationStatuses, riskResults } from '../../../shared/institution-api/applications';
 import { epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
@@ -18,11 +20,11 @@ export const applicationsTable = sqliteTable(
     platformUserId: text('platform_user_id').notNull(),
     productCode: text('product_code').notNull(),
     productName: text('product_name').notNull(),
-    lineMode: text('line_mode', { enum: ['revolving', 'single_batch'] }).notNull(),
+    lineMode: text('line_mode', { enum: lineModes }).notNull(),
     requestedAmountFen: integer('requested_amount_fen').notNull(),
     requestedTermMonths: integer('requested_term_months').notNull(),
-    status: text('status', { enum: ['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED'] }).notNull(),
-    riskResult: text('risk_result', { enum: ['approve', 'reject', 'manual_review'] }),
+    status: text('status', { enum: applicationStatuses }).notNull(),
+    riskResult: text('risk_result', { enum: riskResults }),
     appliedAt: epochMs('applied_at').notNull(),
     submittedAt: epochMs('submitted_at'),
     creditLineExternalId: text('credit_line_external_id'),
@@ -72,7 +74,7 @@ export const applicationFindingsTable = sqliteTable(
       .references(() => applicationsTable.id, { onDelete: 'cascade' }),
     queue: text('queue', { enum: reviewQueues }).notNull(),
     code: text('code').notNull(),
-    severity: text('severity', { enum: ['info', 'warning', 'high'] }).notNull(),
+    severity: text('severity', { enum: findingSeverities }).notNull(),
     subject: text('subject'),
     expected: text('expected'),
     actual: text('actual'),

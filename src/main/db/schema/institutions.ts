@@ -1,6 +1,6 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { institutionStates, secretSchemes } from '../../../shared/contracts/institutions';
-import { quarantineStatuses, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
+import { outboxKinds, quarantineStatuses, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
 import { deliveryStates } from '../../../shared/domain/review';
 import { resourceNames } from '../../../shared/institution-api/resources';
 import { booleanColumn, epochMs, idColumn } from './columns';
@@ -188,7 +188,7 @@ export const outboxTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['review-decision'] }).notNull(),
+    kind: text('kind', { enum: outboxKinds }).notNull(),
     /** What the message is about, e.g. the application's external id. */
     subjectId: text('subject_id').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),

@@ -1,5 +1,10 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { lineStates } from '../../../shared/contracts/portfolio';
+import { aprFlags, lineStates, planStates } from '../../../shared/contracts/portfolio';
+import { aprBases } from '../../../shared/domain/apr';
+import { buckets } from '../../../shared/domain/delinquency';
+import { lineModes } from '../../../shared/domain/lines';
+import { repaymentMethods } from '../../../shared/domain/schedule';
+import { creditLineStatuses, frozenReasons, installmentStatuses, orderStatuses, repaymentChannels, repaymentKinds } from '../../../shared/institution-api/loans';
 import { booleanColumn, epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
@@ -17,15 +22,15 @@ export const creditLinesTable = sqliteTable(
     borrowerId: integer('borrower_id').references(() => borrowersTable.id),
     platformUserId: text('platform_user_id').notNull(),
     productCode: text('product_code').notNull(),
-    mode: text('mode', { enum: ['revolving', 'single_batch'] }).notNull(),
+    mode: text('mode', { enum: lineModes }).notNull(),
     limitFen: integer('limit_fen').notNull(),
     usedFen: integer('used_fen').notNull(),
     availableFen: integer('available_fen').notNull(),
     partialDrawAllowed: booleanColumn('partial_draw_allowed').notNull(),
     validFrom: epochMs('valid_from').notNull(),
     validTo: epochMs('valid_to').notNull(),
-    status: text('status', { enum: ['active', 'frozen', 'expired', 'exhausted', 'closed'] }).notNull(),
-    frozenReason: text('frozen_reason', { enum: ['overdue', 'risk_control', 'borrower_request'] }),
+    status: text('status', { enum: creditLineStatuses }).notNull(),
+    frozenReason: text('frozen_reason', { enum: frozenReasons }),
     grantedAt: epochMs('granted_at').notNull(),
     /** Derived by lineAvailability() from the line's drawdowns. */
     derivedUsedFen: integer('derived_used_fen').notNull().default(0),
@@ -106,7 +111,7 @@ export const ordersTable = sqliteTable(
     principalFen: integer('principal_fen').notNull(),
     receivedFen: integer('received_fen').notNull(),
     termMonths: integer('term_months').notNull(),
-    repaymentMethod: text('repayment_method', { enum: ['equal_installment', 'equal_principal', 'interest_first', 'flat'] }).notNull(),
+    repaymentMethod: text('repayment_method', { enum: repaymentMethods }).notNull(),
     monthlyInterestRate: text('monthly_interest_rate').notNull(),
     penaltyDailyRate: text('penalty_daily_rate').notNull(),
     declaredAnnualRate: text('declared_annual_rate').notNull(),
@@ -114,9 +119,7 @@ export const ordersTable = sqliteTable(
     fees: text('fees').notNull(),
     /** JSON array of the plan quoted at borrowing. */
     quotedPlan: text('quoted_plan').notNull(),
-    status: text('status', {
-      enum: ['AUDITING', 'AUDIT_PASS', 'AUDIT_NO_PASS', 'LOAN_CANCEL', 'LOAN_FAILED', 'LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'],
-    }).notNull(),
+    status: text('status', { enum: orderStatuses }).notNull(),
     appliedAt: epochMs('applied_at').notNull(),
     disbursedAt: epochMs('disbursed_at'),
     closedAt: epochMs('closed_at'),
@@ -125,15 +128,14 @@ export const ordersTable = sqliteTable(
     // Derived at ingest and by the daily pass:
     aprNominalBps: integer('apr_nominal_bps'),
     aprEffectiveBps: integer('apr_effective_bps'),
-    aprBasis: text('apr_basis', { enum: ['monthly', 'xirr'] }),
-    aprFlag: text('apr_flag', { enum: ['ok', 'warning', 'non_compliant', 'unknown'] }).notNull().default('unknown'),
-    /** booked: a plan was synced; missing: the institution provides none; awaiting: it does, not yet synced. */
-    planState: text('plan_state', { enum: ['booked', 'missing', 'awaiting'] }).notNull().default('awaiting'),
+    aprBasis: text('apr_basis', { enum: aprBases }),
+    aprFlag: text('apr_flag', { enum: aprFlags }).notNull().default('unknown'),
+    planState: text('plan_state', { enum: planStates }).notNull().default('awaiting'),
     planMismatch: booleanColumn('plan_mismatch').notNull().default(false),
     /** JSON differences between quoted and booked plan, when planMismatch. */
     planDifferences: text('plan_differences'),
     dpd: integer('dpd').notNull().default(0),
-    bucket: text('bucket', { enum: ['M0', 'M1', 'M2', 'M3', 'M3+'] }).notNull().default('M0'),
+    bucket: text('bucket', { enum: buckets }).notNull().default('M0'),
     inGrace: booleanColumn('in_grace').notNull().default(false),
     outstandingPrincipalFen: integer('outstanding_principal_fen').notNull().default(0),
     overduePrincipalFen: integer('overdue_principal_fen').notNull().default(0),
@@ -257,7 +259,7 @@ export const installmentsTable = sqliteTable(
     paidInterestFen: integer('paid_interest_fen').notNull(),
     paidFeeFen: integer('paid_fee_fen').notNull(),
     paidPenaltyFen: integer('paid_penalty_fen').notNull(),
-    status: text('status', { enum: ['pending', 'overdue', 'paid'] }).notNull(),
+    status: text('status', { enum: installmentStatuses }).notNull(),
     paidOffAt: epochMs('paid_off_at'),
   },
   (table) => [primaryKey({ columns: [table.planId, table.period] })],
@@ -277,8 +279,8 @@ export const repaymentsTable = sqliteTable(
     /** JSON allocation per installment. */
     allocation: text('allocation').notNull(),
     paidAt: epochMs('paid_at').notNull(),
-    channel: text('channel', { enum: ['auto_debit', 'app', 'bank_transfer', 'offline'] }).notNull(),
-    kind: text('kind', { enum: ['scheduled', 'overdue', 'partial', 'early_settlement'] }).notNull(),
+    channel: text('channel', { enum: repaymentChannels }).notNull(),
+    kind: text('kind', { enum: repaymentKinds }).notNull(),
     syncedAt: syncedAtColumn(),
   },
   (table) => [

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { locales } from '../../../shared/contracts/auth';
 import { roles } from '../../../shared/rpc/permissions';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
@@ -22,7 +23,7 @@ export const operatorsTable = sqliteTable(
     /** No longer written (see failedAttempts). */
     lockedUntil: epochMs('locked_until'),
     lastSignInAt: epochMs('last_sign_in_at'),
-    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    locale: text('locale', { enum: locales }).notNull().default('zh-CN'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
