@@ -1,8 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { tempFolders } from '../support/temp-folders';
 
 export const adminPassword = 'e2e-root-passphrase';
 
@@ -15,13 +13,15 @@ export interface ServerHandle {
 
 /**
  * Starts `creditdesk serve` on a free port with its own data folder; resolves when it listens.
- * `reuse` starts it again on the port and data folder of one stopped with keepData (a restart).
+ * `reuse` starts it again on the port and data folder of one stopped with keepData (a restart);
+ * the data folder is removed only by the stop of the server that made it.
  */
 export async function startServer(
   extraArgs: string[] = [],
   reuse?: { port: number; dataDir: string },
 ): Promise<ServerHandle & { stop(options?: { keepData?: boolean }): Promise<void> }> {
-  const dataDir = reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-'));
+  const folders = tempFolders('creditdesk-e2e-');
+  const dataDir = reuse?.dataDir ?? folders.folder();
   const child: ChildProcess = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', String(reuse?.port ?? 0), '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +56,7 @@ export async function startServer(
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) folders.removeAll();
     },
   };
 }

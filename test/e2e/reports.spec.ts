@@ -1,7 +1,5 @@
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { tempFolders } from '../support/temp-folders';
 import { adminPassword, expect, signIn, startServer, test as base, type ServerHandle } from './fixtures';
 
 /** This spec needs review data: its server runs the embedded demo institutions (--demo). */
@@ -82,9 +80,9 @@ test('a supervisor exports the review report as XLSX and the download holds the 
   await page.getByRole('menuitem', { name: /XLSX/ }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^review-operations_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
-  const folder = mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-download-'));
+  const folders = tempFolders('creditdesk-e2e-download-');
   try {
-    const file = path.join(folder, download.suggestedFilename());
+    const file = folders.file(download.suggestedFilename());
     await download.saveAs(file);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
@@ -99,7 +97,7 @@ test('a supervisor exports the review report as XLSX and the download holds the 
     expect(rows.map((row) => row.getCell(4).value)).toEqual(['人脸比对', '人脸比对', '人脸比对']);
     expect(rows[0]?.getCell(2).type).toBe(ExcelJS.ValueType.Date);
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    folders.removeAll();
   }
 
   // The export is on the record: who, what, filters and row count.

@@ -5,24 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, demoInstitutions, type RunningSimulator } from '../../src/main/simulator';
 import { configuredDataDir as configured, passUnderWay, runSync as runSyncProcess, snapshot } from '../support/sync-differential';
+import { tempFolders } from '../support/temp-folders';
 import { simulatedNow } from './sync-support';
 
 let sim: RunningSimulator;
-const folders: Array<{ dir: string; remove(): void }> = [];
+const folders = tempFolders('creditdesk-kill-');
 
 beforeAll(async () => {
   sim = await startSimulator({ institutions: demoInstitutions('kill-test'), seed: 'kill-test', borrowers: 200, now: simulatedNow, faults: { duplicate: 0.1, outOfOrder: 0.1 } });
 });
 afterAll(async () => {
   await sim.close();
-  for (const folder of folders) folder.remove();
+  folders.removeAll();
 });
 
-async function configuredDataDir(): Promise<string> {
-  const folder = await configured(sim, 'creditdesk-kill-');
-  folders.push(folder);
-  return folder.dir;
-}
+const configuredDataDir = () => configured(sim, folders);
 
 const runSync = (dataDir: string) => runSyncProcess(dataDir, 20);
 
