@@ -1,10 +1,10 @@
 /**
- * Row builders for the portfolio's tests (never imported by the app): orders, lines, plans,
- * repayments and borrowers with realistic defaults, written the way the sync engine writes them.
+ * Row builders for the portfolio's tests (never imported by the app): orders, lines, plans and
+ * repayments with realistic defaults, written the way the sync engine writes them (borrowers and
+ * institutions: test/support/rows.ts).
  */
 import type { Db } from '../../src/main/db/connection';
 import {
-  borrowersTable,
   creditLinesTable,
   installmentsTable,
   ordersTable,
@@ -16,14 +16,6 @@ import {
 } from '../../src/main/db/schema';
 
 const baseTime = Date.UTC(2026, 0, 1);
-
-export function insertBorrowerRow(db: Db, values: { idNumber: string; name: string; phone: string; platformUserId: string }): number {
-  return db
-    .insert(borrowersTable)
-    .values({ ...values, idTail: values.idNumber.slice(-6), idValid: true, firstSeenAt: baseTime, updatedAt: baseTime })
-    .returning({ id: borrowersTable.id })
-    .get().id;
-}
 
 export type OrderValues = Partial<Omit<OrderRow, 'id'>> & Pick<OrderRow, 'institutionId' | 'externalId'>;
 
