@@ -3,8 +3,9 @@
  * repayments with realistic defaults, written the way the sync engine writes them (borrowers and
  * institutions: test/support/rows.ts).
  */
-import type { PlanInstallment } from '../../src/shared/domain/apr';
+import type { OrderRecord } from '../../src/shared/institution-api/loans';
 import type { Db } from '../../src/main/db/connection';
+import { quotedInstallmentsOf, type QuotedInstallment } from '../../src/main/db/json-columns';
 import {
   creditLinesTable,
   installmentsTable,
@@ -18,19 +19,14 @@ import {
 
 const baseTime = Date.UTC(2026, 0, 1);
 
+type QuotedRow = OrderRecord['quoted_plan'][number];
+
 /**
  * A plan as the institution sends it (an order's quoted plan, or a booked plan's installments,
  * which carry no total: principal, interest and fee make it) in the rows comparePlans reads.
  */
-export function planOfWire(rows: ReadonlyArray<{ period: number; due_date: string; principal_fen: number; interest_fen: number; fee_fen: number; total_fen?: number }>): Array<Required<PlanInstallment>> {
-  return rows.map((row) => ({
-    period: row.period,
-    dueDate: row.due_date,
-    principalFen: row.principal_fen,
-    interestFen: row.interest_fen,
-    feeFen: row.fee_fen,
-    totalFen: row.total_fen ?? row.principal_fen + row.interest_fen + row.fee_fen,
-  }));
+export function planOfWire(rows: ReadonlyArray<Omit<QuotedRow, 'total_fen'> & { total_fen?: number }>): QuotedInstallment[] {
+  return quotedInstallmentsOf(rows.map((row) => ({ ...row, total_fen: row.total_fen ?? row.principal_fen + row.interest_fen + row.fee_fen })));
 }
 
 export type OrderValues = Partial<Omit<OrderRow, 'id'>> & Pick<OrderRow, 'institutionId' | 'externalId'>;
