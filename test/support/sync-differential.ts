@@ -71,7 +71,7 @@ export async function configuredDataDir(sim: RunningSimulator, folders: TempFold
 }
 
 /** Resolves once the child has a pass under way (a 'running' run row), polling its database read-only. */
-export async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60_000): Promise<boolean> {
+async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60_000): Promise<boolean> {
   let exited = false;
   void child.exited.then(() => (exited = true));
   const started = Date.now();
@@ -90,6 +90,22 @@ export async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
   return false;
+}
+
+/**
+ * `creditdesk sync` on the folder, SIGKILLed: `delayMs()` after its pass is under way (somewhere
+ * in it: page writes, cursor saves, derivation, reconciliation, a re-read), else as soon as it is
+ * known that no pass started. Whether it was still running when killed, and how it ended.
+ */
+export async function killedSync(dataDir: string, pageLimit: number, delayMs: () => number): Promise<{ midPass: boolean; outcome: Awaited<Child['exited']> }> {
+  const child = runSync(dataDir, pageLimit);
+  let midPass = false;
+  if (await passUnderWay(dataDir, child)) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs()));
+    midPass = await Promise.race([child.exited.then(() => false), Promise.resolve(true)]);
+  }
+  child.kill();
+  return { midPass, outcome: await child.exited };
 }
 
 const tables = {
@@ -255,17 +271,8 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     let finalRuns = 0;
     let killedMidPass = 0;
     for (let round = 0; round < options.kills; round++) {
-      const child = runSync(faultyDir, pageLimit);
-      if (await passUnderWay(faultyDir, child)) {
-        // Anywhere in the pass: page writes, cursor saves, derivation, reconciliation, a re-read.
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * (options.maxKillDelayMs ?? 3000))));
-        const stillRunning = await Promise.race([child.exited.then(() => false), Promise.resolve(true)]);
-        child.kill();
-        if (stillRunning) killedMidPass++;
-      } else {
-        child.kill();
-      }
-      const outcome = await child.exited;
+      const { midPass, outcome } = await killedSync(faultyDir, pageLimit, () => Math.floor(random() * (options.maxKillDelayMs ?? 3000)));
+      if (midPass) killedMidPass++;
       log(`  kill ${round + 1}: ${outcome.signal ?? `exit ${outcome.code}`}`);
       if (options.ticks !== undefined) {
         const round = await converge();
