@@ -1,18 +1,18 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/dates/styles.css';
-import { MantineProvider } from '@mantine/core';
+import './fonts.css';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { HashRouter } from 'react-router';
 import { RpcError } from './api/client';
 import { SessionProvider } from './auth/SessionProvider';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { LocaleMantineProvider } from './components/LocaleMantineProvider';
 import { DatesLocale } from './components/DateField';
 import { DeskProvider } from './desk/DeskProvider';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AppRoutes } from './routes';
-import { theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -28,11 +28,11 @@ const queryClient = new QueryClient({
 /** Providers only; the screens live in routes and pages. */
 export function App() {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
-      {/* Over the navigation's empty foot: a notice never lands on a toolbar button. */}
-      <Notifications position="bottom-left" containerWidth={226} limit={3} />
-      <QueryClientProvider client={queryClient}>
-        <I18nProvider>
+    <I18nProvider>
+      <LocaleMantineProvider>
+        {/* Over the navigation's empty foot: a notice never lands on a toolbar button. */}
+        <Notifications position="bottom-left" containerWidth={226} limit={3} />
+        <QueryClientProvider client={queryClient}>
           <ConnectionBanner />
           <DatesLocale>
             <DeskProvider>
@@ -43,8 +43,8 @@ export function App() {
               </SessionProvider>
             </DeskProvider>
           </DatesLocale>
-        </I18nProvider>
-      </QueryClientProvider>
-    </MantineProvider>
+        </QueryClientProvider>
+      </LocaleMantineProvider>
+    </I18nProvider>
   );
 }

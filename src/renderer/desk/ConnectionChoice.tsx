@@ -104,7 +104,7 @@ export function ConnectionChoice({ current, onCancel, embedded = false }: { curr
               <Radio.Card value="local" p="md" radius="md" data-testid="desk-local">
                 <Group wrap="nowrap" align="flex-start">
                   <Radio.Indicator />
-                  <IconDeviceDesktop size={20} />
+                  <IconDeviceDesktop size={20} style={{ flex: 'none' }} />
                   <div>
                     <Text fw={600}>{t('desk.local')}</Text>
                     <Text size="sm" c="dimmed">
@@ -116,7 +116,7 @@ export function ConnectionChoice({ current, onCancel, embedded = false }: { curr
               <Radio.Card value="team" p="md" radius="md" data-testid="desk-team">
                 <Group wrap="nowrap" align="flex-start">
                   <Radio.Indicator />
-                  <IconServer size={20} />
+                  <IconServer size={20} style={{ flex: 'none' }} />
                   <div>
                     <Text fw={600}>{t('desk.team')}</Text>
                     <Text size="sm" c="dimmed">

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Locale } from '../../shared/contracts/auth';
 import { errorText } from './errorText';
 import { translate, type Translate } from './translate';
@@ -26,8 +26,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
     globalThis.localStorage?.setItem(storageKey, next);
-    document.documentElement.lang = next;
   }, []);
+  // The page says its language from the first render (index.html says zh-CN): screen readers and
+  // the browser's choice of glyphs follow it.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const value = useMemo<I18nValue>(
     () => ({ locale, setLocale, t: (key, params) => translate(locale, key, params) }),
     [locale, setLocale],

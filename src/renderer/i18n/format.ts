@@ -33,18 +33,26 @@ export function formatFenCompact(fen: number, locale: Locale): string {
   return format.format(fen / 100);
 }
 
-/** Instants shown in Asia/Shanghai whatever the machine's zone. */
+const dateTimeParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: displayTimeZone,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * Instants shown in Asia/Shanghai whatever the machine's zone, year first in both languages
+ * (zh-CN 2026/12/03 13:50, en 2026-12-03 13:50, as the date fields and charts write days): the
+ * English locale's own 12/03/2026 reads as 12 March to most readers outside the US.
+ */
 export function formatDateTime(epochMs: number | null | undefined, locale: Locale): string {
   if (epochMs === null || epochMs === undefined) return '—';
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: displayTimeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(epochMs);
+  const part = Object.fromEntries(dateTimeParts.formatToParts(epochMs).map((entry) => [entry.type, entry.value]));
+  const separator = locale === 'en' ? '-' : '/';
+  return `${part.year}${separator}${part.month}${separator}${part.day} ${part.hour}:${part.minute}`;
 }
 
 export function formatTime(epochMs: number, locale: Locale): string {
@@ -53,7 +61,7 @@ export function formatTime(epochMs: number, locale: Locale): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   }).format(epochMs);
 }
 

@@ -44,6 +44,8 @@ export const teamMessages = defineMessages({
   'review.taken.claimed': { 'zh-CN': '{name} 已于 {age}前领取此任务，您现在不能处理它。', en: '{name} took this task {age} ago; you cannot work on it now.' },
   'review.taken.claimedJustNow': { 'zh-CN': '{name} 刚刚领取了此任务，您现在不能处理它。', en: '{name} has just taken this task; you cannot work on it now.' },
   'review.taken.decided': { 'zh-CN': '此任务已由他人处理。', en: 'Someone else has dealt with this task.' },
+  'review.taken.releasedBy': { 'zh-CN': '{name} 释放了您对此任务的领取，任务已回到队列。', en: '{name} released your claim on this task; it is back in its queue.' },
+  'review.taken.lapsed': { 'zh-CN': '您对此任务的领取已超时失效，任务已回到队列。', en: 'Your claim on this task ran out; it is back in its queue.' },
   'review.taken.next': { 'zh-CN': '处理下一个任务', en: 'Take the next task' },
   'presence.title': { 'zh-CN': '团队在线情况', en: 'The team now' },
   'presence.summary': { 'zh-CN': '{online} 人在线 · 今日共 {decisions} 个决定', en: '{online} signed in · {decisions} decisions today' },

@@ -8,6 +8,7 @@ import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
+import { labelOf } from '../../i18n/translate';
 import { ExportControl } from '../reports/ExportControl';
 
 type Cursor = { at: number; id: number };
@@ -54,7 +55,11 @@ export function AuditLog() {
             placeholder={t('audit.allActions')}
             clearable
             searchable
-            data={[...families.map((family) => ({ value: family, label: `${family}*` })), ...(actions.data ?? []).map((name) => ({ value: name, label: name }))]}
+            data={[
+              ...families.map((family) => ({ value: family, label: labelOf(t, 'audit.family', family.slice(0, -1)) })),
+              // The code stays in the label: it is what the CLI's export and the logs say.
+              ...(actions.data ?? []).map((name) => ({ value: name, label: `${labelOf(t, 'audit.actionName', name)} · ${name}` })),
+            ]}
             value={action}
             onChange={setAction}
           />
@@ -105,11 +110,11 @@ export function AuditLog() {
                 <Table.Td>{formatDateTime(entry.at, locale)}</Table.Td>
                 <Table.Td>{entry.operatorName ?? <Text span size="xs" c="dimmed">{t('audit.system')}</Text>}</Table.Td>
                 <Table.Td>
-                  <Badge size="xs" variant="light" tt="none" color={entry.action.includes('failed') || entry.action.includes('locked') ? 'red' : entry.action.startsWith('exports.') ? 'grape' : 'blue'}>
-                    {entry.action}
+                  <Badge size="xs" variant="light" tt="none" title={entry.action} color={entry.action.includes('failed') || entry.action.includes('locked') ? 'red' : entry.action.startsWith('exports.') ? 'grape' : 'blue'}>
+                    {labelOf(t, 'audit.actionName', entry.action)}
                   </Badge>
                 </Table.Td>
-                <Table.Td>{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ''}` : '—'}</Table.Td>
+                <Table.Td title={entry.targetType ?? undefined}>{entry.targetType ? `${labelOf(t, 'audit.targetTypeName', entry.targetType)} ${entry.targetId ?? ''}` : '—'}</Table.Td>
                 <Table.Td>
                   {Object.keys(entry.details).length > 0 && (
                     <Code fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>

@@ -2,7 +2,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../../testing';
-import { BucketBadge } from './shared';
+import { BucketBadge, FigureCard } from './shared';
 
 afterEach(cleanup);
 
@@ -16,5 +16,14 @@ describe('BucketBadge', () => {
   it('shows an open loan’s bucket and days past due', () => {
     renderWithProviders(<BucketBadge bucket="M1" dpd={12} status="OVERDUE" />);
     expect(screen.getByText(/M1/)).toBeTruthy();
+  });
+});
+
+describe('FigureCard', () => {
+  it('lets a long label take a second line instead of cutting it after one, and keeps it whole on hover', () => {
+    renderWithProviders(<FigureCard label="APR over 36.00% (non-compliant)" value={203} testId="apr-36" />, { locale: 'en' });
+    const label = screen.getByTestId('apr-36-label');
+    expect(label.getAttribute('title')).toBe('APR over 36.00% (non-compliant)');
+    expect(label.style.getPropertyValue('--text-line-clamp')).toBe('2');
   });
 });

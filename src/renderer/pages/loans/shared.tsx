@@ -38,7 +38,8 @@ export function FigureCard({
 }) {
   const body = (
     <Paper withBorder p="sm" radius="sm" h="100%" style={color ? { borderLeft: `4px solid var(--mantine-color-${color}-6)` } : undefined}>
-      <Text size="xs" c="dimmed" lineClamp={1}>
+      {/* Two lines: one cut "APR over 36.00% (non-compliant)" to "APR over 36.00% (non-…" in a fifth of 1366 px. */}
+      <Text size="xs" c="dimmed" lineClamp={2} title={label} data-testid={testId ? `${testId}-label` : undefined}>
         {label}
       </Text>
       <Text fw={600} size="xl" data-testid={testId ? `${testId}-value` : undefined} style={{ fontVariantNumeric: 'tabular-nums' }}>

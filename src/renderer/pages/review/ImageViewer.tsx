@@ -4,7 +4,7 @@ import { IconLock, IconPhotoOff } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ImageKind } from '../../../shared/contracts/review';
 import { useEvidenceImage } from '../../api/images';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 
 export interface ImageView {
   zoom: number;
@@ -33,6 +33,7 @@ export function rotate(view: ImageView): ImageView {
  */
 export function ImageViewer({ taskId, which, title, enabled, view, height }: { taskId: number; which: ImageKind; title: string; enabled: boolean; view: ImageView; height: number }) {
   const { t } = useI18n();
+  const errorText = useErrorText();
   const { ref, width } = useElementSize();
   const image = useEvidenceImage(taskId, which, enabled);
   const [failed, setFailed] = useState<string | null>(null);
@@ -62,7 +63,7 @@ export function ImageViewer({ taskId, which, title, enabled, view, height }: { t
         <Stack align="center" gap={4}>
           <IconPhotoOff size={22} color="var(--mantine-color-red-6)" />
           <Text size="xs" c="red" ta="center" maw={240}>
-            {image.error?.message ?? t('review.image.failed')}
+            {image.error ? errorText(image.error) : t('review.image.failed')}
           </Text>
         </Stack>
       </Center>

@@ -10,7 +10,7 @@ afterEach(cleanup);
 
 function detail(task: Partial<TaskDetail['task']>): TaskDetail {
   const now = Date.UTC(2026, 11, 7, 2, 0);
-  return { now, task: { id: 7, status: 'in_review', heldByMe: false, claimedBy: null, claimedAt: null, canDecide: false, canSecondDecide: false, ...task } } as TaskDetail;
+  return { now, timeline: [], task: { id: 7, status: 'in_review', heldByMe: false, claimedBy: null, claimedAt: null, canDecide: false, canSecondDecide: false, ...task } } as unknown as TaskDetail;
 }
 
 describe('a task someone else took', () => {
@@ -43,5 +43,35 @@ describe('a task someone else took', () => {
     expect(screen.queryByTestId('task-taken')).toBeNull();
     fireEvent.click(screen.getByText('decided elsewhere'));
     expect(screen.getByTestId('task-taken').textContent).toContain('Someone else has dealt with this task.');
+  });
+
+  it('tells the reviewer who held the task on screen when a supervisor released the claim, or when it ran out', () => {
+    const claimedAt = Date.UTC(2026, 11, 7, 1, 50);
+    const released = { id: 'e9', at: Date.UTC(2026, 11, 7, 1, 58), kind: 'released', operator: { id: 4, name: '赵强' }, details: { reason: 'supervisor', note: '午休' } };
+    const held = detail({ status: 'in_review', heldByMe: true, claimedBy: { id: 1, name: '王敏' }, claimedAt, canDecide: true });
+    const back = (timeline: TaskDetail['timeline']) => ({ ...detail({ status: 'open', heldByMe: false, claimedBy: null, claimedAt: null }), timeline });
+    function Screen({ after }: { after: TaskDetail }) {
+      const [current, setCurrent] = useState<TaskDetail>(held);
+      return (
+        <>
+          <button onClick={() => setCurrent(after)}>refreshed</button>
+          <TakenNotice detail={current} onNext={() => undefined} busy={false} />
+        </>
+      );
+    }
+    renderWithProviders(<Screen after={back([released])} />);
+    expect(screen.queryByTestId('task-taken')).toBeNull();
+    fireEvent.click(screen.getByText('refreshed'));
+    expect(screen.getByTestId('task-taken').textContent).toContain('赵强 释放了您对此任务的领取，任务已回到队列。');
+    cleanup();
+    // A release before this claim is not the one that ended it: the lease ran out.
+    renderWithProviders(<Screen after={back([{ ...released, at: claimedAt - 60_000 }])} />, { locale: 'en' });
+    fireEvent.click(screen.getByText('refreshed'));
+    expect(screen.getByTestId('task-taken').textContent).toContain('Your claim on this task ran out; it is back in its queue.');
+  });
+
+  it('says nothing on a task that was waiting in its queue when the page opened', () => {
+    renderWithProviders(<TakenNotice detail={detail({ status: 'open' })} onNext={() => undefined} busy={false} />);
+    expect(screen.queryByTestId('task-taken')).toBeNull();
   });
 });

@@ -183,6 +183,35 @@ export function FindingsPanel({ detail }: { detail: TaskDetail }) {
   );
 }
 
+/**
+ * One entry of the borrower's history in the narrow right column: what it is (a number, or a line's
+ * figures) over its institution on the left, the amount over the state on the right. Each part keeps
+ * to one line: the institution's name is cut with its full name on hover, never the state wrapped
+ * one character a line beside a long application number.
+ */
+function HistoryRow({ main, institution, amount, state, stateColor = 'dimmed', stateWeight }: { main: React.ReactNode; institution: string; amount?: string; state: string; stateColor?: string; stateWeight?: number }) {
+  return (
+    <Group gap={8} wrap="nowrap" justify="space-between" align="flex-start" py={2} data-testid="history-row">
+      <Stack gap={0} style={{ minWidth: 0 }}>
+        {main}
+        <Text size="xs" c="dimmed" truncate="end" title={institution}>
+          {institution}
+        </Text>
+      </Stack>
+      <Stack gap={0} align="flex-end" style={{ flex: 'none' }}>
+        {amount !== undefined && (
+          <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+            {amount}
+          </Text>
+        )}
+        <Text size="xs" c={stateColor} fw={stateWeight} style={{ whiteSpace: 'nowrap' }} data-testid="history-state">
+          {state}
+        </Text>
+      </Stack>
+    </Group>
+  );
+}
+
 /** The borrower's other applications, lines and loans across institutions. */
 export function HistoryPanel({ detail }: { detail: TaskDetail }) {
   const { t, locale } = useI18n();
@@ -198,61 +227,57 @@ export function HistoryPanel({ detail }: { detail: TaskDetail }) {
         </Text>
       )}
       {history.applications.map((application) => (
-        <Group key={application.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={application.institution.name}>
-            {application.institution.name}
-          </Text>
-          {application.tasks[0] ? (
-            <Anchor component={Link} to={`/review/task/${application.tasks[0].id}`} size="xs" ff="monospace">
-              {application.externalId}
-            </Anchor>
-          ) : (
-            <Text size="xs" ff="monospace">
-              {application.externalId}
-            </Text>
-          )}
-          <Text size="xs" style={{ flex: 1 }} ta="right">
-            {formatFen(application.requestedAmountFen, locale)}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {label(t, 'review.applicationStatus', application.status)}
-          </Text>
-        </Group>
+        <HistoryRow
+          key={application.id}
+          institution={application.institution.name}
+          main={
+            application.tasks[0] ? (
+              <Anchor component={Link} to={`/review/task/${application.tasks[0].id}`} size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                {application.externalId}
+              </Anchor>
+            ) : (
+              <Text size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                {application.externalId}
+              </Text>
+            )
+          }
+          amount={formatFen(application.requestedAmountFen, locale)}
+          state={label(t, 'review.applicationStatus', application.status)}
+        />
       ))}
       <Text size="xs" fw={600} mt={6}>
         {t('review.history.lines', { count: history.lines.length })}
       </Text>
       {history.lines.map((line) => (
-        <Group key={line.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={line.institution.name}>
-            {line.institution.name}
-          </Text>
-          <Text size="xs" style={{ flex: 1 }}>
-            {formatFen(line.availableFen, locale)} / {formatFen(line.limitFen, locale)}
-          </Text>
-          <Text size="xs" c={line.state === 'frozen' ? 'red.8' : 'dimmed'}>
-            {label(t, 'review.lineState', line.state)}
-          </Text>
-        </Group>
+        <HistoryRow
+          key={line.id}
+          institution={line.institution.name}
+          main={
+            <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+              {formatFen(line.availableFen, locale)} / {formatFen(line.limitFen, locale)}
+            </Text>
+          }
+          state={label(t, 'review.lineState', line.state)}
+          stateColor={line.state === 'frozen' ? 'red.8' : undefined}
+        />
       ))}
       <Text size="xs" fw={600} mt={6}>
         {t('review.history.loans', { count: history.loans.length })}
       </Text>
       {history.loans.map((loan) => (
-        <Group key={loan.id} gap={6} wrap="nowrap">
-          <Text size="xs" w={96} truncate="end" style={{ flex: 'none' }} title={loan.institution.name}>
-            {loan.institution.name}
-          </Text>
-          <Anchor href={`#/loans/${loan.id}`} size="xs" ff="monospace">
-            {loan.externalId}
-          </Anchor>
-          <Text size="xs" style={{ flex: 1 }} ta="right">
-            {formatFen(loan.outstandingPrincipalFen, locale)}
-          </Text>
-          <Text size="xs" c={loan.dpd > 0 ? 'red.8' : 'dimmed'} fw={loan.dpd > 0 ? 700 : undefined}>
-            {loan.dpd > 0 ? `${loan.bucket} · ${t('review.history.dpd', { days: loan.dpd })}` : label(t, 'review.orderStatus', loan.status)}
-          </Text>
-        </Group>
+        <HistoryRow
+          key={loan.id}
+          institution={loan.institution.name}
+          main={
+            <Anchor href={`#/loans/${loan.id}`} size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+              {loan.externalId}
+            </Anchor>
+          }
+          amount={formatFen(loan.outstandingPrincipalFen, locale)}
+          state={loan.dpd > 0 ? `${loan.bucket} · ${t('review.history.dpd', { days: loan.dpd })}` : label(t, 'review.orderStatus', loan.status)}
+          stateColor={loan.dpd > 0 ? 'red.8' : undefined}
+          stateWeight={loan.dpd > 0 ? 700 : undefined}
+        />
       ))}
     </Section>
   );

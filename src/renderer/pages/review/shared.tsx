@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PersonalText, ReviewTaskStatus, SlaState } from '../../../shared/contracts/review';
 import { findingCatalog, type FindingSeverity, type ReviewQueue } from '../../../shared/domain/findings';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
-import { useI18n, type Translate } from '../../i18n/I18nProvider';
+import { useErrorText, useI18n, type Translate } from '../../i18n/I18nProvider';
 import { labelOf } from '../../i18n/translate';
 
 export { reviewQueues } from '../../../shared/domain/findings';
@@ -88,6 +88,7 @@ export function formatAge(ms: number, t: Translate): string {
  */
 export function PersonalValue({ taskId, value, canReveal, mono = false, size = 'sm' }: { taskId: number; value: PersonalText; canReveal: boolean; mono?: boolean; size?: 'xs' | 'sm' }) {
   const { t } = useI18n();
+  const errorText = useErrorText();
   const [revealed, setRevealed] = useState<{ key: string; value: string } | null>(null);
   const reveal = useRpcMutation('review:reveal');
   const [busy, setBusy] = useState(false);
@@ -96,7 +97,8 @@ export function PersonalValue({ taskId, value, canReveal, mono = false, size = '
   const shown = revealed && revealed.key === `${taskId}:${revealKey}` ? revealed.value : value.value;
   return (
     <Group gap={2} wrap="nowrap" style={{ display: 'inline-flex' }}>
-      <Text size={size} ff={mono ? 'monospace' : undefined} span data-testid={revealKey ? `pii-${revealKey}` : undefined}>
+      {/* An identifier or a date (mono) stays whole: a masked birth date broke at its hyphens in a narrow card. */}
+      <Text size={size} ff={mono ? 'monospace' : undefined} span style={mono ? { whiteSpace: 'nowrap' } : undefined} data-testid={revealKey ? `pii-${revealKey}` : undefined}>
         {shown || '—'}
       </Text>
       {revealKey && canReveal && !revealed && (
@@ -112,7 +114,7 @@ export function PersonalValue({ taskId, value, canReveal, mono = false, size = '
               reveal
                 .mutateAsync({ taskId, field: revealKey })
                 .then((result) => setRevealed({ key: `${taskId}:${revealKey}`, value: result.value }))
-                .catch((failure: Error) => setError(failure.message))
+                .catch((failure: unknown) => setError(errorText(failure)))
                 .finally(() => setBusy(false));
             }}
           >

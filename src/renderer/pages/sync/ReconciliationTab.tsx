@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { labelOf } from '../../i18n/translate';
+import { reportedStatusLabel } from './labels';
 
 const outcomeColors: Record<ReconciliationEntry['outcome'], string> = { matched: 'green', explained: 'teal', changing: 'gray', unexplained: 'red', stopped: 'orange' };
 
@@ -52,7 +53,7 @@ export function ReconciliationTab() {
                 ))}
                 {row.statuses.map((status) => (
                   <Text key={status.status} size="xs" c="red">
-                    {t('sync.problem.status', { status: status.status, local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })}
+                    {t('sync.problem.status', { status: reportedStatusLabel(t, row.resource, status.status), local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })}
                   </Text>
                 ))}
                 {row.quarantinedOnly > 0 && (

@@ -4,9 +4,15 @@ import type { SyncIgnoredNote } from '../../../shared/contracts/sync';
 import { formatCount } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { labelOf, type Translate } from '../../i18n/translate';
+import { statsSubjectLabel } from './labels';
 
 /** Kinds whose `detail` is zod's own text: worded from `field` and `issue`, the text kept for support. */
 const unreadableKinds: ReadonlySet<SyncIgnoredNote['kind']> = new Set(['unreadable_product', 'unreadable_figures']);
+
+/** What a note is about: a resource or sum of /v1/stats worded as elsewhere on the page; a product, resource or key the client does not know as sent. */
+function subjectOf(t: Translate, note: SyncIgnoredNote): string {
+  return note.source === 'stats' && note.kind !== 'unknown_key' ? statsSubjectLabel(t, note.subject) : note.subject;
+}
 
 /** What is wrong with an unreadable entry, in the user's language (notes stored before `issue` existed point to the technical detail). */
 function reasonOf(t: Translate, note: SyncIgnoredNote): string {
@@ -44,7 +50,7 @@ export function SyncIgnoredNotes({ notes }: { notes: readonly SyncIgnoredNote[] 
                 {labelOf(t, 'sync.ignored.source', note.source)} ·{' '}
               </Text>
               <Text size="xs" span>
-                {labelOf(t, 'sync.ignored', note.kind, { subject: note.subject, detail: note.detail ?? '', reason: unreadableKinds.has(note.kind) ? reasonOf(t, note) : '' })}
+                {labelOf(t, 'sync.ignored', note.kind, { subject: subjectOf(t, note), detail: note.detail ?? '', reason: unreadableKinds.has(note.kind) ? reasonOf(t, note) : '' })}
               </Text>
               {unreadableKinds.has(note.kind) && note.detail !== null && (
                 <Text size="xs" c="dimmed" ff="monospace" data-testid="sync-ignored-technical">

@@ -45,4 +45,32 @@ describe('SyncProblems', () => {
     expect(document.body.textContent).toContain('不做全量重读');
     expect(document.body.textContent).not.toContain('尚未全量重读');
   });
+
+  it('names the statuses that differ in the operator\'s language, a status outside v1 as the institution sent it', () => {
+    const problems = [
+      unreconciled({
+        resource: 'orders',
+        remoteTotal: 550,
+        localTotal: 553,
+        unexplained: -3,
+        statuses: [
+          { status: 'AUDIT_NO_PASS', local: 19, remote: 18 },
+          { status: 'WRITTEN_OFF', local: 0, remote: 2 },
+        ],
+      }),
+      unreconciled({ resource: 'credit-lines', remoteTotal: 10, localTotal: 9, unexplained: 1, statuses: [{ status: 'frozen', local: 3, remote: 4 }] }),
+    ];
+    renderWithProviders(<SyncProblems problems={problems} />, { locale: 'zh-CN' });
+    let text = screen.getByTestId('sync-problems').textContent ?? '';
+    expect(text).toContain('审核拒绝：本地 19 / 机构 18');
+    expect(text).toContain('冻结：本地 3 / 机构 4');
+    expect(text).toContain('WRITTEN_OFF：本地 0 / 机构 2');
+    expect(text).not.toContain('AUDIT_NO_PASS');
+    cleanup();
+    renderWithProviders(<SyncProblems problems={problems} />, { locale: 'en' });
+    text = screen.getByTestId('sync-problems').textContent ?? '';
+    expect(text).toContain('Refused: 19 here / 18 there');
+    expect(text).toContain('Frozen: 3 here / 4 there');
+    expect(text).not.toContain('AUDIT_NO_PASS');
+  });
 });

@@ -3,6 +3,7 @@ import type { SyncProblem } from '../../../shared/contracts/sync';
 import { formatCount, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { labelOf } from '../../i18n/translate';
+import { reportedStatusLabel } from './labels';
 
 /**
  * Why a pass is incomplete, one line per resource, with its numbers: a resource stopped on a
@@ -38,7 +39,7 @@ export function SyncProblems({ problems, compact = false }: { problems: readonly
           );
         }
         const details = [
-          ...problem.statuses.map((status) => t('sync.problem.status', { status: status.status, local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })),
+          ...problem.statuses.map((status) => t('sync.problem.status', { status: reportedStatusLabel(t, problem.resource, status.status), local: formatCount(status.local, locale), remote: formatCount(status.remote, locale) })),
           ...problem.amounts.map((amount) =>
             t('sync.problem.amount', { name: labelOf(t, 'sync.amount', amount.name), local: formatFen(amount.local, locale), remote: formatFen(amount.remote, locale) }),
           ),
