@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { tempDir, testAdminPassword } from '../test/support/backend';
+import { testAdminPassword } from '../test/support/backend';
+import { tempFolders } from '../test/support/temp-folders';
 import { startBackend } from '../src/main/runtime/backend';
 import { pdfDetailRowLimit } from '../src/main/exports/pdf';
 import { timedCliProcess } from './cli-process';
@@ -57,14 +58,15 @@ async function exportInChild(dataDir: string, format: 'csv' | 'xlsx', out: strin
 }
 
 async function seeded<T>(work: (dataDir: string) => Promise<T>, log: (line: string) => void): Promise<T> {
-  const folder = tempDir('creditdesk-bench-export-');
+  const folders = tempFolders('creditdesk-bench-export-');
   try {
+    const dataDir = folders.folder();
     const seeding = Date.now();
-    await seed(folder.dir);
+    await seed(dataDir);
     log(`seeded ${rowsToExport.toLocaleString('en-US')} audit entries in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
-    return await work(folder.dir);
+    return await work(dataDir);
   } finally {
-    folder.remove();
+    folders.removeAll();
   }
 }
 

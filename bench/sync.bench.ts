@@ -13,8 +13,7 @@
  * Rows are API records (applications, lines, orders, plans, repayments) in every figure.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveDomainSettings } from '../src/shared/domain/settings';
 import { startCheckpointer } from '../src/main/db/checkpointer';
@@ -26,6 +25,7 @@ import { FactsCache } from '../src/main/sync/derive';
 import { pullOrder, recordsPerTransaction } from '../src/main/sync/engine';
 import { ingestRecords } from '../src/main/sync/ingest';
 import { arrayElementTexts } from '../src/main/institution-api/page-text';
+import { tempFolders } from '../test/support/temp-folders';
 import { timedCliProcess } from './cli-process';
 import type { BenchSuite } from './harness';
 
@@ -167,7 +167,8 @@ function verdict(ok: boolean, target: string): string {
 export const syncSuite: BenchSuite = {
   name: 'sync: ingest floor, pipeline, end-to-end, incremental',
   async run({ borrowers, log }) {
-    const work = mkdtempSync(path.join(tmpdir(), 'creditdesk-sync-bench-'));
+    const folders = tempFolders('creditdesk-sync-bench-');
+    const work = folders.folder();
     mkdirSync(path.join(work, 'simulator'));
     const started = performance.now();
     let lastProgress = 0;
@@ -251,7 +252,7 @@ export const syncSuite: BenchSuite = {
       return pipelineRatio >= 0.5 && fullRatio >= 0.25 && full.peakRssMb < 300 && share < 0.05;
     } finally {
       await sim.close();
-      rmSync(work, { recursive: true, force: true });
+      folders.removeAll();
     }
   },
 };

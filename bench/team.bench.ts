@@ -17,11 +17,11 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { tempFolders } from '../test/support/temp-folders';
 import { selfSignedCertificate } from '../test/support/tls';
 import { reviewQueues } from '../src/shared/domain/findings';
 import { testOperatorPassword } from '../test/support/backend';
@@ -211,7 +211,8 @@ function line(name: string, samples: number[]): string {
 export const teamSuite: BenchSuite = {
   name: 'team server: 100,000 open tasks, 50 reviewers over HTTPS, a sync pass alongside',
   async run({ log }) {
-    const folder = mkdtempSync(path.join(tmpdir(), 'creditdesk-team-bench-'));
+    const folders = tempFolders('creditdesk-team-bench-');
+    const folder = folders.folder();
     const certificate = selfSignedCertificate();
     writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
     writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
@@ -344,7 +345,7 @@ export const teamSuite: BenchSuite = {
     } finally {
       peakRss.stop();
       if (child.exitCode === null) child.kill('SIGTERM');
-      rmSync(folder, { recursive: true, force: true });
+      folders.removeAll();
     }
   },
 };

@@ -1,5 +1,5 @@
-import { test as base, type Page } from '@playwright/test';
-import { adminPassword, expect, signIn, signInAndWait, startServer, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { adminPassword, demoTest, expect, signIn, signInAndWait, startServer, test } from './fixtures';
 
 /**
  * The desk as its people use it (issue 28): deep links that cannot load say so, the language picked
@@ -83,15 +83,6 @@ test('inputs stop at their limits with a counter, and an unreachable server is o
   await expect(banner).toHaveCount(0, { timeout: 15_000 });
   await page.getByTestId('borrower-search').fill('张三');
   await expect(page.getByText('未找到借款人。').or(page.getByRole('listbox'))).toBeVisible({ timeout: 15_000 });
-});
-
-const demoTest = base.extend<{ demo: Awaited<ReturnType<typeof startServer>> }>({
-  demo: async ({}, use, testInfo) => {
-    const server = await startServer(['--demo']);
-    await use(server);
-    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
-    await server.stop();
-  },
 });
 
 demoTest('a decision is confirmed by the next task, not by a notice over the toolbar; offline, decisions wait; a long note is kept and refused, not cut', async ({ page, demo }) => {

@@ -1,7 +1,7 @@
 import { _electron as electron, expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempFolders } from '../support/temp-folders';
 
 /**
  * Where the Electron binary exists (a developer's machine), start the real desktop shell and see
@@ -24,8 +24,9 @@ if ('missing' in found) console.log(`[electron smoke] skipped: ${found.missing}`
 
 test('the desktop shell starts and shows the sign-in screen', async () => {
   test.skip('missing' in found, 'missing' in found ? found.missing : '');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'creditdesk-electron-'));
+  const folders = tempFolders('creditdesk-electron-');
   try {
+    const dataDir = folders.folder();
     const app = await electron.launch({
       executablePath: (found as { path: string }).path,
       args: ['out/main/index.js', '--data-dir', dataDir],
@@ -37,6 +38,6 @@ test('the desktop shell starts and shows the sign-in screen', async () => {
     expect(isolated).toBe(true);
     await app.close();
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    folders.removeAll();
   }
 });

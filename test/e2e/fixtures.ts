@@ -1,8 +1,6 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { tempFolders } from '../support/temp-folders';
 
 export const adminPassword = 'e2e-root-passphrase';
 
@@ -15,13 +13,15 @@ export interface ServerHandle {
 
 /**
  * Starts `creditdesk serve` on a free port with its own data folder; resolves when it listens.
- * `reuse` starts it again on the port and data folder of one stopped with keepData (a restart).
+ * `reuse` starts it again on the port and data folder of one stopped with keepData (a restart);
+ * the data folder is removed only by the stop of the server that made it.
  */
 export async function startServer(
   extraArgs: string[] = [],
   reuse?: { port: number; dataDir: string },
 ): Promise<ServerHandle & { stop(options?: { keepData?: boolean }): Promise<void> }> {
-  const dataDir = reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-'));
+  const folders = tempFolders('creditdesk-e2e-');
+  const dataDir = reuse?.dataDir ?? folders.folder();
   const child: ChildProcess = spawn(process.execPath, ['out/main/cli.js', 'serve', '--port', String(reuse?.port ?? 0), '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: adminPassword },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +56,7 @@ export async function startServer(
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) folders.removeAll();
     },
   };
 }
@@ -81,15 +81,38 @@ export async function signInAndWait(page: Page, username: string, password: stri
   await expect.poll(() => new URL(page.url()).hash, { timeout: 30_000 }).not.toMatch(/^(#\/?|#\/review\/?)?$/);
 }
 
-export const test = base.extend<{ server: ServerHandle }>({
-  server: async ({}, use, testInfo) => {
-    const server = await startServer();
+/** A minimal RPC client over the server's HTTP API, keeping the session cookie and CSRF token. */
+export async function apiSession(url: string, username: string, password: string) {
+  const response = await fetch(`${url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const body = (await response.json()) as { ok: boolean; data: { csrfToken: string } };
+  if (!body.ok) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
+  return async function call<T>(channel: string, input: unknown): Promise<T> {
+    const result = (await (
+      await fetch(`${url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.data.csrfToken }, body: JSON.stringify(input) })
+    ).json()) as { ok: boolean; data: T; error?: { message: string } };
+    if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
+    return result.data;
+  };
+}
+
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+/** A server of its own for each test, started with `args`; what it printed is attached when the test fails. */
+function serverFixture(args: string[]) {
+  return async ({}, use: (server: RunningServer) => Promise<void>, testInfo: TestInfo) => {
+    const server = await startServer(args);
     await use(server);
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
     }
     await server.stop();
-  },
-});
+  };
+}
+
+export const test = base.extend<{ server: ServerHandle }>({ server: serverFixture([]) });
+
+/** For flows that need data (review tasks, a loan book): the server runs the embedded demo institutions (--demo). */
+export const demoTest = base.extend<{ demo: RunningServer }>({ demo: serverFixture(['--demo']) });
 
 export { expect };

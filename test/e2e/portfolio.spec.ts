@@ -1,31 +1,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { adminPassword, expect, signIn, signInAndWait, startServer, test as base, type ServerHandle } from './fixtures';
-
-/** These flows need a loan book: the server runs the embedded demo institutions (--demo). */
-const test = base.extend<{ demo: ServerHandle }>({
-  demo: async ({}, use, testInfo) => {
-    const server = await startServer(['--demo']);
-    await use(server);
-    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
-    await server.stop();
-  },
-});
-
-/** A minimal RPC client over the server's HTTP API, keeping the session cookie and CSRF token. */
-async function apiSession(url: string, username: string, password: string) {
-  const response = await fetch(`${url}/api/rpc/auth:sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const body = (await response.json()) as { ok: boolean; data: { csrfToken: string } };
-  if (!body.ok) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
-  return async function call<T>(channel: string, input: unknown): Promise<T> {
-    const result = (await (
-      await fetch(`${url}/api/rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.data.csrfToken }, body: JSON.stringify(input) })
-    ).json()) as { ok: boolean; data: T; error?: { message: string } };
-    if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
-    return result.data;
-  };
-}
+import { adminPassword, apiSession, demoTest as test, expect, signIn, signInAndWait } from './fixtures';
 
 type Call = Awaited<ReturnType<typeof apiSession>>;
 

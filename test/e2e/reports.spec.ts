@@ -1,41 +1,6 @@
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { adminPassword, expect, signIn, startServer, test as base, type ServerHandle } from './fixtures';
-
-/** This spec needs review data: its server runs the embedded demo institutions (--demo). */
-const test = base.extend<{ demo: ServerHandle }>({
-  demo: async ({}, use, testInfo) => {
-    const server = await startServer(['--demo']);
-    await use(server);
-    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });
-    await server.stop();
-  },
-});
-
-/** A minimal RPC client over the server's HTTP API, keeping the session cookie and CSRF token. */
-async function apiSession(url: string, username: string, password: string) {
-  const response = await fetch(`${url}/api/rpc/auth:sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const body = (await response.json()) as { ok: boolean; data: { csrfToken: string } };
-  if (!body.ok) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body)}`);
-  return async function call<T>(channel: string, input: unknown): Promise<T> {
-    const result = (await (
-      await fetch(`${url}/api/rpc/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': body.data.csrfToken },
-        body: JSON.stringify(input),
-      })
-    ).json()) as { ok: boolean; data: T; error?: { message: string } };
-    if (!result.ok) throw new Error(`${channel}: ${result.error?.message}`);
-    return result.data;
-  };
-}
+import { tempFolders } from '../support/temp-folders';
+import { adminPassword, apiSession, demoTest as test, expect, signIn } from './fixtures';
 
 test('a supervisor exports the review report as XLSX and the download holds the decisions', async ({ page, demo }) => {
   test.setTimeout(180_000);
@@ -82,9 +47,9 @@ test('a supervisor exports the review report as XLSX and the download holds the 
   await page.getByRole('menuitem', { name: /XLSX/ }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^review-operations_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
-  const folder = mkdtempSync(path.join(tmpdir(), 'creditdesk-e2e-download-'));
+  const folders = tempFolders('creditdesk-e2e-download-');
   try {
-    const file = path.join(folder, download.suggestedFilename());
+    const file = folders.file(download.suggestedFilename());
     await download.saveAs(file);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
@@ -99,7 +64,7 @@ test('a supervisor exports the review report as XLSX and the download holds the 
     expect(rows.map((row) => row.getCell(4).value)).toEqual(['人脸比对', '人脸比对', '人脸比对']);
     expect(rows[0]?.getCell(2).type).toBe(ExcelJS.ValueType.Date);
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    folders.removeAll();
   }
 
   // The export is on the record: who, what, filters and row count.

@@ -1,10 +1,10 @@
 import { test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tempFolders } from '../support/temp-folders';
 import { selfSignedCertificate } from '../support/tls';
 import { adminPassword, expect, signInAndWait } from './fixtures';
 
@@ -32,7 +32,8 @@ const test = base.extend<{ team: TeamServer }>({
     await use({ ...launchOptions, args: [...(launchOptions.args ?? []), `--ignore-certificate-errors-spki-list=${spki}`] });
   },
   team: async ({}, use, testInfo) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'creditdesk-team-e2e-'));
+    const folders = tempFolders('creditdesk-team-e2e-');
+    const dataDir = folders.folder();
     writeFileSync(path.join(dataDir, 'cert.pem'), certificate.cert);
     writeFileSync(path.join(dataDir, 'key.pem'), certificate.key, { mode: 0o600 });
     const child: ChildProcess = spawn(
@@ -61,7 +62,7 @@ const test = base.extend<{ team: TeamServer }>({
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    folders.removeAll();
   },
 });
 

@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, demoInstitutions, type RunningSimulator } from '../../src/main/simulator';
-import { tempDir } from '../support/backend';
 import { runCliCaptured, type CliResult } from '../support/cli';
+import { tempFolders } from '../support/temp-folders';
 import { simulatedNow } from './sync-support';
 
 let sim: RunningSimulator;
-const folder = tempDir('creditdesk-sync-cli-');
+const folders = tempFolders('creditdesk-sync-cli-');
+const dataDir = folders.folder();
 
 beforeAll(async () => {
   sim = await startSimulator({ institutions: demoInstitutions('cli').slice(0, 2), seed: 'cli', borrowers: 50, now: simulatedNow });
 });
 afterAll(async () => {
   await sim.close();
-  folder.remove();
+  folders.removeAll();
 });
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCliCaptured([...args, '--data-dir', folder.dir], { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env });
+  return runCliCaptured([...args, '--data-dir', dataDir], { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'cli-admin-password', ...env });
 }
 
 describe('creditdesk institutions and creditdesk sync', () => {

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli';
 import { demoInstitutions, startSimulator } from '../../src/main/simulator';
-import { tempDir } from '../support/backend';
+import { tempFolders } from '../support/temp-folders';
 import { noFaults } from '../../src/main/simulator/faults';
 import { listReconciliations, readCursor } from '../../src/main/repositories/sync';
 import { readReread, saveRereadCursor, startReread } from '../../src/main/repositories/sync-rereads';
@@ -18,9 +18,11 @@ import { runPass, type PassResult } from '../../src/main/sync/engine';
 import { differences, institutionId, localVersions, remoteRecords, simulatedNow, startSyncWorld, type SyncWorld } from './sync-support';
 
 let world: SyncWorld | null = null;
+const folders = tempFolders('creditdesk-cursor-cli-');
 afterEach(async () => {
   await world?.close();
   world = null;
+  folders.removeAll();
 });
 
 async function oneInstitution(faults: NonNullable<Parameters<typeof startSyncWorld>[0]>['faults']): Promise<{ world: SyncWorld; id: number }> {
@@ -183,12 +185,12 @@ describe('a re-read under way of a resource whose figures agree', () => {
 describe('creditdesk sync over an institution whose pages skip ahead', () => {
   it('exits 1 and prints why while a resource stays unreconciled, and 0 once a re-read heals it', { timeout: 90_000 }, async () => {
     const sim = await startSimulator({ institutions: demoInstitutions('cursor-cli').slice(0, 1), seed: 'cursor-cli', borrowers: 150, now: simulatedNow, faults: { pageAhead: 1 } });
-    const folder = tempDir('creditdesk-cursor-cli-');
+    const dataDir = folders.folder();
     const cli = async (args: string[], env: Record<string, string> = {}) => {
       const stdout = new PassThrough();
       let out = '';
       stdout.on('data', (chunk) => (out += String(chunk)));
-      const code = await runCli([...args, '--data-dir', folder.dir], {
+      const code = await runCli([...args, '--data-dir', dataDir], {
         stdout,
         stderr: new PassThrough(),
         env: { ...process.env, CREDITDESK_ADMIN_PASSWORD: 'cursor-cli-admin', ...env },
@@ -212,7 +214,6 @@ describe('creditdesk sync over an institution whose pages skip ahead', () => {
       expect(healed.out).not.toMatch(/problem:/);
     } finally {
       await sim.close();
-      folder.remove();
     }
   });
 });

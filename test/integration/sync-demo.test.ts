@@ -1,13 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/main/runtime/backend';
 import { startDemo } from '../../src/main/runtime/background-work';
-import { tempDir } from '../support/backend';
+import { tempFolders } from '../support/temp-folders';
 
-const folder = tempDir('creditdesk-demo-');
-afterAll(() => folder.remove());
+const folders = tempFolders('creditdesk-demo-');
+const dataDir = folders.folder();
+afterAll(() => folders.removeAll());
 
 async function backend() {
-  return startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: 'demo-admin-password', logConsole: 'none', sync: { pageLimit: 500 } });
+  return startBackend({ dataDir, shell: 'headless', adminPassword: 'demo-admin-password', logConsole: 'none', sync: { pageLimit: 500 } });
 }
 
 describe('demo institutions', () => {

@@ -9,9 +9,9 @@ import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { noFaults } from '../../src/main/simulator/faults';
 import { createInstitutionClient, type InstitutionClients } from '../../src/main/institution-api/client';
 import { runPass } from '../../src/main/sync/engine';
-import { InstitutionApiError } from '../../src/main/institution-api/errors';
 import { nextRunAt } from '../../src/main/sync/scheduler';
 import { fastTuning, institutionId, startSyncWorld, type SyncWorld } from './sync-support';
+import { institutionFailure } from '../support/institution-failure';
 
 let world: SyncWorld;
 beforeAll(async () => {
@@ -29,21 +29,11 @@ function info() {
   return institution;
 }
 
-async function failure(promise: Promise<unknown>): Promise<InstitutionApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstitutionApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('an HTML page with status 200', () => {
   it('is reported as a page, not the API’s JSON, and retried like an outage', async () => {
     world.sim.admin.setFaults({ html200: 1 });
     const client = createInstitutionClient(info(), { fetch: (input, init) => fetch(input, init), circuit: null, tuning: { ...fastTuning, retry: { ...fastTuning.retry, maxAttempts: 2 } } });
-    const error = await failure(client.capabilities());
+    const error = await institutionFailure(client.capabilities());
     expect(error.kind).toBe('not_json');
     expect(error.message).toMatch(/is an HTML or XML page \(text\/html\), not the API's JSON: “<!DOCTYPE html>/);
     expect(world.sim.admin.injectedFaults().counts.html200).toBe(2);
@@ -56,7 +46,7 @@ describe('a clock the institution refuses', () => {
   it('is a clock error after the freshly signed retry, and the pass leaves the institution "clock out of sync", still on the schedule', async () => {
     const skewed = () => Date.now() - 10 * 60_000;
     const skewedClient = () => createInstitutionClient(info(), { fetch: (input, init) => fetch(input, init), circuit: null, tuning: fastTuning, wallClock: skewed });
-    const error = await failure(skewedClient().capabilities());
+    const error = await institutionFailure(skewedClient().capabilities());
     expect(error.kind).toBe('clock');
     expect(error.apiCode).toBe('TIMESTAMP_OUT_OF_RANGE');
     expect(error.message).toMatch(/clock/);

@@ -6,9 +6,9 @@ import { findInstitutionById } from '../../src/main/repositories/institutions';
 import { saveCursor } from '../../src/main/repositories/sync';
 import { CircuitBreaker } from '../../src/main/institution-api/circuit';
 import { createInstitutionClient, type ClientTuning } from '../../src/main/institution-api/client';
-import { InstitutionApiError } from '../../src/main/institution-api/errors';
 import { nextRunAt } from '../../src/main/sync/scheduler';
 import { institutionId, startSyncWorld, type SyncWorld } from './sync-support';
+import { institutionFailure } from '../support/institution-failure';
 
 type Behaviour = 'ok' | 'reset' | 'truncate' | 'hang' | 'e500' | 'e503' | 'e429' | 'e401' | 'e401-clock' | 'bad-shape' | 'bad-json';
 
@@ -133,16 +133,6 @@ function client(withCircuit = true) {
   return createInstitutionClient(institution.endpoint, { fetch: (input, init) => fetch(input, init), circuit: withCircuit ? circuit : null, tuning });
 }
 
-async function failure(promise: Promise<unknown>): Promise<InstitutionApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstitutionApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('institution client fault paths', () => {
   it('retries 5xx with exponential backoff and jitter, then succeeds', async () => {
     institution.then('e500', 'e503', 'e500');
@@ -174,7 +164,7 @@ describe('institution client fault paths', () => {
 
   it('does not retry a 401: the credentials are wrong, not the network', async () => {
     institution.then('e401', 'e401');
-    const error = await failure(client().capabilities());
+    const error = await institutionFailure(client().capabilities());
     expect(error.kind).toBe('credentials');
     expect(error.apiCode).toBe('SIGNATURE_INVALID');
     expect(institution.requests).toBe(1);
@@ -185,21 +175,21 @@ describe('institution client fault paths', () => {
     await client().capabilities();
     expect(institution.requests).toBe(2);
     institution.then('e401-clock', 'e401-clock');
-    const error = await failure(client().capabilities());
+    const error = await institutionFailure(client().capabilities());
     expect(error.kind).toBe('clock');
     expect(error.message).toMatch(/system clock/);
   });
 
   it('does not retry an answer that breaks the standard', async () => {
     institution.then('bad-shape');
-    const error = await failure(client().capabilities());
+    const error = await institutionFailure(client().capabilities());
     expect(error.kind).toBe('invalid_response');
     expect(institution.requests).toBe(1);
   });
 
   it('gives up after the last attempt and reports the last error', async () => {
     institution.then('e503', 'e503', 'e503', 'e503', 'e503');
-    const error = await failure(client(false).capabilities());
+    const error = await institutionFailure(client(false).capabilities());
     expect(error.kind).toBe('server');
     expect(error.status).toBe(503);
     expect(institution.requests).toBe(5);
@@ -207,11 +197,11 @@ describe('institution client fault paths', () => {
 
   it('opens the circuit after repeated outages and stops sending requests', async () => {
     institution.then('e500', 'e500', 'e500', 'e500', 'e500', 'e500', 'e500', 'e500');
-    const error = await failure(client().capabilities());
+    const error = await institutionFailure(client().capabilities());
     expect(error.kind).toBe('circuit_open');
     expect(institution.requests).toBe(4);
     expect(circuit.state).toBe('open');
-    await failure(client().capabilities());
+    await institutionFailure(client().capabilities());
     expect(institution.requests).toBe(4);
   });
 });

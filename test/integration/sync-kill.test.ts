@@ -4,27 +4,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, demoInstitutions, type RunningSimulator } from '../../src/main/simulator';
-import { configuredDataDir as configured, passUnderWay, runSync as runSyncProcess, snapshot } from '../support/sync-differential';
+import { configuredDataDir as configured, killedSync, runSync as runSyncProcess, snapshot } from '../support/sync-differential';
+import { tempFolders } from '../support/temp-folders';
 import { simulatedNow } from './sync-support';
 
 let sim: RunningSimulator;
-const folders: Array<{ dir: string; remove(): void }> = [];
+const folders = tempFolders('creditdesk-kill-');
 
 beforeAll(async () => {
   sim = await startSimulator({ institutions: demoInstitutions('kill-test'), seed: 'kill-test', borrowers: 200, now: simulatedNow, faults: { duplicate: 0.1, outOfOrder: 0.1 } });
 });
 afterAll(async () => {
   await sim.close();
-  for (const folder of folders) folder.remove();
+  folders.removeAll();
 });
 
-async function configuredDataDir(): Promise<string> {
-  const folder = await configured(sim, 'creditdesk-kill-');
-  folders.push(folder);
-  return folder.dir;
-}
+const configuredDataDir = () => configured(sim, folders);
 
-const runSync = (dataDir: string) => runSyncProcess(dataDir, 20);
+const pageLimit = 20;
+const runSync = (dataDir: string) => runSyncProcess(dataDir, pageLimit);
 
 describe('creditdesk sync killed with SIGKILL', () => {
   it('ends, after restarts, with exactly the database an uninterrupted sync produces', { timeout: 240_000 }, async () => {
@@ -37,17 +35,8 @@ describe('creditdesk sync killed with SIGKILL', () => {
     const killed = await configuredDataDir();
     let killedMidPass = 0;
     for (let round = 0; round < 4; round++) {
-      const child = runSync(killed);
-      if (await passUnderWay(killed, child)) {
-        // Somewhere in the pass: page writes, cursor saves, derivation, reconciliation.
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 1500)));
-        const stillRunning = await Promise.race([child.exited.then(() => false), Promise.resolve(true)]);
-        child.kill();
-        if (stillRunning) killedMidPass++;
-      } else {
-        child.kill();
-      }
-      const outcome = await child.exited;
+      const { midPass, outcome } = await killedSync(killed, pageLimit, () => Math.floor(Math.random() * 1500));
+      if (midPass) killedMidPass++;
       expect(outcome.signal === 'SIGKILL' || outcome.code === 0, outcome.output).toBe(true);
     }
     expect(killedMidPass).toBeGreaterThanOrEqual(3);

@@ -2,17 +2,22 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyFileSecretBox, SecretUnavailableError } from '../../src/main/institution-api/secrets';
-import { operatorContext, tempDir } from '../support/backend';
+import { operatorContext } from '../support/backend';
+import { tempFolders } from '../support/temp-folders';
 import { startSyncWorld, type SyncWorld } from './sync-support';
 
 const secret = 'S3cret-value-that-must-never-leak-7Q';
 let world: SyncWorld;
 const outputs: string[] = [];
+const folders = tempFolders();
 
 beforeAll(async () => {
   world = await startSyncWorld({ borrowers: 40, institutions: 1, backend: { logLevel: 'debug' } });
 });
-afterAll(() => world.close());
+afterAll(async () => {
+  await world.close();
+  folders.removeAll();
+});
 
 describe('institution secrets', () => {
   it('never appear in RPC output, logs, audit entries or the database in clear', async () => {
@@ -67,11 +72,6 @@ describe('institution secrets', () => {
     const keyFile = path.join(world.backend.paths.keys, 'institution-secrets.key');
     if (process.platform !== 'win32') expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const sealed = createKeyFileSecretBox(world.backend.paths.keys).encrypt(secret);
-    const other = tempDir();
-    try {
-      expect(() => createKeyFileSecretBox(other.dir).decrypt(sealed)).toThrow(SecretUnavailableError);
-    } finally {
-      other.remove();
-    }
+    expect(() => createKeyFileSecretBox(folders.folder()).decrypt(sealed)).toThrow(SecretUnavailableError);
   });
 });

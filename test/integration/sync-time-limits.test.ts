@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../../src/main/simulator';
 import { noFaults } from '../../src/main/simulator/faults';
 import { createInstitutionClient, type ClientTuning } from '../../src/main/institution-api/client';
-import { InstitutionApiError } from '../../src/main/institution-api/errors';
+import { institutionFailure } from '../support/institution-failure';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -30,16 +30,6 @@ function client(tuning: ClientTuning) {
   return createInstitutionClient(info, { fetch: (input, init) => fetch(input, init), circuit: null, tuning });
 }
 
-async function failure(promise: Promise<unknown>): Promise<InstitutionApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InstitutionApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('one deadline for the whole exchange', () => {
   it('gives up on a body trickling a byte at a time at the deadline, garbage collections or not', async () => {
     sim.admin.setFaults({ trickle: 1, trickleMs: 50 });
@@ -47,7 +37,7 @@ describe('one deadline for the whole exchange', () => {
     const started = Date.now();
     try {
       // A caller's signal, as the engine passes one: the combined signal is what a collection used to take away.
-      const error = await failure(client({ timeoutMs: 800, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1000 } }).capabilities({ signal: new AbortController().signal }));
+      const error = await institutionFailure(client({ timeoutMs: 800, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1000 } }).capabilities({ signal: new AbortController().signal }));
       expect(error.kind).toBe('timeout');
       expect(error.message).toMatch(/800 ms/);
     } finally {
@@ -91,7 +81,7 @@ describe('503 with Retry-After', () => {
   it('fails at once when the window is longer than the cap, so the pass can move on', async () => {
     sim.admin.setFaults({ maintenanceSeconds: 60 });
     const started = Date.now();
-    const error = await failure(client({ ...tuning, retry: { ...tuning.retry, maxRetryAfterMs: 5_000 } }).stats());
+    const error = await institutionFailure(client({ ...tuning, retry: { ...tuning.retry, maxRetryAfterMs: 5_000 } }).stats());
     expect(error).toMatchObject({ kind: 'server', status: 503 });
     expect(error.retryAfterMs).toBeGreaterThan(5_000);
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Actor, CallContext } from '../../src/main/core/actor';
 import { startBackend, type Backend, type BackendOptions } from '../../src/main/runtime/backend';
 import type { Clock } from '../../src/main/core/clock';
+import { tempFolders } from './temp-folders';
 
 /** Passes the password policy (no username, not common), so the first admin need not change it. */
 export const testAdminPassword = 'test-root-passphrase';
@@ -24,34 +22,14 @@ export class ManualClock implements Clock {
   }
 }
 
-export function tempDir(prefix = 'creditdesk-test-'): { dir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Temporary folders a test file makes as it goes; its afterEach calls removeAll. */
-export function tempFolders(prefix?: string): { folder(): string; removeAll(): void } {
-  const made: Array<{ remove(): void }> = [];
-  return {
-    folder() {
-      const created = tempDir(prefix);
-      made.push(created);
-      return created.dir;
-    },
-    removeAll() {
-      for (const created of made.splice(0)) created.remove();
-    },
-  };
-}
-
 /**
  * A real back end on a fresh data folder (real SQLite, migrations applied), with handler outputs
  * validated against the contract and no sign-in failure delays.
  */
 export async function createTestBackend(options: Partial<BackendOptions> = {}): Promise<Backend & { cleanup(): Promise<void> }> {
-  const folder = tempDir();
+  const folders = tempFolders();
   const backend = await startBackend({
-    dataDir: folder.dir,
+    dataDir: folders.folder(),
     shell: 'headless',
     adminPassword: testAdminPassword,
     logConsole: 'none',
@@ -62,7 +40,7 @@ export async function createTestBackend(options: Partial<BackendOptions> = {}): 
   return Object.assign(backend, {
     async cleanup() {
       await backend.close();
-      folder.remove();
+      folders.removeAll();
     },
   });
 }

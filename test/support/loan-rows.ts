@@ -1,10 +1,12 @@
 /**
- * Row builders for the portfolio's tests (never imported by the app): orders, lines, plans,
- * repayments and borrowers with realistic defaults, written the way the sync engine writes them.
+ * Row builders for the portfolio's tests (never imported by the app): orders, lines, plans and
+ * repayments with realistic defaults, written the way the sync engine writes them (borrowers and
+ * institutions: test/support/rows.ts).
  */
+import type { OrderRecord } from '../../src/shared/institution-api/loans';
 import type { Db } from '../../src/main/db/connection';
+import { quotedInstallmentsOf, type QuotedInstallment } from '../../src/main/db/json-columns';
 import {
-  borrowersTable,
   creditLinesTable,
   installmentsTable,
   ordersTable,
@@ -17,12 +19,14 @@ import {
 
 const baseTime = Date.UTC(2026, 0, 1);
 
-export function insertBorrowerRow(db: Db, values: { idNumber: string; name: string; phone: string; platformUserId: string }): number {
-  return db
-    .insert(borrowersTable)
-    .values({ ...values, idTail: values.idNumber.slice(-6), idValid: true, firstSeenAt: baseTime, updatedAt: baseTime })
-    .returning({ id: borrowersTable.id })
-    .get().id;
+type QuotedRow = OrderRecord['quoted_plan'][number];
+
+/**
+ * A plan as the institution sends it (an order's quoted plan, or a booked plan's installments,
+ * which carry no total: principal, interest and fee make it) in the rows comparePlans reads.
+ */
+export function planOfWire(rows: ReadonlyArray<Omit<QuotedRow, 'total_fen'> & { total_fen?: number }>): QuotedInstallment[] {
+  return quotedInstallmentsOf(rows.map((row) => ({ ...row, total_fen: row.total_fen ?? row.principal_fen + row.interest_fen + row.fee_fen })));
 }
 
 export type OrderValues = Partial<Omit<OrderRow, 'id'>> & Pick<OrderRow, 'institutionId' | 'externalId'>;

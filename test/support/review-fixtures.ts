@@ -15,6 +15,7 @@ import type { Db } from '../../src/main/db/connection';
 import { applicationFindingsTable, applicationsTable, borrowersTable, contactPhonesTable, institutionsTable } from '../../src/main/db/schema';
 import { normalizeMobile } from '../../src/shared/domain/contact-info';
 import { syncReviewTasks } from '../../src/main/review/task-sync';
+import { insertBorrower, insertInstitution } from './rows';
 
 export interface FixtureContact {
   name: string;
@@ -223,43 +224,16 @@ export function fixtureFindings(record: ApplicationRecord, now: number, shared: 
   return findings;
 }
 
+/** The institution with this code, made (named like a consumer-finance company) if there is none yet. */
 export function insertFixtureInstitution(db: Db, code: string, now = 1_790_000_000_000): number {
   const existing = db.select({ id: institutionsTable.id, code: institutionsTable.code }).from(institutionsTable).all().find((row) => row.code === code);
-  if (existing) return existing.id;
-  return db
-    .insert(institutionsTable)
-    .values({
-      code,
-      name: `${code} 消费金融`,
-      baseUrl: 'http://127.0.0.1:1',
-      appId: `${code.toLowerCase()}-app`,
-      secretCiphertext: Buffer.from('not-a-real-secret'),
-      secretScheme: 'key-file',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: institutionsTable.id })
-    .get().id;
+  return existing?.id ?? insertInstitution(db, code, now, `${code} 消费金融`);
 }
 
 function upsertBorrower(db: Db, record: ApplicationRecord, now: number): number {
   const idNumber = record.borrower.id_number.toUpperCase();
   const existing = db.select({ id: borrowersTable.id, idNumber: borrowersTable.idNumber }).from(borrowersTable).all().find((row) => row.idNumber === idNumber);
-  if (existing) return existing.id;
-  return db
-    .insert(borrowersTable)
-    .values({
-      idNumber,
-      idTail: idNumber.slice(-6),
-      idValid: true,
-      name: record.borrower.name,
-      phone: record.borrower.phone,
-      platformUserId: record.borrower.platform_user_id,
-      firstSeenAt: now,
-      updatedAt: now,
-    })
-    .returning({ id: borrowersTable.id })
-    .get().id;
+  return existing?.id ?? insertBorrower(db, { idNumber, name: record.borrower.name, phone: record.borrower.phone, platformUserId: record.borrower.platform_user_id }, now);
 }
 
 /**

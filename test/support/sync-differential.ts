@@ -16,7 +16,7 @@ import type { FaultConfig, FaultKind } from '../../src/main/simulator/faults';
 import { startBackend } from '../../src/main/runtime/backend';
 import { listInstitutions } from '../../src/main/repositories/institutions';
 import { resetCursors } from '../../src/main/repositories/sync';
-import { tempDir } from './backend';
+import { tempFolders, type TempFolders } from './temp-folders';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const adminPassword = 'differential-admin';
@@ -61,17 +61,17 @@ export function runSync(dataDir: string, pageLimit: number): Child {
   };
 }
 
-/** A data folder with the simulator's institutions configured. */
-export async function configuredDataDir(sim: RunningSimulator, prefix: string): Promise<{ dir: string; remove(): void }> {
-  const folder = tempDir(prefix);
-  const backend = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword, logConsole: 'none' });
+/** A new data folder among `folders`, with the simulator's institutions configured. */
+export async function configuredDataDir(sim: RunningSimulator, folders: TempFolders): Promise<string> {
+  const dataDir = folders.folder();
+  const backend = await startBackend({ dataDir, shell: 'headless', adminPassword, logConsole: 'none' });
   for (const info of sim.institutions) backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret });
   await backend.close();
-  return folder;
+  return dataDir;
 }
 
 /** Resolves once the child has a pass under way (a 'running' run row), polling its database read-only. */
-export async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60_000): Promise<boolean> {
+async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60_000): Promise<boolean> {
   let exited = false;
   void child.exited.then(() => (exited = true));
   const started = Date.now();
@@ -90,6 +90,22 @@ export async function passUnderWay(dataDir: string, child: Child, timeoutMs = 60
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
   return false;
+}
+
+/**
+ * `creditdesk sync` on the folder, SIGKILLed: `delayMs()` after its pass is under way (somewhere
+ * in it: page writes, cursor saves, derivation, reconciliation, a re-read), else as soon as it is
+ * known that no pass started. Whether it was still running when killed, and how it ended.
+ */
+export async function killedSync(dataDir: string, pageLimit: number, delayMs: () => number): Promise<{ midPass: boolean; outcome: Awaited<Child['exited']> }> {
+  const child = runSync(dataDir, pageLimit);
+  let midPass = false;
+  if (await passUnderWay(dataDir, child)) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs()));
+    midPass = await Promise.race([child.exited.then(() => false), Promise.resolve(true)]);
+  }
+  child.kill();
+  return { midPass, outcome: await child.exited };
 }
 
 const tables = {
@@ -224,14 +240,14 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     startSimulator({ institutions: demoInstitutions(options.seed), seed: options.seed, borrowers: options.borrowers, now: differentialNow, faults: { ...faults, ...clock }, faultSeed: `faults:${options.seed}` });
   const direct = await simulator({});
   const faulty = await simulator(options.faults ?? differentialFaults);
-  const folders: Array<{ dir: string; remove(): void }> = [];
+  const directFolders = tempFolders('creditdesk-direct-');
+  const faultyFolders = tempFolders('creditdesk-faulty-');
   try {
-    const directFolder = await configuredDataDir(direct, 'creditdesk-direct-');
-    const faultyFolder = await configuredDataDir(faulty, 'creditdesk-faulty-');
-    folders.push(directFolder, faultyFolder);
+    const directDir = await configuredDataDir(direct, directFolders);
+    const faultyDir = await configuredDataDir(faulty, faultyFolders);
     // The direct folder is synced in-process (the same engine; a process start costs seconds).
     const syncDirect = async () => {
-      const backend = await startBackend({ dataDir: directFolder.dir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
+      const backend = await startBackend({ dataDir: directDir, shell: 'headless', adminPassword, logConsole: 'none', sync: { pageLimit } });
       try {
         if (options.ticks !== undefined) for (const row of listInstitutions(backend.db)) resetCursors(backend.db, row.id);
         const results = await backend.services.sync.runOnce({ trigger: 'cli' });
@@ -246,7 +262,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     /** `creditdesk sync` on the faulty folder until one run exits 0. */
     const converge = async (): Promise<{ runs: number; converged: boolean }> => {
       for (let runs = 1; runs <= (options.maxFinalRuns ?? 12); runs++) {
-        const outcome = await runSync(faultyFolder.dir, pageLimit).exited;
+        const outcome = await runSync(faultyDir, pageLimit).exited;
         if (outcome.code === 0) return { runs, converged: true };
         log(`  final run ${runs}: exit ${outcome.code}: ${outcome.output.split('\n').filter((line) => /incomplete|failed|problem/.test(line)).slice(0, 4).join(' | ')}`);
       }
@@ -255,17 +271,8 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     let finalRuns = 0;
     let killedMidPass = 0;
     for (let round = 0; round < options.kills; round++) {
-      const child = runSync(faultyFolder.dir, pageLimit);
-      if (await passUnderWay(faultyFolder.dir, child)) {
-        // Anywhere in the pass: page writes, cursor saves, derivation, reconciliation, a re-read.
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * (options.maxKillDelayMs ?? 3000))));
-        const stillRunning = await Promise.race([child.exited.then(() => false), Promise.resolve(true)]);
-        child.kill();
-        if (stillRunning) killedMidPass++;
-      } else {
-        child.kill();
-      }
-      const outcome = await child.exited;
+      const { midPass, outcome } = await killedSync(faultyDir, pageLimit, () => Math.floor(random() * (options.maxKillDelayMs ?? 3000)));
+      if (midPass) killedMidPass++;
       log(`  kill ${round + 1}: ${outcome.signal ?? `exit ${outcome.code}`}`);
       if (options.ticks !== undefined) {
         const round = await converge();
@@ -280,14 +287,17 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     const last = await converge();
     finalRuns += last.runs;
     const converged = last.converged;
-    const { rows, mismatches } = compareSnapshots(snapshot(directFolder.dir), snapshot(faultyFolder.dir));
+    const { rows, mismatches } = compareSnapshots(snapshot(directDir), snapshot(faultyDir));
     const report = faulty.admin.injectedFaults();
-    if (options.keep === true) writeFileSync(path.join(faultyFolder.dir, 'faults.json'), JSON.stringify({ ...report, mismatches }));
-    const kept = options.keep === true ? { folders: { direct: directFolder.dir, faulty: faultyFolder.dir } } : {};
+    if (options.keep === true) writeFileSync(path.join(faultyDir, 'faults.json'), JSON.stringify({ ...report, mismatches }));
+    const kept = options.keep === true ? { folders: { direct: directDir, faulty: faultyDir } } : {};
     return { seed: options.seed, killedMidPass, finalRuns, converged, rows, mismatches, faults: { ...report.counts }, ticks: options.ticks === undefined ? 0 : options.kills, seconds: (Date.now() - started) / 1000, ...kept };
   } finally {
     await direct.close();
     await faulty.close();
-    if (options.keep !== true) for (const folder of folders) folder.remove();
+    if (options.keep !== true) {
+      directFolders.removeAll();
+      faultyFolders.removeAll();
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempFolders } from './temp-folders';
 
 /** A self-signed certificate (PEM) and its key, made by the openssl command line (.ci/run installs it). */
 export interface TestCertificate {
@@ -14,8 +14,9 @@ export interface TestCertificate {
  * gives a different key, so two calls stand for "the server's certificate changed".
  */
 export function selfSignedCertificate(commonName = 'localhost'): TestCertificate {
-  const dir = mkdtempSync(path.join(tmpdir(), 'creditdesk-tls-'));
+  const folders = tempFolders('creditdesk-tls-');
   try {
+    const dir = folders.folder();
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');
     execFileSync(
@@ -29,6 +30,6 @@ export function selfSignedCertificate(commonName = 'localhost'): TestCertificate
     );
     return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    folders.removeAll();
   }
 }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import packaging from '../../../electron-builder';
 import {
   appIndexUrl,
@@ -100,14 +100,14 @@ describe('the window and its session', () => {
 });
 
 describe('app://creditdesk/ requests', () => {
-  const folder = tempDir();
-  const renderer = path.join(folder.dir, 'renderer');
+  const folders = tempFolders();
+  const renderer = folders.file('renderer');
   mkdirSync(path.join(renderer, 'assets'), { recursive: true });
   writeFileSync(path.join(renderer, 'index.html'), '<script type="module" src="./assets/index.js"></script>');
   writeFileSync(path.join(renderer, 'assets', 'index.js'), '');
   mkdirSync(`${renderer}-evil`);
   writeFileSync(path.join(`${renderer}-evil`, 'x.js'), '');
-  afterAll(() => folder.remove());
+  afterAll(() => folders.removeAll());
 
   it('serves the built renderer, and index.html for hash-router URLs', () => {
     expect(resolveAppRequest(renderer, 'app://creditdesk/index.html#/review/queue')).toBe(path.join(renderer, 'index.html'));

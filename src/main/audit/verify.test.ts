@@ -1,7 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signedInContext, tempDir, testAdminPassword } from '../../../test/support/backend';
+import { signedInContext, testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '../db/connection';
 import { auditHash, auditGenesisHash, auditHead, auditKeyOf, auditKeyedHash, type AuditHead, type AuditKey } from '../repositories/audit';
 import { startBackend } from '../runtime/backend';
@@ -9,20 +10,17 @@ import { dataPaths } from '../runtime/paths';
 import { loadAuditKey } from './key';
 import { verifyAuditChain } from './verify';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders();
+afterEach(() => folders.removeAll());
 
 /** A data folder whose log has a few entries (first admin, sign-ins), the back end closed again. */
 async function seeded(signIns = 3): Promise<{ dir: string; database: string; key: AuditKey }> {
-  const folder = tempDir();
-  folders.push(folder);
-  const backend = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
+  const dir = folders.folder();
+  const backend = await startBackend({ dataDir: dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
   for (let index = 0; index < signIns; index++) await signedInContext(backend, 'admin', testAdminPassword);
   await backend.close();
-  const paths = dataPaths(folder.dir);
-  return { dir: folder.dir, database: paths.database, key: loadAuditKey(paths.keys, { create: false }) as AuditKey };
+  const paths = dataPaths(dir);
+  return { dir, database: paths.database, key: loadAuditKey(paths.keys, { create: false }) as AuditKey };
 }
 
 function verify(database: string, key: AuditKey | null, expectHead?: AuditHead) {
@@ -157,9 +155,8 @@ describe('audit chain verification', () => {
   });
 
   it('keys a log from before the key at the next start; the unkeyed part verifies the old way and cannot be rewritten', async () => {
-    const folder = tempDir();
-    folders.push(folder);
-    const paths = dataPaths(folder.dir);
+    const dir = folders.folder();
+    const paths = dataPaths(dir);
     // A database as the previous version left it: three entries chained with plain SHA-256.
     const old: Db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     applyMigrations(old, findMigrationsFolder());
@@ -175,7 +172,7 @@ describe('audit chain verification', () => {
     old.$client.close();
     expect(verify(paths.database, null)).toMatchObject({ ok: false, checked: 3, broken: { id: 3, reason: 'unkeyed' } });
 
-    const backend = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
+    const backend = await startBackend({ dataDir: dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
     await backend.close();
     const key = loadAuditKey(paths.keys, { create: false }) as AuditKey;
     const result = verify(paths.database, key);

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestBackend, tempFolders } from '../../../test/support/backend';
+import { createTestBackend } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { runCliCaptured } from '../../../test/support/cli';
 import { pdfDetailRowLimit } from '../exports/pdf';
 import { readAppVersion, startBackend } from '../runtime/backend';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { runCliCaptured } from '../../../test/support/cli';
 
 const folders = tempFolders();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { runCliCaptured } from '../../../test/support/cli';
 
 const folders = tempFolders();

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { runCliCaptured } from '../../../test/support/cli';
 
 const folders = tempFolders();

@@ -2,22 +2,21 @@ import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestBackend, tempDir } from '../../../test/support/backend';
+import { createTestBackend } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { findMigrationsFolder, openDatabase } from './connection';
 
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
 const running: Checkpointer[] = [];
 afterEach(async () => {
   for (const checkpointer of running.splice(0)) await checkpointer.stop();
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
 
 /** A CreditDesk connection (WAL, NORMAL sync) whose own automatic checkpoint is off, so only the worker copies. */
 function writer(): { file: string; client: Database.Database } {
-  const folder = tempDir();
-  folders.push(folder);
-  const file = path.join(folder.dir, 'creditdesk.db');
+  const file = folders.file('creditdesk.db');
   const client = openDatabase({ file, migrationsFolder: findMigrationsFolder() }).$client;
   client.pragma('wal_autocheckpoint = 0');
   client.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
@@ -88,10 +87,8 @@ describe('the background checkpointer', () => {
   });
 
   it('reports a database it cannot open, and stopping it still resolves', async () => {
-    const folder = tempDir();
-    folders.push(folder);
     const errors: string[] = [];
-    const checkpointer = startCheckpointer({ file: path.join(folder.dir, 'missing', 'creditdesk.db'), onError: (message) => errors.push(message) });
+    const checkpointer = startCheckpointer({ file: path.join(folders.folder(), 'missing', 'creditdesk.db'), onError: (message) => errors.push(message) });
     await until(() => errors.length > 0);
     expect(errors[0]).toMatch(/checkpointer stopped: .*(directory|open)/i);
     expect(await checkpointer.stop()).toEqual({ passes: 0, errors: 0 });

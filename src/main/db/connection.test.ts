@@ -2,18 +2,14 @@ import Database from 'better-sqlite3';
 import { copyFileSync, cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { applyMigrations, DatabaseTooNewError, findMigrationsFolder, openDatabase, readJournal } from './connection';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders();
+afterEach(() => folders.removeAll());
 
 function freshFile(): string {
-  const folder = tempDir();
-  folders.push(folder);
-  return path.join(folder.dir, 'creditdesk.db');
+  return folders.file('creditdesk.db');
 }
 
 describe('migrations', () => {
@@ -60,9 +56,7 @@ describe('migrations', () => {
 
   it('bring an older database forward when a new migration appears', () => {
     const file = freshFile();
-    const folder = tempDir();
-    folders.push(folder);
-    const older = path.join(folder.dir, 'drizzle');
+    const older = folders.file('drizzle');
     cpSync(migrationsFolder, older, { recursive: true });
     const journalPath = path.join(older, 'meta', '_journal.json');
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };

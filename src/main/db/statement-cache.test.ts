@@ -1,21 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { applyMigrations, findMigrationsFolder, openDatabase, writeTransaction, type Db } from './connection';
 import { settingsTable } from './schema';
 import { cachingClient } from './statement-cache';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders();
+afterEach(() => folders.removeAll());
 
 function freshDb(): Db {
-  const folder = tempDir();
-  folders.push(folder);
   const migrationsFolder = findMigrationsFolder();
-  const db = openDatabase({ file: path.join(folder.dir, 'creditdesk.db'), migrationsFolder });
+  const db = openDatabase({ file: folders.file('creditdesk.db'), migrationsFolder });
   applyMigrations(db, migrationsFolder);
   return db;
 }

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { chartColorHex } from '../../shared/chart-colors';
 import type { ChartSpec, ExportDocument, ExportValue, SummaryTable } from './model';
 import { writePdf } from './pdf';
@@ -10,16 +9,8 @@ import { writeXlsx } from './xlsx';
 
 // What a supervisor hands on: the files are read by people who never open CreditDesk.
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
-
-function fileIn(name: string): string {
-  const folder = tempDir('creditdesk-layout-');
-  folders.push(folder);
-  return path.join(folder.dir, name);
-}
+const folders = tempFolders('creditdesk-layout-');
+afterEach(() => folders.removeAll());
 
 function documentWith(parts: { charts?: ChartSpec[]; summaries?: SummaryTable[]; rows?: ExportValue[][]; locale?: 'zh-CN' | 'en' }): ExportDocument {
   return {
@@ -58,7 +49,7 @@ function documentWith(parts: { charts?: ChartSpec[]; summaries?: SummaryTable[];
 
 describe('PDF tables', () => {
   it('never cuts an identifier or an amount short, however many columns share the page', async () => {
-    const file = fileIn('ids.pdf');
+    const file = folders.file('ids.pdf');
     const loan = 'LO2026020200001234567';
     const row: ExportValue[] = [loan, 'HNXD 消费金融', 'CASH-12', '欧***', 'Repaying', Date.UTC(2026, 1, 2), 650_309_053, 650_309_053, 45, 'M2', 0.2412, 'Above warning line', 'Booked', 'a long note '.repeat(12)];
     await writePdf(documentWith({ rows: [row, row] }), file);
@@ -69,7 +60,7 @@ describe('PDF tables', () => {
   });
 
   it('says "No data" under a summary table without rows', async () => {
-    const file = fileIn('empty.pdf');
+    const file = folders.file('empty.pdf');
     const empty: SummaryTable = { title: 'Roll rates', columns: [{ key: 'month', header: 'Month end', kind: 'date' }, { key: 'c1', header: 'C→M1', kind: 'percent' }], rows: [] };
     await writePdf(documentWith({ summaries: [empty] }), file);
     const text = (await readPdfPages(file)).join('\n');
@@ -83,14 +74,14 @@ describe('PDF tables', () => {
       rows: [['PAR30', 0.0898], ['Open loans', 684], ['Open principal (CNY)', 650_309_053]],
       rowKinds: ['percent', 'integer', 'money'],
     };
-    const pdf = fileIn('figures.pdf');
+    const pdf = folders.file('figures.pdf');
     await writePdf(documentWith({ summaries: [figures] }), pdf);
     const text = (await readPdfPages(pdf)).join('\n');
     expect(text).toMatch(/PAR30\s+8\.98%/);
     expect(text).toMatch(/Open loans\s+684(?!\.)/);
     expect(text).toMatch(/Open principal \(CNY\)\s+6,503,090\.53/);
 
-    const xlsx = fileIn('figures.xlsx');
+    const xlsx = folders.file('figures.xlsx');
     await writeXlsx(documentWith({ summaries: [figures] }), xlsx);
     const sheet = (await readWorkbook(xlsx)).getWorksheet('Risk and compliance');
     // Numbers stay numbers (a spreadsheet can add them up), each with its own number format.
@@ -112,7 +103,7 @@ describe('PDF charts', () => {
     };
     // The same products as the categories of a bar chart: every one is labelled (wrapped), none skipped.
     const drops: ChartSpec = { kind: 'stacked-bar', title: 'Where borrowers drop', categories: products, series: [{ name: 'Liveness', values: [3, 4, 5, 6, 7] }], valueFormat: 'integer' };
-    const file = fileIn('legend.pdf');
+    const file = folders.file('legend.pdf');
     await writePdf(documentWith({ charts: [chart, drops] }), file);
     const first = (await readPdfPages(file))[0] as string;
     for (const name of products) expect(first).toContain(name);
@@ -131,7 +122,7 @@ describe('PDF charts', () => {
       ],
       valueFormat: 'integer',
     };
-    const file = fileIn('colours.pdf');
+    const file = folders.file('colours.pdf');
     await writePdf(documentWith({ charts: [chart] }), file);
     const colours = await pdfFillColors(file, 1);
     expect(colours).toContain(chartColorHex.teal);
@@ -143,7 +134,7 @@ describe('PDF charts', () => {
   it('gives an all-zero axis, or one of small counts, ticks that read differently', async () => {
     const zero: ChartSpec = { kind: 'line', title: 'Handling time', categories: ['11-29', '11-30'], series: [{ name: 'P90', values: [0, 0] }], valueFormat: 'minutes' };
     const small: ChartSpec = { kind: 'bar', title: 'Escalations', categories: ['11-29', '11-30'], series: [{ name: 'Escalate', values: [1, 0] }], valueFormat: 'integer' };
-    const file = fileIn('zero.pdf');
+    const file = folders.file('zero.pdf');
     await writePdf(documentWith({ charts: [zero, small] }), file);
     const first = (await readPdfPages(file))[0] as string;
     expect(first.match(/(^|\s)0 min/g)).toHaveLength(1);
@@ -164,7 +155,7 @@ describe('PDF charts', () => {
 
   it('says "无数据" on a chart whose series hold no values', async () => {
     const chart: ChartSpec = { kind: 'line', title: '迁徙率', categories: ['2026-10', '2026-11'], series: [{ name: 'C→M1', values: [null, null] }], valueFormat: 'percent' };
-    const file = fileIn('nodata.pdf');
+    const file = folders.file('nodata.pdf');
     await writePdf(documentWith({ charts: [chart], locale: 'zh-CN' }), file);
     expect((await readPdfPages(file))[0]).toContain('无数据');
   });

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { auditExportDocument } from '../../../test/support/export-documents';
 import type { ExportDocument } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
@@ -9,10 +8,6 @@ import { readPdfPages } from '../../../test/support/export-readers';
 
 const folders = tempFolders('creditdesk-pdf-');
 afterEach(() => folders.removeAll());
-
-function fileIn(name: string): string {
-  return path.join(folders.folder(), name);
-}
 
 function documentWith(count: number, summaryRows = 2): ExportDocument {
   return auditExportDocument(count, {
@@ -24,7 +19,7 @@ function documentWith(count: number, summaryRows = 2): ExportDocument {
 
 describe('PDF pages', () => {
   it('writes the detail pages out while it draws them instead of holding them all to the end', async () => {
-    const file = fileIn('long.pdf');
+    const file = folders.file('long.pdf');
     const sizes: number[] = [];
     const result = await writePdf(documentWith(pdfDetailRowLimit + 10), file, { onProgress: (written) => void (written < pdfDetailRowLimit && sizes.push(existsSync(file) ? statSync(file).size : 0)) });
     expect(result).toMatchObject({ rows: pdfDetailRowLimit, truncated: true });
@@ -41,7 +36,7 @@ describe('PDF pages', () => {
       [41, 2],
       [120, 30],
     ] as const) {
-      const file = fileIn(`p${count}.pdf`);
+      const file = folders.file(`p${count}.pdf`);
       await writePdf(documentWith(count, summaryRows), file);
       const pages = await readPdfPages(file);
       pages.forEach((text, index) => expect(text, `${count} rows, page ${index + 1}`).toContain(`Page ${index + 1} / ${pages.length}`));

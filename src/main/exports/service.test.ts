@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestBackend, ManualClock, operatorContext, signedInContext, tempDir, testAdminPassword } from '../../../test/support/backend';
+import { createTestBackend, ManualClock, operatorContext, signedInContext, testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import type { ExportSummary } from '../../shared/contracts/exports';
 import type { PushedEvent } from '../../shared/rpc/events';
 import type { Actor } from '../core/actor';
@@ -12,7 +12,7 @@ import { readWorkbook } from '../../../test/support/export-readers';
 
 type TestBackend = Backend & { cleanup(): Promise<void> };
 const backends: TestBackend[] = [];
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders();
 async function backendFor(options: Parameters<typeof createTestBackend>[0] = {}): Promise<TestBackend> {
   const backend = await createTestBackend(options);
   backends.push(backend);
@@ -20,7 +20,7 @@ async function backendFor(options: Parameters<typeof createTestBackend>[0] = {})
 }
 afterEach(async () => {
   for (const backend of backends.splice(0)) await backend.cleanup();
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
 
 function data<T>(envelope: { ok: boolean; data?: unknown; error?: unknown }): T {
@@ -144,9 +144,7 @@ describe('export jobs', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(response.headers.get('content-disposition')).toContain("filename*=UTF-8''audit-log_start_now.xlsx");
-      const folder = tempDir();
-      folders.push(folder);
-      const saved = path.join(folder.dir, 'download.xlsx');
+      const saved = folders.file('download.xlsx');
       writeFileSync(saved, Buffer.from(await response.arrayBuffer()));
       const workbook = await readWorkbook(saved);
       expect(workbook.worksheets[0]?.getCell('D1').value).toBe('操作');
@@ -161,9 +159,7 @@ describe('export jobs', () => {
   });
 
   it('hands the file to the desktop save dialog when there is one', async () => {
-    const folder = tempDir();
-    folders.push(folder);
-    const chosen = path.join(folder.dir, '审计日志.csv');
+    const chosen = folders.file('审计日志.csv');
     let dismiss = false;
     const backend = await backendFor({
       saveExportFile: async ({ path: source, fileName }) => {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shanghaiDateTime } from '../../shared/time';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { csvField, writeCsv } from './csv';
 import type { ExportDocument, ExportValue } from './model';
 import { pdfDetailRowLimit, writePdf } from './pdf';
@@ -11,15 +10,8 @@ import { countPdfFills, readPdfPages, readWorkbook } from '../../../test/support
 import { fenToYuan } from './values';
 import { writeXlsx } from './xlsx';
 
-const folders: Array<{ remove(): void }> = [];
-function fileIn(name: string): string {
-  const folder = tempDir('creditdesk-export-');
-  folders.push(folder);
-  return path.join(folder.dir, name);
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders('creditdesk-export-');
+afterEach(() => folders.removeAll());
 
 // 2026-11-25 10:30:00 in Shanghai.
 const decidedAt = Date.UTC(2026, 10, 25, 2, 30, 0);
@@ -105,7 +97,7 @@ describe('CSV', () => {
   });
 
   it('starts with a BOM, ends records with CRLF, masks personal data and defuses formulas', async () => {
-    const file = fileIn('tasks.csv');
+    const file = folders.file('tasks.csv');
     const result = await writeCsv(sampleDocument(3), file);
     expect(result.rows).toBe(3);
     const bytes = readFileSync(file);
@@ -120,14 +112,14 @@ describe('CSV', () => {
   });
 
   it('keeps personal data in clear when the document is not masked', async () => {
-    const file = fileIn('clear.csv');
+    const file = folders.file('clear.csv');
     await writeCsv(sampleDocument(1, { masked: false }), file);
     expect(readFileSync(file, 'utf8')).toContain('110101199003078670');
   });
 
   it('stops with an AbortError and reports no success when cancelled', async () => {
     const controller = new AbortController();
-    const file = fileIn('cancelled.csv');
+    const file = folders.file('cancelled.csv');
     const pending = writeCsv(sampleDocument(200_000), file, {
       signal: controller.signal,
       onProgress: (rows) => {
@@ -140,7 +132,7 @@ describe('CSV', () => {
 
 describe('XLSX', () => {
   it('is a real workbook: typed cells, bold header, frozen pane, widths, summaries and the filters', async () => {
-    const file = fileIn('tasks.xlsx');
+    const file = folders.file('tasks.xlsx');
     const result = await writeXlsx(sampleDocument(25), file);
     expect(result.rows).toBe(25);
     const workbook = await readWorkbook(file);
@@ -188,7 +180,7 @@ describe('XLSX', () => {
   });
 
   it('writes an empty table as a header-only sheet', async () => {
-    const file = fileIn('empty.xlsx');
+    const file = folders.file('empty.xlsx');
     await writeXlsx(sampleDocument(0), file);
     const sheet = (await readWorkbook(file)).worksheets[0] as ExcelJS.Worksheet;
     expect(sheet.rowCount).toBe(1);
@@ -198,7 +190,7 @@ describe('XLSX', () => {
 
 describe('PDF', () => {
   it('prints the title, filters, charts, summaries and rows in Chinese and English', async () => {
-    const file = fileIn('report.pdf');
+    const file = folders.file('report.pdf');
     const result = await writePdf(sampleDocument(40), file);
     expect(result).toMatchObject({ rows: 40, truncated: false });
     const pages = await readPdfPages(file);
@@ -230,7 +222,7 @@ describe('PDF', () => {
     try {
       for (let round = 0; round < 6; round++) {
         const controller = new AbortController();
-        const pending = writePdf(sampleDocument(pdfDetailRowLimit), fileIn(`cancelled-${round}.pdf`), {
+        const pending = writePdf(sampleDocument(pdfDetailRowLimit), folders.file(`cancelled-${round}.pdf`), {
           signal: controller.signal,
           onProgress: (rows) => {
             if (rows >= 200 * (1 + (round % 3))) controller.abort();
@@ -246,7 +238,7 @@ describe('PDF', () => {
   });
 
   it('prints at most the row limit and says where the rest is', async () => {
-    const file = fileIn('long.pdf');
+    const file = folders.file('long.pdf');
     const result = await writePdf(sampleDocument(pdfDetailRowLimit + 50, { locale: 'en', title: 'Audit log' }), file);
     expect(result).toMatchObject({ rows: pdfDetailRowLimit, truncated: true });
     const pages = await readPdfPages(file);

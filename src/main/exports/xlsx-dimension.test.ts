@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { auditExportDocument } from '../../../test/support/export-documents';
 import type { ExportDocument } from './model';
 import { readWorkbook } from '../../../test/support/export-readers';
@@ -51,7 +50,7 @@ function documentWith(count: number): ExportDocument {
 
 describe('XLSX <dimension>', () => {
   it('gives every sheet its range before its rows, so streaming readers know the row count', async () => {
-    const file = path.join(folders.folder(), 'audit.xlsx');
+    const file = folders.file('audit.xlsx');
     await writeXlsx(documentWith(1234), file);
     const entries = unzip(file);
     const dimension = (sheet: string) => /<dimension ref="([^"]+)"\/>/.exec(entries.get(`xl/worksheets/${sheet}.xml`) ?? '')?.[1];

@@ -2,14 +2,13 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, testAdminPassword } from '../../../test/support/backend';
+import { testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { runCli } from '../cli/index';
 import { startBackend } from '../runtime/backend';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+const folders = tempFolders();
+afterEach(() => folders.removeAll());
 
 function modeOf(file: string): number {
   return statSync(file).mode & 0o777;
@@ -22,9 +21,8 @@ async function cli(args: string[]): Promise<number> {
 
 describe.skipIf(process.platform === 'win32')('files on disk are the owner’s alone', () => {
   it('creates the data folder 0700 and the database, its -wal/-shm, exports and backups 0600', async () => {
-    const parent = tempDir();
-    folders.push(parent);
-    const dir = path.join(parent.dir, 'CreditDesk');
+    const parent = folders.folder();
+    const dir = path.join(parent, 'CreditDesk');
     const backend = await startBackend({ dataDir: dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
     try {
       expect(modeOf(dir)).toBe(0o700);
@@ -33,33 +31,32 @@ describe.skipIf(process.platform === 'win32')('files on disk are the owner’s a
     } finally {
       await backend.close();
     }
-    const out = path.join(parent.dir, 'audit.csv');
+    const out = path.join(parent, 'audit.csv');
     expect(await cli(['export', 'audit', '--format', 'csv', '--out', out, '--data-dir', dir])).toBe(0);
     expect(modeOf(out)).toBe(0o600);
-    const backup = path.join(parent.dir, 'backup.db');
+    const backup = path.join(parent, 'backup.db');
     expect(await cli(['backup', '--out', backup, '--data-dir', dir])).toBe(0);
     expect(modeOf(backup)).toBe(0o600);
   });
 
   it('tightens a data folder an older version left readable, and says so in the log', async () => {
-    const folder = tempDir();
-    folders.push(folder);
-    const first = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
+    const dir = folders.folder();
+    const first = await startBackend({ dataDir: dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
     await first.close();
     // What the previous version left: 0755 folders, 0644 files.
-    chmodSync(folder.dir, 0o755);
-    chmodSync(path.join(folder.dir, 'creditdesk.db'), 0o644);
-    mkdirSync(path.join(folder.dir, 'exports'), { mode: 0o755 });
-    writeFileSync(path.join(folder.dir, 'exports', '1-borrowers.csv'), 'x', { mode: 0o644 });
-    chmodSync(path.join(folder.dir, 'exports', '1-borrowers.csv'), 0o644);
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'creditdesk.db'), 0o644);
+    mkdirSync(path.join(dir, 'exports'), { mode: 0o755 });
+    writeFileSync(path.join(dir, 'exports', '1-borrowers.csv'), 'x', { mode: 0o644 });
+    chmodSync(path.join(dir, 'exports', '1-borrowers.csv'), 0o644);
 
-    const second = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
+    const second = await startBackend({ dataDir: dir, shell: 'headless', adminPassword: testAdminPassword, logConsole: 'none', authDelay: async () => undefined });
     await second.close();
-    expect(modeOf(folder.dir)).toBe(0o700);
-    expect(modeOf(path.join(folder.dir, 'creditdesk.db'))).toBe(0o600);
-    expect(modeOf(path.join(folder.dir, 'exports'))).toBe(0o700);
-    expect(modeOf(path.join(folder.dir, 'exports', '1-borrowers.csv'))).toBe(0o600);
-    const logs = path.join(folder.dir, 'logs');
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(path.join(dir, 'creditdesk.db'))).toBe(0o600);
+    expect(modeOf(path.join(dir, 'exports'))).toBe(0o700);
+    expect(modeOf(path.join(dir, 'exports', '1-borrowers.csv'))).toBe(0o600);
+    const logs = path.join(dir, 'logs');
     const text = readdirSync(logs)
       .map((name) => readFileSync(path.join(logs, name), 'utf8'))
       .join('');

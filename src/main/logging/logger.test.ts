@@ -1,19 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { LogSink } from './logger';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
-
-function logFolder(): string {
-  const folder = tempDir();
-  folders.push(folder);
-  return folder.dir;
-}
+const folders = tempFolders();
+afterEach(() => folders.removeAll());
 
 function lines(directory: string): Array<Record<string, unknown>> {
   return readdirSync(directory).flatMap((name) =>
@@ -26,7 +18,7 @@ function lines(directory: string): Array<Record<string, unknown>> {
 
 describe('the daily log file', () => {
   it('keeps ten requests that echo a 1 MB input to a few kilobytes', () => {
-    const directory = logFolder();
+    const directory = folders.folder();
     const sink = new LogSink({ directory, console: 'none' });
     const echoed = `Invalid value ${'9'.repeat(1_000_000)}`;
     for (let index = 0; index < 10; index++) sink.logger('rpc').error('handler failed', { channel: 'x:y', error: echoed, nested: { list: [echoed, echoed, echoed, echoed] } });
@@ -41,7 +33,7 @@ describe('the daily log file', () => {
   });
 
   it('stops a daily file at its cap with one line saying lines were dropped', () => {
-    const directory = logFolder();
+    const directory = folders.folder();
     const sink = new LogSink({ directory, console: 'none', maxFileBytes: 4096 });
     for (let index = 0; index < 200; index++) sink.logger('sync').info('page synced', { index });
     sink.close();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import { insertApplication, insertInstitution } from '../../../test/support/rows';
+import { insertApplication, insertBorrower, insertInstitution } from '../../../test/support/rows';
 import { auditLogTable } from '../db/schema';
 import type { CallContext } from '../core/actor';
 import type { BorrowerPage, BorrowerSearchResult } from '../../shared/contracts/borrowers';
-import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
+import { insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
 import { residentIdCheckChar } from '../../shared/domain/idcard';
 import { identifierMissLimit, planSearch } from './borrowers';
 
@@ -20,9 +20,9 @@ beforeAll(async () => {
   const db = backend.db;
   const first = insertInstitution(db, 'AAA');
   const second = insertInstitution(db, 'BBB');
-  ids.wang = insertBorrowerRow(db, { idNumber: '110101199003078670', name: '王小明', phone: '13800138000', platformUserId: 'PU-1001' });
-  ids.wangTwo = insertBorrowerRow(db, { idNumber: '440308199901101512', name: '王小红', phone: '13912348670', platformUserId: 'PU-1002' });
-  ids.li = insertBorrowerRow(db, { idNumber: '11010519491231002X', name: '李四', phone: '13700001111', platformUserId: 'PU-2001' });
+  ids.wang = insertBorrower(db, { idNumber: '110101199003078670', name: '王小明', phone: '13800138000', platformUserId: 'PU-1001' });
+  ids.wangTwo = insertBorrower(db, { idNumber: '440308199901101512', name: '王小红', phone: '13912348670', platformUserId: 'PU-1002' });
+  ids.li = insertBorrower(db, { idNumber: '11010519491231002X', name: '李四', phone: '13700001111', platformUserId: 'PU-2001' });
   insertApplication(db, { institutionId: first, borrowerId: ids.wang as number }, 'APP-77001');
   insertOrderRow(db, { institutionId: first, externalId: 'LN-5001', borrowerId: ids.wang, platformUserId: 'PU-1001', status: 'OVERDUE', dpd: 45, bucket: 'M2', outstandingPrincipalFen: 300_000, nextDueDate: '2026-12-10', nextDueFen: 50_000 });
   insertOrderRow(db, { institutionId: second, externalId: 'LN-5002', borrowerId: ids.wang, platformUserId: 'PU-1001', status: 'REPAYING', outstandingPrincipalFen: 200_000, nextDueDate: '2026-12-05', nextDueFen: 30_000 });
@@ -225,7 +225,7 @@ describe('guessing a masked ID number through whole-value searches', () => {
     const clock = backend.clock as ManualClock;
     const first17 = '13010219870512003';
     const hebei = `${first17}${residentIdCheckChar(first17)}`;
-    insertBorrowerRow(backend.db, { idNumber: hebei, name: '赵六', phone: '13600006666', platformUserId: 'PU-3001' });
+    insertBorrower(backend.db, { idNumber: hebei, name: '赵六', phone: '13600006666', platformUserId: 'PU-3001' });
     const clerk = await operatorContext(backend, 'clerk-typing', 'support');
     for (let call = 0; call < identifierMissLimit.misses + 10; call += 1) {
       clock.advance(5 * 60_000);

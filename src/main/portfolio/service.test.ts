@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
-import { insertInstitution } from '../../../test/support/rows';
+import { insertBorrower, insertInstitution } from '../../../test/support/rows';
 import { creditLineHistoryTable } from '../db/schema';
 import type { CallContext } from '../core/actor';
 import type { LineDetail, LinesDashboard, LoanDetail } from '../../shared/contracts/portfolio';
 import { shanghaiStartOfDay } from '../../shared/time';
-import { insertBorrowerRow, insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from '../../../test/support/loan-rows';
+import { insertLineRow, insertOrderRow, insertPlanRows, insertRepaymentRow } from '../../../test/support/loan-rows';
 
 const now = Date.UTC(2026, 10, 25, 2);
 let backend: Awaited<ReturnType<typeof createTestBackend>>;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const second = insertInstitution(db, 'BBB');
   ids.first = first;
   ids.second = second;
-  const borrower = insertBorrowerRow(db, { idNumber: '110101199003078670', name: '王小明', phone: '13800138000', platformUserId: 'PU-1' });
+  const borrower = insertBorrower(db, { idNumber: '110101199003078670', name: '王小明', phone: '13800138000', platformUserId: 'PU-1' });
   // 25 loans at AAA disbursed one per day in October, principal rising with the day.
   for (let day = 1; day <= 25; day++) {
     insertOrderRow(db, {

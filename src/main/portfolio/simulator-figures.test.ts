@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullAll, type InstitutionEndpoint } from '../../../test/fixtures/simulator/client';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
+import { planOfWire } from '../../../test/support/loan-rows';
 import type { CallContext } from '../core/actor';
 import { runPass } from '../sync/engine';
 import { demoInstitutions, startSimulator, type RunningSimulator } from '../simulator';
@@ -89,15 +90,8 @@ async function computeIndependently(
 
   const loans: Expected['loans'] = orders.map((order) => {
     const plan = planOf.get(order.id);
-    const quoted = order.quoted_plan.map((row) => ({ period: row.period, dueDate: row.due_date, principalFen: row.principal_fen, interestFen: row.interest_fen, feeFen: row.fee_fen, totalFen: row.total_fen }));
-    const booked = plan?.installments.map((row) => ({
-      period: row.period,
-      dueDate: row.due_date,
-      principalFen: row.principal_fen,
-      interestFen: row.interest_fen,
-      feeFen: row.fee_fen,
-      totalFen: row.principal_fen + row.interest_fen + row.fee_fen,
-    }));
+    const quoted = planOfWire(order.quoted_plan);
+    const booked = plan === undefined ? undefined : planOfWire(plan.installments);
     let aprFlag = 'unknown';
     try {
       const apr = loanApr({ receivedFen: order.received_fen, installments: (booked ?? quoted).map((row) => ({ dueDate: row.dueDate, totalFen: row.totalFen })), basis: 'monthly' });

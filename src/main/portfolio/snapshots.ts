@@ -39,13 +39,9 @@ import {
   repaymentsOfOrders,
   settledInstitutions,
   writeRollTransitions,
-  type DailyBucketRow,
-  type DailyLineRow,
-  type MonthEndLoanRow,
-  type ReconstructionLine,
 } from '../repositories/portfolio-snapshots';
 import type { DomainSettings } from '../../shared/domain/settings';
-import { institutionsTable, type SnapshotSource } from '../db/schema';
+import { institutionsTable, type DailyBucketRow, type DailyLineRow, type MonthEndLoanRow, type ReconstructionLine, type SnapshotSource } from '../db/schema';
 import { z } from 'zod';
 import { openLoanStatuses } from '../../shared/contracts/portfolio';
 import { addDays, addMonthsClamped, monthEnd as monthEndOf, shanghaiDate, shanghaiStartOfDay, type IsoDate } from '../../shared/time';

@@ -4,8 +4,8 @@ import { applyMigrations, findMigrationsFolder, openDatabase, type Db } from '..
 import { borrowerSearchTable, borrowersTable, creditLinesTable, ordersTable, portfolioLineGrantsTable } from '../db/schema';
 import { liveLineSummary, readLineSummary, grantsByMonth } from '../repositories/portfolio-lines';
 import { liveOrderSummary, readOrderSummary } from '../repositories/portfolio-loans';
-import { insertInstitution } from '../../../test/support/rows';
-import { insertBorrowerRow, insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
+import { insertBorrower, insertInstitution } from '../../../test/support/rows';
+import { insertLineRow, insertOrderRow } from '../../../test/support/loan-rows';
 
 function sorted<T>(rows: T[]): T[] {
   return [...rows].map((row) => JSON.stringify(row)).sort().map((row) => JSON.parse(row) as T);
@@ -102,7 +102,7 @@ describe('portfolio summaries kept by triggers', () => {
   });
 
   it('index the last four characters of ID number and phone, following changes', () => {
-    const id = insertBorrowerRow(db, { idNumber: '11010519491231002x', name: '王小明', phone: '13800138000', platformUserId: 'U1' });
+    const id = insertBorrower(db, { idNumber: '11010519491231002x', name: '王小明', phone: '13800138000', platformUserId: 'U1' });
     const terms = () => db.select({ term: borrowerSearchTable.term }).from(borrowerSearchTable).where(eq(borrowerSearchTable.borrowerId, id)).all().map((row) => row.term).sort();
     expect(terms()).toEqual(['q:8000', 't:002X']);
     db.update(borrowersTable).set({ phone: '13912345678' }).where(eq(borrowersTable.id, id)).run();

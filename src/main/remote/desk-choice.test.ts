@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, tempDir } from '../../../test/support/backend';
+import { createTestBackend } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate } from '../../../test/support/tls';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
@@ -12,7 +13,7 @@ import { readDeskSettings, writeDeskSettings } from './desk-settings';
 let backend: Backend & { cleanup(): Promise<void> };
 let server: RunningHttpServer;
 let fingerprint: string;
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders('creditdesk-choice-');
 
 beforeAll(async () => {
   backend = await createTestBackend();
@@ -20,20 +21,17 @@ beforeAll(async () => {
   fingerprint = new X509Certificate(certificate.cert).fingerprint256;
   server = await startHttpServer({ backend, port: 0, tls: certificate });
 });
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
+afterEach(() => folders.removeAll());
 afterAll(async () => {
   await server.close();
   await backend.cleanup();
 });
 
 function desk(clientContractVersion?: number) {
-  const folder = tempDir('creditdesk-choice-');
-  folders.push(folder);
+  const dir = folders.folder();
   const restarts: number[] = [];
-  const choice = createDeskChoice({ dataDir: folder.dir, restart: () => restarts.push(Date.now()), clientContractVersion });
-  return { choice, restarts, dir: folder.dir };
+  const choice = createDeskChoice({ dataDir: dir, restart: () => restarts.push(Date.now()), clientContractVersion });
+  return { choice, restarts, dir };
 }
 
 describe('the desktop’s choice of back end', () => {

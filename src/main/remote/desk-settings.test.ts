@@ -1,18 +1,12 @@
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { deskSettingsFileName, filePinStore, readDeskSettings, writeDeskSettings } from './desk-settings';
 
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
-function folder(): string {
-  const made = tempDir('creditdesk-desk-');
-  folders.push(made);
-  return made.dir;
-}
+const folders = tempFolders('creditdesk-desk-');
+const folder = folders.folder;
+afterEach(() => folders.removeAll());
 
 describe('the desktop’s connection settings', () => {
   it('asks again (mode null) when nothing or something unreadable is stored', () => {

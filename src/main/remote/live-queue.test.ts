@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, operatorContext, tempDir, testOperatorPassword } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate } from '../../../test/support/tls';
 import type { Envelope } from '../../shared/rpc/errors';
 import type { EventMap, PushedEvent } from '../../shared/rpc/events';
@@ -12,14 +13,15 @@ import { RemoteTransport } from './transport';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let server: RunningHttpServer;
-const folder = tempDir('creditdesk-desk-');
+const folders = tempFolders('creditdesk-desk-');
+const dir = folders.folder();
 const transports: RemoteTransport[] = [];
 
 beforeAll(async () => {
   backend = await createTestBackend();
   const certificate = selfSignedCertificate();
   server = await startHttpServer({ backend, port: 0, tls: certificate });
-  filePinStore(folder.dir).set(`https://localhost:${server.port}`, new X509Certificate(certificate.cert).fingerprint256);
+  filePinStore(dir).set(`https://localhost:${server.port}`, new X509Certificate(certificate.cert).fingerprint256);
   await operatorContext(backend, 'wang', 'reviewer');
   await operatorContext(backend, 'li', 'reviewer');
 });
@@ -27,11 +29,11 @@ afterAll(async () => {
   for (const transport of transports) transport.close();
   await server.close();
   await backend.cleanup();
-  folder.remove();
+  folders.removeAll();
 });
 
 async function desk(username: string): Promise<{ remote: RemoteTransport; changes: Array<EventMap['review:changed'] & { at: number }> }> {
-  const remote = new RemoteTransport({ serverUrl: `https://localhost:${server.port}`, pins: filePinStore(folder.dir) });
+  const remote = new RemoteTransport({ serverUrl: `https://localhost:${server.port}`, pins: filePinStore(dir) });
   transports.push(remote);
   const changes: Array<EventMap['review:changed'] & { at: number }> = [];
   remote.onEvent((event: PushedEvent) => {

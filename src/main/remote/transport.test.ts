@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, operatorContext, tempDir, testOperatorPassword } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate, type TestCertificate } from '../../../test/support/tls';
 import type { ConnectionState } from '../../shared/rpc/connection';
 import type { Envelope } from '../../shared/rpc/errors';
@@ -20,7 +21,7 @@ let certificate: TestCertificate;
 let fingerprint: string;
 let server: RunningHttpServer;
 let port: number;
-const folders: Array<{ remove(): void }> = [];
+const folders = tempFolders('creditdesk-desk-');
 const transports: RemoteTransport[] = [];
 const routerCalls: string[] = [];
 
@@ -39,7 +40,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   for (const transport of transports.splice(0)) transport.close();
-  for (const folder of folders.splice(0)) folder.remove();
+  folders.removeAll();
 });
 afterAll(async () => {
   await server.close();
@@ -47,9 +48,8 @@ afterAll(async () => {
 });
 
 function pins(): { store: PinStore; dir: string } {
-  const folder = tempDir('creditdesk-desk-');
-  folders.push(folder);
-  return { store: filePinStore(folder.dir), dir: folder.dir };
+  const dir = folders.folder();
+  return { store: filePinStore(dir), dir };
 }
 
 function transport(options: { pinned?: string; clientContractVersion?: number } = {}): { remote: RemoteTransport; states: ConnectionState[]; events: PushedEvent[]; dir: string } {

@@ -5,7 +5,8 @@ import { createTestBackend, ManualClock, operatorContext } from '../../../test/s
 import type { ExportSummary } from '../../shared/contracts/exports';
 import type { AuthFunnelReport, PortfolioReport, ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { Envelope } from '../../shared/rpc/errors';
-import { insertBorrowerRow, insertOrderRow } from '../../../test/support/loan-rows';
+import { insertOrderRow } from '../../../test/support/loan-rows';
+import { insertBorrower } from '../../../test/support/rows';
 import { readPdfPages, readWorkbook } from '../../../test/support/export-readers';
 import { fixtureRecord, ingestFixtureApplication, insertFixtureInstitution, type FixtureOptions } from '../../../test/support/review-fixtures';
 import type { CallContext } from '../core/actor';
@@ -215,7 +216,7 @@ describe('authentication funnel', () => {
 
 describe('portfolio report', () => {
   it('lists the overdue and flagged loans behind the figures, masking names in exports', async () => {
-    const borrowerId = insertBorrowerRow(backend.db, { idNumber: '430302199312194239', name: '欧阳娜娜', phone: '13800000009', platformUserId: 'U-9' });
+    const borrowerId = insertBorrower(backend.db, { idNumber: '430302199312194239', name: '欧阳娜娜', phone: '13800000009', platformUserId: 'U-9' });
     insertOrderRow(backend.db, { institutionId, externalId: 'L-OK', outstandingPrincipalFen: 500_000, aprFlag: 'ok', planState: 'booked' });
     insertOrderRow(backend.db, { institutionId, externalId: 'L-LATE', borrowerId, status: 'OVERDUE', dpd: 45, bucket: 'M2', outstandingPrincipalFen: 800_000, aprFlag: 'ok', planState: 'booked' });
     insertOrderRow(backend.db, { institutionId, externalId: 'L-APR', outstandingPrincipalFen: 300_000, aprFlag: 'non_compliant', aprNominalBps: 4200, planState: 'booked' });

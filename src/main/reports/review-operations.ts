@@ -3,6 +3,7 @@ import type { Locale } from '../../shared/contracts/auth';
 import { backlogAges, type ReportFilter, type ReviewOperationsReport } from '../../shared/contracts/reports';
 import type { ReviewSettings } from '../../shared/contracts/review';
 import { perQueue, type ReviewQueue, reviewQueues } from '../../shared/domain/findings';
+import { reviewActions } from '../../shared/domain/review';
 import { shanghaiDate } from '../../shared/time';
 import type { Db } from '../db/connection';
 import type { ExportColumn, ExportDocument, ExportValue, SummaryTable } from '../exports/model';
@@ -298,7 +299,7 @@ export function reviewOperationsDocument(
         kind: 'stacked-bar',
         title: pick(locale, '每日决定', 'Decisions per day'),
         categories: days,
-        series: (['approve', 'reject', 'resubmit', 'escalate'] as const).map((action) => ({
+        series: reviewActions.map((action) => ({
           name: word(locale, `action.${action}`),
           values: report.byDay.map((day) => day[action]),
           color: actionChartColor[action],

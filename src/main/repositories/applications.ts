@@ -4,38 +4,8 @@
  */
 import type { Finding } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
-import type { ApplicationRow } from '../db/schema';
+import type { ApplicationForEvaluation, ApplicationWrite } from '../db/schema';
 import { prepared, writeIngestedRow } from './sync';
-
-export interface StoredVersion {
-  id: number;
-  version: number;
-  remoteUpdatedAt: number;
-}
-
-
-export interface ApplicationWrite {
-  institutionId: number;
-  externalId: string;
-  version: number;
-  remoteUpdatedAt: number;
-  borrowerId: number;
-  platformUserId: string;
-  productCode: string;
-  productName: string;
-  lineMode: ApplicationRow['lineMode'];
-  requestedAmountFen: number;
-  requestedTermMonths: number;
-  status: ApplicationRow['status'];
-  riskResult: ApplicationRow['riskResult'];
-  appliedAt: number;
-  submittedAt: number | null;
-  creditLineExternalId: string | null;
-  /** Text, or its UTF-8 bytes (stored as text all the same). */
-  record: string | Buffer;
-  evidenceHash: string;
-  syncedAt: number;
-}
 
 const applicationColumns = [
   ['institution_id', 'institutionId'],
@@ -62,7 +32,7 @@ const applicationColumns = [
 
 /** Writes a version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeApplication(db: Db, row: ApplicationWrite, existingId: number | undefined): number {
-  return writeIngestedRow(db, 'applications', applicationColumns, row as unknown as Record<string, unknown>, existingId);
+  return writeIngestedRow(db, 'applications', applicationColumns, row, existingId);
 }
 
 /** Replaces an application's emergency-contact phones (normalized); `existing` false for a row just inserted. */
@@ -150,16 +120,6 @@ export function replaceFindings(db: Db, applicationId: number, findings: readonl
 
 export function setEvidenceHash(db: Db, applicationId: number, evidenceHash: string): void {
   prepared(db, `UPDATE applications SET evidence_hash = ? WHERE id = ?`).run(evidenceHash, applicationId);
-}
-
-export interface ApplicationForEvaluation {
-  id: number;
-  institutionId: number;
-  borrowerId: number;
-  status: ApplicationRow['status'];
-  record: string;
-  evidenceHash: string;
-  remoteUpdatedAt: number;
 }
 
 export function applicationForEvaluation(db: Db, id: number): ApplicationForEvaluation | undefined {

@@ -5,28 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import { borrowersTable, type BorrowerRow } from '../db/schema';
+import { borrowersTable, type BorrowerRow, type BorrowerUpsert, type StoredBorrower } from '../db/schema';
 import { prepared } from './sync';
-
-export interface BorrowerUpsert {
-  idNumber: string;
-  idValid: boolean;
-  name: string;
-  phone: string;
-  platformUserId: string;
-  /** The updated_at of the application these facts come from. */
-  sourceUpdatedAt: number;
-}
-
-/** What upsertBorrower reads of a stored borrower. */
-export interface StoredBorrower {
-  id: number;
-  sourceUpdatedAt: number;
-  name: string;
-  phone: string;
-  platformUserId: string;
-  idValid: number;
-}
 
 const storedColumns = 'id, id_number AS idNumber, source_updated_at AS sourceUpdatedAt, name, phone, platform_user_id AS platformUserId, id_valid AS idValid';
 

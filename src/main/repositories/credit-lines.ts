@@ -3,42 +3,13 @@
  * line's version history.
  */
 import type { Db } from '../db/connection';
-import type { CreditLineRow } from '../db/schema';
+import type { LineDerivedColumns, LineWrite, StoredLine } from '../db/schema';
 import { prepared, writeIngestedRow } from './sync';
-
-/** The reported fields of a line, in the order the history lists them. */
-export const reportedLineFields = [
-  'applicationExternalId',
-  'platformUserId',
-  'productCode',
-  'mode',
-  'limitFen',
-  'usedFen',
-  'availableFen',
-  'partialDrawAllowed',
-  'validFrom',
-  'validTo',
-  'status',
-  'frozenReason',
-  'grantedAt',
-] as const;
-
-export type ReportedLine = Pick<CreditLineRow, (typeof reportedLineFields)[number]>;
-
-export interface LineDerivedColumns {
-  derivedUsedFen: number;
-  derivedAvailableFen: number;
-  derivedState: CreditLineRow['derivedState'];
-  flags: string;
-}
 
 const selectColumns = `id, version, remote_updated_at AS remoteUpdatedAt, application_external_id AS applicationExternalId, platform_user_id AS platformUserId,
   product_code AS productCode, mode, limit_fen AS limitFen, used_fen AS usedFen, available_fen AS availableFen, partial_draw_allowed AS partialDrawAllowed,
   valid_from AS validFrom, valid_to AS validTo, status, frozen_reason AS frozenReason, granted_at AS grantedAt, borrower_id AS borrowerId,
   derived_used_fen AS derivedUsedFen, derived_available_fen AS derivedAvailableFen, derived_state AS derivedState, flags`;
-
-export type StoredLine = ReportedLine &
-  LineDerivedColumns & { id: number; version: number; remoteUpdatedAt: number; borrowerId: number | null };
 
 function fromSql(row: (Omit<StoredLine, 'partialDrawAllowed'> & { partialDrawAllowed: number }) | undefined): StoredLine | undefined {
   return row === undefined ? undefined : { ...row, partialDrawAllowed: Boolean(row.partialDrawAllowed) };
@@ -58,16 +29,6 @@ export function findLineById(db: Db, id: number): (StoredLine & { institutionId:
 export function lineIdByExternalId(db: Db, institutionId: number, externalId: string): number | undefined {
   const row = prepared(db, `SELECT id FROM credit_lines WHERE institution_id = ? AND external_id = ?`).get(institutionId, externalId) as { id: number } | undefined;
   return row?.id;
-}
-
-export interface LineWrite extends ReportedLine, LineDerivedColumns {
-  institutionId: number;
-  externalId: string;
-  version: number;
-  remoteUpdatedAt: number;
-  borrowerId: number | null;
-  derivedAt: number;
-  syncedAt: number;
 }
 
 const lineColumns = [

@@ -3,61 +3,17 @@
  * plans with their installments.
  */
 import type { Db } from '../db/connection';
-import type { InstallmentColumns, OrderRow } from '../db/schema';
-import type { StoredVersion } from './applications';
+import type {
+  InstallmentColumns,
+  LineDrawdownRow,
+  OrderDerivedColumns,
+  OrderForDerivation,
+  OrderRow,
+  OrderWrite,
+  PlanWrite,
+  StoredVersion,
+} from '../db/schema';
 import { prepared, writeIngestedRow } from './sync';
-
-export interface OrderDerivedColumns {
-  aprNominalBps: number | null;
-  aprEffectiveBps: number | null;
-  aprBasis: OrderRow['aprBasis'];
-  aprFlag: OrderRow['aprFlag'];
-  planState: OrderRow['planState'];
-  planMismatch: boolean;
-  planDifferences: string | null;
-  dpd: number;
-  bucket: OrderRow['bucket'];
-  inGrace: boolean;
-  outstandingPrincipalFen: number;
-  overduePrincipalFen: number;
-  overdueInterestFen: number;
-  overdueFeeFen: number;
-  overduePenaltyFen: number;
-  nextDueDate: string | null;
-  nextDueFen: number | null;
-  delinquencyBasis: OrderRow['delinquencyBasis'];
-}
-
-export interface ReportedOrder {
-  creditLineExternalId: string;
-  applicationExternalId: string;
-  platformUserId: string;
-  productCode: string;
-  principalFen: number;
-  receivedFen: number;
-  termMonths: number;
-  repaymentMethod: OrderRow['repaymentMethod'];
-  monthlyInterestRate: string;
-  penaltyDailyRate: string;
-  declaredAnnualRate: string;
-  fees: string;
-  quotedPlan: string;
-  status: OrderRow['status'];
-  appliedAt: number;
-  disbursedAt: number | null;
-  closedAt: number | null;
-  bankCard: string | null;
-}
-
-export interface OrderWrite extends ReportedOrder, OrderDerivedColumns {
-  institutionId: number;
-  externalId: string;
-  version: number;
-  remoteUpdatedAt: number;
-  borrowerId: number | null;
-  derivedAt: number;
-  syncedAt: number;
-}
 
 export function findOrderVersion(db: Db, institutionId: number, externalId: string): StoredVersion | undefined {
   return prepared(db, `SELECT id, version, remote_updated_at AS remoteUpdatedAt FROM orders WHERE institution_id = ? AND external_id = ?`).get(institutionId, externalId) as
@@ -135,13 +91,6 @@ export function writeOrder(db: Db, row: OrderWrite, existingId: number | undefin
   return writeIngestedRow(db, 'orders', orderColumns, toSql(row), existingId);
 }
 
-export interface OrderForDerivation extends ReportedOrder, OrderDerivedColumns {
-  id: number;
-  institutionId: number;
-  externalId: string;
-  borrowerId: number | null;
-}
-
 const derivationColumns = `id, institution_id AS institutionId, external_id AS externalId, borrower_id AS borrowerId, credit_line_external_id AS creditLineExternalId,
   application_external_id AS applicationExternalId, platform_user_id AS platformUserId, product_code AS productCode, principal_fen AS principalFen,
   received_fen AS receivedFen, term_months AS termMonths, repayment_method AS repaymentMethod, monthly_interest_rate AS monthlyInterestRate,
@@ -170,14 +119,6 @@ export function updateOrderDerived(db: Db, id: number, derived: OrderDerivedColu
        delinquency_basis = @delinquencyBasis, derived_at = @derivedAt
      WHERE id = @id`,
   ).run({ ...derived, ...toSql(derived), derivedAt, id });
-}
-
-/** An order drawn on a line, with what the line's availability needs. */
-export interface LineDrawdownRow {
-  status: OrderRow['status'];
-  principalFen: number;
-  outstandingPrincipalFen: number;
-  bucket: OrderRow['bucket'];
 }
 
 /** Orders drawn on a line. */
@@ -224,7 +165,7 @@ const planColumns = [
 /** Writes a plan version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writePlan(
   db: Db,
-  row: { institutionId: number; externalId: string; version: number; remoteUpdatedAt: number; orderExternalId: string; syncedAt: number },
+  row: PlanWrite,
   existingId: number | undefined,
 ): number {
   return writeIngestedRow(db, 'repayment_plans', planColumns, row, existingId);

@@ -14,31 +14,21 @@ import {
   portfolioMonthEndRunsTable,
   portfolioRollTransitionsTable,
   repaymentsTable,
+  type DailyBucketRow,
+  type DailyLineRow,
   type InstallmentRow,
+  type MonthEndLoanRow,
+  type ReconstructionLine,
+  type ReconstructionOrder,
+  type RepaymentAllocationRead,
   type SnapshotSource,
 } from '../db/schema';
 import { disbursedLoanStatuses } from '../../shared/contracts/portfolio';
-
-export interface DailyBucketRow {
-  institutionId: number;
-  productCode: string;
-  bucket: string;
-  loanCount: number;
-  balanceFen: number;
-}
 
 /** Replaces a day's bucket rows (the last run of a day wins). */
 export function replaceDailyBuckets(db: Db, date: string, rows: readonly DailyBucketRow[], source: SnapshotSource, takenAt: number): void {
   db.delete(portfolioDailyBucketsTable).where(eq(portfolioDailyBucketsTable.date, date)).run();
   for (const row of rows) db.insert(portfolioDailyBucketsTable).values({ date, ...row, source, takenAt }).run();
-}
-
-export interface DailyLineRow {
-  institutionId: number;
-  mode: string;
-  lineCount: number;
-  limitFen: number;
-  usedFen: number;
 }
 
 export function replaceDailyLines(db: Db, date: string, rows: readonly DailyLineRow[], source: SnapshotSource, takenAt: number): void {
@@ -89,15 +79,6 @@ export function settledInstitutions(db: Db): Array<{ id: number; firstDisbursedA
     FROM institutions i
     WHERE i.last_success_at IS NOT NULL AND i.state <> 'syncing'
     ORDER BY i.id`);
-}
-
-export interface MonthEndLoanRow {
-  orderId: number;
-  institutionId: number;
-  productCode: string;
-  bucket: string;
-  dpd: number;
-  balanceFen: number;
 }
 
 export function insertMonthEndLoans(db: Db, monthEnd: string, rows: readonly MonthEndLoanRow[]): void {
@@ -153,6 +134,7 @@ export function dailyBucketsOfMonthEnd(db: Db, monthEnd: string, institutionId: 
     .all();
 }
 
+/** Roll transitions summed over the institutions and products in scope: a grouped read, so written out. */
 export interface RollTransitionRead {
   monthEnd: string;
   fromBucket: string;
@@ -211,18 +193,6 @@ export function dailyBuckets(
 // ---------------------------------------------------------------------------------------------
 // Reads for the reconstruction, in id-ordered batches.
 
-export interface ReconstructionOrder {
-  id: number;
-  institutionId: number;
-  externalId: string;
-  creditLineExternalId: string;
-  productCode: string;
-  principalFen: number;
-  disbursedAt: number | null;
-  closedAt: number | null;
-  quotedPlan: string;
-}
-
 export function disbursedOrdersAfter(db: Db, institutionIds: readonly number[], afterId: number, limit: number): ReconstructionOrder[] {
   const o = ordersTable;
   return db
@@ -270,11 +240,6 @@ export function installmentsOfOrders(db: Db, orders: readonly Pick<Reconstructio
   return result;
 }
 
-export interface RepaymentAllocationRead {
-  paidAt: number;
-  allocation: string;
-}
-
 export function repaymentsOfOrders(db: Db, orders: readonly Pick<ReconstructionOrder, 'id' | 'institutionId' | 'externalId'>[]): Map<number, RepaymentAllocationRead[]> {
   const result = new Map<number, RepaymentAllocationRead[]>();
   const r = repaymentsTable;
@@ -287,16 +252,6 @@ export function repaymentsOfOrders(db: Db, orders: readonly Pick<ReconstructionO
     if (rows.length > 0) result.set(order.id, rows);
   }
   return result;
-}
-
-export interface ReconstructionLine {
-  institutionId: number;
-  externalId: string;
-  mode: string;
-  limitFen: number;
-  validFrom: number;
-  validTo: number;
-  status: string;
 }
 
 export function linesForReconstruction(db: Db): ReconstructionLine[] {

@@ -1,23 +1,8 @@
 /** Repayments received by institutions. */
 import type { Db } from '../db/connection';
-import type { RepaymentRow } from '../db/schema';
+import type { RepaymentWrite } from '../db/schema';
 import { addPaidParts, type PaidParts } from '../../shared/domain/delinquency';
 import { prepared, writeIngestedRow } from './sync';
-
-export interface RepaymentWrite {
-  institutionId: number;
-  externalId: string;
-  version: number;
-  remoteUpdatedAt: number;
-  orderExternalId: string;
-  platformUserId: string;
-  amountFen: number;
-  allocation: string;
-  paidAt: number;
-  channel: RepaymentRow['channel'];
-  kind: RepaymentRow['kind'];
-  syncedAt: number;
-}
 
 const repaymentColumns = [
   ['institution_id', 'institutionId'],
@@ -36,7 +21,7 @@ const repaymentColumns = [
 
 /** Writes a repayment version the caller checked is newer (UPDATE of `existingId`, else INSERT); returns the row id. */
 export function writeRepayment(db: Db, row: RepaymentWrite, existingId: number | undefined): number {
-  return writeIngestedRow(db, 'repayments', repaymentColumns, row as unknown as Record<string, unknown>, existingId);
+  return writeIngestedRow(db, 'repayments', repaymentColumns, row, existingId);
 }
 
 /** paidByPeriod for many orders in one query (a page of orders); an order without repayments is absent. */

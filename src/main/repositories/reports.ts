@@ -4,6 +4,7 @@
  * building objects per row, and because the percentile maths needs every handling time.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
+import type { DecisionStage, DecisionState, ReviewAction } from '../../shared/domain/review';
 import { shanghaiOffsetMs } from '../../shared/time';
 import type { Db } from '../db/connection';
 
@@ -15,13 +16,14 @@ export interface ReportScope {
 }
 
 /** One person's decision on a task, with when the task was claimed and queued before it. */
+// Written out rather than picked from the tables: a join of decisions, tasks and task events, with a computed outcome.
 export interface DecisionFact {
   id: number;
   decidedAt: number;
   queue: ReviewQueue;
-  action: 'approve' | 'reject' | 'resubmit' | 'escalate';
-  stage: 'single' | 'first' | 'second';
-  state: 'effective' | 'awaiting_second' | 'confirmed' | 'overruled' | 'cancelled';
+  action: ReviewAction;
+  stage: DecisionStage;
+  state: DecisionState;
   operatorId: number;
   reasonCode: string | null;
   taskId: number;
@@ -39,7 +41,7 @@ export interface DecisionFact {
   outcome: DecisionOutcome;
 }
 
-export type DecisionOutcome = 'approve' | 'reject' | 'resubmit' | 'escalate' | 'pending' | 'cancelled';
+export type DecisionOutcome = ReviewAction | 'pending' | 'cancelled';
 
 const institutionClause = (alias: string, scope: ReportScope) => (scope.institutionId === undefined ? '' : ` AND ${alias}.institution_id = @institutionId`);
 
@@ -159,6 +161,7 @@ export function funnelCounts(db: Db, scope: ReportScope, items: readonly string[
 }
 
 /** An open loan that is overdue or carries a compliance flag (the loans behind the report's flags). */
+// Written out rather than picked from the tables: a join of orders and borrowers, read as raw SQLite values (planMismatch 0/1).
 export interface FlaggedLoan {
   id: number;
   institutionId: number;

@@ -11,8 +11,8 @@ beforeAll(async () => {
   const db = backend.db;
   const qinghe = insertInstitution(db, 'QINGHE');
   const dongfang = insertInstitution(db, 'DONGFANG');
-  borrowerId = insertBorrower(db, '110101199003078670');
-  const someoneElse = insertBorrower(db, '440308199901101512');
+  borrowerId = insertBorrower(db, { idNumber: '110101199003078670' });
+  const someoneElse = insertBorrower(db, { idNumber: '440308199901101512' });
   // Three of each across two institutions, written out of time order, and one of another borrower's.
   const day = 86_400_000;
   for (const [index, at] of [2, 0, 1].entries()) {

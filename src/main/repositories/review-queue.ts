@@ -5,13 +5,15 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
-import type { ReviewTaskRow, ReviewTaskStatus } from '../db/schema';
+import type { ReviewTaskStatus, TaskDecision } from '../../shared/domain/review';
+import type { ReviewTaskRow } from '../db/schema';
 import { anyReviewQueue, readAll, readOne } from './review-statements';
 
 type ReviewQueue = ReviewTaskRow['queue'];
 
 
 /** One row of a queue page with what the list shows next to it. */
+// Written out rather than picked from the tables: a join of tasks, applications, borrowers, institutions and operators.
 export interface TaskListRow {
   id: number;
   queue: ReviewQueue;
@@ -28,7 +30,7 @@ export interface TaskListRow {
   claimedAt: number | null;
   leaseExpiresAt: number | null;
   snoozedUntil: number | null;
-  decision: 'approve' | 'reject' | 'resubmit' | null;
+  decision: TaskDecision | null;
   applicationExternalId: string;
   productName: string;
   requestedAmountFen: number;

@@ -12,8 +12,8 @@ import {
   reviewTaskEventsTable,
   reviewTasksTable,
   type ReviewTaskRow,
-  type ReviewTaskStatus,
 } from '../db/schema';
+import type { ReviewTaskStatus } from '../../shared/domain/review';
 
 type ReviewQueue = ReviewTaskRow['queue'];
 

@@ -11,7 +11,15 @@ import {
   reconciliationsTable,
   syncCursorsTable,
   syncRunsTable,
+  type CursorRow,
+  type OrderRow,
+  type QuarantineEntry,
+  type QuarantineRow,
+  type StoredVersion,
   type SyncResource,
+  type SyncRunRow,
+  type SyncRunStatus,
+  type SyncRunTrigger,
 } from '../db/schema';
 
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -84,13 +92,6 @@ export function writeIngestedRow(db: Db, table: string, columns: IngestColumns, 
 
 // ---- cursors ------------------------------------------------------------------------------------
 
-export interface CursorRow {
-  resource: SyncResource;
-  cursor: string | null;
-  fetched: number;
-  updatedAt: number;
-}
-
 export function listCursors(db: Db, institutionId: number): CursorRow[] {
   return db
     .select({ resource: syncCursorsTable.resource, cursor: syncCursorsTable.cursor, fetched: syncCursorsTable.fetched, updatedAt: syncCursorsTable.updatedAt })
@@ -118,10 +119,6 @@ export function resetCursors(db: Db, institutionId: number): void {
 }
 
 // ---- runs ------------------------------------------------------------------------------------------
-
-export type SyncRunRow = typeof syncRunsTable.$inferSelect;
-export type SyncRunTrigger = SyncRunRow['trigger'];
-export type SyncRunStatus = SyncRunRow['status'];
 
 export function insertRun(db: Db, institutionId: number, trigger: SyncRunTrigger, startedAt: number): number {
   return db.insert(syncRunsTable).values({ institutionId, trigger, startedAt, status: 'running' }).returning({ id: syncRunsTable.id }).get().id;
@@ -156,16 +153,6 @@ export function latestRun(db: Db, institutionId: number): SyncRunRow | undefined
 }
 
 // ---- quarantine ------------------------------------------------------------------------------------
-
-export type QuarantineRow = typeof quarantineTable.$inferSelect;
-
-export interface QuarantineEntry {
-  institutionId: number;
-  resource: SyncResource;
-  externalId: string | null;
-  rawPayload: string;
-  issues: string;
-}
 
 /**
  * Keeps a record that failed the schema. Seeing the same payload again (a re-read of the same
@@ -205,12 +192,8 @@ export function quarantineRecord(db: Db, entry: QuarantineEntry, now: number): b
   return true;
 }
 
-export interface KnownVersion {
-  id: number;
-  version: number;
-  remoteUpdatedAt: number;
-  borrowerId: number | null;
-}
+/** A stored version with its borrower, read from any of the five synced tables (null where a table has no borrower). */
+export type KnownVersion = StoredVersion & Pick<OrderRow, 'borrowerId'>;
 
 /**
  * What is stored for a page's external ids, in one query instead of one per record. The caller

@@ -1,26 +1,29 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, tempDir, testAdminPassword } from '../../../test/support/backend';
+import { createTestBackend, testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from './http-server';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let server: RunningHttpServer;
-const staticFolder = tempDir();
+// The static root sits alone in a temporary folder, so a sibling test folder can stand beside it.
+const folders = tempFolders();
+const staticDir = folders.file('static');
 
 beforeAll(async () => {
   backend = await createTestBackend();
-  mkdirSync(path.join(staticFolder.dir, 'assets'));
-  writeFileSync(path.join(staticFolder.dir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
-  writeFileSync(path.join(staticFolder.dir, 'assets', 'app.js'), 'console.log(1)');
-  server = await startHttpServer({ backend, port: 0, staticDir: staticFolder.dir });
+  mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
+  writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  server = await startHttpServer({ backend, port: 0, staticDir });
 });
 afterAll(async () => {
   await server.close();
   await backend.cleanup();
-  staticFolder.remove();
+  folders.removeAll();
 });
 
 async function rpc(channel: string, body: unknown, headers: Record<string, string> = {}) {
@@ -138,15 +141,11 @@ describe('headless server', () => {
 
   it('refuses a sibling folder whose name starts with the static folder’s name', async () => {
     // A string-prefix check lets `<root>-evil/secret.txt` through for the root `<root>`.
-    const sibling = `${staticFolder.dir}-evil`;
+    const sibling = `${staticDir}-evil`;
     mkdirSync(sibling);
-    try {
-      writeFileSync(path.join(sibling, 'secret.txt'), 'not for you');
-      const escape = await fetch(`${server.url}/..%2f${path.basename(sibling)}%2fsecret.txt`);
-      expect(escape.status).toBe(404);
-      expect(await escape.text()).not.toContain('not for you');
-    } finally {
-      rmSync(sibling, { recursive: true, force: true });
-    }
+    writeFileSync(path.join(sibling, 'secret.txt'), 'not for you');
+    const escape = await fetch(`${server.url}/..%2f${path.basename(sibling)}%2fsecret.txt`);
+    expect(escape.status).toBe(404);
+    expect(await escape.text()).not.toContain('not for you');
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullAll } from '../../../test/fixtures/simulator/client';
+import { planOfWire } from '../../../test/support/loan-rows';
 import { comparePlans, loanApr } from '../../shared/domain/apr';
 import { evaluateEmergencyContacts } from '../../shared/domain/contacts';
 import { classifyFace, defaultFaceBands } from '../../shared/domain/face';
@@ -244,7 +245,7 @@ describe('the generated data covers every pattern the desk must handle', () => {
       });
       const booked = plans.get(order.id);
       // The declared rate is the booked plan's; where no plan is served the quote may differ from it.
-      if (booked !== undefined && comparePlans(order.quoted_plan.map(toPlan), booked.installments.map(toPlan)).equal) {
+      if (booked !== undefined && comparePlans(planOfWire(order.quoted_plan), planOfWire(booked.installments)).equal) {
         expect(Math.abs(Number(order.declared_annual_rate) * 10_000 - apr.nominalAprBps)).toBeLessThanOrEqual(1);
       }
       return apr.nominalAprBps;
@@ -259,7 +260,7 @@ describe('the generated data covers every pattern the desk must handle', () => {
     for (const order of orders) {
       const booked = plans.get(order.id);
       if (booked === undefined) continue;
-      if (!comparePlans(order.quoted_plan.map(toPlan), booked.installments.map(toPlan)).equal) differing += 1;
+      if (!comparePlans(planOfWire(order.quoted_plan), planOfWire(booked.installments)).equal) differing += 1;
     }
     expect(differing).toBeGreaterThan(0);
     expect(differing).toBeLessThan(plans.size * 0.1);
@@ -278,14 +279,3 @@ describe('the generated data covers every pattern the desk must handle', () => {
     expect(orders.some((order) => order.institution === 'yuanshan' && order.status === 'OVERDUE')).toBe(true);
   });
 });
-
-function toPlan(row: { period: number; due_date: string; principal_fen: number; interest_fen: number; fee_fen: number; total_fen?: number }) {
-  return {
-    period: row.period,
-    dueDate: row.due_date,
-    principalFen: row.principal_fen,
-    interestFen: row.interest_fen,
-    feeFen: row.fee_fen,
-    totalFen: row.total_fen ?? row.principal_fen + row.interest_fen + row.fee_fen,
-  };
-}

@@ -17,9 +17,9 @@ import type { DomainSettings } from '../../shared/domain/settings';
 import { capabilitiesSchema } from '../../shared/institution-api';
 import { shanghaiDate } from '../../shared/time';
 import { writeTransaction, type Db } from '../db/connection';
-import type { InstallmentColumns, OrderRow } from '../db/schema';
+import type { InstallmentColumns, LineDerivedColumns, LineDrawdownRow, OrderDerivedColumns, OrderRow, ReportedLine, ReportedOrder } from '../db/schema';
 import { manualReviewApplicationIds } from '../repositories/applications';
-import { findLineById, lineIdByExternalId, lineIdsAfter, updateLineDerived, type LineDerivedColumns, type ReportedLine } from '../repositories/credit-lines';
+import { findLineById, lineIdByExternalId, lineIdsAfter, updateLineDerived } from '../repositories/credit-lines';
 import { findInstitutionById } from '../repositories/institutions';
 import {
   bookedInstallments,
@@ -27,9 +27,6 @@ import {
   orderForDerivation,
   orderIdsAfter,
   updateOrderDerived,
-  type LineDrawdownRow,
-  type OrderDerivedColumns,
-  type ReportedOrder,
 } from '../repositories/orders';
 import { decodeQuotedPlan } from '../db/json-columns';
 import { paidByPeriod } from '../repositories/repayments';

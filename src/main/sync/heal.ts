@@ -17,8 +17,8 @@
  * never moved by it. What stays unexplained is reported (outcome 'unexplained').
  */
 import { writeTransaction } from '../db/connection';
-import type { SyncResource } from '../db/schema';
-import { readCursor, type SyncRunTrigger } from '../repositories/sync';
+import type { SyncResource, SyncRunTrigger } from '../db/schema';
+import { readCursor } from '../repositories/sync';
 import { finishReread, readReread, settleReread, startReread } from '../repositories/sync-rereads';
 import type { InstitutionClient } from '../institution-api/client';
 import type { EngineDeps, ResourcePassStats } from './engine';

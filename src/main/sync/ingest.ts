@@ -21,13 +21,12 @@ import {
   setSharedPhoneCount,
   writeApplication,
 } from '../repositories/applications';
-import { borrowersByIdNumber, upsertBorrower, type StoredBorrower } from '../repositories/borrowers';
-import { findLineByExternalId, insertLineHistory, reportedLineFields, writeLine } from '../repositories/credit-lines';
+import { borrowersByIdNumber, upsertBorrower } from '../repositories/borrowers';
+import { findLineByExternalId, insertLineHistory, writeLine } from '../repositories/credit-lines';
 import {
   bookedInstallmentsOf,
   drawdownsOfLine,
   drawdownsOfLines,
-  type LineDrawdownRow,
   orderForDerivation,
   orderIdByExternalId,
   orderIdsByExternalId,
@@ -41,7 +40,7 @@ import { syncReviewTasks } from '../review/task-sync';
 import { applicationsAffectedByOverdue, assessWithOwnFindings, reassessApplication } from './assess';
 import { computeLineDerived, computeOrderDerived, deriveLineByExternalId, deriveOrderWith, type FactsCache, isOverdueOrder, lineDrawdowns } from './derive';
 import { PageContactFacts } from './contact-facts';
-import type { InstallmentColumns } from '../db/schema';
+import { reportedLineFields, type InstallmentColumns, type LineDrawdownRow, type StoredBorrower } from '../db/schema';
 import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';

@@ -16,7 +16,7 @@ import type {
   RepaymentRecord,
 } from '../../shared/institution-api';
 import { encodeQuotedPlan, quotedInstallmentsOf } from '../db/json-columns';
-import type { InstallmentColumns } from '../db/schema';
+import type { InstallmentColumns, ReportedApplication, ReportedLine, ReportedOrder, ReportedRepayment } from '../db/schema';
 
 /** Epoch ms of an ISO 8601 instant with an offset (already validated by zod). */
 export function instantMs(iso: string): number {
@@ -54,19 +54,7 @@ export interface NormalizedApplication {
   version: number;
   remoteUpdatedAt: number;
   borrower: BorrowerFacts;
-  columns: {
-    platformUserId: string;
-    productCode: string;
-    productName: string;
-    lineMode: ApplicationRecord['line_mode'];
-    requestedAmountFen: number;
-    requestedTermMonths: number;
-    status: ApplicationRecord['status'];
-    riskResult: 'approve' | 'reject' | 'manual_review' | null;
-    appliedAt: number;
-    submittedAt: number | null;
-    creditLineExternalId: string | null;
-  };
+  columns: ReportedApplication;
   evidence: ApplicationEvidence;
   /** Normalized emergency-contact phones, in the borrower's order (duplicates kept out). */
   contactPhones: string[];
@@ -149,21 +137,7 @@ export interface NormalizedCreditLine {
   externalId: string;
   version: number;
   remoteUpdatedAt: number;
-  columns: {
-    applicationExternalId: string;
-    platformUserId: string;
-    productCode: string;
-    mode: CreditLineRecord['mode'];
-    limitFen: number;
-    usedFen: number;
-    availableFen: number;
-    partialDrawAllowed: boolean;
-    validFrom: number;
-    validTo: number;
-    status: CreditLineRecord['status'];
-    frozenReason: CreditLineRecord['frozen_reason'];
-    grantedAt: number;
-  };
+  columns: ReportedLine;
 }
 
 export function normalizeCreditLine(record: CreditLineRecord): NormalizedCreditLine {
@@ -195,26 +169,7 @@ export interface NormalizedOrder {
   remoteUpdatedAt: number;
   /** The quoted plan as the plan checks read it (columns.quotedPlan holds it as received). */
   quoted: PlanInstallment[];
-  columns: {
-    creditLineExternalId: string;
-    applicationExternalId: string;
-    platformUserId: string;
-    productCode: string;
-    principalFen: number;
-    receivedFen: number;
-    termMonths: number;
-    repaymentMethod: OrderRecord['repayment_method'];
-    monthlyInterestRate: string;
-    penaltyDailyRate: string;
-    declaredAnnualRate: string;
-    fees: string;
-    quotedPlan: string;
-    status: OrderRecord['status'];
-    appliedAt: number;
-    disbursedAt: number | null;
-    closedAt: number | null;
-    bankCard: string | null;
-  };
+  columns: ReportedOrder;
 }
 
 export function normalizeOrder(record: OrderRecord): NormalizedOrder {
@@ -281,15 +236,7 @@ export interface NormalizedRepayment {
   externalId: string;
   version: number;
   remoteUpdatedAt: number;
-  columns: {
-    orderExternalId: string;
-    platformUserId: string;
-    amountFen: number;
-    allocation: string;
-    paidAt: number;
-    channel: RepaymentRecord['channel'];
-    kind: RepaymentRecord['kind'];
-  };
+  columns: ReportedRepayment;
 }
 
 export function normalizeRepayment(record: RepaymentRecord): NormalizedRepayment {

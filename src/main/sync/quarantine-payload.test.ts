@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext } from '../../../test/support/backend';
 import { disclosures, indexSecrets, type Secrets } from '../../../test/support/disclosure';
-import { insertBorrowerRow } from '../../../test/support/loan-rows';
+import { insertBorrower } from '../../../test/support/rows';
 import { fixtureRecord, insertFixtureInstitution } from '../../../test/support/review-fixtures';
 import { quarantineRecord } from '../repositories/sync';
 import type { CallContext } from '../core/actor';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   supervisor = await operatorContext(backend, 'quarantine-supervisor', 'supervisor');
   const institutionId = insertFixtureInstitution(backend.db, 'QQXD');
   // The same borrower is known from an earlier application; this version of the record broke the schema.
-  insertBorrowerRow(backend.db, { idNumber: record.borrower.id_number, name: record.borrower.name, phone: record.borrower.phone, platformUserId: 'PU-Q1' });
+  insertBorrower(backend.db, { idNumber: record.borrower.id_number, name: record.borrower.name, phone: record.borrower.phone, platformUserId: 'PU-Q1' });
   quarantineRecord(
     backend.db,
     {

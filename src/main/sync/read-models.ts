@@ -17,12 +17,12 @@ import {
   type SyncResourceName,
 } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
-import type { OutboxRow } from '../db/schema';
+import type { OutboxRow, QuarantineRow, SyncRunRow } from '../db/schema';
 import type { InstitutionService } from '../institutions/service';
 import { maskRecordPayload } from './quarantine-payload';
 import { findInstitutionById, listInstitutions } from '../repositories/institutions';
 import { heldOutboxInstitutions, listOutbox, outboxStateCounts } from '../repositories/outbox';
-import { latestRun, listQuarantine, listReconciliations, listRuns, openQuarantineCounts, type QuarantineRow, type SyncRunRow } from '../repositories/sync';
+import { latestRun, listQuarantine, listReconciliations, listRuns, openQuarantineCounts } from '../repositories/sync';
 import type { Clock } from '../core/clock';
 import type { ResourcePassStats } from './engine';
 import { nextRunAt, type SyncScheduler } from './scheduler';

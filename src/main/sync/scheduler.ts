@@ -5,9 +5,8 @@
  * so the database closes only after in-flight pages committed or rolled back.
  */
 import type { Db } from '../db/connection';
-import type { InstitutionRow } from '../db/schema';
+import type { InstitutionRow, SyncRunTrigger } from '../db/schema';
 import { listInstitutions } from '../repositories/institutions';
-import type { SyncRunTrigger } from '../repositories/sync';
 import type { Clock } from '../core/clock';
 import { runPass, type EngineDeps, type PassOptions, type PassProgress, type PassResult } from './engine';
 

@@ -1,6 +1,7 @@
 import { Alert, Button, Center, Code, Group, Loader, Paper, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconServer, IconDeviceDesktop } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
+import { locales } from '../../shared/contracts/auth';
 import { teamServerUrlSchema, type DeskConnection, type DeskMode } from '../../shared/contracts/desk';
 import { RpcError } from '../api/client';
 import { useRpcMutation } from '../api/hooks';
@@ -140,7 +141,7 @@ export function ConnectionChoice({ current, onCancel, embedded = false }: { curr
           <Group justify="space-between">
             {!embedded ? (
               <Group gap={4}>
-                {(['zh-CN', 'en'] as const).map((next) => (
+                {locales.map((next) => (
                   <Button key={next} size="compact-xs" variant={locale === next ? 'light' : 'subtle'} onClick={() => setLocale(next)}>
                     {next === 'zh-CN' ? '中文' : 'English'}
                   </Button>

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { channel, publicAccess, requires, signedIn } from '../rpc/define';
 import { permissionSchema, roleSchema } from '../rpc/permissions';
 
-export const localeSchema = z.enum(['zh-CN', 'en']);
+export const locales = ['zh-CN', 'en'] as const;
+export const localeSchema = z.enum(locales);
 export type Locale = z.infer<typeof localeSchema>;
 
 export const usernameSchema = z

@@ -8,9 +8,11 @@
 import { z } from 'zod';
 import { bucketSchema } from '../domain/delinquency';
 import { reviewQueueSchema } from '../domain/findings';
+import { lineModeSchema } from '../domain/lines';
+import { applicationStatuses } from '../institution-api/applications';
 import { orderStatusSchema } from '../institution-api/loans';
 import { channel, requires } from '../rpc/define';
-import { lineStateSchema, lineFlagSchema } from './portfolio';
+import { lineStateSchema, lineFlagSchema, planStateSchema } from './portfolio';
 
 const fen = z.number().int();
 const idSchema = z.number().int().positive();
@@ -72,9 +74,9 @@ export const borrowerPageSchema = z.object({
       externalId: z.string(),
       productCode: z.string(),
       productName: z.string(),
-      lineMode: z.enum(['revolving', 'single_batch']),
+      lineMode: lineModeSchema,
       requestedAmountFen: fen,
-      status: z.enum(['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED']),
+      status: z.enum(applicationStatuses),
       appliedAt: z.number(),
     }),
   ),
@@ -84,7 +86,7 @@ export const borrowerPageSchema = z.object({
       institutionId: z.number().int(),
       externalId: z.string(),
       productCode: z.string(),
-      mode: z.enum(['revolving', 'single_batch']),
+      mode: lineModeSchema,
       limitFen: fen,
       usedFen: fen,
       availableFen: fen,
@@ -109,7 +111,7 @@ export const borrowerPageSchema = z.object({
       overdueFen: fen,
       nextDueDate: z.string().nullable(),
       nextDueFen: fen.nullable(),
-      planState: z.enum(['booked', 'missing', 'awaiting']),
+      planState: planStateSchema,
     }),
   ),
   reviewTasks: z.array(

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { channel, signedIn } from '../rpc/define';
 
-export const exportFormatSchema = z.enum(['csv', 'xlsx', 'pdf']);
+export const exportFormats = ['csv', 'xlsx', 'pdf'] as const;
+export const exportFormatSchema = z.enum(exportFormats);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-export const exportStatusSchema = z.enum(['running', 'completed', 'failed', 'cancelled']);
+export const exportStatuses = ['running', 'completed', 'failed', 'cancelled'] as const;
+export const exportStatusSchema = z.enum(exportStatuses);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
 /** One export job as the operator who started it sees it. */

@@ -19,7 +19,10 @@ export const institutionSecretSchema = z.string().min(8, 'The secret has at leas
 export const syncIntervalSchema = z.number().int().min(10, 'At least 10 seconds').max(86_400, 'At most one day');
 
 /** incomplete: the last pass ran to its end, but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. clock_skew: timestamps refused again after re-signing. */
-export const institutionStateSchema = z.enum(['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete']);
+export const institutionStates = ['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete'] as const;
+export const institutionStateSchema = z.enum(institutionStates);
+/** Where an institution's secret is kept: the OS keychain through Electron's safeStorage, or the data folder's key file (headless). */
+export const secretSchemes = ['safe-storage', 'key-file'] as const;
 export type InstitutionSyncState = z.infer<typeof institutionStateSchema>;
 
 /** An institution as screens and the CLI see it: never the secret. */
@@ -38,7 +41,7 @@ export const institutionSummarySchema = z.object({
   lastAttemptAt: z.number().nullable(),
   lastSuccessAt: z.number().nullable(),
   /** Where the secret is kept; false when this process cannot decrypt it (re-enter it). */
-  secretScheme: z.enum(['safe-storage', 'key-file']),
+  secretScheme: z.enum(secretSchemes),
   secretReadable: z.boolean(),
   /** From the last GET /v1/capabilities, when seen. */
   capabilities: z

@@ -7,8 +7,11 @@
  * - a line in force is neither reported closed, nor derived not_started, nor flagged expired.
  */
 import { z } from 'zod';
+import { aprBasisSchema } from '../domain/apr';
 import { bucketSchema } from '../domain/delinquency';
-import { orderStatusSchema } from '../institution-api/loans';
+import { lineModes } from '../domain/lines';
+import { repaymentMethodSchema } from '../domain/schedule';
+import { creditLineStatuses, frozenReasons, installmentStatuses, orderStatusSchema } from '../institution-api/loans';
 import { channel, requires } from '../rpc/define';
 import { calendarDateSchema } from './calendar-date';
 
@@ -19,10 +22,19 @@ const fen = z.number().int();
 export const openLoanStatuses = ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE'] as const;
 export const disbursedLoanStatuses = ['LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'] as const;
 
-export const lineModes = ['revolving', 'single_batch'] as const;
+/** live: copied from the derived columns by the snapshot job; reconstructed: a month-end before CreditDesk was installed, recomputed. */
+export const snapshotSources = ['live', 'reconstructed'] as const;
+const snapshotSourceSchema = z.enum(snapshotSources);
+
+export { lineModes };
 export const lineModeFilterSchema = z.enum(lineModes);
 export const lineStates = ['not_started', 'active', 'frozen', 'expired', 'exhausted', 'consumed'] as const;
 export const lineStateSchema = z.enum(lineStates);
+/** An order's APR against the thresholds (aprCompliance), unknown when no rate could be computed. */
+export const aprFlags = ['ok', 'warning', 'non_compliant', 'unknown'] as const;
+/** booked: a plan was synced; missing: the institution provides none; awaiting: it does, not yet synced. */
+export const planStates = ['booked', 'missing', 'awaiting'] as const;
+export const planStateSchema = z.enum(planStates);
 export const lineFlags = ['frozen_overdue', 'expiring_soon', 'exhausted', 'unused_single_batch_expiring', 'expired'] as const;
 export const lineFlagSchema = z.enum(lineFlags);
 export type LineFlagName = (typeof lineFlags)[number];
@@ -70,7 +82,7 @@ export const linesDashboardSchema = z.object({
   /** Lines granted per month (Asia/Shanghai) and mode. */
   granted: z.array(z.object({ month: z.string(), mode: lineModeFilterSchema, lineCount: z.number().int(), limitFen: fen })),
   /** Limit and used of lines in force per snapshot day (see the snapshot sources). */
-  utilisation: z.array(z.object({ date: isoDateSchema, limitFen: fen, usedFen: fen, source: z.enum(['live', 'reconstructed']) })),
+  utilisation: z.array(z.object({ date: isoDateSchema, limitFen: fen, usedFen: fen, source: snapshotSourceSchema })),
 });
 export type LinesDashboard = z.infer<typeof linesDashboardSchema>;
 
@@ -126,10 +138,10 @@ export const lineDetailSchema = z.object({
     applicationExternalId: z.string(),
     partialDrawAllowed: z.boolean(),
     reported: z.object({
-      status: z.enum(['active', 'frozen', 'expired', 'exhausted', 'closed']),
+      status: z.enum(creditLineStatuses),
       usedFen: fen,
       availableFen: fen,
-      frozenReason: z.enum(['overdue', 'risk_control', 'borrower_request']).nullable(),
+      frozenReason: z.enum(frozenReasons).nullable(),
     }),
     remainingLimitFen: fen,
     /** Whole Asia/Shanghai days to the last usable day (negative once past). */
@@ -188,7 +200,7 @@ export const loansDashboardSchema = z.object({
   rollRates: z.array(z.object({ monthEnd: isoDateSchema, currentToM1: ratioSchema, m1ToM2: ratioSchema, cohortLoans: rollCohortSchema, reconstructed: z.boolean() })),
   /** A roll rate over a cohort of fewer loans than this says little (the setting of that name): shown greyed. */
   rollRateMinimumCohortLoans: z.number().int(),
-  bucketsOverTime: z.array(z.object({ date: isoDateSchema, bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen, source: z.enum(['live', 'reconstructed']) })),
+  bucketsOverTime: z.array(z.object({ date: isoDateSchema, bucket: bucketSchema, loanCount: z.number().int(), balanceFen: fen, source: snapshotSourceSchema })),
 });
 export type LoansDashboard = z.infer<typeof loansDashboardSchema>;
 
@@ -234,8 +246,8 @@ export const loanListRowSchema = z.object({
   bucket: bucketSchema,
   inGrace: z.boolean(),
   aprNominalBps: z.number().int().nullable(),
-  aprFlag: z.enum(['ok', 'warning', 'non_compliant', 'unknown']),
-  planState: z.enum(['booked', 'missing', 'awaiting']),
+  aprFlag: z.enum(aprFlags),
+  planState: planStateSchema,
   planMismatch: z.boolean(),
   nextDueDate: z.string().nullable(),
   nextDueFen: fen.nullable(),
@@ -250,12 +262,12 @@ export const loanDetailSchema = z.object({
     institution: institutionRefSchema,
     applicationExternalId: z.string(),
     receivedFen: fen,
-    repaymentMethod: z.enum(['equal_installment', 'equal_principal', 'interest_first', 'flat']),
+    repaymentMethod: repaymentMethodSchema,
     monthlyInterestRate: z.string(),
     penaltyDailyRate: z.string(),
     declaredAnnualRate: z.string(),
     aprEffectiveBps: z.number().int().nullable(),
-    aprBasis: z.enum(['monthly', 'xirr']).nullable(),
+    aprBasis: aprBasisSchema.nullable(),
     fees: z.array(feeSchema),
     appliedAt: z.number(),
     closedAt: z.number().nullable(),
@@ -285,7 +297,7 @@ export const loanDetailSchema = z.object({
         paidInterestFen: fen,
         paidFeeFen: fen,
         paidPenaltyFen: fen,
-        status: z.enum(['pending', 'overdue', 'paid']),
+        status: z.enum(installmentStatuses),
         paidOffAt: z.number().nullable(),
         /** Days past this installment's due date while any of it is unpaid (0 otherwise). */
         dpd: z.number().int(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reviewQueueSchema } from '../domain/findings';
 import { channel, requires } from '../rpc/define';
+import { roleSchema } from '../rpc/permissions';
 
 /** One task an operator holds, as a supervisor sees it (no borrower data: the application's external id only). */
 export const heldTaskSchema = z.object({
@@ -24,7 +25,7 @@ export const presenceSchema = z.object({
     z.object({
       id: z.int(),
       name: z.string(),
-      role: z.enum(['reviewer', 'supervisor', 'support', 'admin']),
+      role: roleSchema,
       /** A live session (not signed out, not expired). */
       online: z.boolean(),
       /** The last call of any of the operator's live sessions. */

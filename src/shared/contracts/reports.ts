@@ -4,7 +4,9 @@
  * as CSV/XLSX/PDF exports.
  */
 import { z } from 'zod';
+import { bucketSchema } from '../domain/delinquency';
 import { perQueue, reviewQueueSchema } from '../domain/findings';
+import { reviewActions } from '../domain/review';
 import { daysBetween } from '../time';
 import { calendarDateSchema, comparableDates } from './calendar-date';
 import { channel, requires } from '../rpc/define';
@@ -31,7 +33,7 @@ export const reportIds = ['review-operations', 'auth-funnel', 'portfolio'] as co
 export const reportIdSchema = z.enum(reportIds);
 export type ReportId = z.infer<typeof reportIdSchema>;
 
-const actionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
+const actionSchema = z.enum(reviewActions);
 /** Minutes, null when there is nothing to measure. */
 const minutes = z.number().nullable();
 
@@ -99,7 +101,6 @@ export const authFunnelSchema = z.object({
 export type AuthFunnelReport = z.infer<typeof authFunnelSchema>;
 
 const ratio = z.object({ ratio: z.number(), numeratorFen: z.number().int(), denominatorFen: z.number().int() });
-const bucketSchema = z.enum(['M0', 'M1', 'M2', 'M3', 'M3+']);
 
 export const portfolioReportSchema = z.object({
   asOf: z.number(),

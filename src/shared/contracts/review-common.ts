@@ -5,23 +5,15 @@
  */
 import { z } from 'zod';
 import { reviewQueueSchema } from '../domain/findings';
+import { reasonActions, reviewActions, reviewTaskStatuses, taskDecisions } from '../domain/review';
 
-export const reviewTaskStatusSchema = z.enum([
-  'open',
-  'in_review',
-  'awaiting_second',
-  'escalated',
-  'snoozed',
-  'decided',
-  'awaiting_resubmission',
-  'closed',
-]);
+export const reviewTaskStatusSchema = z.enum(reviewTaskStatuses);
 export type ReviewTaskStatus = z.infer<typeof reviewTaskStatusSchema>;
 
-export const reviewActionSchema = z.enum(['approve', 'reject', 'resubmit', 'escalate']);
+export const reviewActionSchema = z.enum(reviewActions);
 export type ReviewAction = z.infer<typeof reviewActionSchema>;
 /** Actions that need a reason code from the queue's closed list. */
-export const reasonActionSchema = z.enum(['reject', 'resubmit', 'escalate']);
+export const reasonActionSchema = z.enum(reasonActions);
 export type ReasonAction = z.infer<typeof reasonActionSchema>;
 
 export const slaStateSchema = z.enum(['within', 'due_soon', 'breached']);
@@ -56,7 +48,7 @@ export const taskRowSchema = z.object({
   claimedAt: z.number().nullable(),
   leaseExpiresAt: z.number().nullable(),
   snoozedUntil: z.number().nullable(),
-  decision: z.enum(['approve', 'reject', 'resubmit']).nullable(),
+  decision: z.enum(taskDecisions).nullable(),
 });
 export type TaskRow = z.infer<typeof taskRowSchema>;
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { deliveryStates } from '../domain/review';
+import { resourceNameSchema } from '../institution-api/resources';
 import { toleranceNoteSchema } from '../institution-api/tolerant';
 import { channel, requires } from '../rpc/define';
 import { institutionSummarySchema } from './institutions';
 
-export const syncResourceSchema = z.enum(['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments']);
+/** The institution API's resources (its list: GET /v1/{resource}). */
+export const syncResourceSchema = resourceNameSchema;
 export type SyncResourceName = z.infer<typeof syncResourceSchema>;
 
 export const syncPhaseSchema = z.enum(['capabilities', 'pulling', 'quarantine', 'reconciling', 'rereading']);
@@ -78,12 +81,20 @@ export const reconciliationEntrySchema = z.object({
 });
 export type ReconciliationEntry = z.infer<typeof reconciliationEntrySchema>;
 
+/** What started a sync pass. */
+export const syncRunTriggers = ['schedule', 'manual', 'cli', 'startup'] as const;
+/** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (its stats say which). */
+export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] as const;
+
+/** What the outbox carries to institutions. */
+export const outboxKinds = ['review-decision'] as const;
+
 export const syncRunSchema = z.object({
   id: z.number().int(),
   institutionId: z.number().int(),
   institutionCode: z.string(),
-  trigger: z.enum(['schedule', 'manual', 'cli', 'startup']),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'incomplete']),
+  trigger: z.enum(syncRunTriggers),
+  status: z.enum(syncRunStatuses),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
@@ -120,7 +131,8 @@ export const syncOverviewSchema = z.object({
 });
 export type SyncOverview = z.infer<typeof syncOverviewSchema>;
 
-export const quarantineStatusSchema = z.enum(['open', 'resolved', 'superseded']);
+export const quarantineStatuses = ['open', 'resolved', 'superseded'] as const;
+export const quarantineStatusSchema = z.enum(quarantineStatuses);
 
 export const quarantineItemSchema = z.object({
   id: z.number().int(),
@@ -142,10 +154,10 @@ export const outboxItemSchema = z.object({
   id: z.number().int(),
   institutionId: z.number().int(),
   institutionCode: z.string(),
-  kind: z.enum(['review-decision']),
+  kind: z.enum(outboxKinds),
   subjectId: z.string(),
   idempotencyKey: z.string(),
-  state: z.enum(['pending', 'delivered', 'failed']),
+  state: z.enum(deliveryStates),
   /** Pending but not tried while its institution is disabled; delivered once it is enabled again. */
   held: z.boolean(),
   attempts: z.number().int(),
@@ -201,7 +213,7 @@ export const syncContract = {
     doc: 'Local totals against each institution’s /v1/stats after its last full pass.',
   }),
   'sync:outbox': channel({
-    input: z.object({ state: z.enum(['pending', 'delivered', 'failed']).optional(), institutionId: z.number().int().optional(), ...paging }),
+    input: z.object({ state: z.enum(deliveryStates).optional(), institutionId: z.number().int().optional(), ...paging }),
     output: z.object({ rows: z.array(outboxItemSchema), total: z.number().int() }),
     access: requires('sync:view'),
     doc: 'Messages to institutions (review decisions) and their delivery state.',

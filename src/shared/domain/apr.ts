@@ -109,7 +109,8 @@ export function annualizeDailyRate(dailyRate: string | number, dayBasis: 360 | 3
   };
 }
 
-export const aprBasisSchema = z.enum(['monthly', 'xirr']);
+export const aprBases = ['monthly', 'xirr'] as const;
+export const aprBasisSchema = z.enum(aprBases);
 export type AprBasis = z.infer<typeof aprBasisSchema>;
 
 export interface LoanAprInput {

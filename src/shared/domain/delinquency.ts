@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { daysBetween, shanghaiDate, type IsoDate } from '../time';
 import { divideRoundHalfUp, parseDecimal, powerOfTen } from './decimal';
 
-export const bucketSchema = z.enum(['M0', 'M1', 'M2', 'M3', 'M3+']);
+export const buckets = ['M0', 'M1', 'M2', 'M3', 'M3+'] as const;
+export const bucketSchema = z.enum(buckets);
 export type Bucket = z.infer<typeof bucketSchema>;
 
 export const fineBucketSchema = z.enum(['M0', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7']);

@@ -15,7 +15,8 @@ export function perQueue<T>(value: (queue: ReviewQueue) => T): Record<ReviewQueu
   return Object.fromEntries(reviewQueues.map((queue) => [queue, value(queue)])) as Record<ReviewQueue, T>;
 }
 
-export const findingSeveritySchema = z.enum(['info', 'warning', 'high']);
+export const findingSeverities = ['info', 'warning', 'high'] as const;
+export const findingSeveritySchema = z.enum(findingSeverities);
 export type FindingSeverity = z.infer<typeof findingSeveritySchema>;
 
 /**

@@ -1,5 +1,6 @@
 /** Public API of the domain rules (pure; see README.md in this folder). */
 export * from './findings';
+export * from './review';
 export * from './regions';
 export * from './idcard';
 export * from './contact-info';

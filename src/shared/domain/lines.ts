@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { daysBetween, shanghaiDate } from '../time';
 
-export const lineModeSchema = z.enum(['revolving', 'single_batch']);
+export const lineModes = ['revolving', 'single_batch'] as const;
+export const lineModeSchema = z.enum(lineModes);
 export type LineMode = z.infer<typeof lineModeSchema>;
 
 /**

@@ -27,7 +27,8 @@ import { z } from 'zod';
 import { addMonthsClamped, isValidIsoDate, type IsoDate } from '../time';
 import { divideRoundHalfUp, parseDecimal, powerOfTen } from './decimal';
 
-export const repaymentMethodSchema = z.enum(['equal_installment', 'equal_principal', 'interest_first', 'flat']);
+export const repaymentMethods = ['equal_installment', 'equal_principal', 'interest_first', 'flat'] as const;
+export const repaymentMethodSchema = z.enum(repaymentMethods);
 export type RepaymentMethod = z.infer<typeof repaymentMethodSchema>;
 
 export interface ScheduleInstallment {

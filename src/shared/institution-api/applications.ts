@@ -19,8 +19,9 @@ import {
 } from './primitives';
 
 /** Application statuses, in the order an application usually moves through them. */
+export const applicationStatuses = ['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED'] as const;
 export const applicationStatusSchema = z
-  .enum(['AUTHENTICATING', 'ABANDONED', 'RISK_REVIEWING', 'MANUAL_REVIEW', 'APPROVED', 'REJECTED'])
+  .enum(applicationStatuses)
   .describe(
     'AUTHENTICATING: items still being collected. ABANDONED: the borrower left part-way through authentication. ' +
       'RISK_REVIEWING: automatic risk control running. MANUAL_REVIEW: awaiting a person (POST a review decision). ' +
@@ -212,8 +213,11 @@ export const riskReasonSchema = z.object({
   message: z.string().max(200),
 });
 
+/** The institution's automatic risk-control result (manual_review: a person decides, through the review queues). */
+export const riskResults = ['approve', 'reject', 'manual_review'] as const;
+
 export const riskDecisionSchema = z.object({
-  result: z.enum(['approve', 'reject', 'manual_review']),
+  result: z.enum(riskResults),
   score: z.int().min(0).max(1000).describe('Institution risk score, higher is safer.'),
   suggested_limit_fen: fenSchema.nullable(),
   reasons: z.array(riskReasonSchema),

@@ -13,13 +13,16 @@ import {
   repaymentMethodSchema,
 } from './primitives';
 
+export const creditLineStatuses = ['active', 'frozen', 'expired', 'exhausted', 'closed'] as const;
 export const creditLineStatusSchema = z
-  .enum(['active', 'frozen', 'expired', 'exhausted', 'closed'])
+  .enum(creditLineStatuses)
   .describe(
     'active: drawable. frozen: no drawing (see frozen_reason), e.g. while a drawdown is overdue. expired: past valid_to. ' +
       'exhausted: nothing left to draw (a drawn single-batch line, or a revolving line at its limit). closed: ended by the institution.',
   );
 export type CreditLineStatus = z.infer<typeof creditLineStatusSchema>;
+/** Why a line is frozen. */
+export const frozenReasons = ['overdue', 'risk_control', 'borrower_request'] as const;
 
 export const creditLineRecordSchema = z
   .object({
@@ -35,14 +38,15 @@ export const creditLineRecordSchema = z
     valid_from: instantSchema,
     valid_to: instantSchema,
     status: creditLineStatusSchema,
-    frozen_reason: z.enum(['overdue', 'risk_control', 'borrower_request']).nullable(),
+    frozen_reason: z.enum(frozenReasons).nullable(),
     granted_at: instantSchema,
   })
   .describe('A credit line granted on an approved application.');
 export type CreditLineRecord = z.infer<typeof creditLineRecordSchema>;
 
+export const orderStatuses = ['AUDITING', 'AUDIT_PASS', 'AUDIT_NO_PASS', 'LOAN_CANCEL', 'LOAN_FAILED', 'LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'] as const;
 export const orderStatusSchema = z
-  .enum(['AUDITING', 'AUDIT_PASS', 'AUDIT_NO_PASS', 'LOAN_CANCEL', 'LOAN_FAILED', 'LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'])
+  .enum(orderStatuses)
   .describe(
     'AUDITING: drawdown under review. AUDIT_PASS: approved, not yet disbursed. AUDIT_NO_PASS: refused. LOAN_CANCEL: cancelled before disbursement. ' +
       'LOAN_FAILED: disbursement failed. LOAN_SUCCESS: disbursed, plan starting. REPAYING: in repayment, nothing past the grace days. ' +
@@ -101,8 +105,9 @@ export const orderRecordSchema = z
   .describe('A loan (drawdown) on a credit line.');
 export type OrderRecord = z.infer<typeof orderRecordSchema>;
 
+export const installmentStatuses = ['pending', 'overdue', 'paid'] as const;
 export const installmentStatusSchema = z
-  .enum(['pending', 'overdue', 'paid'])
+  .enum(installmentStatuses)
   .describe('pending: not yet due or due today; overdue: past the due date and not fully paid (grace days included); paid: fully paid.');
 
 export const installmentSchema = z.object({
@@ -138,6 +143,10 @@ export const allocationSchema = z.object({
   penalty_fen: fenSchema,
 });
 
+/** How a repayment reached the institution, and what it paid. */
+export const repaymentChannels = ['auto_debit', 'app', 'bank_transfer', 'offline'] as const;
+export const repaymentKinds = ['scheduled', 'overdue', 'partial', 'early_settlement'] as const;
+
 export const repaymentRecordSchema = z
   .object({
     ...recordMetaShape,
@@ -146,8 +155,8 @@ export const repaymentRecordSchema = z
     amount_fen: fenSchema,
     allocation: z.array(allocationSchema).min(1).describe('How the amount was applied, per installment; sums to amount_fen.'),
     paid_at: instantSchema,
-    channel: z.enum(['auto_debit', 'app', 'bank_transfer', 'offline']),
-    kind: z.enum(['scheduled', 'overdue', 'partial', 'early_settlement']),
+    channel: z.enum(repaymentChannels),
+    kind: z.enum(repaymentKinds),
   })
   .describe('A repayment received by the institution.');
 export type RepaymentRecord = z.infer<typeof repaymentRecordSchema>;

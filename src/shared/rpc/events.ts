@@ -1,3 +1,4 @@
+import type { SyncLive } from '../contracts/sync';
 import type { ReviewQueue } from '../domain/findings';
 import type { ConnectionState } from './connection';
 import type { Permission } from './permissions';
@@ -12,18 +13,7 @@ export interface EventMap {
   /** This session ended on the server side (account disabled, signed out elsewhere). */
   'session:ended': { reason: 'signed-out' | 'disabled' | 'expired' };
   /** Live progress of one institution's sync pass (at most four a second per institution). */
-  'sync:progress': {
-    institutionId: number;
-    code: string;
-    phase: 'capabilities' | 'pulling' | 'quarantine' | 'reconciling' | 'rereading';
-    resource: 'applications' | 'credit-lines' | 'orders' | 'repayment-plans' | 'repayments' | null;
-    fetched: number;
-    /** Known for a first full pass; null for incremental passes. */
-    total: number | null;
-    recordsPerSecond: number;
-    etaSeconds: number | null;
-    startedAt: number;
-  };
+  'sync:progress': { institutionId: number; code: string } & SyncLive;
   /** Something on the Sync page changed (an institution's state, a run, quarantine, reconciliation, the outbox). */
   'sync:state': { institutionId: number | null };
   /** Sync or re-derivation wrote data: lists, queues and dashboards refresh (empty list: every institution). */

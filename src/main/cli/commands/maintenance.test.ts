@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestBackend, tempFolders } from '../../../../test/support/backend';
+import { createTestBackend } from '../../../../test/support/backend';
+import { tempFolders } from '../../../../test/support/temp-folders';
 import { runCliCaptured, seedDataDir } from '../../../../test/support/cli';
 import { readPdfPages, readWorkbook } from '../../../../test/support/export-readers';
 

@@ -5,20 +5,14 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestBackend, tempDir, testAdminPassword } from '../../../../test/support/backend';
+import { createTestBackend, testAdminPassword } from '../../../../test/support/backend';
+import { tempFolders } from '../../../../test/support/temp-folders';
 import { runCli } from '../index';
 
 const passphrase = 'correct horse battery staple';
-const folders: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) folder.remove();
-});
-
-function folder(): string {
-  const created = tempDir();
-  folders.push(created);
-  return created.dir;
-}
+const folders = tempFolders();
+const folder = folders.folder;
+afterEach(() => folders.removeAll());
 
 async function cli(args: string[], shutdownSignal = new AbortController().signal) {
   const stdout = new PassThrough();

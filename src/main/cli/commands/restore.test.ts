@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tempFolders } from '../../../../test/support/backend';
+import { tempFolders } from '../../../../test/support/temp-folders';
 import { runCliCaptured, seedDataDir } from '../../../../test/support/cli';
 import { simulatedNow } from '../../../../test/integration/sync-support';
 import { sealKeyFiles } from '../../files/key-backup';

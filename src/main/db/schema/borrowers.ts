@@ -39,3 +39,7 @@ export const borrowersTable = sqliteTable(
   ],
 );
 export type BorrowerRow = typeof borrowersTable.$inferSelect;
+/** The identity facts an application gives its borrower; `sourceUpdatedAt` is that application's updated_at. */
+export type BorrowerUpsert = Pick<BorrowerRow, 'idNumber' | 'idValid' | 'name' | 'phone' | 'platformUserId' | 'sourceUpdatedAt'>;
+/** What upsertBorrower reads of a stored borrower; `idValid` is SQLite's raw 0/1 (read without drizzle's mapping). */
+export type StoredBorrower = Pick<BorrowerRow, 'id' | 'sourceUpdatedAt' | 'name' | 'phone' | 'platformUserId'> & { idValid: number };

@@ -1,7 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { exportFormats, exportStatuses } from '../../../shared/contracts/exports';
 import { booleanColumn, epochMs, idColumn } from './columns';
-
-export const exportStatuses = ['running', 'completed', 'failed', 'cancelled'] as const;
 
 /**
  * Every export, from the screen or the CLI: who asked for what, with which filters, how many
@@ -17,7 +16,7 @@ export const exportsTable = sqliteTable(
     operatorName: text('operator_name').notNull(),
     /** What was exported: a report id ('review-operations', ...) or 'audit'. */
     kind: text('kind').notNull(),
-    format: text('format', { enum: ['csv', 'xlsx', 'pdf'] }).notNull(),
+    format: text('format', { enum: exportFormats }).notNull(),
     /** JSON of the filters used (never personal data: institution ids, dates, codes). */
     filters: text('filters').notNull(),
     masked: booleanColumn('masked').notNull(),

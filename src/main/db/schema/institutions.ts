@@ -1,4 +1,8 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { institutionStates, secretSchemes } from '../../../shared/contracts/institutions';
+import { outboxKinds, quarantineStatuses, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
+import { deliveryStates } from '../../../shared/domain/review';
+import { resourceNames } from '../../../shared/institution-api/resources';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
 /** A docked credit institution and how CreditDesk reaches it. */
@@ -13,15 +17,14 @@ export const institutionsTable = sqliteTable(
     appId: text('app_id').notNull(),
     /** The signing secret, encrypted (safeStorage on the desktop, a 0600 key file headless). Never logged or returned. */
     secretCiphertext: blob('secret_ciphertext', { mode: 'buffer' }).notNull(),
-    secretScheme: text('secret_scheme', { enum: ['safe-storage', 'key-file'] }).notNull(),
+    secretScheme: text('secret_scheme', { enum: secretSchemes }).notNull(),
     syncIntervalSeconds: integer('sync_interval_seconds').notNull().default(300),
     enabled: booleanColumn('enabled').notNull().default(true),
     /** Demo institutions started in-process by --demo. */
     demo: booleanColumn('demo').notNull().default(false),
     /** GET /v1/capabilities as last seen (JSON). */
     capabilities: text('capabilities'),
-    /** incomplete: the last pass ran to its end but a resource stopped on a cursor fault or its totals disagree with nothing to explain them. clock_skew: the institution refused our timestamps again after re-signing. */
-    state: text('state', { enum: ['idle', 'syncing', 'failed', 'credentials_rejected', 'clock_skew', 'circuit_open', 'disabled', 'incomplete'] })
+    state: text('state', { enum: institutionStates })
       .notNull()
       .default('idle'),
     stateReason: text('state_reason'),
@@ -35,8 +38,7 @@ export const institutionsTable = sqliteTable(
 );
 export type InstitutionRow = typeof institutionsTable.$inferSelect;
 
-export const syncResources = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'] as const;
-export type SyncResource = (typeof syncResources)[number];
+export type SyncResource = (typeof resourceNames)[number];
 
 /** Where the next incremental pull of one resource starts. Written in the same transaction as the page. */
 export const syncCursorsTable = sqliteTable(
@@ -45,7 +47,7 @@ export const syncCursorsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     cursor: text('cursor'),
     /** Records fetched through this cursor since the last full pass started. */
     fetched: integer('fetched').notNull().default(0),
@@ -53,6 +55,9 @@ export const syncCursorsTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.institutionId, table.resource] })],
 );
+export type SyncCursorRow = typeof syncCursorsTable.$inferSelect;
+/** A cursor as the sync reads it (its institution is the caller's). */
+export type CursorRow = Omit<SyncCursorRow, 'institutionId'>;
 
 /** One sync pass of one institution, for the Sync page's history. */
 export const syncRunsTable = sqliteTable(
@@ -62,17 +67,19 @@ export const syncRunsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    trigger: text('trigger', { enum: ['schedule', 'manual', 'cli', 'startup'] }).notNull(),
+    trigger: text('trigger', { enum: syncRunTriggers }).notNull(),
     startedAt: epochMs('started_at').notNull(),
     finishedAt: epochMs('finished_at'),
-    /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (stats say which). */
-    status: text('status', { enum: ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] }).notNull(),
+    status: text('status', { enum: syncRunStatuses }).notNull(),
     /** JSON: per resource { fetched, upserted, skippedStale, quarantined }. */
     stats: text('stats').notNull().default('{}'),
     error: text('error'),
   },
   (table) => [index('sync_runs_institution_idx').on(table.institutionId, table.startedAt)],
 );
+export type SyncRunRow = typeof syncRunsTable.$inferSelect;
+export type SyncRunTrigger = SyncRunRow['trigger'];
+export type SyncRunStatus = SyncRunRow['status'];
 
 /**
  * Where one resource's trailing window starts (sync/window.ts): a cursor the institution returned,
@@ -87,7 +94,7 @@ export const syncWindowsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     cursor: text('cursor'),
     /** The latest remote updated_at of the page that returned `cursor` (its position is not later). */
     reachedAt: epochMs('reached_at'),
@@ -109,7 +116,7 @@ export const syncRereadsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     /** A re-read is under way (started, not finished); it continues from `cursor` (null: the start). */
     running: booleanColumn('running').notNull().default(false),
     cursor: text('cursor'),
@@ -132,14 +139,14 @@ export const quarantineTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     /** The record's id when one could be read from the payload. */
     externalId: text('external_id'),
     rawPayload: text('raw_payload').notNull(),
     /** JSON array of { path, message } from zod. */
     issues: text('issues').notNull(),
     receivedAt: epochMs('received_at').notNull(),
-    status: text('status', { enum: ['open', 'resolved', 'superseded'] }).notNull().default('open'),
+    status: text('status', { enum: quarantineStatuses }).notNull().default('open'),
     resolvedAt: epochMs('resolved_at'),
     resolution: text('resolution'),
   },
@@ -148,6 +155,9 @@ export const quarantineTable = sqliteTable(
     index('quarantine_external_idx').on(table.institutionId, table.resource, table.externalId),
   ],
 );
+export type QuarantineRow = typeof quarantineTable.$inferSelect;
+/** A record that failed the schema, as ingest hands it to quarantine. */
+export type QuarantineEntry = Pick<QuarantineRow, 'institutionId' | 'resource' | 'externalId' | 'rawPayload' | 'issues'>;
 
 /** Local totals against the institution's /v1/stats after a full pass. */
 export const reconciliationsTable = sqliteTable(
@@ -156,7 +166,7 @@ export const reconciliationsTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    resource: text('resource', { enum: syncResources }).notNull(),
+    resource: text('resource', { enum: resourceNames }).notNull(),
     localTotal: integer('local_total').notNull(),
     remoteTotal: integer('remote_total').notNull(),
     matched: booleanColumn('matched').notNull(),
@@ -178,13 +188,13 @@ export const outboxTable = sqliteTable(
     institutionId: integer('institution_id')
       .notNull()
       .references(() => institutionsTable.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['review-decision'] }).notNull(),
+    kind: text('kind', { enum: outboxKinds }).notNull(),
     /** What the message is about, e.g. the application's external id. */
     subjectId: text('subject_id').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     /** JSON body exactly as it will be sent. */
     payload: text('payload').notNull(),
-    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    state: text('state', { enum: deliveryStates }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: epochMs('next_attempt_at').notNull(),
     lastError: text('last_error'),

@@ -1,5 +1,11 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { booleanColumn, epochMs, idColumn } from './columns';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { aprFlags, lineStates, planStates } from '../../../shared/contracts/portfolio';
+import { aprBases } from '../../../shared/domain/apr';
+import { buckets } from '../../../shared/domain/delinquency';
+import { lineModes } from '../../../shared/domain/lines';
+import { repaymentMethods } from '../../../shared/domain/schedule';
+import { creditLineStatuses, frozenReasons, installmentStatuses, orderStatuses, repaymentChannels, repaymentKinds } from '../../../shared/institution-api/loans';
+import { booleanColumn, epochMs, externalIdUnique, idColumn, syncedAtColumn, syncedRecordColumns } from './columns';
 import { borrowersTable } from './borrowers';
 import { institutionsTable } from './institutions';
 
@@ -11,38 +17,32 @@ import { institutionsTable } from './institutions';
 export const creditLinesTable = sqliteTable(
   'credit_lines',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     applicationExternalId: text('application_external_id').notNull(),
     borrowerId: integer('borrower_id').references(() => borrowersTable.id),
     platformUserId: text('platform_user_id').notNull(),
     productCode: text('product_code').notNull(),
-    mode: text('mode', { enum: ['revolving', 'single_batch'] }).notNull(),
+    mode: text('mode', { enum: lineModes }).notNull(),
     limitFen: integer('limit_fen').notNull(),
     usedFen: integer('used_fen').notNull(),
     availableFen: integer('available_fen').notNull(),
     partialDrawAllowed: booleanColumn('partial_draw_allowed').notNull(),
     validFrom: epochMs('valid_from').notNull(),
     validTo: epochMs('valid_to').notNull(),
-    status: text('status', { enum: ['active', 'frozen', 'expired', 'exhausted', 'closed'] }).notNull(),
-    frozenReason: text('frozen_reason', { enum: ['overdue', 'risk_control', 'borrower_request'] }),
+    status: text('status', { enum: creditLineStatuses }).notNull(),
+    frozenReason: text('frozen_reason', { enum: frozenReasons }),
     grantedAt: epochMs('granted_at').notNull(),
     /** Derived by lineAvailability() from the line's drawdowns. */
     derivedUsedFen: integer('derived_used_fen').notNull().default(0),
     derivedAvailableFen: integer('derived_available_fen').notNull().default(0),
-    derivedState: text('derived_state', { enum: ['not_started', 'active', 'frozen', 'expired', 'exhausted', 'consumed'] }).notNull().default('active'),
+    derivedState: text('derived_state', { enum: lineStates }).notNull().default('active'),
     /** Comma-separated line flags (expiring_soon, frozen_overdue, exhausted, unused_single_batch_expiring, expired). */
     flags: text('flags').notNull().default(''),
     derivedAt: epochMs('derived_at').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('credit_lines_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('credit_lines', table),
     index('credit_lines_borrower_idx').on(table.borrowerId),
     index('credit_lines_mode_idx').on(table.institutionId, table.mode, table.derivedState),
     index('credit_lines_valid_to_idx').on(table.validTo),
@@ -51,6 +51,32 @@ export const creditLinesTable = sqliteTable(
   ],
 );
 export type CreditLineRow = typeof creditLinesTable.$inferSelect;
+
+/** The reported fields of a line, in the order the line's history lists them. */
+export const reportedLineFields = [
+  'applicationExternalId',
+  'platformUserId',
+  'productCode',
+  'mode',
+  'limitFen',
+  'usedFen',
+  'availableFen',
+  'partialDrawAllowed',
+  'validFrom',
+  'validTo',
+  'status',
+  'frozenReason',
+  'grantedAt',
+] as const;
+export type ReportedLine = Pick<CreditLineRow, (typeof reportedLineFields)[number]>;
+/** What CreditDesk derives for a line from its drawdowns (written with `derivedAt`). */
+export type LineDerivedColumns = Pick<CreditLineRow, 'derivedUsedFen' | 'derivedAvailableFen' | 'derivedState' | 'flags'>;
+/** A line version as ingest writes it: reported and derived columns in one write. */
+export type LineWrite = Omit<CreditLineRow, 'id'>;
+/** What ingest and the daily pass read of a stored line. */
+export type StoredLine = Omit<CreditLineRow, 'institutionId' | 'externalId' | 'derivedAt' | 'syncedAt'>;
+/** What the portfolio's month-end reconstruction reads of a line. */
+export type ReconstructionLine = Pick<CreditLineRow, 'institutionId' | 'externalId' | 'mode' | 'limitFen' | 'validFrom' | 'validTo' | 'status'>;
 
 /** Every version of a line seen by sync, with what changed: the line detail's history. */
 export const creditLineHistoryTable = sqliteTable(
@@ -76,13 +102,7 @@ export const creditLineHistoryTable = sqliteTable(
 export const ordersTable = sqliteTable(
   'orders',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     creditLineExternalId: text('credit_line_external_id').notNull(),
     applicationExternalId: text('application_external_id').notNull(),
     borrowerId: integer('borrower_id').references(() => borrowersTable.id),
@@ -91,7 +111,7 @@ export const ordersTable = sqliteTable(
     principalFen: integer('principal_fen').notNull(),
     receivedFen: integer('received_fen').notNull(),
     termMonths: integer('term_months').notNull(),
-    repaymentMethod: text('repayment_method', { enum: ['equal_installment', 'equal_principal', 'interest_first', 'flat'] }).notNull(),
+    repaymentMethod: text('repayment_method', { enum: repaymentMethods }).notNull(),
     monthlyInterestRate: text('monthly_interest_rate').notNull(),
     penaltyDailyRate: text('penalty_daily_rate').notNull(),
     declaredAnnualRate: text('declared_annual_rate').notNull(),
@@ -99,9 +119,7 @@ export const ordersTable = sqliteTable(
     fees: text('fees').notNull(),
     /** JSON array of the plan quoted at borrowing. */
     quotedPlan: text('quoted_plan').notNull(),
-    status: text('status', {
-      enum: ['AUDITING', 'AUDIT_PASS', 'AUDIT_NO_PASS', 'LOAN_CANCEL', 'LOAN_FAILED', 'LOAN_SUCCESS', 'REPAYING', 'OVERDUE', 'CLOSED'],
-    }).notNull(),
+    status: text('status', { enum: orderStatuses }).notNull(),
     appliedAt: epochMs('applied_at').notNull(),
     disbursedAt: epochMs('disbursed_at'),
     closedAt: epochMs('closed_at'),
@@ -110,15 +128,14 @@ export const ordersTable = sqliteTable(
     // Derived at ingest and by the daily pass:
     aprNominalBps: integer('apr_nominal_bps'),
     aprEffectiveBps: integer('apr_effective_bps'),
-    aprBasis: text('apr_basis', { enum: ['monthly', 'xirr'] }),
-    aprFlag: text('apr_flag', { enum: ['ok', 'warning', 'non_compliant', 'unknown'] }).notNull().default('unknown'),
-    /** booked: a plan was synced; missing: the institution provides none; awaiting: it does, not yet synced. */
-    planState: text('plan_state', { enum: ['booked', 'missing', 'awaiting'] }).notNull().default('awaiting'),
+    aprBasis: text('apr_basis', { enum: aprBases }),
+    aprFlag: text('apr_flag', { enum: aprFlags }).notNull().default('unknown'),
+    planState: text('plan_state', { enum: planStates }).notNull().default('awaiting'),
     planMismatch: booleanColumn('plan_mismatch').notNull().default(false),
     /** JSON differences between quoted and booked plan, when planMismatch. */
     planDifferences: text('plan_differences'),
     dpd: integer('dpd').notNull().default(0),
-    bucket: text('bucket', { enum: ['M0', 'M1', 'M2', 'M3', 'M3+'] }).notNull().default('M0'),
+    bucket: text('bucket', { enum: buckets }).notNull().default('M0'),
     inGrace: booleanColumn('in_grace').notNull().default(false),
     outstandingPrincipalFen: integer('outstanding_principal_fen').notNull().default(0),
     overduePrincipalFen: integer('overdue_principal_fen').notNull().default(0),
@@ -136,10 +153,10 @@ export const ordersTable = sqliteTable(
       .notNull()
       .default('not_disbursed'),
     derivedAt: epochMs('derived_at').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('orders_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('orders', table),
     // Covering for the lookup's open-loan count and worst DPD per borrower (no row reads).
     index('orders_borrower_idx').on(table.borrowerId, table.status, table.dpd),
     index('orders_line_idx').on(table.institutionId, table.creditLineExternalId),
@@ -152,25 +169,78 @@ export const ordersTable = sqliteTable(
 );
 export type OrderRow = typeof ordersTable.$inferSelect;
 
+/** An order's fields as the institution reports them (normalize builds them, derive reads them). */
+export type ReportedOrder = Pick<
+  OrderRow,
+  | 'creditLineExternalId'
+  | 'applicationExternalId'
+  | 'platformUserId'
+  | 'productCode'
+  | 'principalFen'
+  | 'receivedFen'
+  | 'termMonths'
+  | 'repaymentMethod'
+  | 'monthlyInterestRate'
+  | 'penaltyDailyRate'
+  | 'declaredAnnualRate'
+  | 'fees'
+  | 'quotedPlan'
+  | 'status'
+  | 'appliedAt'
+  | 'disbursedAt'
+  | 'closedAt'
+  | 'bankCard'
+>;
+/** What CreditDesk derives for an order at ingest and in the daily pass (written with `derivedAt`). */
+export type OrderDerivedColumns = Pick<
+  OrderRow,
+  | 'aprNominalBps'
+  | 'aprEffectiveBps'
+  | 'aprBasis'
+  | 'aprFlag'
+  | 'planState'
+  | 'planMismatch'
+  | 'planDifferences'
+  | 'dpd'
+  | 'bucket'
+  | 'inGrace'
+  | 'outstandingPrincipalFen'
+  | 'overduePrincipalFen'
+  | 'overdueInterestFen'
+  | 'overdueFeeFen'
+  | 'overduePenaltyFen'
+  | 'nextDueDate'
+  | 'nextDueFen'
+  | 'delinquencyBasis'
+>;
+/** An order version as ingest writes it: reported and derived columns in one write. */
+export type OrderWrite = Omit<OrderRow, 'id'>;
+/** What the daily pass reads of a stored order to derive it again. */
+export type OrderForDerivation = Omit<OrderRow, 'version' | 'remoteUpdatedAt' | 'derivedAt' | 'syncedAt'>;
+/** An order drawn on a line, with what the line's availability needs. */
+export type LineDrawdownRow = Pick<OrderRow, 'status' | 'principalFen' | 'outstandingPrincipalFen' | 'bucket'>;
+/** What the portfolio's month-end reconstruction reads of a disbursed order. */
+export type ReconstructionOrder = Pick<
+  OrderRow,
+  'id' | 'institutionId' | 'externalId' | 'creditLineExternalId' | 'productCode' | 'principalFen' | 'disbursedAt' | 'closedAt' | 'quotedPlan'
+>;
+
 /** The booked repayment-plan record of an order (institutions that provide plans only). */
 export const repaymentPlansTable = sqliteTable(
   'repayment_plans',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     orderExternalId: text('order_external_id').notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('repayment_plans_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('repayment_plans', table),
     index('repayment_plans_order_idx').on(table.institutionId, table.orderExternalId),
   ],
 );
+export type RepaymentPlanRow = typeof repaymentPlansTable.$inferSelect;
+/** A plan version as ingest writes it (its installments are replaced beside it). */
+export type PlanWrite = Omit<RepaymentPlanRow, 'id'>;
 
 /** Installments of a booked plan, replaced as a whole with each new plan version. */
 export const installmentsTable = sqliteTable(
@@ -189,7 +259,7 @@ export const installmentsTable = sqliteTable(
     paidInterestFen: integer('paid_interest_fen').notNull(),
     paidFeeFen: integer('paid_fee_fen').notNull(),
     paidPenaltyFen: integer('paid_penalty_fen').notNull(),
-    status: text('status', { enum: ['pending', 'overdue', 'paid'] }).notNull(),
+    status: text('status', { enum: installmentStatuses }).notNull(),
     paidOffAt: epochMs('paid_off_at'),
   },
   (table) => [primaryKey({ columns: [table.planId, table.period] })],
@@ -202,26 +272,26 @@ export type InstallmentColumns = Omit<InstallmentRow, 'planId'>;
 export const repaymentsTable = sqliteTable(
   'repayments',
   {
-    id: idColumn(),
-    institutionId: integer('institution_id')
-      .notNull()
-      .references(() => institutionsTable.id),
-    externalId: text('external_id').notNull(),
-    version: integer('version').notNull(),
-    remoteUpdatedAt: epochMs('remote_updated_at').notNull(),
+    ...syncedRecordColumns(() => institutionsTable.id),
     orderExternalId: text('order_external_id').notNull(),
     platformUserId: text('platform_user_id').notNull(),
     amountFen: integer('amount_fen').notNull(),
     /** JSON allocation per installment. */
     allocation: text('allocation').notNull(),
     paidAt: epochMs('paid_at').notNull(),
-    channel: text('channel', { enum: ['auto_debit', 'app', 'bank_transfer', 'offline'] }).notNull(),
-    kind: text('kind', { enum: ['scheduled', 'overdue', 'partial', 'early_settlement'] }).notNull(),
-    syncedAt: epochMs('synced_at').notNull(),
+    channel: text('channel', { enum: repaymentChannels }).notNull(),
+    kind: text('kind', { enum: repaymentKinds }).notNull(),
+    syncedAt: syncedAtColumn(),
   },
   (table) => [
-    uniqueIndex('repayments_external_unique').on(table.institutionId, table.externalId),
+    externalIdUnique('repayments', table),
     index('repayments_order_idx').on(table.institutionId, table.orderExternalId, table.paidAt),
   ],
 );
 export type RepaymentRow = typeof repaymentsTable.$inferSelect;
+/** A repayment's fields as the institution reports them. */
+export type ReportedRepayment = Pick<RepaymentRow, 'orderExternalId' | 'platformUserId' | 'amountFen' | 'allocation' | 'paidAt' | 'channel' | 'kind'>;
+/** A repayment version as ingest writes it. */
+export type RepaymentWrite = Omit<RepaymentRow, 'id'>;
+/** What the portfolio's month-end reconstruction reads of a repayment. */
+export type RepaymentAllocationRead = Pick<RepaymentRow, 'paidAt' | 'allocation'>;

@@ -1,4 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { locales } from '../../../shared/contracts/auth';
+import { roles } from '../../../shared/rpc/permissions';
 import { booleanColumn, epochMs, idColumn } from './columns';
 
 export const operatorsTable = sqliteTable(
@@ -7,7 +9,7 @@ export const operatorsTable = sqliteTable(
     id: idColumn(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role', { enum: ['reviewer', 'supervisor', 'support', 'admin'] }).notNull(),
+    role: text('role', { enum: roles }).notNull(),
     /** `scrypt$N$r$p$saltB64$hashB64`: parameters travel with the hash so they can be raised later. */
     passwordHash: text('password_hash').notNull(),
     mustChangePassword: booleanColumn('must_change_password').notNull().default(false),
@@ -21,7 +23,7 @@ export const operatorsTable = sqliteTable(
     /** No longer written (see failedAttempts). */
     lockedUntil: epochMs('locked_until'),
     lastSignInAt: epochMs('last_sign_in_at'),
-    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull().default('zh-CN'),
+    locale: text('locale', { enum: locales }).notNull().default('zh-CN'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },

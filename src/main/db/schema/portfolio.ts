@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { snapshotSources } from '../../../shared/contracts/portfolio';
 import { booleanColumn, epochMs } from './columns';
 
 /**
@@ -85,7 +86,6 @@ export const borrowerSearchTable = sqliteTable(
   (table) => [primaryKey({ columns: [table.term, table.borrowerId] })],
 );
 
-export const snapshotSources = ['live', 'reconstructed'] as const;
 export type SnapshotSource = (typeof snapshotSources)[number];
 
 /**
@@ -108,6 +108,8 @@ export const portfolioDailyBucketsTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.date, table.institutionId, table.productCode, table.bucket] })],
 );
+/** One bucket row of a day as the snapshot computes it (the day, source and time are the call's). */
+export type DailyBucketRow = Omit<typeof portfolioDailyBucketsTable.$inferSelect, 'date' | 'source' | 'takenAt'>;
 
 /** Lines in force per day, institution and mode: the utilisation chart (same sources as above). */
 export const portfolioDailyLinesTable = sqliteTable(
@@ -124,6 +126,8 @@ export const portfolioDailyLinesTable = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.date, table.institutionId, table.mode] })],
 );
+/** One line row of a day as the snapshot computes it (the day, source and time are the call's). */
+export type DailyLineRow = Omit<typeof portfolioDailyLinesTable.$inferSelect, 'date' | 'source' | 'takenAt'>;
 
 /**
  * One row per month-end and institution taken: when, how, and how many loans it holds. Per
@@ -162,6 +166,8 @@ export const portfolioMonthEndLoansTable = sqliteTable(
     index('portfolio_month_end_loans_bucket_idx').on(table.monthEnd, table.bucket, table.institutionId),
   ],
 );
+/** One loan of a month-end cohort (the month-end is the call's). */
+export type MonthEndLoanRow = Omit<typeof portfolioMonthEndLoansTable.$inferSelect, 'monthEnd'>;
 
 /**
  * Bucket-to-bucket movements between consecutive month-ends, summed from the per-loan rows when a

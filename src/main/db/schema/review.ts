@@ -1,32 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { reviewQueues } from '../../../shared/domain/findings';
+import { decisionStages, decisionStates, deliveryStates, reasonActions, reviewActions, reviewTaskStatuses, taskDecisions } from '../../../shared/domain/review';
 import { booleanColumn, epochMs, idColumn } from './columns';
 import { applicationsTable } from './applications';
 import { operatorsTable } from './operators';
-
-export const reviewTaskStatuses = [
-  /** Waiting for a reviewer (claimable). */
-  'open',
-  /** Held by a reviewer under a lease (claimedBy, leaseExpiresAt). */
-  'in_review',
-  /** A first decision needs a supervisor's second decision (four-eyes). */
-  'awaiting_second',
-  /** Sent to the supervisors' inbox. */
-  'escalated',
-  /** Put aside until snoozedUntil. */
-  'snoozed',
-  /** Decided; the decision goes out through the outbox. */
-  'decided',
-  /**
-   * The reviewer asked the borrower to redo an authentication item (the platform collects them):
-   * nothing goes to the institution; new evidence from a re-sync reopens the task.
-   */
-  'awaiting_resubmission',
-  /** No longer needs a person: the application left manual review without us. */
-  'closed',
-] as const;
-export type ReviewTaskStatus = (typeof reviewTaskStatuses)[number];
 
 /**
  * One task per application and queue: an application with contact and face findings appears in
@@ -63,7 +41,7 @@ export const reviewTasksTable = sqliteTable(
     /** When the current holder claimed it (for "who holds what since when"). */
     claimedAt: epochMs('claimed_at'),
     /** The task's own outcome once decided (the application's outcome combines its queues). */
-    decision: text('decision', { enum: ['approve', 'reject', 'resubmit'] }),
+    decision: text('decision', { enum: taskDecisions }),
     /** Why the task came back to the queue (e.g. a waiting four-eyes decision was cancelled); shown until the next decision. */
     returnNote: text('return_note'),
   },
@@ -118,9 +96,6 @@ export const reviewTaskCodesTable = sqliteTable(
   (table) => [primaryKey({ columns: [table.taskId, table.code] }), index('review_task_codes_code_idx').on(table.code, table.taskId)],
 );
 
-export const reviewDecisionActions = ['approve', 'reject', 'resubmit', 'escalate'] as const;
-export type ReviewDecisionAction = (typeof reviewDecisionActions)[number];
-
 /**
  * Every decision a person made on a task, never deleted. A decision that needs four-eyes waits in
  * `awaiting_second` until a supervisor confirms or overrules it (a row with `secondOfId`), or is
@@ -135,10 +110,9 @@ export const reviewDecisionsTable = sqliteTable(
       .references(() => reviewTasksTable.id, { onDelete: 'cascade' }),
     applicationId: integer('application_id').notNull(),
     queue: text('queue', { enum: reviewQueues }).notNull(),
-    action: text('action', { enum: reviewDecisionActions }).notNull(),
-    /** single: took effect at once; first: waits for a second decision; second: confirms or overrules a first. */
-    stage: text('stage', { enum: ['single', 'first', 'second'] }).notNull(),
-    state: text('state', { enum: ['effective', 'awaiting_second', 'confirmed', 'overruled', 'cancelled'] }).notNull(),
+    action: text('action', { enum: reviewActions }).notNull(),
+    stage: text('stage', { enum: decisionStages }).notNull(),
+    state: text('state', { enum: decisionStates }).notNull(),
     operatorId: integer('operator_id')
       .notNull()
       .references(() => operatorsTable.id),
@@ -155,7 +129,7 @@ export const reviewDecisionsTable = sqliteTable(
     /** The outbox message this decision completed (the application's final decision), if any. */
     outboxId: integer('outbox_id'),
     /** Delivery of that message as last recorded on the timeline: pending until delivered or failed. */
-    deliveryState: text('delivery_state', { enum: ['pending', 'delivered', 'failed'] }),
+    deliveryState: text('delivery_state', { enum: deliveryStates }),
   },
   (table) => [
     index('review_decisions_task_idx').on(table.taskId, table.decidedAt),
@@ -176,7 +150,7 @@ export const reviewReasonCodesTable = sqliteTable(
   {
     id: idColumn(),
     queue: text('queue', { enum: reviewQueues }).notNull(),
-    action: text('action', { enum: ['reject', 'resubmit', 'escalate'] }).notNull(),
+    action: text('action', { enum: reasonActions }).notNull(),
     /** Sent to the institution in reason_codes: A-Z, 0-9 and _. */
     code: text('code').notNull(),
     labelZh: text('label_zh').notNull(),

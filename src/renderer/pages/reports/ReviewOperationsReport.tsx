@@ -4,14 +4,13 @@ import type { ReactNode } from 'react';
 import { actionChartColor, handlingChartColor, mantineChartColor, queueChartColor } from '../../../shared/chart-colors';
 import type { ReportFilter, ReviewOperationsReport as Report } from '../../../shared/contracts/reports';
 import { reviewQueues } from '../../../shared/domain/findings';
+import { reviewActions as actions } from '../../../shared/domain/review';
 import { useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ExportControl } from './ExportControl';
 import { Stat } from './Stat';
-
-const actions = ['approve', 'reject', 'resubmit', 'escalate'] as const;
 
 function useMinutes() {
   const { t } = useI18n();

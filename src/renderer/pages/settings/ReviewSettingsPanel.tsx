@@ -3,13 +3,12 @@ import { notify } from '../../components/notify';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ReasonAction, ReasonCode, ReviewSettings } from '../../../shared/contracts/review';
+import { reasonActions } from '../../../shared/domain/review';
 import type { ReviewQueue } from '../../../shared/domain/findings';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useErrorText, useI18n } from '../../i18n/I18nProvider';
 import { label, reviewQueues } from '../review/shared';
-
-const reasonActions: ReasonAction[] = ['reject', 'resubmit', 'escalate'];
 
 function SlaForm({ settings }: { settings: ReviewSettings }) {
   const errorText = useErrorText();

@@ -2,7 +2,7 @@ import { Badge, Button, Checkbox, Code, Group, Select, Spoiler, Stack, Table, Te
 import { notify } from '../../components/notify';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
-import type { QuarantineItem, SyncResourceName } from '../../../shared/contracts/sync';
+import { quarantineStatusSchema, syncResourceSchema, type QuarantineItem, type SyncResourceName } from '../../../shared/contracts/sync';
 import { useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
 import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
@@ -14,7 +14,7 @@ import { Pager } from './shared';
 /** Quarantine reasons of the sync's own record checks (not zod's), said in the user's language before the detail. */
 const recordCheckCodes = new Set(['not_stored', 'duplicate_period', 'unusable_id_number', 'invalid_utf8']);
 
-const resources: SyncResourceName[] = ['applications', 'credit-lines', 'orders', 'repayment-plans', 'repayments'];
+const resources = syncResourceSchema.options;
 const statusColors: Record<QuarantineItem['status'], string> = { open: 'orange', resolved: 'green', superseded: 'gray' };
 const limit = 25;
 
@@ -68,7 +68,7 @@ export function QuarantineTab({ institutions, canManage }: { institutions: Insti
           label={t('sync.filter.status')}
           data={[
             { value: '', label: t('sync.filter.all') },
-            ...(['open', 'resolved', 'superseded'] as const).map((value) => ({ value, label: t(`sync.quarantine.status.${value}`) })),
+            ...quarantineStatusSchema.options.map((value) => ({ value, label: t(`sync.quarantine.status.${value}`) })),
           ]}
           value={status ?? ''}
           onChange={(value) => {
