@@ -5,7 +5,8 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBackend, tempDir, testAdminPassword } from '../../../test/support/backend';
+import { createTestBackend, testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate, type TestCertificate } from '../../../test/support/tls';
 import { runCli } from '../cli/index';
 import type { Backend } from '../runtime/backend';
@@ -159,9 +160,10 @@ describe('listening on a network', () => {
 
   it('refuses its pages too under a name it does not serve, and says which address to open', async () => {
     // A sign-in page served under any name only failed at the first call, with "no permission".
-    const renderer = tempDir('creditdesk-renderer-');
-    writeFileSync(path.join(renderer.dir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
-    const server = await startHttpServer({ backend, port: 0, publicUrl: 'https://desk.example.com:4780', staticDir: renderer.dir });
+    const renderer = tempFolders('creditdesk-renderer-');
+    const staticDir = renderer.folder();
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
+    const server = await startHttpServer({ backend, port: 0, publicUrl: 'https://desk.example.com:4780', staticDir });
     try {
       const local = `http://127.0.0.1:${server.port}`;
       const served = await send(local, '/', { headers: { host: 'desk.example.com:4780' } });
@@ -179,7 +181,7 @@ describe('listening on a network', () => {
       expect((await send(local, '/healthz', { headers: { host: '10.0.0.7:4780' } })).status).toBe(200);
     } finally {
       await server.close();
-      renderer.remove();
+      renderer.removeAll();
     }
   });
 });
