@@ -11,8 +11,10 @@ import { adminPassword, expect, signInAndWait } from './fixtures';
 /**
  * A team on one server (issue 27): `creditdesk serve --demo` over HTTPS with a self-signed
  * certificate made here, on 127.0.0.1 only. Two reviewers and a supervisor in three browser
- * contexts: a task one reviewer claims leaves the other's list at once; a four-eyes approval a
- * reviewer starts is completed by the supervisor; the supervisor sees both reviewers signed in.
+ * contexts: a task one reviewer claims leaves the other's list at once, and an open task page says
+ * who took it; a four-eyes approval a reviewer starts is completed by the supervisor; the
+ * supervisor sees both reviewers signed in and the task each holds, and releases the claim a
+ * reviewer left when he signed out (docs/deployment.md, "A team on one machine").
  */
 const certificate = selfSignedCertificate();
 // Chromium trusts exactly this certificate (its public key pinned), as a desktop pins its fingerprint.
@@ -95,6 +97,8 @@ async function createOperator(url: string, admin: Awaited<ReturnType<typeof sess
   await admin('users:create', { username, displayName: username, role, password: 'first-day-harbor-9' });
   const own = await session(url, username, 'first-day-harbor-9');
   await own('auth:change-password', { currentPassword: 'first-day-harbor-9', newPassword: 'own-quiet-lantern-7' });
+  // Only the browser's session is left, so signing out there takes the operator offline.
+  await own('auth:sign-out', {});
   return 'own-quiet-lantern-7';
 }
 
@@ -109,7 +113,7 @@ async function desk(browser: Browser, url: string, username: string, password: s
   return { context, page };
 }
 
-test('a team on one HTTPS server: a claimed task leaves the other reviewer’s list, a supervisor completes a four-eyes case, and sees both reviewers signed in', async ({ browser, team }) => {
+test('a team on one HTTPS server: a claimed task leaves the other reviewer’s list and page, a supervisor completes a four-eyes case, sees who holds what, and releases a stale claim', async ({ browser, team }) => {
   // About 50 s on an idle machine; the shared CI machine may be several times slower.
   test.setTimeout(240_000);
   const admin = await session(team.url, 'admin', adminPassword);
@@ -130,13 +134,25 @@ test('a team on one HTTPS server: a claimed task leaves the other reviewer’s l
   ]);
   await Promise.all([wang.page.goto(`${team.url}/#/review/face`), li.page.goto(`${team.url}/#/review/face`)]);
   await expect(li.page.getByTestId('queue-row').first()).toBeVisible();
+  await expect(wang.page.getByTestId('queue-row').first()).toBeVisible();
 
   // wang takes the next face task; it leaves li's list within a second or two, without li doing anything.
   await wang.page.keyboard.press('j');
-  await expect(wang.page.getByTestId('task-page')).toBeVisible();
+  // The claim's own answer may wait on a busy shared machine; the live removal below is what is timed.
+  await expect(wang.page.getByTestId('task-page')).toBeVisible({ timeout: 30_000 });
   const claimed = (await wang.page.getByTestId('task-application').textContent()) as string;
   await expect(li.page.getByTestId('queue-row').filter({ hasText: claimed })).toHaveCount(0, { timeout: 2000 });
   await expect(li.page.getByTestId('queue-row').first()).toBeVisible();
+
+  // li has a task open, not claimed; wang takes it: li's page says who took it and offers the next one.
+  const viewed = (await li.page.getByTestId('queue-row').first().textContent())?.match(/APP\d+/)?.[0] as string;
+  await li.page.getByTestId('queue-row').first().click();
+  await expect(li.page.getByTestId('task-application')).toHaveText(viewed);
+  await wang.page.goto(li.page.url());
+  await wang.page.getByTestId('claim').click();
+  await expect(wang.page.getByTestId('claim')).toHaveCount(0);
+  await expect(li.page.getByTestId('task-taken')).toContainText('wang', { timeout: 2000 });
+  await expect(li.page.getByTestId('taken-next')).toBeVisible();
 
   // wang approves a reject-band face: it waits for a supervisor's second decision.
   await wang.page.goto(`${team.url}/#/review/face?findingCode=face_score_reject`);
@@ -148,12 +164,17 @@ test('a team on one HTTPS server: a claimed task leaves the other reviewer’s l
   await expect(wang.page.getByTestId('decision-dialog').getByText('需要另一位主管复核')).toBeVisible();
   await wang.page.keyboard.press('Enter');
   await expect(wang.page.getByTestId('task-application')).not.toHaveText(fourEyes, { timeout: 15_000 });
+  // The decision moved wang on to the next task, which he now holds.
+  await expect(wang.page.getByTestId('claim')).toHaveCount(0);
+  const held = (await wang.page.getByTestId('task-application').textContent()) as string;
+  const heldTaskId = (await wang.page.getByTestId('task-page').getAttribute('data-task-id')) as string;
 
   // zhao, in a third context, sees the team and completes the four-eyes case.
   await zhao.page.goto(`${team.url}/#/review/inbox`);
   await expect(zhao.page.getByTestId('presence-wang')).toHaveAttribute('data-online', 'true');
   await expect(zhao.page.getByTestId('presence-li')).toHaveAttribute('data-online', 'true');
   await expect(zhao.page.getByTestId('decisions-wang')).toHaveText('1');
+  await expect(zhao.page.getByTestId('presence-wang')).toContainText(held);
   await zhao.page.getByTestId('inbox-second').getByRole('link', { name: fourEyes }).click();
   await expect(zhao.page.getByTestId('waiting-decision')).toContainText('wang');
   await zhao.page.getByTestId('action-confirm').click();
@@ -162,6 +183,21 @@ test('a team on one HTTPS server: a claimed task leaves the other reviewer’s l
   await expect(zhao.page.getByTestId('inbox-second').getByRole('link', { name: fourEyes })).toHaveCount(0);
   const outbox = await admin<{ rows: Array<{ subjectId: string }> }>('sync:outbox', { limit: 50 });
   expect(outbox.rows.filter((row) => row.subjectId === fourEyes)).toHaveLength(1);
+
+  // wang signs out in another tab, his task page still open: the claim he left is stale, and zhao releases it.
+  const elsewhere = await wang.context.newPage();
+  await elsewhere.goto(team.url);
+  await elsewhere.getByTestId('operator-menu').click();
+  await elsewhere.getByRole('menuitem', { name: /退出登录|Sign out/ }).click();
+  await expect(elsewhere.getByLabel(/用户名|Username/)).toBeVisible();
+  await expect(zhao.page.getByTestId('presence-wang')).toHaveAttribute('data-online', 'false', { timeout: 20_000 });
+  await expect(zhao.page.getByTestId('presence-wang')).toContainText('已失效');
+  await zhao.page.getByTestId(`release-${heldTaskId}`).click();
+  await zhao.page.getByTestId('release-reason').fill('wang signed out holding it');
+  await zhao.page.getByTestId('release-confirm').click();
+  await expect(zhao.page.getByTestId('presence-wang')).not.toContainText(held);
+  const task = await admin<{ task: { claimedBy: unknown } }>('review:task', { taskId: Number(heldTaskId) });
+  expect(task.task.claimedBy).toBeNull();
 
   for (const { context } of [wang, li, zhao]) await context.close();
 });

@@ -12,6 +12,7 @@ import { EventJournal } from './event-journal';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
 import { allowedHostsFor, baseUrlFor, checkExposure, createNodeServer, type NetworkOptions } from './listen';
+import { misdirectedPage } from './misdirected';
 import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
@@ -172,6 +173,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const logger = backend.logger.child('http');
   let allowedHosts = new Set<string>();
+  let baseUrl = '';
   const instanceId = randomUUID();
   const journal = new EventJournal(backend.events, instanceId);
   const version: ServerVersion = { contractVersion, appVersion: readAppVersion(), ...options.version, instanceId };
@@ -293,6 +295,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           sendJson(response, 200, { status: 'ok' });
           return;
         }
+        const host = request.headers.host ?? '';
+        if (!pathname.startsWith('/api/') && !allowedHosts.has(host)) {
+          response.writeHead(421, { ...securityHeaders, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+          response.end(misdirectedPage(host, baseUrl));
+          return;
+        }
         if (pathname.startsWith('/api/')) {
           const problem = sameOriginProblem(request, allowedHosts);
           if (problem) {
@@ -361,6 +369,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const port = (server.address() as AddressInfo).port;
   allowedHosts = allowedHostsFor(options, port);
   const url = baseUrlFor(options, port);
+  baseUrl = url;
   logger.info('headless server listening', { url });
 
   return {

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, testAdminPassword } from '../../../test/support/backend';
+import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate, type TestCertificate } from '../../../test/support/tls';
 import { runCli } from '../cli/index';
 import type { Backend } from '../runtime/backend';
@@ -152,6 +155,33 @@ describe('listening on a network', () => {
       expect((await signIn(local, { host: 'desk.example.com', origin: 'https://evil.example.com' })).status).toBe(403);
     } finally {
       await server.close();
+    }
+  });
+
+  it('refuses its pages too under a name it does not serve, and says which address to open', async () => {
+    // A sign-in page served under any name only failed at the first call, with "no permission".
+    const renderer = tempFolders('creditdesk-renderer-');
+    const staticDir = renderer.folder();
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
+    const server = await startHttpServer({ backend, port: 0, publicUrl: 'https://desk.example.com:4780', staticDir });
+    try {
+      const local = `http://127.0.0.1:${server.port}`;
+      const served = await send(local, '/', { headers: { host: 'desk.example.com:4780' } });
+      expect(served.status).toBe(200);
+      expect(served.body).toContain('<title>CreditDesk</title>');
+      for (const page of ['/', '/assets/index.js', '/#/review']) {
+        const refused = await send(local, page, { headers: { host: '10.0.0.7:4780' } });
+        expect(refused.status).toBe(421);
+        expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(refused.body).not.toContain('<title>CreditDesk</title>');
+        expect(refused.body).toContain('https://desk.example.com:4780');
+        expect(refused.body).toContain('--public-url https://10.0.0.7:4780');
+      }
+      // A load balancer's health check may use any name.
+      expect((await send(local, '/healthz', { headers: { host: '10.0.0.7:4780' } })).status).toBe(200);
+    } finally {
+      await server.close();
+      renderer.removeAll();
     }
   });
 });

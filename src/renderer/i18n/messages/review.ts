@@ -462,7 +462,7 @@ export const reviewMessages = defineMessages({
   'review.inbox.escalatedBy': { 'zh-CN': '升级人', en: 'Escalated by' },
   'review.inbox.reason': { 'zh-CN': '原因', en: 'Reason' },
   'review.workload.title': { 'zh-CN': '谁在处理什么', en: 'Who holds what' },
-  'review.workload.operator': { 'zh-CN': '审核员', en: 'Operator' },
+  'review.workload.operator': { 'zh-CN': '人员', en: 'Operator' },
   'review.workload.holds': { 'zh-CN': '正在处理', en: 'Holding' },
   'review.workload.assigned': { 'zh-CN': '已分配待处理', en: 'Assigned, waiting' },
 

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { HeldTask, Presence } from '../../../shared/contracts/presence';
 import { useConnection, useInvalidateOn, useRpcMutation, useRpcQuery } from '../../api/hooks';
+import { useSession } from '../../auth/SessionProvider';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notify } from '../../components/notify';
 import { formatDateTime } from '../../i18n/format';
@@ -18,6 +19,8 @@ type Entry = Presence['operators'][number];
  */
 export function PresencePanel() {
   const { t, locale } = useI18n();
+  // A supervisor's own claim is released by leaving the task, not from here ("someone else's").
+  const self = useSession().operator?.id;
   const presence = useRpcQuery('presence:list', {}, { refetchInterval: 15_000 });
   useInvalidateOn('review:changed', ['presence:list']);
   const [releasing, setReleasing] = useState<{ entry: Entry; task: HeldTask } | null>(null);
@@ -90,9 +93,11 @@ export function PresencePanel() {
                               </Badge>
                             </Tooltip>
                           )}
-                          <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setReleasing({ entry, task })} data-testid={`release-${task.taskId}`}>
-                            {t('presence.release')}
-                          </Button>
+                          {entry.id !== self && (
+                            <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setReleasing({ entry, task })} data-testid={`release-${task.taskId}`}>
+                              {t('presence.release')}
+                            </Button>
+                          )}
                         </Group>
                       ))}
                     </Stack>
