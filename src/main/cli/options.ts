@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,16 @@ import { UsageError } from './command';
 
 /** --data-dir wins, then CREDITDESK_DATA_DIR, then the OS's per-user app data folder. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const folder = dataDirOf(flag, env);
+  // A file where the folder should be would fail later with a bare EEXIST or ENOTDIR.
+  if (existsSync(folder) && !statSync(folder).isDirectory()) {
+    const named = flag !== undefined ? '--data-dir' : 'CREDITDESK_DATA_DIR';
+    throw new UsageError(`${named} names the file ${folder}; name a folder (it is made if missing).`);
+  }
+  return folder;
+}
+
+function dataDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const chosen = flag ?? env.CREDITDESK_DATA_DIR;
   return chosen ? path.resolve(chosen) : defaultDataDir();
 }
@@ -16,7 +26,7 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv)
 export function dataDirArgument(args: string[], env: NodeJS.ProcessEnv): string {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: false, allowPositionals: true });
   const flag = values['data-dir'];
-  return resolveDataDir(typeof flag === 'string' ? flag : undefined, env);
+  return dataDirOf(typeof flag === 'string' ? flag : undefined, env);
 }
 
 export function parsePort(value: string | undefined, fallback: number): number {
