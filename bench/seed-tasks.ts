@@ -7,7 +7,7 @@ import { findingCatalog, type ReviewQueue, reviewQueues } from '../src/shared/do
  * skewed as real findings are, queued over the last ten days, the last institution small (1 %).
  * Returns the finding codes of each queue.
  */
-export function seedOpenTasks(client: Database.Database, count: number, options: { assignTo?: number; disabled?: boolean } = {}): Record<ReviewQueue, string[]> {
+export function seedOpenTasks(client: Database.Database, count: number, options: { assignTo?: number } = {}): Record<ReviewQueue, string[]> {
   const now = Date.now();
   const codesByQueue: Record<ReviewQueue, string[]> = { contacts: [], face: [], ocr: [] };
   for (const [code, entry] of Object.entries(findingCatalog)) codesByQueue[entry.queue].push(code);

@@ -13,7 +13,7 @@ const [dataDir, certFile, keyFile, tasksArg, reviewersArg, borrowersArg] = proce
 const { readFileSync } = await import('node:fs');
 const started = performance.now();
 const backend = await startBackend({ dataDir: dataDir as string, shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
-seedOpenTasks(backend.db.$client, Number(tasksArg), { disabled: true });
+seedOpenTasks(backend.db.$client, Number(tasksArg));
 backend.db.$client.pragma('optimize');
 const seconds = (performance.now() - started) / 1000;
 for (let index = 1; index <= Number(reviewersArg); index++) {

@@ -10,9 +10,11 @@
  * outbox message there exactly once, and the demo institutions' decisions delivered once to the
  * simulator. Then shorter runs at other reviewer counts find where p95 crosses 50 ms.
  *
- * The 100,000 tasks are seeded on bench institutions that have no API behind them (disabled, so
- * their outbox stays queued); delivery is checked on the demo institutions' own tasks, synced from
- * the simulator, which one reviewer decides after the timed runs.
+ * The 100,000 tasks are seeded on bench institutions that are enabled with no API behind them;
+ * the server process starts none of `serve`'s background work (no sync scheduler, no outbox
+ * delivery after each decision), so their decisions stay queued, untried, through the timed runs.
+ * Delivery is checked on the demo institutions' own tasks, synced from the simulator, which one
+ * reviewer decides after the timed runs and the server then delivers on request.
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';

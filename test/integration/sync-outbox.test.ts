@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReviewDecisionRequest } from '../../src/shared/institution-api';
-import { enqueueOutbox } from '../../src/main/repositories/outbox';
+import { enqueueOutbox, nextDueOutboxQuery } from '../../src/main/repositories/outbox';
 import { insertInstitution } from '../support/rows';
 import { createInstitutionClients } from '../../src/main/institution-api/client';
 import { createSecretVault, createKeyFileSecretBox } from '../../src/main/institution-api/secrets';
@@ -28,10 +28,10 @@ function outboxRow(id: number) {
 }
 
 /** A fresh delivery loop with its own client factory: what a restarted process would build. */
-function restartedDelivery(fetchImpl?: typeof fetch) {
+function restartedDelivery(fetchImpl?: typeof fetch, clock = world.backend.clock) {
   const vault = createSecretVault(createKeyFileSecretBox(world.backend.paths.keys));
   const clients = createInstitutionClients({ db: world.backend.db, vault, tuning: fastTuning, now: () => world.backend.clock.now(), fetch: fetchImpl ? (input, init) => fetchImpl(input, init) : undefined });
-  return createOutboxDelivery({ db: world.backend.db, clients, clock: world.backend.clock, random: () => 0 });
+  return createOutboxDelivery({ db: world.backend.db, clients, clock, random: () => 0 });
 }
 
 async function manualReviewApplications() {
@@ -187,5 +187,29 @@ describe('a review decision', () => {
     const tried = world.backend.db.$client.prepare('SELECT count(*) AS n, sum(attempts) AS attempts FROM outbox WHERE institution_id = ? AND attempts > 0').get(down) as { n: number; attempts: number };
     expect(tried).toEqual({ n: 1, attempts: 1 });
     world.backend.services.institutions.update(null, { id: down, enabled: false });
+  });
+
+  it('tries an institution that is down once per hold, not once per delivery turn (a turn follows every decision)', async () => {
+    const down = insertInstitution(world.backend.db, 'DOWN-HOLD');
+    for (let index = 0; index < 300; index++) {
+      enqueueOutbox(world.backend.db, { institutionId: down, kind: 'review-decision', subjectId: `HOLD-${index}`, idempotencyKey: `hold-key-${index}`, payload: decision(1) }, 0);
+    }
+    let now = world.backend.clock.now();
+    const delivery = restartedDelivery(undefined, { now: () => now });
+    const attempts = () => (world.backend.db.$client.prepare('SELECT sum(attempts) AS n FROM outbox WHERE institution_id = ?').get(down) as { n: number }).n;
+    for (let turn = 0; turn < 5; turn++) await delivery.deliverDue(new AbortController().signal);
+    expect(attempts()).toBe(1);
+    // Past the first retry delay (5 s with this jitter), the institution is tried again: once.
+    now += 10_000;
+    for (let turn = 0; turn < 3; turn++) await delivery.deliverDue(new AbortController().signal);
+    expect(attempts()).toBe(2);
+    world.backend.services.institutions.update(null, { id: down, enabled: false });
+  });
+
+  it('finds an institution\'s next due message by a seek on its index, however long any backlog is', () => {
+    const query = nextDueOutboxQuery(world.backend.db, qinghe, world.backend.clock.now()).toSQL();
+    const plan = (world.backend.db.$client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as Array<{ detail: string }>).map((row) => row.detail).join(' | ');
+    expect(plan).toMatch(/SEARCH outbox USING INDEX outbox_institution_due_idx \(institution_id=\? AND state=\? AND next_attempt_at<\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 });

@@ -32,6 +32,20 @@ describe("drizzle's statement cache", () => {
     db.$client.close();
   });
 
+  it('prepares a bound LIMIT as CAST(? AS INTEGER), which SQLite plans once instead of at every new binding, with the same rows', () => {
+    const db = freshDb();
+    for (let index = 0; index < 5; index++) db.insert(settingsTable).values({ key: `k${index}`, value: 'v', updatedAt: index }).run();
+    const prepare = vi.spyOn(db.$client, 'prepare');
+    const keys = (limit: number) => db.select({ key: settingsTable.key }).from(settingsTable).orderBy(settingsTable.key).limit(limit).all().map((row) => row.key);
+    expect(keys(2)).toEqual(['k0', 'k1']);
+    expect(keys(1)).toEqual(['k0']);
+    expect(keys(10)).toHaveLength(5);
+    const texts = prepare.mock.calls.map(([text]) => text);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/ limit cast\(\? as integer\)$/);
+    db.$client.close();
+  });
+
   it('resets raw mode: a get() through drizzle does not turn the next all() of the same text into arrays', () => {
     const db = freshDb();
     db.insert(settingsTable).values({ key: 'a', value: '1', updatedAt: 1 }).run();

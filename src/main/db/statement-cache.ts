@@ -20,6 +20,17 @@ interface DrizzleSessionInternals {
   client: Pick<Database, 'prepare' | 'transaction'>;
 }
 
+/**
+ * SQLite (3.53 here) reads the value bound to a bare `LIMIT ?` while planning, so binding it
+ * again expires the statement and the next run prepares it anew, every call, whatever the value:
+ * the cache above kept the statement object but not its compiled form. `LIMIT CAST(? AS
+ * INTEGER)` is not a bare parameter: planned once, the same rows. Every statement cache applies
+ * this to the text it prepares (figures: docs/performance.md, "Team server").
+ */
+export function plannedOnceLimit(source: string): string {
+  return source.replace(/\blimit\s+\?/gi, 'limit cast(? as integer)');
+}
+
 /** The caching stand-in for the client drizzle's session prepares on (prepare and transaction only). */
 export function cachingClient(client: Database): DrizzleSessionInternals['client'] & { cachedStatements(): number } {
   const cache = new Map<string, Statement>();
@@ -30,7 +41,7 @@ export function cachingClient(client: Database): DrizzleSessionInternals['client
         if (cached.reader) cached.raw(false);
         return cached;
       }
-      const statement = client.prepare(source);
+      const statement = client.prepare(plannedOnceLimit(source));
       if (!cached) {
         if (cache.size >= maxStatements) cache.clear();
         cache.set(source, statement);

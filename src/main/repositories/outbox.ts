@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
 
@@ -47,27 +47,30 @@ export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): Outb
 }
 
 /**
- * Pending messages of one institution whose next attempt is due, oldest first. A disabled
- * institution's messages are held: not tried (nor counted as failing) until it is enabled again.
+ * The next pending message of one institution whose attempt is due (the earliest due, then the
+ * oldest), or undefined. A seek on `outbox_institution_due_idx`, so it costs the same however many
+ * messages this or another institution has waiting.
  */
-export function dueOutboxMessages(db: Db, now: number, limit: number, institutionId: number): OutboxRow[] {
+export function nextDueOutboxMessage(db: Db, institutionId: number, now: number): OutboxRow | undefined {
+  return nextDueOutboxQuery(db, institutionId, now).get();
+}
+
+/** The query of `nextDueOutboxMessage` (its EXPLAIN QUERY PLAN test reads the SQL). */
+export function nextDueOutboxQuery(db: Db, institutionId: number, now: number) {
   return db
     .select()
     .from(outboxTable)
-    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), eq(outboxTable.institutionId, institutionId), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
+    .where(and(eq(outboxTable.institutionId, institutionId), eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now)))
     .orderBy(asc(outboxTable.nextAttemptAt), asc(outboxTable.id))
-    .limit(limit)
-    .all();
+    .limit(1);
 }
 
-/** The enabled institutions with a pending message due now (each delivered on its own). */
-export function institutionsWithDueOutbox(db: Db, now: number): number[] {
-  return db
-    .selectDistinct({ institutionId: outboxTable.institutionId })
-    .from(outboxTable)
-    .where(and(eq(outboxTable.state, 'pending'), lte(outboxTable.nextAttemptAt, now), sql`${outboxTable.institutionId} IN (SELECT id FROM institutions WHERE enabled = 1)`))
-    .all()
-    .map((row) => row.institutionId);
+/**
+ * The enabled institutions, whose messages delivery tries. A disabled institution's messages are
+ * held: not tried (nor counted as failing) until it is enabled again.
+ */
+export function deliverableInstitutions(db: Db): number[] {
+  return (db.$client.prepare('SELECT id FROM institutions WHERE enabled = 1 ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
 }
 
 export function markOutboxDelivered(db: Db, id: number, response: unknown, now: number): void {

@@ -10,6 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { reviewQueues } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
+import { plannedOnceLimit } from '../db/statement-cache';
 
 /**
  * Every review queue as SQL literals, for `queue IN (${anyReviewQueue})`: a scan of all queues that
@@ -32,7 +33,7 @@ function prepared(db: Db, query: SQL): { statement: Statement; params: unknown[]
   }
   let statement = cache.get(text);
   if (!statement) {
-    statement = client.prepare(text);
+    statement = client.prepare(plannedOnceLimit(text));
     // Shapes are few; a runaway (ids inlined in lists) must not grow without bound.
     if (cache.size > 500) cache.clear();
     cache.set(text, statement);

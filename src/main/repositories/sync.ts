@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection';
+import { plannedOnceLimit } from '../db/statement-cache';
 import {
   quarantineTable,
   reconciliationsTable,
@@ -45,7 +46,7 @@ export function prepared(db: Db, text: string): Database.Statement {
   }
   let statement = statements.get(text);
   if (!statement) {
-    statement = client.prepare(text);
+    statement = client.prepare(plannedOnceLimit(text));
     statements.set(text, statement);
   }
   return statement;

@@ -7,7 +7,7 @@
 import { writeTransaction, type Db } from '../db/connection';
 import type { OutboxRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { dueOutboxMessages, institutionsWithDueOutbox, markOutboxAttemptFailed, markOutboxDelivered, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
+import { deliverableInstitutions, markOutboxAttemptFailed, markOutboxDelivered, nextDueOutboxMessage, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
 import { InstitutionApiError } from '../institution-api/errors';
@@ -55,6 +55,8 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
   const maxAttempts = deps.maxAttempts ?? 50;
   let running: Promise<DeliveryOutcome> | null = null;
   let again = false;
+  /** Institutions whose last attempt failed for a retryable reason, until when they rest (deliverInstitution). */
+  const heldUntil = new Map<number, number>();
 
   async function deliverOne(row: OutboxRow, signal: AbortSignal): Promise<'delivered' | 'retrying' | 'failed'> {
     try {
@@ -86,13 +88,17 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
 
   /**
    * One institution's due messages, oldest first, one at a time (its decisions reach it in the
-   * order they were made). A message that fails for a reason worth retrying (network, 5xx, an
-   * open circuit) ends this institution's turn: the rest would meet the same fault, so they wait
-   * for the next run untried and uncounted. A message refused for good does not stop the others.
+   * order they were made), at most `limit` in a turn. A message that fails for a reason worth
+   * retrying (network, 5xx, an open circuit) ends this institution's turn and holds the
+   * institution for the first retry delay: the rest would meet the same fault, so they wait untried
+   * and uncounted, and an institution that is down costs one attempt per hold, not one per turn
+   * (a turn follows every decision). Each message is looked up on its own, so a backlog costs
+   * nothing until its turn comes. A message refused for good does not stop the others.
    */
   async function deliverInstitution(institutionId: number, signal: AbortSignal, limit: number, outcome: DeliveryOutcome): Promise<void> {
-    for (const row of dueOutboxMessages(deps.db, deps.clock.now(), limit, institutionId)) {
-      if (signal.aborted) return;
+    for (let tried = 0; tried < limit && !signal.aborted; tried++) {
+      const row = nextDueOutboxMessage(deps.db, institutionId, deps.clock.now());
+      if (!row) return;
       const state = await deliverOne(row, signal).catch((error: unknown) => {
         if (signal.aborted) return null;
         throw error;
@@ -100,7 +106,10 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
       if (state === null) return;
       outcome[state]++;
       deps.onChange?.(row, state);
-      if (state === 'retrying') return;
+      if (state === 'retrying') {
+        heldUntil.set(institutionId, deps.clock.now() + outboxRetryDelay(0, deps.random));
+        return;
+      }
     }
   }
 
@@ -124,7 +133,8 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
       try {
         do {
           again = false;
-          const institutions = institutionsWithDueOutbox(deps.db, deps.clock.now());
+          const now = deps.clock.now();
+          const institutions = deliverableInstitutions(deps.db).filter((institutionId) => (heldUntil.get(institutionId) ?? 0) <= now);
           await Promise.all(institutions.map((institutionId) => deliverInstitution(institutionId, signal, limit, outcome)));
         } while (again && !signal.aborted);
       } finally {

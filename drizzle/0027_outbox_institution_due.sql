@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_institution_due_idx` ON `outbox` (`institution_id`,`state`,`next_attempt_at`);
