@@ -18,7 +18,8 @@ import { randomUUID } from 'node:crypto';
 import { startBackgroundWork } from '../src/main/runtime/background-work';
 import { startBackend } from '../src/main/runtime/backend';
 import { reviewQueues } from '../src/shared/domain/findings';
-import { tempDir, testContext, testOperatorPassword } from '../test/support/backend';
+import { testContext, testOperatorPassword } from '../test/support/backend';
+import { tempFolders } from '../test/support/temp-folders';
 import type { BenchSuite } from './harness';
 import { seedOpenTasks } from './seed-tasks';
 
@@ -48,8 +49,8 @@ function median(values: number[]): number {
 export const teamCpuSuite: BenchSuite = {
   name: 'team-cpu: the team server CPU per call, one reviewer through the router',
   async run({ log }) {
-    const folder = tempDir('creditdesk-team-cpu-');
-    const backend = await startBackend({ dataDir: folder.dir, shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
+    const folders = tempFolders('creditdesk-team-cpu-');
+    const backend = await startBackend({ dataDir: folders.folder(), shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
     try {
       seedOpenTasks(backend.db.$client, openTasks);
       if (backlog > 0) {
@@ -123,7 +124,7 @@ export const teamCpuSuite: BenchSuite = {
       return true;
     } finally {
       await backend.close();
-      folder.remove();
+      folders.removeAll();
     }
   },
 };
