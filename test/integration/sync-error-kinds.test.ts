@@ -64,3 +64,37 @@ describe('a clock the institution refuses', () => {
     expect(nextRunAt(row ?? ({} as never), world.backend.clock.now())).not.toBeNull();
   });
 });
+
+describe('a failed pass', () => {
+  it('stores what went wrong as a closed code and the HTTP status beside the technical text, and the Sync history reads them', async () => {
+    world.sim.admin.setFaults({ rate5xx: 1 });
+    const id = institutionId(world, info().code);
+    const real = world.backend.services.institutionClients;
+    const failing = createInstitutionClient(info(), { fetch: (input, init) => fetch(input, init), circuit: null, tuning: { ...fastTuning, retry: { ...fastTuning.retry, maxAttempts: 2 } } });
+    const clients: InstitutionClients = { ...real, forInstitution: () => failing };
+    const settings = resolveDomainSettings({});
+    const result = await runPass({ db: world.backend.db, clients, clock: world.backend.clock, settings: () => settings }, id, { trigger: 'manual', signal: new AbortController().signal });
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'server' });
+    const row = world.backend.db.$client.prepare('SELECT error, error_code AS code, error_status AS status FROM sync_runs WHERE id = ?').get(result.runId) as { error: string; code: string; status: number };
+    expect(row.code).toBe('server');
+    expect([500, 503]).toContain(row.status);
+    expect(row.error).toContain(`HTTP ${row.status}`);
+    const listed = world.backend.services.sync.runs({ institutionId: id, limit: 5, offset: 0 }).rows.find((run) => run.id === result.runId);
+    expect(listed).toMatchObject({ status: 'failed', errorCode: 'server', errorStatus: row.status, error: row.error });
+  });
+
+  it('stores "network" when the institution cannot be reached', async () => {
+    const id = institutionId(world, info().code);
+    const real = world.backend.services.institutionClients;
+    const unreachable = createInstitutionClient(
+      { ...info(), baseUrl: 'http://127.0.0.1:1' },
+      { fetch: (input, init) => fetch(input, init), circuit: null, tuning: { ...fastTuning, retry: { ...fastTuning.retry, maxAttempts: 1 } } },
+    );
+    const clients: InstitutionClients = { ...real, forInstitution: () => unreachable };
+    const settings = resolveDomainSettings({});
+    const result = await runPass({ db: world.backend.db, clients, clock: world.backend.clock, settings: () => settings }, id, { trigger: 'manual', signal: new AbortController().signal });
+    expect(result).toMatchObject({ status: 'failed', errorKind: 'network' });
+    const row = world.backend.db.$client.prepare('SELECT error_code AS code, error_status AS status FROM sync_runs WHERE id = ?').get(result.runId);
+    expect(row).toEqual({ code: 'network', status: null });
+  });
+});

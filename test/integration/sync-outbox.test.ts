@@ -19,10 +19,12 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 function outboxRow(id: number) {
-  return world.backend.db.$client.prepare('SELECT state, attempts, last_error AS lastError, response FROM outbox WHERE id = ?').get(id) as {
+  return world.backend.db.$client.prepare('SELECT state, attempts, last_error AS lastError, last_error_code AS lastErrorCode, last_error_status AS lastErrorStatus, response FROM outbox WHERE id = ?').get(id) as {
     state: string;
     attempts: number;
     lastError: string | null;
+    lastErrorCode: string | null;
+    lastErrorStatus: number | null;
     response: string | null;
   };
 }
@@ -109,6 +111,9 @@ describe('the outbox', () => {
     expect(outcome).toEqual({ delivered: 0, retrying: 0, failed: 1 });
     expect(outboxRow(id)).toMatchObject({ state: 'failed', attempts: 1 });
     expect(outboxRow(id).lastError).toMatch(/APPLICATION_VERSION_MISMATCH/);
+    // Why, as a code the Sync page words in the user's language, the text kept as the technical detail.
+    expect(outboxRow(id)).toMatchObject({ lastErrorCode: 'client', lastErrorStatus: 409 });
+    expect(world.backend.services.sync.outbox({ limit: 10, offset: 0 }).rows.find((row) => row.id === id)).toMatchObject({ lastErrorCode: 'client', lastErrorStatus: 409 });
 
     const requeued = world.backend.services.sync.retryOutbox(null, { ids: [id] });
     expect(requeued).toEqual({ requeued: 1 });

@@ -1,3 +1,5 @@
+import type { SyncFailure } from '../../shared/contracts/sync';
+
 /**
  * What can go wrong talking to an institution, classified once so retry, the circuit, the
  * scheduler and the Sync page all read the same facts.
@@ -69,4 +71,14 @@ export class InstitutionApiError extends Error {
 
 export function isInstitutionApiError(error: unknown): error is InstitutionApiError {
   return error instanceof InstitutionApiError;
+}
+
+/**
+ * A failure as the sync run and the outbox store it: the kind as its closed code (every kind is
+ * one: the assignment below checks it), the HTTP status, and the message as the technical detail.
+ * Anything that is not an InstitutionApiError is a fault in this program.
+ */
+export function failureOf(error: unknown): SyncFailure {
+  if (error instanceof InstitutionApiError) return { code: error.kind, status: error.status, text: error.message };
+  return { code: 'internal', status: null, text: error instanceof Error ? error.message : String(error) };
 }

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
+import type { SyncFailure } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
 
@@ -75,15 +76,15 @@ export function deliverableInstitutions(db: Db): number[] {
 
 export function markOutboxDelivered(db: Db, id: number, response: unknown, now: number): void {
   db.update(outboxTable)
-    .set({ state: 'delivered', deliveredAt: now, response: JSON.stringify(response), lastError: null })
+    .set({ state: 'delivered', deliveredAt: now, response: JSON.stringify(response), lastError: null, lastErrorCode: null, lastErrorStatus: null })
     .where(eq(outboxTable.id, id))
     .run();
 }
 
-export function markOutboxAttemptFailed(db: Db, id: number, error: string, nextAttemptAt: number, final: boolean): void {
+export function markOutboxAttemptFailed(db: Db, id: number, failure: SyncFailure, nextAttemptAt: number, final: boolean): void {
   const row = db.select({ attempts: outboxTable.attempts }).from(outboxTable).where(eq(outboxTable.id, id)).get();
   db.update(outboxTable)
-    .set({ attempts: (row?.attempts ?? 0) + 1, lastError: error, nextAttemptAt, state: final ? 'failed' : 'pending' })
+    .set({ attempts: (row?.attempts ?? 0) + 1, lastError: failure.text, lastErrorCode: failure.code, lastErrorStatus: failure.status, nextAttemptAt, state: final ? 'failed' : 'pending' })
     .where(eq(outboxTable.id, id))
     .run();
 }

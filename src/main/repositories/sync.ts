@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SyncFailure } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
 import { plannedOnceLimit } from '../db/statement-cache';
 import {
@@ -129,15 +130,18 @@ export function updateRunStats(db: Db, runId: number, stats: unknown): void {
   db.update(syncRunsTable).set({ stats: JSON.stringify(stats) }).where(eq(syncRunsTable.id, runId)).run();
 }
 
-export function finishRun(db: Db, runId: number, status: Exclude<SyncRunStatus, 'running'>, finishedAt: number, stats: unknown, error: string | null): void {
-  db.update(syncRunsTable).set({ status, finishedAt, stats: JSON.stringify(stats), error }).where(eq(syncRunsTable.id, runId)).run();
+export function finishRun(db: Db, runId: number, status: Exclude<SyncRunStatus, 'running'>, finishedAt: number, stats: unknown, failure: SyncFailure | null): void {
+  db.update(syncRunsTable)
+    .set({ status, finishedAt, stats: JSON.stringify(stats), error: failure?.text ?? null, errorCode: failure?.code ?? null, errorStatus: failure?.status ?? null })
+    .where(eq(syncRunsTable.id, runId))
+    .run();
 }
 
 /** Runs left 'running' by a process that died: they did not finish, and say so. */
 export function abandonRunningRuns(db: Db, now: number): number {
   return db
     .update(syncRunsTable)
-    .set({ status: 'cancelled', finishedAt: now, error: 'The process stopped during this run; the next run resumed from the last committed page.' })
+    .set({ status: 'cancelled', finishedAt: now, error: 'The process stopped during this run; the next run resumed from the last committed page.', errorCode: 'interrupted', errorStatus: null })
     .where(eq(syncRunsTable.status, 'running'))
     .run().changes;
 }

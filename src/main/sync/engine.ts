@@ -16,7 +16,7 @@ import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
 import type { InstitutionClient, InstitutionClients } from '../institution-api/client';
 import { FactsCache } from './derive';
-import { InstitutionApiError } from '../institution-api/errors';
+import { failureOf, InstitutionApiError } from '../institution-api/errors';
 import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
@@ -119,10 +119,6 @@ const pageLimitOf: Record<ResourceName, number> = { applications: 250, 'repaymen
  */
 export const recordsPerTransaction: Readonly<Record<ResourceName, number>> = { applications: 2000, 'repayment-plans': 2000, repayments: 8000, orders: 2000, 'credit-lines': 8000 };
 
-function describe(error: unknown): { message: string; kind: PassResult['errorKind'] } {
-  if (error instanceof InstitutionApiError) return { message: error.message, kind: error.kind };
-  return { message: error instanceof Error ? error.message : String(error), kind: 'internal' };
-}
 
 function stateAfterFailure(error: unknown): InstitutionState {
   if (error instanceof InstitutionApiError) {
@@ -258,7 +254,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     const status: PassStatus = problems.length === 0 ? 'succeeded' : 'incomplete';
     const message = problems.length === 0 ? null : problems.map(describeProblem).join('; ');
     writeTransaction(db, () => {
-      finishRun(db, runId, status, finishedAt, { resources, reconciliation, problems }, message);
+      finishRun(db, runId, status, finishedAt, { resources, reconciliation, problems }, message === null ? null : { code: 'incomplete', status: null, text: message });
       if (status === 'succeeded') setInstitutionState(db, institutionId, 'idle', { lastSuccessAt: finishedAt, circuitOpenUntil: null });
       else setInstitutionState(db, institutionId, 'incomplete', { reason: message, circuitOpenUntil: null });
     });
@@ -266,13 +262,15 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     const state: InstitutionState = status === 'succeeded' ? 'idle' : 'incomplete';
     return { institutionId, code: institution.code, runId, status, state, error: message, errorKind: null, resources, reconciliation, problems, startedAt, finishedAt };
   } catch (error) {
-    const { message, kind } = describe(error);
+    const failure = failureOf(error);
+    const { text: message } = failure;
+    const kind: PassResult['errorKind'] = error instanceof InstitutionApiError ? error.kind : 'internal';
     const cancelled = options.signal.aborted || kind === 'aborted';
     const state = cancelled ? 'idle' : stateAfterFailure(error);
     const finishedAt = clock.now();
     const circuitOpenUntil = state === 'circuit_open' ? deps.clients.circuitState(institutionId).openUntil : null;
     writeTransaction(db, () => {
-      finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation, problems }, cancelled ? 'Cancelled (shutdown or request)' : message);
+      finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation, problems }, cancelled ? { code: 'aborted', status: null, text: 'Cancelled (shutdown or request)' } : failure);
       setInstitutionState(db, institutionId, state, { reason: cancelled ? null : message, circuitOpenUntil });
     });
     if (!cancelled) deps.logger?.warn('sync pass failed', { institution: institution.code, kind, message });

@@ -10,7 +10,7 @@ import type { Logger } from '../logging/logger';
 import { deliverableInstitutions, markOutboxAttemptFailed, markOutboxDelivered, nextDueOutboxMessage, type OutboxHook, type OutboxOutcome } from '../repositories/outbox';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
-import { InstitutionApiError } from '../institution-api/errors';
+import { failureOf, InstitutionApiError } from '../institution-api/errors';
 import { backoffDelay } from '../institution-api/retry';
 
 export interface OutboxDeliveryDeps {
@@ -72,13 +72,14 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
       return 'delivered';
     } catch (error) {
       if (signal.aborted) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = failureOf(error);
+      const message = failure.text;
       const final = isFinal(error) || row.attempts + 1 >= maxAttempts;
       const now = deps.clock.now();
       const next = now + outboxRetryDelay(row.attempts, deps.random);
       const outcome: OutboxOutcome = { state: final ? 'failed' : 'retrying', at: now, attempts: row.attempts + 1, error: message, nextAttemptAt: next };
       writeTransaction(deps.db, (tx) => {
-        markOutboxAttemptFailed(tx, row.id, message, next, final);
+        markOutboxAttemptFailed(tx, row.id, failure, next, final);
         deps.hooks?.[row.kind]?.(tx, row, outcome);
       });
       deps.logger?.warn('outbox delivery failed', { outboxId: row.id, attempts: row.attempts + 1, final, message });

@@ -63,6 +63,8 @@ function toRun(row: SyncRunRow, code: string): SyncRun {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     error: row.error,
+    errorCode: row.errorCode,
+    errorStatus: row.errorStatus,
     resources,
     totals,
     problems,
@@ -111,6 +113,8 @@ function toOutboxItem(row: OutboxRow, code: string, held: boolean): OutboxItem {
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt,
     lastError: row.lastError,
+    lastErrorCode: row.lastErrorCode,
+    lastErrorStatus: row.lastErrorStatus,
     createdAt: row.createdAt,
     deliveredAt: row.deliveredAt,
   };

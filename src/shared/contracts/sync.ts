@@ -86,6 +86,40 @@ export const syncRunTriggers = ['schedule', 'manual', 'cli', 'startup'] as const
 /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (its stats say which). */
 export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] as const;
 
+/**
+ * Why a sync pass or an outbox delivery did not succeed, closed so the Sync page says it in the
+ * user's language; the stored English text stays beside it as the technical detail. The first
+ * thirteen are the institution API's error kinds (src/main/institution-api/errors.ts); internal: a
+ * fault in this program; interrupted: the process stopped during the run; incomplete: the pass
+ * ran to its end with problems (listed with the run).
+ */
+export const syncErrorCodes = [
+  'timeout',
+  'network',
+  'truncated',
+  'server',
+  'rate_limited',
+  'credentials',
+  'client',
+  'invalid_response',
+  'not_json',
+  'clock',
+  'circuit_open',
+  'aborted',
+  'secret_unavailable',
+  'internal',
+  'interrupted',
+  'incomplete',
+] as const;
+export const syncErrorCodeSchema = z.enum(syncErrorCodes);
+export type SyncErrorCode = z.infer<typeof syncErrorCodeSchema>;
+/** A failure as stored: its code, the HTTP status when one arrived, and the technical text. */
+export interface SyncFailure {
+  code: SyncErrorCode;
+  status: number | null;
+  text: string;
+}
+
 /** What the outbox carries to institutions. */
 export const outboxKinds = ['review-decision'] as const;
 
@@ -97,7 +131,11 @@ export const syncRunSchema = z.object({
   status: z.enum(syncRunStatuses),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** The technical text (English, for support); rows stored before `errorCode` existed have only this. */
   error: z.string().nullable(),
+  errorCode: syncErrorCodeSchema.nullable(),
+  /** The HTTP status the institution answered with, when one arrived. */
+  errorStatus: z.number().int().nullable(),
   resources: z.partialRecord(syncResourceSchema, resourceRunStatsSchema),
   totals: resourceRunCountsSchema,
   problems: z.array(syncProblemSchema),
@@ -162,7 +200,11 @@ export const outboxItemSchema = z.object({
   held: z.boolean(),
   attempts: z.number().int(),
   nextAttemptAt: z.number(),
+  /** The technical text of the last failed attempt (English, for support); rows stored before `lastErrorCode` existed have only this. */
   lastError: z.string().nullable(),
+  lastErrorCode: syncErrorCodeSchema.nullable(),
+  /** The HTTP status the institution answered the last failed attempt with, when one arrived. */
+  lastErrorStatus: z.number().int().nullable(),
   createdAt: z.number(),
   deliveredAt: z.number().nullable(),
 });

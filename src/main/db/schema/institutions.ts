@@ -1,6 +1,6 @@
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { institutionStates, secretSchemes } from '../../../shared/contracts/institutions';
-import { outboxKinds, quarantineStatuses, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
+import { outboxKinds, quarantineStatuses, syncErrorCodes, syncRunStatuses, syncRunTriggers } from '../../../shared/contracts/sync';
 import { deliveryStates } from '../../../shared/domain/review';
 import { resourceNames } from '../../../shared/institution-api/resources';
 import { booleanColumn, epochMs, idColumn } from './columns';
@@ -73,7 +73,10 @@ export const syncRunsTable = sqliteTable(
     status: text('status', { enum: syncRunStatuses }).notNull(),
     /** JSON: per resource { fetched, upserted, skippedStale, quarantined }. */
     stats: text('stats').notNull().default('{}'),
+    /** Technical text (English) of why the run failed or is incomplete; `errorCode` (and `errorStatus`) say it for the UI. */
     error: text('error'),
+    errorCode: text('error_code', { enum: syncErrorCodes }),
+    errorStatus: integer('error_status'),
   },
   (table) => [index('sync_runs_institution_idx').on(table.institutionId, table.startedAt)],
 );
@@ -197,7 +200,10 @@ export const outboxTable = sqliteTable(
     state: text('state', { enum: deliveryStates }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: epochMs('next_attempt_at').notNull(),
+    /** Technical text (English) of the last failed attempt; `lastErrorCode` (and `lastErrorStatus`) say it for the UI. */
     lastError: text('last_error'),
+    lastErrorCode: text('last_error_code', { enum: syncErrorCodes }),
+    lastErrorStatus: integer('last_error_status'),
     /** JSON of the institution's acknowledgement. */
     response: text('response'),
     createdAt: epochMs('created_at').notNull(),
