@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Table } from '@mantine/core';
 import { notify } from '../../components/notify';
 import { useState } from 'react';
 import type { OutboxItem } from '../../../shared/contracts/sync';
@@ -7,6 +7,7 @@ import { PagedQuery } from '../../components/PagedQuery';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Pager } from './shared';
+import { SyncFailure } from './SyncFailure';
 
 const stateColors: Record<OutboxItem['state'], string> = { pending: 'blue', delivered: 'green', failed: 'red' };
 const limit = 25;
@@ -63,9 +64,7 @@ export function OutboxTab({ canManage }: { canManage: boolean }) {
                       <Table.Td>{formatDateTime(item.createdAt, locale)}</Table.Td>
                       <Table.Td>{item.held ? t('sync.outbox.heldUntilEnabled') : item.state === 'pending' ? `${t('sync.outbox.next')}: ${formatDateTime(item.nextAttemptAt, locale)}` : formatDateTime(item.deliveredAt, locale)}</Table.Td>
                       <Table.Td maw={320}>
-                        <Text size="xs" c="red" lineClamp={2}>
-                          {item.lastError ?? ''}
-                        </Text>
+                        <SyncFailure code={item.lastErrorCode} status={item.lastErrorStatus} text={item.lastError} lineClamp={2} />
                       </Table.Td>
                       {canManage && (
                         <Table.Td>

@@ -1,4 +1,4 @@
-import { Badge, Select, Table, Text } from '@mantine/core';
+import { Badge, Select, Table } from '@mantine/core';
 import { useState } from 'react';
 import type { InstitutionSummary } from '../../../shared/contracts/institutions';
 import type { SyncRun } from '../../../shared/contracts/sync';
@@ -7,6 +7,7 @@ import { PagedQuery } from '../../components/PagedQuery';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatSeconds, Pager } from './shared';
+import { SyncFailure } from './SyncFailure';
 import { SyncProblems } from './SyncProblems';
 
 const runColors: Record<SyncRun['status'], string> = { running: 'blue', succeeded: 'green', failed: 'red', cancelled: 'gray', incomplete: 'orange' };
@@ -80,9 +81,7 @@ export function RunsTab({ institutions }: { institutions: InstitutionSummary[] }
                         {run.problems.length > 0 ? (
                           <SyncProblems problems={run.problems} compact />
                         ) : (
-                          <Text size="xs" c="red" lineClamp={2}>
-                            {run.error ?? ''}
-                          </Text>
+                          <SyncFailure code={run.errorCode} status={run.errorStatus} text={run.error} lineClamp={2} />
                         )}
                       </Table.Td>
                     </Table.Tr>
