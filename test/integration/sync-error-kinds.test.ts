@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { findInstitutionById } from '../../src/main/repositories/institutions';
+import { abandonRunningRuns, insertRun } from '../../src/main/repositories/sync';
 import { noFaults } from '../../src/main/simulator/faults';
 import { createInstitutionClient, type InstitutionClients } from '../../src/main/institution-api/client';
 import { runPass } from '../../src/main/sync/engine';
@@ -96,5 +97,12 @@ describe('a failed pass', () => {
     expect(result).toMatchObject({ status: 'failed', errorKind: 'network' });
     const row = world.backend.db.$client.prepare('SELECT error_code AS code, error_status AS status FROM sync_runs WHERE id = ?').get(result.runId);
     expect(row).toEqual({ code: 'network', status: null });
+  });
+
+  it('stores "interrupted" for a run a process left running when it stopped', () => {
+    const runId = insertRun(world.backend.db, institutionId(world, info().code), 'schedule', world.backend.clock.now());
+    abandonRunningRuns(world.backend.db, world.backend.clock.now());
+    const row = world.backend.db.$client.prepare('SELECT status, error_code AS code FROM sync_runs WHERE id = ?').get(runId);
+    expect(row).toEqual({ status: 'cancelled', code: 'interrupted' });
   });
 });

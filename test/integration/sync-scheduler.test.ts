@@ -70,7 +70,7 @@ describe('the sync scheduler', () => {
     await backend.services.sync.stop();
     const [result] = await pass;
     expect(result).toMatchObject({ status: 'cancelled', state: 'idle', error: null });
-    expect(listRuns(backend.db, { limit: 5, offset: 0 }).rows[0]).toMatchObject({ status: 'cancelled' });
+    expect(listRuns(backend.db, { limit: 5, offset: 0 }).rows[0]).toMatchObject({ status: 'cancelled', errorCode: 'aborted' });
     const committed = listCursors(backend.db, id).reduce((sum, cursor) => sum + cursor.fetched, 0);
     expect(committed).toBeGreaterThanOrEqual(40);
     expect(findInstitutionById(backend.db, id)?.state).toBe('idle');
