@@ -2,6 +2,7 @@ import { auditMessages } from './audit';
 import { authMessages } from './auth';
 import { findingMessages } from './findings';
 import { reviewMessages } from './review';
+import { reviewEvidenceMessages } from './review-evidence';
 import { reportsMessages } from './reports';
 import { rulesMessages } from './rules';
 import { commonMessages } from './common';
@@ -17,6 +18,7 @@ export const messages = {
   ...errorMessages,
   ...authMessages,
   ...reviewMessages,
+  ...reviewEvidenceMessages,
   ...findingMessages,
   ...portfolioMessages,
   ...settingsMessages,
