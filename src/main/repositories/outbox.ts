@@ -6,7 +6,7 @@ import { outboxTable, type OutboxRow } from '../db/schema';
 /** What one delivery attempt came to, handed to the hook of the message's kind in the same transaction. */
 export type OutboxOutcome =
   | { state: 'delivered'; at: number; attempts: number; response: Record<string, unknown> }
-  | { state: 'retrying' | 'failed'; at: number; attempts: number; error: string; nextAttemptAt: number };
+  | { state: 'retrying' | 'failed'; at: number; attempts: number; failure: SyncFailure; nextAttemptAt: number };
 
 /**
  * Registered per message kind by the capability that queued it (review: review/delivery.ts, wired

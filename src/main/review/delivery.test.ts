@@ -97,7 +97,7 @@ describe("a decision's delivery", () => {
       throw new InstitutionApiError('client', 'version moved on', { status: 409 });
     });
     expect(await delivery(refusing).deliverDue(new AbortController().signal)).toMatchObject({ failed: 1 });
-    expect((await call<Timeline>('review:task', { taskId })).timeline.at(-1)).toMatchObject({ kind: 'delivery_failed', at: clock.now(), details: { lastError: 'version moved on' } });
+    expect((await call<Timeline>('review:task', { taskId })).timeline.at(-1)).toMatchObject({ kind: 'delivery_failed', at: clock.now(), details: { lastError: 'version moved on', lastErrorCode: 'client', lastErrorStatus: 409 } });
     expect(decisionState(taskId)).toBe('failed');
     const id = (backend.db.$client.prepare('SELECT id FROM outbox').get() as { id: number }).id;
     expect(requeueFailedOutbox(backend.db, [id], clock.now())).toBe(1);

@@ -28,7 +28,13 @@ export function recordDecisionDelivery(tx: Db, message: OutboxRow, outcome: Outb
       });
       updateDecision(tx, decision.id, { deliveryState: 'delivered' });
     } else if (decision.deliveryState === 'pending') {
-      appendTaskEvent(tx, decision.taskId, outcome.at, null, 'delivery_failed', { outboxId: message.id, attempts: outcome.attempts, lastError: outcome.error });
+      appendTaskEvent(tx, decision.taskId, outcome.at, null, 'delivery_failed', {
+        outboxId: message.id,
+        attempts: outcome.attempts,
+        lastError: outcome.failure.text,
+        lastErrorCode: outcome.failure.code,
+        lastErrorStatus: outcome.failure.status,
+      });
       updateDecision(tx, decision.id, { deliveryState: 'failed' });
     }
   }
@@ -57,7 +63,13 @@ export function recordDeliveries(db: Db): number {
         });
         updateDecision(tx, decision.id, { deliveryState: 'delivered' });
       } else if (outbox.state === 'failed') {
-        appendTaskEvent(tx, decision.taskId, outbox.nextAttemptAt, null, 'delivery_failed', { outboxId: outbox.id, attempts: outbox.attempts, lastError: outbox.lastError });
+        appendTaskEvent(tx, decision.taskId, outbox.nextAttemptAt, null, 'delivery_failed', {
+          outboxId: outbox.id,
+          attempts: outbox.attempts,
+          lastError: outbox.lastError,
+          lastErrorCode: outbox.lastErrorCode,
+          lastErrorStatus: outbox.lastErrorStatus,
+        });
         updateDecision(tx, decision.id, { deliveryState: 'failed' });
       }
     }

@@ -77,7 +77,7 @@ export function createOutboxDelivery(deps: OutboxDeliveryDeps) {
       const final = isFinal(error) || row.attempts + 1 >= maxAttempts;
       const now = deps.clock.now();
       const next = now + outboxRetryDelay(row.attempts, deps.random);
-      const outcome: OutboxOutcome = { state: final ? 'failed' : 'retrying', at: now, attempts: row.attempts + 1, error: message, nextAttemptAt: next };
+      const outcome: OutboxOutcome = { state: final ? 'failed' : 'retrying', at: now, attempts: row.attempts + 1, failure, nextAttemptAt: next };
       writeTransaction(deps.db, (tx) => {
         markOutboxAttemptFailed(tx, row.id, failure, next, final);
         deps.hooks?.[row.kind]?.(tx, row, outcome);

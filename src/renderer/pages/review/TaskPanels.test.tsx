@@ -3,7 +3,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskDetail } from '../../../shared/contracts/review';
 import { renderWithProviders } from '../../testing';
-import { HistoryPanel } from './TaskPanels';
+import { HistoryPanel, TimelinePanel } from './TaskPanels';
 
 afterEach(cleanup);
 
@@ -40,5 +40,31 @@ describe('the borrower’s history beside a task', () => {
     expect(within(line).getByText('¥0.00 / ¥21,000.00').style.whiteSpace).toBe('nowrap');
     expect(within(loan).getByText('LO202512020000781000').style.whiteSpace).toBe('nowrap');
     expect(within(application).getByTitle('远山小额贷款（模拟）').textContent).toBe('远山小额贷款（模拟）');
+  });
+});
+
+describe('the task timeline', () => {
+  const failed = (details: Record<string, unknown>): TaskDetail =>
+    ({
+      task: { queue: 'face' },
+      timeline: [{ id: 'e1', at: Date.UTC(2026, 11, 7, 6), kind: 'delivery_failed', operator: null, details: { outboxId: 1, attempts: 3, ...details } }],
+    }) as unknown as TaskDetail;
+
+  it('says why a delivery failed in the operator’s language, the institution’s English text as the technical detail', () => {
+    renderWithProviders(<TimelinePanel detail={failed({ lastError: 'HTTP 409 VERSION_CONFLICT: version moved on', lastErrorCode: 'client', lastErrorStatus: 409 })} />);
+    const text = screen.getByTestId('timeline').textContent ?? '';
+    expect(text).toContain('409');
+    expect(text).toMatch(/[\u4e00-\u9fff]{4,}（HTTP 409）/);
+    expect(text).toContain('技术详情（供技术支持）：HTTP 409 VERSION_CONFLICT: version moved on');
+    cleanup();
+    renderWithProviders(<TimelinePanel detail={failed({ lastError: 'HTTP 409 VERSION_CONFLICT: version moved on', lastErrorCode: 'client', lastErrorStatus: 409 })} />, { locale: 'en' });
+    expect(screen.getByTestId('timeline').textContent).toContain('Technical detail (for support): HTTP 409 VERSION_CONFLICT: version moved on');
+  });
+
+  it('shows an event stored before the code existed as its text', () => {
+    renderWithProviders(<TimelinePanel detail={failed({ lastError: 'version moved on' })} />);
+    const text = screen.getByTestId('timeline').textContent ?? '';
+    expect(text).toContain('version moved on');
+    expect(text).not.toContain('技术详情');
   });
 });

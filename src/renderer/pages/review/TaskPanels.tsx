@@ -2,6 +2,7 @@ import { Anchor, Badge, Group, Paper, Stack, Table, Text, Timeline, Title, Toolt
 import { IconCheck, IconCircleDashed, IconClock, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { TaskDetail, TimelineEvent } from '../../../shared/contracts/review';
+import { syncErrorCodes, type SyncErrorCode } from '../../../shared/contracts/sync';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { FindingBadge, label, PersonalValue, reviewQueues, severityOf, useReasonLabel } from './shared';
@@ -294,7 +295,10 @@ function eventText(event: TimelineEvent, t: ReturnType<typeof useI18n>['t'], loc
   if (typeof details.toName === 'string') parts.push(`→ ${details.toName}`);
   if (typeof details.field === 'string') parts.push(label(t, 'review.revealField', details.field.replace(/\.\d\./, '.n.')));
   if (typeof details.applicationStatus === 'string') parts.push(label(t, 'review.applicationStatus', details.applicationStatus));
-  if (typeof details.lastError === 'string') parts.push(details.lastError);
+  // A failed delivery: its code in the user's language, the stored English text as the technical detail.
+  const code = typeof details.lastErrorCode === 'string' && (syncErrorCodes as readonly string[]).includes(details.lastErrorCode) ? (details.lastErrorCode as SyncErrorCode) : null;
+  if (code !== null) parts.push(t(`sync.failure.${code}`, { status: typeof details.lastErrorStatus === 'number' ? details.lastErrorStatus : '—' }));
+  if (typeof details.lastError === 'string' && details.lastError !== '') parts.push(code !== null ? t('sync.failure.technical', { detail: details.lastError }) : details.lastError);
   if (typeof details.note === 'string' && details.note !== '') parts.push(`“${details.note}”`);
   return parts.join(' · ');
 }
