@@ -54,7 +54,7 @@ export const domainSettingsSchema = domainSettingsFields
 export type DomainSettings = z.infer<typeof domainSettingsSchema>;
 
 /**
- * A change to the settings as an operator sends it: any subset of the known keys, each valid on
+ * A change to the settings as an operator sends it: a subset of the known keys, each valid on
  * its own, and nothing else (an unknown key is refused, never stored verbatim).
  */
 export const domainSettingsPatchSchema = domainSettingsFields.partial().strict();
