@@ -5,12 +5,14 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      // Two entries share one bundle: the Electron shell (index) and the plain-Node CLI and
-      // headless server (cli), which must never pull in electron.
+      // Three entries share one bundle: the Electron shell (index), the plain-Node CLI and
+      // headless server (cli), which must never pull in electron, and the team server's read
+      // worker (read-worker, started by src/main/runtime/read-pool.ts from out/main).
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli/index.ts'),
+          'read-worker': resolve('src/main/runtime/read-worker.ts'),
         },
       },
     },

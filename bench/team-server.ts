@@ -4,6 +4,7 @@
 // "sync" on stdin starts a sync pass of the demo institutions; "stop" closes everything.
 import { createInterface } from 'node:readline';
 import { startBackend } from '../src/main/runtime/backend';
+import { defaultReadWorkers } from '../src/main/runtime/read-pool';
 import { startHttpServer } from '../src/main/server/http-server';
 import { startDemoInstitutions } from '../src/main/simulator';
 import { testOperatorPassword } from '../test/support/backend';
@@ -12,7 +13,9 @@ import { seedOpenTasks } from './seed-tasks';
 const [dataDir, certFile, keyFile, tasksArg, reviewersArg, borrowersArg] = process.argv.slice(2);
 const { readFileSync } = await import('node:fs');
 const started = performance.now();
-const backend = await startBackend({ dataDir: dataDir as string, shell: 'headless', adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
+// As `serve` starts it; TEAM_BENCH_READ_WORKERS=0 answers everything on the main thread (before and after).
+const readWorkers = process.env.TEAM_BENCH_READ_WORKERS === undefined ? defaultReadWorkers() : Number(process.env.TEAM_BENCH_READ_WORKERS);
+const backend = await startBackend({ dataDir: dataDir as string, shell: 'headless', readWorkers, adminPassword: 'bench-admin-password', logConsole: 'none', authDelay: async () => undefined });
 seedOpenTasks(backend.db.$client, Number(tasksArg));
 backend.db.$client.pragma('optimize');
 const seconds = (performance.now() - started) / 1000;

@@ -31,6 +31,7 @@ import { EventBus } from './events';
 import { registerInstance } from './instances';
 import { makePrivateFolder, tightenDataFolder } from '../files/modes';
 import { dataPaths, type DataPaths } from './paths';
+import { servedByWorkers, startReadPool, type ReadPool } from './read-pool';
 import type { Services } from '../rpc/services';
 
 export interface BackendOptions {
@@ -70,6 +71,12 @@ export interface BackendOptions {
    * one-shot CLI commands; absent (the app itself) for the desktop and `serve`.
    */
   cliOperator?: string;
+  /**
+   * Worker threads that answer the review channels that only read (runtime/read-pool.ts), each
+   * with its own read-only connection. 0 or absent: the main thread answers everything (the
+   * desktop, the CLI); `serve` passes `defaultReadWorkers()` unless told otherwise.
+   */
+  readWorkers?: number;
 }
 
 export interface Backend {
@@ -82,6 +89,8 @@ export interface Backend {
   clock: Clock;
   /** The audit chain's HMAC key (keys/audit-chain.key), for writers outside the services. */
   auditKey: AuditKey;
+  /** The read workers when `readWorkers` started some (their counters tell who answered); null otherwise. */
+  readPool: ReadPool | null;
   /** Registers work to finish before the database closes (sync drains its pages here). */
   onShutdown(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -235,7 +244,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
   const presence = createPresenceService({ db, clock, audit, onChanged: (queues, taskIds) => events.emit('review:changed', { queues, taskIds }) });
   const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, presence, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
-  const router = createRouter(createHandlers(services), logger.child('rpc'), {
+  const readPool = (options.readWorkers ?? 0) > 0 ? startReadPool({ size: options.readWorkers ?? 0, file: paths.database, migrationsFolder, nativeBinding: options.nativeBinding, logger: logger.child('read-worker') }) : null;
+  const handlers = readPool ? servedByWorkers(createHandlers(services), readPool, { clock, settings: () => review.settings() }) : createHandlers(services);
+  const router = createRouter(handlers, logger.child('rpc'), {
     validateOutput: options.validateOutput,
     // A refused call is evidence too (a reviewer trying to export, a supervisor asking for clear data).
     onRefused: (actor, channel, permission, context) => audit.record(db, actor, 'access.refused', { type: 'channel', id: channel }, { permission, via: context.transport }),
@@ -261,6 +272,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   shutdownHooks.push(() => exports.shutdown());
   // In-flight sync pages commit or roll back, and deliveries finish, before the database closes.
   shutdownHooks.push(() => sync.stop());
+  // The read workers' connections close before the database's (their calls answered first).
+  if (readPool) shutdownHooks.push(() => readPool.close());
   // Lease expiry, snooze wake-ups, delivery on the timeline and 'review:changed' pushes.
   if (options.backgroundJobs ?? true) {
     const reviewMonitor = startReviewMonitor({ db, service: review, logger: logger.child('review'), emitChanged: (queues) => events.emit('review:changed', { queues }) });
@@ -280,6 +293,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     paths,
     clock,
     auditKey,
+    readPool,
     onShutdown(hook) {
       shutdownHooks.push(hook);
     },

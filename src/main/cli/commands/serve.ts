@@ -5,8 +5,9 @@ import { downloadRoute } from '../../server/routes/download';
 import { reviewImageRoute } from '../../server/routes/evidence-image';
 import { startBackend } from '../../runtime/backend';
 import { startBackgroundWork } from '../../runtime/background-work';
+import { defaultReadWorkers } from '../../runtime/read-pool';
 import { startHttpServer } from '../../server/http-server';
-import type { CliCommand } from '../command';
+import { UsageError, type CliCommand } from '../command';
 import { findRendererDir, resolveDataDir, write } from '../options';
 import { networkOptions, withBehindProxyDefault } from './serve-network';
 
@@ -15,7 +16,8 @@ export const serveCommand: CliCommand = {
   opensDataFolder: true,
   summary: 'Run CreditDesk headless: the back end and the renderer over HTTP on 127.0.0.1, or as a team server',
   usage: `Usage: creditdesk serve [--port 4780 | --listen HOST:PORT] [--tls-cert FILE --tls-key FILE]
-                       [--public-url URL] [--behind-proxy [ADDRESS,...]] [--data-dir DIR] [--demo]
+                       [--public-url URL] [--behind-proxy [ADDRESS,...]] [--read-workers N]
+                       [--data-dir DIR] [--demo]
 
 Starts the same back end as the desktop application as an HTTP server, serving the built
 renderer (run "npm run build" first), the RPC contract at POST /api/rpc/<channel>, server-sent
@@ -33,6 +35,9 @@ Options:
   --behind-proxy [ADDR] a TLS-terminating proxy forwards to this server: X-Forwarded-For and
                         X-Forwarded-Proto are believed from these addresses only (comma-separated;
                         default 127.0.0.1,::1)
+  --read-workers N      threads that answer the review task screen and queue page, each with
+                        its own read-only database connection (default: the CPU count less
+                        one, 1 to 4; 0 answers everything on the main thread)
   --data-dir DIR        data folder (default: the OS's per-user app data folder, or $CREDITDESK_DATA_DIR)
   --demo                start the three embedded demo institutions and sync them (reused on restart)
   --help                show this help
@@ -49,18 +54,21 @@ $CREDITDESK_ADMIN_PASSWORD or is generated and printed once.`,
         'tls-key': { type: 'string' },
         'public-url': { type: 'string' },
         'behind-proxy': { type: 'string' },
+        'read-workers': { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
       },
       strict: true,
     });
     const network = networkOptions(values, readFileSync);
+    const readWorkers = readWorkersOption(values['read-workers']);
     const dataDir = resolveDataDir(values['data-dir'], io.env);
     let backend;
     try {
       backend = await startBackend({
         dataDir,
         shell: 'headless',
+        readWorkers,
         adminPassword: io.env.CREDITDESK_ADMIN_PASSWORD,
         onFirstAdmin: ({ username, generatedPassword }) => {
           if (generatedPassword) {
@@ -112,3 +120,10 @@ $CREDITDESK_ADMIN_PASSWORD or is generated and printed once.`,
     return 0;
   },
 };
+
+function readWorkersOption(value: string | undefined): number {
+  if (value === undefined) return defaultReadWorkers();
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 16) throw new UsageError(`--read-workers must be an integer from 0 to 16, not “${value}”.`);
+  return count;
+}
