@@ -132,9 +132,10 @@ describe('read workers', () => {
   });
 });
 
-describe('a read worker that dies', () => {
-  /** The task test/support/crashing-read-worker.ts crashes on. */
+describe('a read worker that fails', () => {
+  /** The tasks test/support/crashing-read-worker.ts crashes on and never answers. */
   const crashingTaskId = 999_999;
+  const hangingTaskId = 999_998;
   // The pool under test is started by the test itself, with the crashing entry.
   useBackend(0);
   let pool: ReadPool | null = null;
@@ -143,21 +144,44 @@ describe('a read worker that dies', () => {
     pool = null;
   });
 
-  it('answers its call with a retryable error, and a new worker serves the next calls', async () => {
+  it('that dies: its call answers a retryable error, and a new worker serves the next calls', async () => {
     ingest({ externalId: 'APP-1', face: { score: 65 } });
     const reviewer = await operatorContext(backend, 'wang', 'reviewer');
     const taskId = taskIdOf('APP-1', 'face');
-    pool = startReadPool({ size: 1, file: backend.paths.database, migrationsFolder: findMigrationsFolder(), logger: silentLogger, entry: new URL('../../../test/support/crashing-read-worker.ts', import.meta.url) });
-    const router = createRouter(servedByWorkers(createHandlers(backend.services), pool, { clock, settings: () => backend.services.review.settings() }), silentLogger, { validateOutput: true });
+    const router = breakableWorkers(30_000);
     expect(await router.call('review:task', { taskId }, reviewer)).toMatchObject({ ok: true });
+    expect(pool?.stats()).toMatchObject({ served: 1, replaced: 0 });
 
     const crashed = await router.call('review:task', { taskId: crashingTaskId }, reviewer);
     expect(crashed).toMatchObject({ ok: false, error: { code: 'DB', details: { reason: 'read_worker_stopped' } } });
     expect(!crashed.ok && isRetryable(crashed.error.code)).toBe(true);
-    expect(pool.stats()).toMatchObject({ replaced: 1, workers: 1, gaveUp: false });
+    expect(pool?.stats()).toMatchObject({ replaced: 1, workers: 1, gaveUp: false });
 
     const again = await router.call('review:task', { taskId }, reviewer);
     expect(again).toEqual(await mainThread.call('review:task', { taskId }, reviewer));
-    expect(pool.stats()).toMatchObject({ served: 2, replaced: 1 });
+    expect(pool?.stats()).toMatchObject({ served: 2, replaced: 1 });
   }, 90_000);
+
+  it('that never answers: the call answers TIMEOUT, the worker is replaced, the next call is served', async () => {
+    ingest({ externalId: 'APP-1', face: { score: 65 } });
+    const reviewer = await operatorContext(backend, 'wang', 'reviewer');
+    const taskId = taskIdOf('APP-1', 'face');
+    const router = breakableWorkers(2_000);
+    // Once the worker is up: its start counts against a call's time, and takes longer from the sources (tsx).
+    await expect.poll(() => pool?.stats().ready, { timeout: 60_000 }).toBe(1);
+    expect(await router.call('review:task', { taskId }, reviewer)).toMatchObject({ ok: true });
+
+    const hung = await router.call('review:task', { taskId: hangingTaskId }, reviewer);
+    expect(hung).toMatchObject({ ok: false, error: { code: 'TIMEOUT', details: { reason: 'read_worker_timeout' } } });
+    expect(!hung.ok && isRetryable(hung.error.code)).toBe(true);
+    await expect.poll(() => pool?.stats(), { timeout: 60_000 }).toMatchObject({ replaced: 1, ready: 1 });
+    expect(await router.call('review:list', { queue: 'face' }, reviewer)).toEqual(await mainThread.call('review:list', { queue: 'face' }, reviewer));
+    expect(pool?.stats()).toMatchObject({ served: 2, replaced: 1, workers: 1 });
+  }, 90_000);
+
+  /** A router whose two read channels go to one worker of the breakable entry. */
+  function breakableWorkers(callTimeoutMs: number): Router {
+    pool = startReadPool({ size: 1, file: backend.paths.database, migrationsFolder: findMigrationsFolder(), logger: silentLogger, callTimeoutMs, entry: new URL('../../../test/support/crashing-read-worker.ts', import.meta.url) });
+    return createRouter(servedByWorkers(createHandlers(backend.services), pool, { clock, settings: () => backend.services.review.settings() }), silentLogger, { validateOutput: true });
+  }
 });

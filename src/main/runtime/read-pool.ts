@@ -54,7 +54,8 @@ type WorkerFailure =
   | { kind: 'zod'; issues: z.core.$ZodIssue[] }
   | { kind: 'other'; name: string; message: string; stack: string; code: string | null };
 
-export type WorkerAnswer = { kind: 'answer'; id: number; ok: true; data: unknown } | { kind: 'answer'; id: number; ok: false; error: WorkerFailure };
+/** An answer: the channel's data as JSON text (what the HTTP transport sends anyway), or what it threw. */
+export type WorkerAnswer = { kind: 'answer'; id: number; ok: true; json: string } | { kind: 'answer'; id: number; ok: false; error: WorkerFailure };
 
 export type WorkerToPool =
   | WorkerAnswer
@@ -79,6 +80,8 @@ export interface ReadPoolOptions {
 export interface ReadPoolStats {
   /** Workers running now. */
   workers: number;
+  /** Of them, those that opened their connection and take calls. */
+  ready: number;
   /** Calls the workers answered (data or an expected error). */
   served: number;
   /** Workers started in place of one that stopped. */
@@ -214,7 +217,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
         slot.pending.delete(message.id);
         clearTimeout(pending.timer);
         served++;
-        if (message.ok) pending.resolve(message.data);
+        if (message.ok) pending.resolve(JSON.parse(message.json));
         else pending.reject(rebuild(message.error));
       }
     });
@@ -256,7 +259,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       });
     },
     stats() {
-      return { workers: slots.length, served, replaced, gaveUp };
+      return { workers: slots.length, ready: slots.filter((slot) => slot.ready).length, served, replaced, gaveUp };
     },
     async close() {
       if (closing) return;
