@@ -110,3 +110,16 @@ describe('the flush loop', () => {
     expect(written).toHaveLength(before);
   });
 });
+
+describe('the flush loop on real timers', () => {
+  it('does not hold the process open', () => {
+    const holding = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = holding();
+    const loop = startFlushLoop(() => undefined, { now: () => Date.now() }, 60_000);
+    try {
+      expect(holding()).toBe(before);
+    } finally {
+      loop.stop();
+    }
+  });
+});
