@@ -26,6 +26,16 @@ export interface RemoteTransportOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** How long a call waits for the server to come back before it fails with NETWORK. */
   callTimeoutMs?: number;
+  /**
+   * How long a request may go without a byte from the server before its connection counts as
+   * lost (a link that goes silent never closes by itself). Default 30 s.
+   */
+  answerTimeoutMs?: number;
+  /**
+   * How long the event stream may stay silent before it counts as lost: the server writes a
+   * heartbeat every 25 s (server/event-streams.ts), so a longer silence is a dead link. Default 60 s.
+   */
+  eventsStaleMs?: number;
 }
 
 type Listener = (event: PushedEvent) => void;
@@ -299,6 +309,8 @@ export class RemoteTransport {
         if (error instanceof CertificateChangedError || error instanceof CertificateUntrustedError || isUntrustedCertificateError(error)) reject(error);
         else reject(new ConnectionLostError(error.message));
       });
+      // A silent link never errors by itself: no answer in time is a lost connection.
+      request.setTimeout(this.options.answerTimeoutMs ?? 30_000, () => request.destroy(new ConnectionLostError('The team server stopped answering.')));
       request.end(body);
     });
   }
@@ -341,6 +353,9 @@ export class RemoteTransport {
       response.on('error', () => end(true));
     });
     request.on('error', () => end(true));
+    // Heartbeats keep a live stream busy; a silent one sits on a dead link (Wi-Fi gone, a NAT
+    // forgot it, the server hung) that would otherwise look connected for ever.
+    request.setTimeout(this.options.eventsStaleMs ?? 60_000, () => request.destroy());
     request.end();
     const handle = {
       close: () => {
