@@ -45,6 +45,9 @@ class ConnectionLostError extends Error {
   override name = 'ConnectionLostError';
 }
 
+/** What a reverse proxy answers itself when the team server behind it is down, restarting or too slow. */
+const gatewayStatuses = new Set([502, 503, 504]);
+
 function networkEnvelope(message: string, details: Record<string, unknown>): Envelope<never> {
   return { ok: false, error: { code: 'NETWORK', message, details } };
 }
@@ -280,6 +283,9 @@ export class RemoteTransport {
     try {
       envelope = JSON.parse(answer.body) as Envelope<unknown>;
     } catch {
+      // A reverse proxy's own page (nginx's 502 while the server behind it restarts): the server
+      // was not reached, or dropped the call; the same as a dropped connection.
+      if (gatewayStatuses.has(answer.response.statusCode ?? 0)) throw new ConnectionLostError(`The proxy in front of the team server answered ${answer.response.statusCode}.`);
       return { ok: false, error: { code: 'UPSTREAM', message: `The team server answered ${answer.response.statusCode ?? 0} without a valid body.` } };
     }
     if (envelope.ok && envelope.data && typeof envelope.data === 'object' && 'csrfToken' in envelope.data) {
