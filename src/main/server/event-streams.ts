@@ -39,7 +39,7 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
     const write = (id: string | null, event: PushedEvent) =>
       response.write(`${id ? `id: ${id}\n` : ''}event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
     if (journal) {
-      journal.resume(backend.services.auth.resolveSession(token)?.actor ?? null, lastEventId, write);
+      journal.resume(backend.services.auth.resolveSession(token, 'push')?.actor ?? null, lastEventId, write);
       response.write(`id: ${journal.currentId()}\n\n`);
     }
     let stopped = false;
@@ -47,14 +47,14 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
     const unsubscribe = backend.events.subscribe({
       sessionId,
       // Re-resolved per event, so a disabled or signed-out operator stops receiving at once.
-      actor: () => backend.services.auth.resolveSession(token)?.actor ?? null,
+      actor: () => backend.services.auth.resolveSession(token, 'push')?.actor ?? null,
       send(event: PushedEvent) {
         write(journal?.currentId() ?? null, event);
       },
       close: stop,
     });
     const heartbeat = setInterval(() => {
-      if (backend.services.auth.resolveSession(token)) {
+      if (backend.services.auth.resolveSession(token, 'push')) {
         response.write(': keep-alive\n\n');
         return;
       }

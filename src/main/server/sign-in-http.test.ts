@@ -110,6 +110,20 @@ describe('event streams per session', () => {
     for (const stream of streams) await stream.cancel();
   });
 
+  it('lets a session with an open stream and no calls end at its idle timeout (heartbeats are not calls)', async () => {
+    const { cookie, csrf } = await signIn('admin', testAdminPassword);
+    const stream = await openStream(cookie);
+    // Two hours and ten minutes in ten-minute steps, each with a few heartbeats and pushed events.
+    for (let step = 0; step < 13 && !stream.state.closed; step++) {
+      clock.advance(10 * 60_000);
+      backend.events.emit('sync:data-changed', { institutionIds: [] });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await within(stream.ended, 3_000)).not.toBe('timeout');
+    expect(stream.state.text).toContain('"reason":"expired"');
+    expect((await rpc('auth:session', {}, { cookie, 'x-csrf-token': csrf })).body).toMatchObject({ ok: true, data: { operator: null } });
+  });
+
   it('closes a stream whose session passed its lifetime', async () => {
     const { cookie } = await signIn('admin', testAdminPassword);
     const stream = await openStream(cookie);
