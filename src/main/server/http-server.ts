@@ -251,7 +251,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const lastEventId = request.headers['last-event-id'];
-    streams.open(request, response, token, session.actor.sessionId, typeof lastEventId === 'string' ? lastEventId : undefined);
+    streams.open(request, response, token, { sessionId: session.actor.sessionId, operatorId: session.actor.id }, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
