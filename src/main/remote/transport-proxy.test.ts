@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestBackend } from '../../../test/support/backend';
+import { createTestBackend, operatorContext, testOperatorPassword } from '../../../test/support/backend';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { selfSignedCertificate } from '../../../test/support/tls';
 import type { ConnectionState } from '../../shared/rpc/connection';
@@ -16,8 +16,15 @@ import { RemoteTransport } from './transport';
  * A TLS-terminating reverse proxy in front of the team server (`serve --behind-proxy`), answering
  * as nginx does when the server behind it is down: 502 with an HTML page.
  */
-function reverseProxy(tls: { cert: string; key: string }, upstream: () => number): Server {
+function reverseProxy(tls: { cert: string; key: string }, upstream: () => number, refuseEvents: { count: number }): Server {
   return createHttpsServer(tls, (request, response) => {
+    if (request.url === '/api/events' && refuseEvents.count > 0) {
+      // The server behind is restarting just as the stream reopens.
+      refuseEvents.count--;
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      return;
+    }
     const forwarded = httpRequest(
       { host: '127.0.0.1', port: upstream(), method: request.method, path: request.url, headers: { ...request.headers, 'x-forwarded-for': request.socket.remoteAddress ?? '', 'x-forwarded-proto': 'https' } },
       (answer) => {
@@ -40,6 +47,7 @@ let server: RunningHttpServer | null = null;
 let upstreamPort = 0;
 let proxy: Server;
 let fingerprint: string;
+const refuseEvents = { count: 0 };
 const folders = tempFolders('creditdesk-desk-');
 
 async function startUpstream(): Promise<void> {
@@ -50,9 +58,10 @@ async function startUpstream(): Promise<void> {
 
 beforeAll(async () => {
   backend = await createTestBackend();
+  await operatorContext(backend, 'wang', 'reviewer');
   const certificate = selfSignedCertificate();
   fingerprint = new X509Certificate(certificate.cert).fingerprint256;
-  proxy = reverseProxy(certificate, () => upstreamPort);
+  proxy = reverseProxy(certificate, () => upstreamPort, refuseEvents);
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   await startUpstream();
 });
@@ -94,6 +103,32 @@ it('behind a reverse proxy, takes the proxy’s 502 for a server that is away: r
     await startUpstream();
     expect(await waiting).toMatchObject({ ok: true });
     expect(remote.state.state).toBe('connected');
+  } finally {
+    remote.close();
+  }
+}, 30_000);
+
+it('behind a reverse proxy, opens the event stream again when the proxy answered it with 502', async () => {
+  const pins = filePinStore(folders.folder());
+  const origin = `https://localhost:${(proxy.address() as AddressInfo).port}`;
+  pins.set(origin, fingerprint);
+  const remote = new RemoteTransport({ serverUrl: origin, pins, backoff: { initialMs: 50, maxMs: 200 }, callTimeoutMs: 20_000 });
+  const events: string[] = [];
+  remote.onEvent((event) => void (event.name !== 'connection:state' && events.push(event.name)));
+  try {
+    await remote.connect();
+    refuseEvents.count = 1;
+    // Signing in opens the stream; its first attempt meets the proxy's 502.
+    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })).ok).toBe(true);
+    await until(
+      () => {
+        backend.events.emit('review:changed', { queues: ['face'] });
+        return events.includes('review:changed');
+      },
+      'an event on the reopened stream',
+      10_000,
+    );
+    expect(refuseEvents.count).toBe(0);
   } finally {
     remote.close();
   }

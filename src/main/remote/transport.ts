@@ -345,8 +345,9 @@ export class RemoteTransport {
     const request = httpsRequest(new URL('/api/events', this.serverUrl), { method: 'GET', headers, agent: this.agent }, (response) => {
       if (response.statusCode !== 200) {
         // No session any more (expired, signed out elsewhere): nothing to stream until a sign-in.
+        // A proxy's 502/503/504 is the server away behind it: reconnect, and the stream with it.
         response.resume();
-        end(false);
+        end(gatewayStatuses.has(response.statusCode ?? 0));
         return;
       }
       response.setEncoding('utf8');
