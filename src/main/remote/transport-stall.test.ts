@@ -102,8 +102,9 @@ it('notices a link that went silent, says it is reconnecting, and comes back whe
     pins,
     backoff: { initialMs: 50, maxMs: 200 },
     callTimeoutMs: 20_000,
-    answerTimeoutMs: 1_000,
-    eventsStaleMs: 600,
+    // Short for the test; a sign-in on a loaded machine still answers well within it.
+    answerTimeoutMs: 5_000,
+    eventsStaleMs: 1_000,
   });
   const states: ConnectionState[] = [];
   const events: PushedEvent[] = [];
