@@ -184,10 +184,13 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /**
    * The actor behind a bearer token, or null when the token is unknown, ended, idle past the
-   * timeout, older than the lifetime, or its operator is disabled. Slides the idle expiry (never
-   * past the lifetime), writing at most once a minute per session.
+   * timeout, older than the lifetime, or its operator is disabled. A call (`activity: 'call'`, the
+   * default) slides the idle expiry (never past the lifetime), writing at most once a minute per
+   * session; what the back end does by itself (`'push'`: an event stream's heartbeat, a pushed
+   * event, a stream opened or reopened by the client on its own) does not, or an open window
+   * would keep an unattended session alive until its lifetime.
    */
-  function resolveSession(token: string | null | undefined): { actor: Actor; csrfToken: string } | null {
+  function resolveSession(token: string | null | undefined, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
     const found = findLiveSessionOperator(db, hashToken(token));
     const now = clock.now();
@@ -197,7 +200,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
     if (row.disabled) return null;
-    if (now - session.lastSeenAt > 60_000) {
+    if (activity === 'call' && now - session.lastSeenAt > 60_000) {
       try {
         touchSession(db, session.id, now, Math.min(now + settings.idleTimeoutMinutes * 60_000, endOfLife));
       } catch (error) {
