@@ -2,10 +2,11 @@ import { Button, Group, Paper, Skeleton, Stack, Text, UnstyledButton } from '@ma
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
-import { useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { ChannelInput, ChannelOutput } from '../../../shared/rpc/contract';
 import { rpcQuery, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useInnerWidth } from '../../components/useInnerWidth';
 import { useI18n } from '../../i18n/I18nProvider';
 import { fitColumns, type FitColumn } from './columnFit';
 import classes from './portfolio.module.css';
@@ -21,20 +22,6 @@ type PagedRow<C extends PagedChannel> = ChannelOutput<C>['rows'][number];
 
 const pageSize = 100;
 const rowHeight = 36;
-
-/** The element's inner width (without its scrollbar), read before the first paint and on every resize. */
-function useInnerWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    setWidth(element.clientWidth);
-    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [ref]);
-  return width;
-}
 
 /**
  * A list paged, sorted and filtered by the back end and virtualised here: only the pages under the
