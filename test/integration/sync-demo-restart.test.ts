@@ -1,3 +1,10 @@
+/**
+ * `serve --demo` restarted on the same data folder: the demo institutions must be the same ones
+ * the database synced and delivered decisions to (same records, the decisions they took, the same
+ * address), not a new generation that forgot them. Before they were kept in the data folder, the
+ * pass after a restart came back incomplete (the institution had the rejected application in
+ * MANUAL_REVIEW again) and the base URLs moved to a new port.
+ */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../src/shared/rpc/errors';
 import type { CallContext } from '../../src/main/core/actor';
