@@ -10,6 +10,7 @@ import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSessi
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
+import { startFlushLoop } from '../core/windowed-summary';
 import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { readSessionSettings, writeSessionSettings } from './session-settings';
@@ -98,8 +99,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   const refusals = createRefusalLog({ db, audit, windowMs: policy.throttle.sourceWindowMs });
   // A hash of a random password: an unknown or disabled username costs the same scrypt time.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'));
-  const flushTimer = setInterval(() => refusals.flush(clock.now()), policy.throttle.sourceWindowMs);
-  flushTimer.unref();
+  const refusalLoop = startFlushLoop(refusals.flush, clock, policy.throttle.sourceWindowMs);
 
   // resolveSession runs for every call and every pushed event: the setting is read at most every
   // few seconds (and at once after this process saves it).
@@ -302,8 +302,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /** Writes the pending refusal counts; the back end calls it at shutdown. */
   function close(): void {
-    clearInterval(flushTimer);
-    refusals.flush();
+    refusalLoop.stop();
   }
 
   return {
