@@ -34,7 +34,8 @@ Options:
                         X-Forwarded-Proto are believed from these addresses only (comma-separated;
                         default 127.0.0.1,::1)
   --data-dir DIR        data folder (default: the OS's per-user app data folder, or $CREDITDESK_DATA_DIR)
-  --demo                start the three embedded demo institutions and sync them (reused on restart)
+  --demo                start the three embedded demo institutions and sync them (kept in the
+                        data folder's demo-institutions/: a restart resumes them)
   --help                show this help
 
 On the first start an "admin" account is created; its password comes from
