@@ -22,7 +22,8 @@ const maxStatements = 500;
 
 /** The statement of a fixed SQL text on this connection, prepared on first use. */
 export function preparedStatement(db: Db, text: string): Statement {
-  const client = db.$client;
+  const client = (db as Partial<Db>).$client;
+  if (!client) throw new Error('prepared writes need the root handle (writeTransaction hands it to the work), not a drizzle transaction');
   let cache = statements.get(client);
   if (!cache) {
     cache = new Map();
