@@ -20,12 +20,15 @@ export function updateDecision(db: Db, id: number, changes: Partial<Omit<ReviewD
 
 /** The decision of a task that waits for a supervisor, if any. */
 export function waitingDecision(db: Db, taskId: number): ReviewDecisionRow | undefined {
-  return db
-    .select()
-    .from(reviewDecisionsTable)
-    .where(and(eq(reviewDecisionsTable.taskId, taskId), eq(reviewDecisionsTable.state, 'awaiting_second')))
-    .get();
+  return preparedStatement(db, waitingDecisionText).get(taskId) as ReviewDecisionRow | undefined;
 }
+
+/**
+ * The state is written out, not bound: SQLite plans a value bound against a partial index's
+ * condition (`review_decisions_waiting_idx`) with that value, so every new binding would prepare
+ * the statement again, as a bare `LIMIT ?` does (db/statement-cache.ts).
+ */
+const waitingDecisionText = `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE task_id = ? AND state = 'awaiting_second'`;
 
 export function waitingDecisionsOf(db: Db, taskIds: readonly number[]): ReviewDecisionRow[] {
   if (taskIds.length === 0) return [];
@@ -61,8 +64,8 @@ export function decisionsOfTask(db: Db, taskId: number): ReviewDecisionRow[] {
   ).all({ taskId });
 }
 
-/** The statement of `effectiveDecisionsOfApplication` (its EXPLAIN QUERY PLAN test reads it). */
-export const effectiveDecisionsText = `
+/** The statement of `effectiveDecisionsOfApplication`. */
+const effectiveDecisionsText = `
   SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions INDEXED BY review_decisions_task_idx
    WHERE task_id IN (SELECT id FROM review_tasks WHERE application_id = ?) AND state IN ('effective', 'confirmed')
    ORDER BY decided_at, id`;
@@ -93,19 +96,19 @@ export function decisionsWithDeliveryNews(db: Db, limit: number): Array<{ decisi
   return [...pick('pending'), ...pick('failed')];
 }
 
+/** The statements of `decisionsAwaitingDelivery`, one per state written out (see `waitingDecisionText`). */
+const awaitingDeliveryTexts = {
+  pending: `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE delivery_state = 'pending' AND outbox_id = ?`,
+  failed: `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE delivery_state = 'failed' AND outbox_id = ?`,
+} as const;
+
 /**
  * The decisions an outbox message delivers whose delivery the timeline has not recorded yet:
  * pending ones, and failed ones a retry may still deliver.
  */
 export function decisionsAwaitingDelivery(db: Db, outboxId: number): ReviewDecisionRow[] {
   // One select per state, so each walks its small partial index (outbox_id has none of its own).
-  const inState = (state: 'pending' | 'failed') =>
-    db
-      .select()
-      .from(reviewDecisionsTable)
-      .where(and(eq(reviewDecisionsTable.deliveryState, state), eq(reviewDecisionsTable.outboxId, outboxId)))
-      .all();
-  return [...inState('pending'), ...inState('failed')];
+  return [...(preparedStatement(db, awaitingDeliveryTexts.pending).all(outboxId) as ReviewDecisionRow[]), ...(preparedStatement(db, awaitingDeliveryTexts.failed).all(outboxId) as ReviewDecisionRow[])];
 }
 
 /** The stored answer of a keyed decide call by this operator, if it was applied. */
