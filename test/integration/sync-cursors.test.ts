@@ -57,7 +57,7 @@ describe('a cursor that repeats with has_more true', () => {
     expect(result.state).toBe('incomplete');
     expect(result.problems).toContainEqual({ resource: 'applications', kind: 'cursor_stalled' });
     expect(result.error).toMatch(/applications: stopped, the institution's next_cursor does not advance/);
-    expect(findInstitutionById(world.backend.db, id)?.state).toBe('incomplete');
+    expect(findInstitutionById(world.backend.db, id)).toMatchObject({ state: 'incomplete', stateReason: result.error, stateReasonCode: 'incomplete', stateReasonStatus: null });
     // The first page and the page the repeating cursor answered are kept: 2 x 60 applications.
     expect(localVersions(world.backend.db, id, 'applications').size).toBe(120);
     const remote = await remoteRecords(world.sim, 'qinghe', 'applications');

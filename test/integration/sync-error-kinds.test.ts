@@ -61,6 +61,7 @@ describe('a clock the institution refuses', () => {
     const row = findInstitutionById(world.backend.db, id);
     expect(row?.state).toBe('clock_skew');
     expect(row?.stateReason).toMatch(/system clock/);
+    expect(row?.stateReasonCode).toBe('clock');
     // Unlike refused credentials, a clock is usually put right on its own (NTP): the schedule keeps trying.
     expect(nextRunAt(row ?? ({} as never), world.backend.clock.now())).not.toBeNull();
   });
@@ -82,6 +83,8 @@ describe('a failed pass', () => {
     expect(row.error).toContain(`HTTP ${row.status}`);
     const listed = world.backend.services.sync.runs({ institutionId: id, limit: 5, offset: 0 }).rows.find((run) => run.id === result.runId);
     expect(listed).toMatchObject({ status: 'failed', errorCode: 'server', errorStatus: row.status, error: row.error });
+    // The institution's state carries the same reason, code and status, for the Sync page's card.
+    expect(findInstitutionById(world.backend.db, id)).toMatchObject({ state: 'failed', stateReason: row.error, stateReasonCode: 'server', stateReasonStatus: row.status });
   });
 
   it('stores "network" when the institution cannot be reached', async () => {

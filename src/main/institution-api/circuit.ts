@@ -13,7 +13,8 @@ export interface CircuitOptions {
   openMs: number;
   maxOpenMs: number;
   now: () => number;
-  onChange?: (state: CircuitState, openUntil: number | null) => void;
+  /** `cause`: the failure that opened the circuit (null when it closes). */
+  onChange?: (state: CircuitState, openUntil: number | null, cause: InstitutionApiError | null) => void;
 }
 
 export const defaultCircuitOptions = { failureThreshold: 8, openMs: 30_000, maxOpenMs: 10 * 60_000 };
@@ -55,7 +56,7 @@ export class CircuitBreaker {
     this.openings = 0;
     this.openUntilMs = null;
     this.trialInFlight = false;
-    if (wasOpen) this.options.onChange?.('closed', null);
+    if (wasOpen) this.options.onChange?.('closed', null, null);
   }
 
   /** Only outage-like failures count; a 4xx or 429 says the institution is up. */
@@ -71,7 +72,7 @@ export class CircuitBreaker {
       const duration = Math.min(this.options.maxOpenMs, this.options.openMs * 2 ** this.openings);
       this.openings++;
       this.openUntilMs = this.options.now() + duration;
-      this.options.onChange?.('open', this.openUntilMs);
+      this.options.onChange?.('open', this.openUntilMs, error);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   type ReviewDecisionRequest,
   type ReviewDecisionResponse,
 } from '../../shared/institution-api';
+import type { SyncFailure } from '../../shared/contracts/sync';
 import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import { signRequest } from './signing';
@@ -27,7 +28,7 @@ import { SecretUnavailableError } from './secrets';
 import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
-import { InstitutionApiError } from './errors';
+import { failureOf, InstitutionApiError } from './errors';
 import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
 
@@ -444,7 +445,8 @@ export interface InstitutionClientsDeps {
   circuit?: Partial<Omit<CircuitOptions, 'now' | 'onChange'>>;
   now: () => number;
   logger?: Logger;
-  onCircuitChange?: (institutionId: number, state: CircuitState, openUntil: number | null) => void;
+  /** `cause`: the failure that opened the circuit, as stored (null when it closes). */
+  onCircuitChange?: (institutionId: number, state: CircuitState, openUntil: number | null, cause: SyncFailure | null) => void;
 }
 
 /** Builds the factory `services.institutionClients` exposes to the rest of the back end. */
@@ -459,7 +461,7 @@ export function createInstitutionClients(deps: InstitutionClientsDeps): Institut
         ...defaultCircuitOptions,
         ...deps.circuit,
         now: deps.now,
-        onChange: (state, openUntil) => deps.onCircuitChange?.(institutionId, state, openUntil),
+        onChange: (state, openUntil, cause) => deps.onCircuitChange?.(institutionId, state, openUntil, cause && failureOf(cause)),
       });
       circuits.set(institutionId, breaker);
     }

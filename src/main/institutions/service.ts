@@ -22,6 +22,7 @@ import {
   findInstitutionById,
   insertInstitution,
   listInstitutions,
+  noStateReason,
   updateInstitution,
 } from '../repositories/institutions';
 import type { ActorRef } from '../core/actor';
@@ -92,6 +93,8 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
       demo: row.demo,
       state: row.enabled ? row.state : 'disabled',
       stateReason: row.enabled ? row.stateReason : null,
+      stateReasonCode: row.enabled ? row.stateReasonCode : null,
+      stateReasonStatus: row.enabled ? row.stateReasonStatus : null,
       circuitOpenUntil: row.circuitOpenUntil,
       lastAttemptAt: row.lastAttemptAt,
       lastSuccessAt: row.lastSuccessAt,
@@ -182,9 +185,9 @@ export function createInstitutionService(deps: InstitutionServiceDeps) {
         ...(sealed ? { secretCiphertext: sealed.ciphertext, secretScheme: sealed.scheme } : {}),
         // New credentials deserve a fresh try: a "credentials rejected" state no longer applies.
         ...(values.enabled === false
-          ? { state: 'disabled' as const, stateReason: null }
+          ? { state: 'disabled' as const, ...noStateReason }
           : (values.enabled === true && !before.enabled) || (credentialsChanged && (before.state === 'credentials_rejected' || before.state === 'failed'))
-            ? { state: 'idle' as const, stateReason: null }
+            ? { state: 'idle' as const, ...noStateReason }
             : {}),
         updatedAt: now,
       });

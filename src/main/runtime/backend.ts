@@ -191,7 +191,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     tuning: options.clientTuning,
     now: () => clock.now(),
     logger: logger.child('institution-api'),
-    onCircuitChange: (institutionId) => events.emit('sync:state', { institutionId }),
+    onCircuitChange: (institutionId, state, openUntil, cause) => sync.circuitChanged(institutionId, { state, openUntil, cause }),
   });
   const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients, onChanged: (id) => sync.institutionChanged(id) });
   const domainSettings = createDomainSettingsService({ db, clock, audit, onChanged: () => sync.rederive('settings changed') });

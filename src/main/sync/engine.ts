@@ -5,7 +5,7 @@
  * then reconciliation against /v1/stats. Every page commits with its cursor, so a pass cut short
  * by a crash, an error or shutdown resumes exactly where it stopped.
  */
-import type { SyncProblem } from '../../shared/contracts/sync';
+import type { SyncFailure, SyncProblem } from '../../shared/contracts/sync';
 import { type ResourceName } from '../../shared/institution-api';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { writeTransaction, type Db } from '../db/connection';
@@ -253,10 +253,11 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     const finishedAt = clock.now();
     const status: PassStatus = problems.length === 0 ? 'succeeded' : 'incomplete';
     const message = problems.length === 0 ? null : problems.map(describeProblem).join('; ');
+    const failure: SyncFailure | null = message === null ? null : { code: 'incomplete', status: null, text: message };
     writeTransaction(db, () => {
-      finishRun(db, runId, status, finishedAt, { resources, reconciliation, problems }, message === null ? null : { code: 'incomplete', status: null, text: message });
+      finishRun(db, runId, status, finishedAt, { resources, reconciliation, problems }, failure);
       if (status === 'succeeded') setInstitutionState(db, institutionId, 'idle', { lastSuccessAt: finishedAt, circuitOpenUntil: null });
-      else setInstitutionState(db, institutionId, 'incomplete', { reason: message, circuitOpenUntil: null });
+      else setInstitutionState(db, institutionId, 'incomplete', { reason: failure, circuitOpenUntil: null });
     });
     if (message !== null) deps.logger?.warn('sync pass incomplete', { institution: institution.code, problems: message });
     const state: InstitutionState = status === 'succeeded' ? 'idle' : 'incomplete';
@@ -271,7 +272,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
     const circuitOpenUntil = state === 'circuit_open' ? deps.clients.circuitState(institutionId).openUntil : null;
     writeTransaction(db, () => {
       finishRun(db, runId, cancelled ? 'cancelled' : 'failed', finishedAt, { resources, reconciliation, problems }, cancelled ? { code: 'aborted', status: null, text: 'Cancelled (shutdown or request)' } : failure);
-      setInstitutionState(db, institutionId, state, { reason: cancelled ? null : message, circuitOpenUntil });
+      setInstitutionState(db, institutionId, state, { reason: cancelled ? null : failure, circuitOpenUntil });
     });
     if (!cancelled) deps.logger?.warn('sync pass failed', { institution: institution.code, kind, message });
     if (kind === 'internal' && !cancelled) deps.logger?.error('sync pass crashed', { institution: institution.code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

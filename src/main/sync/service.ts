@@ -18,6 +18,7 @@ import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { InstitutionClients } from '../institution-api/client';
+import { followCircuit, type CircuitChange } from './circuit-state';
 import { FactsCache, rederiveAllInChunks } from './derive';
 import { retryQuarantineEntry, type PassProgress, type PassResult } from './engine';
 import { InstitutionApiError } from '../institution-api/errors';
@@ -286,6 +287,16 @@ export function createSyncService(deps: SyncServiceDeps) {
     /** Waits for a running re-derivation (tests). */
     async settled(): Promise<void> {
       while (rederiving) await rederiving;
+    },
+    /** An institution's circuit opened or closed (runtime wires the clients' onCircuitChange here): its state follows, screens refresh. */
+    circuitChanged(institutionId: number, change: CircuitChange): void {
+      // Called inside the request that opened or closed the circuit: a failed write is logged, never put in that request's place.
+      try {
+        followCircuit(db, institutionId, change);
+      } catch (error) {
+        deps.logger?.error('institution state could not follow its circuit', { institutionId, circuit: change.state, error: String(error) });
+      }
+      emit('sync:state', { institutionId });
     },
     /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
     institutionChanged(institutionId: number): void {

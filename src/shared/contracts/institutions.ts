@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel, requires } from '../rpc/define';
+import { syncErrorCodeSchema } from './sync-common';
 
 /** Short stable code of an institution, upper-cased (e.g. "HNXD"); used by the CLI and exports. */
 export const institutionCodeSchema = z
@@ -36,7 +37,12 @@ export const institutionSummarySchema = z.object({
   enabled: z.boolean(),
   demo: z.boolean(),
   state: institutionStateSchema,
+  /** Why the institution is in its state: the technical text (English, for support); rows stored before `stateReasonCode` existed have only this. */
   stateReason: z.string().nullable(),
+  /** The same reason as a closed code, which screens word in the user's language. */
+  stateReasonCode: syncErrorCodeSchema.nullable(),
+  /** The HTTP status the institution answered with, when one arrived. */
+  stateReasonStatus: z.number().int().nullable(),
   circuitOpenUntil: z.number().nullable(),
   lastAttemptAt: z.number().nullable(),
   lastSuccessAt: z.number().nullable(),

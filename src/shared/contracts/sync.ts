@@ -4,6 +4,7 @@ import { resourceNameSchema } from '../institution-api/resources';
 import { toleranceNoteSchema } from '../institution-api/tolerant';
 import { channel, requires } from '../rpc/define';
 import { institutionSummarySchema } from './institutions';
+import { syncErrorCodeSchema } from './sync-common';
 
 /** The institution API's resources (its list: GET /v1/{resource}). */
 export const syncResourceSchema = resourceNameSchema;
@@ -86,39 +87,7 @@ export const syncRunTriggers = ['schedule', 'manual', 'cli', 'startup'] as const
 /** incomplete: the pass ran to its end, but a resource stopped on a cursor fault or stays unreconciled (its stats say which). */
 export const syncRunStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'incomplete'] as const;
 
-/**
- * Why a sync pass or an outbox delivery did not succeed, closed so the Sync page says it in the
- * user's language; the stored English text stays beside it as the technical detail. The first
- * thirteen are the institution API's error kinds (src/main/institution-api/errors.ts); internal: a
- * fault in this program; interrupted: the process stopped during the run; incomplete: the pass
- * ran to its end with problems (listed with the run).
- */
-export const syncErrorCodes = [
-  'timeout',
-  'network',
-  'truncated',
-  'server',
-  'rate_limited',
-  'credentials',
-  'client',
-  'invalid_response',
-  'not_json',
-  'clock',
-  'circuit_open',
-  'aborted',
-  'secret_unavailable',
-  'internal',
-  'interrupted',
-  'incomplete',
-] as const;
-export const syncErrorCodeSchema = z.enum(syncErrorCodes);
-export type SyncErrorCode = z.infer<typeof syncErrorCodeSchema>;
-/** A failure as stored: its code, the HTTP status when one arrived, and the technical text. */
-export interface SyncFailure {
-  code: SyncErrorCode;
-  status: number | null;
-  text: string;
-}
+export { syncErrorCodes, syncErrorCodeSchema, type SyncErrorCode, type SyncFailure } from './sync-common';
 
 /** What the outbox carries to institutions. */
 export const outboxKinds = ['review-decision'] as const;

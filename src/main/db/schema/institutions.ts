@@ -27,7 +27,10 @@ export const institutionsTable = sqliteTable(
     state: text('state', { enum: institutionStates })
       .notNull()
       .default('idle'),
+    /** Technical text (English) of why the institution is in its state; `stateReasonCode` (and `stateReasonStatus`) say it for the UI. */
     stateReason: text('state_reason'),
+    stateReasonCode: text('state_reason_code', { enum: syncErrorCodes }),
+    stateReasonStatus: integer('state_reason_status'),
     circuitOpenUntil: epochMs('circuit_open_until'),
     lastAttemptAt: epochMs('last_attempt_at'),
     lastSuccessAt: epochMs('last_success_at'),

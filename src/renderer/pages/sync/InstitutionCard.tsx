@@ -1,18 +1,12 @@
 import { Button, Group, Paper, Progress, Stack, Text, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
-import type { SyncErrorCode, SyncInstitutionStatus, SyncLive } from '../../../shared/contracts/sync';
+import type { SyncInstitutionStatus, SyncLive } from '../../../shared/contracts/sync';
 import { formatCount, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatSeconds, StateBadge } from './shared';
 import { SyncFailure } from './SyncFailure';
 import { SyncIgnoredNotes } from './SyncIgnoredNotes';
 import { SyncProblems } from './SyncProblems';
-
-/** Why the institution failed: the code of the run that left it so (the same text), else its stored reason as it is. */
-function failureOf({ institution, lastRun }: SyncInstitutionStatus): { code: SyncErrorCode | null; status: number | null; text: string | null } {
-  if (lastRun && lastRun.status === 'failed' && lastRun.error === institution.stateReason) return { code: lastRun.errorCode, status: lastRun.errorStatus, text: lastRun.error };
-  return { code: null, status: null, text: institution.stateReason };
-}
 
 /** One institution: its state (and why), live progress, last success, next run, quarantine and reconciliation at a glance. */
 export function InstitutionCard({ status, live, canSync, onSync, syncing }: { status: SyncInstitutionStatus; live: SyncLive | null; canSync: boolean; onSync(): void; syncing: boolean }) {
@@ -53,7 +47,7 @@ export function InstitutionCard({ status, live, canSync, onSync, syncing }: { st
                 {t('sync.clockSkewHint')}
               </Text>
             ) : (
-              <SyncFailure {...failureOf(status)} lineClamp={3} color={institution.state === 'circuit_open' ? 'orange' : 'red'} />
+              <SyncFailure code={institution.stateReasonCode} status={institution.stateReasonStatus} text={institution.stateReason} lineClamp={3} color={institution.state === 'circuit_open' ? 'orange' : 'red'} />
             )}
           </div>
         )}

@@ -30,7 +30,7 @@ function failedRun(overrides: Partial<SyncRun> = {}): SyncRun {
   };
 }
 
-function failedInstitution(lastRun: SyncRun): SyncInstitutionStatus {
+function failedInstitution(lastRun: SyncRun | null, overrides: Partial<SyncInstitutionStatus['institution']> = {}): SyncInstitutionStatus {
   return {
     institution: {
       id: 1,
@@ -43,6 +43,8 @@ function failedInstitution(lastRun: SyncRun): SyncInstitutionStatus {
       demo: false,
       state: 'failed',
       stateReason: technical,
+      stateReasonCode: 'server',
+      stateReasonStatus: 503,
       circuitOpenUntil: null,
       lastAttemptAt: at,
       lastSuccessAt: null,
@@ -51,6 +53,7 @@ function failedInstitution(lastRun: SyncRun): SyncInstitutionStatus {
       capabilities: null,
       createdAt: at,
       updatedAt: at,
+      ...overrides,
     },
     live: null,
     queued: false,
@@ -87,8 +90,31 @@ describe('why a sync failed', () => {
     expect(screen.getByTestId('sync-failure-technical').textContent).toContain('APPLICATION_VERSION_MISMATCH');
   });
 
-  it('shows the text as before for a row stored before codes existed', () => {
-    renderWithProviders(<InstitutionCard status={failedInstitution(failedRun({ errorCode: null, errorStatus: null }))} live={null} canSync={false} onSync={() => undefined} syncing={false} />, { locale: 'zh-CN' });
+  it("says the institution's own reason when the last run failed for another one, or did not fail", () => {
+    // The circuit opened by the outbox's deliveries after a run that could not connect.
+    const circuitText = 'HTTP 502 BAD_GATEWAY: upstream gone';
+    const circuitOpen = { state: 'circuit_open' as const, stateReason: circuitText, stateReasonCode: 'server' as const, stateReasonStatus: 502, circuitOpenUntil: at + 60_000 };
+    const unreachable = failedRun({ error: 'connect ECONNREFUSED 127.0.0.1:1', errorCode: 'network', errorStatus: null });
+    renderWithProviders(<InstitutionCard status={failedInstitution(unreachable, circuitOpen)} live={null} canSync={false} onSync={() => undefined} syncing={false} />, { locale: 'zh-CN' });
+    expect(screen.getByText('机构服务器出错（HTTP 502）')).toBeTruthy();
+    expect(screen.getByTestId('sync-failure-technical').textContent).toBe(`技术详情（供技术支持）：${circuitText}`);
+    const said = (screen.getByTestId('sync-reason').textContent ?? '').replace(`技术详情（供技术支持）：${circuitText}`, '');
+    expect(said).toContain('熔断至');
+    expect(said).not.toContain('无法连接');
+    // No English but the technical detail.
+    expect(said.replace('HTTP', '')).not.toMatch(/[A-Za-z]/);
+    cleanup();
+    // The last run succeeded before the circuit opened.
+    renderWithProviders(<InstitutionCard status={failedInstitution(failedRun({ status: 'succeeded', error: null, errorCode: null, errorStatus: null }), circuitOpen)} live={null} canSync={false} onSync={() => undefined} syncing={false} />, { locale: 'en' });
+    expect(screen.getByText("The institution's server failed (HTTP 502)")).toBeTruthy();
+    cleanup();
+    // No run at all (a new institution whose first contact was a delivery).
+    renderWithProviders(<InstitutionCard status={failedInstitution(null, circuitOpen)} live={null} canSync={false} onSync={() => undefined} syncing={false} />, { locale: 'zh-CN' });
+    expect(screen.getByText('机构服务器出错（HTTP 502）')).toBeTruthy();
+  });
+
+  it('shows the text as before for a state stored before codes existed', () => {
+    renderWithProviders(<InstitutionCard status={failedInstitution(failedRun({ errorCode: null, errorStatus: null }), { stateReasonCode: null, stateReasonStatus: null })} live={null} canSync={false} onSync={() => undefined} syncing={false} />, { locale: 'zh-CN' });
     expect(screen.getByTestId('sync-reason').textContent).toBe(technical);
     expect(screen.queryByTestId('sync-failure-technical')).toBeNull();
   });

@@ -3,9 +3,9 @@ import type { SyncErrorCode } from '../../../shared/contracts/sync';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /**
- * Why a sync run or an outbox delivery failed: the stored code in the user's language, the
- * stored English text under it as the technical detail for support. Rows stored before the code
- * existed show their text as it is.
+ * Why a sync run, an outbox delivery or an institution's state failed: the stored code in the
+ * user's language, the stored English text under it as the technical detail for support. Rows
+ * stored before the code existed show their text as it is.
  */
 export function SyncFailure({ code, status, text, lineClamp, color = 'red' }: { code: SyncErrorCode | null; status: number | null; text: string | null; lineClamp?: number; color?: string }) {
   const { t } = useI18n();
