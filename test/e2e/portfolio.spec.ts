@@ -119,10 +119,11 @@ test('a supervisor opens M2 from the loans dashboard and gets exactly the M2 loa
     await expect(page.getByTestId('loan-list-total')).toContainText(String(expected.length), { timeout: 5000 });
     const rows = page.getByTestId('loan-list').getByRole('row').filter({ has: page.getByRole('cell') });
     await expect(rows).toHaveCount(expected.length, { timeout: 5000 });
-    const shown = (await rows.evaluateAll((elements) => elements.map((element) => element.querySelector('[role=cell]')?.textContent ?? ''))).sort();
+    // Cells by column, not position: at 1366 px the secondary columns give way (src/renderer/README.md).
+    const shown = (await rows.evaluateAll((elements) => elements.map((element) => element.querySelector('[role=cell][data-column=loan]')?.textContent ?? ''))).sort();
     expect(shown).toEqual(expected);
     // Every row's DPD badge says M2.
-    const badges = await rows.evaluateAll((elements) => elements.map((element) => element.querySelectorAll('[role=cell]')[8]?.textContent ?? ''));
+    const badges = await rows.evaluateAll((elements) => elements.map((element) => element.querySelector('[role=cell][data-column=dpd]')?.textContent ?? ''));
     expect(badges.every((text) => text.startsWith('M2'))).toBe(true);
   }).toPass({ timeout: 90_000, intervals: [2000] });
 

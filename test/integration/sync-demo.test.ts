@@ -35,7 +35,7 @@ describe('demo institutions', () => {
       const after = second.services.institutions.list();
       expect(after).toHaveLength(3);
       expect(after.map((institution) => institution.id)).toEqual(before.map((institution) => institution.id));
-      // The embedded simulator listens on a new port: the rows follow it.
+      // The embedded simulator listens on its old port again, or on a new one that the rows follow.
       expect(configured.every((institution) => institution.baseUrl.startsWith('http://127.0.0.1:'))).toBe(true);
       const results = await second.services.sync.runOnce({ trigger: 'manual' });
       expect(results.every((result) => result.status === 'succeeded')).toBe(true);

@@ -16,7 +16,7 @@ export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMai
   function subscribe(contents: WebContents): void {
     if (unsubscribers.has(contents.id)) return;
     const unsubscribe = backend.events.subscribe({
-      actor: () => backend.services.auth.resolveSession(tokens.get(contents.id))?.actor ?? null,
+      actor: () => backend.services.auth.resolveSession(tokens.get(contents.id), 'push')?.actor ?? null,
       send: (event) => {
         if (!contents.isDestroyed()) contents.send(ipcEventChannel, event);
       },

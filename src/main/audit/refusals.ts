@@ -2,17 +2,13 @@ import type { ActorRef } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/connection';
+import { createWindowedSummary } from '../core/windowed-summary';
 
-interface Window {
+/** What a summary row repeats: the refusal written at once, or the overflow of an operator. */
+interface Refusal {
   actor: ActorRef | null;
   target: { type: string; id: string | number } | undefined;
   details: Record<string, unknown> | undefined;
-  /** When the refusal recorded at once happened: the window runs from here. */
-  startedAt: number;
-  /** Repeats since that row, not written yet. */
-  count: number;
-  from: number;
-  to: number;
 }
 
 /**
@@ -30,45 +26,23 @@ interface Window {
  */
 export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; clock: Clock; windowMs: number; perOperator?: number }) {
   const perOperator = deps.perOperator ?? 20;
-  const windows = new Map<string, Window>();
-  /** How many different refusals each operator had written at once in its current window. */
-  const opened = new Map<string, { startedAt: number; count: number }>();
-
-  function writeSummary(entry: Window): void {
-    if (entry.count === 0) return;
-    deps.recorder.record(deps.db, entry.actor, 'access.refused', entry.target, {
-      ...entry.details,
-      count: entry.count,
-      from: entry.from,
-      to: entry.to,
-    });
-  }
+  const summaries = createWindowedSummary<Refusal>({
+    windowMs: deps.windowMs,
+    write: ({ subject, count, from, to }) => deps.recorder.record(deps.db, subject.actor, 'access.refused', subject.target, { ...subject.details, count, from, to }),
+  });
+  /** How many different refusals each operator had written at once in its current window (nothing is written of these). */
+  const openings = createWindowedSummary<null>({ windowMs: deps.windowMs });
 
   /** Writes the summaries of windows that ended by `now` (all of them when `now` is omitted). */
   function flush(now?: number): void {
-    for (const [key, entry] of windows) {
-      if (now !== undefined && now - entry.startedAt < deps.windowMs) continue;
-      windows.delete(key);
-      writeSummary(entry);
-    }
-    for (const [operator, budget] of opened) {
-      if (now === undefined || now - budget.startedAt >= deps.windowMs) opened.delete(operator);
-    }
+    summaries.flush(now);
+    openings.flush(now);
   }
 
   /** Whether the operator may have one more different refusal written at once in this window. */
   function takeOpening(operator: string, now: number): boolean {
-    const budget = opened.get(operator) ?? { startedAt: now, count: 0 };
-    opened.set(operator, budget);
-    if (budget.count >= perOperator) return false;
-    budget.count += 1;
-    return true;
-  }
-
-  function count(entry: Window, now: number): void {
-    if (entry.count === 0) entry.from = now;
-    entry.count += 1;
-    entry.to = now;
+    const budget = openings.count(operator, now) ?? openings.open(operator, null, now, 'counted');
+    return budget.count <= perOperator;
   }
 
   const recorder: AuditRecorder = {
@@ -78,27 +52,21 @@ export function createRefusalSummaries(deps: { db: Db; recorder: AuditRecorder; 
         return;
       }
       const now = deps.clock.now();
-      flush(now);
       const operator = JSON.stringify([actor?.id ?? null, actor?.username ?? null]);
       const key = JSON.stringify([operator, target?.type ?? null, target === undefined ? null : String(target.id), details ?? null]);
-      const entry = windows.get(key);
-      if (entry) {
-        count(entry, now);
-        return;
-      }
+      if (summaries.count(key, now)) return;
       if (takeOpening(operator, now)) {
         deps.recorder.record(db, actor, action, target, details);
-        windows.set(key, { actor, target, details, startedAt: now, count: 0, from: now, to: now });
+        summaries.open(key, { actor, target, details }, now, 'written');
         return;
       }
       // Past the operator's share of different refusals (cycling through task ids or channels):
       // the rest are counted per kind of target in one row, target id '*'.
       const overflowKey = JSON.stringify([operator, target?.type ?? null, '*']);
-      const overflow = windows.get(overflowKey);
-      if (overflow) count(overflow, now);
-      else windows.set(overflowKey, { actor, target: { type: target?.type ?? 'unknown', id: '*' }, details: { overflow: true }, startedAt: now, count: 1, from: now, to: now });
+      if (summaries.count(overflowKey, now)) return;
+      summaries.open(overflowKey, { actor, target: { type: target?.type ?? 'unknown', id: '*' }, details: { overflow: true } }, now, 'counted');
     },
   };
 
-  return { recorder, flush, get pendingCount() { return windows.size; } };
+  return { recorder, flush, get pendingCount() { return summaries.pendingCount; } };
 }

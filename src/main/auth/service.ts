@@ -10,6 +10,7 @@ import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSessi
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
+import { startFlushLoop } from '../core/windowed-summary';
 import { assertPasswordAllowed } from './password-policy';
 import { hashPassword, verifyPassword } from './passwords';
 import { readSessionSettings, writeSessionSettings } from './session-settings';
@@ -98,8 +99,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   const refusals = createRefusalLog({ db, audit, windowMs: policy.throttle.sourceWindowMs });
   // A hash of a random password: an unknown or disabled username costs the same scrypt time.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'));
-  const flushTimer = setInterval(() => refusals.flush(clock.now()), policy.throttle.sourceWindowMs);
-  flushTimer.unref();
+  const refusalLoop = startFlushLoop(refusals.flush, clock, policy.throttle.sourceWindowMs);
 
   // resolveSession runs for every call and every pushed event: the setting is read at most every
   // few seconds (and at once after this process saves it).
@@ -184,10 +184,13 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /**
    * The actor behind a bearer token, or null when the token is unknown, ended, idle past the
-   * timeout, older than the lifetime, or its operator is disabled. Slides the idle expiry (never
-   * past the lifetime), writing at most once a minute per session.
+   * timeout, older than the lifetime, or its operator is disabled. A call (`activity: 'call'`, the
+   * default) slides the idle expiry (never past the lifetime), writing at most once a minute per
+   * session; what the back end does by itself (`'push'`: an event stream's heartbeat, a pushed
+   * event, a stream opened or reopened by the client on its own) does not, or an open window
+   * would keep an unattended session alive until its lifetime.
    */
-  function resolveSession(token: string | null | undefined): { actor: Actor; csrfToken: string } | null {
+  function resolveSession(token: string | null | undefined, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
     const found = findLiveSessionOperator(db, hashToken(token));
     const now = clock.now();
@@ -197,7 +200,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
     if (row.disabled) return null;
-    if (now - session.lastSeenAt > 60_000) {
+    if (activity === 'call' && now - session.lastSeenAt > 60_000) {
       try {
         touchSession(db, session.id, now, Math.min(now + settings.idleTimeoutMinutes * 60_000, endOfLife));
       } catch (error) {
@@ -302,8 +305,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   /** Writes the pending refusal counts; the back end calls it at shutdown. */
   function close(): void {
-    clearInterval(flushTimer);
-    refusals.flush();
+    refusalLoop.stop();
   }
 
   return {

@@ -9,6 +9,7 @@ import {
   pruneThrottles,
   saveThrottle,
 } from '../repositories/sign-in-throttles';
+import { throttleSourceKey } from './source-key';
 
 /**
  * How sign-in attempts are slowed (docs/security.md, "Sign-in and sessions", states the rule for people).
@@ -77,7 +78,8 @@ interface Keys {
 }
 
 function keysOf(username: string, source: string): Keys {
-  return { account: `account:${username}`, pair: `pair:${username}@${source}`, source: `source:${source}` };
+  const key = throttleSourceKey(source);
+  return { account: `account:${username}`, pair: `pair:${username}@${key}`, source: `source:${key}` };
 }
 
 function blank(key: string, now: number): SignInThrottleRow {

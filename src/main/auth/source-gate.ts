@@ -9,6 +9,7 @@
  * In memory, per process: the counters themselves are in the database (sign-in-throttle.ts).
  */
 import { AppError } from '../../shared/rpc/errors';
+import { throttleSourceKey } from './source-key';
 
 export interface SourceGatePolicy {
   /** Password checks of one source running at once. */
@@ -23,7 +24,8 @@ export function createSourceGate(policy: SourceGatePolicy) {
   const lanes = new Map<string, { running: number; waiting: Array<() => void> }>();
 
   /** Resolves with the turn's release once the source has a free slot; throws RATE_LIMITED when its line is full. */
-  async function enter(source: string): Promise<() => void> {
+  async function enter(address: string): Promise<() => void> {
+    const source = throttleSourceKey(address);
     let lane = lanes.get(source);
     if (!lane) {
       lane = { running: 0, waiting: [] };

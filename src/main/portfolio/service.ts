@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../shared/rpc/errors';
 import { maskName } from '../../shared/domain/mask';
-import { comparePlans } from '../../shared/domain/apr';
+import { comparePlans, planInstallmentOf } from '../../shared/domain/apr';
 import type { DomainSettings } from '../../shared/domain/settings';
 import {
   lineFlagSchema,
@@ -148,6 +148,18 @@ const differenceSchema = z.array(
     bookedDate: z.string().nullable().optional(),
   }),
 );
+
+/** A plan difference as the loan detail shows it, stored or recomputed: every amount and date present, null where none. */
+function shownDifference(difference: z.infer<typeof differenceSchema>[number]) {
+  return {
+    period: difference.period,
+    field: difference.field,
+    quotedFen: difference.quotedFen ?? null,
+    bookedFen: difference.bookedFen ?? null,
+    quotedDate: difference.quotedDate ?? null,
+    bookedDate: difference.bookedDate ?? null,
+  };
+}
 
 function parseJson<T>(schema: z.ZodType<T>, text: string | null, fallback: T): T {
   if (text === null) return fallback;
@@ -373,34 +385,10 @@ export function createPortfolioService(options: PortfolioServiceOptions): Portfo
           };
         }) ?? null;
       const quotedPlan = decodeQuotedPlan(order.quotedPlan);
-      let planDifferences = parseJson(differenceSchema, order.planDifferences, []).map((difference) => ({
-        period: difference.period,
-        field: difference.field,
-        quotedFen: difference.quotedFen ?? null,
-        bookedFen: difference.bookedFen ?? null,
-        quotedDate: difference.quotedDate ?? null,
-        bookedDate: difference.bookedDate ?? null,
-      }));
+      let planDifferences = parseJson(differenceSchema, order.planDifferences, []).map(shownDifference);
       // Stored differences are the sync engine's; recompute from the two plans when it stored none.
       if (order.planMismatch && planDifferences.length === 0 && booked) {
-        planDifferences = comparePlans(
-          quotedPlan,
-          booked.map((row) => ({
-            period: row.period,
-            dueDate: row.dueDate,
-            principalFen: row.principalFen,
-            interestFen: row.interestFen,
-            feeFen: row.feeFen,
-            totalFen: row.principalFen + row.interestFen + row.feeFen,
-          })),
-        ).differences.map((difference) => ({
-          period: difference.period,
-          field: difference.field,
-          quotedFen: difference.quotedFen ?? null,
-          bookedFen: difference.bookedFen ?? null,
-          quotedDate: difference.quotedDate ?? null,
-          bookedDate: difference.bookedDate ?? null,
-        }));
+        planDifferences = comparePlans(quotedPlan, booked.map(planInstallmentOf)).differences.map(shownDifference);
       }
       const line = findLineByExternalId(db, order.institutionId, order.creditLineExternalId);
       return {

@@ -26,6 +26,16 @@ export interface RemoteTransportOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** How long a call waits for the server to come back before it fails with NETWORK. */
   callTimeoutMs?: number;
+  /**
+   * How long a request may go without a byte from the server before its connection counts as
+   * lost (a link that goes silent never closes by itself). Default 30 s.
+   */
+  answerTimeoutMs?: number;
+  /**
+   * How long the event stream may stay silent before it counts as lost: the server writes a
+   * heartbeat every 25 s (server/event-streams.ts), so a longer silence is a dead link. Default 60 s.
+   */
+  eventsStaleMs?: number;
 }
 
 type Listener = (event: PushedEvent) => void;
@@ -34,6 +44,9 @@ type Listener = (event: PushedEvent) => void;
 class ConnectionLostError extends Error {
   override name = 'ConnectionLostError';
 }
+
+/** What a reverse proxy answers itself when the team server behind it is down, restarting or too slow. */
+const gatewayStatuses = new Set([502, 503, 504]);
 
 function networkEnvelope(message: string, details: Record<string, unknown>): Envelope<never> {
   return { ok: false, error: { code: 'NETWORK', message, details } };
@@ -270,6 +283,9 @@ export class RemoteTransport {
     try {
       envelope = JSON.parse(answer.body) as Envelope<unknown>;
     } catch {
+      // A reverse proxy's own page (nginx's 502 while the server behind it restarts): the server
+      // was not reached, or dropped the call; the same as a dropped connection.
+      if (gatewayStatuses.has(answer.response.statusCode ?? 0)) throw new ConnectionLostError(`The proxy in front of the team server answered ${answer.response.statusCode}.`);
       return { ok: false, error: { code: 'UPSTREAM', message: `The team server answered ${answer.response.statusCode ?? 0} without a valid body.` } };
     }
     if (envelope.ok && envelope.data && typeof envelope.data === 'object' && 'csrfToken' in envelope.data) {
@@ -299,6 +315,8 @@ export class RemoteTransport {
         if (error instanceof CertificateChangedError || error instanceof CertificateUntrustedError || isUntrustedCertificateError(error)) reject(error);
         else reject(new ConnectionLostError(error.message));
       });
+      // A silent link never errors by itself: no answer in time is a lost connection.
+      request.setTimeout(this.options.answerTimeoutMs ?? 30_000, () => request.destroy(new ConnectionLostError('The team server stopped answering.')));
       request.end(body);
     });
   }
@@ -327,8 +345,9 @@ export class RemoteTransport {
     const request = httpsRequest(new URL('/api/events', this.serverUrl), { method: 'GET', headers, agent: this.agent }, (response) => {
       if (response.statusCode !== 200) {
         // No session any more (expired, signed out elsewhere): nothing to stream until a sign-in.
+        // A proxy's 502/503/504 is the server away behind it: reconnect, and the stream with it.
         response.resume();
-        end(false);
+        end(gatewayStatuses.has(response.statusCode ?? 0));
         return;
       }
       response.setEncoding('utf8');
@@ -341,6 +360,9 @@ export class RemoteTransport {
       response.on('error', () => end(true));
     });
     request.on('error', () => end(true));
+    // Heartbeats keep a live stream busy; a silent one sits on a dead link (Wi-Fi gone, a NAT
+    // forgot it, the server hung) that would otherwise look connected for ever.
+    request.setTimeout(this.options.eventsStaleMs ?? 60_000, () => request.destroy());
     request.end();
     const handle = {
       close: () => {

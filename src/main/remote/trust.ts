@@ -59,6 +59,9 @@ export function isUntrustedCertificateError(error: unknown): boolean {
   return untrustedCodes.has((error as { code?: string }).code ?? '');
 }
 
+/** The longest TLS handshake when the agent sets no idle timeout of its own. */
+const handshakeTimeoutMs = 10_000;
+
 /**
  * Connects, and hands the socket to HTTP only after the certificate passed: with a pin, its
  * SHA-256 fingerprint must equal the pin (the chain is not consulted: the operator vouched for
@@ -72,11 +75,16 @@ function verifiedConnection(options: ConnectionOptions, trust: TrustOptions, cal
     ...(trust.ca ? { ca: trust.ca } : {}),
     rejectUnauthorized: pinned === null,
   });
+  // A server that accepts the connection and then says nothing would hold the handshake for ever.
+  const idleMs = options.timeout ?? 0;
+  socket.setTimeout(idleMs > 0 ? idleMs : handshakeTimeoutMs);
   let settled = false;
   const settle = (error: Error | null) => {
     if (settled) return;
     settled = true;
     socket.off('error', onError);
+    socket.off('timeout', onTimeout);
+    socket.setTimeout(idleMs);
     if (error) {
       socket.destroy();
       callback(error);
@@ -85,7 +93,9 @@ function verifiedConnection(options: ConnectionOptions, trust: TrustOptions, cal
     }
   };
   const onError = (error: Error) => settle(error);
+  const onTimeout = () => settle(Object.assign(new Error('The team server did not complete the TLS handshake in time.'), { code: 'ETIMEDOUT' }));
   socket.once('error', onError);
+  socket.once('timeout', onTimeout);
   socket.once('secureConnect', () => {
     if (pinned === null) return settle(null);
     const fingerprint = socket.getPeerCertificate().fingerprint256;

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/connection';
 import { auditLogTable, type AuditRow } from '../db/schema';
+import { insertRow, preparedStatement } from './prepared-writes';
 
 export interface AuditEntryInput {
   at: number;
@@ -68,13 +69,15 @@ export function parseAuditHead(text: string): AuditHead | null {
   return match ? { id: Number(match[1]), hash: match[2] as string } : null;
 }
 
+// The append's statements are prepared once per connection (repositories/prepared-writes.ts):
+// every audited call (a decision among them) runs them.
 export function auditHead(db: Db): AuditHead | null {
-  return db.select({ id: auditLogTable.id, hash: auditLogTable.hash }).from(auditLogTable).orderBy(desc(auditLogTable.id)).limit(1).get() ?? null;
+  return (preparedStatement(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as AuditHead | undefined) ?? null;
 }
 
 /** SQLite's AUTOINCREMENT high-water mark for the log (0 when nothing was ever inserted). */
 export function auditSequence(db: Db): number {
-  return db.get<{ seq: number } | undefined>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'`)?.seq ?? 0;
+  return (preparedStatement(db, "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").get() as { seq: number } | undefined)?.seq ?? 0;
 }
 
 function insertKeyed(tx: Db, key: AuditKey, base: HashedFields): AuditRow {
@@ -84,12 +87,14 @@ function insertKeyed(tx: Db, key: AuditKey, base: HashedFields): AuditRow {
   // the gap stays visible instead of being filled in.
   const id = Math.max(auditSequence(tx), last?.id ?? 0) + 1;
   const hash = auditKeyedHash(key, id, prevHash, base);
-  return tx.insert(auditLogTable).values({ id, ...base, prevHash, hash }).returning().get();
+  const row = insertRow(tx, auditLogTable, { id, ...base, prevHash, hash });
+  if (!row) throw new Error('Appending to the audit log returned no row');
+  return row;
 }
 
 /** The anchor entry, inserted when the chain has none yet (a new log, or one from before the key). */
 function ensureAnchor(tx: Db, key: AuditKey, at: number): AuditRow | null {
-  const existing = tx.select({ id: auditLogTable.id }).from(auditLogTable).where(eq(auditLogTable.action, auditKeyAnchorAction)).limit(1).get();
+  const existing = preparedStatement(tx, 'SELECT id FROM audit_log WHERE action = ? LIMIT 1').get(auditKeyAnchorAction);
   if (existing) return null;
   const last = auditHead(tx);
   return insertKeyed(tx, key, {

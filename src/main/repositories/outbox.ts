@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
 import type { SyncFailure } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
+import { insertRow } from './prepared-writes';
 
 /** What one delivery attempt came to, handed to the hook of the message's kind in the same transaction. */
 export type OutboxOutcome =
@@ -31,9 +32,10 @@ export interface OutboxMessage {
  * caused it committed. Queuing the same key twice keeps the first.
  */
 export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): OutboxRow | undefined {
-  return db
-    .insert(outboxTable)
-    .values({
+  return insertRow(
+    db,
+    outboxTable,
+    {
       institutionId: message.institutionId,
       kind: message.kind,
       subjectId: message.subjectId,
@@ -41,10 +43,9 @@ export function enqueueOutbox(db: Db, message: OutboxMessage, now: number): Outb
       payload: JSON.stringify(message.payload),
       nextAttemptAt: now,
       createdAt: now,
-    })
-    .onConflictDoNothing({ target: outboxTable.idempotencyKey })
-    .returning()
-    .get();
+    },
+    'ON CONFLICT (idempotency_key) DO NOTHING',
+  );
 }
 
 /**

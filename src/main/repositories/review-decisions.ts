@@ -1,27 +1,34 @@
 /** Review decisions: every decision made, never deleted; four-eyes approvals wait here. */
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
+import { columnsOf, insertRow, preparedStatement, updateRows } from './prepared-writes';
 import { outboxTable, reviewDecideRequestsTable, reviewDecisionsTable, type OutboxRow, type ReviewDecideRequestRow, type ReviewDecisionRow } from '../db/schema';
 
 export type NewReviewDecision = typeof reviewDecisionsTable.$inferInsert;
 
 export function insertDecision(db: Db, row: NewReviewDecision): ReviewDecisionRow {
-  return db.insert(reviewDecisionsTable).values(row).returning().get();
+  const inserted = insertRow(db, reviewDecisionsTable, row);
+  if (!inserted) throw new Error('Recording a review decision returned no row');
+  return inserted;
 }
 
+/** Sets the given columns of a decision (an undefined value leaves its column alone). */
 export function updateDecision(db: Db, id: number, changes: Partial<Omit<ReviewDecisionRow, 'id'>>): void {
-  db.update(reviewDecisionsTable).set(changes).where(eq(reviewDecisionsTable.id, id)).run();
+  updateRows(db, reviewDecisionsTable, changes, 'id = ?', [id]);
 }
 
 /** The decision of a task that waits for a supervisor, if any. */
 export function waitingDecision(db: Db, taskId: number): ReviewDecisionRow | undefined {
-  return db
-    .select()
-    .from(reviewDecisionsTable)
-    .where(and(eq(reviewDecisionsTable.taskId, taskId), eq(reviewDecisionsTable.state, 'awaiting_second')))
-    .get();
+  return preparedStatement(db, waitingDecisionText).get(taskId) as ReviewDecisionRow | undefined;
 }
+
+/**
+ * The state is written out, not bound: SQLite plans a value bound against a partial index's
+ * condition (`review_decisions_waiting_idx`) with that value, so every new binding would prepare
+ * the statement again, as a bare `LIMIT ?` does (db/statement-cache.ts).
+ */
+const waitingDecisionText = `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE task_id = ? AND state = 'awaiting_second'`;
 
 export function waitingDecisionsOf(db: Db, taskIds: readonly number[]): ReviewDecisionRow[] {
   if (taskIds.length === 0) return [];
@@ -48,12 +55,7 @@ export function latestEscalations(db: Db, taskIds: readonly number[]): ReviewDec
  * closed). Returns the cancelled rows.
  */
 export function cancelWaitingDecisions(db: Db, taskId: number, reason: string, now: number): ReviewDecisionRow[] {
-  return db
-    .update(reviewDecisionsTable)
-    .set({ state: 'cancelled', cancelledAt: now, cancelReason: reason })
-    .where(and(eq(reviewDecisionsTable.taskId, taskId), eq(reviewDecisionsTable.state, 'awaiting_second')))
-    .returning()
-    .all();
+  return updateRows(db, reviewDecisionsTable, { state: 'cancelled', cancelledAt: now, cancelReason: reason }, "task_id = ? AND state = 'awaiting_second'", [taskId]);
 }
 
 export function decisionsOfTask(db: Db, taskId: number): ReviewDecisionRow[] {
@@ -62,16 +64,20 @@ export function decisionsOfTask(db: Db, taskId: number): ReviewDecisionRow[] {
   ).all({ taskId });
 }
 
-/** Effective decisions (single, confirmed first ones, and second ones) of an application's tasks. */
+/** The statement of `effectiveDecisionsOfApplication`. */
+const effectiveDecisionsText = `
+  SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions INDEXED BY review_decisions_task_idx
+   WHERE task_id IN (SELECT id FROM review_tasks WHERE application_id = ?) AND state IN ('effective', 'confirmed')
+   ORDER BY decided_at, id`;
+
+/**
+ * Effective decisions (single, confirmed first ones, and second ones) of an application's tasks.
+ * Found through the application's tasks and each task's decisions (`review_decisions` has no
+ * index on the application): filtered on `application_id` alone, SQLite walked every decision
+ * ever made in `decided_at` order, on every decision that queued an answer.
+ */
 export function effectiveDecisionsOfApplication(db: Db, applicationId: number): ReviewDecisionRow[] {
-  return preparedQuery(db, 'effectiveDecisionsOfApplication', (root) =>
-    root
-      .select()
-      .from(reviewDecisionsTable)
-      .where(and(eq(reviewDecisionsTable.applicationId, sql.placeholder('applicationId')), inArray(reviewDecisionsTable.state, ['effective', 'confirmed'])))
-      .orderBy(reviewDecisionsTable.decidedAt, reviewDecisionsTable.id)
-      .prepare(),
-  ).all({ applicationId });
+  return preparedStatement(db, effectiveDecisionsText).all(applicationId) as ReviewDecisionRow[];
 }
 
 /**
@@ -90,19 +96,19 @@ export function decisionsWithDeliveryNews(db: Db, limit: number): Array<{ decisi
   return [...pick('pending'), ...pick('failed')];
 }
 
+/** The statements of `decisionsAwaitingDelivery`, one per state written out (see `waitingDecisionText`). */
+const awaitingDeliveryTexts = {
+  pending: `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE delivery_state = 'pending' AND outbox_id = ?`,
+  failed: `SELECT ${columnsOf(reviewDecisionsTable)} FROM review_decisions WHERE delivery_state = 'failed' AND outbox_id = ?`,
+} as const;
+
 /**
  * The decisions an outbox message delivers whose delivery the timeline has not recorded yet:
  * pending ones, and failed ones a retry may still deliver.
  */
 export function decisionsAwaitingDelivery(db: Db, outboxId: number): ReviewDecisionRow[] {
   // One select per state, so each walks its small partial index (outbox_id has none of its own).
-  const inState = (state: 'pending' | 'failed') =>
-    db
-      .select()
-      .from(reviewDecisionsTable)
-      .where(and(eq(reviewDecisionsTable.deliveryState, state), eq(reviewDecisionsTable.outboxId, outboxId)))
-      .all();
-  return [...inState('pending'), ...inState('failed')];
+  return [...(preparedStatement(db, awaitingDeliveryTexts.pending).all(outboxId) as ReviewDecisionRow[]), ...(preparedStatement(db, awaitingDeliveryTexts.failed).all(outboxId) as ReviewDecisionRow[])];
 }
 
 /** The stored answer of a keyed decide call by this operator, if it was applied. */
@@ -118,6 +124,6 @@ export function findDecideRequest(db: Db, operatorId: number, requestKey: string
 
 /** Records a keyed decide call's answer and forgets keys older than `keepMs`. */
 export function recordDecideRequest(db: Db, row: ReviewDecideRequestRow, keepMs: number): void {
-  db.delete(reviewDecideRequestsTable).where(lt(reviewDecideRequestsTable.createdAt, row.createdAt - keepMs)).run();
-  db.insert(reviewDecideRequestsTable).values(row).run();
+  preparedStatement(db, 'DELETE FROM review_decide_requests WHERE created_at < ?').run(row.createdAt - keepMs);
+  insertRow(db, reviewDecideRequestsTable, row);
 }

@@ -4,15 +4,17 @@
  * write transaction (BEGIN IMMEDIATE), so two processes sharing the database file can never both
  * take the same task: the second UPDATE finds the row no longer claimable and returns nothing.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
-import { anyReviewQueue, readAll, readOne, writeReturning, writeRun } from './review-statements';
+import { preparedStatement, updateRows } from './prepared-writes';
+import { readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
   reviewTasksTable,
   type ReviewTaskRow,
 } from '../db/schema';
+import { reviewQueues } from '../../shared/domain/findings';
 import type { ReviewTaskStatus } from '../../shared/domain/review';
 
 type ReviewQueue = ReviewTaskRow['queue'];
@@ -22,7 +24,7 @@ export const liveTaskStatuses: readonly ReviewTaskStatus[] = ['open', 'in_review
 
 /** Appends one event to a task's timeline (the table refuses updates). */
 export function appendTaskEvent(db: Db, taskId: number, at: number, operatorId: number | null, kind: string, details: Record<string, unknown> = {}): void {
-  writeRun(db, sql`INSERT INTO review_task_events (task_id, at, operator_id, kind, details) VALUES (${taskId}, ${at}, ${operatorId}, ${kind}, ${JSON.stringify(details)})`);
+  preparedStatement(db, 'INSERT INTO review_task_events (task_id, at, operator_id, kind, details) VALUES (?, ?, ?, ?, ?)').run(taskId, at, operatorId, kind, JSON.stringify(details));
 }
 
 /** Replaces the finding-code rows of a task (the index behind the finding filter). */
@@ -48,24 +50,25 @@ export function insertIngestedTask(
   return id;
 }
 
-const taskColumns = sql`
-  id, application_id AS applicationId, institution_id AS institutionId, borrower_id AS borrowerId, queue, status, priority,
+/** A task row as drizzle names its fields (`SELECT ${taskColumns}` and `RETURNING ${taskColumns}`). */
+const taskColumns = `id, application_id AS applicationId, institution_id AS institutionId, borrower_id AS borrowerId, queue, status, priority,
   finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash, created_at AS createdAt,
   updated_at AS updatedAt, queued_at AS queuedAt, claimed_by AS claimedBy, lease_expires_at AS leaseExpiresAt,
   assigned_to AS assignedTo, snoozed_until AS snoozedUntil, decided_at AS decidedAt, claimed_at AS claimedAt,
   decision, return_note AS returnNote`;
 
 export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
-  return readOne<ReviewTaskRow>(db, sql`SELECT ${taskColumns} FROM review_tasks WHERE id = ${taskId}`);
+  return preparedStatement(db, `SELECT ${taskColumns} FROM review_tasks WHERE id = ?`).get(taskId) as ReviewTaskRow | undefined;
 }
 
 /** Every task of an application, any status (the sync's ingest reads this for each application it writes). */
 export function tasksOfApplication(db: Db, applicationId: number): ReviewTaskRow[] {
-  return readAll<ReviewTaskRow>(db, sql`SELECT ${taskColumns} FROM review_tasks WHERE application_id = ${applicationId}`);
+  return preparedStatement(db, `SELECT ${taskColumns} FROM review_tasks WHERE application_id = ?`).all(applicationId) as ReviewTaskRow[];
 }
 
+/** Sets the given columns of a task (an undefined value leaves its column alone); one prepared statement per set of columns. */
 export function updateTask(db: Db, taskId: number, changes: Partial<Omit<ReviewTaskRow, 'id'>>): ReviewTaskRow {
-  const row = db.update(reviewTasksTable).set(changes).where(eq(reviewTasksTable.id, taskId)).returning().get();
+  const [row] = updateRows(db, reviewTasksTable, changes, 'id = ?', [taskId]);
   if (!row) throw new Error(`Review task ${taskId} vanished during update`);
   return row;
 }
@@ -81,20 +84,32 @@ export function transitionTask(
   changes: Partial<Omit<ReviewTaskRow, 'id'>>,
   heldBy?: number,
 ): ReviewTaskRow | undefined {
-  const conditions: SQL[] = [eq(reviewTasksTable.id, taskId), inArray(reviewTasksTable.status, [...from])];
-  if (heldBy !== undefined) conditions.push(eq(reviewTasksTable.claimedBy, heldBy));
-  return db
-    .update(reviewTasksTable)
-    .set(changes)
-    .where(and(...conditions))
-    .returning()
-    .get();
+  // One statement per set of columns and number of statuses: a handful.
+  const where = `id = ? AND status IN (${from.map(() => '?').join(', ')})${heldBy === undefined ? '' : ' AND claimed_by = ?'}`;
+  return updateRows(db, reviewTasksTable, changes, where, heldBy === undefined ? [taskId, ...from] : [taskId, ...from, heldBy])[0];
 }
 
-/** One statement shape whatever the list's length (the list travels as one JSON parameter). */
-function excludeClause(exclude: readonly number[]): SQL {
-  return exclude.length === 0 ? sql`` : sql` AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))`;
+/**
+ * The claim of the oldest eligible task of a queue, one text per kind of assignee and whether
+ * tasks are excluded (the list travels as one JSON parameter, so its length never changes the text).
+ */
+function claimNextText(assignee: 'assigned_to = ?' | 'assigned_to IS NULL', excluding: boolean): string {
+  return `
+    UPDATE review_tasks
+       SET status = 'in_review', claimed_by = ?, claimed_at = ?, lease_expires_at = ?, updated_at = ?
+     WHERE id = (
+             SELECT id FROM review_tasks INDEXED BY review_tasks_assignee_age_idx
+              WHERE queue = ? AND status = 'open' AND ${assignee}${excluding ? ' AND id NOT IN (SELECT value FROM json_each(?))' : ''}
+              ORDER BY queued_at, id
+              LIMIT 1)
+       AND status = 'open'
+    RETURNING ${taskColumns}`;
 }
+
+const claimNextTexts = {
+  assigned: [claimNextText('assigned_to = ?', false), claimNextText('assigned_to = ?', true)],
+  unassigned: [claimNextText('assigned_to IS NULL', false), claimNextText('assigned_to IS NULL', true)],
+} as const;
 
 /**
  * Claims the oldest open task of the queue for the operator: first one a supervisor assigned to
@@ -105,21 +120,28 @@ export function claimNextTask(
   input: { queue: ReviewQueue; operatorId: number; now: number; leaseMs: number; exclude: readonly number[] },
 ): ReviewTaskRow | undefined {
   const { queue, operatorId, now, leaseMs, exclude } = input;
-  for (const assignee of [sql`assigned_to = ${operatorId}`, sql`assigned_to IS NULL`]) {
-    const [row] = writeReturning<{ id: number }>(db, sql`
-      UPDATE review_tasks
-         SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
-       WHERE id = (
-               SELECT id FROM review_tasks INDEXED BY review_tasks_assignee_age_idx
-                WHERE queue = ${queue} AND status = 'open' AND ${assignee}${excludeClause(exclude)}
-                ORDER BY queued_at, id
-                LIMIT 1)
-         AND status = 'open'
-      RETURNING id`);
-    if (row) return findTask(db, Number(row.id));
-  }
-  return undefined;
+  const excluding = exclude.length > 0;
+  const claimed = [operatorId, now, now + leaseMs, now, queue];
+  const excluded = excluding ? [JSON.stringify(exclude)] : [];
+  const assigned = preparedStatement(db, claimNextTexts.assigned[excluding ? 1 : 0]).get(...claimed, operatorId, ...excluded) as ReviewTaskRow | undefined;
+  return assigned ?? (preparedStatement(db, claimNextTexts.unassigned[excluding ? 1 : 0]).get(...claimed, ...excluded) as ReviewTaskRow | undefined);
 }
+
+const claimOpenText = `
+  UPDATE review_tasks
+     SET status = 'in_review', claimed_by = @operatorId, claimed_at = @now, lease_expires_at = @leaseExpiresAt, updated_at = @now
+   WHERE id = @taskId
+     AND (status = 'open' OR (status = 'in_review' AND (lease_expires_at < @now OR claimed_by = @operatorId)))
+     AND (assigned_to IS NULL OR assigned_to = @operatorId)
+  RETURNING ${taskColumns}`;
+
+// An escalated task stays escalated while a supervisor holds it.
+const claimEscalatedText = `
+  UPDATE review_tasks
+     SET claimed_by = @operatorId, claimed_at = @now, lease_expires_at = @leaseExpiresAt, updated_at = @now
+   WHERE id = @taskId AND status = 'escalated'
+     AND (claimed_by IS NULL OR claimed_by = @operatorId OR lease_expires_at < @now)
+  RETURNING ${taskColumns}`;
 
 /**
  * Claims one given task: an open task (not assigned to someone else), or an escalated task for a
@@ -130,58 +152,44 @@ export function claimTask(
   input: { taskId: number; operatorId: number; now: number; leaseMs: number; allowEscalated: boolean },
 ): ReviewTaskRow | undefined {
   const { taskId, operatorId, now, leaseMs } = input;
-  const [open] = writeReturning<{ id: number }>(db, sql`
-    UPDATE review_tasks
-       SET status = 'in_review', claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
-     WHERE id = ${taskId}
-       AND (status = 'open' OR (status = 'in_review' AND (lease_expires_at < ${now} OR claimed_by = ${operatorId})))
-       AND (assigned_to IS NULL OR assigned_to = ${operatorId})
-    RETURNING id`);
-  if (open) return findTask(db, taskId);
-  if (!input.allowEscalated) return undefined;
-  // An escalated task stays escalated while a supervisor holds it.
-  const [escalated] = writeReturning<{ id: number }>(db, sql`
-    UPDATE review_tasks
-       SET claimed_by = ${operatorId}, claimed_at = ${now}, lease_expires_at = ${now + leaseMs}, updated_at = ${now}
-     WHERE id = ${taskId} AND status = 'escalated'
-       AND (claimed_by IS NULL OR claimed_by = ${operatorId} OR lease_expires_at < ${now})
-    RETURNING id`);
-  return escalated ? findTask(db, taskId) : undefined;
+  const values = { operatorId, now, leaseExpiresAt: now + leaseMs, taskId };
+  const open = preparedStatement(db, claimOpenText).get(values) as ReviewTaskRow | undefined;
+  if (open || !input.allowEscalated) return open;
+  return preparedStatement(db, claimEscalatedText).get(values) as ReviewTaskRow | undefined;
 }
 
 /** Extends the holder's lease; undefined when the operator no longer holds the task. */
 export function renewLease(db: Db, taskId: number, operatorId: number, now: number, leaseMs: number): ReviewTaskRow | undefined {
-  return db
-    .update(reviewTasksTable)
-    .set({ leaseExpiresAt: now + leaseMs })
-    .where(
-      and(
-        eq(reviewTasksTable.id, taskId),
-        eq(reviewTasksTable.claimedBy, operatorId),
-        inArray(reviewTasksTable.status, ['in_review', 'escalated']),
-      ),
-    )
-    .returning()
-    .get();
+  return preparedStatement(db, `UPDATE review_tasks SET lease_expires_at = ? WHERE id = ? AND claimed_by = ? AND status IN ('in_review', 'escalated') RETURNING ${taskColumns}`).get(
+    now + leaseMs,
+    taskId,
+    operatorId,
+  ) as ReviewTaskRow | undefined;
 }
 
 /** Gives a held task back: in_review returns to open, an escalated task keeps its status. */
 export function releaseTask(db: Db, taskId: number, operatorId: number, now: number): ReviewTaskRow | undefined {
-  const [row] = writeReturning<{ id: number }>(db, sql`
-    UPDATE review_tasks
-       SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
-           claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
-     WHERE id = ${taskId} AND claimed_by = ${operatorId} AND status IN ('in_review', 'escalated')
-    RETURNING id`);
-  return row ? findTask(db, taskId) : undefined;
+  return preparedStatement(
+    db,
+    `UPDATE review_tasks
+        SET status = CASE status WHEN 'in_review' THEN 'open' ELSE status END,
+            claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ?
+      WHERE id = ? AND claimed_by = ? AND status IN ('in_review', 'escalated')
+     RETURNING ${taskColumns}`,
+  ).get(now, taskId, operatorId) as ReviewTaskRow | undefined;
 }
+
+/** Every review queue as SQL literals, as `anyReviewQueue` writes them, for the fixed texts below. */
+const anyQueue = reviewQueues.map((queue) => `'${queue}'`).join(', ');
 
 /** Releases every lease that ran out; returns the tasks with their former holder. */
 export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy: number }> {
-  const held = writeReturning<{ id: number; claimedBy: number }>(db, sql`
-    SELECT id, claimed_by AS claimedBy FROM review_tasks INDEXED BY review_tasks_queue_idx
-     WHERE queue IN (${anyReviewQueue}) AND status IN ('in_review', 'escalated')
-       AND claimed_by IS NOT NULL AND lease_expires_at < ${now}`);
+  const held = preparedStatement(
+    db,
+    `SELECT id, claimed_by AS claimedBy FROM review_tasks INDEXED BY review_tasks_queue_idx
+      WHERE queue IN (${anyQueue}) AND status IN ('in_review', 'escalated')
+        AND claimed_by IS NOT NULL AND lease_expires_at < ?`,
+  ).all(now) as Array<{ id: number; claimedBy: number }>;
   if (held.length === 0) return [];
   writeRun(db, sql`
     UPDATE review_tasks
@@ -193,13 +201,15 @@ export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy
 
 /** Returns snoozed tasks whose time has come to their queue. */
 export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
-  return writeReturning<{ id: number }>(db, sql`
-    UPDATE review_tasks
-       SET status = 'open', snoozed_until = NULL, updated_at = ${now}
-     WHERE id IN (
-             SELECT id FROM review_tasks INDEXED BY review_tasks_queue_idx
-              WHERE queue IN (${anyReviewQueue}) AND status = 'snoozed' AND snoozed_until <= ${now})
-    RETURNING id`);
+  return preparedStatement(
+    db,
+    `UPDATE review_tasks
+        SET status = 'open', snoozed_until = NULL, updated_at = ?
+      WHERE id IN (
+              SELECT id FROM review_tasks INDEXED BY review_tasks_queue_idx
+               WHERE queue IN (${anyQueue}) AND status = 'snoozed' AND snoozed_until <= ?)
+     RETURNING id`,
+  ).all(now, now) as Array<{ id: number }>;
 }
 
 /** The newest timeline event id: it moves whenever any task changes, whoever changed it. */

@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { settingsTable } from '../db/schema';
+import { preparedStatement } from './prepared-writes';
 
+/** Read by the hot paths (the review settings behind every claim and decision): prepared once. */
 export function readSetting(db: Db, key: string): unknown {
-  const row = db.select({ value: settingsTable.value }).from(settingsTable).where(eq(settingsTable.key, key)).get();
+  const row = preparedStatement(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as unknown) : undefined;
 }
 

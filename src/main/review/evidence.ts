@@ -198,7 +198,7 @@ function idCheck(number: string, revealKey: string, birthDateKey: string, now: n
     checkActual: digits.length === 18 ? digits.slice(17) : null,
     sex: result.sex ?? null,
     birthDate: result.birthDate ? masked(result.birthDate, maskBirthDate, birthDateKey) : null,
-    ageBand: result.age === undefined ? null : ageBand(result.age),
+    ageBand: result.age === undefined || !result.birthDate ? null : ageBand(Number(result.birthDate.slice(0, 4)), Number(shanghaiDate(now).slice(0, 4))),
     province: result.provinceName ?? null,
   };
 }

@@ -14,11 +14,12 @@
  * sent is built by institution-api/decision-payload.ts.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
+import type { ApplicationRecord } from '../../shared/institution-api/applications';
 import type { ReviewDecisionRequest } from '../../shared/institution-api/decisions';
 import type { ReasonAction, ReviewAction } from '../../shared/contracts/review';
 import { AppError } from '../../shared/rpc/errors';
 import { writeTransaction, type Db } from '../db/connection';
-import type { ReviewDecisionRow, ReviewReasonCodeRow, ReviewTaskRow } from '../db/schema';
+import type { ApplicationRow, ReviewDecisionRow, ReviewReasonCodeRow, ReviewTaskRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { decisionIdempotencyKey, reviewDecisionPayload } from '../institution-api/decision-payload';
 import { enqueueOutbox } from '../repositories/outbox';
@@ -98,10 +99,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   /** The face score and thresholds the decision applied, for the wire's face_compare_basis. */
-  function faceBasis(tx: Db, applicationId: number): ReviewDecisionRequest['face_compare_basis'] {
-    const application = findApplication(tx, applicationId);
-    if (!application) return null;
-    const record = parseRecord(application);
+  function faceBasis(tx: Db, applicationId: number, record: ApplicationRecord | null): ReviewDecisionRequest['face_compare_basis'] {
     const face = faceEvidence(record, parseFindings(findingsOfApplication(tx, applicationId)));
     if (!face?.compare || !face.band || face.band.passAtOrAbove === null || face.band.rejectBelow === null) return null;
     const vendor = record?.authentication.face_compare.result?.vendor;
@@ -117,12 +115,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   /**
    * Queues the application's decision for the institution in the caller's transaction, tied to
-   * the decision that completed it. Returns the outbox id.
+   * the decision that completed it. Returns the outbox id. `application` is the row the caller
+   * read in this transaction (the application's stored record is parsed here, once).
    */
-  function queueApplicationDecision(tx: Db, input: { applicationId: number; decision: 'approve' | 'reject'; completing: ReviewDecisionRow; reviewer: string; now: number }): number {
-    const application = findApplication(tx, input.applicationId);
-    if (!application) throw new AppError('NOT_FOUND', `No application ${input.applicationId}.`);
-    const effective = effectiveDecisionsOfApplication(tx, input.applicationId).filter((row) => row.evidenceHash === application.evidenceHash || row.id === input.completing.id);
+  function queueApplicationDecision(tx: Db, input: { application: ApplicationRow; decision: 'approve' | 'reject'; completing: ReviewDecisionRow; reviewer: string; now: number }): number {
+    const { application } = input;
+    const effective = effectiveDecisionsOfApplication(tx, application.id).filter((row) => row.evidenceHash === application.evidenceHash || row.id === input.completing.id);
     const reasonCodes = input.decision === 'reject' ? [...new Set(effective.filter((row) => row.action === 'reject' && row.reasonCode).map((row) => row.reasonCode as string))] : [];
     const comment = effective
       .filter((row) => row.note.trim() !== '')
@@ -139,7 +137,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       approvedLimitFen: approvedLimit,
       reasonCodes: reasonCodes.length > 0 ? reasonCodes : [input.completing.reasonCode ?? 'REJECTED'],
       comment,
-      faceCompareBasis: faceBasis(tx, input.applicationId),
+      faceCompareBasis: faceBasis(tx, application.id, record),
     });
     const key = decisionIdempotencyKey(application.externalId, input.completing.id);
     const row = enqueueOutbox(tx, { institutionId: application.institutionId, kind: 'review-decision', subjectId: application.externalId, idempotencyKey: key, payload }, input.now);
@@ -149,18 +147,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   /** After a task's approval: queues the application's approval when every task still in play is approved. */
-  function approveApplicationIfComplete(tx: Db, applicationId: number, completing: ReviewDecisionRow, reviewer: string, now: number): boolean {
-    const tasks = tasksOfApplication(tx, applicationId).filter((task) => task.status !== 'closed');
+  function approveApplicationIfComplete(tx: Db, application: ApplicationRow, completing: ReviewDecisionRow, reviewer: string, now: number): boolean {
+    const tasks = tasksOfApplication(tx, application.id).filter((task) => task.status !== 'closed');
     const allApproved = tasks.length > 0 && tasks.every((task) => task.status === 'decided' && task.decision === 'approve');
     if (!allApproved) return false;
-    queueApplicationDecision(tx, { applicationId, decision: 'approve', completing, reviewer, now });
+    queueApplicationDecision(tx, { application, decision: 'approve', completing, reviewer, now });
     for (const task of tasks) appendTaskEvent(tx, task.id, now, null, 'application_decision_queued', { decision: 'approve', completingDecisionId: completing.id });
     return true;
   }
 
   /** A rejection in one queue rejects the application: queue it and close the other tasks still in play. */
-  function rejectApplication(tx: Db, task: ReviewTaskRow, completing: ReviewDecisionRow, reviewer: string, now: number): ReviewQueue[] {
-    queueApplicationDecision(tx, { applicationId: task.applicationId, decision: 'reject', completing, reviewer, now });
+  function rejectApplication(tx: Db, task: ReviewTaskRow, application: ApplicationRow, completing: ReviewDecisionRow, reviewer: string, now: number): ReviewQueue[] {
+    queueApplicationDecision(tx, { application, decision: 'reject', completing, reviewer, now });
     appendTaskEvent(tx, task.id, now, null, 'application_decision_queued', { decision: 'reject', completingDecisionId: completing.id });
     const touched: ReviewQueue[] = [];
     for (const other of tasksOfApplication(tx, task.applicationId)) {
@@ -230,7 +228,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
         const decision = insertDecision(tx, { ...base, stage: 'single', state: 'effective' });
         updateTask(tx, task.id, { ...released, status: 'decided', decision: 'reject', decidedAt: now });
         appendTaskEvent(tx, task.id, now, actor.id, 'decided', { ...eventDetails, decisionId: decision.id });
-        touched.push(...rejectApplication(tx, task, decision, actor.username, now));
+        touched.push(...rejectApplication(tx, task, application, decision, actor.username, now));
         outcome = 'decided';
         applicationOutcome = 'reject';
       } else {
@@ -244,7 +242,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
           const decision = insertDecision(tx, { ...base, stage: 'single', state: 'effective' });
           updateTask(tx, task.id, { ...released, status: 'decided', decision: 'approve', decidedAt: now });
           appendTaskEvent(tx, task.id, now, actor.id, 'decided', { ...eventDetails, decisionId: decision.id });
-          if (approveApplicationIfComplete(tx, task.applicationId, decision, actor.username, now)) applicationOutcome = 'approve';
+          if (approveApplicationIfComplete(tx, application, decision, actor.username, now)) applicationOutcome = 'approve';
           outcome = 'decided';
         }
       }
@@ -331,9 +329,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const touched: ReviewQueue[] = [task.queue];
       let applicationOutcome: 'approve' | 'reject' | null = null;
       if (confirm) {
-        if (approveApplicationIfComplete(tx, task.applicationId, decision, actor.username, now)) applicationOutcome = 'approve';
+        if (approveApplicationIfComplete(tx, application, decision, actor.username, now)) applicationOutcome = 'approve';
       } else {
-        touched.push(...rejectApplication(tx, moved, decision, actor.username, now));
+        touched.push(...rejectApplication(tx, moved, application, decision, actor.username, now));
         applicationOutcome = 'reject';
       }
       audit.record(tx, actor, 'review.second-decision', { type: 'review_task', id: task.id }, {

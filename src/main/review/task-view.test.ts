@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { call, detail, failure, grey, ingest, reviewer, sql, useReviewWorld, zhang } from '../../../test/support/review-world';
+import { residentIdCheckChar } from '../../shared/domain/idcard';
+import { shanghaiDate } from '../../shared/time';
+import { call, clock, detail, failure, grey, ingest, reviewer, sql, useReviewWorld, zhang } from '../../../test/support/review-world';
 
 useReviewWorld();
 
@@ -29,16 +31,35 @@ describe('evidence', () => {
       checkActual: '0',
       sex: 'male',
       birthDate: { value: '****-**-**', revealKey: 'borrower.birthDate' },
-      ageBand: '35-39',
+      ageBand: '31-36',
       province: '北京市',
     });
-    expect(ocr.ocrId).toMatchObject({ valid: true, checkExpected: 'X', checkActual: 'X', sex: 'female', birthDate: { value: '****-**-**', revealKey: 'ocr.idNumber.birthDate' }, ageBand: '75-79' });
+    expect(ocr.ocrId).toMatchObject({ valid: true, checkExpected: 'X', checkActual: 'X', sex: 'female', birthDate: { value: '****-**-**', revealKey: 'ocr.idNumber.birthDate' }, ageBand: '76-81' });
     expect(ocr.fields.find((field) => field.field === 'birthDate')?.ocr).toEqual({ value: '****-**-**', revealKey: 'ocr.birthDate' });
     const whole = await call<{ findings: Array<{ code: string; expected: string | null; actual: string | null }> }>('review:task', { taskId }, reviewer);
     expect(whole.findings.find((finding) => finding.code === 'ocr_birth_date_mismatch')).toMatchObject({ expected: null, actual: 'year,month,day' });
     expect(JSON.stringify(whole)).not.toMatch(/1990-?03-?07|1949-?12-?31|1990年|1949年/);
     expect(ocr.qualityWarnings).toEqual(['photocopy', 'glare']);
     expect(ocr.validity).toMatchObject({ from: '2015-03-01', to: '2035-03-01', state: 'valid', longTerm: false });
+  });
+
+  it('ID OCR: the age band does not move on the borrower’s birthday, so watching it cannot date the birth the number’s mask hides', async () => {
+    // Born 1991-11-26 (check character computed): 34 the day the task is made, 35 the next day.
+    const first17 = '11010119911126123';
+    const idNumber = `${first17}${residentIdCheckChar(first17)}`;
+    ingest({ externalId: 'APP-1', borrower: { name: '李四', idNumber, phone: '13700000002' }, ocr: { idNumber, birthDate: '1991-11-26', warnings: ['glare'] } });
+    const taskId = sql<{ id: number }>("SELECT id FROM review_tasks WHERE queue = 'ocr'")[0]?.id ?? 0;
+    const changedOn: string[] = [];
+    let previous: string | null = null;
+    // A reviewer looking at the task every day past the birthday and past New Year.
+    for (let day = 0; day < 60; day++) {
+      const band = (await call<{ ocr: { submittedId: { ageBand: string | null } } }>('review:task', { taskId }, reviewer)).ocr.submittedId.ageBand;
+      if (previous !== null && band !== previous) changedOn.push(shanghaiDate(clock.now()).slice(5));
+      previous = band;
+      clock.advance(86_400_000);
+    }
+    // It changes, if at all, on 1 January, the same day for every borrower.
+    expect(changedOn.filter((date) => date !== '01-01')).toEqual([]);
   });
 
   it('contacts: address-book match and remark, calls, findings, other applicants sharing the phone, names masked', async () => {

@@ -15,6 +15,7 @@ import { createAuditRecorder } from '../audit/recorder';
 import { createRefusalSummaries } from '../audit/refusals';
 import { createAuthService } from '../auth/service';
 import { systemClock, type Clock } from '../core/clock';
+import { startFlushLoop } from '../core/windowed-summary';
 import { createOperatorService } from '../users/service';
 import { createSystemService } from '../system/service';
 import { createPortfolio } from '../portfolio';
@@ -165,8 +166,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   headTimer.unref();
   // Repeated refused calls are summed per window (audit/refusals.ts); flushed by a timer and at shutdown.
   const refusals = createRefusalSummaries({ db, clock, recorder: createAuditRecorder(clock, auditKey, options.cliOperator ?? null), windowMs: 60_000 });
-  const refusalTimer = setInterval(() => refusals.flush(clock.now()), 60_000);
-  refusalTimer.unref();
+  const refusalLoop = startFlushLoop(refusals.flush, clock, 60_000);
   const audit = refusals.recorder;
   const auth = createAuthService({
     db,
@@ -262,10 +262,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   // The checkpointer stops last: its connection must be gone before the database closes.
   shutdownHooks.push(async () => void (await checkpointer.stop()));
   // Pending counts of refused calls go to the audit log before the database closes.
-  shutdownHooks.push(() => {
-    clearInterval(refusalTimer);
-    refusals.flush();
-  });
+  shutdownHooks.push(() => refusalLoop.stop());
   // Pending counts of refused sign-ins go to the audit log before the database closes.
   shutdownHooks.push(() => auth.close());
   // Running exports stop (and delete their partial files) before the database closes.

@@ -1,12 +1,16 @@
 /**
  * Start-up shared by the two long-running shells (the desktop app and `creditdesk serve`):
  * background sync, outbox delivery and the daily re-derivation, and with --demo the three
- * embedded demo institutions, configured idempotently (a restart reuses their rows).
+ * embedded demo institutions, configured idempotently (a restart reuses their rows). The demo
+ * institutions keep their own state in the data folder (`demo-institutions/`), so a restart
+ * finds the same institutions with the same records and the decisions they took, as the
+ * database's synced copy and outbox expect.
  * One-off CLI commands do not call this: they start no background work.
  */
 import type { InstitutionSummary } from '../../shared/contracts/institutions';
 import type { ActorRef } from '../core/actor';
-import { startDemoInstitutions, type RunningSimulator } from '../simulator';
+import { AppError } from '../../shared/rpc/errors';
+import { SimStoreInUseError, startDemoInstitutions, type RunningSimulator } from '../simulator';
 import type { Backend } from './backend';
 
 export interface BackgroundOptions {
@@ -22,7 +26,7 @@ const demos = new WeakMap<Backend, Promise<RunningSimulator>>();
 
 /**
  * Starts the demo institutions (once per backend) and configures them: created on first use,
- * their base URL updated on later starts (the port changes), flagged demo. Returns them.
+ * their base URL updated on a later start whose old port was taken, flagged demo. Returns them.
  */
 export async function startDemo(
   backend: Backend,
@@ -32,7 +36,11 @@ export async function startDemo(
 ): Promise<InstitutionSummary[]> {
   let simulator = demos.get(backend);
   if (!simulator) {
-    simulator = startDemoInstitutions({ nativeBinding });
+    // Kept in the data folder and living on the back end's clock: a restart resumes them, caught up to now.
+    simulator = startDemoInstitutions({ nativeBinding, stateDir: backend.paths.demoInstitutions, now: backend.clock.now() }).catch((error: unknown) => {
+      if (!(error instanceof SimStoreInUseError)) throw error;
+      throw new AppError('CONFLICT', `The demo institutions of this data folder are running in another CreditDesk process (${error.message}); stop it first.`);
+    });
     demos.set(backend, simulator);
     const running = simulator;
     // Sync stops first, so no pass is cut off by the simulator going away.
@@ -62,7 +70,7 @@ export async function startDemo(
           ...(existing.appId !== info.appId ? { appId: info.appId } : {}),
           // The demo secret is derived from a fixed seed; re-sealing it is harmless and keeps a
           // data folder moved between the desktop and serve working. A new base URL (the demo's
-          // port changes between runs) needs the secret given again, like any institution's.
+          // old port was taken by something else) needs the secret given again, like any institution's.
           ...(existing.secretReadable && existing.baseUrl === info.baseUrl ? {} : { secret: info.secret }),
         }),
       );

@@ -24,6 +24,8 @@ export interface DataPaths {
   logs: string;
   exports: string;
   keys: string;
+  /** The embedded demo institutions' own state (serve --demo, the desktop's demo mode), kept across restarts. */
+  demoInstitutions: string;
 }
 
 export function dataPaths(root: string): DataPaths {
@@ -33,5 +35,6 @@ export function dataPaths(root: string): DataPaths {
     logs: path.join(root, 'logs'),
     exports: path.join(root, 'exports'),
     keys: path.join(root, 'keys'),
+    demoInstitutions: path.join(root, 'demo-institutions'),
   };
 }

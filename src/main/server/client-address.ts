@@ -21,6 +21,18 @@ export function trustedProxies(addresses: readonly string[]): TrustedProxies {
   return new Set(addresses.map(normalizeAddress));
 }
 
+/**
+ * Some proxies and load balancers write the client's port too (`203.0.113.9:51234`,
+ * `[2001:db8::7]:443`); the address is what counts.
+ */
+function withoutPort(hop: string): string {
+  const trimmed = hop.trim();
+  const bracketed = /^\[([^\]]+)\]:\d{1,5}$/.exec(trimmed);
+  if (bracketed) return bracketed[1] as string;
+  const ipv4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(trimmed);
+  return ipv4 ? (ipv4[1] as string) : trimmed;
+}
+
 function fromTrustedProxy(request: IncomingMessage, proxies: TrustedProxies): boolean {
   const peer = request.socket.remoteAddress;
   return peer !== undefined && proxies.has(normalizeAddress(peer));
@@ -38,7 +50,7 @@ export function clientAddress(request: IncomingMessage, proxies: TrustedProxies)
   const header = request.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
-    .map((hop) => normalizeAddress(hop))
+    .map((hop) => normalizeAddress(withoutPort(hop)))
     .filter((hop) => hop !== '');
   for (let index = hops.length - 1; index >= 0; index--) {
     const hop = hops[index] as string;

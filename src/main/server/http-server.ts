@@ -180,9 +180,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams, journal);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
-  function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
+  function resolveActor(request: IncomingMessage, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
     const token = parseCookies(request.headers.cookie)[sessionCookieName];
-    return backend.services.auth.resolveSession(token);
+    return backend.services.auth.resolveSession(token, activity);
   }
 
   async function handleRpc(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
@@ -243,14 +243,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
-    const session = resolveActor(request);
+    // A browser reopens a dropped stream by itself: that is not the operator at work.
+    const session = resolveActor(request, 'push');
     const token = parseCookies(request.headers.cookie)[sessionCookieName];
     if (!session || !token) {
       sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
       return;
     }
     const lastEventId = request.headers['last-event-id'];
-    streams.open(request, response, token, session.actor.sessionId, typeof lastEventId === 'string' ? lastEventId : undefined);
+    streams.open(request, response, token, { sessionId: session.actor.sessionId, operatorId: session.actor.id }, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {

@@ -146,6 +146,20 @@ describe('listening on a network', () => {
     }
   });
 
+  it('behind a proxy that writes the client’s port into X-Forwarded-For, still tells the clients apart', async () => {
+    const server = await startHttpServer({ backend, port: 0, behindProxy: ['127.0.0.1'], publicUrl: 'https://desk.example.com' });
+    try {
+      seenOrigins.length = 0;
+      for (const hop of ['203.0.113.9:51234', '[2001:db8::7]:443']) {
+        await signIn(`http://127.0.0.1:${server.port}`, { host: 'desk.example.com', 'x-forwarded-for': hop, 'x-forwarded-proto': 'https' });
+      }
+      // Not the proxy's own address for every client (one guesser's failures would then slow everyone's sign-in).
+      expect(seenOrigins).toEqual(['203.0.113.9', '2001:db8::7']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('accepts the public URL as Host and Origin, and refuses other hosts', async () => {
     const server = await startHttpServer({ backend, port: 0, publicUrl: 'https://desk.example.com' });
     try {

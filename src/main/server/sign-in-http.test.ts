@@ -110,6 +110,32 @@ describe('event streams per session', () => {
     for (const stream of streams) await stream.cancel();
   });
 
+  it('holds at most 16 streams per operator across sessions: signing in again and again cannot pile up streams', async () => {
+    const streams = [];
+    for (let session = 0; session < 5; session++) {
+      const { cookie } = await signIn('admin', testAdminPassword);
+      for (let index = 0; index < 4; index++) streams.push(await openStream(cookie));
+    }
+    for (const stream of streams.slice(0, 4)) expect(await within(stream.ended, 2_000)).not.toBe('timeout');
+    expect(streams.slice(4).every((stream) => !stream.state.closed)).toBe(true);
+    expect(streams[0]?.state.text).toContain('retry: 60000');
+    for (const stream of streams) await stream.cancel();
+  });
+
+  it('lets a session with an open stream and no calls end at its idle timeout (heartbeats are not calls)', async () => {
+    const { cookie, csrf } = await signIn('admin', testAdminPassword);
+    const stream = await openStream(cookie);
+    // Two hours and ten minutes in ten-minute steps, each with a few heartbeats and pushed events.
+    for (let step = 0; step < 13 && !stream.state.closed; step++) {
+      clock.advance(10 * 60_000);
+      backend.events.emit('sync:data-changed', { institutionIds: [] });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await within(stream.ended, 3_000)).not.toBe('timeout');
+    expect(stream.state.text).toContain('"reason":"expired"');
+    expect((await rpc('auth:session', {}, { cookie, 'x-csrf-token': csrf })).body).toMatchObject({ ok: true, data: { operator: null } });
+  });
+
   it('closes a stream whose session passed its lifetime', async () => {
     const { cookie } = await signIn('admin', testAdminPassword);
     const stream = await openStream(cookie);

@@ -5,6 +5,7 @@
  * CreditDesk's demo mode.
  */
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { buildOpenApiDocument, resourceNameSchema, type Capabilities, type ResourceName } from '../../shared/institution-api';
 import { NonceStore } from '../institution-api/signing';
@@ -18,10 +19,12 @@ import { PersonCache } from './model-cache';
 import { demoInstitutions, type InstitutionSimConfig } from './institutions';
 import { personAt, type World } from './population';
 import { startHttpServer } from './server';
+import { markGenerated, saveClock, savedState, savePort, stateIdentity } from './saved-state';
 import { resourceCode, SimStore } from './store';
 
 export { demoInstitutions, simulatedInstitutions, type InstitutionSimConfig, type ProductConfig } from './institutions';
 export { parseFaults, type FaultConfig } from './faults';
+export { SimStoreInUseError } from './store';
 
 export interface StartSimulatorOptions {
   institutions: InstitutionSimConfig[];
@@ -36,8 +39,15 @@ export interface StartSimulatorOptions {
   faults?: Partial<FaultConfig>;
   /** Seed of the fault draws; defaults to the data seed. */
   faultSeed?: string | number;
-  /** Directory for the simulator's SQLite file (kept after close). Default: memory for small scales, else a temp dir removed on close. */
+  /** Directory for the simulator's SQLite file (kept after close, but generated anew at every start). Default: memory for small scales, else a temp dir removed on close. */
   dataDir?: string;
+  /**
+   * Keep the institutions in this folder across restarts (not with `dataDir`): plans, records,
+   * the decisions they took, the simulated clock, the port. A later start with the same seed,
+   * borrowers, horizon and institutions resumes them (ticking the clock on to `now` when `now` is
+   * later) and listens on the same port when it is free; anything else is generated anew.
+   */
+  stateDir?: string;
   /** Advance the simulated clock by `tickStep` every this many real milliseconds. */
   tickEveryMs?: number;
   tickStep?: TickStep;
@@ -109,14 +119,32 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
   const codes = new Set(options.institutions.map((config) => config.code));
   if (codes.size !== options.institutions.length) throw new RangeError('institution codes must be unique');
 
-  const anchorMs = Math.floor(options.now ?? Date.now());
+  if (options.stateDir !== undefined && options.dataDir !== undefined) throw new RangeError('dataDir and stateDir exclude each other');
+
+  const requestedNow = Math.floor(options.now ?? Date.now());
+  const horizonDays = options.horizonDays ?? 365;
+  const store =
+    options.stateDir === undefined
+      ? new SimStore({ dataDir: options.dataDir, inMemory: options.dataDir === undefined && options.borrowers <= inMemoryUpTo, nativeBinding: options.nativeBinding })
+      : new SimStore({
+          inMemory: false,
+          keep: { dir: options.stateDir, identity: stateIdentity({ seed: String(options.seed), borrowers: options.borrowers, horizonDays, institutions: options.institutions }) },
+          nativeBinding: options.nativeBinding,
+        });
+  const saved = options.stateDir === undefined ? null : savedState(store);
+  // A resumed world keeps the anchor it was generated at: persons and plans hang off it.
+  const anchorMs = saved?.anchorMs ?? requestedNow;
   const world: World = { seed: String(options.seed), size: options.borrowers, anchorMs };
-  const store = new SimStore({ dataDir: options.dataDir, inMemory: options.dataDir === undefined && options.borrowers <= inMemoryUpTo, nativeBinding: options.nativeBinding });
-  const clock = { now: anchorMs };
+  const clock = { now: saved?.nowMs ?? anchorMs };
   const persons = new PersonCache(world);
   const institutions = options.institutions.map((config, index) => new SimInstitution(store, index, { world, config }, clock, persons));
   try {
-    await generate(store, institutions, world, anchorMs + (options.horizonDays ?? 365) * dayMs, options.onProgress);
+    if (saved !== null) {
+      for (const institution of institutions) institution.resume();
+    } else {
+      await generate(store, institutions, world, anchorMs + horizonDays * dayMs, options.onProgress);
+      if (options.stateDir !== undefined) markGenerated(store, anchorMs, clock.now);
+    }
   } catch (error) {
     store.close();
     throw error;
@@ -142,12 +170,9 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     return chosen;
   };
 
-  const admin: SimulatorAdmin = {
-    now: () => clock.now,
-    tick(step) {
-      const span = (step.days ?? 0) * dayMs + (step.hours ?? 0) * hourMs;
-      if (!Number.isFinite(span) || span <= 0 || span > 366 * dayMs) throw new RangeError('tick needs days and/or hours adding up to more than 0 and at most 366 days');
-      const target = clock.now + Math.round(span);
+  // One transaction for every institution and the saved clock: a kept store is never left half-ticked.
+  const tickTo = (target: number): TickReport =>
+    store.transaction(() => {
       const report: TickReport = { now: isoInstant(target), institutions: {} };
       for (const institution of institutions) {
         const code = institution.config.code;
@@ -157,8 +182,17 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
         );
         report.institutions[code] = institution.tick(target, stamp);
       }
+      saveClock(store, target);
       clock.now = target;
       return report;
+    });
+
+  const admin: SimulatorAdmin = {
+    now: () => clock.now,
+    tick(step) {
+      const span = (step.days ?? 0) * dayMs + (step.hours ?? 0) * hourMs;
+      if (!Number.isFinite(span) || span <= 0 || span > 366 * dayMs) throw new RangeError('tick needs days and/or hours adding up to more than 0 and at most 366 days');
+      return tickTo(clock.now + Math.round(span));
     },
     faults: () => faults.current(),
     setFaults: (partial) => faults.update(partial),
@@ -176,40 +210,57 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     },
   };
 
+  // A resumed simulator lived on while it was stopped: its clock catches up with `now`.
+  if (saved !== null) {
+    try {
+      while (clock.now < requestedNow) tickTo(Math.min(requestedNow, clock.now + 366 * dayMs));
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
   let server: Server;
   try {
-    const started = await startHttpServer(
-      {
-        institutions,
-        nonces,
-        faults,
-        images,
-        openApi: (url) => ({
-          ...buildOpenApiDocument({ serverUrl: `${url}/inst/${institutions[0]?.config.code ?? 'demo'}` }),
-          servers: institutions.map((institution) => ({ url: `${url}/inst/${institution.config.code}`, description: institution.config.name })),
-        }),
-        control: {
-          clock: () => ({ now: isoInstant(clock.now), now_ms: clock.now, anchor: isoInstant(anchorMs) }),
-          tick: (step) => admin.tick(step),
-          faults: () => admin.faults(),
-          setFaults: (partial) => admin.setFaults(faultUpdateSchema.parse(partial)),
-          injectedFaults: () => admin.injectedFaults(),
-          clearInjectedFaults: () => admin.clearInjectedFaults(),
-          decisions: (code) => admin.decisions(code),
-          resetNonces: () => admin.resetNonces(),
-          groundTruth: (code) => admin.groundTruth(code),
-          purge: (input) => {
-            const request = purgeSchema.parse(input);
-            return { deleted: admin.purge(request.institution, request.resource, request.count) };
+    const listen = (port: number) =>
+      startHttpServer(
+        {
+          institutions,
+          nonces,
+          faults,
+          images,
+          openApi: (url) => ({
+            ...buildOpenApiDocument({ serverUrl: `${url}/inst/${institutions[0]?.config.code ?? 'demo'}` }),
+            servers: institutions.map((institution) => ({ url: `${url}/inst/${institution.config.code}`, description: institution.config.name })),
+          }),
+          control: {
+            clock: () => ({ now: isoInstant(clock.now), now_ms: clock.now, anchor: isoInstant(anchorMs) }),
+            tick: (step) => admin.tick(step),
+            faults: () => admin.faults(),
+            setFaults: (partial) => admin.setFaults(faultUpdateSchema.parse(partial)),
+            injectedFaults: () => admin.injectedFaults(),
+            clearInjectedFaults: () => admin.clearInjectedFaults(),
+            decisions: (code) => admin.decisions(code),
+            resetNonces: () => admin.resetNonces(),
+            groundTruth: (code) => admin.groundTruth(code),
+            purge: (input) => {
+              const request = purgeSchema.parse(input);
+              return { deleted: admin.purge(request.institution, request.resource, request.count) };
+            },
+            institutions: () => info(),
           },
-          institutions: () => info(),
         },
-      },
-      options.host ?? '127.0.0.1',
-      options.port ?? 0,
-    );
+        options.host ?? '127.0.0.1',
+        port,
+      );
+    const port = options.port ?? 0;
+    const previousPort = saved?.port ?? null;
+    // The same address as before when it is free, so clients keep their base URLs.
+    const started =
+      port === 0 && previousPort !== null ? await listen(previousPort).catch((error: unknown) => (isAddressInUse(error) ? listen(0) : Promise.reject(error))) : await listen(port);
     server = started.server;
     baseUrl = started.url;
+    if (options.stateDir !== undefined) savePort(store, (server.address() as AddressInfo).port);
   } catch (error) {
     store.close();
     throw error;
@@ -242,15 +293,21 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
   };
 }
 
+function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'EADDRINUSE';
+}
+
 /** Demo scale: a population of this size gives each demo institution roughly 350-550 borrowers. */
 const demoPopulation = 900;
 
 /**
  * Starts the three demo institutions on loopback (what CreditDesk's --demo mode calls): small
- * enough to be up in a few seconds, anchored to the real current time.
+ * enough to be up in a few seconds, anchored to the real current time (or `now`). With `stateDir`
+ * they are kept there and a restart resumes them (`StartSimulatorOptions.stateDir`); without it
+ * they live in memory (tests, benches).
  */
 export function startDemoInstitutions(
-  options: { dataDir?: string; borrowers?: number; seed?: string | number; now?: number; port?: number; nativeBinding?: string } = {},
+  options: { stateDir?: string; dataDir?: string; borrowers?: number; seed?: string | number; now?: number; port?: number; nativeBinding?: string } = {},
 ): Promise<RunningSimulator> {
   const seed = options.seed ?? 'creditdesk-demo';
   return startSimulator({
@@ -260,6 +317,7 @@ export function startDemoInstitutions(
     now: options.now,
     port: options.port ?? 0,
     dataDir: options.dataDir,
+    stateDir: options.stateDir,
     nativeBinding: options.nativeBinding,
   });
 }

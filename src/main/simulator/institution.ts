@@ -28,6 +28,7 @@ import { type OrderState, orderEventsUntil, orderNextChange, replayOrder } from 
 import { type OrderModel, orderIdOfRepayment, planIdOf, renderOrder, renderPlan, renderRepayment, repaymentIdOf } from './orders';
 import { ModelCache, type PersonCache } from './model-cache';
 import { latentRow, pick, recordRow, resourceByCode, statsColumns } from './record-rows';
+import { savedFloor, saveFloor } from './saved-state';
 import { type RecordRow, resourceCode, type SimStore } from './store';
 
 /** The simulated clock shared by every institution of one simulator. */
@@ -117,6 +118,11 @@ export class SimInstitution {
     this.maxUpdatedMs = this.store.maxUpdated(this.index) ?? 0;
   }
 
+  /** Call instead of generating when a kept store is resumed: later writes stay after every updated_at it served. */
+  resume(): void {
+    this.maxUpdatedMs = Math.max(this.store.maxUpdated(this.index) ?? 0, savedFloor(this.store, this.index));
+  }
+
   private applicationRow(application: ApplicationModel, at: number): RecordRow {
     const code = resourceCode('applications');
     if (application.appliedAt > at) return latentRow(this.index, code, application.id, application.id, application.appliedAt);
@@ -143,6 +149,8 @@ export class SimInstitution {
   claimUpdateMs(now: number): number {
     const updated = Math.max(now, this.maxUpdatedMs + 1);
     this.maxUpdatedMs = updated;
+    // Callers are inside the transaction of the write that takes it.
+    saveFloor(this.store, this.index, updated);
     return updated;
   }
 
@@ -368,6 +376,7 @@ export class SimInstitution {
         if (chunk.length === 0) break;
         for (const row of chunk) this.tickRow(row, newNow, floor, cache, totals, stamp);
       }
+      saveFloor(this.store, this.index, totals.maxWritten);
     });
     this.maxUpdatedMs = totals.maxWritten;
     return { created: totals.created, changed: totals.changed };

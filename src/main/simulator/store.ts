@@ -4,7 +4,7 @@
  * the plans on demand, so 100,000 borrowers stay small on disk and out of memory.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ResourceName, resourceNames } from '../../shared/institution-api';
@@ -52,57 +52,130 @@ export interface DecisionRow {
   replays: number;
 }
 
-/** Opens (and on close removes, when it created it) the simulator database. */
+/** Where a persistent store keeps its file, and what it must hold to be resumed (saved-state.ts). */
+export interface KeptStore {
+  /** The folder of `simulator.sqlite` (made 0700; the file 0600). */
+  dir: string;
+  /** What the saved state must have been generated from; anything else is dropped and generated anew. */
+  identity: string;
+}
+
+/** Another process has the kept store open (the lock taken at open, see `openKept`). */
+export class SimStoreInUseError extends Error {}
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS records (
+    inst INTEGER NOT NULL,
+    resource INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_ms INTEGER,
+    created_ms INTEGER NOT NULL,
+    state_ms INTEGER NOT NULL,
+    next_ms INTEGER,
+    status TEXT,
+    amount1 INTEGER NOT NULL DEFAULT 0,
+    amount2 INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE IF NOT EXISTS decisions (
+    inst INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    response TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL,
+    replays INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (inst, idempotency_key)
+  ) WITHOUT ROWID;
+  -- A kept store's saved state (saved-state.ts): identity, clock, port, update floors.
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+function isUnreadable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB';
+}
+
+function removeDatabaseFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/**
+ * Opens a kept store's file, holding it for this process alone: exclusive locking mode keeps the
+ * write lock from the first write until close, so a second simulator on the same folder fails
+ * at once instead of writing beside this one. A file SQLite cannot read is removed (what it held
+ * is generated anew); WAL with synchronous NORMAL means a killed process leaves the last
+ * committed transaction, never a torn file.
+ */
+function openKept(file: string, nativeBinding: string | undefined): Database.Database {
+  for (let attempt = 0; ; attempt += 1) {
+    // Private from the first byte: SQLite gives -wal and -shm the database file's mode.
+    closeSync(openSync(file, 'a', 0o600));
+    const db = new Database(file, { nativeBinding, timeout: 0 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec('BEGIN IMMEDIATE; COMMIT;');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return db;
+    } catch (error) {
+      db.close();
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') throw new SimStoreInUseError(`${file} is in use by another process`);
+      if (attempt > 0 || !isUnreadable(error)) throw error;
+      removeDatabaseFiles(file);
+    }
+  }
+}
+
+/**
+ * Opens the simulator database: in memory, in a scratch file (removed on close when this made its
+ * folder), or kept (`keep`): the file outlives the process and a later start resumes it.
+ */
 export class SimStore {
   readonly db: Database.Database;
+  /** Kept store only: the saved state matched `keep.identity` and generation had finished; false when it was generated anew. */
+  readonly resumable: boolean;
   private readonly removeOnClose: string | null;
   private readonly statements;
 
   // nativeBinding (added by the sync engineer): the desktop runs the demo simulator inside Electron, whose ABI needs its own better-sqlite3 build.
-  constructor(options: { dataDir?: string; inMemory: boolean; nativeBinding?: string }) {
-    let file = ':memory:';
+  constructor(options: { dataDir?: string; inMemory: boolean; nativeBinding?: string; keep?: KeptStore }) {
     this.removeOnClose = null;
-    if (!options.inMemory) {
-      const directory = options.dataDir ?? mkdtempSync(join(tmpdir(), 'creditdesk-sim-'));
-      if (options.dataDir === undefined) this.removeOnClose = directory;
-      file = join(directory, 'simulator.sqlite');
-      rmSync(file, { force: true });
-      rmSync(`${file}-wal`, { force: true });
-      rmSync(`${file}-shm`, { force: true });
+    this.resumable = false;
+    if (options.keep !== undefined) {
+      mkdirSync(options.keep.dir, { recursive: true, mode: 0o700 });
+      this.db = openKept(join(options.keep.dir, 'simulator.sqlite'), options.nativeBinding);
+      this.db.pragma('cache_size = -16000');
+      this.db.exec(schema);
+      const meta = (key: string) => this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+      this.resumable = meta('identity') === options.keep.identity && meta('generated') !== undefined;
+      if (!this.resumable) {
+        // Unfinished (killed while generating) or made from other options: start over in one transaction.
+        this.db.transaction(() => {
+          this.db.exec('DROP TABLE models; DROP TABLE records; DROP TABLE decisions; DROP TABLE meta;');
+          this.db.exec(schema);
+          this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('identity', options.keep?.identity ?? '');
+        })();
+      }
+    } else {
+      let file = ':memory:';
+      if (!options.inMemory) {
+        const directory = options.dataDir ?? mkdtempSync(join(tmpdir(), 'creditdesk-sim-'));
+        if (options.dataDir === undefined) this.removeOnClose = directory;
+        file = join(directory, 'simulator.sqlite');
+        removeDatabaseFiles(file);
+      }
+      this.db = new Database(file, { nativeBinding: options.nativeBinding });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = OFF');
+      this.db.pragma('cache_size = -16000');
+      this.db.exec(schema);
     }
-    this.db = new Database(file, { nativeBinding: options.nativeBinding });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = OFF');
-    this.db.pragma('cache_size = -16000');
-    this.db.exec(`
-      CREATE TABLE models (inst INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL);
-      CREATE TABLE records (
-        inst INTEGER NOT NULL,
-        resource INTEGER NOT NULL,
-        id TEXT NOT NULL,
-        model_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        updated_ms INTEGER,
-        created_ms INTEGER NOT NULL,
-        state_ms INTEGER NOT NULL,
-        next_ms INTEGER,
-        status TEXT,
-        amount1 INTEGER NOT NULL DEFAULT 0,
-        amount2 INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE decisions (
-        inst INTEGER NOT NULL,
-        idempotency_key TEXT NOT NULL,
-        application_id TEXT NOT NULL,
-        body_sha256 TEXT NOT NULL,
-        status_code INTEGER NOT NULL,
-        response TEXT NOT NULL,
-        applied INTEGER NOT NULL,
-        received_ms INTEGER NOT NULL,
-        replays INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (inst, idempotency_key)
-      ) WITHOUT ROWID;
-    `);
     this.statements = {
       insertModel: this.db.prepare('INSERT OR REPLACE INTO models (inst, id, body) VALUES (?, ?, ?)'),
       model: this.db.prepare<[number, string], { body: string }>('SELECT body FROM models WHERE inst = ? AND id = ?'),
@@ -137,6 +210,8 @@ export class SimStore {
       countReplay: this.db.prepare('UPDATE decisions SET replays = replays + 1 WHERE inst = ? AND idempotency_key = ?'),
       decisions: this.db.prepare<[number], DecisionRow>('SELECT * FROM decisions WHERE inst = ? ORDER BY received_ms, idempotency_key'),
       modelsOfKind: this.db.prepare<[number, string, string], { id: string; body: string }>('SELECT id, body FROM models WHERE inst = ? AND id >= ? AND id < ?'),
+      meta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      putMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
   }
 
@@ -266,6 +341,15 @@ export class SimStore {
 
   decisions(inst: number): DecisionRow[] {
     return this.statements.decisions.all(inst);
+  }
+
+  /** A value of the saved state (saved-state.ts). */
+  meta(key: string): string | undefined {
+    return this.statements.meta.get(key)?.value;
+  }
+
+  putMeta(key: string, value: string): void {
+    this.statements.putMeta.run(key, value);
   }
 
   close(): void {

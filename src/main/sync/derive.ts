@@ -10,7 +10,7 @@
  * dates and amounts against the reported repayments' allocations, and the order says so
  * (delinquency_basis = 'quoted_plan_and_repayments'); a CLOSED order owes nothing.
  */
-import { aprCompliance, comparePlans, loanApr, NoRateError, type PlanInstallment } from '../../shared/domain/apr';
+import { aprCompliance, comparePlans, loanApr, NoRateError, planInstallmentOf, type PlanInstallment } from '../../shared/domain/apr';
 import { computeDelinquency, type DelinquencyInstallment } from '../../shared/domain/delinquency';
 import { lineAvailability, type LineDrawdown } from '../../shared/domain/lines';
 import type { DomainSettings } from '../../shared/domain/settings';
@@ -117,17 +117,7 @@ export function computeOrderDerived(
   at: number,
   settings: DomainSettings,
 ): OrderDerivedColumns {
-  const bookedPlan: PlanInstallment[] | null =
-    booked === null
-      ? null
-      : booked.map((row) => ({
-          period: row.period,
-          dueDate: row.dueDate,
-          principalFen: row.principalFen,
-          interestFen: row.interestFen,
-          feeFen: row.feeFen,
-          totalFen: row.principalFen + row.interestFen + row.feeFen,
-        }));
+  const bookedPlan: PlanInstallment[] | null = booked === null ? null : booked.map(planInstallmentOf);
 
   // APR on what the borrower received, over every payment of the booked plan (else the quoted one).
   let aprNominalBps: number | null = null;

@@ -96,7 +96,7 @@ const idCheckSchema = z.object({
    * hides (revealing it reveals the number, and is recorded as such). Null when the digits name no day.
    */
   birthDate: personalTextSchema.nullable(),
-  /** Five-year age band of that birth date ('30-34'): what a reviewer compares a face with. */
+  /** The ages this year of that birth date's five-year cohort ('31-36' for 1990-1994 in 2026, mask.ts `ageBand`): what a reviewer compares a face with. */
   ageBand: z.string().nullable(),
   province: z.string().nullable(),
 });

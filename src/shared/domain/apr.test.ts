@@ -8,6 +8,7 @@ import {
   aprCompliance,
   comparePlans,
   loanApr,
+  planInstallmentOf,
   solveMonthlyIrr,
   solveXirr,
 } from './apr';
@@ -218,6 +219,27 @@ describe('comparePlans', () => {
       { period: 2, field: 'due_date', quotedFen: null, bookedFen: null, quotedDate: '2025-03-15', bookedDate: '2025-03-16' },
       { period: 2, field: 'interest', quotedFen: quoted[1]?.interestFen, bookedFen: (quoted[1]?.interestFen ?? 0) + 12 },
       { period: 2, field: 'total', quotedFen: quoted[1]?.totalFen, bookedFen: (quoted[1]?.totalFen ?? 0) + 12 },
+    ]);
+  });
+
+  it('compares a booked plan by principal, interest and fee: a penalty or payments on it are no difference', () => {
+    const booked = quoted.map((row) => ({
+      period: row.period,
+      dueDate: row.dueDate,
+      principalFen: row.principalFen,
+      interestFen: row.interestFen,
+      feeFen: row.feeFen,
+      penaltyFen: 345,
+      paidPrincipalFen: row.principalFen,
+      status: 'overdue' as const,
+    }));
+    const plan = booked.map(planInstallmentOf);
+    expect(plan[0]).toEqual({ period: 1, dueDate: quoted[0]?.dueDate, principalFen: quoted[0]?.principalFen, interestFen: quoted[0]?.interestFen, feeFen: quoted[0]?.feeFen, totalFen: quoted[0]?.totalFen });
+    expect(comparePlans(quoted, plan)).toEqual({ equal: true, differences: [] });
+    const withMoreFee = booked.map((row) => (row.period === 3 ? { ...row, feeFen: row.feeFen + 50 } : row)).map(planInstallmentOf);
+    expect(comparePlans(quoted, withMoreFee).differences).toEqual([
+      { period: 3, field: 'fee', quotedFen: quoted[2]?.feeFen, bookedFen: (quoted[2]?.feeFen ?? 0) + 50 },
+      { period: 3, field: 'total', quotedFen: quoted[2]?.totalFen, bookedFen: (quoted[2]?.totalFen ?? 0) + 50 },
     ]);
   });
 

@@ -185,6 +185,21 @@ export interface PlanInstallment {
   totalFen: number;
 }
 
+/**
+ * A booked installment as a row of its plan, to compare with the quoted plan and for the APR: the
+ * total is principal, interest and fee (a penalty is not part of the plan).
+ */
+export function planInstallmentOf(row: Omit<PlanInstallment, 'totalFen'>): PlanInstallment {
+  return {
+    period: row.period,
+    dueDate: row.dueDate,
+    principalFen: row.principalFen,
+    interestFen: row.interestFen,
+    feeFen: row.feeFen,
+    totalFen: row.principalFen + row.interestFen + row.feeFen,
+  };
+}
+
 export type PlanDifferenceField = 'due_date' | 'principal' | 'interest' | 'fee' | 'total' | 'missing_in_booked' | 'missing_in_quoted';
 
 export interface PlanDifference {

@@ -118,7 +118,8 @@ describe('free text, birth dates and age bands', () => {
     expect(maskBirthDate('1990年3月7日')).toBe('****-**-**');
   });
 
-  it('puts an age in its five-year band', () => {
-    expect([0, 4, 5, 34, 35, 76].map(ageBand)).toEqual(['0-4', '0-4', '5-9', '30-34', '35-39', '75-79']);
+  it('gives the ages this year of a five-year birth cohort, the same for everyone born in it', () => {
+    expect([1990, 1994, 1995, 1949, 2025].map((year) => ageBand(year, 2026))).toEqual(['31-36', '31-36', '26-31', '76-81', '0-1']);
+    expect(ageBand(1990, 2027)).toBe('32-37');
   });
 });

@@ -102,8 +102,15 @@ export function maskBirthDate(date: string): string {
   return date.trim() === '' ? '' : '****-**-**';
 }
 
-/** A five-year age band ('30-34'; '0-4' for infants), shown instead of an age or a birth date. */
-export function ageBand(age: number): string {
-  const low = Math.max(0, Math.floor(age / 5) * 5);
-  return `${low}-${low + 4}`;
+/**
+ * An age band shown instead of an age or a birth date: the ages this year of the five-year birth
+ * cohort the person belongs to (born 1990-1994: '31-36' in 2026). A band of the person's own age
+ * would move on their birthday, and whoever saw it move would know the birth date the ID
+ * number's mask hides; a cohort's band moves on 1 January, for everyone at once.
+ */
+export function ageBand(birthYear: number, year: number): string {
+  const cohortStart = Math.floor(birthYear / 5) * 5;
+  const youngest = Math.max(0, year - (cohortStart + 4) - 1);
+  const oldest = Math.max(0, year - cohortStart);
+  return `${youngest}-${oldest}`;
 }

@@ -39,7 +39,8 @@ Options:
                         its own read-only database connection (default: the CPU count less
                         one, 1 to 4; 0 answers everything on the main thread)
   --data-dir DIR        data folder (default: the OS's per-user app data folder, or $CREDITDESK_DATA_DIR)
-  --demo                start the three embedded demo institutions and sync them (reused on restart)
+  --demo                start the three embedded demo institutions and sync them (kept in the
+                        data folder's demo-institutions/: a restart resumes them)
   --help                show this help
 
 On the first start an "admin" account is created; its password comes from

@@ -30,8 +30,8 @@ Options:
   --tick-step DUR       How far each tick moves the clock (default 1d; e.g. 6h, 2d)
   --now WHEN            Anchor the data to this instant (ISO 8601 or epoch ms;
                         default: now). Same seed + now + borrowers = same data.
-  --data-dir DIR        Keep the simulator's SQLite in DIR (default: memory or
-                        a temporary directory)
+  --data-dir DIR        Put the simulator's SQLite in DIR, generated anew at each
+                        start (default: memory or a temporary directory)
   --help                Show this text
 
 The secrets printed at start are test secrets of simulated institutions.`;

@@ -14,6 +14,9 @@ export const portfolioMessages = defineMessages({
   'portfolio.rowsTotal': { 'zh-CN': '共 {count} 条', en: { one: '{count} row', other: '{count} rows' } },
   'portfolio.noRows': { 'zh-CN': '没有符合条件的记录。', en: 'Nothing matches these filters.' },
   'portfolio.sortBy': { 'zh-CN': '排序：', en: 'Sort by' },
+  'portfolio.columnsHidden': { 'zh-CN': '窗口较窄，已收起：{columns}（详情页可见）', en: 'Hidden at this width: {columns} (in each row’s detail)' },
+  'portfolio.showAllColumns': { 'zh-CN': '显示全部列', en: 'Show all columns' },
+  'portfolio.fitColumns': { 'zh-CN': '按窗口宽度显示', en: 'Fit to window' },
   'portfolio.noHistory': { 'zh-CN': '尚无历史数据。', en: 'No history yet.' },
   'portfolio.reconstructed': { 'zh-CN': '回溯重建', en: 'Reconstructed' },
   'portfolio.reconstructedNote': {

@@ -6,7 +6,8 @@ import { useRpcQuery } from '../../api/hooks';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
-import { formatRatio, institutionName, LineFlagBadges, LineStateBadge, ScopeSelects, toQuery, VirtualList, type VirtualColumn } from '../loans/shared';
+import { formatRatio, institutionName, LineFlagBadges, LineStateBadge, ScopeSelects, TitledText, toQuery } from '../loans/shared';
+import { VirtualList, type VirtualColumn } from '../loans/VirtualList';
 
 type LineFilter = Pick<LineListInput, 'institutionId' | 'productCode' | 'mode' | 'state' | 'flag' | 'inForce' | 'borrowerId'>;
 type LineSort = LineListInput['sort'];
@@ -36,19 +37,22 @@ export function LineListPage() {
     setParams(new URLSearchParams(toQuery({ ...next, sort: nextSort === 'grantedAt' ? undefined : nextSort, direction: nextDirection === 'desc' ? undefined : nextDirection }).slice(1)), { replace: true });
   const update = (next: Partial<LineFilter>) => write({ ...filter, ...next }, sort, direction);
 
+  // Widths hold the widest text each column shows in its language; no priority: what support looks
+  // a line up by, never hidden (src/renderer/README.md).
+  const wide = locale === 'en';
   const columns: VirtualColumn<LineListRow>[] = [
-    { key: 'line', header: t('lines.column.line'), width: 170, render: (row) => <Text size="sm" ff="monospace">{row.externalId}</Text> },
-    { key: 'institution', header: t('portfolio.institution'), width: 120, render: (row) => institutionName(institutions, row.institutionId) },
-    { key: 'borrower', header: t('loans.column.borrower'), width: 90, render: (row) => row.borrowerNameMasked ?? '—' },
-    { key: 'mode', header: t('lines.mode'), width: 90, render: (row) => t(`lines.mode.${row.mode}`) },
-    { key: 'limit', header: t('lines.column.limit'), width: 120, align: 'right', sort: 'limit', render: (row) => formatFen(row.limitFen, locale) },
-    { key: 'used', header: t('lines.column.used'), width: 120, align: 'right', sort: 'used', render: (row) => formatFen(row.usedFen, locale) },
-    { key: 'available', header: t('lines.column.available'), width: 120, align: 'right', sort: 'available', render: (row) => formatFen(row.availableFen, locale) },
-    { key: 'utilisation', header: t('lines.column.utilisation'), width: 80, align: 'right', sort: 'utilisation', render: (row) => formatRatio(row.limitFen === 0 ? 0 : row.usedFen / row.limitFen) },
-    { key: 'state', header: t('lines.column.state'), width: 90, render: (row) => <LineStateBadge state={row.state} /> },
-    { key: 'flags', header: t('lines.column.flags'), width: 200, render: (row) => <LineFlagBadges flags={row.flags} /> },
-    { key: 'validTo', header: t('lines.column.validTo'), width: 140, sort: 'validTo', render: (row) => formatDateTime(row.validTo, locale) },
-    { key: 'granted', header: t('lines.column.granted'), width: 140, sort: 'grantedAt', render: (row) => formatDateTime(row.grantedAt, locale) },
+    { key: 'line', header: t('lines.column.line'), width: 160, priority: 1, render: (row) => <Text size="sm" ff="monospace">{row.externalId}</Text> },
+    { key: 'institution', header: t('portfolio.institution'), width: 150, render: (row) => <TitledText text={institutionName(institutions, row.institutionId)} /> },
+    { key: 'borrower', header: t('loans.column.borrower'), width: 80, render: (row) => row.borrowerNameMasked ?? '—' },
+    { key: 'mode', header: t('lines.mode'), width: wide ? 96 : 90, priority: 3, render: (row) => t(`lines.mode.${row.mode}`) },
+    { key: 'limit', header: t('lines.column.limit'), width: 112, align: 'right', sort: 'limit', render: (row) => formatFen(row.limitFen, locale) },
+    { key: 'used', header: t('lines.column.used'), width: 112, priority: 4, align: 'right', sort: 'used', render: (row) => formatFen(row.usedFen, locale) },
+    { key: 'available', header: t('lines.column.available'), width: 112, align: 'right', sort: 'available', render: (row) => formatFen(row.availableFen, locale) },
+    { key: 'utilisation', header: t('lines.column.utilisation'), width: 80, priority: 5, align: 'right', sort: 'utilisation', render: (row) => formatRatio(row.limitFen === 0 ? 0 : row.usedFen / row.limitFen) },
+    { key: 'state', header: t('lines.column.state'), width: wide ? 100 : 90, render: (row) => <LineStateBadge state={row.state} /> },
+    { key: 'flags', header: t('lines.column.flags'), width: wide ? 230 : 170, render: (row) => <LineFlagBadges flags={row.flags} max={1} /> },
+    { key: 'validTo', header: t('lines.column.validTo'), width: 140, priority: 2, sort: 'validTo', render: (row) => formatDateTime(row.validTo, locale) },
+    { key: 'granted', header: t('lines.column.granted'), width: 140, priority: 6, sort: 'grantedAt', render: (row) => formatDateTime(row.grantedAt, locale) },
   ];
 
   return (

@@ -9,7 +9,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatBps, formatDateTime, formatFen } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useRpcQuery } from '../../api/hooks';
-import { BucketBadge, institutionName, OrderStatusBadge, ScopeSelects, toQuery, VirtualList, type VirtualColumn } from './shared';
+import { BucketBadge, institutionName, OrderStatusBadge, ScopeSelects, TitledText, toQuery } from './shared';
+import { VirtualList, type VirtualColumn } from './VirtualList';
 
 
 /** The filter in the address: every dashboard figure links here with its own. */
@@ -47,20 +48,24 @@ export function LoanListPage() {
   const institutions = options.data?.institutions ?? [];
   const update = (next: Partial<LoanListFilter>) => setParams(writeFilter({ ...filter, ...next }, sort, direction), { replace: true });
 
+  // Widths hold the widest text each column shows in its language (English statuses run longer);
+  // no priority: what support looks a loan up by, never hidden (src/renderer/README.md).
+  const wide = locale === 'en';
   const columns: VirtualColumn<LoanListRow>[] = [
-    { key: 'loan', header: t('loans.column.loan'), width: 170, render: (row) => <Text size="sm" ff="monospace">{row.externalId}</Text> },
-    { key: 'institution', header: t('portfolio.institution'), width: 120, render: (row) => institutionName(institutions, row.institutionId) },
-    { key: 'borrower', header: t('loans.column.borrower'), width: 90, render: (row) => row.borrowerNameMasked ?? '—' },
-    { key: 'product', header: t('portfolio.product'), width: 100, render: (row) => row.productCode },
-    { key: 'status', header: t('loans.status'), width: 100, render: (row) => <OrderStatusBadge status={row.status} /> },
-    { key: 'principal', header: t('loans.column.principal'), width: 120, align: 'right', sort: 'principal', render: (row) => formatFen(row.principalFen, locale) },
-    { key: 'outstanding', header: t('loans.column.outstanding'), width: 120, align: 'right', sort: 'outstanding', render: (row) => formatFen(row.outstandingPrincipalFen, locale) },
-    { key: 'disbursed', header: t('loans.column.disbursed'), width: 140, sort: 'disbursedAt', render: (row) => formatDateTime(row.disbursedAt, locale) },
-    { key: 'dpd', header: t('loans.column.dpd'), width: 130, sort: 'dpd', render: (row) => <BucketBadge bucket={row.bucket} dpd={row.dpd} inGrace={row.inGrace} status={row.status} /> },
+    { key: 'loan', header: t('loans.column.loan'), width: 176, priority: 1, render: (row) => <Text size="sm" ff="monospace">{row.externalId}</Text> },
+    { key: 'institution', header: t('portfolio.institution'), width: 150, render: (row) => <TitledText text={institutionName(institutions, row.institutionId)} /> },
+    { key: 'borrower', header: t('loans.column.borrower'), width: 80, render: (row) => row.borrowerNameMasked ?? '—' },
+    { key: 'product', header: t('portfolio.product'), width: 100, priority: 5, render: (row) => row.productCode },
+    { key: 'status', header: t('loans.status'), width: wide ? 150 : 100, render: (row) => <OrderStatusBadge status={row.status} /> },
+    { key: 'principal', header: t('loans.column.principal'), width: 112, align: 'right', sort: 'principal', render: (row) => formatFen(row.principalFen, locale) },
+    { key: 'outstanding', header: t('loans.column.outstanding'), width: 112, align: 'right', sort: 'outstanding', render: (row) => formatFen(row.outstandingPrincipalFen, locale) },
+    { key: 'disbursed', header: t('loans.column.disbursed'), width: 140, priority: 4, sort: 'disbursedAt', render: (row) => formatDateTime(row.disbursedAt, locale) },
+    { key: 'dpd', header: t('loans.column.dpd'), width: wide ? 140 : 150, sort: 'dpd', render: (row) => <BucketBadge bucket={row.bucket} dpd={row.dpd} inGrace={row.inGrace} status={row.status} /> },
     {
       key: 'apr',
       header: t('loans.column.apr'),
       width: 90,
+      priority: 6,
       align: 'right',
       sort: 'apr',
       render: (row) => (
@@ -72,7 +77,8 @@ export function LoanListPage() {
     {
       key: 'flags',
       header: t('loans.column.flags'),
-      width: 150,
+      width: wide ? 150 : 140,
+      priority: 3,
       render: (row) => (
         <Group gap={4} wrap="nowrap">
           {row.planState === 'missing' && <Badge size="xs" color="gray" variant="outline">{t('loans.flag.plan_missing')}</Badge>}
@@ -80,7 +86,7 @@ export function LoanListPage() {
         </Group>
       ),
     },
-    { key: 'next', header: t('loans.column.nextDue'), width: 170, sort: 'nextDue', render: (row) => (row.nextDueDate ? `${row.nextDueDate} · ${formatFen(row.nextDueFen, locale)}` : '—') },
+    { key: 'next', header: t('loans.column.nextDue'), width: wide ? 176 : 160, priority: 2, sort: 'nextDue', render: (row) => (row.nextDueDate ? `${row.nextDueDate} · ${formatFen(row.nextDueFen, locale)}` : '—') },
   ];
 
   return (

@@ -2,7 +2,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../../testing';
-import { BucketBadge, FigureCard } from './shared';
+import { BucketBadge, FigureCard, LineFlagBadges } from './shared';
 
 afterEach(cleanup);
 
@@ -25,5 +25,14 @@ describe('FigureCard', () => {
     const label = screen.getByTestId('apr-36-label');
     expect(label.getAttribute('title')).toBe('APR over 36.00% (non-compliant)');
     expect(label.style.getPropertyValue('--text-line-clamp')).toBe('2');
+  });
+});
+
+describe('LineFlagBadges in a list cell', () => {
+  it('puts an overdue freeze first whatever order the flags came in, the rest as +N and all of them on hover', () => {
+    renderWithProviders(<LineFlagBadges flags={['expiring_soon', 'frozen_overdue', 'exhausted']} max={1} />);
+    const badges = screen.getAllByText(/./, { selector: '.mantine-Badge-label' });
+    expect(badges.map((badge) => badge.textContent)).toEqual(['逾期冻结', '+2']);
+    expect(screen.getByTitle('逾期冻结、额度用尽、30 天内到期')).toBeTruthy();
   });
 });

@@ -1,19 +1,14 @@
 /**
- * Pieces shared by the lines, loans and borrower pages: clickable figures, badges, scope filters
- * and the virtualised list that pages through the back end as it scrolls.
+ * Pieces shared by the lines, loans and borrower pages: clickable figures, badges and scope
+ * filters (the virtualised list is in VirtualList.tsx).
  */
-import { Badge, Group, Paper, Select, Skeleton, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Badge, Group, Paper, Select, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { bucketChartColor } from '../../../shared/chart-colors';
-import { useQueries } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
-import { useMemo, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { ChannelInput, ChannelOutput } from '../../../shared/rpc/contract';
 import type { LineFlagName, lineStates } from '../../../shared/contracts/portfolio';
 import type { OrderStatus } from '../../../shared/institution-api/loans';
-import classes from './portfolio.module.css';
-import { rpcQuery, useInvalidateOn, useRpcQuery } from '../../api/hooks';
+import { useRpcQuery } from '../../api/hooks';
 import { useI18n } from '../../i18n/I18nProvider';
 
 export type InstitutionRef = { id: number; code: string; name: string };
@@ -126,15 +121,27 @@ const lineFlagColors: Record<string, string> = {
   expired: 'gray',
 };
 
-export function LineFlagBadges({ flags }: { flags: readonly LineFlagName[] }) {
-  const { t } = useI18n();
+// The flag support must see first when a list cell has room for one: a frozen line before a date.
+const lineFlagSeverity: readonly LineFlagName[] = ['frozen_overdue', 'expired', 'exhausted', 'unused_single_batch_expiring', 'expiring_soon'];
+
+/** A line's flags; with `max`, the most severe ones and "+N" for the rest, all of them on hover. */
+export function LineFlagBadges({ flags, max }: { flags: readonly LineFlagName[]; max?: number }) {
+  const { t, locale } = useI18n();
+  const ordered = max === undefined ? flags : [...flags].sort((a, b) => lineFlagSeverity.indexOf(a) - lineFlagSeverity.indexOf(b));
+  const shown = max === undefined ? ordered : ordered.slice(0, max);
+  const rest = ordered.length - shown.length;
   return (
-    <Group gap={4} wrap="nowrap">
-      {flags.map((flag) => (
+    <Group gap={4} wrap="nowrap" title={rest > 0 ? ordered.map((flag) => t(`lines.flag.${flag}`)).join(locale === 'zh-CN' ? '、' : ', ') : undefined}>
+      {shown.map((flag) => (
         <Badge key={flag} color={lineFlagColors[flag] ?? 'gray'} variant="dot" size="xs">
           {t(`lines.flag.${flag}`)}
         </Badge>
       ))}
+      {rest > 0 && (
+        <Badge color="gray" variant="light" size="xs" data-testid="more-flags">
+          +{rest}
+        </Badge>
+      )}
     </Group>
   );
 }
@@ -201,138 +208,7 @@ export function ScopeSelects({
   );
 }
 
-export interface VirtualColumn<Row> {
-  key: string;
-  header: string;
-  width: number;
-  align?: 'left' | 'right';
-  sort?: string;
-  render(row: Row): ReactNode;
-}
-
-type PagedChannel = 'portfolio:loans-list' | 'portfolio:lines-list';
-type PagedRow<C extends PagedChannel> = ChannelOutput<C>['rows'][number];
-
-const pageSize = 100;
-const rowHeight = 36;
-
-/**
- * A list paged, sorted and filtered by the back end and virtualised here: only the pages under the
- * viewport are fetched, so 100,000 rows scroll like 100.
- */
-export function VirtualList<C extends PagedChannel>({
-  channel,
-  input,
-  columns,
-  sort,
-  direction,
-  onSort,
-  rowHref,
-  testId,
-  height = 'calc(100vh - 260px)',
-}: {
-  channel: C;
-  input: Omit<ChannelInput<C>, 'offset' | 'limit'>;
-  columns: VirtualColumn<PagedRow<C>>[];
-  sort: string;
-  direction: 'asc' | 'desc';
-  onSort(sort: string, direction: 'asc' | 'desc'): void;
-  rowHref(row: PagedRow<C>): string;
-  testId: string;
-  height?: string;
-}) {
-  const { t, locale } = useI18n();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const first = useRpcQuery(channel, { ...input, offset: 0, limit: pageSize } as ChannelInput<C>);
-  // New sync data refreshes the pages on screen (they stay where they are).
-  useInvalidateOn('sync:data-changed', [channel]);
-  const total = (first.data as ChannelOutput<C> | undefined)?.total ?? 0;
-  // The virtualizer's functions change every render by design; this component re-renders on scroll anyway.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 20 });
-  const items = virtualizer.getVirtualItems();
-  const pagesInView = useMemo(() => {
-    const pages = new Set<number>();
-    for (const item of items) pages.add(Math.floor(item.index / pageSize));
-    return [...pages].filter((page) => page > 0).sort((a, b) => a - b);
-  }, [items]);
-  const pageQueries = useQueries({
-    queries: pagesInView.map((page) => {
-      const pageInput = { ...input, offset: page * pageSize, limit: pageSize } as ChannelInput<C>;
-      return { ...rpcQuery(channel, pageInput), staleTime: 15_000 };
-    }),
-  });
-  const rowsByPage = new Map<number, PagedRow<C>[]>();
-  if (first.data) rowsByPage.set(0, (first.data as ChannelOutput<C>).rows as PagedRow<C>[]);
-  pagesInView.forEach((page, index) => {
-    const data = pageQueries[index]?.data as ChannelOutput<C> | undefined;
-    if (data) rowsByPage.set(page, data.rows as PagedRow<C>[]);
-  });
-  const width = columns.reduce((sum, column) => sum + column.width, 0);
-
-  return (
-    <Stack gap={4}>
-      <Text size="xs" c="dimmed" data-testid={`${testId}-total`}>
-        {first.isPending ? t('common.loading') : t('portfolio.rowsTotal', { count: new Intl.NumberFormat(locale).format(total) })}
-      </Text>
-      <Paper withBorder radius="sm" style={{ overflow: 'hidden' }}>
-        <div ref={scrollRef} style={{ height, overflow: 'auto' }} role="table" aria-rowcount={total} data-testid={testId}>
-          <div role="row" style={{ display: 'flex', position: 'sticky', top: 0, zIndex: 1, minWidth: width, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)' }}>
-            {columns.map((column) => (
-              <div key={column.key} role="columnheader" style={{ width: column.width, flex: `0 0 ${column.width}px`, padding: '6px 8px', textAlign: column.align ?? 'left' }}>
-                {column.sort ? (
-                  <UnstyledButton
-                    onClick={() => onSort(column.sort as string, sort === column.sort && direction === 'desc' ? 'asc' : 'desc')}
-                    aria-label={`${t('portfolio.sortBy')} ${column.header}`}
-                  >
-                    <Group gap={2} wrap="nowrap" justify={column.align === 'right' ? 'flex-end' : 'flex-start'}>
-                      <Text size="xs" fw={600}>
-                        {column.header}
-                      </Text>
-                      {sort === column.sort && (direction === 'desc' ? <IconArrowDown size={12} /> : <IconArrowUp size={12} />)}
-                    </Group>
-                  </UnstyledButton>
-                ) : (
-                  <Text size="xs" fw={600}>
-                    {column.header}
-                  </Text>
-                )}
-              </div>
-            ))}
-          </div>
-          {total === 0 && !first.isPending ? (
-            <Text p="md" c="dimmed" size="sm">
-              {t('portfolio.noRows')}
-            </Text>
-          ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: width }}>
-              {items.map((item) => {
-                const row = rowsByPage.get(Math.floor(item.index / pageSize))?.[item.index % pageSize];
-                return (
-                  <div
-                    key={item.key}
-                    role="row"
-                    aria-rowindex={item.index + 1}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)`, display: 'flex', alignItems: 'center', borderBottom: '1px solid var(--mantine-color-default-border)' }}
-                  >
-                    {row ? (
-                      <UnstyledButton component={Link} to={rowHref(row)} style={{ display: 'flex', alignItems: 'center', width: '100%', height: '100%' }} className={classes.rowLink}>
-                        {columns.map((column) => (
-                          <div key={column.key} role="cell" style={{ width: column.width, flex: `0 0 ${column.width}px`, padding: '0 8px', textAlign: column.align ?? 'left', overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', fontSize: 13, fontVariantNumeric: 'tabular-nums' }}>
-                            {column.render(row)}
-                          </div>
-                        ))}
-                      </UnstyledButton>
-                    ) : (
-                      <Skeleton height={14} mx="sm" width={width - 32} />
-                    )}
-                  </div>
-                );
-              })}
-            </div>
-          )}
-        </div>
-      </Paper>
-    </Stack>
-  );
+/** Text in a list cell that may be cut at the cell's edge, whole on hover. */
+export function TitledText({ text }: { text: string }) {
+  return <span title={text}>{text}</span>;
 }

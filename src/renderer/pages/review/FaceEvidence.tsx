@@ -1,54 +1,54 @@
 import { Badge, Box, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Fragment, useRef } from 'react';
 import type { TaskDetail } from '../../../shared/contracts/review';
 import { ANY_MODEL_VERSION } from '../../../shared/domain/face';
+import { useInnerWidth } from '../../components/useInnerWidth';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ImageViewer, type ImageView } from './ImageViewer';
+import { scoreBarLayout, type Rect } from './scoreBarLayout';
 import { label } from './shared';
 
 type Face = NonNullable<TaskDetail['face']>;
 
 const bandColors: Record<string, string> = { pass: 'green', review: 'orange', reject: 'red', unknown_model: 'gray' };
 
-/** The score on a 0-100 bar with the reject, review and pass zones and the vendor's published thresholds. */
+const zoneColors = { reject: 'var(--mantine-color-red-2)', review: 'var(--mantine-color-orange-2)', pass: 'var(--mantine-color-green-2)', unbanded: 'var(--mantine-color-gray-2)' } as const;
+// Before the first layout (and in a test DOM) the bar has no width yet: lay out for a typical one.
+const unmeasuredWidth = 300;
+
+/**
+ * The score on a 0-100 bar with the reject, review and pass zones and the vendor's published
+ * thresholds; scoreBarLayout.ts keeps every label clear of every marker at any score.
+ */
 export function ScoreBar({ score, rejectBelow, passAtOrAbove, vendorThresholds }: { score: number; rejectBelow: number | null; passAtOrAbove: number | null; vendorThresholds: Array<{ falseAcceptRate: string; score: number }> }) {
   const { t } = useI18n();
-  const clamp = (value: number) => Math.min(100, Math.max(0, value));
-  const zones =
-    rejectBelow !== null && passAtOrAbove !== null
-      ? [
-          { from: 0, to: rejectBelow, color: 'var(--mantine-color-red-2)' },
-          { from: rejectBelow, to: passAtOrAbove, color: 'var(--mantine-color-orange-2)' },
-          { from: passAtOrAbove, to: 100, color: 'var(--mantine-color-green-2)' },
-        ]
-      : [{ from: 0, to: 100, color: 'var(--mantine-color-gray-2)' }];
+  const frame = useRef<HTMLDivElement>(null);
+  const width = useInnerWidth(frame) || unmeasuredWidth;
+  const layout = scoreBarLayout({ width, score, rejectBelow, passAtOrAbove, vendorThresholds: vendorThresholds.map((threshold) => threshold.score) });
+  const place = (rect: Rect) => ({ position: 'absolute' as const, left: rect.x, top: rect.y, width: rect.width, height: rect.height });
   return (
-    <Box pt={30} pb={30} px={6} data-testid="score-bar" aria-label={t('review.face.scoreBar', { score: score.toFixed(2) })}>
-      <Box style={{ position: 'relative', height: 18, borderRadius: 4, overflow: 'visible' }}>
-        {zones.map((zone) => (
-          <Box
-            key={zone.from}
-            style={{ position: 'absolute', left: `${clamp(zone.from)}%`, width: `${clamp(zone.to) - clamp(zone.from)}%`, top: 0, bottom: 0, background: zone.color }}
-          />
+    <Box pt={6} pb={4} px={6} data-testid="score-bar" aria-label={t('review.face.scoreBar', { score: score.toFixed(2) })}>
+      <Box ref={frame} style={{ position: 'relative', height: layout.height }}>
+        {layout.zones.map((zone) => (
+          <Box key={zone.kind} style={{ ...place(zone), background: zoneColors[zone.kind] }} />
         ))}
-        {[rejectBelow, passAtOrAbove].map((value, index) =>
-          value === null ? null : (
-            <Box key={index} style={{ position: 'absolute', left: `${clamp(value)}%`, top: -4, bottom: -4, width: 2, background: index === 0 ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-green-7)' }}>
-              <Text size="xs" fw={600} c={index === 0 ? 'red.8' : 'green.8'} style={{ position: 'absolute', top: 22, left: -20, width: 42, textAlign: 'center' }}>
-                {value}
-              </Text>
-            </Box>
-          ),
-        )}
-        {vendorThresholds.map((threshold) => (
-          <Box key={threshold.falseAcceptRate} style={{ position: 'absolute', left: `${clamp(threshold.score)}%`, top: 18, height: 6, width: 1, background: 'var(--mantine-color-gray-6)' }} title={`FAR ${threshold.falseAcceptRate}: ${threshold.score}`} />
+        {layout.vendorTicks.map((tick, index) => (
+          <Box key={index} style={{ ...place(tick), background: 'var(--mantine-color-gray-6)' }} title={`FAR ${vendorThresholds[index]?.falseAcceptRate}: ${tick.value}`} />
         ))}
-        <Box style={{ position: 'absolute', left: `${clamp(score)}%`, top: -8, bottom: -8, width: 3, marginLeft: -1, background: 'var(--mantine-color-dark-7)', borderRadius: 2 }}>
-          <Text size="sm" fw={700} style={{ position: 'absolute', top: -20, left: -30, width: 62, textAlign: 'center' }} data-testid="face-score">
-            {score.toFixed(2)}
-          </Text>
-        </Box>
+        {layout.thresholds.map(({ kind, marker, label }) => (
+          <Fragment key={kind}>
+            <Box data-testid={`threshold-${kind}`} style={{ ...place(marker), background: kind === 'reject' ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-green-7)' }} />
+            <Text size="xs" fw={600} lh={`${label.height}px`} c={kind === 'reject' ? 'red.8' : 'green.8'} data-testid={`threshold-${kind}-label`} style={{ ...place(label), textAlign: label.align, whiteSpace: 'nowrap' }}>
+              {label.text}
+            </Text>
+          </Fragment>
+        ))}
+        <Box data-testid="score-marker" style={{ ...place(layout.score.marker), background: 'var(--mantine-color-dark-7)', borderRadius: 2 }} />
+        <Text size="sm" fw={700} lh={`${layout.score.label.height}px`} data-testid="face-score" style={{ ...place(layout.score.label), textAlign: 'center', whiteSpace: 'nowrap' }}>
+          {layout.score.label.text}
+        </Text>
       </Box>
-      <Group justify="space-between" mt={26}>
+      <Group justify="space-between" mt={6}>
         <Text size="xs" c="dimmed">
           0
         </Text>
