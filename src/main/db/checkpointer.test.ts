@@ -6,6 +6,7 @@ import { createTestBackend } from '../../../test/support/backend';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { findMigrationsFolder, openDatabase } from './connection';
+import { until } from '../../../test/support/until';
 
 const folders = tempFolders();
 const running: Checkpointer[] = [];
@@ -34,14 +35,6 @@ function fill(client: Database.Database, transactions: number, rowsEach: number)
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function walFrames(client: Database.Database): { log: number; checkpointed: number } {
   const [result] = client.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
   return result!;
@@ -55,10 +48,10 @@ describe('the background checkpointer', () => {
     expect(statSync(file).size).toBeLessThan(1024 * 1024);
     const checkpointer = startCheckpointer({ file, busyIntervalMs: 5, idleIntervalMs: 5 });
     running.push(checkpointer);
-    await until(() => statSync(file).size > 4 * 1024 * 1024);
+    await until(() => statSync(file).size > 4 * 1024 * 1024, 'the database file at 4 MiB (pages checkpointed into it)', 10_000, 10);
     // The writer keeps committing while the worker copies behind it.
     fill(client, 50, 20);
-    await until(() => statSync(file).size > 7 * 1024 * 1024);
+    await until(() => statSync(file).size > 7 * 1024 * 1024, 'the database file at 7 MiB', 10_000, 10);
     const stats = await checkpointer.stop();
     expect(stats.passes).toBeGreaterThan(0);
     expect(stats.errors).toBe(0);
@@ -76,7 +69,7 @@ describe('the background checkpointer', () => {
     const { file, client } = writer();
     const checkpointer = startCheckpointer({ file, busyIntervalMs: 5, idleIntervalMs: 5 });
     fill(client, 2, 100);
-    await until(() => statSync(file).size > 400 * 1024);
+    await until(() => statSync(file).size > 400 * 1024, 'the database file at 400 KiB', 10_000, 10);
     const first = checkpointer.stop();
     expect(checkpointer.stop()).toBe(first);
     await first;
@@ -89,7 +82,7 @@ describe('the background checkpointer', () => {
   it('reports a database it cannot open, and stopping it still resolves', async () => {
     const errors: string[] = [];
     const checkpointer = startCheckpointer({ file: path.join(folders.folder(), 'missing', 'creditdesk.db'), onError: (message) => errors.push(message) });
-    await until(() => errors.length > 0);
+    await until(() => errors.length > 0, 'the checkpointer to report an error', 10_000, 10);
     expect(errors[0]).toMatch(/checkpointer stopped: .*(directory|open)/i);
     expect(await checkpointer.stop()).toEqual({ passes: 0, errors: 0 });
   });
@@ -99,7 +92,7 @@ describe('the background checkpointer', () => {
     const file = backend.paths.database;
     fill(backend.db.$client, 2, 256);
     // 2 MB is far below the writer's own checkpoint (160 MB): only the worker copies it.
-    await until(() => statSync(file).size > 2 * 1024 * 1024);
+    await until(() => statSync(file).size > 2 * 1024 * 1024, 'the database file at 2 MiB', 10_000, 10);
     await backend.close();
     expect(existsSync(file)).toBe(true);
     expect(existsSync(`${file}-wal`)).toBe(false);

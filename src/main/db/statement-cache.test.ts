@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { applyMigrations, findMigrationsFolder, openDatabase, writeTransaction, type Db } from './connection';
 import { settingsTable } from './schema';
-import { cachingClient } from './statement-cache';
+import { cachingClient, statementCache } from './statement-cache';
 
 const folders = tempFolders();
 afterEach(() => folders.removeAll());
@@ -72,5 +72,33 @@ describe("drizzle's statement cache", () => {
     iterator.return?.();
     expect(client.prepare('SELECT key FROM settings ORDER BY key')).toBe(first);
     db.$client.close();
+  });
+});
+
+describe('a module’s own statement cache', () => {
+  it('prepares each text once per connection with its LIMIT planned once, keeps each cache’s statements to itself, and starts over past its size', () => {
+    const db = freshDb();
+    const other = freshDb();
+    const mine = statementCache(2);
+    const theirs = statementCache(2);
+    const text = 'SELECT key FROM settings ORDER BY key LIMIT ?';
+    const first = mine(db.$client, text);
+    expect(mine(db.$client, text)).toBe(first);
+    expect(first.source).toBe('SELECT key FROM settings ORDER BY key limit cast(? as integer)');
+    // Another connection, or another module's cache, gets a statement of its own: a mode set here
+    // (pluck) is never seen there.
+    expect(mine(other.$client, text)).not.toBe(first);
+    first.pluck();
+    const their = theirs(db.$client, text);
+    expect(their).not.toBe(first);
+    writeTransaction(db, (tx) => tx.insert(settingsTable).values({ key: 'a', value: '1', updatedAt: 1 }).run());
+    expect(their.all(5)).toEqual([{ key: 'a' }]);
+    expect(first.all(5)).toEqual(['a']);
+    // Past its size it starts over: the next look-up of the first text prepares it again.
+    mine(db.$client, 'SELECT 1');
+    mine(db.$client, 'SELECT 2');
+    expect(mine(db.$client, text)).not.toBe(first);
+    db.$client.close();
+    other.$client.close();
   });
 });

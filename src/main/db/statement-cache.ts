@@ -31,6 +31,30 @@ export function plannedOnceLimit(source: string): string {
   return source.replace(/\blimit\s+\?/gi, 'limit cast(? as integer)');
 }
 
+/**
+ * A cache of statements for code that runs its own SQL texts on `$client` (the review reads, the
+ * decision's writes, the sync's ingest), one per module so that a mode one of them sets on its
+ * statement (`pluck()`, `raw()`) is never seen by another: a statement per SQL text and
+ * connection, prepared on first use with its LIMIT planned once; past `max` texts it starts over.
+ */
+export function statementCache(max = 500): (client: Database, text: string) => Statement {
+  const statements = new WeakMap<Database, Map<string, Statement>>();
+  return (client, text) => {
+    let cache = statements.get(client);
+    if (!cache) {
+      cache = new Map();
+      statements.set(client, cache);
+    }
+    let statement = cache.get(text);
+    if (!statement) {
+      statement = client.prepare(plannedOnceLimit(text));
+      if (cache.size >= max) cache.clear();
+      cache.set(text, statement);
+    }
+    return statement;
+  };
+}
+
 /** The caching stand-in for the client drizzle's session prepares on (prepare and transaction only). */
 export function cachingClient(client: Database): DrizzleSessionInternals['client'] & { cachedStatements(): number } {
   const cache = new Map<string, Statement>();

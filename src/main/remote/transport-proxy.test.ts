@@ -11,6 +11,7 @@ import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { filePinStore } from './desk-settings';
 import { RemoteTransport } from './transport';
+import { until } from '../../../test/support/until';
 
 /**
  * A TLS-terminating reverse proxy in front of the team server (`serve --behind-proxy`), answering
@@ -72,14 +73,6 @@ afterAll(async () => {
   await backend.cleanup();
   folders.removeAll();
 });
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 it('behind a reverse proxy, takes the proxy’s 502 for a server that is away: reconnects and sends a read again', async () => {
   const pins = filePinStore(folders.folder());

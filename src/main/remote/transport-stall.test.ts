@@ -10,6 +10,7 @@ import type { Backend } from '../runtime/backend';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { filePinStore } from './desk-settings';
 import { RemoteTransport } from './transport';
+import { until } from '../../../test/support/until';
 
 /**
  * A link that goes silent instead of closing (a laptop's Wi-Fi drops, a NAT forgets the
@@ -84,14 +85,6 @@ afterAll(async () => {
   await backend.cleanup();
   folders.removeAll();
 });
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 it('notices a link that went silent, says it is reconnecting, and comes back when the link does', async () => {
   const pins = filePinStore(folders.folder());

@@ -15,6 +15,7 @@ import type { CallContext } from '../core/actor';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server';
 import { deskSettingsFileName, filePinStore, type PinStore } from './desk-settings';
 import { RemoteTransport } from './transport';
+import { until } from '../../../test/support/until';
 
 let backend: Backend & { cleanup(): Promise<void> };
 let certificate: TestCertificate;
@@ -67,14 +68,6 @@ function transport(options: { pinned?: string; clientContractVersion?: number } 
   const events: PushedEvent[] = [];
   remote.onEvent((event) => (event.name === 'connection:state' ? states.push(event.payload as ConnectionState) : events.push(event)));
   return { remote, states, events, dir };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function restartServer(options: { tls?: TestCertificate } = {}): Promise<void> {

@@ -13,29 +13,17 @@ import type { Statement } from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/connection';
-import { plannedOnceLimit } from '../db/statement-cache';
+import { statementCache } from '../db/statement-cache';
 
-const statements = new WeakMap<object, Map<string, Statement>>();
-
-/** Shapes are few (constants, and one per set of patched columns); past this the cache starts over. */
+/** Shapes are few (constants, and one per set of patched columns); past this a cache starts over. */
 const maxStatements = 500;
+const statementOn = statementCache(maxStatements);
 
 /** The statement of a fixed SQL text on this connection, prepared on first use. */
 export function preparedStatement(db: Db, text: string): Statement {
   const client = (db as Partial<Db>).$client;
   if (!client) throw new Error('prepared writes need the root handle (writeTransaction hands it to the work), not a drizzle transaction');
-  let cache = statements.get(client);
-  if (!cache) {
-    cache = new Map();
-    statements.set(client, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = client.prepare(plannedOnceLimit(text));
-    if (cache.size >= maxStatements) cache.clear();
-    cache.set(text, statement);
-  }
-  return statement;
+  return statementOn(client, text);
 }
 
 interface TableShape {

@@ -10,7 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { reviewQueues } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
-import { plannedOnceLimit } from '../db/statement-cache';
+import { statementCache } from '../db/statement-cache';
 
 /**
  * Every review queue as SQL literals, for `queue IN (${anyReviewQueue})`: a scan of all queues that
@@ -20,25 +20,14 @@ import { plannedOnceLimit } from '../db/statement-cache';
 export const anyReviewQueue = sql.raw(reviewQueues.map((queue) => `'${queue}'`).join(', '));
 
 const dialect = new SQLiteSyncDialect();
-const statements = new WeakMap<object, Map<string, Statement>>();
+// Shapes are few; a runaway (ids inlined in lists) must not grow without bound.
+const statementOn = statementCache(500);
 
 function prepared(db: Db, query: SQL): { statement: Statement; params: unknown[] } | null {
   const client = (db as Partial<Db>).$client;
   if (!client) return null;
   const { sql: text, params } = dialect.sqlToQuery(query);
-  let cache = statements.get(client);
-  if (!cache) {
-    cache = new Map();
-    statements.set(client, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = client.prepare(plannedOnceLimit(text));
-    // Shapes are few; a runaway (ids inlined in lists) must not grow without bound.
-    if (cache.size > 500) cache.clear();
-    cache.set(text, statement);
-  }
-  return { statement, params };
+  return { statement: statementOn(client, text), params };
 }
 
 export function readAll<T>(db: Db, query: SQL): T[] {

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SyncFailure } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
-import { plannedOnceLimit } from '../db/statement-cache';
+import { statementCache } from '../db/statement-cache';
 import {
   quarantineTable,
   reconciliationsTable,
@@ -24,7 +24,7 @@ import {
   type SyncRunTrigger,
 } from '../db/schema';
 
-const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const statementOn = statementCache(2000);
 
 /**
  * The connection behind a root Db handle. Ingest runs inside writeTransaction on the same
@@ -39,18 +39,7 @@ export function clientOf(db: Db): Database.Database {
 
 /** A statement prepared once per connection and reused. */
 export function prepared(db: Db, text: string): Database.Statement {
-  const client = clientOf(db);
-  let statements = cache.get(client);
-  if (!statements) {
-    statements = new Map();
-    cache.set(client, statements);
-  }
-  let statement = statements.get(text);
-  if (!statement) {
-    statement = client.prepare(plannedOnceLimit(text));
-    statements.set(text, statement);
-  }
-  return statement;
+  return statementOn(clientOf(db), text);
 }
 
 /**

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pullAll, signedFetch } from '../../../test/fixtures/simulator/client';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { demoInstitutions, type RunningSimulator, SimStoreInUseError, startSimulator } from './index';
+import { until } from '../../../test/support/until';
 
 const now = Date.UTC(2026, 10, 25, 2, 0, 0);
 const dayMs = 86_400_000;
@@ -176,20 +177,12 @@ function child(mode: 'generate' | 'tick', stateDir: string, borrowers: number): 
   };
 }
 
-async function until(test: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!test()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('a kept simulator killed with SIGKILL', () => {
   it('mid-generation: the next start generates it whole, as if never interrupted', { timeout: 120_000 }, async () => {
     const stateDir = folders.folder();
     // Three batches of generation (1000, 1000, 1): killed after the first.
     const generating = child('generate', stateDir, 2001);
-    await until(() => generating.lines.some((line) => line.startsWith('generated 1000/')), 'the first batch');
+    await until(() => generating.lines.some((line) => line.startsWith('generated 1000/')), 'the first batch', 60_000, 5);
     generating.kill();
     expect((await generating.exited).signal).toBe('SIGKILL');
     expect(generating.lines).not.toContain('ready');
@@ -204,7 +197,7 @@ describe('a kept simulator killed with SIGKILL', () => {
     for (let round = 0; round < 3; round++) {
       const ticking = child('tick', stateDir, 300);
       const ticksBefore = () => ticking.lines.filter((line) => line.startsWith('tick ')).length;
-      await until(() => ticksBefore() >= 3 + round * 5, 'some ticks');
+      await until(() => ticksBefore() >= 3 + round * 5, 'some ticks', 60_000, 5);
       ticking.kill();
       expect((await ticking.exited).signal, ticking.lines.join('\n')).toBe('SIGKILL');
     }
