@@ -37,6 +37,7 @@ export const commonMessages = defineMessages({
   'common.close': { 'zh-CN': '关闭', en: 'Close' },
   'common.retry': { 'zh-CN': '重试', en: 'Retry' },
   'common.loading': { 'zh-CN': '加载中…', en: 'Loading…' },
+  'common.listSeparator': { 'zh-CN': '、', en: ', ' },
   'common.none': { 'zh-CN': '无', en: 'None' },
   'common.yes': { 'zh-CN': '是', en: 'Yes' },
   'common.no': { 'zh-CN': '否', en: 'No' },

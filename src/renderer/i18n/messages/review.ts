@@ -166,7 +166,6 @@ export const reviewMessages = defineMessages({
   'review.key.close': { 'zh-CN': '关闭对话框 / 返回队列', en: 'Close the dialog / back to the queue' },
   'review.key.help': { 'zh-CN': '显示快捷键', en: 'Show the shortcuts' },
 
-  'review.listSeparator': { 'zh-CN': '、', en: ', ' },
   'review.application.title': { 'zh-CN': '申请', en: 'Application' },
   'review.application.number': { 'zh-CN': '申请编号', en: 'Number' },
   'review.application.institution': { 'zh-CN': '机构', en: 'Institution' },

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import type { ChannelInput, ChannelOutput } from '../../../shared/rpc/contract';
 import { rpcQuery, useInvalidateOn, useRpcQuery } from '../../api/hooks';
 import { useInnerWidth } from '../../components/useInnerWidth';
+import { formatCount } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { fitColumns, type FitColumn } from './columnFit';
 import classes from './portfolio.module.css';
@@ -54,6 +55,7 @@ export function VirtualList<C extends PagedChannel>({
   const available = useInnerWidth(scrollRef);
   const [showAll, setShowAll] = useState(false);
   const fitted = fitColumns(allColumns, available, sort);
+  const hiddenNames = fitted.hidden.map((column) => column.header).join(t('common.listSeparator'));
   const columns = showAll ? allColumns : fitted.shown;
   const first = useRpcQuery(channel, { ...input, offset: 0, limit: pageSize } as ChannelInput<C>);
   // New sync data refreshes the pages on screen (they stay where they are).
@@ -86,13 +88,13 @@ export function VirtualList<C extends PagedChannel>({
     <Stack gap={4}>
       <Group justify="space-between" gap="xs" wrap="nowrap" mih={22}>
         <Text size="xs" c="dimmed" data-testid={`${testId}-total`} style={{ whiteSpace: 'nowrap' }}>
-          {first.isPending ? t('common.loading') : t('portfolio.rowsTotal', { count: new Intl.NumberFormat(locale).format(total) })}
+          {first.isPending ? t('common.loading') : t('portfolio.rowsTotal', { count: formatCount(total, locale) })}
         </Text>
         {fitted.hidden.length > 0 && (
           <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
             {!showAll && (
-              <Text size="xs" c="dimmed" truncate="end" data-testid={`${testId}-hidden`} title={fitted.hidden.map((column) => column.header).join(locale === 'zh-CN' ? '、' : ', ')}>
-                {t('portfolio.columnsHidden', { columns: fitted.hidden.map((column) => column.header).join(locale === 'zh-CN' ? '、' : ', ') })}
+              <Text size="xs" c="dimmed" truncate="end" data-testid={`${testId}-hidden`} title={hiddenNames}>
+                {t('portfolio.columnsHidden', { columns: hiddenNames })}
               </Text>
             )}
             <Button size="compact-xs" variant="subtle" onClick={() => setShowAll(!showAll)} data-testid={`${testId}-show-all`} style={{ flexShrink: 0 }}>

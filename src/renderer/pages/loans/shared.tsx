@@ -126,12 +126,12 @@ const lineFlagSeverity: readonly LineFlagName[] = ['frozen_overdue', 'expired', 
 
 /** A line's flags; with `max`, the most severe ones and "+N" for the rest, all of them on hover. */
 export function LineFlagBadges({ flags, max }: { flags: readonly LineFlagName[]; max?: number }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const ordered = max === undefined ? flags : [...flags].sort((a, b) => lineFlagSeverity.indexOf(a) - lineFlagSeverity.indexOf(b));
   const shown = max === undefined ? ordered : ordered.slice(0, max);
   const rest = ordered.length - shown.length;
   return (
-    <Group gap={4} wrap="nowrap" title={rest > 0 ? ordered.map((flag) => t(`lines.flag.${flag}`)).join(locale === 'zh-CN' ? '、' : ', ') : undefined}>
+    <Group gap={4} wrap="nowrap" title={rest > 0 ? ordered.map((flag) => t(`lines.flag.${flag}`)).join(t('common.listSeparator')) : undefined}>
       {shown.map((flag) => (
         <Badge key={flag} color={lineFlagColors[flag] ?? 'gray'} variant="dot" size="xs">
           {t(`lines.flag.${flag}`)}

@@ -23,13 +23,13 @@ function AddressBookEntry({ taskId, entry, canReveal, flagged }: { taskId: numbe
         {entry.suggests.length > 0 && entry.suggestsFrom
           ? t('review.contacts.suggests', {
               source: label(t, 'review.contacts.suggestsFrom', entry.suggestsFrom),
-              relationships: entry.suggests.map((relationship) => label(t, 'review.relationship', relationship)).join(t('review.listSeparator')),
+              relationships: entry.suggests.map((relationship) => label(t, 'review.relationship', relationship)).join(t('common.listSeparator')),
             })
           : t('review.contacts.suggestsNothing')}
       </Text>
       <Text size="xs" c="dimmed">
         {t(entry.nameMatchesContact ? 'review.contacts.nameMatches' : 'review.contacts.nameDiffers')}
-        {entry.sharesBorrowerSurname ? `${t('review.listSeparator')}${t('review.contacts.sameSurname')}` : ''}
+        {entry.sharesBorrowerSurname ? `${t('common.listSeparator')}${t('review.contacts.sameSurname')}` : ''}
       </Text>
       <Group gap={4} wrap="nowrap">
         <Text size="xs" c="dimmed">

@@ -73,7 +73,7 @@ export function ScoreBar({ score, rejectBelow, passAtOrAbove, vendorThresholds }
 
 /** Live photo and reference photo side by side, the score on its band, and liveness. */
 export function FaceEvidence({ taskId, face, canSeeImages, view, swapped }: { taskId: number; face: Face; canSeeImages: boolean; view: ImageView; swapped: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const images = [
     { which: 'live' as const, title: t('review.face.live') },
     { which: 'reference' as const, title: t('review.face.reference') },
@@ -143,7 +143,7 @@ export function FaceEvidence({ taskId, face, canSeeImages, view, swapped }: { ta
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Td c="dimmed">{t('review.face.actions')}</Table.Td>
-                  <Table.Td>{liveness.actions.map((action) => label(t, 'review.face.action', action)).join(locale === 'zh-CN' ? '、' : ', ')}</Table.Td>
+                  <Table.Td>{liveness.actions.map((action) => label(t, 'review.face.action', action)).join(t('common.listSeparator'))}</Table.Td>
                 </Table.Tr>
                 {liveness.failureReason && (
                   <Table.Tr>

@@ -176,7 +176,7 @@ export function QueuePage({ queue, title, tabs }: { queue: ReviewQueue; title: s
       width: 216,
       grow: 2,
       render: (row) => (
-        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }} title={row.findingCodes.map((code) => label(t, 'review.finding', code)).join('、')}>
+        <Group gap={3} wrap="nowrap" style={{ overflow: 'hidden' }} title={row.findingCodes.map((code) => label(t, 'review.finding', code)).join(t('common.listSeparator'))}>
           {row.findingCodes.slice(0, 2).map((code) => (
             <FindingBadge key={code} code={code} size="xs" />
           ))}

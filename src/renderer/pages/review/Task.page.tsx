@@ -239,13 +239,13 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
   if (detail.isError || !data || !task) return <ErrorAlert error={detail.error} onRetry={() => void detail.refetch()} />;
 
   const live = ['open', 'in_review', 'escalated', 'snoozed', 'awaiting_second'].includes(task.status);
-  const fourEyesNotice = dialog === 'approve' && task.fourEyesOnApprove.length > 0 ? t('review.fourEyes.notice', { reasons: task.fourEyesOnApprove.map((reason) => label(t, 'review.fourEyes', reason)).join('、') }) : null;
+  const fourEyesNotice = dialog === 'approve' && task.fourEyesOnApprove.length > 0 ? t('review.fourEyes.notice', { reasons: task.fourEyesOnApprove.map((reason) => label(t, 'review.fourEyes', reason)).join(t('common.listSeparator')) }) : null;
   const waitingNotice =
     (dialog === 'confirm' || dialog === 'overrule') && task.waitingDecision
       ? t('review.fourEyes.waiting', {
           name: task.waitingDecision.operator.name,
           at: formatDateTime(task.waitingDecision.decidedAt, locale),
-          reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join('、'),
+          reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join(t('common.listSeparator')),
         })
       : null;
   const decisionButtons: Array<{ action: DialogAction; key: string; color: string }> = task.canSecondDecide
@@ -329,7 +329,7 @@ function TaskWorkspace({ taskId }: { taskId: number }) {
           {t('review.fourEyes.waiting', {
             name: task.waitingDecision.operator.name,
             at: formatDateTime(task.waitingDecision.decidedAt, locale),
-            reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join('、'),
+            reasons: task.waitingDecision.fourEyesReasons.map((reason) => label(t, 'review.fourEyes', reason)).join(t('common.listSeparator')),
           })}
           {task.waitingDecision.note ? ` “${task.waitingDecision.note}”` : ''}
           {!task.canSecondDecide && ` ${t('review.fourEyes.notYou')}`}

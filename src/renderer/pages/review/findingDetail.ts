@@ -20,7 +20,7 @@ function listOf(t: Translate, prefix: string, values: string): string {
     .split(',')
     .filter(Boolean)
     .map((value) => labelOf(t, prefix, value))
-    .join(t('review.listSeparator'));
+    .join(t('common.listSeparator'));
 }
 
 function known(t: Translate, prefix: string, value: string | null): string | null {
