@@ -6,20 +6,13 @@ import { listCursors, listRuns } from '../../src/main/repositories/sync';
 import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import { SyncScheduler } from '../../src/main/sync/scheduler';
 import { institutionId, startSyncWorld, type SyncWorld } from './sync-support';
+import { until } from '../support/until';
 
 let world: SyncWorld | null = null;
 afterEach(async () => {
   await world?.close();
   world = null;
 });
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the sync scheduler', () => {
   it('never runs more than N institutions at once, and runs each requested one', async () => {
@@ -52,7 +45,7 @@ describe('the sync scheduler', () => {
     if (!first || !second || !third) throw new Error('three institutions expected');
     backend.services.institutions.update(null, { id: institutionId(world, third.code), enabled: false });
     backend.services.sync.start();
-    await until(() => [first, second].every((info) => findInstitutionById(backend.db, institutionId(world as SyncWorld, info.code))?.lastSuccessAt != null));
+    await until(() => [first, second].every((info) => findInstitutionById(backend.db, institutionId(world as SyncWorld, info.code))?.lastSuccessAt != null), 'both institutions synced once', 60_000);
     expect(findInstitutionById(backend.db, institutionId(world, third.code))).toMatchObject({ lastAttemptAt: null, state: 'disabled' });
     const overview = backend.services.sync.overview();
     const enabled = overview.institutions.find((entry) => entry.institution.code === first.code.toUpperCase());
@@ -66,7 +59,7 @@ describe('the sync scheduler', () => {
     const { backend } = world;
     const id = Object.values(world.ids)[0] ?? -1;
     const pass = backend.services.sync.runOnce({ institutionIds: [id] });
-    await until(() => listCursors(backend.db, id).some((cursor) => cursor.fetched >= 40));
+    await until(() => listCursors(backend.db, id).some((cursor) => cursor.fetched >= 40), 'a cursor past 40 records', 60_000);
     await backend.services.sync.stop();
     const [result] = await pass;
     expect(result).toMatchObject({ status: 'cancelled', state: 'idle', error: null });

@@ -96,6 +96,10 @@ it('behind a reverse proxy, takes the proxy’s 502 for a server that is away: r
     await startUpstream();
     expect(await waiting).toMatchObject({ ok: true });
     expect(remote.state.state).toBe('connected');
+    // What the renderer was told, and so what its banner showed: reconnecting, then connected.
+    const shown = states.map((state) => state.state);
+    expect(shown).toContain('reconnecting');
+    expect(shown.at(-1)).toBe('connected');
   } finally {
     remote.close();
   }

@@ -126,6 +126,10 @@ it('notices a link that went silent, says it is reconnecting, and comes back whe
     relay.restore();
     await until(() => remote.state.state === 'connected', 'connected again', 10_000);
     expect(await waiting).toMatchObject({ ok: true });
+    // What the renderer was told, and so what its banner showed: reconnecting, then connected.
+    const shown = states.map((state) => state.state);
+    expect(shown).toContain('reconnecting');
+    expect(shown.at(-1)).toBe('connected');
     const before = events.length;
     await until(
       () => {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, lte, type SQL } from 'drizzle-orm';
 import type { SyncFailure } from '../../shared/contracts/sync';
 import type { Db } from '../db/connection';
 import { outboxTable, type OutboxRow } from '../db/schema';
-import { insertRow } from './prepared-writes';
+import { insertRow, preparedStatement } from './prepared-writes';
 
 /** What one delivery attempt came to, handed to the hook of the message's kind in the same transaction. */
 export type OutboxOutcome =
@@ -72,7 +72,7 @@ export function nextDueOutboxQuery(db: Db, institutionId: number, now: number) {
  * held: not tried (nor counted as failing) until it is enabled again.
  */
 export function deliverableInstitutions(db: Db): number[] {
-  return (db.$client.prepare('SELECT id FROM institutions WHERE enabled = 1 ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
+  return (preparedStatement(db, 'SELECT id FROM institutions WHERE enabled = 1 ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
 }
 
 export function markOutboxDelivered(db: Db, id: number, response: unknown, now: number): void {
@@ -121,5 +121,5 @@ export function requeueFailedOutbox(db: Db, ids: readonly number[], now: number)
 
 /** Institutions whose pending messages are held (disabled ones). */
 export function heldOutboxInstitutions(db: Db): Set<number> {
-  return new Set((db.$client.prepare('SELECT id FROM institutions WHERE enabled = 0').all() as Array<{ id: number }>).map((row) => row.id));
+  return new Set((preparedStatement(db, 'SELECT id FROM institutions WHERE enabled = 0').all() as Array<{ id: number }>).map((row) => row.id));
 }

@@ -104,6 +104,9 @@ export function defaultReadWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
+/** The retryable answer to a call whose worker stopped (or the pool has none to give it). */
+const workerStopped = (): AppError => new AppError('DB', 'The server could not finish reading this; try again.', { reason: 'read_worker_stopped' });
+
 /** Consecutive workers that die before they are ready, after which the pool gives up. */
 const startFailuresBeforeGivingUp = 3;
 
@@ -181,7 +184,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
   function stopped(slot: Slot, why: string): void {
     for (const [id, pending] of slot.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new AppError('DB', 'The server could not finish reading this; try again.', { reason: 'read_worker_stopped' }));
+      pending.reject(workerStopped());
       slot.pending.delete(id);
     }
     const index = slots.indexOf(slot);
@@ -242,7 +245,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
     },
     call(channel, input, actor, now, settings) {
       const slot = leastBusy();
-      if (!slot) return Promise.reject(new AppError('DB', 'The server could not finish reading this; try again.', { reason: 'read_worker_stopped' }));
+      if (!slot) return Promise.reject(workerStopped());
       const id = nextId++;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

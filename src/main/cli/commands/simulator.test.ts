@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { signedFetch } from '../../../../test/fixtures/simulator/client';
 import { UsageError } from '../command';
 import { simulatorCommand } from './simulator';
+import { until } from '../../../../test/support/until';
 
 function io(signal: AbortSignal) {
   const stdout = new PassThrough();
@@ -16,10 +17,6 @@ function io(signal: AbortSignal) {
   return { io: { stdout, stderr, env: {}, shutdownSignal: signal }, output: () => text };
 }
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe('creditdesk simulator', () => {
   it('prints each institution’s base URL, app id and secret, serves until stopped, and exits 0', async () => {
     const stop = new AbortController();
@@ -28,7 +25,7 @@ describe('creditdesk simulator', () => {
       ['--port', '0', '--borrowers', '80', '--institutions', 'qinghe,yuanshan', '--seed', 'cli', '--now', '2026-11-25T10:00:00+08:00', '--faults', 'rate429=1'],
       cliIo,
     );
-    await waitFor(() => output().includes('Ctrl+C to stop'));
+    await until(() => output().includes('Ctrl+C to stop'), 'the simulator to say it serves', 60_000);
     const text = output();
     const baseUrl = /base URL: (\S+\/inst\/yuanshan)/.exec(text)?.[1];
     const block = text.slice(text.indexOf('yuanshan  '));
