@@ -4,10 +4,9 @@
  * the plans on demand, so 100,000 borrowers stay small on disk and out of memory.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrivateFile, makePrivateFolder } from '../files/modes';
 import { type ResourceName, resourceNames } from '../../shared/institution-api';
 
 /** Resource number in the records table (index in resourceNames). */
@@ -115,7 +114,8 @@ function removeDatabaseFiles(file: string): void {
 function openKept(file: string, nativeBinding: string | undefined): Database.Database {
   for (let attempt = 0; ; attempt += 1) {
     // Private from the first byte: SQLite gives -wal and -shm the database file's mode.
-    createPrivateFile(file);
+    // Private from the first byte (files/modes.ts has the same helpers, on a floor the simulator may not import).
+    closeSync(openSync(file, 'a', 0o600));
     const db = new Database(file, { nativeBinding, timeout: 0 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
@@ -149,7 +149,7 @@ export class SimStore {
     this.removeOnClose = null;
     this.resumable = false;
     if (options.keep !== undefined) {
-      makePrivateFolder(options.keep.dir);
+      mkdirSync(options.keep.dir, { recursive: true, mode: 0o700 });
       this.db = openKept(join(options.keep.dir, 'simulator.sqlite'), options.nativeBinding);
       this.db.pragma('cache_size = -16000');
       this.db.exec(schema);
