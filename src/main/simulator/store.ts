@@ -113,8 +113,8 @@ function removeDatabaseFiles(file: string): void {
  */
 function openKept(file: string, nativeBinding: string | undefined): Database.Database {
   for (let attempt = 0; ; attempt += 1) {
-    // Private from the first byte: SQLite gives -wal and -shm the database file's mode.
-    // Private from the first byte (files/modes.ts has the same helpers, on a floor the simulator may not import).
+    // Private from the first byte: SQLite gives -wal and -shm the database file's mode. (files/modes.ts
+    // has this as createPrivateFile, on a floor the simulator may not import.)
     closeSync(openSync(file, 'a', 0o600));
     const db = new Database(file, { nativeBinding, timeout: 0 });
     try {
