@@ -199,6 +199,32 @@ export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy
   return held;
 }
 
+/**
+ * The earliest time at which housekeeping can next find work: the soonest lease of a held task and
+ * the soonest snooze end (null: nothing is held or snoozed). Walks the same index entries as the
+ * two look-ups below.
+ */
+export function nextHousekeepingDue(db: Db): number | null {
+  const row = preparedStatement(
+    db,
+    `SELECT min(due) AS due FROM (
+       SELECT min(lease_expires_at) AS due FROM review_tasks INDEXED BY review_tasks_queue_idx
+        WHERE queue IN (${anyQueue}) AND status IN ('in_review', 'escalated') AND claimed_by IS NOT NULL
+       UNION ALL
+       SELECT min(snoozed_until) FROM review_tasks INDEXED BY review_tasks_queue_idx
+        WHERE queue IN (${anyQueue}) AND status = 'snoozed')`,
+  ).get() as { due: number | null } | undefined;
+  return row?.due ?? null;
+}
+
+/**
+ * SQLite's `data_version`: it changes when another connection (another process, or another
+ * connection of this one) commits to the database, never for this connection's own commits.
+ */
+export function dataVersion(db: Db): number {
+  return (preparedStatement(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
+}
+
 /** Returns snoozed tasks whose time has come to their queue. */
 export function wakeSnoozedTasks(db: Db, now: number): Array<{ id: number }> {
   return preparedStatement(

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { appendTaskEvent, expireLeases, findTask, wakeSnoozedTasks } from '../repositories/review';
+import { appendTaskEvent, dataVersion, expireLeases, findTask, nextHousekeepingDue, wakeSnoozedTasks } from '../repositories/review';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { readReviewSettings } from './settings';
@@ -42,9 +42,12 @@ export interface ReviewContext {
   requireTask(tx: Db, taskId: number): ReviewTaskRow;
   /**
    * Releases expired leases and wakes snoozed tasks whose time came, with their timeline events.
-   * Runs in the caller's transaction before every claim, and on the monitor's tick.
+   * Runs in the caller's transaction before every claim (skipped when nothing can be due, see
+   * below), and on the monitor's tick (`force`: always).
    */
-  housekeeping(now: number): ReviewQueue[];
+  housekeeping(now: number, force?: boolean): ReviewQueue[];
+  /** A lease or snooze this process just set ends at `at`: housekeeping must look again by then. */
+  dueAt(at: number | null | undefined): void;
 }
 
 export function createReviewContext(deps: {
@@ -85,20 +88,39 @@ export function createReviewContext(deps: {
     return task;
   }
 
+  // When housekeeping last looked and found nothing left to do: the database's data_version then
+  // (it moves when any other connection or process commits) and the soonest lease or snooze end
+  // (lowered by `dueAt` when this process sets one). While neither moved past, nothing can have
+  // come due, and a claim skips the look-ups (its queries take only open tasks, so skipping them
+  // never hands out a task whose lease ran out: the task just waits for the run that frees it).
+  let quiet: { version: number; until: number } | null = null;
+
+  function dueAt(at: number | null | undefined): void {
+    if (quiet && typeof at === 'number' && at < quiet.until) quiet.until = at;
+  }
+
   // The hot claim path uses the root handle inside the transaction on purpose: one connection, so
   // the cached statements (repositories/review-statements.ts) run inside the open transaction.
-  function housekeeping(now: number): ReviewTaskRow['queue'][] {
+  function housekeeping(now: number, force = false): ReviewTaskRow['queue'][] {
+    const version = dataVersion(db);
+    if (!force && quiet && quiet.version === version && now < quiet.until) return [];
     const touched: ReviewQueue[] = [];
+    let released = 0;
     for (const expired of expireLeases(db, now)) {
+      released++;
       appendTaskEvent(db, expired.id, now, null, 'lease_expired', { holderId: expired.claimedBy });
       const task = findTask(db, expired.id);
       if (task) touched.push(task.queue);
     }
     for (const woken of wakeSnoozedTasks(db, now)) {
+      released++;
       appendTaskEvent(db, woken.id, now, null, 'snooze_ended', {});
       const task = findTask(db, woken.id);
       if (task) touched.push(task.queue);
     }
+    // Only a run that changed nothing is remembered: one that released or woke tasks may still roll
+    // back with the caller's transaction, so the next call looks again.
+    quiet = released === 0 ? { version, until: nextHousekeepingDue(db) ?? Number.POSITIVE_INFINITY } : null;
     return touched;
   }
 
@@ -119,5 +141,6 @@ export function createReviewContext(deps: {
     },
     requireTask,
     housekeeping,
+    dueAt,
   };
 }
