@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
-import { preparedStatement, updateRows } from './prepared-writes';
+import { columnsOf, preparedStatement, updateRows } from './prepared-writes';
 import { readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
@@ -51,11 +51,7 @@ export function insertIngestedTask(
 }
 
 /** A task row as drizzle names its fields (`SELECT ${taskColumns}` and `RETURNING ${taskColumns}`). */
-const taskColumns = `id, application_id AS applicationId, institution_id AS institutionId, borrower_id AS borrowerId, queue, status, priority,
-  finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash, created_at AS createdAt,
-  updated_at AS updatedAt, queued_at AS queuedAt, claimed_by AS claimedBy, lease_expires_at AS leaseExpiresAt,
-  assigned_to AS assignedTo, snoozed_until AS snoozedUntil, decided_at AS decidedAt, claimed_at AS claimedAt,
-  decision, return_note AS returnNote`;
+const taskColumns = columnsOf(reviewTasksTable);
 
 export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
   return preparedStatement(db, `SELECT ${taskColumns} FROM review_tasks WHERE id = ?`).get(taskId) as ReviewTaskRow | undefined;
