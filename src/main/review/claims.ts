@@ -1,7 +1,6 @@
 /**
  * Claims under leases: "next task", a claim from the list, renewal, release, snooze, and the
- * supervisors' assignment. Every claim runs the context's housekeeping first, in its transaction,
- * and tells the context when the lease (or snooze) it set ends.
+ * supervisors' assignment. Every claim runs the context's housekeeping first, in its transaction.
  */
 import type { ReviewQueue } from '../../shared/domain/findings';
 import { AppError } from '../../shared/rpc/errors';
@@ -25,7 +24,7 @@ function holderConflict(tx: Db, task: ReviewTaskRow, actorId: number): AppError 
 }
 
 export function createClaims(context: ReviewContext) {
-  const { db, clock, audit, leaseMs, housekeeping, dueAt, requireTask, changed, changedTasks } = context;
+  const { db, clock, audit, leaseMs, housekeeping, requireTask, changed, changedTasks } = context;
 
   function next(actor: Actor, input: { queue: ReviewQueue; releaseTaskId?: number; excludeTaskIds: number[] }): { taskId: number | null } {
     const now = clock.now();
@@ -37,7 +36,6 @@ export function createClaims(context: ReviewContext) {
       }
       const exclude = input.releaseTaskId === undefined ? input.excludeTaskIds : [...input.excludeTaskIds, input.releaseTaskId];
       const claimed = claimNextTask(db, { queue: input.queue, operatorId: actor.id, now, leaseMs: lease, exclude });
-      dueAt(claimed?.leaseExpiresAt);
       if (claimed) appendTaskEvent(db, claimed.id, now, actor.id, 'claimed', { via: 'next' });
       return { taskId: claimed?.id ?? null, touched };
     });
@@ -56,7 +54,6 @@ export function createClaims(context: ReviewContext) {
       }
       const claimed = claimTask(tx, { taskId, operatorId: actor.id, now, leaseMs: lease, allowEscalated: actor.permissions.has('review:supervise') });
       if (!claimed) throw holderConflict(tx, task, actor.id);
-      dueAt(claimed.leaseExpiresAt);
       appendTaskEvent(tx, taskId, now, actor.id, 'claimed', { via: 'list' });
       return claimed;
     });
@@ -90,7 +87,6 @@ export function createClaims(context: ReviewContext) {
     const row = writeTransaction(db, (tx) => {
       const moved = transitionTask(tx, input.taskId, ['in_review'], { status: 'snoozed', snoozedUntil: input.until, claimedBy: null, claimedAt: null, leaseExpiresAt: null, updatedAt: now }, actor.id);
       if (!moved) throw new AppError('CONFLICT', 'Only a task you are working on can be snoozed.', { reason: 'not_held' });
-      dueAt(moved.snoozedUntil);
       appendTaskEvent(tx, input.taskId, now, actor.id, 'snoozed', { until: input.until, reason: input.reason });
       return moved;
     });

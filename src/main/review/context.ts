@@ -9,7 +9,7 @@ import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { appendTaskEvent, dataVersion, expireLeases, findTask, nextHousekeepingDue, wakeSnoozedTasks } from '../repositories/review';
+import { appendTaskEvent, expireLeases, findTask, housekeepingCanSkip, rememberHousekeeping, wakeSnoozedTasks } from '../repositories/review';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { readReviewSettings } from './settings';
@@ -46,8 +46,6 @@ export interface ReviewContext {
    * below), and on the monitor's tick (`force`: always).
    */
   housekeeping(now: number, force?: boolean): ReviewQueue[];
-  /** A lease or snooze this process just set ends at `at`: housekeeping must look again by then. */
-  dueAt(at: number | null | undefined): void;
 }
 
 export function createReviewContext(deps: {
@@ -88,22 +86,12 @@ export function createReviewContext(deps: {
     return task;
   }
 
-  // When housekeeping last looked and found nothing left to do: the database's data_version then
-  // (it moves when any other connection or process commits) and the soonest lease or snooze end
-  // (lowered by `dueAt` when this process sets one). While neither moved past, nothing can have
-  // come due, and a claim skips the look-ups (its queries take only open tasks, so skipping them
-  // never hands out a task whose lease ran out: the task just waits for the run that frees it).
-  let quiet: { version: number; until: number } | null = null;
-
-  function dueAt(at: number | null | undefined): void {
-    if (quiet && typeof at === 'number' && at < quiet.until) quiet.until = at;
-  }
-
   // The hot claim path uses the root handle inside the transaction on purpose: one connection, so
   // the cached statements (repositories/review-statements.ts) run inside the open transaction.
   function housekeeping(now: number, force = false): ReviewTaskRow['queue'][] {
-    const version = dataVersion(db);
-    if (!force && quiet && quiet.version === version && now < quiet.until) return [];
+    // Skipped while nothing can have come due (repositories/review.ts): the claim queries take only
+    // open tasks, so a skip never hands out a task whose lease ran out; it waits for the run that frees it.
+    if (!force && housekeepingCanSkip(db, now)) return [];
     const touched: ReviewQueue[] = [];
     let released = 0;
     for (const expired of expireLeases(db, now)) {
@@ -118,9 +106,7 @@ export function createReviewContext(deps: {
       const task = findTask(db, woken.id);
       if (task) touched.push(task.queue);
     }
-    // Only a run that changed nothing is remembered: one that released or woke tasks may still roll
-    // back with the caller's transaction, so the next call looks again.
-    quiet = released === 0 ? { version, until: nextHousekeepingDue(db) ?? Number.POSITIVE_INFINITY } : null;
+    rememberHousekeeping(db, released);
     return touched;
   }
 
@@ -141,6 +127,5 @@ export function createReviewContext(deps: {
     },
     requireTask,
     housekeeping,
-    dueAt,
   };
 }

@@ -77,6 +77,21 @@ describe('housekeeping before a claim', () => {
     expect(sql<{ kind: string }>('SELECT kind FROM review_task_events WHERE task_id = ? ORDER BY id', task?.id).map((row) => row.kind)).toEqual(['created', 'lease_expired', 'claimed']);
   });
 
+  it('the task a decision claims as the next one is freed when its lease runs out', async () => {
+    ingest(grey('APP-1'));
+    ingest(grey('APP-2', zhang));
+    // Looked once with nothing held: as far as it knows, nothing is ever due.
+    await call('review:next', { queue: 'ocr' }, reviewer);
+    const { taskId } = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
+    const { task } = await detail(taskId);
+    const decided = await call<{ nextTaskId: number }>('review:decide', { taskId, action: 'reject', reasonCode: 'FACE_NOT_SAME_PERSON', note: '', evidenceHash: task.evidenceHash, next: {} }, reviewer);
+    expect(decided.nextTaskId).not.toBeNull();
+    clock.advance(119_000);
+    expect((await call<{ taskId: number | null }>('review:next', { queue: 'face' }, reviewer2)).taskId).toBeNull();
+    clock.advance(2_000);
+    expect((await call<{ taskId: number | null }>('review:next', { queue: 'face' }, reviewer2)).taskId).toBe(decided.nextTaskId);
+  });
+
   it('a snoozed task wakes on time, with quiet claims before it', async () => {
     ingest(grey('APP-1'));
     const { taskId } = await call<{ taskId: number }>('review:next', { queue: 'face' }, reviewer);
