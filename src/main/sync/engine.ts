@@ -22,6 +22,7 @@ import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
 import { statsKeys, type ResourceReconciliation } from './reconcile';
 import { TrailingWindows } from './window';
+import type { SyncPacer } from './pacer';
 
 export type { ResourceReconciliation } from './reconcile';
 
@@ -75,8 +76,12 @@ export interface EngineDeps {
   clock: Clock;
   settings: () => DomainSettings;
   logger?: Logger;
-  /** Writes each gathered group in transactions of about this many ms, yielding between them (sync/sliced-ingest.ts); absent = one per group. */
-  ingestSliceMs?: number;
+  /**
+   * A back end that answers people: each gathered group is written in short transactions and each
+   * page read through this pacer, which keeps the sync to a share of the thread while people call
+   * (sync/pacer.ts, sync/sliced-ingest.ts); absent (`creditdesk sync`) = one transaction per group.
+   */
+  pacer?: SyncPacer;
 }
 
 export interface PassOptions {
