@@ -33,7 +33,10 @@ function fakeThread(load: (at: number) => InteractiveLoad, options: Partial<Pace
       worked += spent;
       return spent;
     });
-  return { piece, rests, budgets, at: () => clock, worked: () => worked };
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { piece, rests, budgets, at: () => clock, worked: () => worked, advance };
 }
 
 const constantLoad = (): InteractiveLoad => ({ inFlight: 3, started: 0 });
@@ -73,6 +76,21 @@ describe('the sync pacer', () => {
     // After 5 ms: 20 ms; after 40 ms: 160 ms (share 0.2: four times the work).
     expect(thread.rests).toEqual([20, 160]);
     expect(thread.worked() / thread.at()).toBeLessThanOrEqual(0.2 + 5 / thread.at());
+  });
+
+  it('when each turn of the event loop runs long (many calls answered in it), gives the sync its share in larger pieces, up to the long slice', async () => {
+    // Every turn answers 30 ms of calls: a turn lets them run, and a rest ends no sooner than the
+    // turn under way when it is due.
+    const turnMs = 30;
+    const thread: ReturnType<typeof fakeThread> = fakeThread(constantLoad, {
+      turn: async () => thread.advance(turnMs),
+      sleep: async (ms) => thread.advance(Math.max(ms, turnMs)),
+    });
+    for (let index = 0; index < 100; index++) await thread.piece();
+    expect(Math.max(...thread.budgets)).toBeLessThanOrEqual(10);
+    expect(thread.budgets.slice(1).every((budget) => budget > 5)).toBe(true);
+    expect(thread.worked() / thread.at()).toBeGreaterThanOrEqual(0.2 - 0.01);
+    expect(thread.worked() / thread.at()).toBeLessThanOrEqual(0.2 + 0.01);
   });
 
   it('counts calls that came and went since the last piece as people working', async () => {

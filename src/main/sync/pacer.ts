@@ -59,26 +59,46 @@ export function createSyncPacer(options: PacerOptions): SyncPacer {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const turn = options.turn ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
-  const restPerMs = (1 - options.share) / options.share;
+  const { share, busySliceMs, idleSliceMs } = options;
+  // While people call, every ms the sync leaves them earns it share/(1-share) ms of work: its
+  // credit. A piece runs when the credit covers a short slice and may use what it holds, up to
+  // a long slice: a thread whose event-loop turns run long (many calls each) gives the sync
+  // fewer, larger pieces instead of starving it. A piece spends what it took, so one that ran
+  // over its budget buys a longer rest.
+  const creditPerMs = share >= 1 ? Number.POSITIVE_INFINITY : share / (1 - share);
+  let credit = busySliceMs;
+  let lastEnded = now();
   let queue: Promise<unknown> = Promise.resolve();
-  // The calls counted when the last piece ended, and when the next may start if people call.
+  // The calls counted when the last piece ended: a change says calls came and went since.
   let seenStarted = options.load().started;
-  let restUntil = Number.NEGATIVE_INFINITY;
+  const peopleCalling = () => {
+    const load = options.load();
+    return load.inFlight > 0 || load.started !== seenStarted;
+  };
+  const earned = () => (creditPerMs === Number.POSITIVE_INFINITY ? idleSliceMs : Math.min(idleSliceMs, credit + (now() - lastEnded) * creditPerMs));
 
   async function paced<T>(work: (budgetMs: number) => T): Promise<T> {
-    await turn();
-    const load = options.load();
-    const busy = load.inFlight > 0 || load.started !== seenStarted;
+    let busy = peopleCalling();
+    // Calls that arrived during the last piece are read in the next turn of the event loop.
+    if (!busy) {
+      await turn();
+      busy = peopleCalling();
+    }
+    let available = idleSliceMs;
     if (busy) {
-      const rest = restUntil - now();
-      if (rest > 0) await sleep(rest);
+      // Never two pieces without a turn between them, however much credit is left.
+      const short = busySliceMs - earned();
+      await (short > 0 ? sleep(short / creditPerMs) : turn());
+      available = earned();
     }
     const began = now();
     try {
-      return work(busy ? options.busySliceMs : options.idleSliceMs);
+      return work(busy ? Math.max(busySliceMs, available) : idleSliceMs);
     } finally {
       const ended = now();
-      restUntil = ended + (ended - began) * restPerMs;
+      // After a piece nobody waited for, people who start calling get the thread first.
+      credit = busy ? available - (ended - began) : 0;
+      lastEnded = ended;
       seenStarted = options.load().started;
     }
   }
