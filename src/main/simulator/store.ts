@@ -141,6 +141,8 @@ export class SimStore {
   readonly db: Database.Database;
   /** Kept store only: the saved state matched `keep.identity` and generation had finished; false when it was generated anew. */
   readonly resumable: boolean;
+  /** The file outlives the process (`keep`): only then is the saved state (saved-state.ts) written. */
+  readonly kept: boolean;
   private readonly removeOnClose: string | null;
   private readonly statements;
 
@@ -148,6 +150,7 @@ export class SimStore {
   constructor(options: { dataDir?: string; inMemory: boolean; nativeBinding?: string; keep?: KeptStore }) {
     this.removeOnClose = null;
     this.resumable = false;
+    this.kept = options.keep !== undefined;
     if (options.keep !== undefined) {
       mkdirSync(options.keep.dir, { recursive: true, mode: 0o700 });
       this.db = openKept(join(options.keep.dir, 'simulator.sqlite'), options.nativeBinding);
