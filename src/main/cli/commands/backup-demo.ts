@@ -61,6 +61,13 @@ export function readCarriedDemoState(client: Database.Database): Buffer | null {
   return row?.image ?? null;
 }
 
+/** Demo institutions in a restored database (0 for one from before the `demo` column, which restore does not migrate). */
+export function demoInstitutionCount(client: Database.Database): number {
+  const columns = client.prepare('PRAGMA table_info(institutions)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'demo')) return 0;
+  return (client.prepare('SELECT count(*) AS n FROM institutions WHERE demo = 1').get() as { n: number }).n;
+}
+
 /**
  * Puts the carried demo state in `demoDir` (the app is stopped: restore refuses otherwise). The
  * folder that was there is kept as `<folder><asideSuffix>`. Written beside it first and then

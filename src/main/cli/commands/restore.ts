@@ -17,7 +17,7 @@ import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 import { backupPassphrase, inspectDatabaseFile, secretCounts } from './backup';
 import { dataFolderKeyFiles, isDataFolderKeyFile, listOfNames } from './backup-keys';
-import { backupDemoTable, installDemoState, readCarriedDemoState } from './backup-demo';
+import { backupDemoTable, demoInstitutionCount, installDemoState, readCarriedDemoState } from './backup-demo';
 import { copyThroughSqlite, CopyCancelledError, removeDatabaseFile, setAsideDatabase, withoutStrayFiles } from './database-file';
 
 const usage = `Usage: creditdesk restore --from FILE [--data-dir DIR] [--force] [--without-key] [--json]
@@ -211,7 +211,7 @@ export const restoreCommand: CliCommand = {
     let demoInstitutions: number;
     try {
       secrets = secretCounts(db.$client);
-      demoInstitutions = (db.$client.prepare('SELECT count(*) AS n FROM institutions WHERE demo = 1').get() as { n: number }).n;
+      demoInstitutions = demoInstitutionCount(db.$client);
       appendAudit(db, auditKeyForWriting(paths.keys), {
         at: now,
         operatorId: null,
@@ -278,7 +278,7 @@ export const restoreCommand: CliCommand = {
     } else if (demoInstitutions > 0) {
       write(
         io.stderr,
-        `This backup carries no demo institutions' state (it was made while the demo ran, or by an older CreditDesk): the demo institutions ${existsSync(paths.demoInstitutions) ? `in ${paths.demoInstitutions} stay as they are` : 'are generated anew at the next start'}, and the first sync may find records it does not expect.`,
+        `This backup carries no demo institutions' state (it was made while the demo ran, or by an older CreditDesk): the demo institutions ${existsSync(paths.demoInstitutions) ? `in ${paths.demoInstitutions} stay as they are` : 'are generated anew at the next start'}; they may not know the decisions this database delivered, so a sync may come back incomplete.`,
       );
     }
     if (leftOut.length > 0) write(io.stderr, `WARNING: the backup’s key files ${listOfNames(leftOut)} were left out (--without-key).`);
