@@ -1,16 +1,18 @@
 // The team bench's server process (bench/team.bench.ts starts it): CreditDesk's back end and HTTPS
-// server as `creditdesk serve` wires them, on a folder seeded with open review tasks, the demo
-// institutions' simulator beside it, and 50+ reviewer accounts. Prints one JSON line when ready;
-// "sync" on stdin starts a sync pass of the demo institutions; "stop" closes everything.
+// server as `creditdesk serve` wires them, on a folder seeded with open review tasks, and 50+
+// reviewer accounts. The demo institutions run in their own process (bench/team-simulator.ts),
+// as remote institutions do: the first line on stdin is that process's ready line (their base
+// URLs and credentials). Prints one JSON line when ready; "sync" on stdin starts a sync pass of
+// the demo institutions; "stop" closes everything.
 import { createInterface } from 'node:readline';
 import { startBackend } from '../src/main/runtime/backend';
 import { defaultReadWorkers } from '../src/main/runtime/read-pool';
 import { startHttpServer } from '../src/main/server/http-server';
-import { startDemoInstitutions } from '../src/main/simulator';
 import { testOperatorPassword } from '../test/support/backend';
 import { seedOpenTasks } from './seed-tasks';
 
-const [dataDir, certFile, keyFile, tasksArg, reviewersArg, borrowersArg] = process.argv.slice(2);
+const [dataDir, certFile, keyFile, tasksArg, reviewersArg] = process.argv.slice(2);
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const { readFileSync } = await import('node:fs');
 const started = performance.now();
 // As `serve` starts it; TEAM_BENCH_READ_WORKERS=0 answers everything on the main thread (before and after).
@@ -23,16 +25,19 @@ for (let index = 1; index <= Number(reviewersArg); index++) {
   await backend.services.operators.create(null, { username: `r${index}`, displayName: `r${index}`, role: 'reviewer', password: testOperatorPassword, mustChangePassword: false });
 }
 await backend.services.operators.create(null, { username: 'sup', displayName: 'sup', role: 'supervisor', password: testOperatorPassword, mustChangePassword: false });
-const simulator = await startDemoInstitutions({ borrowers: Number(borrowersArg) });
+const first = await lines.next();
+if (first.done) throw new Error('stdin closed before the simulator process said where the institutions are');
+const simulator = JSON.parse(first.value) as { institutions: Array<{ code: string; name: string; baseUrl: string; appId: string; secret: string }> };
 const institutionIds: number[] = [];
 for (const info of simulator.institutions) {
   institutionIds.push(backend.services.institutions.create(null, { code: info.code, name: info.name, baseUrl: info.baseUrl, appId: info.appId, secret: info.secret }, { demo: true }).id);
 }
 const server = await startHttpServer({ backend, host: '127.0.0.1', port: 0, tls: { cert: readFileSync(certFile as string, 'utf8'), key: readFileSync(keyFile as string, 'utf8') } });
-process.stdout.write(`${JSON.stringify({ url: server.url.replace('localhost', '127.0.0.1'), simulatorUrl: simulator.url, institutionIds, seedSeconds: seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ url: server.url.replace('localhost', '127.0.0.1'), institutionIds, seedSeconds: seconds })}\n`);
 
 let pass: Promise<unknown> | null = null;
-for await (const line of createInterface({ input: process.stdin })) {
+for (let next = await lines.next(); !next.done; next = await lines.next()) {
+  const line = next.value;
   if (line === 'sync') {
     const at = performance.now();
     pass = backend.services.sync.runOnce({ institutionIds, trigger: 'cli' }).then((results) => {
@@ -54,7 +59,6 @@ for await (const line of createInterface({ input: process.stdin })) {
     await pass;
     await server.close();
     await backend.close();
-    await simulator.close();
     process.stdout.write(`${JSON.stringify({ stopped: true })}\n`);
     break;
   }

@@ -10,6 +10,11 @@
  * outbox message there exactly once, and the demo institutions' decisions delivered once to the
  * simulator. Then shorter runs at other reviewer counts find where p95 crosses 50 ms.
  *
+ * The demo institutions' simulator runs in a process of its own (bench/team-simulator.ts), as
+ * institutions are remote services in production: inside the server's process it answered the
+ * sync's requests on the server's main thread, which the reviewers' calls were waiting for, and
+ * its work was counted as the server's (how much: docs/performance.md, "Team server").
+ *
  * The 100,000 tasks are seeded on bench institutions that are enabled with no API behind them;
  * the server process starts none of `serve`'s background work (no sync scheduler, no outbox
  * delivery after each decision), so their decisions stay queued, untried, through the timed runs.
@@ -206,6 +211,31 @@ async function work(sessions: Session[], ms: number, reasons: Record<string, str
   return result;
 }
 
+/** The JSON lines a bench child prints, one at a time (other output is skipped); rejects when the child exits. */
+function jsonLines(child: ChildProcessWithoutNullStreams, name: string): () => Promise<Record<string, unknown>> {
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  const messages: Array<Record<string, unknown>> = [];
+  const waiters: Array<(message: Record<string, unknown>) => void> = [];
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    try {
+      const message = JSON.parse(text) as Record<string, unknown>;
+      const waiter = waiters.shift();
+      if (waiter) waiter(message);
+      else messages.push(message);
+    } catch {
+      // Not a message (a library's own output).
+    }
+  });
+  return () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const queued = messages.shift();
+      if (queued) return resolve(queued);
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${stderr}`)));
+    });
+}
+
 function line(name: string, samples: number[]): string {
   return `${name.padEnd(34)} p50 ${percentile(samples, 0.5).toFixed(1).padStart(7)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(7)} ms   p99 ${percentile(samples, 0.99).toFixed(1).padStart(7)} ms  (${samples.length})`;
 }
@@ -219,37 +249,22 @@ export const teamSuite: BenchSuite = {
     writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
     writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
     const dataDir = path.join(folder, 'data');
+    const simulatorChild: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'bench/team-simulator.ts', String(demoBorrowers)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const simulatorMessages = jsonLines(simulatorChild, 'the simulator process');
     const child: ChildProcessWithoutNullStreams = spawn(
       process.execPath,
       // TEAM_BENCH_CPU_PROF=DIR writes the server's CPU profile there (to find where a missed target goes).
-      [...(process.env.TEAM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEAM_BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/team-server.ts', dataDir, path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(Math.max(reviewers, ...sweep)), String(demoBorrowers)],
+      [...(process.env.TEAM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEAM_BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/team-server.ts', dataDir, path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(Math.max(reviewers, ...sweep))],
       { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-    const lines = createInterface({ input: child.stdout });
-    const messages: Array<Record<string, unknown>> = [];
-    const waiters: Array<(message: Record<string, unknown>) => void> = [];
-    lines.on('line', (text) => {
-      try {
-        const message = JSON.parse(text) as Record<string, unknown>;
-        const waiter = waiters.shift();
-        if (waiter) waiter(message);
-        else messages.push(message);
-      } catch {
-        // Not a message (a library's own output).
-      }
-    });
-    const nextMessage = () => new Promise<Record<string, unknown>>((resolve, reject) => {
-      const queued = messages.shift();
-      if (queued) return resolve(queued);
-      waiters.push(resolve);
-      child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${stderr}`)));
-    });
+    const nextMessage = jsonLines(child, 'the bench server');
     const peakRss = watchPeakRss(child.pid, 250);
     try {
-      const ready = (await nextMessage()) as { url: string; simulatorUrl: string; institutionIds: number[]; seedSeconds: number };
-      log(`server ready: ${openTasks.toLocaleString('en')} open tasks seeded in ${ready.seedSeconds.toFixed(1)} s; demo simulator with ${demoBorrowers.toLocaleString('en')} borrowers`);
+      // The server seeds while the simulator generates; it reads the institutions' line when it needs them.
+      const simulator = (await simulatorMessages()) as { url: string };
+      child.stdin.write(`${JSON.stringify(simulator)}\n`);
+      const ready = (await nextMessage()) as { url: string; institutionIds: number[]; seedSeconds: number };
+      log(`server ready: ${openTasks.toLocaleString('en')} open tasks seeded in ${ready.seedSeconds.toFixed(1)} s; demo simulator with ${demoBorrowers.toLocaleString('en')} borrowers in its own process`);
       const supervisor = new Session(ready.url, certificate.cert);
       await supervisor.signIn('sup');
       const reasons: Record<string, string> = {};
@@ -321,12 +336,15 @@ export const teamSuite: BenchSuite = {
       await nextMessage();
       supervisor.close();
       for (const session of pool) session.close();
-      const received = (await (await fetch(`${ready.simulatorUrl}/admin/decisions`).catch(() => null))?.json().catch(() => null)) as Record<string, Array<{ application_id: string; applied: boolean }>> | null;
+      const received = (await (await fetch(`${simulator.url}/admin/decisions`).catch(() => null))?.json().catch(() => null)) as Record<string, Array<{ application_id: string; applied: boolean }>> | null;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.write('stop\n');
       await nextMessage();
       // Its CPU profile (TEAM_BENCH_CPU_PROF) is written as it exits.
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      const simulatorExited = new Promise((resolve) => simulatorChild.once('exit', resolve));
+      simulatorChild.stdin.write('stop\n');
+      await Promise.race([simulatorExited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       const db = new Database(path.join(dataDir, 'creditdesk.db'), { readonly: true });
       const twice = db.prepare("SELECT count(*) AS n FROM (SELECT task_id FROM review_decisions WHERE stage <> 'second' GROUP BY task_id HAVING count(*) > 1)").get() as { n: number };
       const outboxTwice = db.prepare("SELECT count(*) AS n FROM (SELECT institution_id, subject_id FROM outbox WHERE kind = 'review-decision' GROUP BY institution_id, subject_id HAVING count(*) > 1)").get() as { n: number };
@@ -347,6 +365,7 @@ export const teamSuite: BenchSuite = {
     } finally {
       peakRss.stop();
       if (child.exitCode === null) child.kill('SIGTERM');
+      if (simulatorChild.exitCode === null) simulatorChild.kill('SIGTERM');
       folders.removeAll();
     }
   },

@@ -59,6 +59,8 @@ export const defaultClientTuning: ClientTuning = { timeoutMs: 30_000, retry: def
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Reads a 2xx answer (JSON, schema, record texts) when the caller allows: the sync's pacer (sync/pacer.ts); absent: at once. */
+  pace?: <T>(read: () => T) => Promise<T>;
 }
 
 export type RawPage = z.infer<typeof rawPageSchema> & {
@@ -323,7 +325,7 @@ export function createInstitutionClient(
           // A refused timestamp or nonce is retried once, freshly signed (docs/institution-api.md §7); twice means a clock or signing problem.
           if (raw.status === 401 && isFreshSignatureCode(raw)) raw = await sendOnce(method, pathAndQuery, body, extraHeaders, options.signal);
           if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(raw);
-          const result = read(raw);
+          const result = options.pace ? await options.pace(() => read(raw)) : read(raw);
           deps.circuit?.recordSuccess();
           return result;
         } catch (error) {

@@ -28,6 +28,8 @@ import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../institution-api/client';
 import { createDomainSettingsService } from '../settings/service';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
+import { createSyncPacer, interactivePacing, type PacerOptions } from '../sync/pacer';
+import { createCallCounter, type CallCounter } from '../rpc/calls-in-flight';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
 import { makePrivateFolder, tightenDataFolder } from '../files/modes';
@@ -55,7 +57,9 @@ export interface BackendOptions {
   /** Institution request timeouts and retry waits (tests shorten them). */
   clientTuning?: ClientTuning;
   /** Sync engine tuning (tests: concurrency, page size, loop periods). */
-  sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit' | 'ingestSliceMs'>;
+  sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit'>;
+  /** The sync pacer's settings (sync/pacer.ts) instead of `interactivePacing` (tests: share 1 writes back to back as before pacing). */
+  syncPacing?: Partial<Pick<PacerOptions, 'share' | 'idleSliceMs' | 'busySliceMs'>>;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
   /** The desktop's save dialog for finished exports; headless serves them as downloads instead. */
@@ -90,6 +94,8 @@ export interface Backend {
   clock: Clock;
   /** The audit chain's HMAC key (keys/audit-chain.key), for writers outside the services. */
   auditKey: AuditKey;
+  /** People's calls in flight (rpc/calls-in-flight.ts): the HTTP server counts its requests here; the sync's pacer reads it. */
+  calls: CallCounter;
   /** The read workers when `readWorkers` started some (their counters tell who answered); null otherwise. */
   readPool: ReadPool | null;
   /** Registers work to finish before the database closes (sync drains its pages here). */
@@ -112,9 +118,6 @@ export function readAppVersion(): string {
  * migrates the database before anything else can touch it, then wires services, router and
  * events. Nothing here imports electron.
  */
-/** How long one sync transaction may hold a back end that answers people (sync/sliced-ingest.ts). */
-const interactiveIngestSliceMs = 10;
-
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const paths = dataPaths(options.dataDir);
   const clock = options.clock ?? systemClock;
@@ -204,6 +207,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients, onChanged: (id) => sync.institutionChanged(id) });
   const domainSettings = createDomainSettingsService({ db, clock, audit, onChanged: () => sync.rederive('settings changed') });
+  // People's calls, counted at the router (both transports call it): the sync's pacer gives way to them.
+  const calls = createCallCounter();
   const sync = createSyncService({
     db,
     clock,
@@ -216,9 +221,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
     // The desktop and `serve` answer people while they sync: groups are written in short
-    // transactions with the event loop let run between them; the one-shot CLI answers nobody and
-    // keeps one transaction per group (sync/sliced-ingest.ts).
-    ingestSliceMs: options.cliOperator === undefined ? interactiveIngestSliceMs : undefined,
+    // transactions, and while people call the sync keeps to a share of the thread; the one-shot
+    // CLI answers nobody and keeps one transaction per group (sync/pacer.ts, sync/sliced-ingest.ts).
+    pacer: options.cliOperator === undefined ? createSyncPacer({ load: calls.load, ...interactivePacing, ...options.syncPacing }) : undefined,
     ...options.sync,
   });
   const review = createReviewService({
@@ -246,11 +251,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, presence, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };
   const readPool = (options.readWorkers ?? 0) > 0 ? startReadPool({ size: options.readWorkers ?? 0, file: paths.database, migrationsFolder, nativeBinding: options.nativeBinding, logger: logger.child('read-worker') }) : null;
   const handlers = readPool ? servedByWorkers(createHandlers(services), readPool, { clock, settings: () => review.settings() }) : createHandlers(services);
-  const router = createRouter(handlers, logger.child('rpc'), {
+  const router = calls.counting(createRouter(handlers, logger.child('rpc'), {
     validateOutput: options.validateOutput,
     // A refused call is evidence too (a reviewer trying to export, a supervisor asking for clear data).
     onRefused: (actor, channel, permission, context) => audit.record(db, actor, 'access.refused', { type: 'channel', id: channel }, { permission, via: context.transport }),
-  });
+  }));
 
   const firstAdmin = await operators.ensureFirstAdmin(options.adminPassword);
   if (firstAdmin.created) {
@@ -290,6 +295,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     paths,
     clock,
     auditKey,
+    calls,
     readPool,
     onShutdown(hook) {
       shutdownHooks.push(hook);

@@ -314,7 +314,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
               sendJson(response, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } }, { Allow: 'POST' });
               return;
             }
-            await handleRpc(request, response, rpc[1] as string);
+            // A person's call from its arrival: the sync gives way to it (rpc/calls-in-flight.ts).
+            const leave = backend.calls.enter();
+            await handleRpc(request, response, rpc[1] as string).finally(leave);
             return;
           }
           if (pathname === '/api/version' && request.method === 'GET') {

@@ -16,12 +16,13 @@ import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
 import type { InstitutionClient, InstitutionClients } from '../institution-api/client';
 import { FactsCache } from './derive';
-import { failureOf, InstitutionApiError } from '../institution-api/errors';
+import { failureOf, type FailureKind, InstitutionApiError } from '../institution-api/errors';
 import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
 import { statsKeys, type ResourceReconciliation } from './reconcile';
 import { TrailingWindows } from './window';
+import type { SyncPacer } from './pacer';
 
 export type { ResourceReconciliation } from './reconcile';
 
@@ -60,7 +61,7 @@ export interface PassResult {
   /** The institution's state after the pass. */
   state: InstitutionState;
   error: string | null;
-  errorKind: InstitutionApiError['kind'] | 'internal' | null;
+  errorKind: FailureKind | null;
   resources: Partial<Record<SyncResource, ResourcePassStats>>;
   reconciliation: ResourceReconciliation[];
   /** What keeps the pass from being complete: a resource stopped on a cursor fault, totals that stay unexplained. */
@@ -75,8 +76,12 @@ export interface EngineDeps {
   clock: Clock;
   settings: () => DomainSettings;
   logger?: Logger;
-  /** Writes each gathered group in transactions of about this many ms, yielding between them (sync/sliced-ingest.ts); absent = one per group. */
-  ingestSliceMs?: number;
+  /**
+   * A back end that answers people: each gathered group is written in short transactions and each
+   * page read through this pacer, which keeps the sync to a share of the thread while people call
+   * (sync/pacer.ts, sync/sliced-ingest.ts); absent (`creditdesk sync`) = one transaction per group.
+   */
+  pacer?: SyncPacer;
 }
 
 export interface PassOptions {
@@ -265,7 +270,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
   } catch (error) {
     const failure = failureOf(error);
     const { text: message } = failure;
-    const kind: PassResult['errorKind'] = error instanceof InstitutionApiError ? error.kind : 'internal';
+    const kind = failure.code;
     const cancelled = options.signal.aborted || kind === 'aborted';
     const state = cancelled ? 'idle' : stateAfterFailure(error);
     const finishedAt = clock.now();

@@ -72,8 +72,11 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
   // Every cursor this pull has stood on: coming back to one is a cycle.
   const seen = new Set<string>();
   if (cursor !== null) seen.add(cursor);
+  const pacer = deps.pacer;
+  const pace = pacer ? <T>(read: () => T) => pacer.run(() => read()) : undefined;
   const fetchPage = (from: string | null) => {
-    const request = client.listPage(resource, from, pageLimit, { signal });
+    // The page's reading (JSON, checks) is paced like the slices: a large page holds the thread too.
+    const request = client.listPage(resource, from, pageLimit, { signal, pace });
     // A prefetched page may be abandoned (error or shutdown); never leave its rejection unhandled.
     request.catch(() => undefined);
     return request;
@@ -92,7 +95,7 @@ export async function pullResource(deps: EngineDeps, client: InstitutionClient, 
   let gatheredTexts: Buffer[] | undefined;
   let gatheredPages = 0;
   // A back end that answers people writes each group in short transactions (sliced-ingest.ts).
-  const slicing = deps.ingestSliceMs ? ingestSlicing(deps.ingestSliceMs) : null;
+  const slicing = pacer ? ingestSlicing(pacer) : null;
   while (pending !== null) {
     const page: RawPage = await pending;
     if (signal.aborted) throw new InstitutionApiError('aborted', 'Cancelled');

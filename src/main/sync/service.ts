@@ -25,6 +25,7 @@ import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome, type OutboxDeliveryDeps } from './outbox';
 import { createSyncReadModels } from './read-models';
 import { SyncScheduler } from './scheduler';
+import type { SyncPacer } from './pacer';
 import type { EventMap } from '../../shared/rpc/events';
 
 /** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
@@ -47,8 +48,8 @@ export interface SyncServiceDeps {
   checkEveryMs?: number;
   outboxEveryMs?: number;
   pageLimit?: number;
-  /** engine.ts EngineDeps.ingestSliceMs: a back end that answers people writes sync groups in short transactions. */
-  ingestSliceMs?: number;
+  /** engine.ts EngineDeps.pacer: a back end that answers people writes sync groups in short transactions, paced (pacer.ts). */
+  pacer?: SyncPacer;
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;
@@ -56,7 +57,7 @@ export type SyncService = ReturnType<typeof createSyncService>;
 export function createSyncService(deps: SyncServiceDeps) {
   const { db, clock, emit } = deps;
   const lastProgressEmit = new Map<number, { at: number; step: string }>();
-  const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger, ingestSliceMs: deps.ingestSliceMs };
+  const engine = { db, clock, clients: deps.clients, settings: deps.settings, logger: deps.logger, pacer: deps.pacer };
   const scheduler = new SyncScheduler(
     engine,
     { maxConcurrent: deps.maxConcurrent ?? 2, checkEveryMs: deps.checkEveryMs ?? 1000, pageLimit: deps.pageLimit },
@@ -288,15 +289,17 @@ export function createSyncService(deps: SyncServiceDeps) {
     async settled(): Promise<void> {
       while (rederiving) await rederiving;
     },
-    /** An institution's circuit opened or closed (runtime wires the clients' onCircuitChange here): its state follows, screens refresh. */
+    /** An institution's circuit opened or closed (runtime wires the clients' onCircuitChange here): its state follows, and screens refresh when it changed. */
     circuitChanged(institutionId: number, change: CircuitChange): void {
       // Called inside the request that opened or closed the circuit: a failed write is logged, never put in that request's place.
+      let changed = false;
       try {
-        followCircuit(db, institutionId, change);
+        changed = followCircuit(db, institutionId, change);
       } catch (error) {
         deps.logger?.error('institution state could not follow its circuit', { institutionId, circuit: change.state, error: String(error) });
       }
-      emit('sync:state', { institutionId });
+      // The Sync page reads the institution's row only: a circuit change that left it as it was has nothing to show.
+      if (changed) emit('sync:state', { institutionId });
     },
     /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
     institutionChanged(institutionId: number): void {

@@ -4,8 +4,9 @@
  * applications is written (a few hundred milliseconds), the process answers nobody, and on a team
  * server every reviewer's claim and decision waits for the whole group (docs/performance.md,
  * "Team server"). A back end that answers people (the desktop, `serve`) writes its groups in
- * slices sized to a time budget; `creditdesk sync`, which answers nobody, keeps one transaction
- * per group (fewer commits rewrite fewer index leaves).
+ * slices sized to a time budget, through its pacer (pacer.ts: shorter slices, and at most a share
+ * of the thread, while people call); `creditdesk sync`, which answers nobody, keeps one
+ * transaction per group (fewer commits rewrite fewer index leaves).
  *
  * Crash safety is the group's: the slices before the last commit their records without moving
  * the cursor, the last commits its records with the cursor and the whole group's count. A crash
@@ -17,28 +18,32 @@ import type { SyncResource } from '../db/schema';
 import { saveCursor } from '../repositories/sync';
 import { ingestRecords, type IngestContext, type IngestResult } from './ingest';
 import type { Db } from '../db/connection';
+import type { SyncPacer } from './pacer';
 
-/** How long one slice's transaction may hold the thread, and the adaptive size it learned. */
+/** The pacer the slices run through, and the time per record each resource's last slice took. */
 export interface IngestSlicing {
-  budgetMs: number;
-  /** Records per slice, per resource, adapted after every slice to stay near the budget. */
-  sizes: Map<SyncResource, number>;
+  pacer: SyncPacer;
+  /** Per resource: the last slice's size and time per record; the next is sized from them to its budget. */
+  learned: Map<SyncResource, { size: number; perRecordMs: number }>;
 }
 
-export function ingestSlicing(budgetMs: number): IngestSlicing {
-  return { budgetMs, sizes: new Map() };
+export function ingestSlicing(pacer: SyncPacer): IngestSlicing {
+  return { pacer, learned: new Map() };
 }
 
 const firstSize = 5;
 const smallestSize = 5;
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Records for a slice of `budgetMs`: from the last slice's time per record, at most twice its size. */
+function sliceSize(slicing: IngestSlicing, resource: SyncResource, budgetMs: number): number {
+  const learned = slicing.learned.get(resource);
+  if (learned === undefined) return firstSize;
+  return Math.max(smallestSize, Math.min(learned.size * 2, Math.floor(budgetMs / Math.max(learned.perRecordMs, 0.001))));
 }
 
 /**
- * `ingestRecords` for a group, in slices of about `slicing.budgetMs` each. The cursor (with
- * `save`, a re-read's) moves with the last slice only, counting the whole group.
+ * `ingestRecords` for a group, in slices of about the budget the pacer gives each (pacer.ts). The
+ * cursor (with `save`, a re-read's) moves with the last slice only, counting the whole group.
  */
 export async function ingestInSlices(
   db: Db,
@@ -53,27 +58,28 @@ export async function ingestInSlices(
   const total: IngestResult = { fetched: records.length, upserted: 0, unchanged: 0, quarantined: 0, invalid: [] };
   let start = 0;
   do {
-    const size = slicing.sizes.get(resource) ?? firstSize;
-    const end = Math.min(records.length, start + size);
-    const last = end === records.length;
-    const at = now();
-    const lastCursor = {
-      next: cursor.next,
-      save: (next: string | null) => (cursor.save ? cursor.save(next, records.length) : saveCursor(db, context.institutionId, resource, next, records.length, at)),
-    };
-    const began = performance.now();
-    const outcome = ingestRecords(db, context, resource, records.slice(start, end), at, last ? lastCursor : undefined, texts?.slice(start, end));
-    const elapsed = performance.now() - began;
+    const from = start;
+    const { outcome, end } = await slicing.pacer.run((budgetMs) => {
+      const size = sliceSize(slicing, resource, budgetMs);
+      const end = Math.min(records.length, from + size);
+      const last = end === records.length;
+      const at = now();
+      const lastCursor = {
+        next: cursor.next,
+        save: (next: string | null) => (cursor.save ? cursor.save(next, records.length) : saveCursor(db, context.institutionId, resource, next, records.length, at)),
+      };
+      const began = performance.now();
+      const outcome = ingestRecords(db, context, resource, records.slice(from, end), at, last ? lastCursor : undefined, texts?.slice(from, end));
+      // Records cost very different times (an application with its evidence against a repayment):
+      // the next slice is sized from this one's time per record.
+      slicing.learned.set(resource, { size, perRecordMs: (performance.now() - began) / Math.max(1, end - from) });
+      return { outcome, end };
+    });
     total.upserted += outcome.upserted;
     total.unchanged += outcome.unchanged;
     total.quarantined += outcome.quarantined;
     total.invalid.push(...outcome.invalid);
-    // Records cost very different times (an application with its evidence against a repayment):
-    // the next slice is sized from this one's time per record, at most doubling at once.
-    const perRecord = elapsed / Math.max(1, end - start);
-    slicing.sizes.set(resource, Math.max(smallestSize, Math.min(size * 2, Math.floor(slicing.budgetMs / Math.max(perRecord, 0.001)))));
     start = end;
-    if (!last) await yieldToEventLoop();
   } while (start < records.length);
   return total;
 }
