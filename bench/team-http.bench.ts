@@ -1,0 +1,248 @@
+/**
+ * The team server's own cost of a call (issue 27): what the main thread spends on a reviewer's
+ * call over HTTPS beyond the channel's work. A CreditDesk server in its own process
+ * (bench/team-http-server.ts, wired as `serve` wires it, read workers included, self-signed
+ * certificate, 127.0.0.1) with 20,000 open tasks; this process is the client (keep-alive HTTPS, its
+ * own cookie and CSRF token, as the team bench's reviewers). Each measure is a block of calls whose
+ * CPU is read from the server's threads (`/proc/PID/task/TID/schedstat`, nanoseconds) before and
+ * after, the server idle at both ends, so the client's CPU is not counted:
+ *
+ * - `review:task` and `review:list` (the read worker's channels) called again and again;
+ * - the team bench's reviewer loop (take: half "next task", half a claim of a free row of the first
+ *   page; read; reject), one reviewer, and 8 reviewers at once (calls that meet in one turn of the
+ *   event loop share some costs);
+ * - the same calls made by the server process itself through its router (no HTTP, no TLS, no JSON
+ *   on a socket): the router and the handlers' share.
+ *
+ * The difference, HTTP less in-process, is the transport's cost per call (TLS, HTTP parsing, the
+ * session, headers, the body in and out); the worker threads' CPU is shown beside. CPU time moves
+ * much less than latency when other work shares the machine: compare two codes back to back, in
+ * both orders. Figures: docs/performance.md, "Team server". `npm run bench -- --only team-http`;
+ * TEAM_HTTP_READ_WORKERS=0 answers everything on the main thread.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { reviewQueues } from '../src/shared/domain/findings';
+import { testOperatorPassword } from '../test/support/backend';
+import { tempFolders } from '../test/support/temp-folders';
+import { selfSignedCertificate } from '../test/support/tls';
+import type { BenchSuite } from './harness';
+
+const openTasks = 20_000;
+const concurrent = 8;
+const scale = Number(process.env.TEAM_HTTP_SCALE ?? 1);
+const readCalls = Math.round(1000 * scale);
+const loopRounds = Math.round(400 * scale);
+const root = path.resolve(import.meta.dirname, '..');
+
+type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+/** One reviewer's HTTPS session: its own keep-alive connection, cookie and CSRF token. */
+class Session {
+  private cookie = '';
+  private csrf = '';
+  private readonly agent: Agent;
+  constructor(
+    private readonly url: string,
+    ca: string,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
+  }
+
+  call<T>(channel: string, input: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.cookie) headers.cookie = this.cookie;
+      if (this.csrf) headers['x-csrf-token'] = this.csrf;
+      const call = request(`${this.url}/api/rpc/${channel}`, { method: 'POST', agent: this.agent, headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          const cookie = response.headers['set-cookie']?.[0]?.split(';')[0];
+          if (cookie) this.cookie = cookie;
+          const envelope = JSON.parse(text) as Envelope<T>;
+          if (envelope.ok) resolve(envelope.data);
+          else reject(new Error(`${channel}: ${envelope.error.message}`));
+        });
+      });
+      call.on('error', reject);
+      call.end(JSON.stringify(input));
+    });
+  }
+
+  async signIn(username: string): Promise<void> {
+    this.csrf = (await this.call<{ csrfToken: string }>('auth:sign-in', { username, password: testOperatorPassword })).csrfToken;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Nanoseconds each thread of a process has run: the main thread's id is the process id. */
+function threadCpu(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let ns = 0;
+    try {
+      ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    if (Number(tid) === pid) main += ns;
+    else others += ns;
+  }
+  return { main, others };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+/** The team bench's loop: take (next, or a free row of the first page), read, reject. */
+async function reviewerLoop(session: Session, rounds: number, offset: number, reasons: Record<string, string>): Promise<number> {
+  let calls = 0;
+  for (let round = 0; round < rounds; round++) {
+    const queue = reviewQueues[(round + offset) % reviewQueues.length] as (typeof reviewQueues)[number];
+    let taskId: number | null;
+    if ((round + offset) % 2 === 0) {
+      taskId = (await session.call<{ taskId: number | null }>('review:next', { queue })).taskId;
+      calls++;
+    } else {
+      const page = await session.call<{ rows: Array<{ id: number; claimedBy: unknown }> }>('review:list', { queue, limit: 50 });
+      const free = page.rows.filter((row) => row.claimedBy === null);
+      taskId = free[Math.floor(Math.random() * free.length)]?.id ?? null;
+      calls++;
+      if (taskId === null) continue;
+      try {
+        await session.call('review:claim', { taskId });
+      } catch {
+        calls++; // taken by another reviewer of the concurrent block meanwhile
+        continue;
+      }
+      calls++;
+    }
+    if (taskId === null) throw new Error(`the ${queue} queue ran out of tasks`);
+    const task = await session.call<{ task: { evidenceHash: string } }>('review:task', { taskId });
+    await session.call('review:decide', { taskId, action: 'reject', reasonCode: reasons[queue], evidenceHash: task.task.evidenceHash, idempotencyKey: randomUUID() });
+    calls += 2;
+  }
+  return calls;
+}
+
+export const teamHttpSuite: BenchSuite = {
+  name: 'team-http: the team server main thread CPU per call over HTTPS, and of it the transport',
+  async run({ log }) {
+    const folders = tempFolders('creditdesk-team-http-');
+    const folder = folders.folder();
+    const certificate = selfSignedCertificate();
+    writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
+    writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
+    const child: ChildProcessWithoutNullStreams = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/team-http-server.ts', path.join(folder, 'data'), path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(concurrent)],
+      { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const lines = createInterface({ input: child.stdout });
+    const waiters: Array<(message: Record<string, unknown>) => void> = [];
+    lines.on('line', (text) => {
+      if (!text.startsWith('{')) return;
+      waiters.shift()?.(JSON.parse(text) as Record<string, unknown>);
+    });
+    const nextMessage = () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        waiters.push(resolve);
+        child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${stderr}`)));
+      });
+    const sessions: Session[] = [];
+    try {
+      const ready = (await nextMessage()) as { url: string; pid: number; readWorkers: number };
+      for (let index = 1; index <= concurrent; index++) sessions.push(new Session(ready.url, certificate.cert));
+      for (const [index, session] of sessions.entries()) await session.signIn(`r${index + 1}`);
+      const first = sessions[0] as Session;
+      const reasons: Record<string, string> = {};
+      for (const queue of reviewQueues) {
+        const codes = await first.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
+        reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
+      }
+      const direct = async (command: string) => {
+        const answered = nextMessage();
+        child.stdin.write(`${command}\n`);
+        await answered;
+      };
+      /** Server CPU per unit of `work` (µs): the main thread and the other threads (read workers). */
+      const measure = async (work: () => Promise<number>) => {
+        await settle();
+        const before = threadCpu(ready.pid);
+        const units = await work();
+        await settle();
+        const after = threadCpu(ready.pid);
+        return { main: (after.main - before.main) / 1000 / units, others: (after.others - before.others) / 1000 / units };
+      };
+
+      // Warm-up: both paths, every channel.
+      await reviewerLoop(first, 100, 0, reasons);
+      await direct('direct 100');
+      const held = (await first.call<{ taskId: number | null }>('review:next', { queue: reviewQueues[0] })).taskId;
+      const taskInput = JSON.stringify({ taskId: held });
+      const listInput = JSON.stringify({ queue: reviewQueues[0], limit: 50 });
+
+      const rows: Array<{ name: string; http: { main: number; others: number }; local: { main: number; others: number }; unit: string }> = [];
+      const task = await measure(async () => {
+        for (let index = 0; index < readCalls; index++) await first.call('review:task', { taskId: held });
+        return readCalls;
+      });
+      const taskLocal = await measure(async () => {
+        await direct(`direct-read review:task ${readCalls} ${taskInput}`);
+        return readCalls;
+      });
+      rows.push({ name: 'task (read the evidence)', http: task, local: taskLocal, unit: 'call' });
+      const list = await measure(async () => {
+        for (let index = 0; index < readCalls; index++) await first.call('review:list', JSON.parse(listInput));
+        return readCalls;
+      });
+      const listLocal = await measure(async () => {
+        await direct(`direct-read review:list ${readCalls} ${listInput}`);
+        return readCalls;
+      });
+      rows.push({ name: 'queue page (first 50 rows)', http: list, local: listLocal, unit: 'call' });
+      let loopCalls = 0;
+      const loop = await measure(async () => {
+        loopCalls = await reviewerLoop(first, loopRounds, 0, reasons);
+        return loopRounds;
+      });
+      const loopLocal = await measure(async () => {
+        await direct(`direct ${loopRounds}`);
+        return loopRounds;
+      });
+      rows.push({ name: 'a whole decision, 1 reviewer', http: loop, local: loopLocal, unit: 'decision' });
+      const perReviewer = Math.round(loopRounds / concurrent);
+      const together = await measure(async () => {
+        await Promise.all(sessions.map((session, index) => reviewerLoop(session, perReviewer, index, reasons)));
+        return perReviewer * concurrent;
+      });
+      rows.push({ name: `a whole decision, ${concurrent} reviewers at once`, http: together, local: loopLocal, unit: 'decision' });
+
+      log(`${openTasks.toLocaleString('en')} open tasks, ${ready.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router; ${loopCalls} calls in ${loopRounds} decisions`);
+      for (const row of rows) {
+        const transport = row.http.main - row.local.main;
+        log(
+          `${row.name.padEnd(40)} HTTPS ${row.http.main.toFixed(0).padStart(6)} / ${row.http.others.toFixed(0).padStart(5)}   in-process ${row.local.main.toFixed(0).padStart(6)} / ${row.local.others.toFixed(0).padStart(5)}   transport ${transport.toFixed(0).padStart(6)} µs per ${row.unit}`,
+        );
+      }
+      child.stdin.write('stop\n');
+      await nextMessage();
+      return true;
+    } finally {
+      for (const session of sessions) session.close();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      folders.removeAll();
+    }
+  },
+};
