@@ -18,7 +18,9 @@
  * session, headers, the body in and out); the worker threads' CPU is shown beside. CPU time moves
  * much less than latency when other work shares the machine: compare two codes back to back, in
  * both orders. Figures: docs/performance.md, "Team server". `npm run bench -- --only team-http`;
- * TEAM_HTTP_READ_WORKERS=0 answers everything on the main thread.
+ * TEAM_HTTP_REPEATS (5) blocks of each measure, TEAM_HTTP_SCALE (1) their size;
+ * TEAM_HTTP_READ_WORKERS=0 answers everything on the main thread; TEAM_HTTP_NODE_ARGS adds options to the
+ * server's node (`--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof` for `perf record`).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,8 +37,9 @@ import type { BenchSuite } from './harness';
 const openTasks = 20_000;
 const concurrent = 8;
 const scale = Number(process.env.TEAM_HTTP_SCALE ?? 1);
-const readCalls = Math.round(1000 * scale);
-const loopRounds = Math.round(400 * scale);
+const repeats = Number(process.env.TEAM_HTTP_REPEATS ?? 5);
+const readCalls = Math.round(300 * scale);
+const loopRounds = Math.round(120 * scale);
 const root = path.resolve(import.meta.dirname, '..');
 
 type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -101,6 +104,11 @@ function threadCpu(pid: number): { main: number; others: number } {
   return { main, others };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** The team bench's loop: take (next, or a free row of the first page), read, reject. */
@@ -144,7 +152,7 @@ export const teamHttpSuite: BenchSuite = {
     writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
     const child: ChildProcessWithoutNullStreams = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bench/team-http-server.ts', path.join(folder, 'data'), path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(concurrent)],
+      [...(process.env.TEAM_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/team-http-server.ts', path.join(folder, 'data'), path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(concurrent)],
       { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -193,51 +201,65 @@ export const teamHttpSuite: BenchSuite = {
       const taskInput = JSON.stringify({ taskId: held });
       const listInput = JSON.stringify({ queue: reviewQueues[0], limit: 50 });
 
-      const rows: Array<{ name: string; http: { main: number; others: number }; local: { main: number; others: number }; unit: string }> = [];
-      const task = await measure(async () => {
-        for (let index = 0; index < readCalls; index++) await first.call('review:task', { taskId: held });
-        return readCalls;
-      });
-      const taskLocal = await measure(async () => {
-        await direct(`direct-read review:task ${readCalls} ${taskInput}`);
-        return readCalls;
-      });
-      rows.push({ name: 'task (read the evidence)', http: task, local: taskLocal, unit: 'call' });
-      const list = await measure(async () => {
-        for (let index = 0; index < readCalls; index++) await first.call('review:list', JSON.parse(listInput));
-        return readCalls;
-      });
-      const listLocal = await measure(async () => {
-        await direct(`direct-read review:list ${readCalls} ${listInput}`);
-        return readCalls;
-      });
-      rows.push({ name: 'queue page (first 50 rows)', http: list, local: listLocal, unit: 'call' });
+      type Cpu = { main: number; others: number };
+      const blocks: Record<string, { http: Cpu[]; local: Cpu[]; unit: string }> = {};
+      const record = (name: string, unit: string, http: Cpu, local: Cpu | null) => {
+        const entry = (blocks[name] ??= { http: [], local: [], unit });
+        entry.http.push(http);
+        if (local) entry.local.push(local);
+      };
       let loopCalls = 0;
-      const loop = await measure(async () => {
-        loopCalls = await reviewerLoop(first, loopRounds, 0, reasons);
-        return loopRounds;
-      });
-      const loopLocal = await measure(async () => {
-        await direct(`direct ${loopRounds}`);
-        return loopRounds;
-      });
-      rows.push({ name: 'a whole decision, 1 reviewer', http: loop, local: loopLocal, unit: 'decision' });
       const perReviewer = Math.round(loopRounds / concurrent);
-      const together = await measure(async () => {
-        await Promise.all(sessions.map((session, index) => reviewerLoop(session, perReviewer, index, reasons)));
-        return perReviewer * concurrent;
-      });
-      rows.push({ name: `a whole decision, ${concurrent} reviewers at once`, http: together, local: loopLocal, unit: 'decision' });
+      // Each measure `repeats` times, the blocks interleaved, so a change in the machine's load
+      // falls on both paths; the median block is reported.
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        const task = await measure(async () => {
+          for (let index = 0; index < readCalls; index++) await first.call('review:task', { taskId: held });
+          return readCalls;
+        });
+        const taskLocal = await measure(async () => {
+          await direct(`direct-read review:task ${readCalls} ${taskInput}`);
+          return readCalls;
+        });
+        record('task (read the evidence)', 'call', task, taskLocal);
+        const list = await measure(async () => {
+          for (let index = 0; index < readCalls; index++) await first.call('review:list', JSON.parse(listInput));
+          return readCalls;
+        });
+        const listLocal = await measure(async () => {
+          await direct(`direct-read review:list ${readCalls} ${listInput}`);
+          return readCalls;
+        });
+        record('queue page (first 50 rows)', 'call', list, listLocal);
+        const loop = await measure(async () => {
+          loopCalls = await reviewerLoop(first, loopRounds, 0, reasons);
+          return loopRounds;
+        });
+        const loopLocal = await measure(async () => {
+          await direct(`direct ${loopRounds}`);
+          return loopRounds;
+        });
+        record('a whole decision, 1 reviewer', 'decision', loop, loopLocal);
+        const together = await measure(async () => {
+          await Promise.all(sessions.map((session, index) => reviewerLoop(session, perReviewer, index, reasons)));
+          return perReviewer * concurrent;
+        });
+        record(`a whole decision, ${concurrent} reviewers at once`, 'decision', together, loopLocal);
+      }
 
-      log(`${openTasks.toLocaleString('en')} open tasks, ${ready.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router; ${loopCalls} calls in ${loopRounds} decisions`);
-      for (const row of rows) {
-        const transport = row.http.main - row.local.main;
+      log(`${openTasks.toLocaleString('en')} open tasks, ${ready.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router, median of ${repeats} blocks; ${loopCalls} calls in ${loopRounds} decisions`);
+      for (const [name, entry] of Object.entries(blocks)) {
+        const http = { main: median(entry.http.map((cpu) => cpu.main)), others: median(entry.http.map((cpu) => cpu.others)) };
+        const local = { main: median(entry.local.map((cpu) => cpu.main)), others: median(entry.local.map((cpu) => cpu.others)) };
         log(
-          `${row.name.padEnd(40)} HTTPS ${row.http.main.toFixed(0).padStart(6)} / ${row.http.others.toFixed(0).padStart(5)}   in-process ${row.local.main.toFixed(0).padStart(6)} / ${row.local.others.toFixed(0).padStart(5)}   transport ${transport.toFixed(0).padStart(6)} µs per ${row.unit}`,
+          `${name.padEnd(40)} HTTPS ${http.main.toFixed(0).padStart(6)} / ${http.others.toFixed(0).padStart(5)}   in-process ${local.main.toFixed(0).padStart(6)} / ${local.others.toFixed(0).padStart(5)}   transport ${(http.main - local.main).toFixed(0).padStart(6)} µs per ${entry.unit}  (HTTPS blocks: ${entry.http.map((cpu) => cpu.main.toFixed(0)).join(', ')})`,
         );
       }
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.write('stop\n');
       await nextMessage();
+      // A CPU profile (TEAM_HTTP_NODE_ARGS) is written as it exits.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
       return true;
     } finally {
       for (const session of sessions) session.close();
