@@ -18,7 +18,9 @@
  * session, headers, the body in and out); the worker threads' CPU is shown beside. CPU time moves
  * much less than latency when other work shares the machine: compare two codes back to back, in
  * both orders. Figures: docs/performance.md, "Team server". `npm run bench -- --only team-http`;
- * TEAM_HTTP_REPEATS (5) blocks of each measure, TEAM_HTTP_SCALE (1) their size;
+ * TEAM_HTTP_REPEATS (5) blocks of each measure, TEAM_HTTP_SCALE (1) their size; TEAM_HTTP_COMPARE=TREE
+ * measures a second server from another checkout (e.g. a scratch worktree of the code before a
+ * change) in turns with this one;
  * TEAM_HTTP_READ_WORKERS=0 answers everything on the main thread; TEAM_HTTP_NODE_ARGS adds options to the
  * server's node (`--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof` for `perf record`).
  */
@@ -142,6 +144,141 @@ async function reviewerLoop(session: Session, rounds: number, offset: number, re
   return calls;
 }
 
+type Cpu = { main: number; others: number };
+
+/** One server under measure: a tree's bench/team-http-server.ts in its own process, its reviewers signed in. */
+interface Target {
+  label: string;
+  pid: number;
+  readWorkers: number;
+  sessions: Session[];
+  reasons: Record<string, string>;
+  held: number | null;
+  /** Runs a command of the server's own loop and waits for its answer. */
+  direct(command: string): Promise<void>;
+  stop(): Promise<void>;
+  kill(): void;
+  blocks: Record<string, { http: Cpu[]; local: Cpu[]; unit: string }>;
+  loopCalls: number;
+}
+
+async function startTarget(label: string, tree: string, folder: string, certificate: { cert: string }): Promise<Target> {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [...(process.env.TEAM_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/team-http-server.ts', path.join(folder, `data-${label}`), path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(concurrent)],
+    { cwd: tree, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  const lines = createInterface({ input: child.stdout });
+  const waiters: Array<(message: Record<string, unknown>) => void> = [];
+  lines.on('line', (text) => {
+    if (!text.startsWith('{')) return;
+    waiters.shift()?.(JSON.parse(text) as Record<string, unknown>);
+  });
+  const nextMessage = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`the bench server (${label}) exited (${code}): ${stderr}`)));
+    });
+  const ready = (await nextMessage()) as { url: string; pid: number; readWorkers: number };
+  const sessions: Session[] = [];
+  for (let index = 1; index <= concurrent; index++) sessions.push(new Session(ready.url, certificate.cert));
+  for (const [index, session] of sessions.entries()) await session.signIn(`r${index + 1}`);
+  const first = sessions[0] as Session;
+  const reasons: Record<string, string> = {};
+  for (const queue of reviewQueues) {
+    const codes = await first.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
+    reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
+  }
+  const direct = async (command: string) => {
+    const answered = nextMessage();
+    child.stdin.write(`${command}\n`);
+    await answered;
+  };
+  // Warm-up: both paths, every channel.
+  await reviewerLoop(first, 100, 0, reasons);
+  await direct('direct 100');
+  const held = (await first.call<{ taskId: number | null }>('review:next', { queue: reviewQueues[0] })).taskId;
+  return {
+    label,
+    pid: ready.pid,
+    readWorkers: ready.readWorkers,
+    sessions,
+    reasons,
+    held,
+    direct,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.write('stop\n');
+      await nextMessage();
+      // A CPU profile (TEAM_HTTP_NODE_ARGS) is written as it exits.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    },
+    kill() {
+      for (const session of sessions) session.close();
+      if (child.exitCode === null) child.kill('SIGTERM');
+    },
+    blocks: {},
+    loopCalls: 0,
+  };
+}
+
+/** Server CPU per unit of `work` (µs): the main thread and the other threads (read workers). */
+async function measure(pid: number, work: () => Promise<number>): Promise<Cpu> {
+  await settle();
+  const before = threadCpu(pid);
+  const units = await work();
+  await settle();
+  const after = threadCpu(pid);
+  return { main: (after.main - before.main) / 1000 / units, others: (after.others - before.others) / 1000 / units };
+}
+
+/** One round of every measure on one server. */
+async function measureRound(target: Target): Promise<void> {
+  const record = (name: string, unit: string, http: Cpu, local: Cpu | null) => {
+    const entry = (target.blocks[name] ??= { http: [], local: [], unit });
+    entry.http.push(http);
+    if (local) entry.local.push(local);
+  };
+  const first = target.sessions[0] as Session;
+  const taskInput = { taskId: target.held };
+  const listInput = { queue: reviewQueues[0], limit: 50 };
+  const task = await measure(target.pid, async () => {
+    for (let index = 0; index < readCalls; index++) await first.call('review:task', taskInput);
+    return readCalls;
+  });
+  const taskLocal = await measure(target.pid, async () => {
+    await target.direct(`direct-read review:task ${readCalls} ${JSON.stringify(taskInput)}`);
+    return readCalls;
+  });
+  record('task (read the evidence)', 'call', task, taskLocal);
+  const list = await measure(target.pid, async () => {
+    for (let index = 0; index < readCalls; index++) await first.call('review:list', listInput);
+    return readCalls;
+  });
+  const listLocal = await measure(target.pid, async () => {
+    await target.direct(`direct-read review:list ${readCalls} ${JSON.stringify(listInput)}`);
+    return readCalls;
+  });
+  record('queue page (first 50 rows)', 'call', list, listLocal);
+  const loop = await measure(target.pid, async () => {
+    target.loopCalls = await reviewerLoop(first, loopRounds, 0, target.reasons);
+    return loopRounds;
+  });
+  const loopLocal = await measure(target.pid, async () => {
+    await target.direct(`direct ${loopRounds}`);
+    return loopRounds;
+  });
+  record('a whole decision, 1 reviewer', 'decision', loop, loopLocal);
+  const perReviewer = Math.round(loopRounds / concurrent);
+  const together = await measure(target.pid, async () => {
+    await Promise.all(target.sessions.map((session, index) => reviewerLoop(session, perReviewer, index, target.reasons)));
+    return perReviewer * concurrent;
+  });
+  record(`a whole decision, ${concurrent} reviewers at once`, 'decision', together, loopLocal);
+}
+
 export const teamHttpSuite: BenchSuite = {
   name: 'team-http: the team server main thread CPU per call over HTTPS, and of it the transport',
   async run({ log }) {
@@ -150,120 +287,33 @@ export const teamHttpSuite: BenchSuite = {
     const certificate = selfSignedCertificate();
     writeFileSync(path.join(folder, 'cert.pem'), certificate.cert);
     writeFileSync(path.join(folder, 'key.pem'), certificate.key, { mode: 0o600 });
-    const child: ChildProcessWithoutNullStreams = spawn(
-      process.execPath,
-      [...(process.env.TEAM_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bench/team-http-server.ts', path.join(folder, 'data'), path.join(folder, 'cert.pem'), path.join(folder, 'key.pem'), String(openTasks), String(concurrent)],
-      { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-    const lines = createInterface({ input: child.stdout });
-    const waiters: Array<(message: Record<string, unknown>) => void> = [];
-    lines.on('line', (text) => {
-      if (!text.startsWith('{')) return;
-      waiters.shift()?.(JSON.parse(text) as Record<string, unknown>);
-    });
-    const nextMessage = () =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        waiters.push(resolve);
-        child.once('exit', (code) => reject(new Error(`the bench server exited (${code}): ${stderr}`)));
-      });
-    const sessions: Session[] = [];
+    // TEAM_HTTP_COMPARE=TREE: a second server from another checkout (its node_modules in place),
+    // measured in turns with this one, so both meet the same load.
+    const trees: Array<[string, string]> = [['this tree', root]];
+    if (process.env.TEAM_HTTP_COMPARE) trees.unshift([`compared: ${process.env.TEAM_HTTP_COMPARE}`, path.resolve(process.env.TEAM_HTTP_COMPARE)]);
+    const targets: Target[] = [];
     try {
-      const ready = (await nextMessage()) as { url: string; pid: number; readWorkers: number };
-      for (let index = 1; index <= concurrent; index++) sessions.push(new Session(ready.url, certificate.cert));
-      for (const [index, session] of sessions.entries()) await session.signIn(`r${index + 1}`);
-      const first = sessions[0] as Session;
-      const reasons: Record<string, string> = {};
-      for (const queue of reviewQueues) {
-        const codes = await first.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
-        reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-      }
-      const direct = async (command: string) => {
-        const answered = nextMessage();
-        child.stdin.write(`${command}\n`);
-        await answered;
-      };
-      /** Server CPU per unit of `work` (µs): the main thread and the other threads (read workers). */
-      const measure = async (work: () => Promise<number>) => {
-        await settle();
-        const before = threadCpu(ready.pid);
-        const units = await work();
-        await settle();
-        const after = threadCpu(ready.pid);
-        return { main: (after.main - before.main) / 1000 / units, others: (after.others - before.others) / 1000 / units };
-      };
-
-      // Warm-up: both paths, every channel.
-      await reviewerLoop(first, 100, 0, reasons);
-      await direct('direct 100');
-      const held = (await first.call<{ taskId: number | null }>('review:next', { queue: reviewQueues[0] })).taskId;
-      const taskInput = JSON.stringify({ taskId: held });
-      const listInput = JSON.stringify({ queue: reviewQueues[0], limit: 50 });
-
-      type Cpu = { main: number; others: number };
-      const blocks: Record<string, { http: Cpu[]; local: Cpu[]; unit: string }> = {};
-      const record = (name: string, unit: string, http: Cpu, local: Cpu | null) => {
-        const entry = (blocks[name] ??= { http: [], local: [], unit });
-        entry.http.push(http);
-        if (local) entry.local.push(local);
-      };
-      let loopCalls = 0;
-      const perReviewer = Math.round(loopRounds / concurrent);
-      // Each measure `repeats` times, the blocks interleaved, so a change in the machine's load
-      // falls on both paths; the median block is reported.
+      for (const [label, tree] of trees) targets.push(await startTarget(label, tree, folder, certificate));
+      // Each measure `repeats` times, the servers taking turns (the first of a round alternates),
+      // so a change in the machine's load falls on all of them; the median block is reported.
       for (let repeat = 0; repeat < repeats; repeat++) {
-        const task = await measure(async () => {
-          for (let index = 0; index < readCalls; index++) await first.call('review:task', { taskId: held });
-          return readCalls;
-        });
-        const taskLocal = await measure(async () => {
-          await direct(`direct-read review:task ${readCalls} ${taskInput}`);
-          return readCalls;
-        });
-        record('task (read the evidence)', 'call', task, taskLocal);
-        const list = await measure(async () => {
-          for (let index = 0; index < readCalls; index++) await first.call('review:list', JSON.parse(listInput));
-          return readCalls;
-        });
-        const listLocal = await measure(async () => {
-          await direct(`direct-read review:list ${readCalls} ${listInput}`);
-          return readCalls;
-        });
-        record('queue page (first 50 rows)', 'call', list, listLocal);
-        const loop = await measure(async () => {
-          loopCalls = await reviewerLoop(first, loopRounds, 0, reasons);
-          return loopRounds;
-        });
-        const loopLocal = await measure(async () => {
-          await direct(`direct ${loopRounds}`);
-          return loopRounds;
-        });
-        record('a whole decision, 1 reviewer', 'decision', loop, loopLocal);
-        const together = await measure(async () => {
-          await Promise.all(sessions.map((session, index) => reviewerLoop(session, perReviewer, index, reasons)));
-          return perReviewer * concurrent;
-        });
-        record(`a whole decision, ${concurrent} reviewers at once`, 'decision', together, loopLocal);
+        const order = repeat % 2 === 0 ? targets : [...targets].reverse();
+        for (const target of order) await measureRound(target);
       }
-
-      log(`${openTasks.toLocaleString('en')} open tasks, ${ready.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router, median of ${repeats} blocks; ${loopCalls} calls in ${loopRounds} decisions`);
-      for (const [name, entry] of Object.entries(blocks)) {
-        const http = { main: median(entry.http.map((cpu) => cpu.main)), others: median(entry.http.map((cpu) => cpu.others)) };
-        const local = { main: median(entry.local.map((cpu) => cpu.main)), others: median(entry.local.map((cpu) => cpu.others)) };
-        log(
-          `${name.padEnd(40)} HTTPS ${http.main.toFixed(0).padStart(6)} / ${http.others.toFixed(0).padStart(5)}   in-process ${local.main.toFixed(0).padStart(6)} / ${local.others.toFixed(0).padStart(5)}   transport ${(http.main - local.main).toFixed(0).padStart(6)} µs per ${entry.unit}  (HTTPS blocks: ${entry.http.map((cpu) => cpu.main.toFixed(0)).join(', ')})`,
-        );
+      for (const target of targets) {
+        log(`${target.label}: ${openTasks.toLocaleString('en')} open tasks, ${target.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router, median of ${repeats} blocks; ${target.loopCalls} calls in ${loopRounds} decisions`);
+        for (const [name, entry] of Object.entries(target.blocks)) {
+          const http = { main: median(entry.http.map((cpu) => cpu.main)), others: median(entry.http.map((cpu) => cpu.others)) };
+          const local = { main: median(entry.local.map((cpu) => cpu.main)), others: median(entry.local.map((cpu) => cpu.others)) };
+          log(
+            `${name.padEnd(40)} HTTPS ${http.main.toFixed(0).padStart(6)} / ${http.others.toFixed(0).padStart(5)}   in-process ${local.main.toFixed(0).padStart(6)} / ${local.others.toFixed(0).padStart(5)}   transport ${(http.main - local.main).toFixed(0).padStart(6)} µs per ${entry.unit}  (HTTPS blocks: ${entry.http.map((cpu) => cpu.main.toFixed(0)).join(', ')})`,
+          );
+        }
       }
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.stdin.write('stop\n');
-      await nextMessage();
-      // A CPU profile (TEAM_HTTP_NODE_ARGS) is written as it exits.
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      for (const target of targets) await target.stop();
       return true;
     } finally {
-      for (const session of sessions) session.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
+      for (const target of targets) target.kill();
       folders.removeAll();
     }
   },
