@@ -171,6 +171,13 @@ interface Slot {
   ready: boolean;
   /** Set when the pool stopped this worker on purpose (close, a call that timed out). */
   retiring: boolean;
+  /** Told when the last call in hand is answered (close waits for it). */
+  onIdle: (() => void) | null;
+}
+
+/** Tells a closing pool that the slot has nothing more in hand. */
+function settled(slot: Slot): void {
+  if (slot.pending.size === 0) slot.onIdle?.();
 }
 
 export function startReadPool(options: ReadPoolOptions): ReadPool {
@@ -193,6 +200,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       pending.reject(workerStopped());
       slot.pending.delete(id);
     }
+    settled(slot);
     const index = slots.indexOf(slot);
     if (index < 0) return;
     slots.splice(index, 1);
@@ -209,7 +217,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
   }
 
   function spawn(): void {
-    const slot: Slot = { worker: startWorker(entry, data), pending: new Map(), ready: false, retiring: false };
+    const slot: Slot = { worker: startWorker(entry, data), pending: new Map(), ready: false, retiring: false, onIdle: null };
     slots.push(slot);
     // Never what keeps a process alive: the server's sockets do that while it serves.
     slot.worker.unref();
@@ -228,6 +236,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
         served++;
         if (message.ok) pending.resolve(new EncodedJson(message.bytes));
         else pending.reject(rebuild(message.error));
+        settled(slot);
       }
     });
     slot.worker.on('error', (error) => logger.error('read worker failed', { error: `${error.name}: ${error.message}\n${error.stack ?? ''}` }));
@@ -256,6 +265,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           if (!slot.pending.delete(id)) return;
+          settled(slot);
           reject(new AppError('TIMEOUT', 'Reading this took too long; try again.', { reason: 'read_worker_timeout' }));
           logger.error('a read worker did not answer in time: replacing it', { channel, timeoutMs: callTimeoutMs });
           slot.retiring = true;
@@ -275,13 +285,14 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       closing = true;
       await Promise.all(
         [...slots].map(async (slot) => {
-          // What it has in hand is answered first (never more than a call's time).
-          const deadline = Date.now() + callTimeoutMs;
-          while (slot.pending.size > 0 && Date.now() < deadline && slots.includes(slot)) await new Promise((resolve) => setTimeout(resolve, 5));
+          // Kept alive until it has stopped: its answers and its exit are what close waits for.
+          slot.worker.ref();
+          // What it has in hand is answered first (each call answers, or times out, within a
+          // call's time); the worker closes the moment the last answer is in, not at a poll.
+          if (slot.pending.size > 0 && slots.includes(slot)) await new Promise<void>((resolve) => (slot.onIdle = resolve));
           slot.retiring = true;
           const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
           if (!slots.includes(slot)) return;
-          slot.worker.ref();
           slot.worker.postMessage({ kind: 'close' });
           const late = setTimeout(() => void slot.worker.terminate(), 2_000);
           await exited;
