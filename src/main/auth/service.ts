@@ -6,7 +6,7 @@ import { writeTransaction, type Db } from '../db/connection';
 import type { OperatorRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { findOperatorById, findOperatorByUsername, updateOperator } from '../repositories/operators';
-import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSession, liveSessionsVersion, touchSession, type LiveSessionOperator } from '../repositories/sessions';
+import { endSession, endSessionsOfOperator, findLiveSessionOperator, insertSession, touchSession } from '../repositories/sessions';
 import type { Actor, CallContext } from '../core/actor';
 import type { AuditRecorder } from '../core/audit';
 import { sleep, type Clock } from '../core/clock';
@@ -112,27 +112,6 @@ export function createAuthService(deps: AuthServiceDeps) {
     return settingsCache.settings;
   }
 
-  // The sessions resolved since anything that could change them last changed (liveSessionsVersion:
-  // a session or operator written by this process, or any commit by another connection), by token
-  // hash. A hit skips the look-up; the expiry checks still run on every call.
-  const resolved = new Map<string, { version: string; found: LiveSessionOperator; actor: Actor }>();
-  const resolvedLimit = 10_000;
-
-  function lookUpSession(tokenHash: string): { found: LiveSessionOperator; actor: Actor } | null {
-    const version = liveSessionsVersion(db);
-    const cached = resolved.get(tokenHash);
-    if (cached && cached.version === version) return cached;
-    const found = findLiveSessionOperator(db, tokenHash);
-    if (!found) {
-      resolved.delete(tokenHash);
-      return null;
-    }
-    const entry = { version, found, actor: toActor(found.operator, found.session.id) };
-    if (resolved.size >= resolvedLimit) resolved.clear();
-    resolved.set(tokenHash, entry);
-    return entry;
-  }
-
   function refuse(username: string, source: string, admission: { retryAfterMs: number; rule: ThrottleRule }): AppError {
     refusals.refused(username, source, admission.rule, clock.now());
     return rateLimited(admission.retryAfterMs);
@@ -213,10 +192,10 @@ export function createAuthService(deps: AuthServiceDeps) {
    */
   function resolveSession(token: string | null | undefined, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;
-    const live = lookUpSession(hashToken(token));
+    const found = findLiveSessionOperator(db, hashToken(token));
     const now = clock.now();
-    if (!live || live.found.session.expiresAt <= now) return null;
-    const { session, operator: row } = live.found;
+    if (!found || found.session.expiresAt <= now) return null;
+    const { session, operator: row } = found;
     const settings = currentSessionSettings();
     const endOfLife = session.createdAt + settings.lifetimeHours * 3_600_000;
     if (endOfLife <= now) return null;
@@ -230,8 +209,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         logger.debug('session touch deferred', { sessionId: session.id, error: String(error) });
       }
     }
-    // A copy for each call: no caller shares another's actor.
-    return { actor: { ...live.actor }, csrfToken: session.csrfToken };
+    return { actor: toActor(row, session.id), csrfToken: session.csrfToken };
   }
 
   function sessionState(context: CallContext): SessionState {

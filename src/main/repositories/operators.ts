@@ -1,7 +1,6 @@
 import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { operatorsTable, type NewOperatorRow, type OperatorRow } from '../db/schema';
-import { noteSessionWrite } from './sessions';
 
 export function findOperatorByUsername(db: Db, username: string): OperatorRow | undefined {
   return db.select().from(operatorsTable).where(eq(operatorsTable.username, username)).get();
@@ -20,13 +19,10 @@ export function countOperators(db: Db): number {
 }
 
 export function insertOperator(db: Db, row: NewOperatorRow): OperatorRow {
-  noteSessionWrite();
   return db.insert(operatorsTable).values(row).returning().get();
 }
 
-/** Every change of an operator (role, disabled, password, locale...) through here: resolved sessions read it again. */
 export function updateOperator(db: Db, id: number, changes: Partial<NewOperatorRow>): OperatorRow {
-  noteSessionWrite();
   const row = db.update(operatorsTable).set(changes).where(eq(operatorsTable.id, id)).returning().get();
   if (!row) throw new Error(`Operator ${id} vanished during update`);
   return row;

@@ -3,55 +3,23 @@ import type { Db } from '../db/connection';
 import type { Statement } from 'better-sqlite3';
 import { sessionsTable, type OperatorRow, type SessionRow } from '../db/schema';
 
-let sessionWrites = 0;
-
-/**
- * Says that a session or an operator is about to change through this process's repositories (every
- * write to `sessions` here, and `operators.ts`'s): `liveSessionsVersion` moves with it.
- */
-export function noteSessionWrite(): void {
-  sessionWrites++;
-}
-
-const dataVersionStatements = new WeakMap<object, Statement>();
-
-/**
- * A value that changes whenever a live session or its operator may have changed: a write through
- * the repositories of this process (`noteSessionWrite`), or a commit by any other connection, a
- * `creditdesk` command in another process included (SQLite's `PRAGMA data_version`, which a
- * connection's own commits leave alone). What a cached resolution of a session is checked against
- * (auth/service.ts); root handle only.
- */
-export function liveSessionsVersion(db: Db): string {
-  let statement = dataVersionStatements.get(db.$client);
-  if (!statement) {
-    statement = db.$client.prepare('PRAGMA data_version').pluck();
-    dataVersionStatements.set(db.$client, statement);
-  }
-  return `${String(statement.get())}:${sessionWrites}`;
-}
-
 export function insertSession(
   db: Db,
   row: Omit<SessionRow, 'id' | 'endedAt'>,
 ): SessionRow {
-  noteSessionWrite();
   return db.insert(sessionsTable).values(row).returning().get();
 }
 
 export function touchSession(db: Db, id: number, lastSeenAt: number, expiresAt: number): void {
-  noteSessionWrite();
   db.update(sessionsTable).set({ lastSeenAt, expiresAt }).where(eq(sessionsTable.id, id)).run();
 }
 
 export function endSession(db: Db, id: number, at: number): void {
-  noteSessionWrite();
   db.update(sessionsTable).set({ endedAt: at }).where(eq(sessionsTable.id, id)).run();
 }
 
 /** Ends the operator's live sessions (all, or all but `keepSessionId`) and returns their ids. */
 export function endSessionsOfOperator(db: Db, operatorId: number, at: number, keepSessionId?: number): number[] {
-  noteSessionWrite();
   return db
     .update(sessionsTable)
     .set({ endedAt: at })
@@ -69,7 +37,6 @@ export function endSessionsOfOperator(db: Db, operatorId: number, at: number, ke
 
 /** Removes ended and expired sessions older than the cutoff, keeping the table small. */
 export function pruneSessions(db: Db, cutoff: number): number {
-  noteSessionWrite();
   return db
     .delete(sessionsTable)
     .where(
