@@ -18,7 +18,7 @@
  * session, headers, the body in and out); the worker threads' CPU is shown beside. CPU time moves
  * much less than latency when other work shares the machine: compare two codes back to back, in
  * both orders. Figures: docs/performance.md, "Team server". `npm run bench -- --only team-http`;
- * TEAM_HTTP_REPEATS (5) blocks of each measure, TEAM_HTTP_SCALE (1) their size; TEAM_HTTP_COMPARE=TREE
+ * TEAM_HTTP_REPEATS (8) blocks of each measure, TEAM_HTTP_SCALE (1) their size; TEAM_HTTP_COMPARE=TREE
  * measures a second server from another checkout (e.g. a scratch worktree of the code before a
  * change) in turns with this one;
  * TEAM_HTTP_READ_WORKERS=0 answers everything on the main thread; TEAM_HTTP_NODE_ARGS adds options to the
@@ -39,9 +39,9 @@ import type { BenchSuite } from './harness';
 const openTasks = 20_000;
 const concurrent = 8;
 const scale = Number(process.env.TEAM_HTTP_SCALE ?? 1);
-const repeats = Number(process.env.TEAM_HTTP_REPEATS ?? 5);
-const readCalls = Math.round(300 * scale);
-const loopRounds = Math.round(120 * scale);
+const repeats = Number(process.env.TEAM_HTTP_REPEATS ?? 8);
+const readCalls = Math.round(200 * scale);
+const loopRounds = Math.round(80 * scale);
 const root = path.resolve(import.meta.dirname, '..');
 
 type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -171,16 +171,15 @@ async function startTarget(label: string, tree: string, folder: string, certific
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += String(chunk)));
   const lines = createInterface({ input: child.stdout });
-  const waiters: Array<(message: Record<string, unknown>) => void> = [];
+  const waiters: Array<{ resolve(message: Record<string, unknown>): void; reject(error: Error): void }> = [];
   lines.on('line', (text) => {
     if (!text.startsWith('{')) return;
-    waiters.shift()?.(JSON.parse(text) as Record<string, unknown>);
+    waiters.shift()?.resolve(JSON.parse(text) as Record<string, unknown>);
   });
-  const nextMessage = () =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      waiters.push(resolve);
-      child.once('exit', (code) => reject(new Error(`the bench server (${label}) exited (${code}): ${stderr}`)));
-    });
+  child.once('exit', (code) => {
+    for (const waiter of waiters.splice(0)) waiter.reject(new Error(`the bench server (${label}) exited (${code}): ${stderr}`));
+  });
+  const nextMessage = () => new Promise<Record<string, unknown>>((resolve, reject) => waiters.push({ resolve, reject }));
   const ready = (await nextMessage()) as { url: string; pid: number; readWorkers: number };
   const sessions: Session[] = [];
   for (let index = 1; index <= concurrent; index++) sessions.push(new Session(ready.url, certificate.cert));
@@ -234,49 +233,77 @@ async function measure(pid: number, work: () => Promise<number>): Promise<Cpu> {
   return { main: (after.main - before.main) / 1000 / units, others: (after.others - before.others) / 1000 / units };
 }
 
-/** One round of every measure on one server. */
-async function measureRound(target: Target): Promise<void> {
-  const record = (name: string, unit: string, http: Cpu, local: Cpu | null) => {
-    const entry = (target.blocks[name] ??= { http: [], local: [], unit });
-    entry.http.push(http);
-    if (local) entry.local.push(local);
-  };
-  const first = target.sessions[0] as Session;
-  const taskInput = { taskId: target.held };
-  const listInput = { queue: reviewQueues[0], limit: 50 };
-  const task = await measure(target.pid, async () => {
-    for (let index = 0; index < readCalls; index++) await first.call('review:task', taskInput);
-    return readCalls;
-  });
-  const taskLocal = await measure(target.pid, async () => {
-    await target.direct(`direct-read review:task ${readCalls} ${JSON.stringify(taskInput)}`);
-    return readCalls;
-  });
-  record('task (read the evidence)', 'call', task, taskLocal);
-  const list = await measure(target.pid, async () => {
-    for (let index = 0; index < readCalls; index++) await first.call('review:list', listInput);
-    return readCalls;
-  });
-  const listLocal = await measure(target.pid, async () => {
-    await target.direct(`direct-read review:list ${readCalls} ${JSON.stringify(listInput)}`);
-    return readCalls;
-  });
-  record('queue page (first 50 rows)', 'call', list, listLocal);
-  const loop = await measure(target.pid, async () => {
-    target.loopCalls = await reviewerLoop(first, loopRounds, 0, target.reasons);
-    return loopRounds;
-  });
-  const loopLocal = await measure(target.pid, async () => {
-    await target.direct(`direct ${loopRounds}`);
-    return loopRounds;
-  });
-  record('a whole decision, 1 reviewer', 'decision', loop, loopLocal);
-  const perReviewer = Math.round(loopRounds / concurrent);
-  const together = await measure(target.pid, async () => {
-    await Promise.all(target.sessions.map((session, index) => reviewerLoop(session, perReviewer, index, target.reasons)));
-    return perReviewer * concurrent;
-  });
-  record(`a whole decision, ${concurrent} reviewers at once`, 'decision', together, loopLocal);
+type Block = (target: Target) => Promise<void>;
+
+function record(target: Target, name: string, unit: string, http: Cpu | null, local: Cpu | null): void {
+  const entry = (target.blocks[name] ??= { http: [], local: [], unit });
+  if (http) entry.http.push(http);
+  if (local) entry.local.push(local);
+}
+
+const taskName = 'task (read the evidence)';
+const listName = 'queue page (first 50 rows)';
+const loopName = 'a whole decision, 1 reviewer';
+const togetherName = `a whole decision, ${concurrent} reviewers at once`;
+
+/** Every measure as a block of its own: the servers take turns block by block. */
+const measures: Block[] = [
+  async (target) => {
+    const first = target.sessions[0] as Session;
+    const input = { taskId: target.held };
+    record(target, taskName, 'call', await measure(target.pid, async () => {
+      for (let index = 0; index < readCalls; index++) await first.call('review:task', input);
+      return readCalls;
+    }), null);
+  },
+  async (target) => {
+    const input = JSON.stringify({ taskId: target.held });
+    record(target, taskName, 'call', null, await measure(target.pid, async () => {
+      await target.direct(`direct-read review:task ${readCalls} ${input}`);
+      return readCalls;
+    }));
+  },
+  async (target) => {
+    const first = target.sessions[0] as Session;
+    const input = { queue: reviewQueues[0], limit: 50 };
+    record(target, listName, 'call', await measure(target.pid, async () => {
+      for (let index = 0; index < readCalls; index++) await first.call('review:list', input);
+      return readCalls;
+    }), null);
+  },
+  async (target) => {
+    const input = JSON.stringify({ queue: reviewQueues[0], limit: 50 });
+    record(target, listName, 'call', null, await measure(target.pid, async () => {
+      await target.direct(`direct-read review:list ${readCalls} ${input}`);
+      return readCalls;
+    }));
+  },
+  async (target) => {
+    record(target, loopName, 'decision', await measure(target.pid, async () => {
+      target.loopCalls = await reviewerLoop(target.sessions[0] as Session, loopRounds, 0, target.reasons);
+      return loopRounds;
+    }), null);
+  },
+  async (target) => {
+    const local = await measure(target.pid, async () => {
+      await target.direct(`direct ${loopRounds}`);
+      return loopRounds;
+    });
+    record(target, loopName, 'decision', null, local);
+    record(target, togetherName, 'decision', null, local);
+  },
+  async (target) => {
+    const perReviewer = Math.round(loopRounds / concurrent);
+    record(target, togetherName, 'decision', await measure(target.pid, async () => {
+      await Promise.all(target.sessions.map((session, index) => reviewerLoop(session, perReviewer, index, target.reasons)));
+      return perReviewer * concurrent;
+    }), null);
+  },
+];
+
+function quartile(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 4)] ?? Number.NaN;
 }
 
 export const teamHttpSuite: BenchSuite = {
@@ -294,11 +321,15 @@ export const teamHttpSuite: BenchSuite = {
     const targets: Target[] = [];
     try {
       for (const [label, tree] of trees) targets.push(await startTarget(label, tree, folder, certificate));
-      // Each measure `repeats` times, the servers taking turns (the first of a round alternates),
-      // so a change in the machine's load falls on all of them; the median block is reported.
+      // Each measure `repeats` times, the servers taking turns block by block (who goes first
+      // alternates), so a change in the machine's load falls on all of them; the median block is
+      // reported, and the lower quartile (the block least disturbed by other work).
+      let turn = 0;
       for (let repeat = 0; repeat < repeats; repeat++) {
-        const order = repeat % 2 === 0 ? targets : [...targets].reverse();
-        for (const target of order) await measureRound(target);
+        for (const block of measures) {
+          const order = turn++ % 2 === 0 ? targets : [...targets].reverse();
+          for (const target of order) await block(target);
+        }
       }
       for (const target of targets) {
         log(`${target.label}: ${openTasks.toLocaleString('en')} open tasks, ${target.readWorkers} read worker(s); server CPU in µs (main thread / other threads), over HTTPS and in-process through the router, median of ${repeats} blocks; ${target.loopCalls} calls in ${loopRounds} decisions`);
@@ -306,7 +337,7 @@ export const teamHttpSuite: BenchSuite = {
           const http = { main: median(entry.http.map((cpu) => cpu.main)), others: median(entry.http.map((cpu) => cpu.others)) };
           const local = { main: median(entry.local.map((cpu) => cpu.main)), others: median(entry.local.map((cpu) => cpu.others)) };
           log(
-            `${name.padEnd(40)} HTTPS ${http.main.toFixed(0).padStart(6)} / ${http.others.toFixed(0).padStart(5)}   in-process ${local.main.toFixed(0).padStart(6)} / ${local.others.toFixed(0).padStart(5)}   transport ${(http.main - local.main).toFixed(0).padStart(6)} µs per ${entry.unit}  (HTTPS blocks: ${entry.http.map((cpu) => cpu.main.toFixed(0)).join(', ')})`,
+            `${name.padEnd(40)} HTTPS ${http.main.toFixed(0).padStart(6)} / ${http.others.toFixed(0).padStart(5)}   in-process ${local.main.toFixed(0).padStart(6)} / ${local.others.toFixed(0).padStart(5)}   transport ${(http.main - local.main).toFixed(0).padStart(6)} µs per ${entry.unit}; lower quartile: HTTPS ${quartile(entry.http.map((cpu) => cpu.main)).toFixed(0)}, in-process ${quartile(entry.local.map((cpu) => cpu.main)).toFixed(0)}`,
           );
         }
       }

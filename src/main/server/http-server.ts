@@ -168,6 +168,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
     });
     request.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
     request.once('error', reject);
+    // A client gone before the end of its body: the call is dropped (after 'end' this does nothing).
+    request.once('close', () => reject(new Error('closed')));
   });
 }
 
