@@ -33,8 +33,8 @@ function resolve(token: string) {
   return backend.services.auth.resolveSession(token);
 }
 
-// Every call resolves its session afresh (no cache: one tried on 2026-12-07 saved a few
-// microseconds a call, docs/performance.md "Team server"); whatever resolves sessions, these hold.
+// Every call resolves its session afresh (a cache tried on 2026-12-07 did not pay:
+// docs/performance.md, "Team server"); whatever resolves sessions later, these must hold.
 describe('a session, resolved for every call', () => {
   it('ends at once at sign-out', async () => {
     const { token } = await reviewerToken();
