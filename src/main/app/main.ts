@@ -11,6 +11,7 @@ import { contentSecurityPolicy } from '../server/http-server';
 import { readDeskSettings } from '../remote/desk-settings';
 import { createDeskChoice, startingMode } from '../remote/desk-choice';
 import { ipcInvokeChannel } from '../../preload/bridge';
+import { openWindowThenWork } from './desktop-start';
 import { installIpc } from './ipc';
 import { startTeamShell } from './team-shell';
 import { exportSaveDialog } from './save-dialog';
@@ -72,7 +73,12 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
     webPreferences: windowWebPreferences(path.join(here, '../preload/index.cjs')),
   });
   if (state.maximized) window.maximize();
-  window.once('ready-to-show', () => window.show());
+  const shown = new Promise<void>((resolve) =>
+    window.once('ready-to-show', () => {
+      window.show();
+      resolve();
+    }),
+  );
   const remember = () => {
     if (window.isDestroyed()) return;
     saveWindowState(dataDir, { ...window.getNormalBounds(), maximized: window.isMaximized() });
@@ -91,6 +97,7 @@ async function createWindow(dataDir: string): Promise<BrowserWindow> {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 
   await window.loadURL(source.url);
+  await shown;
   return window;
 }
 
@@ -190,12 +197,13 @@ export async function runDesktop(): Promise<void> {
     return;
   }
   const uninstallIpc = installIpc(backend, isTrustedFrame, deskChoice);
-  // Background sync (and with --demo, the embedded demo institutions): the window opens meanwhile.
+  // The window first, then background sync (and with --demo, the embedded demo institutions): desktop-start.ts says why.
   const running = backend;
-  void startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) }).catch((error: unknown) =>
-    running.logger.error('background sync could not start', { error: String(error) }),
-  );
-  mainWindow = await createWindow(dataDir);
+  await openWindowThenWork({
+    createWindow: async () => (mainWindow = await createWindow(dataDir)),
+    startBackgroundWork: () => startBackgroundWork(running, { demo: args.demo, log: (line) => running.logger.info(line), nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged) }),
+    onBackgroundError: (error) => running.logger.error('background sync could not start', { error: String(error) }),
+  });
 
   app.on('window-all-closed', () => app.quit());
   let quitting = false;

@@ -73,12 +73,16 @@ export function isInstitutionApiError(error: unknown): error is InstitutionApiEr
   return error instanceof InstitutionApiError;
 }
 
+/** What a failure talking to an institution was: its kind, or `internal` for a fault in this program. */
+export type FailureKind = InstitutionErrorKind | 'internal';
+
 /**
  * A failure as the sync run and the outbox store it: the kind as its closed code (every kind is
  * one: the assignment below checks it), the HTTP status, and the message as the technical detail.
- * Anything that is not an InstitutionApiError is a fault in this program.
+ * Anything that is not an InstitutionApiError is a fault in this program. The one place an error
+ * becomes its kind: the pass's `errorKind` is this code.
  */
-export function failureOf(error: unknown): SyncFailure {
+export function failureOf(error: unknown): SyncFailure & { code: FailureKind } {
   if (error instanceof InstitutionApiError) return { code: error.kind, status: error.status, text: error.message };
   return { code: 'internal', status: null, text: error instanceof Error ? error.message : String(error) };
 }

@@ -24,7 +24,7 @@ import { resourceCode, SimStore } from './store';
 
 export { demoInstitutions, simulatedInstitutions, type InstitutionSimConfig, type ProductConfig } from './institutions';
 export { parseFaults, type FaultConfig } from './faults';
-export { SimStoreInUseError } from './store';
+export { keptStoreFileName, SimStoreInUseError } from './store';
 
 export interface StartSimulatorOptions {
   institutions: InstitutionSimConfig[];

@@ -10,6 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pullAll, signedFetch } from '../../../test/fixtures/simulator/client';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { demoInstitutions, type RunningSimulator, SimStoreInUseError, startSimulator } from './index';
+import { SimInstitution } from './institution';
+import { PersonCache } from './model-cache';
+import { SimStore } from './store';
 import { until } from '../../../test/support/until';
 
 const now = Date.UTC(2026, 10, 25, 2, 0, 0);
@@ -150,6 +153,38 @@ describe('a kept simulator', () => {
     const stateDir = folders.folder();
     await start({ stateDir });
     await expect(start({ stateDir })).rejects.toBeInstanceOf(SimStoreInUseError);
+  });
+});
+
+describe('the saved update floor', () => {
+  /** The saved floor after a tick, then after a decision's write (what each of them saves), of one institution on `store`. */
+  function floorsAfterTickAndDecision(store: SimStore): Array<string | undefined> {
+    const world = { seed: 'kept-floor', size: 10, anchorMs: now };
+    const config = demoInstitutions('kept-floor')[0];
+    if (config === undefined) throw new Error('no demo institution');
+    const institution = new SimInstitution(store, 0, { world, config }, { now }, new PersonCache(world));
+    institution.tick(now + dayMs);
+    const afterTick = store.meta('floor:0');
+    store.transaction(() => institution.claimUpdateMs(now + dayMs));
+    return [afterTick, store.meta('floor:0')];
+  }
+
+  it('is not written by a simulator whose state is not kept', () => {
+    const store = new SimStore({ inMemory: true });
+    try {
+      expect(floorsAfterTickAndDecision(store)).toEqual([undefined, undefined]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('is written by a kept one, on a tick and on a decision', () => {
+    const store = new SimStore({ inMemory: false, keep: { dir: folders.folder(), identity: 'kept-floor' } });
+    try {
+      expect(floorsAfterTickAndDecision(store)).toEqual(['0', String(now + dayMs)]);
+    } finally {
+      store.close();
+    }
   });
 });
 

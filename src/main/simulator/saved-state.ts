@@ -4,7 +4,7 @@
  * generated from (the identity), the anchor and the simulated clock, the port it listened on and
  * each institution's update floor. Each value is written in the same SQLite transaction as the
  * change it belongs to (a tick, a decision), so a killed process leaves the state before or
- * after it.
+ * after it. A store that is not kept saves none of them: nothing will read them.
  */
 import { createHash } from 'node:crypto';
 import type { InstitutionSimConfig } from './institutions';
@@ -56,16 +56,17 @@ export function markGenerated(store: SimStore, anchorMs: number, nowMs: number):
 
 /** The simulated clock after a tick (call inside the tick's transaction). */
 export function saveClock(store: SimStore, nowMs: number): void {
-  store.putMeta('now_ms', String(nowMs));
+  if (store.kept) store.putMeta('now_ms', String(nowMs));
 }
 
 export function savePort(store: SimStore, port: number): void {
-  store.putMeta('port', String(port));
+  if (store.kept) store.putMeta('port', String(port));
 }
 
 /** An institution's update floor: no later write may take an updated_at at or below it. */
 export function saveFloor(store: SimStore, inst: number, floorMs: number): void {
-  store.putMeta(`floor:${inst}`, String(floorMs));
+  // Called on every decision and tick: a store that is not kept (tests, benches, `creditdesk simulator`) skips the write.
+  if (store.kept) store.putMeta(`floor:${inst}`, String(floorMs));
 }
 
 export function savedFloor(store: SimStore, inst: number): number {

@@ -60,6 +60,9 @@ export interface KeptStore {
   identity: string;
 }
 
+/** The kept store's file in its folder (a backup carries it under this name, cli/commands/backup-demo.ts). */
+export const keptStoreFileName = 'simulator.sqlite';
+
 /** Another process has the kept store open (the lock taken at open, see `openKept`). */
 export class SimStoreInUseError extends Error {}
 
@@ -141,6 +144,8 @@ export class SimStore {
   readonly db: Database.Database;
   /** Kept store only: the saved state matched `keep.identity` and generation had finished; false when it was generated anew. */
   readonly resumable: boolean;
+  /** The file outlives the process (`keep`): only then is the saved state (saved-state.ts) written. */
+  readonly kept: boolean;
   private readonly removeOnClose: string | null;
   private readonly statements;
 
@@ -148,9 +153,10 @@ export class SimStore {
   constructor(options: { dataDir?: string; inMemory: boolean; nativeBinding?: string; keep?: KeptStore }) {
     this.removeOnClose = null;
     this.resumable = false;
+    this.kept = options.keep !== undefined;
     if (options.keep !== undefined) {
       mkdirSync(options.keep.dir, { recursive: true, mode: 0o700 });
-      this.db = openKept(join(options.keep.dir, 'simulator.sqlite'), options.nativeBinding);
+      this.db = openKept(join(options.keep.dir, keptStoreFileName), options.nativeBinding);
       this.db.pragma('cache_size = -16000');
       this.db.exec(schema);
       const meta = (key: string) => this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;

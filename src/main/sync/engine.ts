@@ -16,7 +16,7 @@ import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
 import type { InstitutionClient, InstitutionClients } from '../institution-api/client';
 import { FactsCache } from './derive';
-import { failureOf, InstitutionApiError } from '../institution-api/errors';
+import { failureOf, type FailureKind, InstitutionApiError } from '../institution-api/errors';
 import { reconcileAndHeal } from './heal';
 import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
@@ -60,7 +60,7 @@ export interface PassResult {
   /** The institution's state after the pass. */
   state: InstitutionState;
   error: string | null;
-  errorKind: InstitutionApiError['kind'] | 'internal' | null;
+  errorKind: FailureKind | null;
   resources: Partial<Record<SyncResource, ResourcePassStats>>;
   reconciliation: ResourceReconciliation[];
   /** What keeps the pass from being complete: a resource stopped on a cursor fault, totals that stay unexplained. */
@@ -265,7 +265,7 @@ export async function runPass(deps: EngineDeps, institutionId: number, options: 
   } catch (error) {
     const failure = failureOf(error);
     const { text: message } = failure;
-    const kind: PassResult['errorKind'] = error instanceof InstitutionApiError ? error.kind : 'internal';
+    const kind = failure.code;
     const cancelled = options.signal.aborted || kind === 'aborted';
     const state = cancelled ? 'idle' : stateAfterFailure(error);
     const finishedAt = clock.now();

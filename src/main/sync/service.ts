@@ -288,15 +288,17 @@ export function createSyncService(deps: SyncServiceDeps) {
     async settled(): Promise<void> {
       while (rederiving) await rederiving;
     },
-    /** An institution's circuit opened or closed (runtime wires the clients' onCircuitChange here): its state follows, screens refresh. */
+    /** An institution's circuit opened or closed (runtime wires the clients' onCircuitChange here): its state follows, and screens refresh when it changed. */
     circuitChanged(institutionId: number, change: CircuitChange): void {
       // Called inside the request that opened or closed the circuit: a failed write is logged, never put in that request's place.
+      let changed = false;
       try {
-        followCircuit(db, institutionId, change);
+        changed = followCircuit(db, institutionId, change);
       } catch (error) {
         deps.logger?.error('institution state could not follow its circuit', { institutionId, circuit: change.state, error: String(error) });
       }
-      emit('sync:state', { institutionId });
+      // The Sync page reads the institution's row only: a circuit change that left it as it was has nothing to show.
+      if (changed) emit('sync:state', { institutionId });
     },
     /** An institution's configuration changed: screens refresh (the scheduler reads the new row on its next check). */
     institutionChanged(institutionId: number): void {

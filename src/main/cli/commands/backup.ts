@@ -15,6 +15,7 @@ import { isOutOfSpace } from '../backend';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { readSecret } from '../prompt';
 import { listOfNames, readDataFolderKeys } from './backup-keys';
+import { readDemoState, storeDemoState } from './backup-demo';
 import { removeDatabaseFile, unknownMigrations, withoutStrayFiles } from './database-file';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 
@@ -32,6 +33,12 @@ stdin; scrypt and AES-256-GCM), so "creditdesk restore" on another machine can s
 the institutions' secrets must be re-entered and the audit chain cannot be verified unless you
 keep a copy of keys/ yourself. Secrets the desktop sealed with the OS keychain never leave this
 machine.
+
+The demo institutions' state (demo-institutions/, once the demo ran) goes into the backup too, so
+a restored folder resumes the institutions its database was synced from. The running demo holds
+that state: a backup made while it runs (the desktop, "serve --demo") says it could not carry
+it, and a folder restored from it generates its demo institutions anew. Stop CreditDesk first to
+carry it.
 
 Options:
   --out FILE       where to write the backup (required)
@@ -83,13 +90,14 @@ function inspectOpen(file: string, auditKey: AuditKey | null): DatabaseFileRepor
 
 /**
  * Makes the copy a standalone file (rollback journal: nothing beside it when it is opened) and
- * puts the sealed key files in it. Returns how many institution secrets it holds per scheme.
+ * puts the sealed key files and the demo institutions' state in it. Returns how many institution secrets it holds per scheme.
  */
-function finishBackupFile(file: string, sealed: readonly SealedKeyFile[]): { keyFile: number; keychain: number } {
+function finishBackupFile(file: string, sealed: readonly SealedKeyFile[], demoState: Buffer | null): { keyFile: number; keychain: number } {
   const client = new Database(file);
   try {
     client.pragma('journal_mode = DELETE');
     if (sealed.length > 0) storeSealedKeyFiles(client, sealed);
+    if (demoState !== null) storeDemoState(client, demoState);
     return secretCounts(client);
   } finally {
     client.close();
@@ -174,6 +182,7 @@ export const backupCommand: CliCommand = {
     const keys = values['without-key'] ? [] : readDataFolderKeys(paths.keys);
     const sealed = keys.length > 0 ? sealKeyFiles(keys, await backupPassphrase(io, 'seal')) : [];
     const sealedNames = sealed.map((file) => file.name);
+    const demo = readDemoState(paths.demoInstitutions);
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     const partial = `${out}.part`;
@@ -198,7 +207,7 @@ export const backupCommand: CliCommand = {
       let secrets: ReturnType<typeof finishBackupFile>;
       try {
         result = await copying;
-        secrets = finishBackupFile(partial, sealed);
+        secrets = finishBackupFile(partial, sealed, demo.image);
       } catch (error) {
         if (!isOutOfSpace(error)) throw error;
         removeDatabaseFile(partial);
@@ -223,7 +232,7 @@ export const backupCommand: CliCommand = {
         operatorId: null,
         operatorName: cliOperatorName(),
         action: 'system.backup-created',
-        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames },
+        details: { via: 'cli', osUser: os.userInfo().username, file: path.basename(out), bytes, pages: result.totalPages, auditHead: copyHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames, demoInstitutions: demo.carry },
       });
       const audit = report.audit;
       const liveHead = formatAuditHead(entry);
@@ -238,12 +247,18 @@ export const backupCommand: CliCommand = {
         !sealedNames.includes(auditKeyFileName) && (report.audit?.keyedFrom ?? null) !== null
           ? `WARNING: the backup does NOT contain ${path.join(paths.keys, auditKeyFileName)}: on another machine its audit chain cannot be verified (and restore refuses it without --force) unless you keep a copy of that file.`
           : null;
+      const demoNote =
+        demo.carry === 'carried'
+          ? `The demo institutions' state (${paths.demoInstitutions}) is in it: a folder restored from it resumes the same demo institutions.`
+          : demo.carry === 'in use'
+            ? `The demo institutions' state in ${paths.demoInstitutions} is in use by the running demo and is NOT in the backup: a folder restored from it generates its demo institutions anew. Stop CreditDesk and back up again to carry it.`
+            : null;
       const keychainNote =
         secrets.keychain > 0 ? `${secrets.keychain} institution secret(s) are sealed by this machine's OS keychain (desktop) and must be re-entered after restoring elsewhere.` : null;
       if (values.json) {
         write(
           io.stdout,
-          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames, secrets }),
+          JSON.stringify({ file: out, bytes, pages: result.totalPages, migrations: report.migrations, audit, auditHead: copyHead, liveAuditHead: liveHead, key: sealed.length > 0 ? 'sealed' : 'none', keys: sealedNames, secrets, demoInstitutions: demo.carry }),
         );
       } else {
         write(
@@ -255,6 +270,7 @@ export const backupCommand: CliCommand = {
         if (sealedNote) write(io.stdout, sealedNote);
         for (const warning of [institutionKeyNote, auditKeyNote]) if (warning) write(io.stderr, warning);
         if (keychainNote) write(io.stderr, keychainNote);
+        if (demoNote) write(demo.carry === 'carried' ? io.stdout : io.stderr, demoNote);
       }
       return 0;
     } catch (error) {

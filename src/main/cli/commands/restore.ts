@@ -17,6 +17,7 @@ import { UsageError, type CliCommand } from '../command';
 import { cliOperatorName, resolveDataDir, write } from '../options';
 import { backupPassphrase, inspectDatabaseFile, secretCounts } from './backup';
 import { dataFolderKeyFiles, isDataFolderKeyFile, listOfNames } from './backup-keys';
+import { backupDemoTable, demoInstitutionCount, installDemoState, readCarriedDemoState } from './backup-demo';
 import { copyThroughSqlite, CopyCancelledError, removeDatabaseFile, setAsideDatabase, withoutStrayFiles } from './database-file';
 
 const usage = `Usage: creditdesk restore --from FILE [--data-dir DIR] [--force] [--without-key] [--json]
@@ -36,6 +37,11 @@ the backup's audit chain with the audit key it carries, and puts each key in key
 key already there is kept as <name>.before-restore-<time>). A backup whose keyed audit chain
 cannot be checked (no audit key in it, none or another one in keys/) is refused without --force:
 "creditdesk audit verify" would fail on the restored folder.
+
+A backup that carries the demo institutions' state (made while the demo was stopped) puts it in
+demo-institutions/, so the demo resumes the institutions the database was synced from; the
+folder that was there is kept as demo-institutions.before-restore-<time>. Without it, the demo
+institutions already in the folder stay, or are generated anew at the next start.
 
 Options:
   --from FILE      the backup to restore (required)
@@ -86,11 +92,12 @@ export const restoreCommand: CliCommand = {
     }
 
     let sealed: SealedKeyFile[];
+    let demoState: Buffer | null;
     try {
-      sealed = withoutStrayFiles(from, () => {
+      [sealed, demoState] = withoutStrayFiles(from, () => {
         const client = new Database(from, { readonly: true, fileMustExist: true });
         try {
-          return readSealedKeyFiles(client);
+          return [readSealedKeyFiles(client), readCarriedDemoState(client)] as const;
         } finally {
           client.close();
         }
@@ -171,7 +178,7 @@ export const restoreCommand: CliCommand = {
       makeFilePrivate(incoming);
       const copy = new Database(incoming);
       try {
-        copy.exec(`DROP TABLE IF EXISTS ${backupKeyTable}`);
+        copy.exec(`DROP TABLE IF EXISTS ${backupKeyTable}; DROP TABLE IF EXISTS ${backupDemoTable}`);
       } finally {
         copy.close();
       }
@@ -196,12 +203,15 @@ export const restoreCommand: CliCommand = {
     // Before the restore's own entry: it continues the chain with the key the backup carried.
     const installed = keys.map(({ name, key }) => ({ name, file: path.join(paths.keys, name), ...installKeyFile(paths.keys, name, key, asideSuffix) }));
     const keyStatus = keys.length > 0 ? 'restored' : leftOut.length > 0 ? 'left out' : 'none in backup';
+    const demo = demoState === null ? null : installDemoState(paths.demoInstitutions, demoState, asideSuffix);
 
     const db = openDatabase({ file: paths.database, migrationsFolder: findMigrationsFolder() });
     let entries: number;
     let secrets: { keyFile: number; keychain: number };
+    let demoInstitutions: number;
     try {
       secrets = secretCounts(db.$client);
+      demoInstitutions = demoInstitutionCount(db.$client);
       appendAudit(db, auditKeyForWriting(paths.keys), {
         at: now,
         operatorId: null,
@@ -217,6 +227,7 @@ export const restoreCommand: CliCommand = {
           keys: installed.map((key) => key.name),
           keysLeftOut: leftOut.length > 0 ? leftOut : undefined,
           auditChainUnverifiable: keyUnavailable || undefined,
+          demoInstitutions: demo ? 'restored' : 'none in backup',
         },
       });
       entries = (db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n - 1;
@@ -239,6 +250,8 @@ export const restoreCommand: CliCommand = {
           unknownKeys,
           auditChainVerifiable: !keyUnavailable,
           secrets,
+          demoInstitutions: demo ? 'restored' : 'none in backup',
+          demoInstitutionsPrevious: demo?.previous ?? null,
         }),
       );
       return 0;
@@ -258,6 +271,14 @@ export const restoreCommand: CliCommand = {
         key.installed
           ? `The key for ${purpose} is restored to ${key.file}${key.aside ? `; the different key that was there is kept as ${key.aside}` : ''}.`
           : `The key for ${purpose} in ${key.file} is already the backup's.`,
+      );
+    }
+    if (demo) {
+      write(io.stdout, `The demo institutions' state is restored to ${paths.demoInstitutions}${demo.previous ? `; the one that was there is kept as ${demo.previous}` : ''}.`);
+    } else if (demoInstitutions > 0) {
+      write(
+        io.stderr,
+        `This backup carries no demo institutions' state (it was made while the demo ran, or by an older CreditDesk): the demo institutions ${existsSync(paths.demoInstitutions) ? `in ${paths.demoInstitutions} stay as they are` : 'are generated anew at the next start'}; they may not know the decisions this database delivered, so a sync may come back incomplete.`,
       );
     }
     if (leftOut.length > 0) write(io.stderr, `WARNING: the backup’s key files ${listOfNames(leftOut)} were left out (--without-key).`);

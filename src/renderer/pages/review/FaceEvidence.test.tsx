@@ -3,6 +3,7 @@ import { cleanup, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../../testing';
 import { ScoreBar } from './FaceEvidence';
+import { overlaps, type Rect } from './scoreBarLayout';
 
 // The bar's width in the review page's face panel at 1366x768, as Chromium lays it out.
 const barWidth = 314;
@@ -21,13 +22,6 @@ afterEach(() => {
   cleanup();
   Reflect.deleteProperty(HTMLElement.prototype, 'clientWidth');
 });
-
-interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 const fontPx: Record<string, number> = { xs: 12, sm: 14 };
 const lineHeight: Record<string, number> = { xs: 1.4, sm: 1.45 };
@@ -69,19 +63,15 @@ function figure(root: HTMLElement): { labels: Array<Rect & { element: HTMLElemen
   return { labels, markers };
 }
 
-function meet(a: Rect, b: Rect, clearance: number): boolean {
-  return a.x < b.x + b.width + clearance && b.x < a.x + a.width + clearance && a.y < b.y + b.height + clearance && b.y < a.y + a.height + clearance;
-}
-
 function collisions(root: HTMLElement): string[] {
   const { labels, markers } = figure(root);
   const found: string[] = [];
   for (const label of labels) {
     for (const marker of markers) {
       if (marker.element.contains(label.element)) continue;
-      if (meet(label, marker, 2)) found.push(`label ${label.text} meets the marker at x=${marker.x.toFixed(1)}`);
+      if (overlaps(label, marker, 2)) found.push(`label ${label.text} meets the marker at x=${marker.x.toFixed(1)}`);
     }
-    for (const other of labels) if (other !== label && label.text < other.text && meet(label, other, 2)) found.push(`labels ${label.text} and ${other.text} overlap`);
+    for (const other of labels) if (other !== label && label.text < other.text && overlaps(label, other, 2)) found.push(`labels ${label.text} and ${other.text} overlap`);
   }
   return found;
 }

@@ -59,7 +59,8 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
-function overlaps(a: Rect, b: Rect, gap = 0): boolean {
+/** The two rectangles meet, or come closer than `gap` px on both axes (the layout and its tests use this one). */
+export function overlaps(a: Rect, b: Rect, gap = 0): boolean {
   return a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
 }
 
