@@ -8,10 +8,11 @@ import { portfolioSuite } from './portfolio.bench';
 import { reviewSuite } from './review.bench';
 import { syncSuite } from './sync.bench';
 import { teamCpuSuite } from './team-cpu.bench';
+import { teamHttpSuite } from './team-http.bench';
 import { teamSuite } from './team.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite, teamSuite, teamCpuSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite, teamSuite, teamCpuSuite, teamHttpSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

@@ -43,4 +43,9 @@ export interface CallContext {
    * address, or X-Forwarded-For from a trusted proxy: server/client-address.ts), 'local' over IPC. Sign-in attempts are throttled and recorded per source.
    */
   source: string;
+  /**
+   * The transport writes the answer as JSON (HTTP): data a handler gave already encoded (a read
+   * worker's, rpc/encoded-json.ts) reaches it as it is instead of being parsed for it.
+   */
+  jsonAnswers?: boolean;
 }

@@ -10,13 +10,22 @@ import {
 import type { Access } from '../../shared/rpc/define';
 import type { Logger } from '../logging/logger';
 import type { Actor, CallContext } from '../core/actor';
+import { decodedJson, type EncodedJson } from './encoded-json';
 
-/** One handler per channel; a channel without a handler does not compile. */
+/**
+ * One handler per channel; a channel without a handler does not compile. A handler may answer with
+ * its data already encoded (`EncodedJson`: a read worker's answer).
+ */
 export type Handlers = {
-  [C in ChannelName]: (input: ParsedInput<C>, context: CallContext) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
+  [C in ChannelName]: (input: ParsedInput<C>, context: CallContext) => Promise<ChannelOutput<C> | EncodedJson<ChannelOutput<C>>> | ChannelOutput<C> | EncodedJson<ChannelOutput<C>>;
 };
 
 export interface Router {
+  /**
+   * The envelope of one call. Its data are values, except for a transport that writes JSON
+   * (`context.jsonAnswers`, HTTP): data a handler gave already encoded stay an `EncodedJson`, whose
+   * bytes go into the reply as they are.
+   */
   call(channel: string, rawInput: unknown, context: CallContext): Promise<Envelope<unknown>>;
 }
 
@@ -85,62 +94,64 @@ export interface RouterOptions {
 }
 
 export function createRouter(handlers: Handlers, logger: Logger, options: RouterOptions = {}): Router {
-  return {
-    async call(channel, rawInput, context) {
-      // The name is not echoed: whatever the caller sent stays out of answers and logs.
-      if (!isChannelName(channel)) return failure('NOT_FOUND', 'Unknown channel.');
-      const definition = contract[channel];
-      const denied = checkAccess(definition.access, context, channel);
-      if (denied) {
-        const permission = definition.access.kind === 'permission' ? definition.access.permission : null;
-        if (permission && context.actor && !context.actor.permissions.has(permission)) {
-          try {
-            options.onRefused?.(context.actor, channel, permission, context);
-          } catch (error) {
-            logger.error('recording a refused call failed', { channel, error: String(error) });
-          }
+  async function call(channel: string, rawInput: unknown, context: CallContext): Promise<Envelope<unknown>> {
+    // The name is not echoed: whatever the caller sent stays out of answers and logs.
+    if (!isChannelName(channel)) return failure('NOT_FOUND', 'Unknown channel.');
+    const definition = contract[channel];
+    const denied = checkAccess(definition.access, context, channel);
+    if (denied) {
+      const permission = definition.access.kind === 'permission' ? definition.access.permission : null;
+      if (permission && context.actor && !context.actor.permissions.has(permission)) {
+        try {
+          options.onRefused?.(context.actor, channel, permission, context);
+        } catch (error) {
+          logger.error('recording a refused call failed', { channel, error: String(error) });
         }
-        return denied;
       }
-      let parsed: z.ZodSafeParseResult<unknown>;
-      try {
-        parsed = definition.input.safeParse(rawInput ?? {});
-      } catch (error) {
-        // A refinement that throws on input it did not expect (or a value nested too deep for the
-        // parser's stack) is still the caller's invalid input, never an unanswered call.
-        logger.warn('input validation threw', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-        return failure('VALIDATION', `Invalid input for ${channel}.`);
+      return denied;
+    }
+    let parsed: z.ZodSafeParseResult<unknown>;
+    try {
+      parsed = definition.input.safeParse(rawInput ?? {});
+    } catch (error) {
+      // A refinement that throws on input it did not expect (or a value nested too deep for the
+      // parser's stack) is still the caller's invalid input, never an unanswered call.
+      logger.warn('input validation threw', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      return failure('VALIDATION', `Invalid input for ${channel}.`);
+    }
+    if (!parsed.success) {
+      return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
+        issues: parsed.error.issues.map(issueDetail),
+      });
+    }
+    try {
+      const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;
+      const answer = await handler(parsed.data, context);
+      const keepEncoded = context.jsonAnswers === true;
+      const data = keepEncoded && !options.validateOutput ? answer : decodedJson(answer);
+      // Tests turn this on so a handler drifting from its declared output fails loudly (an
+      // encoded answer is parsed for it, and still sent as encoded).
+      if (options.validateOutput) definition.output.parse(data);
+      return { ok: true, data: keepEncoded ? answer : data };
+    } catch (error) {
+      if (error instanceof AppError) {
+        return failure(error.code, error.message, error.details);
       }
-      if (!parsed.success) {
-        return failure('VALIDATION', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
-          issues: parsed.error.issues.map(issueDetail),
-        });
+      if (error instanceof z.ZodError) {
+        logger.error('handler produced invalid data', { channel, issues: describeIssues(error) });
+        return failure('INTERNAL', 'The server produced an invalid answer; the details are in the log.');
       }
-      try {
-        const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;
-        const data = await handler(parsed.data, context);
-        // Tests turn this on so a handler drifting from its declared output fails loudly.
-        if (options.validateOutput) definition.output.parse(data);
-        return { ok: true, data };
-      } catch (error) {
-        if (error instanceof AppError) {
-          return failure(error.code, error.message, error.details);
-        }
-        if (error instanceof z.ZodError) {
-          logger.error('handler produced invalid data', { channel, issues: describeIssues(error) });
-          return failure('INTERNAL', 'The server produced an invalid answer; the details are in the log.');
-        }
-        const sqliteCode = (error as { code?: unknown })?.code;
-        if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_BUSY')) {
-          return failure('DB', 'The database is busy; try again in a moment.');
-        }
-        logger.error('handler failed', {
-          channel,
-          actor: context.actor?.username ?? null,
-          error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error),
-        });
-        return failure('INTERNAL', 'Something went wrong on the server; the details are in the log.');
+      const sqliteCode = (error as { code?: unknown })?.code;
+      if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_BUSY')) {
+        return failure('DB', 'The database is busy; try again in a moment.');
       }
-    },
-  };
+      logger.error('handler failed', {
+        channel,
+        actor: context.actor?.username ?? null,
+        error: error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error),
+      });
+      return failure('INTERNAL', 'Something went wrong on the server; the details are in the log.');
+    }
+  }
+  return { call };
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isRetryable, type Envelope } from '../../shared/rpc/errors';
 import { findMigrationsFolder } from '../db/connection';
 import { silentLogger } from '../logging/logger';
@@ -184,4 +184,30 @@ describe('a read worker that fails', () => {
     pool = startReadPool({ size: 1, file: backend.paths.database, migrationsFolder: findMigrationsFolder(), logger: silentLogger, callTimeoutMs, entry: new URL('../../../test/support/crashing-read-worker.ts', import.meta.url) });
     return createRouter(servedByWorkers(createHandlers(backend.services), pool, { clock, settings: () => backend.services.review.settings() }), silentLogger, { validateOutput: true });
   }
+});
+
+describe('closing the read pool', () => {
+  useBackend(0);
+  let pool: ReadPool | null = null;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await pool?.close();
+    pool = null;
+  });
+
+  it('answers the call in hand, then stops the worker the moment it is answered: no timer drives it', async () => {
+    ingest({ externalId: 'APP-1', face: { score: 65 } });
+    const reviewer = await operatorContext(backend, 'wang', 'reviewer');
+    const taskId = taskIdOf('APP-1', 'face');
+    pool = startReadPool({ size: 1, file: backend.paths.database, migrationsFolder: findMigrationsFolder(), logger: silentLogger });
+    await expect.poll(() => pool?.stats().ready, { timeout: 60_000 }).toBe(1);
+    // With no timer ever firing, a close that waited by polling would never end.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const answer = pool.call('review:task', { taskId }, reviewer.actor as NonNullable<typeof reviewer.actor>, clock.now(), backend.services.review.settings());
+    const closed = pool.close();
+    await expect(answer).resolves.toBeTruthy();
+    await closed;
+    expect(pool.stats()).toMatchObject({ workers: 0, served: 1 });
+    expect(pool.available()).toBe(false);
+  }, 90_000);
 });

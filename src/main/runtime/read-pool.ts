@@ -8,7 +8,8 @@
  * The router still does everything up to the handler on the main thread (access, permission, zod
  * input); `servedByWorkers` swaps the two handlers for a call to the pool, which posts the parsed
  * input with the actor, the main thread's clock reading and review settings to the least busy
- * worker. The answer (or the error, rebuilt as the router knows it) comes back into the same
+ * worker. The answer comes back as JSON bytes (`EncodedJson`: the HTTP reply carries them without
+ * parsing them, rpc/encoded-json.ts), or the error, rebuilt as the router knows it, into the same
  * envelope. A worker that dies is replaced and the calls it had are answered with a retryable
  * `DB` error (`reason: read_worker_stopped`); a call that takes longer than `callTimeoutMs`
  * answers `TIMEOUT` and its worker is replaced; when workers keep dying before they are ready,
@@ -25,6 +26,7 @@ import { AppError, type ErrorCode } from '../../shared/rpc/errors';
 import type { Actor, CallContext } from '../core/actor';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../logging/logger';
+import { EncodedJson } from '../rpc/encoded-json';
 import type { Handlers } from '../rpc/router';
 
 /** The channels a read worker answers: they read and write nothing (README.md here says how that was checked). */
@@ -54,8 +56,11 @@ type WorkerFailure =
   | { kind: 'zod'; issues: z.core.$ZodIssue[] }
   | { kind: 'other'; name: string; message: string; stack: string; code: string | null };
 
-/** An answer: the channel's data as JSON text (what the HTTP transport sends anyway), or what it threw. */
-export type WorkerAnswer = { kind: 'answer'; id: number; ok: true; json: string } | { kind: 'answer'; id: number; ok: false; error: WorkerFailure };
+/**
+ * An answer: the channel's data as JSON in UTF-8 bytes (transferred, not copied: what the HTTP
+ * transport sends as it is), or what it threw.
+ */
+export type WorkerAnswer = { kind: 'answer'; id: number; ok: true; bytes: Uint8Array } | { kind: 'answer'; id: number; ok: false; error: WorkerFailure };
 
 export type WorkerToPool =
   | WorkerAnswer
@@ -93,7 +98,8 @@ export interface ReadPoolStats {
 export interface ReadPool {
   /** False when the pool gave up or is closing: the caller serves the call itself. */
   available(): boolean;
-  call<C extends WorkerChannel>(channel: C, input: ParsedInput<C>, actor: Actor, now: number, settings: ReviewSettings): Promise<ChannelOutput<C>>;
+  /** The channel's data as the worker encoded it (the router parses it for whoever wants values). */
+  call<C extends WorkerChannel>(channel: C, input: ParsedInput<C>, actor: Actor, now: number, settings: ReviewSettings): Promise<EncodedJson<ChannelOutput<C>>>;
   stats(): ReadPoolStats;
   /** Answers what is in flight (or waits for it), then stops the workers and their connections. */
   close(): Promise<void>;
@@ -165,6 +171,13 @@ interface Slot {
   ready: boolean;
   /** Set when the pool stopped this worker on purpose (close, a call that timed out). */
   retiring: boolean;
+  /** Told when the last call in hand is answered (close waits for it). */
+  onIdle: (() => void) | null;
+}
+
+/** Tells a closing pool that the slot has nothing more in hand. */
+function settled(slot: Slot): void {
+  if (slot.pending.size === 0) slot.onIdle?.();
 }
 
 export function startReadPool(options: ReadPoolOptions): ReadPool {
@@ -187,6 +200,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       pending.reject(workerStopped());
       slot.pending.delete(id);
     }
+    settled(slot);
     const index = slots.indexOf(slot);
     if (index < 0) return;
     slots.splice(index, 1);
@@ -203,7 +217,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
   }
 
   function spawn(): void {
-    const slot: Slot = { worker: startWorker(entry, data), pending: new Map(), ready: false, retiring: false };
+    const slot: Slot = { worker: startWorker(entry, data), pending: new Map(), ready: false, retiring: false, onIdle: null };
     slots.push(slot);
     // Never what keeps a process alive: the server's sockets do that while it serves.
     slot.worker.unref();
@@ -220,8 +234,9 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
         slot.pending.delete(message.id);
         clearTimeout(pending.timer);
         served++;
-        if (message.ok) pending.resolve(JSON.parse(message.json));
+        if (message.ok) pending.resolve(new EncodedJson(message.bytes));
         else pending.reject(rebuild(message.error));
+        settled(slot);
       }
     });
     slot.worker.on('error', (error) => logger.error('read worker failed', { error: `${error.name}: ${error.message}\n${error.stack ?? ''}` }));
@@ -250,6 +265,7 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           if (!slot.pending.delete(id)) return;
+          settled(slot);
           reject(new AppError('TIMEOUT', 'Reading this took too long; try again.', { reason: 'read_worker_timeout' }));
           logger.error('a read worker did not answer in time: replacing it', { channel, timeoutMs: callTimeoutMs });
           slot.retiring = true;
@@ -269,13 +285,14 @@ export function startReadPool(options: ReadPoolOptions): ReadPool {
       closing = true;
       await Promise.all(
         [...slots].map(async (slot) => {
-          // What it has in hand is answered first (never more than a call's time).
-          const deadline = Date.now() + callTimeoutMs;
-          while (slot.pending.size > 0 && Date.now() < deadline && slots.includes(slot)) await new Promise((resolve) => setTimeout(resolve, 5));
+          // Kept alive until it has stopped: its answers and its exit are what close waits for.
+          slot.worker.ref();
+          // What it has in hand is answered first (each call answers, or times out, within a
+          // call's time); the worker closes the moment the last answer is in, not at a poll.
+          if (slot.pending.size > 0 && slots.includes(slot)) await new Promise<void>((resolve) => (slot.onIdle = resolve));
           slot.retiring = true;
           const exited = new Promise<void>((resolve) => slot.worker.once('exit', () => resolve()));
           if (!slots.includes(slot)) return;
-          slot.worker.ref();
           slot.worker.postMessage({ kind: 'close' });
           const late = setTimeout(() => void slot.worker.terminate(), 2_000);
           await exited;

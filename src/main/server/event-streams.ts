@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PushedEvent } from '../../shared/rpc/events';
+import type { Actor } from '../core/actor';
 import type { Backend } from '../runtime/backend';
 import type { EventJournal } from './event-journal';
 
@@ -40,8 +41,9 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
   const bySession = new Map<number, Stream[]>();
   const byOperator = new Map<number, Stream[]>();
 
-  function open(request: IncomingMessage, response: ServerResponse, token: string, owner: { sessionId: number; operatorId: number }, lastEventId?: string): void {
-    const { sessionId, operatorId } = owner;
+  /** A stream for the session of `token`, which the caller has just resolved to `actor`. */
+  function open(request: IncomingMessage, response: ServerResponse, token: string, actor: Actor, lastEventId?: string): void {
+    const { sessionId, id: operatorId } = actor;
     response.writeHead(200, {
       ...headers,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -54,7 +56,7 @@ export function createEventStreams(backend: Backend, headers: Record<string, str
     const write = (id: string | null, event: PushedEvent) =>
       response.write(`${id ? `id: ${id}\n` : ''}event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
     if (journal) {
-      journal.resume(backend.services.auth.resolveSession(token, 'push')?.actor ?? null, lastEventId, write);
+      journal.resume(actor, lastEventId, write);
       response.write(`id: ${journal.currentId()}\n\n`);
     }
     let stopped = false;

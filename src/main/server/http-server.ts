@@ -8,6 +8,7 @@ import { httpStatusOf, type AppError, type Envelope } from '../../shared/rpc/err
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
 import { readAppVersion, type Backend } from '../runtime/backend';
 import type { Actor, CallContext } from '../core/actor';
+import { EncodedJson } from '../rpc/encoded-json';
 import { EventJournal } from './event-journal';
 import { clientAddress, isSecureRequest, noTrustedProxies, trustedProxies } from './client-address';
 import { createEventStreams, type EventStreamOptions } from './event-streams';
@@ -116,32 +117,60 @@ export function sendError(response: ServerResponse, error: AppError): void {
   sendJson(response, httpStatusOf(error.code), { ok: false, error: { code: error.code, message: error.message } });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    ...securityHeaders,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  response.end(text);
+// Every JSON answer's fixed headers as one flat list, built once: writeHead takes the list as it
+// is, where an object had to be spread and walked again for each answer.
+const jsonHeaders: readonly string[] = Object.entries({ ...securityHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).flat();
+
+/** A JSON answer: its headers and body leave in one write (Node joins them for a string body; one TLS record up to its size). */
+function sendJsonBody(response: ServerResponse, status: number, body: string | Buffer, extraHeaders?: readonly string[]): void {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  const headers = extraHeaders ? [...jsonHeaders, 'Content-Length', String(length), ...extraHeaders] : [...jsonHeaders, 'Content-Length', String(length)];
+  response.writeHead(status, headers);
+  response.end(body);
 }
+
+function sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: readonly string[]): void {
+  sendJsonBody(response, status, JSON.stringify(body), extraHeaders);
+}
+
+const okPrefix = Buffer.from('{"ok":true,"data":');
+const okSuffix = Buffer.from('}');
 
 function sendEnvelope(response: ServerResponse, envelope: Envelope<unknown>, cookie?: string): void {
   const status = envelope.ok ? 200 : httpStatusOf(envelope.error.code);
-  sendJson(response, status, envelope, cookie ? { 'Set-Cookie': cookie } : {});
+  const extraHeaders = cookie ? ['Set-Cookie', cookie] : undefined;
+  // A read worker's answer is JSON already: its bytes go into the envelope as they are.
+  if (envelope.ok && envelope.data instanceof EncodedJson) {
+    sendJsonBody(response, status, Buffer.concat([okPrefix, envelope.data.bytes, okSuffix]), extraHeaders);
+    return;
+  }
+  sendJson(response, status, envelope, extraHeaders);
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('too-large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request's body as text. Listeners rather than `for await`: an async iterator costs more than
+ * the small body it reads. Past `limit` the request is destroyed (its socket with it), as the
+ * iterator's end did: the rest of an oversized body is never read.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        reject(new Error('too-large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+    // A client gone before the end of its body: the call is dropped (after 'end' this does nothing).
+    request.once('close', () => reject(new Error('closed')));
+  });
 }
 
 /**
@@ -180,9 +209,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams, journal);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
-  function resolveActor(request: IncomingMessage, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
+  function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
     const token = parseCookies(request.headers.cookie)[sessionCookieName];
-    return backend.services.auth.resolveSession(token, activity);
+    return backend.services.auth.resolveSession(token);
   }
 
   async function handleRpc(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
@@ -197,7 +226,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readBody(request, maxBodyBytes);
     } catch {
       // 413, and the connection closes: the rest of an oversized body is never read.
-      sendJson(response, 413, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } }, { Connection: 'close' });
+      sendJson(response, 413, { ok: false, error: { code: 'VALIDATION', message: `The request body exceeds ${maxBodyBytes} bytes.` } }, ['Connection', 'close']);
       return;
     }
     let input: unknown = {};
@@ -222,13 +251,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     let cookie: string | undefined;
     const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${isSecureRequest(request, proxies) ? '; Secure' : ''}`;
+    // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
+    const address = clientAddress(request, proxies);
     const context: CallContext = {
       actor: session?.actor ?? null,
       csrfToken: session?.csrfToken ?? null,
       transport: 'http',
-      origin: clientAddress(request, proxies),
-      // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
-      source: clientAddress(request, proxies),
+      origin: address,
+      source: address,
+      // A read worker's answer is JSON already: sendEnvelope puts its bytes into the reply.
+      jsonAnswers: true,
       session: {
         bind(token) {
           cookie = `${sessionCookieName}=${token}; ${cookieFlags}`;
@@ -243,15 +275,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
-    // A browser reopens a dropped stream by itself: that is not the operator at work.
-    const session = resolveActor(request, 'push');
     const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    // A browser reopens a dropped stream by itself: that is not the operator at work.
+    const session = backend.services.auth.resolveSession(token, 'push');
     if (!session || !token) {
       sendJson(response, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in first.' } });
       return;
     }
     const lastEventId = request.headers['last-event-id'];
-    streams.open(request, response, token, { sessionId: session.actor.sessionId, operatorId: session.actor.id }, typeof lastEventId === 'string' ? lastEventId : undefined);
+    streams.open(request, response, token, session.actor, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 
   function serveStatic(request: IncomingMessage, response: ServerResponse, pathname: string): void {
@@ -311,7 +343,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           const rpc = /^\/api\/rpc\/([a-z0-9-]+:[a-z0-9-]+)$/.exec(pathname);
           if (rpc) {
             if (request.method !== 'POST') {
-              sendJson(response, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } }, { Allow: 'POST' });
+              sendJson(response, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } }, ['Allow', 'POST']);
               return;
             }
             // A person's call from its arrival: the sync gives way to it (rpc/calls-in-flight.ts).
