@@ -27,14 +27,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { reviewQueues } from '../src/shared/domain/findings';
-import { testOperatorPassword } from '../test/support/backend';
 import { tempFolders } from '../test/support/temp-folders';
 import { selfSignedCertificate } from '../test/support/tls';
 import type { BenchSuite } from './harness';
+import { Session } from './https-session';
 
 const openTasks = 20_000;
 const concurrent = 8;
@@ -43,51 +42,6 @@ const repeats = Number(process.env.TEAM_HTTP_REPEATS ?? 8);
 const readCalls = Math.round(200 * scale);
 const loopRounds = Math.round(80 * scale);
 const root = path.resolve(import.meta.dirname, '..');
-
-type Envelope<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-/** One reviewer's HTTPS session: its own keep-alive connection, cookie and CSRF token. */
-class Session {
-  private cookie = '';
-  private csrf = '';
-  private readonly agent: Agent;
-  constructor(
-    private readonly url: string,
-    ca: string,
-  ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
-  }
-
-  call<T>(channel: string, input: unknown): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (this.cookie) headers.cookie = this.cookie;
-      if (this.csrf) headers['x-csrf-token'] = this.csrf;
-      const call = request(`${this.url}/api/rpc/${channel}`, { method: 'POST', agent: this.agent, headers }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          const cookie = response.headers['set-cookie']?.[0]?.split(';')[0];
-          if (cookie) this.cookie = cookie;
-          const envelope = JSON.parse(text) as Envelope<T>;
-          if (envelope.ok) resolve(envelope.data);
-          else reject(new Error(`${channel}: ${envelope.error.message}`));
-        });
-      });
-      call.on('error', reject);
-      call.end(JSON.stringify(input));
-    });
-  }
-
-  async signIn(username: string): Promise<void> {
-    this.csrf = (await this.call<{ csrfToken: string }>('auth:sign-in', { username, password: testOperatorPassword })).csrfToken;
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
 
 /** Nanoseconds each thread of a process has run: the main thread's id is the process id. */
 function threadCpu(pid: number): { main: number; others: number } {
@@ -120,16 +74,16 @@ async function reviewerLoop(session: Session, rounds: number, offset: number, re
     const queue = reviewQueues[(round + offset) % reviewQueues.length] as (typeof reviewQueues)[number];
     let taskId: number | null;
     if ((round + offset) % 2 === 0) {
-      taskId = (await session.call<{ taskId: number | null }>('review:next', { queue })).taskId;
+      taskId = (await session.data<{ taskId: number | null }>('review:next', { queue })).taskId;
       calls++;
     } else {
-      const page = await session.call<{ rows: Array<{ id: number; claimedBy: unknown }> }>('review:list', { queue, limit: 50 });
+      const page = await session.data<{ rows: Array<{ id: number; claimedBy: unknown }> }>('review:list', { queue, limit: 50 });
       const free = page.rows.filter((row) => row.claimedBy === null);
       taskId = free[Math.floor(Math.random() * free.length)]?.id ?? null;
       calls++;
       if (taskId === null) continue;
       try {
-        await session.call('review:claim', { taskId });
+        await session.data('review:claim', { taskId });
       } catch {
         calls++; // taken by another reviewer of the concurrent block meanwhile
         continue;
@@ -137,8 +91,8 @@ async function reviewerLoop(session: Session, rounds: number, offset: number, re
       calls++;
     }
     if (taskId === null) throw new Error(`the ${queue} queue ran out of tasks`);
-    const task = await session.call<{ task: { evidenceHash: string } }>('review:task', { taskId });
-    await session.call('review:decide', { taskId, action: 'reject', reasonCode: reasons[queue], evidenceHash: task.task.evidenceHash, idempotencyKey: randomUUID() });
+    const task = await session.data<{ task: { evidenceHash: string } }>('review:task', { taskId });
+    await session.data('review:decide', { taskId, action: 'reject', reasonCode: reasons[queue], evidenceHash: task.task.evidenceHash, idempotencyKey: randomUUID() });
     calls += 2;
   }
   return calls;
@@ -187,7 +141,7 @@ async function startTarget(label: string, tree: string, folder: string, certific
   const first = sessions[0] as Session;
   const reasons: Record<string, string> = {};
   for (const queue of reviewQueues) {
-    const codes = await first.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
+    const codes = await first.data<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
     reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
   }
   const direct = async (command: string) => {
@@ -198,7 +152,7 @@ async function startTarget(label: string, tree: string, folder: string, certific
   // Warm-up: both paths, every channel.
   await reviewerLoop(first, 100, 0, reasons);
   await direct('direct 100');
-  const held = (await first.call<{ taskId: number | null }>('review:next', { queue: reviewQueues[0] })).taskId;
+  const held = (await first.data<{ taskId: number | null }>('review:next', { queue: reviewQueues[0] })).taskId;
   return {
     label,
     pid: ready.pid,
@@ -252,7 +206,7 @@ const measures: Block[] = [
     const first = target.sessions[0] as Session;
     const input = { taskId: target.held };
     record(target, taskName, 'call', await measure(target.pid, async () => {
-      for (let index = 0; index < readCalls; index++) await first.call('review:task', input);
+      for (let index = 0; index < readCalls; index++) await first.data('review:task', input);
       return readCalls;
     }), null);
   },
@@ -267,7 +221,7 @@ const measures: Block[] = [
     const first = target.sessions[0] as Session;
     const input = { queue: reviewQueues[0], limit: 50 };
     record(target, listName, 'call', await measure(target.pid, async () => {
-      for (let index = 0; index < readCalls; index++) await first.call('review:list', input);
+      for (let index = 0; index < readCalls; index++) await first.data('review:list', input);
       return readCalls;
     }), null);
   },
