@@ -28,7 +28,7 @@ import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../institution-api/client';
 import { createDomainSettingsService } from '../settings/service';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
-import { createSyncPacer, interactivePacing, type PacerOptions } from '../sync/pacer';
+import { createPacer, interactivePacing, type PacerOptions } from '../core/pacer';
 import { createCallCounter, type CallCounter } from '../rpc/calls-in-flight';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
@@ -58,7 +58,7 @@ export interface BackendOptions {
   clientTuning?: ClientTuning;
   /** Sync engine tuning (tests: concurrency, page size, loop periods). */
   sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit'>;
-  /** The sync pacer's settings (sync/pacer.ts) instead of `interactivePacing` (tests: share 1 writes back to back as before pacing). */
+  /** The sync pacer's settings (core/pacer.ts) instead of `interactivePacing` (tests: share 1 writes back to back as before pacing). */
   syncPacing?: Partial<Pick<PacerOptions, 'share' | 'idleSliceMs' | 'busySliceMs'>>;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
@@ -222,8 +222,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     logger: logger.child('sync'),
     // The desktop and `serve` answer people while they sync: groups are written in short
     // transactions, and while people call the sync keeps to a share of the thread; the one-shot
-    // CLI answers nobody and keeps one transaction per group (sync/pacer.ts, sync/sliced-ingest.ts).
-    pacer: options.cliOperator === undefined ? createSyncPacer({ load: calls.load, ...interactivePacing, ...options.syncPacing }) : undefined,
+    // CLI answers nobody and keeps one transaction per group (core/pacer.ts, sync/sliced-ingest.ts).
+    pacer: options.cliOperator === undefined ? createPacer({ load: calls.load, ...interactivePacing, ...options.syncPacing }) : undefined,
     ...options.sync,
   });
   const review = createReviewService({
