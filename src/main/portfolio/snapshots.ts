@@ -15,6 +15,9 @@
  *   Reconstructed month-ends also give the bucket and utilisation points of days that have no
  *   live snapshot; utilisation uses each line's current limit.
  * - Roll transitions between consecutive month-ends are summed when the later one is taken.
+ *
+ * In the desktop and `serve` every piece of this work runs through the back end's pacer, the
+ * sync's, in pieces sized to its time budget (README.md, *Sharing the thread*).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeTransaction, type Db } from '../db/connection';
