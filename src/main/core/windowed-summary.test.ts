@@ -58,6 +58,29 @@ describe('a windowed summary', () => {
     ]);
     expect(windows.pendingCount).toBe(1);
   });
+
+  it('writes each window exactly when it ends, also when windows opened out of time order (a clock set back)', () => {
+    const { windows, written, occur } = summary(1_000);
+    occur('late', 5_000);
+    occur('late', 5_100);
+    occur('early', 2_000);
+    occur('early', 2_100);
+    windows.flush(2_999);
+    expect(written).toEqual([]);
+    windows.flush(3_000);
+    expect(written).toEqual([{ subject: 'early', count: 2, from: 2_000, to: 2_100 }]);
+    windows.flush(5_999);
+    expect(written).toHaveLength(1);
+    occur('next', 5_500);
+    occur('next', 5_600);
+    windows.flush(6_000);
+    expect(written.at(-1)).toEqual({ subject: 'late', count: 2, from: 5_000, to: 5_100 });
+    windows.flush(6_499);
+    expect(written).toHaveLength(2);
+    windows.flush(6_500);
+    expect(written.at(-1)).toEqual({ subject: 'next', count: 2, from: 5_500, to: 5_600 });
+    expect(windows.pendingCount).toBe(0);
+  });
 });
 
 describe('the flush loop', () => {

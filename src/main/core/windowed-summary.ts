@@ -24,14 +24,23 @@ export interface SummaryWindow<T> {
  */
 export function createWindowedSummary<T>(deps: { windowMs: number; write?: (window: SummaryWindow<T>) => void }) {
   const windows = new Map<string, SummaryWindow<T>>();
+  // When the soonest open window ends: a flush before then has nothing to write and skips the walk
+  // over every window (`count` flushes on every occurrence, and refusals.ts counts twice a call).
+  let soonestEnd = Number.POSITIVE_INFINITY;
 
   /** Writes the windows that ended by `now` (all of them when `now` is omitted). */
   function flush(now?: number): void {
+    if (now !== undefined && now < soonestEnd) return;
+    let soonest = Number.POSITIVE_INFINITY;
     for (const [key, window] of windows) {
-      if (now !== undefined && now - window.startedAt < deps.windowMs) continue;
+      if (now !== undefined && now - window.startedAt < deps.windowMs) {
+        soonest = Math.min(soonest, window.startedAt + deps.windowMs);
+        continue;
+      }
       windows.delete(key);
       if (window.count > 0) deps.write?.(window);
     }
+    soonestEnd = soonest;
   }
 
   /** Counts an occurrence of `key` into its open window and returns it; undefined when it has none. */
@@ -52,6 +61,7 @@ export function createWindowedSummary<T>(deps: { windowMs: number; write?: (wind
   function open(key: string, subject: T, now: number, first: 'counted' | 'written'): SummaryWindow<T> {
     const window = { subject, startedAt: now, count: first === 'counted' ? 1 : 0, from: now, to: now };
     windows.set(key, window);
+    soonestEnd = Math.min(soonestEnd, now + deps.windowMs);
     return window;
   }
 

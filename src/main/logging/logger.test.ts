@@ -32,6 +32,24 @@ describe('the daily log file', () => {
     expect(lines(directory)[0]).toMatchObject({ level: 'error', scope: 'rpc', message: 'handler failed', data: { cut: true } });
   });
 
+  it('starts the next file at midnight in Shanghai (16:00 UTC), to the millisecond', () => {
+    const directory = folders.folder();
+    let now = Date.UTC(2026, 11, 7, 15, 59, 0);
+    const sink = new LogSink({ directory, console: 'none', now: () => now });
+    const log = sink.logger('review');
+    log.info('first');
+    now = Date.UTC(2026, 11, 7, 15, 59, 59, 999);
+    log.info('last of the day');
+    now = Date.UTC(2026, 11, 7, 16, 0, 0);
+    log.info('first of the next');
+    now = Date.UTC(2026, 11, 7, 15, 59, 30);
+    log.info('late, from before midnight');
+    sink.close();
+    const file = (day: string) => readFileSync(path.join(directory, `creditdesk-${day}.log`), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { message: string }).message);
+    expect(file('2026-12-07')).toEqual(['first', 'last of the day', 'late, from before midnight']);
+    expect(file('2026-12-08')).toEqual(['first of the next']);
+  });
+
   it('stops a daily file at its cap with one line saying lines were dropped', () => {
     const directory = folders.folder();
     const sink = new LogSink({ directory, console: 'none', maxFileBytes: 4096 });

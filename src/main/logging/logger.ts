@@ -42,6 +42,8 @@ export const defaultMaxFileBytes = 50 * 1024 * 1024;
 export class LogSink {
   private fd: number | null = null;
   private day = '';
+  /** The minute (epoch ms / 60,000) `day` was last found for: a Shanghai day starts on a minute. */
+  private minute = Number.NaN;
   /** Bytes in today's file as this process knows it (its size at open plus what it wrote). */
   private fileBytes = 0;
   private dropping = false;
@@ -100,7 +102,10 @@ export class LogSink {
   }
 
   private fileFor(time: number): number {
+    const minute = Math.floor(time / 60_000);
+    if (this.fd !== null && minute === this.minute) return this.fd;
     const day = shanghaiDate(time);
+    this.minute = minute;
     if (this.fd !== null && day === this.day) return this.fd;
     if (this.fd !== null) closeSync(this.fd);
     this.day = day;

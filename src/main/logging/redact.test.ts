@@ -43,6 +43,18 @@ describe('log redaction', () => {
     expect(redact({ auditHead: head })).toEqual({ auditHead: head });
   });
 
+  it('leaves plain ASCII text alone and still masks what needs a digit, a label or a Han character', () => {
+    for (const text of ['review decision', 'reject', 'awaiting_second', 'rpc review:decide', "it's (a) test; <ok> ~ {x} [y] | @_", '']) {
+      expect(redactText(text)).toBe(text.normalize('NFKC'));
+    }
+    expect(redactText('name=Li Lei')).toBe('name=[personal]');
+    expect(redactText('contact:Wang')).toBe('contact:[personal]');
+    expect(redactText('call 13812345678 now')).toBe('call 138****5678 now');
+    expect(redactText('ok 张三 ok')).toBe('ok 张* ok');
+    expect(redactText('full-width ｎａｍｅ')).toBe('full-width name');
+    expect(redactText('x'.repeat(maxLoggedStringChars + 10))).toMatch(/…\[cut 10 chars\]$/);
+  });
+
   it('cuts long strings, masking a number that crosses the cut', () => {
     const text = `${'a'.repeat(maxLoggedStringChars - 5)}13812345678${'b'.repeat(1_000_000)}`;
     const cut = redactText(text);

@@ -18,6 +18,8 @@ const labels = new Set(['姓名', '联系人', '借款人', '紧急联系人']);
 // Chinese names in free text: a standalone run of 2-4 Han characters keeps its first one.
 const hanName = /(?<!\p{Script=Han})(\p{Script=Han})(\p{Script=Han}{1,3})(?!\p{Script=Han})/gu;
 
+const plainText = /^[\x20-\x2f\x3b\x3c\x3e-\x7e]*$/;
+
 /** The longest string a log entry keeps; the rest is cut (a request echoing 1 MB stays 2 KB). */
 export const maxLoggedStringChars = 2000;
 
@@ -37,6 +39,10 @@ function maskPhone(match: string): string {
  * maxLoggedStringChars.
  */
 export function redactText(text: string): string {
+  // Printable ASCII without digits, ':' or '=' holds nothing the patterns below can match (each
+  // needs a digit, a label's ':' / '=' or a Han character) and NFKC leaves it as it is: most
+  // messages and field values (a channel, an action, an outcome) are such text.
+  if (text.length <= maxLoggedStringChars && plainText.test(text)) return text;
   const long = text.length > maxLoggedStringChars;
   // Cut a little past the limit before masking, so a number across the cut is masked whole.
   const head = (long ? text.slice(0, maxLoggedStringChars + 64) : text).normalize('NFKC');

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../db/connection';
 import { auditLogTable, type AuditRow } from '../db/schema';
@@ -33,7 +33,9 @@ export interface AuditKey {
 }
 
 export function auditKeyOf(secret: Buffer): AuditKey {
-  const sign = (canonical: string) => createHmac('sha256', secret).update(canonical).digest('hex');
+  // A key object made once: given the bytes, every createHmac imported them again (every audited call).
+  const keyObject = createSecretKey(secret);
+  const sign = (canonical: string) => createHmac('sha256', keyObject).update(canonical).digest('hex');
   return { id: sign('creditdesk audit key id').slice(0, 16), sign };
 }
 
@@ -118,11 +120,14 @@ export function ensureAuditKeyAnchor(db: Db, key: AuditKey, at: number): AuditRo
 
 /**
  * Appends one entry, chained to the newest row with the audit key. Runs inside the caller's
- * transaction when there is one (better-sqlite3 nests it as a savepoint), so the entry commits
- * with the change it records.
+ * transaction when there is one, so the entry commits with the change it records (and rolls back
+ * with it), else in its own.
  */
 export function appendAudit(db: Db, key: AuditKey, input: AuditEntryInput): AuditRow {
-  return writeTransaction(db, (tx) => {
+  // Inside an open transaction no savepoint of its own: it journaled a copy of every page the
+  // append touched, on every audited call. A failed statement undoes itself; what could stay behind
+  // if a caller caught the error and committed is an anchor, which every keyed chain has anyway.
+  const work = (tx: Db): AuditRow => {
     ensureAnchor(tx, key, input.at);
     return insertKeyed(tx, key, {
       at: input.at,
@@ -133,7 +138,8 @@ export function appendAudit(db: Db, key: AuditKey, input: AuditEntryInput): Audi
       targetId: input.targetId ?? null,
       details: JSON.stringify(input.details ?? {}),
     });
-  });
+  };
+  return db.$client.inTransaction ? work(db) : writeTransaction(db, work);
 }
 
 /** Reads the log in id order, in batches, so verifying a long chain uses bounded memory. */

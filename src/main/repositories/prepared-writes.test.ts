@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { outboxTable, reviewDecisionsTable, type ReviewTaskRow } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { applicationFindingsTable, applicationsTable, outboxTable, reviewDecideRequestsTable, reviewDecisionsTable, reviewTasksTable, type ReviewTaskRow } from '../db/schema';
 import { grey, backend, ingest, useReviewWorld } from '../../../test/support/review-world';
 import { enqueueOutbox } from './outbox';
 import { findTask, transitionTask, updateTask } from './review';
-import { insertDecision, updateDecision } from './review-decisions';
+import { findDecideRequest, insertDecision, recordDecideRequest, updateDecision } from './review-decisions';
+import { findApplication, findingsOfApplication } from './review-evidence';
 
 useReviewWorld();
 
@@ -101,5 +103,20 @@ describe('rows inserted by prepared statements', () => {
     expect(first).toMatchObject({ institutionId, kind: 'review-decision', subjectId: 'APP-1', idempotencyKey: 'key-1', payload: '{"decision":"reject"}', state: 'pending', attempts: 0, nextAttemptAt: 1000, createdAt: 1000, deliveredAt: null });
     expect(enqueueOutbox(backend.db, { ...message, payload: { decision: 'approve' } }, 2000)).toBeUndefined();
     expect(backend.db.select().from(outboxTable).all()).toEqual([first]);
+  });
+
+  it("the decision's look-ups by id read the rows drizzle reads", () => {
+    const { applicationId } = ingest(grey('APP-9', { contacts: [{ name: '赵六', phone: '13900000009', relationship: 'friend', addressBook: null, callCount: 0 }] }));
+    expect(findApplication(backend.db, applicationId)).toEqual(backend.db.select().from(applicationsTable).where(eq(applicationsTable.id, applicationId)).get());
+    const findings = backend.db.select().from(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, applicationId)).orderBy(applicationFindingsTable.id).all();
+    expect(findings.length).toBeGreaterThan(1);
+    expect(findingsOfApplication(backend.db, applicationId)).toEqual(findings);
+    const tasks = backend.db.select().from(reviewTasksTable).where(eq(reviewTasksTable.applicationId, applicationId)).all();
+    for (const task of tasks) expect(findTask(backend.db, task.id)).toEqual(task);
+    const request = { operatorId: 1, requestKey: 'key-9', taskId: tasks[0]?.id ?? 0, response: '{"outcome":"decided"}', createdAt: 1_700_000_000_000 };
+    recordDecideRequest(backend.db, request, 86_400_000);
+    expect(findDecideRequest(backend.db, 1, 'key-9')).toEqual(backend.db.select().from(reviewDecideRequestsTable).get());
+    expect(findDecideRequest(backend.db, 1, 'key-9')).toEqual(request);
+    expect(findDecideRequest(backend.db, 2, 'key-9')).toBeUndefined();
   });
 });

@@ -113,13 +113,9 @@ export function decisionsAwaitingDelivery(db: Db, outboxId: number): ReviewDecis
 
 /** The stored answer of a keyed decide call by this operator, if it was applied. */
 export function findDecideRequest(db: Db, operatorId: number, requestKey: string): ReviewDecideRequestRow | undefined {
-  return preparedQuery(db, 'findDecideRequest', (root) =>
-    root
-      .select()
-      .from(reviewDecideRequestsTable)
-      .where(and(eq(reviewDecideRequestsTable.operatorId, sql.placeholder('operatorId')), eq(reviewDecideRequestsTable.requestKey, sql.placeholder('requestKey'))))
-      .prepare(),
-  ).get({ operatorId, requestKey });
+  return preparedStatement(db, `SELECT ${columnsOf(reviewDecideRequestsTable)} FROM review_decide_requests WHERE operator_id = ? AND request_key = ?`).get(operatorId, requestKey) as
+    | ReviewDecideRequestRow
+    | undefined;
 }
 
 /** Records a keyed decide call's answer and forgets keys older than `keepMs`. */

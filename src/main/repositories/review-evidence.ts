@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, ne, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
+import { columnsOf, preparedStatement } from './prepared-writes';
 import {
   applicationFindingsTable,
   applicationsTable,
@@ -24,8 +25,10 @@ import {
   type ReviewTaskRow,
 } from '../db/schema';
 
+// The decision's and the task view's look-ups by id: a statement prepared once that hands back
+// drizzle's row as SQLite returns it (columnsOf names the columns), without drizzle's per-row mapping.
 export function findApplication(db: Db, id: number): ApplicationRow | undefined {
-  return preparedQuery(db, 'findApplication', (root) => root.select().from(applicationsTable).where(eq(applicationsTable.id, sql.placeholder('id'))).prepare()).get({ id });
+  return preparedStatement(db, `SELECT ${columnsOf(applicationsTable)} FROM applications WHERE id = ?`).get(id) as ApplicationRow | undefined;
 }
 
 export function findBorrower(db: Db, id: number): BorrowerRow | undefined {
@@ -53,9 +56,7 @@ export function operatorRefs(db: Db): Array<{ id: number; name: string; role: st
 }
 
 export function findingsOfApplication(db: Db, applicationId: number): ApplicationFindingRow[] {
-  return preparedQuery(db, 'findingsOfApplication', (root) =>
-    root.select().from(applicationFindingsTable).where(eq(applicationFindingsTable.applicationId, sql.placeholder('applicationId'))).orderBy(asc(applicationFindingsTable.id)).prepare(),
-  ).all({ applicationId });
+  return preparedStatement(db, `SELECT ${columnsOf(applicationFindingsTable)} FROM application_findings WHERE application_id = ? ORDER BY id`).all(applicationId) as ApplicationFindingRow[];
 }
 
 /** A row with the code and name of the institution it came from. */

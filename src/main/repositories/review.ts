@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection';
 import { preparedQuery } from './prepared-queries';
-import { preparedStatement, updateRows } from './prepared-writes';
+import { columnsOf, preparedStatement, updateRows } from './prepared-writes';
 import { readOne, writeReturning, writeRun } from './review-statements';
 import {
   reviewTaskEventsTable,
@@ -21,6 +21,33 @@ type ReviewQueue = ReviewTaskRow['queue'];
 
 /** Statuses in which a task still waits for people. */
 export const liveTaskStatuses: readonly ReviewTaskStatus[] = ['open', 'in_review', 'awaiting_second', 'escalated', 'snoozed'];
+
+// Per connection, when the review housekeeping (expired leases, snoozes due) last looked and found
+// nothing to do: the database's data_version then and the soonest lease or snooze end. Every lease
+// or snooze written through this module lowers that end, whichever service writes it, so while the
+// version stands and the end is ahead nothing can have come due (`housekeepingCanSkip`).
+const quietOf = new WeakMap<object, { version: number; until: number }>();
+
+function noteDue(db: Db, at: number | null | undefined): void {
+  const quiet = quietOf.get(db.$client);
+  if (quiet && typeof at === 'number' && at < quiet.until) quiet.until = at;
+}
+
+/** Whether no lease can have run out and no snooze can have ended by `now` since housekeeping last found none. */
+export function housekeepingCanSkip(db: Db, now: number): boolean {
+  const quiet = quietOf.get(db.$client);
+  return quiet !== undefined && now < quiet.until && quiet.version === dataVersion(db);
+}
+
+/**
+ * After a housekeeping run in the caller's transaction: one that changed nothing is remembered
+ * (with the soonest end still to come); one that released or woke tasks is not, since it may yet
+ * roll back with the transaction, so the next claim looks again.
+ */
+export function rememberHousekeeping(db: Db, changedTasks: number): void {
+  if (changedTasks > 0) quietOf.delete(db.$client);
+  else quietOf.set(db.$client, { version: dataVersion(db), until: nextHousekeepingDue(db) ?? Number.POSITIVE_INFINITY });
+}
 
 /** Appends one event to a task's timeline (the table refuses updates). */
 export function appendTaskEvent(db: Db, taskId: number, at: number, operatorId: number | null, kind: string, details: Record<string, unknown> = {}): void {
@@ -51,11 +78,7 @@ export function insertIngestedTask(
 }
 
 /** A task row as drizzle names its fields (`SELECT ${taskColumns}` and `RETURNING ${taskColumns}`). */
-const taskColumns = `id, application_id AS applicationId, institution_id AS institutionId, borrower_id AS borrowerId, queue, status, priority,
-  finding_codes AS findingCodes, finding_count AS findingCount, evidence_hash AS evidenceHash, created_at AS createdAt,
-  updated_at AS updatedAt, queued_at AS queuedAt, claimed_by AS claimedBy, lease_expires_at AS leaseExpiresAt,
-  assigned_to AS assignedTo, snoozed_until AS snoozedUntil, decided_at AS decidedAt, claimed_at AS claimedAt,
-  decision, return_note AS returnNote`;
+const taskColumns = columnsOf(reviewTasksTable);
 
 export function findTask(db: Db, taskId: number): ReviewTaskRow | undefined {
   return preparedStatement(db, `SELECT ${taskColumns} FROM review_tasks WHERE id = ?`).get(taskId) as ReviewTaskRow | undefined;
@@ -70,6 +93,8 @@ export function tasksOfApplication(db: Db, applicationId: number): ReviewTaskRow
 export function updateTask(db: Db, taskId: number, changes: Partial<Omit<ReviewTaskRow, 'id'>>): ReviewTaskRow {
   const [row] = updateRows(db, reviewTasksTable, changes, 'id = ?', [taskId]);
   if (!row) throw new Error(`Review task ${taskId} vanished during update`);
+  noteDue(db, row.leaseExpiresAt);
+  noteDue(db, row.snoozedUntil);
   return row;
 }
 
@@ -86,7 +111,10 @@ export function transitionTask(
 ): ReviewTaskRow | undefined {
   // One statement per set of columns and number of statuses: a handful.
   const where = `id = ? AND status IN (${from.map(() => '?').join(', ')})${heldBy === undefined ? '' : ' AND claimed_by = ?'}`;
-  return updateRows(db, reviewTasksTable, changes, where, heldBy === undefined ? [taskId, ...from] : [taskId, ...from, heldBy])[0];
+  const row = updateRows(db, reviewTasksTable, changes, where, heldBy === undefined ? [taskId, ...from] : [taskId, ...from, heldBy])[0];
+  noteDue(db, row?.leaseExpiresAt);
+  noteDue(db, row?.snoozedUntil);
+  return row;
 }
 
 /**
@@ -124,7 +152,9 @@ export function claimNextTask(
   const claimed = [operatorId, now, now + leaseMs, now, queue];
   const excluded = excluding ? [JSON.stringify(exclude)] : [];
   const assigned = preparedStatement(db, claimNextTexts.assigned[excluding ? 1 : 0]).get(...claimed, operatorId, ...excluded) as ReviewTaskRow | undefined;
-  return assigned ?? (preparedStatement(db, claimNextTexts.unassigned[excluding ? 1 : 0]).get(...claimed, ...excluded) as ReviewTaskRow | undefined);
+  const row = assigned ?? (preparedStatement(db, claimNextTexts.unassigned[excluding ? 1 : 0]).get(...claimed, ...excluded) as ReviewTaskRow | undefined);
+  noteDue(db, row?.leaseExpiresAt);
+  return row;
 }
 
 const claimOpenText = `
@@ -153,13 +183,15 @@ export function claimTask(
 ): ReviewTaskRow | undefined {
   const { taskId, operatorId, now, leaseMs } = input;
   const values = { operatorId, now, leaseExpiresAt: now + leaseMs, taskId };
-  const open = preparedStatement(db, claimOpenText).get(values) as ReviewTaskRow | undefined;
-  if (open || !input.allowEscalated) return open;
-  return preparedStatement(db, claimEscalatedText).get(values) as ReviewTaskRow | undefined;
+  const row = (preparedStatement(db, claimOpenText).get(values) as ReviewTaskRow | undefined) ??
+    (input.allowEscalated ? (preparedStatement(db, claimEscalatedText).get(values) as ReviewTaskRow | undefined) : undefined);
+  noteDue(db, row?.leaseExpiresAt);
+  return row;
 }
 
 /** Extends the holder's lease; undefined when the operator no longer holds the task. */
 export function renewLease(db: Db, taskId: number, operatorId: number, now: number, leaseMs: number): ReviewTaskRow | undefined {
+  // A renewal only moves a lease later, so the soonest end known stays a safe bound.
   return preparedStatement(db, `UPDATE review_tasks SET lease_expires_at = ? WHERE id = ? AND claimed_by = ? AND status IN ('in_review', 'escalated') RETURNING ${taskColumns}`).get(
     now + leaseMs,
     taskId,
@@ -197,6 +229,32 @@ export function expireLeases(db: Db, now: number): Array<{ id: number; claimedBy
            claimed_by = NULL, claimed_at = NULL, lease_expires_at = NULL, updated_at = ${now}
      WHERE id IN (${sql.join(held.map((row) => sql`${row.id}`), sql`, `)}) AND lease_expires_at < ${now}`);
   return held;
+}
+
+/**
+ * The earliest time at which housekeeping can next find work: the soonest lease of a held task and
+ * the soonest snooze end (null: nothing is held or snoozed). Walks the same index entries as the
+ * two look-ups below.
+ */
+export function nextHousekeepingDue(db: Db): number | null {
+  const row = preparedStatement(
+    db,
+    `SELECT min(due) AS due FROM (
+       SELECT min(lease_expires_at) AS due FROM review_tasks INDEXED BY review_tasks_queue_idx
+        WHERE queue IN (${anyQueue}) AND status IN ('in_review', 'escalated') AND claimed_by IS NOT NULL
+       UNION ALL
+       SELECT min(snoozed_until) FROM review_tasks INDEXED BY review_tasks_queue_idx
+        WHERE queue IN (${anyQueue}) AND status = 'snoozed')`,
+  ).get() as { due: number | null } | undefined;
+  return row?.due ?? null;
+}
+
+/**
+ * SQLite's `data_version`: it changes when another connection (another process, or another
+ * connection of this one) commits to the database, never for this connection's own commits.
+ */
+export function dataVersion(db: Db): number {
+  return (preparedStatement(db, 'PRAGMA data_version').get() as { data_version: number }).data_version;
 }
 
 /** Returns snoozed tasks whose time has come to their queue. */

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/rpc/errors';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow } from '../db/schema';
 import type { Logger } from '../logging/logger';
-import { appendTaskEvent, expireLeases, findTask, wakeSnoozedTasks } from '../repositories/review';
+import { appendTaskEvent, expireLeases, findTask, housekeepingCanSkip, rememberHousekeeping, wakeSnoozedTasks } from '../repositories/review';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
 import { readReviewSettings } from './settings';
@@ -42,9 +42,10 @@ export interface ReviewContext {
   requireTask(tx: Db, taskId: number): ReviewTaskRow;
   /**
    * Releases expired leases and wakes snoozed tasks whose time came, with their timeline events.
-   * Runs in the caller's transaction before every claim, and on the monitor's tick.
+   * Runs in the caller's transaction before every claim (skipped when nothing can be due, see
+   * below), and on the monitor's tick (`force`: always).
    */
-  housekeeping(now: number): ReviewQueue[];
+  housekeeping(now: number, force?: boolean): ReviewQueue[];
 }
 
 export function createReviewContext(deps: {
@@ -87,18 +88,25 @@ export function createReviewContext(deps: {
 
   // The hot claim path uses the root handle inside the transaction on purpose: one connection, so
   // the cached statements (repositories/review-statements.ts) run inside the open transaction.
-  function housekeeping(now: number): ReviewTaskRow['queue'][] {
+  function housekeeping(now: number, force = false): ReviewTaskRow['queue'][] {
+    // Skipped while nothing can have come due (repositories/review.ts): the claim queries take only
+    // open tasks, so a skip never hands out a task whose lease ran out; it waits for the run that frees it.
+    if (!force && housekeepingCanSkip(db, now)) return [];
     const touched: ReviewQueue[] = [];
+    let released = 0;
     for (const expired of expireLeases(db, now)) {
+      released++;
       appendTaskEvent(db, expired.id, now, null, 'lease_expired', { holderId: expired.claimedBy });
       const task = findTask(db, expired.id);
       if (task) touched.push(task.queue);
     }
     for (const woken of wakeSnoozedTasks(db, now)) {
+      released++;
       appendTaskEvent(db, woken.id, now, null, 'snooze_ended', {});
       const task = findTask(db, woken.id);
       if (task) touched.push(task.queue);
     }
+    rememberHousekeeping(db, released);
     return touched;
   }
 

@@ -358,7 +358,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     /** Lease expiry and snooze wake-ups (the monitor's tick); returns the queues touched. */
     housekeeping(): ReviewQueue[] {
       const now = clock.now();
-      return writeTransaction(db, () => housekeeping(now));
+      return writeTransaction(db, () => housekeeping(now, true));
     },
   };
 }
