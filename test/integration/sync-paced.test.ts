@@ -1,5 +1,5 @@
 /**
- * A sync pass on a back end that people are calling over HTTP (src/main/sync/pacer.ts): the pass
+ * A sync pass on a back end that people are calling over HTTP (src/main/core/pacer.ts): the pass
  * finishes, a call waits for at most the slice under way, and people get most of the thread while
  * the pass runs: the same pass written back to back (share 1, as before pacing) lets far fewer
  * calls through. Counted in slices and calls, not in milliseconds: the machine's speed moves

@@ -9,7 +9,7 @@ import { resolveDomainSettings } from '../../src/shared/domain/settings';
 import type * as connectionModule from '../../src/main/db/connection';
 import { readCursor, resetCursors } from '../../src/main/repositories/sync';
 import { runPass } from '../../src/main/sync/engine';
-import { createSyncPacer, interactivePacing } from '../../src/main/sync/pacer';
+import { createPacer, interactivePacing } from '../../src/main/core/pacer';
 import { institutionId, remoteRecords, startSyncWorld, type SyncWorld } from './sync-support';
 
 /**
@@ -72,7 +72,7 @@ function startOver(): void {
 
 /** Every resource in one group (the largest transaction a pass could make), written in slices as the desktop and `serve` write them, nobody calling. */
 function pass(signal = new AbortController().signal) {
-  const pacer = createSyncPacer({ load: () => ({ inFlight: 0, started: 0 }), ...interactivePacing });
+  const pacer = createPacer({ load: () => ({ inFlight: 0, started: 0 }), ...interactivePacing });
   const engine = { db: world.backend.db, clients: world.backend.services.institutionClients, clock: world.backend.clock, settings: () => settings, pacer };
   return runPass(engine, qinghe, { trigger: 'manual', pageLimit: 100, transactionRecords: 100_000, signal });
 }

@@ -59,7 +59,7 @@ export const defaultClientTuning: ClientTuning = { timeoutMs: 30_000, retry: def
 
 export interface RequestOptions {
   signal?: AbortSignal;
-  /** Reads a 2xx answer (JSON, schema, record texts) when the caller allows: the sync's pacer (sync/pacer.ts); absent: at once. */
+  /** Reads a 2xx answer (JSON, schema, record texts) when the caller allows: the sync's pacer (core/pacer.ts); absent: at once. */
   pace?: <T>(read: () => T) => Promise<T>;
 }
 

@@ -7,6 +7,7 @@ import type { Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
 import type { AuditRecorder } from '../core/audit';
 import type { Clock } from '../core/clock';
+import type { Pacer } from '../core/pacer';
 import type { DomainSettings } from '../../shared/domain/settings';
 import { createBorrowerLookupService, type BorrowerLookupService } from './borrowers';
 import { createPortfolioService, type PortfolioService } from './service';
@@ -18,11 +19,12 @@ export interface Portfolio {
   snapshots: SnapshotJob;
 }
 
-export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRecorder; logger: Logger; settings: () => DomainSettings }): Portfolio {
+/** `pacer`: the back end's, the sync's (runtime/backend.ts): the snapshot job's pieces share its bound. */
+export function createPortfolio(options: { db: Db; clock: Clock; audit: AuditRecorder; logger: Logger; settings: () => DomainSettings; pacer?: Pacer }): Portfolio {
   const settings = options.settings;
   return {
     portfolio: createPortfolioService({ db: options.db, clock: options.clock, settings }),
     borrowers: createBorrowerLookupService({ db: options.db, audit: options.audit, clock: options.clock, settings }),
-    snapshots: createSnapshotJob({ db: options.db, clock: options.clock, settings, logger: options.logger }),
+    snapshots: createSnapshotJob({ db: options.db, clock: options.clock, settings, logger: options.logger, pacer: options.pacer }),
   };
 }

@@ -15,11 +15,15 @@
  *   Reconstructed month-ends also give the bucket and utilisation points of days that have no
  *   live snapshot; utilisation uses each line's current limit.
  * - Roll transitions between consecutive month-ends are summed when the later one is taken.
+ *
+ * In the desktop and `serve` every piece of this work runs through the back end's pacer, the
+ * sync's, in pieces sized to its time budget (README.md, *Sharing the thread*).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeTransaction, type Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
+import type { Pacer } from '../core/pacer';
 import { readLineSummary } from '../repositories/portfolio-lines';
 import { readOrderSummary } from '../repositories/portfolio-loans';
 import {
@@ -41,7 +45,17 @@ import {
   writeRollTransitions,
 } from '../repositories/portfolio-snapshots';
 import type { DomainSettings } from '../../shared/domain/settings';
-import { institutionsTable, type DailyBucketRow, type DailyLineRow, type MonthEndLoanRow, type ReconstructionLine, type SnapshotSource } from '../db/schema';
+import {
+  institutionsTable,
+  type DailyBucketRow,
+  type DailyLineRow,
+  type InstallmentRow,
+  type MonthEndLoanRow,
+  type ReconstructionLine,
+  type ReconstructionOrder,
+  type RepaymentAllocationRead,
+  type SnapshotSource,
+} from '../db/schema';
 import { z } from 'zod';
 import { openLoanStatuses } from '../../shared/contracts/portfolio';
 import { addDays, addMonthsClamped, monthEnd as monthEndOf, shanghaiDate, shanghaiStartOfDay, type IsoDate } from '../../shared/time';
@@ -51,7 +65,10 @@ import { delinquencyAsOf, parseAllocation, quotedInstallments } from './history'
 /** Cheap when nothing changed: the summaries are a few hundred rows and unchanged days are not rewritten. */
 const pollMs = 60_000;
 const dayMs = 86_400_000;
-const batchSize = 2_000;
+/** The most orders a piece of the reconstruction reads; without a pacer every piece reads this many. */
+const largestPiece = 2_000;
+/** Orders in the first piece under a pacer, before their cost is known. */
+const firstPiece = 20;
 const openStatuses: ReadonlySet<string> = new Set(openLoanStatuses);
 
 export interface SnapshotJobOptions {
@@ -61,6 +78,13 @@ export interface SnapshotJobOptions {
   logger?: Logger;
   /** How many completed month-ends to keep reconstructed before the first live one (default 12). */
   historyMonths?: number;
+  /**
+   * The back end's pacer (core/pacer.ts), the sync's: the job's work runs through it in pieces of
+   * about its budget, so that while people call the background keeps to its share of the thread
+   * (README.md, *Sharing the thread*). Absent (tests, benches): pieces of up to 2,000 orders with
+   * a turn of the event loop before each.
+   */
+  pacer?: Pacer;
 }
 
 export interface SnapshotRunResult {
@@ -105,9 +129,25 @@ export function graceDaysResolver(db: Db, settings: DomainSettings): (institutio
   return (institutionId) => settings.graceDaysByInstitution[String(institutionId)] ?? declared.get(institutionId) ?? settings.graceDays;
 }
 
+/** Orders for a piece of `budgetMs`: from the last piece's time per order, at most twice its size. */
+function piecesOrders(learned: { size: number; perOrderMs: number } | null, budgetMs: number): number {
+  if (!Number.isFinite(budgetMs)) return largestPiece;
+  if (learned === null) return firstPiece;
+  return Math.max(1, Math.min(largestPiece, learned.size * 2, Math.floor(budgetMs / Math.max(learned.perOrderMs, 0.001))));
+}
+
+/** Without a pacer: a turn of the event loop, then the work with no time budget. */
+const unpaced: Pacer['run'] = async (work) => {
+  await yieldToEventLoop();
+  const began = performance.now();
+  return work(Number.POSITIVE_INFINITY, () => performance.now() - began);
+};
+
 export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
   const { db, clock, logger } = options;
   const historyMonths = options.historyMonths ?? 12;
+  const pacer = options.pacer;
+  const pace: Pacer['run'] = pacer ? (work) => pacer.run(work) : unpaced;
   let running: Promise<SnapshotRunResult> | null = null;
   let lastDaily = '';
   let poll: NodeJS.Timeout | null = null;
@@ -167,13 +207,18 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
 
   async function takeMonthEnds(at: number, pending: ReadonlyMap<number, readonly IsoDate[]>): Promise<SnapshotRunResult['monthEndsTaken']> {
     if (pending.size === 0) return [];
-    const graceDays = graceDaysResolver(db, options.settings());
     const endOf = (date: IsoDate) => shanghaiStartOfDay(addDays(date, 1)) - 1;
     const key = (institutionId: number, date: IsoDate) => `${institutionId}|${date}`;
-    const lines = new Map<string, ReconstructionLine>(
-      linesForReconstruction(db)
-        .filter((line) => pending.has(line.institutionId))
-        .map((line) => [`${line.institutionId}|${line.externalId}`, line]),
+    // Each read its own piece: the lines are one query over every credit line (its time is the
+    // longest piece's: docs/performance.md, "Team server").
+    const graceDays = await pace(() => graceDaysResolver(db, options.settings()));
+    const lines = await pace(
+      () =>
+        new Map<string, ReconstructionLine>(
+          linesForReconstruction(db)
+            .filter((line) => pending.has(line.institutionId))
+            .map((line) => [`${line.institutionId}|${line.externalId}`, line]),
+        ),
     );
     // Per institution and month-end: cohort counts and each line's usage then.
     const counts = new Map<string, { loans: number; skipped: number }>();
@@ -186,88 +231,115 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     }
     const inForceAt = (line: ReconstructionLine, endMs: number) => line.validFrom <= endMs && endMs < line.validTo && line.status !== 'closed';
 
-    let afterId = 0;
-    for (;;) {
-      // Shutdown stops a long reconstruction between batches; it resumes at the next start.
-      if (stopped) return [];
-      const orders = disbursedOrdersAfter(db, [...pending.keys()], afterId, batchSize);
-      if (orders.length === 0) break;
-      afterId = (orders[orders.length - 1] as (typeof orders)[number]).id;
-      const installments = installmentsOfOrders(db, orders);
-      const repayments = repaymentsOfOrders(db, orders);
-      const rows = new Map<IsoDate, MonthEndLoanRow[]>();
-      for (const order of orders) {
-        if (order.disbursedAt === null) continue;
-        const booked = installments.get(order.id);
-        const plan = booked && booked.length > 0 ? booked : quotedInstallments(order.quotedPlan);
-        const past = (repayments.get(order.id) ?? []).map((repayment) => ({ paidAt: repayment.paidAt, allocation: parseAllocation(repayment.allocation) }));
-        const line = lines.get(`${order.institutionId}|${order.creditLineExternalId}`);
-        for (const date of pending.get(order.institutionId) ?? []) {
-          const endMs = endOf(date);
-          if (order.disbursedAt > endMs) continue;
-          if (order.closedAt !== null && order.closedAt <= endMs) continue;
-          const count = counts.get(key(order.institutionId, date)) as { loans: number; skipped: number };
-          if (plan.length === 0) {
-            count.skipped += 1;
-            continue;
-          }
-          const state = delinquencyAsOf(plan, past, endMs, graceDays(order.institutionId));
-          let list = rows.get(date);
-          if (!list) rows.set(date, (list = []));
-          list.push({ orderId: order.id, institutionId: order.institutionId, productCode: order.productCode, bucket: state.bucket, dpd: state.dpd, balanceFen: state.outstandingPrincipalFen });
-          count.loans += 1;
-          if (line && inForceAt(line, endMs)) {
-            const used = usage.get(key(order.institutionId, date)) as Map<string, number>;
-            used.set(line.externalId, (used.get(line.externalId) ?? 0) + (line.mode === 'single_batch' ? order.principalFen : state.outstandingPrincipalFen));
-          }
+    /** One order's rows at each pending month-end of its institution, counted as it goes. */
+    function reconstructOrder(order: ReconstructionOrder, installments: Map<number, InstallmentRow[]>, repayments: Map<number, RepaymentAllocationRead[]>, rows: Map<IsoDate, MonthEndLoanRow[]>): void {
+      if (order.disbursedAt === null) return;
+      const booked = installments.get(order.id);
+      const plan = booked && booked.length > 0 ? booked : quotedInstallments(order.quotedPlan);
+      const past = (repayments.get(order.id) ?? []).map((repayment) => ({ paidAt: repayment.paidAt, allocation: parseAllocation(repayment.allocation) }));
+      const line = lines.get(`${order.institutionId}|${order.creditLineExternalId}`);
+      for (const date of pending.get(order.institutionId) ?? []) {
+        const endMs = endOf(date);
+        if (order.disbursedAt > endMs) continue;
+        if (order.closedAt !== null && order.closedAt <= endMs) continue;
+        const count = counts.get(key(order.institutionId, date)) as { loans: number; skipped: number };
+        if (plan.length === 0) {
+          count.skipped += 1;
+          continue;
+        }
+        const state = delinquencyAsOf(plan, past, endMs, graceDays(order.institutionId));
+        let list = rows.get(date);
+        if (!list) rows.set(date, (list = []));
+        list.push({ orderId: order.id, institutionId: order.institutionId, productCode: order.productCode, bucket: state.bucket, dpd: state.dpd, balanceFen: state.outstandingPrincipalFen });
+        count.loans += 1;
+        if (line && inForceAt(line, endMs)) {
+          const used = usage.get(key(order.institutionId, date)) as Map<string, number>;
+          used.set(line.externalId, (used.get(line.externalId) ?? 0) + (line.mode === 'single_batch' ? order.principalFen : state.outstandingPrincipalFen));
         }
       }
-      // Statements run on the root handle: its connection is the one holding the transaction.
-      writeTransaction(db, () => {
-        for (const [date, list] of rows) insertMonthEndLoans(db, date, list);
-      });
-      await yieldToEventLoop();
     }
 
-    const taken = monthEndsTaken(db);
+    // The orders in pieces of about the pacer's budget: each reads the next orders (as many as the
+    // last piece's time per order says fit), computes them until its budget is spent, and writes
+    // their rows in its own transaction; the next piece starts after the last order computed.
+    const institutionIds = [...pending.keys()];
+    let afterId = 0;
+    let learned: { size: number; perOrderMs: number } | null = null;
+    for (;;) {
+      // Shutdown stops a long reconstruction between pieces; it resumes at the next start.
+      if (stopped) return [];
+      const more = await pace((budgetMs, elapsed) => {
+        if (stopped) return false;
+        const size = piecesOrders(learned, budgetMs);
+        const orders = disbursedOrdersAfter(db, institutionIds, afterId, size);
+        if (orders.length === 0) return false;
+        const installments = installmentsOfOrders(db, orders);
+        const repayments = repaymentsOfOrders(db, orders);
+        const rows = new Map<IsoDate, MonthEndLoanRow[]>();
+        let done = 0;
+        for (const order of orders) {
+          reconstructOrder(order, installments, repayments, rows);
+          afterId = order.id;
+          done += 1;
+          if (elapsed() >= budgetMs) break;
+        }
+        // Statements run on the root handle: its connection is the one holding the transaction.
+        writeTransaction(db, () => {
+          for (const [date, list] of rows) insertMonthEndLoans(db, date, list);
+        });
+        learned = { size, perOrderMs: elapsed() / done };
+        return true;
+      });
+      if (!more) break;
+    }
+    if (stopped) return [];
+
+    // Each month-end recorded in its own piece and transaction (its run, its roll transitions
+    // from the month before, the daily rows it fills), an institution's in date order, so the
+    // roll of a month-end finds the one before it recorded.
+    const taken = await pace(() => monthEndsTaken(db));
     const result: SnapshotRunResult['monthEndsTaken'] = [];
-    writeTransaction(db, () => {
-      for (const [institutionId, dates] of pending) {
-        const done = taken.get(institutionId) ?? new Map<string, SnapshotSource>();
-        for (const date of [...dates].sort()) {
+    for (const [institutionId, dates] of pending) {
+      const done = taken.get(institutionId) ?? new Map<string, SnapshotSource>();
+      for (const date of [...dates].sort()) {
+        if (stopped) break;
+        await pace(() => {
           const endMs = endOf(date);
           const source: SnapshotSource = at - endMs < dayMs ? 'live' : 'reconstructed';
           const count = counts.get(key(institutionId, date)) as { loans: number; skipped: number };
-          recordMonthEnd(db, { monthEnd: date, institutionId, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
-          done.set(date, source);
-          const previous = monthEndOf(addMonthsClamped(`${date.slice(0, 8)}01`, -1));
-          const previousSource = done.get(previous);
-          if (previousSource !== undefined) writeRollTransitions(db, institutionId, date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
-          if (!hasDailyBuckets(db, date, institutionId)) insertDailyBuckets(db, date, dailyBucketsOfMonthEnd(db, date, institutionId), 'reconstructed', at);
-          if (!hasDailyLines(db, date, institutionId)) {
-            const used = usage.get(key(institutionId, date)) as Map<string, number>;
-            const perMode = new Map<string, DailyLineRow>();
-            for (const line of lines.values()) {
-              if (line.institutionId !== institutionId || !inForceAt(line, endMs)) continue;
-              const entry = perMode.get(line.mode) ?? { institutionId, mode: line.mode, lineCount: 0, limitFen: 0, usedFen: 0 };
-              entry.lineCount += 1;
-              entry.limitFen += line.limitFen;
-              entry.usedFen += used.get(line.externalId) ?? 0;
-              perMode.set(line.mode, entry);
+          writeTransaction(db, () => {
+            recordMonthEnd(db, { monthEnd: date, institutionId, source, loanCount: count.loans, skippedWithoutPlan: count.skipped, takenAt: at });
+            const previous = monthEndOf(addMonthsClamped(`${date.slice(0, 8)}01`, -1));
+            const previousSource = done.get(previous);
+            if (previousSource !== undefined) writeRollTransitions(db, institutionId, date, previous, source === 'reconstructed' || previousSource === 'reconstructed');
+            if (!hasDailyBuckets(db, date, institutionId)) insertDailyBuckets(db, date, dailyBucketsOfMonthEnd(db, date, institutionId), 'reconstructed', at);
+            if (!hasDailyLines(db, date, institutionId)) {
+              const used = usage.get(key(institutionId, date)) as Map<string, number>;
+              const perMode = new Map<string, DailyLineRow>();
+              for (const line of lines.values()) {
+                if (line.institutionId !== institutionId || !inForceAt(line, endMs)) continue;
+                const entry = perMode.get(line.mode) ?? { institutionId, mode: line.mode, lineCount: 0, limitFen: 0, usedFen: 0 };
+                entry.lineCount += 1;
+                entry.limitFen += line.limitFen;
+                entry.usedFen += used.get(line.externalId) ?? 0;
+                perMode.set(line.mode, entry);
+              }
+              insertDailyLines(db, date, [...perMode.values()], 'reconstructed', at);
             }
-            insertDailyLines(db, date, [...perMode.values()], 'reconstructed', at);
-          }
+          });
+          done.set(date, source);
           result.push({ monthEnd: date, institutionId, source, loanCount: count.loans, skippedWithoutPlan: count.skipped });
-        }
+        });
       }
-    });
+    }
     return result.sort((a, b) => a.monthEnd.localeCompare(b.monthEnd) || a.institutionId - b.institutionId);
   }
 
   async function runOnce(): Promise<SnapshotRunResult> {
     const at = clock.now();
-    const date = takeDaily(at);
-    const taken = await takeMonthEnds(at, pendingMonthEnds(date));
+    const date = await pace(() => takeDaily(at));
+    const pending = await pace(() => pendingMonthEnds(date));
+    const taken = await takeMonthEnds(at, pending);
     if (taken.length > 0) logger?.info('portfolio month-ends taken', { monthEnds: taken });
     return { date, monthEndsTaken: taken };
   }

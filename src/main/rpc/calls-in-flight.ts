@@ -1,11 +1,11 @@
 /**
  * People's calls the back end is answering, for background work that should give way to them:
- * the sync's pacer (sync/pacer.ts) reads `load` as a function wired by runtime/backend.ts, so the
- * sync never imports the router or the server. The HTTP server counts a call from the request's
+ * the pacer of background work (core/pacer.ts: the sync, the portfolio's snapshots) reads `load`
+ * as a function wired by runtime/backend.ts, so neither imports the router or the server. The HTTP server counts a call from the request's
  * arrival (a request waiting for its body or its session is a person waiting too); calls that
  * reach the router by another transport (the desktop's IPC) are counted by the router.
  */
-import type { InteractiveLoad } from '../sync/pacer';
+import type { InteractiveLoad } from '../core/pacer';
 import type { Router } from './router';
 
 export interface CallCounter {

@@ -28,7 +28,7 @@ import { createInstitutionService } from '../institutions/service';
 import { createInstitutionClients, type ClientTuning, type FetchLike } from '../institution-api/client';
 import { createDomainSettingsService } from '../settings/service';
 import { createSyncService, type SyncServiceDeps } from '../sync/service';
-import { createSyncPacer, interactivePacing, type PacerOptions } from '../sync/pacer';
+import { createPacer, interactivePacing, type PacerOptions } from '../core/pacer';
 import { createCallCounter, type CallCounter } from '../rpc/calls-in-flight';
 import { EventBus } from './events';
 import { registerInstance } from './instances';
@@ -58,7 +58,7 @@ export interface BackendOptions {
   clientTuning?: ClientTuning;
   /** Sync engine tuning (tests: concurrency, page size, loop periods). */
   sync?: Pick<SyncServiceDeps, 'maxConcurrent' | 'checkEveryMs' | 'outboxEveryMs' | 'pageLimit'>;
-  /** The sync pacer's settings (sync/pacer.ts) instead of `interactivePacing` (tests: share 1 writes back to back as before pacing). */
+  /** The pacer's settings (core/pacer.ts; the sync and the portfolio's snapshots) instead of `interactivePacing` (tests: share 1 writes back to back as before pacing). */
   syncPacing?: Partial<Pick<PacerOptions, 'share' | 'idleSliceMs' | 'busySliceMs'>>;
   /** Tests skip the sign-in failure delays. */
   authDelay?: (ms: number) => Promise<void>;
@@ -94,7 +94,7 @@ export interface Backend {
   clock: Clock;
   /** The audit chain's HMAC key (keys/audit-chain.key), for writers outside the services. */
   auditKey: AuditKey;
-  /** People's calls in flight (rpc/calls-in-flight.ts): the HTTP server counts its requests here; the sync's pacer reads it. */
+  /** People's calls in flight (rpc/calls-in-flight.ts): the HTTP server counts its requests here; the pacer reads it. */
   calls: CallCounter;
   /** The read workers when `readWorkers` started some (their counters tell who answered); null otherwise. */
   readPool: ReadPool | null;
@@ -207,8 +207,13 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   const institutions = createInstitutionService({ db, clock, audit, vault, clients: institutionClients, onChanged: (id) => sync.institutionChanged(id) });
   const domainSettings = createDomainSettingsService({ db, clock, audit, onChanged: () => sync.rederive('settings changed') });
-  // People's calls, counted at the router (both transports call it): the sync's pacer gives way to them.
+  // People's calls, counted at the router (both transports call it): the pacer gives way to them.
   const calls = createCallCounter();
+  // The desktop and `serve` answer people while they work in the background: the sync's groups and
+  // the portfolio's snapshots run in short pieces through one pacer, and while people call the
+  // background as a whole keeps to a share of the thread (core/pacer.ts; why one bound for both:
+  // sync/README.md, "Sharing the thread"). The one-shot CLI answers nobody: no pacer.
+  const pacer = options.cliOperator === undefined ? createPacer({ load: calls.load, ...interactivePacing, ...options.syncPacing }) : undefined;
   const sync = createSyncService({
     db,
     clock,
@@ -220,10 +225,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     outboxHooks: { 'review-decision': recordDecisionDelivery },
     settings: () => domainSettings.get(),
     logger: logger.child('sync'),
-    // The desktop and `serve` answer people while they sync: groups are written in short
-    // transactions, and while people call the sync keeps to a share of the thread; the one-shot
-    // CLI answers nobody and keeps one transaction per group (sync/pacer.ts, sync/sliced-ingest.ts).
-    pacer: options.cliOperator === undefined ? createSyncPacer({ load: calls.load, ...interactivePacing, ...options.syncPacing }) : undefined,
+    // Groups in short transactions through the pacer; without it (the CLI) one per group (sync/sliced-ingest.ts).
+    pacer,
     ...options.sync,
   });
   const review = createReviewService({
@@ -245,7 +248,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     onProgress: (operatorId, progress) => events.emit('exports:progress', progress, { operatorIds: [operatorId] }),
   });
   const auditBrowser = createAuditBrowser(db, auditKey);
-  const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get() });
+  const portfolio = createPortfolio({ db, clock, audit, logger: logger.child('portfolio'), settings: () => domainSettings.get(), pacer });
   const reports = createReportsService({ db, clock, portfolio: portfolio.portfolio, reviewSettings: () => readReviewSettings(db) });
   const presence = createPresenceService({ db, clock, audit, onChanged: (queues, taskIds) => events.emit('review:changed', { queues, taskIds }) });
   const services: Services = { auth, operators, system, institutions, institutionClients, sync, domainSettings, exports, reports, audit: auditBrowser, review, presence, portfolio: portfolio.portfolio, borrowers: portfolio.borrowers };

@@ -22,7 +22,7 @@ import { ingestRecords, type IngestContext } from './ingest';
 import { CursorFault, pullResource } from './pull';
 import { statsKeys, type ResourceReconciliation } from './reconcile';
 import { TrailingWindows } from './window';
-import type { SyncPacer } from './pacer';
+import type { Pacer } from '../core/pacer';
 
 export type { ResourceReconciliation } from './reconcile';
 
@@ -79,9 +79,9 @@ export interface EngineDeps {
   /**
    * A back end that answers people: each gathered group is written in short transactions and each
    * page read through this pacer, which keeps the sync to a share of the thread while people call
-   * (sync/pacer.ts, sync/sliced-ingest.ts); absent (`creditdesk sync`) = one transaction per group.
+   * (core/pacer.ts, sync/sliced-ingest.ts); absent (`creditdesk sync`) = one transaction per group.
    */
-  pacer?: SyncPacer;
+  pacer?: Pacer;
 }
 
 export interface PassOptions {

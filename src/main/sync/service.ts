@@ -25,7 +25,7 @@ import { InstitutionApiError } from '../institution-api/errors';
 import { createOutboxDelivery, type DeliveryOutcome, type OutboxDeliveryDeps } from './outbox';
 import { createSyncReadModels } from './read-models';
 import { SyncScheduler } from './scheduler';
-import type { SyncPacer } from './pacer';
+import type { Pacer } from '../core/pacer';
 import type { EventMap } from '../../shared/rpc/events';
 
 /** The pushes the sync engine makes; runtime/backend.ts passes the event bus's `emit`. */
@@ -49,7 +49,7 @@ export interface SyncServiceDeps {
   outboxEveryMs?: number;
   pageLimit?: number;
   /** engine.ts EngineDeps.pacer: a back end that answers people writes sync groups in short transactions, paced (pacer.ts). */
-  pacer?: SyncPacer;
+  pacer?: Pacer;
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;

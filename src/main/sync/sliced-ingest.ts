@@ -18,16 +18,16 @@ import type { SyncResource } from '../db/schema';
 import { saveCursor } from '../repositories/sync';
 import { ingestRecords, type IngestContext, type IngestResult } from './ingest';
 import type { Db } from '../db/connection';
-import type { SyncPacer } from './pacer';
+import type { Pacer } from '../core/pacer';
 
 /** The pacer the slices run through, and the time per record each resource's last slice took. */
 export interface IngestSlicing {
-  pacer: SyncPacer;
+  pacer: Pacer;
   /** Per resource: the last slice's size and time per record; the next is sized from them to its budget. */
   learned: Map<SyncResource, { size: number; perRecordMs: number }>;
 }
 
-export function ingestSlicing(pacer: SyncPacer): IngestSlicing {
+export function ingestSlicing(pacer: Pacer): IngestSlicing {
   return { pacer, learned: new Map() };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSyncPacer, type InteractiveLoad, type PacerOptions } from './pacer';
+import { createPacer, type InteractiveLoad, type PacerOptions } from './pacer';
 
 /**
  * A fake thread: one clock for everything. A piece of sync work advances it by its cost; a rest
@@ -9,7 +9,7 @@ import { createSyncPacer, type InteractiveLoad, type PacerOptions } from './pace
 function fakeThread(load: (at: number) => InteractiveLoad, options: Partial<PacerOptions> = {}) {
   let clock = 0;
   const rests: number[] = [];
-  const pacer = createSyncPacer({
+  const pacer = createPacer({
     load: () => load(clock),
     share: 0.2,
     idleSliceMs: 10,
@@ -133,7 +133,7 @@ describe('the sync pacer', () => {
   });
 
   it('a piece that throws passes its error to its caller and does not stop the queue', async () => {
-    const pacer = createSyncPacer({ load: noLoad, share: 0.5, idleSliceMs: 10, busySliceMs: 5, turn: async () => undefined });
+    const pacer = createPacer({ load: noLoad, share: 0.5, idleSliceMs: 10, busySliceMs: 5, turn: async () => undefined });
     await expect(pacer.run(() => {
       throw new Error('disk on fire');
     })).rejects.toThrow('disk on fire');
@@ -141,7 +141,7 @@ describe('the sync pacer', () => {
   });
 
   it('refuses a share outside (0, 1]', () => {
-    expect(() => createSyncPacer({ load: noLoad, share: 0, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
-    expect(() => createSyncPacer({ load: noLoad, share: 1.5, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
+    expect(() => createPacer({ load: noLoad, share: 0, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
+    expect(() => createPacer({ load: noLoad, share: 1.5, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
   });
 });
