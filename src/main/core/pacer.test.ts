@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, type InteractiveLoad, type PacerOptions } from './pacer';
+import { createPacer, itemsForBudget, type InteractiveLoad, type PacerOptions } from './pacer';
 
 /**
  * A fake thread: one clock for everything. A piece of sync work advances it by its cost; a rest
@@ -143,5 +143,20 @@ describe('the sync pacer', () => {
   it('refuses a share outside (0, 1]', () => {
     expect(() => createPacer({ load: noLoad, share: 0, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
     expect(() => createPacer({ load: noLoad, share: 1.5, idleSliceMs: 10, busySliceMs: 5 })).toThrow(RangeError);
+  });
+});
+
+describe('itemsForBudget', () => {
+  const bounds = { first: 5, smallest: 2, largest: 100 };
+  it('starts with `first`, then sizes a piece from the last one\'s time per item', () => {
+    expect(itemsForBudget(null, 10, bounds)).toBe(5);
+    // 0.5 ms an item: 20 fit in 10 ms, and 20 is within twice the last piece.
+    expect(itemsForBudget({ size: 10, perItemMs: 0.5 }, 10, bounds)).toBe(20);
+  });
+  it('grows at most twofold, and stays within its smallest and largest', () => {
+    expect(itemsForBudget({ size: 5, perItemMs: 0.01 }, 10, bounds)).toBe(10);
+    expect(itemsForBudget({ size: 80, perItemMs: 0.01 }, 10, bounds)).toBe(100);
+    expect(itemsForBudget({ size: 10, perItemMs: 50 }, 10, bounds)).toBe(2);
+    expect(itemsForBudget({ size: 10, perItemMs: 0 }, 10, { first: 5, smallest: 5 })).toBe(20);
   });
 });

@@ -57,6 +57,23 @@ export interface Pacer {
   run<T>(work: (budgetMs: number, elapsed: () => number) => T): Promise<T>;
 }
 
+/** A piece's size and its time per item, to size the next piece to its budget. */
+export interface PieceCost {
+  size: number;
+  perItemMs: number;
+}
+
+/**
+ * Items for a piece of `budgetMs`: `first` before any cost is known, then as many as the last
+ * piece's time per item says fit (items cost very different times: an application with its
+ * evidence against a repayment), at most twice the last piece, within `smallest` and `largest`.
+ */
+export function itemsForBudget(last: PieceCost | null | undefined, budgetMs: number, bounds: { first: number; smallest: number; largest?: number }): number {
+  const largest = bounds.largest ?? Number.POSITIVE_INFINITY;
+  if (!last) return Math.min(bounds.first, largest);
+  return Math.max(bounds.smallest, Math.min(largest, last.size * 2, Math.floor(budgetMs / Math.max(last.perItemMs, 0.001))));
+}
+
 /** What the desktop and `serve` use (runtime/backend.ts); why these: src/main/sync/README.md, "Sharing the thread". */
 export const interactivePacing = { share: 0.2, idleSliceMs: 10, busySliceMs: 5 } as const;
 

@@ -23,7 +23,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { writeTransaction, type Db } from '../db/connection';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../core/clock';
-import type { Pacer } from '../core/pacer';
+import { itemsForBudget, type Pacer, type PieceCost } from '../core/pacer';
 import { readLineSummary } from '../repositories/portfolio-lines';
 import { readOrderSummary } from '../repositories/portfolio-loans';
 import {
@@ -127,13 +127,6 @@ export function graceDaysResolver(db: Db, settings: DomainSettings): (institutio
     }
   }
   return (institutionId) => settings.graceDaysByInstitution[String(institutionId)] ?? declared.get(institutionId) ?? settings.graceDays;
-}
-
-/** Orders for a piece of `budgetMs`: from the last piece's time per order, at most twice its size. */
-function piecesOrders(learned: { size: number; perOrderMs: number } | null, budgetMs: number): number {
-  if (!Number.isFinite(budgetMs)) return largestPiece;
-  if (learned === null) return firstPiece;
-  return Math.max(1, Math.min(largestPiece, learned.size * 2, Math.floor(budgetMs / Math.max(learned.perOrderMs, 0.001))));
 }
 
 /** Without a pacer: a turn of the event loop, then the work with no time budget. */
@@ -264,13 +257,14 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     // their rows in its own transaction; the next piece starts after the last order computed.
     const institutionIds = [...pending.keys()];
     let afterId = 0;
-    let learned: { size: number; perOrderMs: number } | null = null;
+    let learned: PieceCost | null = null;
     for (;;) {
       // Shutdown stops a long reconstruction between pieces; it resumes at the next start.
       if (stopped) return [];
       const more = await pace((budgetMs, elapsed) => {
         if (stopped) return false;
-        const size = piecesOrders(learned, budgetMs);
+        // Without a pacer (no budget) every piece reads the largest number.
+        const size = Number.isFinite(budgetMs) ? itemsForBudget(learned, budgetMs, { first: firstPiece, smallest: 1, largest: largestPiece }) : largestPiece;
         const orders = disbursedOrdersAfter(db, institutionIds, afterId, size);
         if (orders.length === 0) return false;
         const installments = installmentsOfOrders(db, orders);
@@ -287,7 +281,7 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
         writeTransaction(db, () => {
           for (const [date, list] of rows) insertMonthEndLoans(db, date, list);
         });
-        learned = { size, perOrderMs: elapsed() / done };
+        learned = { size, perItemMs: elapsed() / done };
         return true;
       });
       if (!more) break;

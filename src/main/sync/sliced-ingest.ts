@@ -18,28 +18,21 @@ import type { SyncResource } from '../db/schema';
 import { saveCursor } from '../repositories/sync';
 import { ingestRecords, type IngestContext, type IngestResult } from './ingest';
 import type { Db } from '../db/connection';
-import type { Pacer } from '../core/pacer';
+import { itemsForBudget, type Pacer, type PieceCost } from '../core/pacer';
 
 /** The pacer the slices run through, and the time per record each resource's last slice took. */
 export interface IngestSlicing {
   pacer: Pacer;
   /** Per resource: the last slice's size and time per record; the next is sized from them to its budget. */
-  learned: Map<SyncResource, { size: number; perRecordMs: number }>;
+  learned: Map<SyncResource, PieceCost>;
 }
 
 export function ingestSlicing(pacer: Pacer): IngestSlicing {
   return { pacer, learned: new Map() };
 }
 
-const firstSize = 5;
-const smallestSize = 5;
-
-/** Records for a slice of `budgetMs`: from the last slice's time per record, at most twice its size. */
-function sliceSize(slicing: IngestSlicing, resource: SyncResource, budgetMs: number): number {
-  const learned = slicing.learned.get(resource);
-  if (learned === undefined) return firstSize;
-  return Math.max(smallestSize, Math.min(learned.size * 2, Math.floor(budgetMs / Math.max(learned.perRecordMs, 0.001))));
-}
+/** Records in a resource's first slice, and in any slice. */
+const sliceBounds = { first: 5, smallest: 5 };
 
 /**
  * `ingestRecords` for a group, in slices of about the budget the pacer gives each (pacer.ts). The
@@ -59,8 +52,8 @@ export async function ingestInSlices(
   let start = 0;
   do {
     const from = start;
-    const { outcome, end } = await slicing.pacer.run((budgetMs) => {
-      const size = sliceSize(slicing, resource, budgetMs);
+    const { outcome, end } = await slicing.pacer.run((budgetMs, elapsed) => {
+      const size = itemsForBudget(slicing.learned.get(resource), budgetMs, sliceBounds);
       const end = Math.min(records.length, from + size);
       const last = end === records.length;
       const at = now();
@@ -68,11 +61,10 @@ export async function ingestInSlices(
         next: cursor.next,
         save: (next: string | null) => (cursor.save ? cursor.save(next, records.length) : saveCursor(db, context.institutionId, resource, next, records.length, at)),
       };
-      const began = performance.now();
       const outcome = ingestRecords(db, context, resource, records.slice(from, end), at, last ? lastCursor : undefined, texts?.slice(from, end));
       // Records cost very different times (an application with its evidence against a repayment):
       // the next slice is sized from this one's time per record.
-      slicing.learned.set(resource, { size, perRecordMs: (performance.now() - began) / Math.max(1, end - from) });
+      slicing.learned.set(resource, { size, perItemMs: elapsed() / Math.max(1, end - from) });
       return { outcome, end };
     });
     total.upserted += outcome.upserted;
