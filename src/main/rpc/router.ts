@@ -127,12 +127,10 @@ export function createRouter(handlers: Handlers, logger: Logger, options: Router
     try {
       const handler = handlers[channel] as (input: unknown, context: CallContext) => unknown;
       const answer = await handler(parsed.data, context);
-      const keepEncoded = context.jsonAnswers === true;
-      const data = keepEncoded && !options.validateOutput ? answer : decodedJson(answer);
       // Tests turn this on so a handler drifting from its declared output fails loudly (an
       // encoded answer is parsed for it, and still sent as encoded).
-      if (options.validateOutput) definition.output.parse(data);
-      return { ok: true, data: keepEncoded ? answer : data };
+      if (options.validateOutput) definition.output.parse(decodedJson(answer));
+      return { ok: true, data: context.jsonAnswers === true ? answer : decodedJson(answer) };
     } catch (error) {
       if (error instanceof AppError) {
         return failure(error.code, error.message, error.details);

@@ -124,8 +124,7 @@ const jsonHeaders: readonly string[] = Object.entries({ ...securityHeaders, 'Con
 /** A JSON answer: its headers and body leave in one write (Node joins them for a string body; one TLS record up to its size). */
 function sendJsonBody(response: ServerResponse, status: number, body: string | Buffer, extraHeaders?: readonly string[]): void {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  const headers = extraHeaders ? [...jsonHeaders, 'Content-Length', String(length), ...extraHeaders] : [...jsonHeaders, 'Content-Length', String(length)];
-  response.writeHead(status, headers);
+  response.writeHead(status, [...jsonHeaders, 'Content-Length', String(length), ...(extraHeaders ?? [])]);
   response.end(body);
 }
 
