@@ -2,12 +2,15 @@ DROP INDEX `outbox_subject_idx`;--> statement-breakpoint
 DROP INDEX `review_tasks_institution_age_idx`;--> statement-breakpoint
 DROP INDEX `review_tasks_claimed_idx`;--> statement-breakpoint
 DROP INDEX `review_tasks_assigned_idx`;--> statement-breakpoint
+DROP INDEX `review_tasks_institution_priority_idx`;--> statement-breakpoint
 CREATE INDEX `review_tasks_claimed_idx` ON `review_tasks` (`claimed_by`,`status`) WHERE claimed_by IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `review_tasks_assigned_idx` ON `review_tasks` (`assigned_to`,`status`) WHERE assigned_to IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `review_tasks_institution_priority_idx` ON `review_tasks` (`queue`,`institution_id`,`priority`,`status`,`queued_at`);--> statement-breakpoint
 DROP INDEX `review_decisions_delivery_idx`;--> statement-breakpoint
 DROP INDEX `review_decisions_delivery_failed_idx`;--> statement-breakpoint
 CREATE INDEX `review_decisions_delivery_idx` ON `review_decisions` (`outbox_id`) WHERE delivery_state = 'pending';--> statement-breakpoint
-CREATE INDEX `review_decisions_delivery_failed_idx` ON `review_decisions` (`outbox_id`) WHERE delivery_state = 'failed';--> statement-breakpoint
+CREATE INDEX `review_decisions_delivery_failed_idx` ON `review_decisions` (`outbox_id`) WHERE delivery_state = 'failed';
+--> statement-breakpoint
 -- Hand-written (drizzle-kit cannot say WITHOUT ROWID; its snapshot is unchanged): the keyed decide
 -- requests keep their rows in the primary key's b-tree, so a keyed decision writes one b-tree for
 -- the row and its key instead of the table and its key's index.

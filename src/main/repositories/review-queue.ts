@@ -84,8 +84,10 @@ function joined(inner: SQL, order: SQL): SQL {
 const priorityLevels = [3, 2, 1] as const;
 
 function indexFor(query: TaskPageQuery, byPriority: boolean): SQL {
-  // One index for an institution's pages, by priority: a page by age merges its levels' walks
-  // (`institutionAgePage`), a count walks the institution's entries whatever their level.
+  // One index for an institution's pages, (queue, institution, priority, status, age): every
+  // walk is per priority level (a page by age merges its levels' walks, `institutionAgeWalks`;
+  // a count adds theirs). The status after the priority keeps a claimed or decided task's entry
+  // next to where it was, on the same page.
   if (query.institutionId !== undefined) return sql`INDEXED BY review_tasks_institution_priority_idx`;
   if (query.assignedTo !== undefined) {
     return byPriority ? sql`INDEXED BY review_tasks_assignee_priority_idx` : sql`INDEXED BY review_tasks_assignee_age_idx`;
@@ -195,7 +197,13 @@ export function countTasks(db: Db, query: Omit<TaskPageQuery, 'after' | 'limit' 
   }
   const full: TaskPageQuery = { ...query, sort: 'oldest', limit: 1 };
   const codeMode = codeModeFor(db, full);
-  const row = readOne<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from(full, codeMode, false)} WHERE ${where(filters(full, codeMode))} LIMIT ${cap + 1})`);
+  const walk = (conditions: SQL[]) => sql`SELECT count(*) FROM (SELECT 1 FROM ${from(full, codeMode, false)} WHERE ${where(conditions)} LIMIT ${cap + 1})`;
+  // An institution's index has the status after the priority: one bounded walk per level.
+  const counted =
+    query.institutionId !== undefined && codeMode !== 'driving'
+      ? sql.join(priorityLevels.map((level) => sql`(${walk([...filters(full, codeMode), sql`t.priority = ${level}`])})`), sql` + `)
+      : sql`(${walk(filters(full, codeMode))})`;
+  const row = readOne<{ n: number }>(db, sql`SELECT ${counted} AS n`);
   const total = row?.n ?? 0;
   return total > cap ? { total: cap, capped: true } : { total, capped: false };
 }

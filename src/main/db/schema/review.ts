@@ -56,10 +56,11 @@ export const reviewTasksTable = sqliteTable(
     index('review_tasks_assigned_idx').on(table.assignedTo, table.status).where(sql`assigned_to IS NOT NULL`),
     index('review_tasks_borrower_idx').on(table.borrowerId),
     // Queue pages filter by institution or assignee and sort by age or priority: each is a bounded
-    // walk of one of these (bench/review.bench.ts). An institution's page by age merges the walks
-    // of its three priority levels (repositories/review-queue.ts), so no index of its own moves
-    // with every claim and decision.
-    index('review_tasks_institution_priority_idx').on(table.queue, table.status, table.institutionId, table.priority, table.queuedAt),
+    // walk of one of these (bench/review.bench.ts). An institution's pages walk its priority
+    // levels one by one (repositories/review-queue.ts): no index by age of its own moves with every
+    // claim and decision, and the status after the priority keeps a claimed or decided task's
+    // entry beside its old place (one page written, not two).
+    index('review_tasks_institution_priority_idx').on(table.queue, table.institutionId, table.priority, table.status, table.queuedAt),
     index('review_tasks_assignee_age_idx').on(table.queue, table.status, table.assignedTo, table.queuedAt),
     index('review_tasks_assignee_priority_idx').on(table.queue, table.status, table.assignedTo, table.priority, table.queuedAt),
   ],
