@@ -29,7 +29,7 @@ import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
 import { failureOf, InstitutionApiError } from './errors';
-import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records } from './page-text';
+import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records, parsePageBody } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
 
 /** A zod schema, or a reader shaped like one (institution-api/tolerant.ts). */
@@ -389,11 +389,22 @@ export function createInstitutionClient(
       if (cursor !== null) query.set('cursor', cursor);
       query.set('limit', String(limit));
       const pathAndQuery = `/v1/${resource}?${query.toString()}`;
-      const reader = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
+      const whole = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
         const texts = arrayElementTexts(body, 'data');
         if (texts !== null && texts.length === page.data.length) page.texts = texts;
         else if (!isUtf8(body)) markInvalidUtf8Records(body, 'data', page.data);
       });
+      // Record by record where the body allows it (page-text.ts, parsePageBody: the same value,
+      // without decoding the whole page to one large string); anything else, a page that breaks
+      // the standard included, is read whole, which also says what is wrong with it.
+      const reader = (raw: RawResponse): { data: RawPage; headers: Headers } => {
+        const parts = parsePageBody(raw.body, 'data');
+        const parsed = parts === null ? null : rawPageSchema.safeParse(parts.json);
+        if (parts === null || parsed === null || !parsed.success || parsed.data.data.length !== parts.elements.length) return whole(raw);
+        const page: RawPage = parsed.data;
+        page.texts = parts.elements;
+        return { data: page, headers: raw.headers };
+      };
       return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getRecord(resource, externalId, options) {
