@@ -126,6 +126,19 @@ export function parsePageBody(body: Buffer, key: string): { json: Record<string,
   return { json: json as Record<string, unknown>, elements: parts.elements };
 }
 
+/**
+ * A page read from its parts (`parsePageBody`) and checked by `schema`, each record's text in
+ * `texts`; null where the whole body must be read instead (the parts cannot be used, or the page
+ * breaks the schema: reading it whole says how).
+ */
+export function pageFromParts<T extends { data: unknown[] }>(body: Buffer, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): (T & { texts: Buffer[] }) | null {
+  const parts = parsePageBody(body, 'data');
+  if (parts === null) return null;
+  const parsed = schema.safeParse(parts.json);
+  if (!parsed.success || parsed.data.data.length !== parts.elements.length) return null;
+  return Object.assign(parsed.data, { texts: parts.elements });
+}
+
 /** The elements of the top-level array under `key` (the last such member) and where its brackets are. */
 function scanArray(body: Buffer, key: string): { elements: Buffer[]; open: number; close: number } | null {
   let open = -1;
