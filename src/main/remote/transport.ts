@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent } from 'node:https';
+import { backgroundCallHeader, type CallOptions } from '../../shared/rpc/call-options';
 import type { ConnectionState } from '../../shared/rpc/connection';
 import { isChannelName } from '../../shared/rpc/contract';
 import type { Envelope } from '../../shared/rpc/errors';
@@ -240,7 +241,7 @@ export class RemoteTransport {
    * away, calls that are safe to send twice wait for it (up to `callTimeoutMs`) and are sent
    * again if the connection drops under them; other calls fail with NETWORK at once.
    */
-  async invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {
+  async invoke(channel: string, input: unknown, options: CallOptions = {}): Promise<Envelope<unknown>> {
     if (!isChannelName(channel)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel “${channel}”.` } };
     if (this.closed) return networkEnvelope('The connection to the team server is closed.', { reason: 'closed' });
     let body = input ?? {};
@@ -257,7 +258,7 @@ export class RemoteTransport {
         }
       }
       try {
-        return await this.call(channel, body);
+        return await this.call(channel, body, options);
       } catch (error) {
         if (!(error instanceof ConnectionLostError)) throw error;
         this.lost();
@@ -268,8 +269,9 @@ export class RemoteTransport {
     }
   }
 
-  private async call(channel: string, input: unknown): Promise<Envelope<unknown>> {
-    const answer = await this.send('POST', `/api/rpc/${channel}`, JSON.stringify(input));
+  private async call(channel: string, input: unknown, options: CallOptions): Promise<Envelope<unknown>> {
+    // A background call (nobody at the window) tells the server so, and does not keep the session alive.
+    const answer = await this.send('POST', `/api/rpc/${channel}`, JSON.stringify(input), options.background ? { [backgroundCallHeader]: '1' } : {});
     const setCookie = answer.response.headers['set-cookie']?.find((line) => line.startsWith(`${sessionCookieName}=`));
     if (setCookie) {
       const value = setCookie.slice(sessionCookieName.length + 1).split(';')[0] ?? '';

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { backgroundCallHeader } from '../../shared/rpc/call-options';
 import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type AppError, type Envelope } from '../../shared/rpc/errors';
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
@@ -208,9 +209,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams, journal);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
+  /** The session behind the request's cookie; a call marked background (shared/rpc/call-options.ts) does not slide its idle expiry. */
   function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
     const token = parseCookies(request.headers.cookie)[sessionCookieName];
-    return backend.services.auth.resolveSession(token);
+    return backend.services.auth.resolveSession(token, request.headers[backgroundCallHeader] === '1' ? 'push' : 'call');
   }
 
   async function handleRpc(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
