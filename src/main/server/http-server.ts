@@ -182,7 +182,9 @@ function sameOriginProblem(request: IncomingMessage, allowedHosts: Set<string>):
   const host = request.headers.host ?? '';
   if (!allowedHosts.has(host)) return 'This Host is not served here.';
   const origin = request.headers.origin;
-  if (origin && origin !== 'null' && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
+  // `Origin: null` is an opaque origin (a sandboxed frame, a file or data: page, a redirect
+  // across origins), never CreditDesk's own page: refused like any other foreign origin.
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
     return 'Cross-origin requests are refused.';
   }
   const site = request.headers['sec-fetch-site'];
@@ -309,6 +311,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const immutable = relative.startsWith('/assets/');
     response.writeHead(200, {
       ...securityHeaders,
+      // Over TLS the page tells the browser to come back over TLS only (a year). Browsers ignore it
+      // on a connection whose certificate they did not accept, so a self-signed server clicked
+      // through is not locked out. The page is what a browser loads first; the API does not repeat it.
+      ...(isSecureRequest(request, proxies) ? { 'Strict-Transport-Security': 'max-age=31536000' } : {}),
       'Content-Type': type,
       'Content-Length': statSync(file).size,
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -126,6 +126,31 @@ describe('listening on a network', () => {
     }
   });
 
+  it('tells browsers to come back over TLS only when its page is served over TLS (directly or by the trusted proxy), never over plain HTTP', async () => {
+    const renderer = tempFolders('creditdesk-renderer-');
+    const staticDir = renderer.folder();
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
+    const tlsServer = await startHttpServer({ backend, port: 0, tls: certificate, staticDir });
+    const plainServer = await startHttpServer({ backend, port: 0, staticDir });
+    const proxied = await startHttpServer({ backend, port: 0, behindProxy: ['127.0.0.1'], publicUrl: 'https://desk.example.com', staticDir });
+    try {
+      const overTls = await send(tlsServer.url, '/', { ca: certificate.cert });
+      expect(overTls.status).toBe(200);
+      expect(overTls.headers['strict-transport-security']).toBe('max-age=31536000');
+      const plain = await send(plainServer.url, '/');
+      expect(plain.status).toBe(200);
+      expect(plain.headers['strict-transport-security']).toBeUndefined();
+      const local = `http://127.0.0.1:${proxied.port}`;
+      expect((await send(local, '/', { headers: { host: 'desk.example.com', 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBe('max-age=31536000');
+      expect((await send(local, '/', { headers: { host: 'desk.example.com', 'x-forwarded-proto': 'http' } })).headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await tlsServer.close();
+      await plainServer.close();
+      await proxied.close();
+      renderer.removeAll();
+    }
+  });
+
   it('behind a proxy: takes the client address and the scheme from the trusted proxy only', async () => {
     const server = await startHttpServer({ backend, port: 0, behindProxy: ['127.0.0.1'], publicUrl: 'https://desk.example.com' });
     const untrusting = await startHttpServer({ backend, port: 0 });
