@@ -18,6 +18,17 @@ import { misdirectedPage } from './misdirected';
 import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
+/**
+ * The session cookie's name over TLS: the `__Host-` prefix makes browsers take it only when it is
+ * Secure, Path=/ and without Domain, so a page on a sibling host (another service under the same
+ * domain) cannot plant a session of its choosing. Plain loopback HTTP cannot carry the prefix.
+ */
+export const secureSessionCookieName = `__Host-${sessionCookieName}`;
+
+/** The cookie name this request's session travels under: prefixed over TLS, plain on loopback HTTP. */
+function sessionCookieFor(secure: boolean): string {
+  return secure ? secureSessionCookieName : sessionCookieName;
+}
 export const csrfHeaderName = 'x-csrf-token';
 
 /** Strict policy for the renderer: no inline scripts, no remote anything. Mantine needs inline styles. */
@@ -213,7 +224,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   /** The session behind the request's cookie; a call marked background (shared/rpc/call-options.ts) does not slide its idle expiry. */
   function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
-    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    const token = parseCookies(request.headers.cookie)[sessionCookieFor(isSecureRequest(request, proxies))];
     return backend.services.auth.resolveSession(token, request.headers[backgroundCallHeader] === '1' ? 'push' : 'call');
   }
 
@@ -253,7 +264,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     let cookie: string | undefined;
-    const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${isSecureRequest(request, proxies) ? '; Secure' : ''}`;
+    const secure = isSecureRequest(request, proxies);
+    const cookieName = sessionCookieFor(secure);
+    const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
     // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
     const address = clientAddress(request, proxies);
     const context: CallContext = {
@@ -266,10 +279,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       jsonAnswers: true,
       session: {
         bind(token) {
-          cookie = `${sessionCookieName}=${token}; ${cookieFlags}`;
+          cookie = `${cookieName}=${token}; ${cookieFlags}`;
         },
         clear() {
-          cookie = `${sessionCookieName}=; ${cookieFlags}; Max-Age=0`;
+          cookie = `${cookieName}=; ${cookieFlags}; Max-Age=0`;
         },
       },
     };
@@ -278,7 +291,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
-    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    const token = parseCookies(request.headers.cookie)[sessionCookieFor(isSecureRequest(request, proxies))];
     // A browser reopens a dropped stream by itself: that is not the operator at work.
     const session = backend.services.auth.resolveSession(token, 'push');
     if (!session || !token) {

@@ -116,7 +116,13 @@ describe('listening on a network', () => {
       expect(tlsServer.url).toBe(`https://127.0.0.1:${tlsServer.port}`);
       const overTls = await signIn(tlsServer.url, {}, certificate.cert);
       expect(overTls.status).toBe(200);
-      expect(String(overTls.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure/);
+      expect(String(overTls.headers['set-cookie'])).toMatch(/^__Host-creditdesk_session=[A-Za-z0-9_-]+; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+      // Over TLS only the prefixed cookie is a session: one planted without the prefix (by a page
+      // on a sibling host of the same domain) is not read.
+      const token = String(overTls.headers['set-cookie']).split(';')[0]?.split('=')[1] ?? '';
+      const asked = (cookie: string) => send(tlsServer.url, '/api/rpc/auth:session', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}', ca: certificate.cert });
+      expect(JSON.parse((await asked(`__Host-creditdesk_session=${token}`)).body)).toMatchObject({ ok: true, data: { operator: { username: 'admin' } } });
+      expect(JSON.parse((await asked(`creditdesk_session=${token}`)).body)).toMatchObject({ ok: true, data: { operator: null } });
       const plain = await signIn(plainServer.url);
       expect(plain.status).toBe(200);
       expect(String(plain.headers['set-cookie'])).not.toContain('Secure');
