@@ -1,9 +1,10 @@
+import type { CallOptions } from '../shared/rpc/call-options';
 import type { Envelope } from '../shared/rpc/errors';
 import type { EventMap, EventName } from '../shared/rpc/events';
 
 /** What the preload exposes as `window.creditdesk`, and nothing more. */
 export interface CreditDeskBridge {
-  invoke(channel: string, input: unknown): Promise<Envelope<unknown>>;
+  invoke(channel: string, input: unknown, options?: CallOptions): Promise<Envelope<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 }
 

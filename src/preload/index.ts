@@ -1,4 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { callOptionsOf } from '../shared/rpc/call-options';
 import { isChannelName } from '../shared/rpc/contract';
 import { eventAudience, type EventName, type PushedEvent } from '../shared/rpc/events';
 import { ipcEventChannel, ipcInvokeChannel, type CreditDeskBridge } from './bridge';
@@ -6,12 +7,12 @@ import { ipcEventChannel, ipcInvokeChannel, type CreditDeskBridge } from './brid
 const eventNames = new Set(Object.keys(eventAudience));
 
 const bridge: CreditDeskBridge = {
-  invoke(channel, input) {
+  invoke(channel, input, options) {
     // Only contract channels cross the bridge; anything else never reaches the main process.
     if (typeof channel !== 'string' || !isChannelName(channel)) {
       return Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel “${String(channel)}”.` } });
     }
-    return ipcRenderer.invoke(ipcInvokeChannel, channel, input);
+    return ipcRenderer.invoke(ipcInvokeChannel, channel, input, callOptionsOf(options));
   },
   on(event, listener) {
     if (!eventNames.has(event)) throw new Error(`Unknown event “${String(event)}”.`);

@@ -169,6 +169,31 @@ describe('stale versions', () => {
   });
 });
 
+describe('plans and the orders they name', () => {
+  it('a plan re-derives its order when the order is stored, and an order stored after its plan reads the plan', async () => {
+    const db = world.backend.db;
+    const orders = await remoteRecords(world.sim, 'qinghe', 'orders');
+    const [first, second] = (await remoteRecords(world.sim, 'qinghe', 'repayment-plans')).filter((plan) => orders.some((order) => order.id === plan.order_id));
+    if (!first || !second) throw new Error('no plans with orders');
+    // Copies under ids of their own, so nothing stored before this test names them.
+    const copies = (plan: RemoteRecord, marker: string) => {
+      const order = { ...structuredClone(orders.find((candidate) => candidate.id === plan.order_id)!), id: `${String(plan.order_id)}-${marker}` };
+      return { order, plan: { ...structuredClone(plan), id: `${plan.id}-${marker}`, order_id: order.id } };
+    };
+    const before = copies(first, 'plan-after');
+    const after = copies(second, 'plan-before');
+    const planState = (orderId: string) => db.$client.prepare('SELECT plan_state FROM orders WHERE institution_id = ? AND external_id = ?').pluck().get(qinghe, orderId);
+    const now = world.sim.admin.now();
+    ingestRecords(db, context, 'orders', [before.order], now);
+    expect(planState(before.order.id)).toBe('awaiting');
+    // One page: a plan whose order is stored and one whose order is not.
+    expect(ingestRecords(db, context, 'repayment-plans', [after.plan, before.plan], now).upserted).toBe(2);
+    expect(planState(before.order.id)).toBe('booked');
+    ingestRecords(db, context, 'orders', [after.order], now);
+    expect(planState(after.order.id)).toBe('booked');
+  });
+});
+
 describe("applications stored as the institution's text", () => {
   it('stores the bytes as sent as text, version after version, and serializes a record zod changed', async () => {
     const db = world.backend.db;

@@ -3,6 +3,7 @@ import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
 import type { Backend } from '../runtime/backend';
 import type { CallContext } from '../core/actor';
 import type { DeskChoice } from '../remote/desk-choice';
+import { callOptionsOf } from '../../shared/rpc/call-options';
 
 /**
  * The desktop transport. A session token lives here per window (never in the renderer); the
@@ -29,7 +30,7 @@ export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMai
     });
   }
 
-  ipcMain.handle(ipcInvokeChannel, async (event, channel: unknown, input: unknown) => {
+  ipcMain.handle(ipcInvokeChannel, async (event, channel: unknown, input: unknown, options: unknown) => {
     if (!isTrustedFrame(event.senderFrame)) {
       backend.logger.warn('IPC call from an untrusted frame refused', { url: event.senderFrame?.url ?? null });
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from CreditDesk’s own window.' } };
@@ -39,7 +40,8 @@ export function installIpc(backend: Backend, isTrustedFrame: (frame: WebFrameMai
     if (answered) return answered;
     const contents = event.sender;
     subscribe(contents);
-    const session = backend.services.auth.resolveSession(tokens.get(contents.id));
+    // A background call (a timed refresh while nobody is at the window) does not slide the idle expiry.
+    const session = backend.services.auth.resolveSession(tokens.get(contents.id), callOptionsOf(options).background ? 'push' : 'call');
     const context: CallContext = {
       actor: session?.actor ?? null,
       csrfToken: null,

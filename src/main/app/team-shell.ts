@@ -1,6 +1,7 @@
 import { app, dialog, ipcMain, type BrowserWindow, type WebContents, type WebFrameMain } from 'electron';
 import { readFileSync } from 'node:fs';
 import { ipcEventChannel, ipcInvokeChannel } from '../../preload/bridge';
+import { callOptionsOf } from '../../shared/rpc/call-options';
 import type { DeskChoice } from '../remote/desk-choice';
 import { filePinStore, type DeskSettings } from '../remote/desk-settings';
 import { RemoteTransport } from '../remote/transport';
@@ -56,7 +57,7 @@ export async function startTeamShell(options: {
     });
   });
 
-  ipcMain.handle(ipcInvokeChannel, async (event, channel: unknown, input: unknown) => {
+  ipcMain.handle(ipcInvokeChannel, async (event, channel: unknown, input: unknown, callOptions: unknown) => {
     if (!options.isTrustedFrame(event.senderFrame)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from CreditDesk’s own window.' } };
     }
@@ -70,7 +71,7 @@ export async function startTeamShell(options: {
       // A window that opens late still learns how the link is.
       contents.send(ipcEventChannel, { name: 'connection:state', payload: transport.state });
     }
-    return transport.invoke(typeof channel === 'string' ? channel : '', input);
+    return transport.invoke(typeof channel === 'string' ? channel : '', input, callOptionsOf(callOptions));
   });
   void transport.connect();
 

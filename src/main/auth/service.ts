@@ -186,9 +186,10 @@ export function createAuthService(deps: AuthServiceDeps) {
    * The actor behind a bearer token, or null when the token is unknown, ended, idle past the
    * timeout, older than the lifetime, or its operator is disabled. A call (`activity: 'call'`, the
    * default) slides the idle expiry (never past the lifetime), writing at most once a minute per
-   * session; what the back end does by itself (`'push'`: an event stream's heartbeat, a pushed
-   * event, a stream opened or reopened by the client on its own) does not, or an open window
-   * would keep an unattended session alive until its lifetime.
+   * session; what happens without the operator (`'push'`: an event stream's heartbeat, a pushed
+   * event, a stream opened or reopened by the client on its own, a call the client marks
+   * background: a timed refresh while nobody is at the window, shared/rpc/call-options.ts) does
+   * not, or an open window would keep an unattended session alive until its lifetime.
    */
   function resolveSession(token: string | null | undefined, activity: 'call' | 'push' = 'call'): { actor: Actor; csrfToken: string } | null {
     if (!token) return null;

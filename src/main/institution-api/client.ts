@@ -28,8 +28,8 @@ import { SecretUnavailableError } from './secrets';
 import type { Logger } from '../logging/logger';
 import { findInstitutionById } from '../repositories/institutions';
 import { CircuitBreaker, defaultCircuitOptions, type CircuitOptions, type CircuitState } from './circuit';
-import { failureOf, InstitutionApiError } from './errors';
-import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records } from './page-text';
+import { failureOf, InstitutionApiError, notJson } from './errors';
+import { arrayElementTexts, invalidUtf8Reason, markInvalidUtf8, markInvalidUtf8Records, pageFromParts } from './page-text';
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryPolicy } from './retry';
 
 /** A zod schema, or a reader shaped like one (institution-api/tolerant.ts). */
@@ -209,23 +209,6 @@ async function readBody(response: Response, deadline: Deadline): Promise<Buffer>
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
-/**
- * A 2xx body JSON.parse refused, said as what it is: JSON that stops mid-way (a cut body: the
- * length was not announced or the cut fell on it), or something else altogether, most often an
- * HTML page a gateway, a login portal or a maintenance page put in the API's place.
- */
-function notJson(raw: { status: number; headers: Headers }, text: string, where: string, error: unknown): InstitutionApiError {
-  const type = raw.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
-  const start = text.trimStart();
-  const json = /json/i.test(type);
-  if (json && start !== '' && !start.startsWith('<') && error instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(error.message)) {
-    return new InstitutionApiError('truncated', `The answer to ${where} stops mid-way (${text.length} characters of JSON)`, { status: raw.status });
-  }
-  const opening = start.slice(0, 60).replace(/\s+/g, ' ');
-  const what = start === '' ? 'an empty body' : start.startsWith('<') ? `an HTML or XML page (${type})` : `${json ? 'malformed JSON' : type}`;
-  return new InstitutionApiError('not_json', `The answer to ${where} is ${what}, not the API's JSON${opening === '' ? '' : `: “${opening}${start.length > 60 ? '…' : ''}”`}`, { status: raw.status });
-}
-
 /** The client for one endpoint, sharing a circuit with every other client of the same institution. */
 export function createInstitutionClient(
   endpoint: InstitutionEndpoint,
@@ -389,11 +372,16 @@ export function createInstitutionClient(
       if (cursor !== null) query.set('cursor', cursor);
       query.set('limit', String(limit));
       const pathAndQuery = `/v1/${resource}?${query.toString()}`;
-      const reader = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
+      const whole = jsonReader(rawPageSchema, pathAndQuery, (body, page: RawPage) => {
         const texts = arrayElementTexts(body, 'data');
         if (texts !== null && texts.length === page.data.length) page.texts = texts;
         else if (!isUtf8(body)) markInvalidUtf8Records(body, 'data', page.data);
       });
+      // Record by record where the body allows it (page-text.ts); anything else, a page that breaks the standard included, is read whole, which says what is wrong.
+      const reader = (raw: RawResponse) => {
+        const page: RawPage | null = pageFromParts(raw.body, rawPageSchema);
+        return page === null ? whole(raw) : { data: page, headers: raw.headers };
+      };
       return (await request('GET', pathAndQuery, null, {}, reader, options)).data;
     },
     async getRecord(resource, externalId, options) {

@@ -86,3 +86,20 @@ export function failureOf(error: unknown): SyncFailure & { code: FailureKind } {
   if (error instanceof InstitutionApiError) return { code: error.kind, status: error.status, text: error.message };
   return { code: 'internal', status: null, text: error instanceof Error ? error.message : String(error) };
 }
+
+/**
+ * A 2xx body JSON.parse refused, said as what it is: JSON that stops mid-way (a cut body: the
+ * length was not announced or the cut fell on it), or something else altogether, most often an
+ * HTML page a gateway, a login portal or a maintenance page put in the API's place.
+ */
+export function notJson(raw: { status: number; headers: Headers }, text: string, where: string, error: unknown): InstitutionApiError {
+  const type = raw.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+  const start = text.trimStart();
+  const json = /json/i.test(type);
+  if (json && start !== '' && !start.startsWith('<') && error instanceof SyntaxError && /end of (JSON )?input|Unterminated/i.test(error.message)) {
+    return new InstitutionApiError('truncated', `The answer to ${where} stops mid-way (${text.length} characters of JSON)`, { status: raw.status });
+  }
+  const opening = start.slice(0, 60).replace(/\s+/g, ' ');
+  const what = start === '' ? 'an empty body' : start.startsWith('<') ? `an HTML or XML page (${type})` : `${json ? 'malformed JSON' : type}`;
+  return new InstitutionApiError('not_json', `The answer to ${where} is ${what}, not the API's JSON${opening === '' ? '' : `: “${opening}${start.length > 60 ? '…' : ''}”`}`, { status: raw.status });
+}

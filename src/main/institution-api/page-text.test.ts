@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrayElementTexts as scan, invalidUtf8Of, markInvalidUtf8Records } from './page-text';
+import { arrayElementTexts as scan, invalidUtf8Of, markInvalidUtf8Records, parsePageBody } from './page-text';
 
 /** The scan of a body given as text, its elements decoded back to text (null stays null). */
 function arrayElementTexts(text: string, key: string): string[] | null {
@@ -79,6 +79,67 @@ describe('arrayElementTexts', () => {
     expect(arrayElementTexts('{"d\\u0061ta":[1]}', 'data')).toBeNull();
     expect(arrayElementTexts('{"data":[]}', 'data')).toEqual([]);
     expect(arrayElementTexts('{"data":[ ]}', 'data')).toEqual([]);
+  });
+});
+
+/** What JSON.parse makes of the text, or the error it throws. */
+function parsedOrError(text: string): { value: unknown } | { error: true } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { error: true };
+  }
+}
+
+describe('parsePageBody', () => {
+  const pageText = fc
+    .tuple(page, fc.boolean(), fc.boolean())
+    .map(([body, indented, dataLast]) => JSON.stringify(dataLast ? { next_cursor: body.next_cursor, has_more: body.has_more, data: body.data } : body, null, indented ? 2 : undefined));
+
+  it('gives what JSON.parse gives for a page, the elements as arrayElementTexts finds them', () => {
+    fc.assert(
+      fc.property(pageText, (text) => {
+        const body = Buffer.from(text, 'utf8');
+        const parsed = parsePageBody(body, 'data');
+        expect(parsed).not.toBeNull();
+        expect(parsed!.json).toEqual(JSON.parse(text));
+        expect(parsed!.elements).toEqual(scan(body, 'data'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never gives a value JSON.parse would not: a page with one character taken out, changed or put in is the same value or null', () => {
+    const edited = fc.tuple(pageText, fc.nat(), fc.constantFrom('', '"', '\\', '[', ']', '{', '}', ',', ':', ' ', '1', 'data')).map(([text, at, put]) => {
+      const index = at % (text.length + 1);
+      return [text.slice(0, index) + put + text.slice(index + (put === '' || at % 2 === 0 ? 1 : 0)), text.slice(0, index) + put + text.slice(index)] as const;
+    });
+    fc.assert(
+      fc.property(edited, ([replaced, inserted]) => {
+        for (const text of [replaced, inserted]) {
+          const whole = parsedOrError(text);
+          const parsed = parsePageBody(Buffer.from(text, 'utf8'), 'data');
+          if ('error' in whole) expect(parsed).toBeNull();
+          else if (parsed !== null) expect(parsed.json).toEqual(whole.value);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('gives null where the array it emptied is not the member JSON.parse keeps, or the body is not one object', () => {
+    expect(parsePageBody(Buffer.from('{"data":[1,2],"data":null}'), 'data')).toBeNull();
+    expect(parsePageBody(Buffer.from('{"data":[1,2],"data":{"a":[3]}}'), 'data')).toBeNull();
+    expect(parsePageBody(Buffer.from('["data",[1,2]]'), 'data')).toBeNull();
+    expect(parsePageBody(Buffer.from('{"data":[1,2]} x'), 'data')).toBeNull();
+    expect(parsePageBody(Buffer.from('{"data":[1,,2]}'), 'data')).toBeNull();
+    expect(parsePageBody(Buffer.from('{"data":[1,2],"data":[3]}'), 'data')!.json).toEqual({ data: [3] });
+    expect(parsePageBody(Buffer.from('{"data":[1,2],"data":[]}'), 'data')!.json).toEqual({ data: [] });
+  });
+
+  it('gives null for a body that is not valid UTF-8 (the whole text is read, and its records marked)', () => {
+    const body = Buffer.concat([Buffer.from('{"data":["a'), Buffer.from([0xe5, 0xbc]), Buffer.from('"]}')]);
+    expect(parsePageBody(body, 'data')).toBeNull();
   });
 });
 

@@ -79,12 +79,77 @@ export function arrayElementTexts(body: Buffer, key: string): Buffer[] | null {
 
 /** arrayElementTexts for any bytes: every byte the scan looks for is ASCII, which no byte of a broken sequence is either. */
 function arrayElementBytes(body: Buffer, key: string): Buffer[] | null {
+  return scanArray(body, key)?.elements ?? null;
+}
+
+/**
+ * A page's body in parts that decode small: the text of the body with the elements of the array
+ * under `key` taken out (`{"data":[],...}`) and each element's bytes (views, as
+ * arrayElementTexts gives them). Null where arrayElementTexts is null.
+ *
+ * Why: decoding a whole page to one string (about a megabyte, two bytes a character once it holds
+ * any Chinese) is a large allocation V8 makes outside its young generation, and on the server it
+ * cost more than JSON.parse of the same text; each element's text is a few kilobytes, made and
+ * dropped in the young generation (docs/performance.md#page-text). `parsePageBody` puts the parts
+ * together again.
+ */
+export function pageParts(body: Buffer, key: string): { envelope: string; elements: Buffer[] } | null {
+  if (!isUtf8(body)) return null;
+  const scanned = scanArray(body, key);
+  if (scanned === null) return null;
+  return { envelope: body.toString('utf8', 0, scanned.open + 1) + body.toString('utf8', scanned.close), elements: scanned.elements };
+}
+
+/**
+ * `JSON.parse` of a page's body, with the array under `key` parsed element by element from
+ * `pageParts` (null when the parts cannot be used: the caller parses the whole text, which also
+ * says why it is not JSON). The same value as `JSON.parse` of the whole text: the parts are the
+ * body cut at the array's own brackets and commas, outside any string, so the body is valid JSON
+ * exactly when the envelope and every element are, and the element values are the array's.
+ */
+export function parsePageBody(body: Buffer, key: string): { json: Record<string, unknown>; elements: Buffer[] } | null {
+  const parts = pageParts(body, key);
+  if (parts === null) return null;
+  let json: unknown;
+  const records: unknown[] = new Array(parts.elements.length);
+  try {
+    json = JSON.parse(parts.envelope);
+    for (let index = 0; index < parts.elements.length; index++) records[index] = JSON.parse(parts.elements[index]!.toString('utf8'));
+  } catch {
+    return null;
+  }
+  // The emptied array must be the member JSON.parse keeps (the last of that name, at the top).
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return null;
+  const emptied = (json as Record<string, unknown>)[key];
+  if (!Array.isArray(emptied) || emptied.length !== 0) return null;
+  (json as Record<string, unknown>)[key] = records;
+  return { json: json as Record<string, unknown>, elements: parts.elements };
+}
+
+/**
+ * A page read from its parts (`parsePageBody`) and checked by `schema`, each record's text in
+ * `texts`; null where the whole body must be read instead (the parts cannot be used, or the page
+ * breaks the schema: reading it whole says how).
+ */
+export function pageFromParts<T extends { data: unknown[] }>(body: Buffer, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): (T & { texts: Buffer[] }) | null {
+  const parts = parsePageBody(body, 'data');
+  if (parts === null) return null;
+  const parsed = schema.safeParse(parts.json);
+  if (!parsed.success || parsed.data.data.length !== parts.elements.length) return null;
+  return Object.assign(parsed.data, { texts: parts.elements });
+}
+
+/** The elements of the top-level array under `key` (the last such member) and where its brackets are. */
+function scanArray(body: Buffer, key: string): { elements: Buffer[]; open: number; close: number } | null {
+  let open = -1;
+  let close = -1;
   let depth = 0;
   // The last string read directly inside the top-level object, to tell a key from a value.
   let lastTopString: string | null = null;
   let elements: Buffer[] | null = null;
   let collecting: Buffer[] | null = null;
   let elementStart = -1;
+  let collectingFrom = -1;
   const length = body.length;
   for (let index = 0; index < length; index++) {
     const code = body[index]!;
@@ -104,6 +169,7 @@ function arrayElementBytes(body: Buffer, key: string): Buffer[] | null {
       if (depth === 1 && code === openBracket && lastTopString === key) {
         collecting = [];
         elementStart = index + 1;
+        collectingFrom = index;
       }
       depth++;
       continue;
@@ -118,6 +184,8 @@ function arrayElementBytes(body: Buffer, key: string): Buffer[] | null {
         else if (collecting.length > 0) return null;
         elements = collecting;
         collecting = null;
+        open = collectingFrom;
+        close = index;
       }
       continue;
     }
@@ -133,8 +201,8 @@ function arrayElementBytes(body: Buffer, key: string): Buffer[] | null {
     if (code === colon && depth === 1) continue;
     // Any other character (numbers, literals, whitespace) needs nothing.
   }
-  if (depth !== 0) return null;
-  return elements;
+  if (depth !== 0 || elements === null) return null;
+  return { elements, open, close };
 }
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestBackend, ManualClock } from '../../../test/support/backend';
 import { insertInstitution } from '../../../test/support/rows';
-import { insertOrderRow, insertPlanRows, type InstallmentValues } from '../../../test/support/loan-rows';
+import { insertLineRow, insertOrderRow, insertPlanRows, type InstallmentValues } from '../../../test/support/loan-rows';
 import {
   institutionsTable,
   portfolioDailyBucketsTable,
@@ -155,6 +155,41 @@ describe('the snapshot job through the pacer', () => {
       if (event === 'piece' && index > 0) expect(thread.events[index - 1]).not.toBe('piece');
     });
     expect(thread.events.filter((event) => event === 'rest').length).toBeGreaterThan(0);
+  });
+
+  it('reads the credit lines a page per piece, only the institutions it reconstructs, and counts them as one read would', async () => {
+    /** 3,000 lines of the institution with month-ends to take, 1,000 of one with none. */
+    const addLines = (db: Db) => {
+      const idOf = (code: string) => (db.select({ id: institutionsTable.id }).from(institutionsTable).where(eq(institutionsTable.code, code)).get() as { id: number }).id;
+      const [aaa, empty] = [idOf('AAA'), idOf('EMPTY')];
+      const from = Date.UTC(2026, 0, 1);
+      db.$client.transaction(() => {
+        for (let index = 0; index < 3000; index += 1) insertLineRow(db, { institutionId: aaa, externalId: `L${String(index).padStart(5, '0')}`, validFrom: from, mode: index % 3 === 0 ? 'single_batch' : 'revolving' });
+        for (let index = 0; index < 1000; index += 1) insertLineRow(db, { institutionId: empty, externalId: `E${index}`, validFrom: from });
+      })();
+    };
+    const { db: unpacedDb, clock: unpacedClock } = await seededBackend();
+    addLines(unpacedDb);
+    const unpaced = await createSnapshotJob({ db: unpacedDb, clock: unpacedClock, settings: () => defaultDomainSettings }).run();
+
+    const without = await seededBackend();
+    const withoutLines = busyThread();
+    await createSnapshotJob({ db: without.db, clock: without.clock, settings: () => defaultDomainSettings, pacer: withoutLines.pacer }).run();
+    const { db, clock } = await seededBackend();
+    addLines(db);
+    const thread = busyThread();
+    const paced = await createSnapshotJob({ db, clock, settings: () => defaultDomainSettings, pacer: thread.pacer }).run();
+
+    expect(paced).toEqual(unpaced);
+    expect(written(db)).toEqual(written(unpacedDb));
+    // Every month-end counts the 3,000 lines in force (the reads met them all, across pages).
+    const counted = db.select().from(portfolioDailyLinesTable).all().filter((row) => row.source === 'reconstructed');
+    expect(counted.length).toBeGreaterThan(0);
+    for (const date of new Set(counted.map((row) => row.date))) {
+      expect(counted.filter((row) => row.date === date).reduce((sum, row) => sum + row.lineCount, 0)).toBe(3000);
+    }
+    // The lines took several pieces of their own (pages growing from 200), not one read of all of them.
+    expect(thread.pieces.length - withoutLines.pieces.length).toBeGreaterThanOrEqual(4);
   });
 
   it('stops between pieces at shutdown and resumes at the next start with the same results', async () => {

@@ -69,6 +69,9 @@ const dayMs = 86_400_000;
 const largestPiece = 2_000;
 /** Orders in the first piece under a pacer, before their cost is known. */
 const firstPiece = 20;
+/** The same for credit lines, a plain read each (no computing): bounds of a piece's page. */
+const largestLinePiece = 20_000;
+const firstLinePiece = 200;
 const openStatuses: ReadonlySet<string> = new Set(openLoanStatuses);
 
 export interface SnapshotJobOptions {
@@ -202,17 +205,34 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
     if (pending.size === 0) return [];
     const endOf = (date: IsoDate) => shanghaiStartOfDay(addDays(date, 1)) - 1;
     const key = (institutionId: number, date: IsoDate) => `${institutionId}|${date}`;
-    // Each read its own piece: the lines are one query over every credit line (its time is the
-    // longest piece's: docs/performance.md, "Team server").
     const graceDays = await pace(() => graceDaysResolver(db, options.settings()));
-    const lines = await pace(
-      () =>
-        new Map<string, ReconstructionLine>(
-          linesForReconstruction(db)
-            .filter((line) => pending.has(line.institutionId))
-            .map((line) => [`${line.institutionId}|${line.externalId}`, line]),
-        ),
-    );
+    // The pending institutions' credit lines, read in pieces of about the pacer's budget along the
+    // (institution, external id) index: one query over every line held the thread for tens of ms.
+    const lines = new Map<string, ReconstructionLine>();
+    const linesOf = new Map<number, ReconstructionLine[]>();
+    let learnedLines: PieceCost | null = null;
+    for (const institutionId of pending.keys()) {
+      const own: ReconstructionLine[] = [];
+      linesOf.set(institutionId, own);
+      let afterExternalId = '';
+      for (;;) {
+        if (stopped) return [];
+        const more = await pace((budgetMs, elapsed) => {
+          const size = Number.isFinite(budgetMs) ? itemsForBudget(learnedLines, budgetMs, { first: firstLinePiece, smallest: 1, largest: largestLinePiece }) : largestLinePiece;
+          const page = linesForReconstruction(db, institutionId, afterExternalId, size);
+          for (const line of page) {
+            lines.set(`${line.institutionId}|${line.externalId}`, line);
+            own.push(line);
+          }
+          if (page.length > 0) {
+            afterExternalId = (page[page.length - 1] as ReconstructionLine).externalId;
+            learnedLines = { size, perItemMs: elapsed() / page.length };
+          }
+          return page.length === size;
+        });
+        if (!more) break;
+      }
+    }
     // Per institution and month-end: cohort counts and each line's usage then.
     const counts = new Map<string, { loans: number; skipped: number }>();
     const usage = new Map<string, Map<string, number>>();
@@ -310,8 +330,8 @@ export function createSnapshotJob(options: SnapshotJobOptions): SnapshotJob {
             if (!hasDailyLines(db, date, institutionId)) {
               const used = usage.get(key(institutionId, date)) as Map<string, number>;
               const perMode = new Map<string, DailyLineRow>();
-              for (const line of lines.values()) {
-                if (line.institutionId !== institutionId || !inForceAt(line, endMs)) continue;
+              for (const line of linesOf.get(institutionId) ?? []) {
+                if (!inForceAt(line, endMs)) continue;
                 const entry = perMode.get(line.mode) ?? { institutionId, mode: line.mode, lineCount: 0, limitFen: 0, usedFen: 0 };
                 entry.lineCount += 1;
                 entry.limitFen += line.limitFen;

@@ -194,6 +194,21 @@ describe('the remote transport over TLS', () => {
     expect(decisions.n).toBe(1);
   });
 
+  it('marks a background call for the server, which does not slide the session’s idle expiry for it', async () => {
+    const { remote } = transport({ pinned: fingerprint });
+    await remote.connect();
+    expect((await remote.invoke('auth:sign-in', { username: 'wang', password: testOperatorPassword })).ok).toBe(true);
+    const client = backend.db.$client;
+    const session = () => client.prepare("SELECT s.id, s.last_seen_at AS lastSeenAt FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE o.username = 'wang' AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1").get() as { id: number; lastSeenAt: number };
+    const tenMinutesAgo = Date.now() - 10 * 60_000;
+    client.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?').run(tenMinutesAgo, session().id);
+
+    expect((await remote.invoke('review:counts', {}, { background: true })).ok).toBe(true);
+    expect(session().lastSeenAt).toBe(tenMinutesAgo);
+    expect((await remote.invoke('review:counts', {})).ok).toBe(true);
+    expect(session().lastSeenAt).toBeGreaterThan(tenMinutesAgo);
+  });
+
   it('does not send again a write that is not safe to repeat', async () => {
     const { remote } = transport({ pinned: fingerprint });
     await remote.connect();

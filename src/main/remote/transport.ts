@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent } from 'node:https';
+import { backgroundCallHeader, type CallOptions } from '../../shared/rpc/call-options';
 import type { ConnectionState } from '../../shared/rpc/connection';
 import { isChannelName } from '../../shared/rpc/contract';
 import type { Envelope } from '../../shared/rpc/errors';
@@ -11,7 +12,8 @@ import { keyedChannels, retrySafeChannels } from './retry-policy';
 import { SseParser } from './sse';
 import { CertificateChangedError, CertificateUntrustedError, isUntrustedCertificateError, normalizeFingerprint, probeCertificate, verifyingAgent } from './trust';
 
-const sessionCookieName = 'creditdesk_session';
+/** The server's session cookie: `__Host-`-prefixed over TLS (server/http-server.ts), plain behind a proxy that forwards plain HTTP. */
+const sessionCookiePattern = /^((?:__Host-)?creditdesk_session)=([^;]*)/;
 
 export interface RemoteTransportOptions {
   /** The team server, https://host:port. */
@@ -65,6 +67,7 @@ export class RemoteTransport {
   private agent: Agent;
   private readonly listeners = new Set<Listener>();
   private current: ConnectionState;
+  /** The session cookie as the server set it, `name=value`, sent back as it came. */
   private cookie: string | null = null;
   private csrfToken: string | null = null;
   private lastEventId: string | null = null;
@@ -240,7 +243,7 @@ export class RemoteTransport {
    * away, calls that are safe to send twice wait for it (up to `callTimeoutMs`) and are sent
    * again if the connection drops under them; other calls fail with NETWORK at once.
    */
-  async invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {
+  async invoke(channel: string, input: unknown, options: CallOptions = {}): Promise<Envelope<unknown>> {
     if (!isChannelName(channel)) return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel “${channel}”.` } };
     if (this.closed) return networkEnvelope('The connection to the team server is closed.', { reason: 'closed' });
     let body = input ?? {};
@@ -257,7 +260,7 @@ export class RemoteTransport {
         }
       }
       try {
-        return await this.call(channel, body);
+        return await this.call(channel, body, options);
       } catch (error) {
         if (!(error instanceof ConnectionLostError)) throw error;
         this.lost();
@@ -268,12 +271,13 @@ export class RemoteTransport {
     }
   }
 
-  private async call(channel: string, input: unknown): Promise<Envelope<unknown>> {
-    const answer = await this.send('POST', `/api/rpc/${channel}`, JSON.stringify(input));
-    const setCookie = answer.response.headers['set-cookie']?.find((line) => line.startsWith(`${sessionCookieName}=`));
+  private async call(channel: string, input: unknown, options: CallOptions): Promise<Envelope<unknown>> {
+    // A background call (nobody at the window) tells the server so, and does not keep the session alive.
+    const answer = await this.send('POST', `/api/rpc/${channel}`, JSON.stringify(input), options.background ? { [backgroundCallHeader]: '1' } : {});
+    const setCookie = answer.response.headers['set-cookie']?.find((line) => sessionCookiePattern.test(line));
     if (setCookie) {
-      const value = setCookie.slice(sessionCookieName.length + 1).split(';')[0] ?? '';
-      this.cookie = value && !/;\s*Max-Age=0/i.test(setCookie) ? value : null;
+      const [, name = '', value = ''] = sessionCookiePattern.exec(setCookie) ?? [];
+      this.cookie = value && !/;\s*Max-Age=0/i.test(setCookie) ? `${name}=${value}` : null;
       if (!this.cookie) {
         this.csrfToken = null;
         this.stopEvents();
@@ -301,7 +305,7 @@ export class RemoteTransport {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...extra };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      if (this.cookie) headers.cookie = `${sessionCookieName}=${this.cookie}`;
+      if (this.cookie) headers.cookie = this.cookie;
       if (this.csrfToken && method === 'POST') headers['x-csrf-token'] = this.csrfToken;
       const request = httpsRequest(new URL(pathname, this.serverUrl), { method, headers, agent: this.agent }, (response) => {
         let text = '';
@@ -333,7 +337,7 @@ export class RemoteTransport {
         // A malformed frame is dropped; the next refresh repairs what it would have prompted.
       }
     });
-    const headers: Record<string, string> = { accept: 'text/event-stream', cookie: `${sessionCookieName}=${this.cookie}` };
+    const headers: Record<string, string> = { accept: 'text/event-stream', cookie: this.cookie };
     if (this.lastEventId) headers['last-event-id'] = this.lastEventId;
     let ended = false;
     const end = (lost: boolean) => {

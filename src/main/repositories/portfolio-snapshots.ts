@@ -254,11 +254,19 @@ export function repaymentsOfOrders(db: Db, orders: readonly Pick<ReconstructionO
   return result;
 }
 
-export function linesForReconstruction(db: Db): ReconstructionLine[] {
+/**
+ * One institution's credit lines after `afterExternalId`, in external id order, at most `limit`:
+ * the reconstruction reads them page by page along the (institution, external id) unique index,
+ * so no read holds the thread for all the lines at once.
+ */
+export function linesForReconstruction(db: Db, institutionId: number, afterExternalId: string, limit: number): ReconstructionLine[] {
   const l = creditLinesTable;
   return db
     .select({ institutionId: l.institutionId, externalId: l.externalId, mode: l.mode, limitFen: l.limitFen, validFrom: l.validFrom, validTo: l.validTo, status: l.status })
     .from(l)
+    .where(and(eq(l.institutionId, institutionId), gt(l.externalId, afterExternalId)))
+    .orderBy(l.externalId)
+    .limit(limit)
     .all();
 }
 

@@ -79,6 +79,11 @@ describe('headless server', () => {
     const { cookie, csrf } = await signIn();
     const crossOrigin = await rpc('users:list', {}, { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example' });
     expect(crossOrigin.status).toBe(403);
+    // An opaque origin (a sandboxed frame, a file: or data: page) is never ours, not even for
+    // sign-in, where a page could otherwise sign the browser into an account of its choosing.
+    const opaque = await rpc('auth:sign-in', { username: 'admin', password: testAdminPassword }, { origin: 'null' });
+    expect(opaque.status).toBe(403);
+    expect(opaque.headers.get('set-cookie')).toBeNull();
     const crossSite = await rpc('users:list', {}, { cookie, 'x-csrf-token': csrf, 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
     // fetch may not set Host; a DNS-rebinding page would arrive with its own name here.

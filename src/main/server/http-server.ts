@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { backgroundCallHeader } from '../../shared/rpc/call-options';
 import { contract, isChannelName } from '../../shared/rpc/contract';
 import { httpStatusOf, type AppError, type Envelope } from '../../shared/rpc/errors';
 import { contractVersion, type ServerVersion } from '../../shared/rpc/version';
@@ -17,6 +18,17 @@ import { misdirectedPage } from './misdirected';
 import { containedPath } from './static-path';
 
 export const sessionCookieName = 'creditdesk_session';
+/**
+ * The session cookie's name over TLS: the `__Host-` prefix makes browsers take it only when it is
+ * Secure, Path=/ and without Domain, so a page on a sibling host (another service under the same
+ * domain) cannot plant a session of its choosing. Plain loopback HTTP cannot carry the prefix.
+ */
+export const secureSessionCookieName = `__Host-${sessionCookieName}`;
+
+/** The cookie name this request's session travels under: prefixed over TLS, plain on loopback HTTP. */
+function sessionCookieFor(secure: boolean): string {
+  return secure ? secureSessionCookieName : sessionCookieName;
+}
 export const csrfHeaderName = 'x-csrf-token';
 
 /** Strict policy for the renderer: no inline scripts, no remote anything. Mantine needs inline styles. */
@@ -181,7 +193,9 @@ function sameOriginProblem(request: IncomingMessage, allowedHosts: Set<string>):
   const host = request.headers.host ?? '';
   if (!allowedHosts.has(host)) return 'This Host is not served here.';
   const origin = request.headers.origin;
-  if (origin && origin !== 'null' && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
+  // `Origin: null` is an opaque origin (a sandboxed frame, a file or data: page, a redirect
+  // across origins), never CreditDesk's own page: refused like any other foreign origin.
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
     return 'Cross-origin requests are refused.';
   }
   const site = request.headers['sec-fetch-site'];
@@ -208,9 +222,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const streams = createEventStreams(backend, securityHeaders, options.eventStreams, journal);
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
+  /** The session behind the request's cookie; a call marked background (shared/rpc/call-options.ts) does not slide its idle expiry. */
   function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
-    const token = parseCookies(request.headers.cookie)[sessionCookieName];
-    return backend.services.auth.resolveSession(token);
+    const token = parseCookies(request.headers.cookie)[sessionCookieFor(isSecureRequest(request, proxies))];
+    return backend.services.auth.resolveSession(token, request.headers[backgroundCallHeader] === '1' ? 'push' : 'call');
   }
 
   async function handleRpc(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
@@ -249,7 +264,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     let cookie: string | undefined;
-    const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${isSecureRequest(request, proxies) ? '; Secure' : ''}`;
+    const secure = isSecureRequest(request, proxies);
+    const cookieName = sessionCookieFor(secure);
+    const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
     // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
     const address = clientAddress(request, proxies);
     const context: CallContext = {
@@ -262,10 +279,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       jsonAnswers: true,
       session: {
         bind(token) {
-          cookie = `${sessionCookieName}=${token}; ${cookieFlags}`;
+          cookie = `${cookieName}=${token}; ${cookieFlags}`;
         },
         clear() {
-          cookie = `${sessionCookieName}=; ${cookieFlags}; Max-Age=0`;
+          cookie = `${cookieName}=; ${cookieFlags}; Max-Age=0`;
         },
       },
     };
@@ -274,7 +291,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   function handleEvents(request: IncomingMessage, response: ServerResponse): void {
-    const token = parseCookies(request.headers.cookie)[sessionCookieName];
+    const token = parseCookies(request.headers.cookie)[sessionCookieFor(isSecureRequest(request, proxies))];
     // A browser reopens a dropped stream by itself: that is not the operator at work.
     const session = backend.services.auth.resolveSession(token, 'push');
     if (!session || !token) {
@@ -307,6 +324,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const immutable = relative.startsWith('/assets/');
     response.writeHead(200, {
       ...securityHeaders,
+      // Over TLS the page tells the browser to come back over TLS only (a year). Browsers ignore it
+      // on a connection whose certificate they did not accept, so a self-signed server clicked
+      // through is not locked out. The page is what a browser loads first; the API does not repeat it.
+      ...(isSecureRequest(request, proxies) ? { 'Strict-Transport-Security': 'max-age=31536000' } : {}),
       'Content-Type': type,
       'Content-Length': statSync(file).size,
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

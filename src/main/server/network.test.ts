@@ -116,13 +116,44 @@ describe('listening on a network', () => {
       expect(tlsServer.url).toBe(`https://127.0.0.1:${tlsServer.port}`);
       const overTls = await signIn(tlsServer.url, {}, certificate.cert);
       expect(overTls.status).toBe(200);
-      expect(String(overTls.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure/);
+      expect(String(overTls.headers['set-cookie'])).toMatch(/^__Host-creditdesk_session=[A-Za-z0-9_-]+; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+      // Over TLS only the prefixed cookie is a session: one planted without the prefix (by a page
+      // on a sibling host of the same domain) is not read.
+      const token = String(overTls.headers['set-cookie']).split(';')[0]?.split('=')[1] ?? '';
+      const asked = (cookie: string) => send(tlsServer.url, '/api/rpc/auth:session', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}', ca: certificate.cert });
+      expect(JSON.parse((await asked(`__Host-creditdesk_session=${token}`)).body)).toMatchObject({ ok: true, data: { operator: { username: 'admin' } } });
+      expect(JSON.parse((await asked(`creditdesk_session=${token}`)).body)).toMatchObject({ ok: true, data: { operator: null } });
       const plain = await signIn(plainServer.url);
       expect(plain.status).toBe(200);
       expect(String(plain.headers['set-cookie'])).not.toContain('Secure');
     } finally {
       await tlsServer.close();
       await plainServer.close();
+    }
+  });
+
+  it('tells browsers to come back over TLS only when its page is served over TLS (directly or by the trusted proxy), never over plain HTTP', async () => {
+    const renderer = tempFolders('creditdesk-renderer-');
+    const staticDir = renderer.folder();
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>CreditDesk</title>');
+    const tlsServer = await startHttpServer({ backend, port: 0, tls: certificate, staticDir });
+    const plainServer = await startHttpServer({ backend, port: 0, staticDir });
+    const proxied = await startHttpServer({ backend, port: 0, behindProxy: ['127.0.0.1'], publicUrl: 'https://desk.example.com', staticDir });
+    try {
+      const overTls = await send(tlsServer.url, '/', { ca: certificate.cert });
+      expect(overTls.status).toBe(200);
+      expect(overTls.headers['strict-transport-security']).toBe('max-age=31536000');
+      const plain = await send(plainServer.url, '/');
+      expect(plain.status).toBe(200);
+      expect(plain.headers['strict-transport-security']).toBeUndefined();
+      const local = `http://127.0.0.1:${proxied.port}`;
+      expect((await send(local, '/', { headers: { host: 'desk.example.com', 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBe('max-age=31536000');
+      expect((await send(local, '/', { headers: { host: 'desk.example.com', 'x-forwarded-proto': 'http' } })).headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await tlsServer.close();
+      await plainServer.close();
+      await proxied.close();
+      renderer.removeAll();
     }
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestBackend, ManualClock, operatorContext, testAdminPassword } from '../../../test/support/backend';
 import type { Backend } from '../runtime/backend';
+import { backgroundCallHeader } from '../../shared/rpc/call-options';
 import { startHttpServer, type RunningHttpServer } from './http-server';
 
 let backend: Backend & { cleanup(): Promise<void> };
@@ -134,6 +135,27 @@ describe('event streams per session', () => {
     expect(await within(stream.ended, 3_000)).not.toBe('timeout');
     expect(stream.state.text).toContain('"reason":"expired"');
     expect((await rpc('auth:session', {}, { cookie, 'x-csrf-token': csrf })).body).toMatchObject({ ok: true, data: { operator: null } });
+  });
+
+  it('lets a session that only gets background calls (timed refreshes, nobody at the window) end at its idle timeout', async () => {
+    const { cookie, csrf } = await signIn('admin', testAdminPassword);
+    const background = { cookie, 'x-csrf-token': csrf, [backgroundCallHeader]: '1' };
+    // A dashboard refreshing every ten minutes while nobody is there: the session ends at its
+    // idle timeout (120 minutes after sign-in), not at its twelve-hour lifetime.
+    for (let step = 0; step < 11; step++) {
+      clock.advance(10 * 60_000);
+      expect((await rpc('auth:session', {}, background)).body).toMatchObject({ ok: true, data: { operator: { username: 'admin' } } });
+    }
+    clock.advance(20 * 60_000);
+    expect((await rpc('auth:session', {}, background)).body).toMatchObject({ ok: true, data: { operator: null } });
+  });
+
+  it('keeps a session alive while its calls are the operator’s own', async () => {
+    const { cookie, csrf } = await signIn('admin', testAdminPassword);
+    for (let step = 0; step < 13; step++) {
+      clock.advance(10 * 60_000);
+      expect((await rpc('auth:session', {}, { cookie, 'x-csrf-token': csrf })).body).toMatchObject({ ok: true, data: { operator: { username: 'admin' } } });
+    }
   });
 
   it('closes a stream whose session passed its lifetime', async () => {

@@ -5,14 +5,11 @@
  * cursor saved last. A crash anywhere leaves either the whole page with its cursor or neither,
  * so the next pass resumes without loss or duplicates.
  */
-import type { PaidParts } from '../../shared/domain/delinquency';
 import type { DomainSettings } from '../../shared/domain/settings';
 import type { ResourceName } from '../../shared/institution-api';
 import { writeTransaction, type Db } from '../db/connection';
 import {
   applicantsWithPhones,
-  applicationsWithLoans,
-  borrowerIdsOfApplications,
   contactPhonesOf,
   applicationsWithContactPhone,
   linkLoansToBorrower,
@@ -21,27 +18,18 @@ import {
   setSharedPhoneCount,
   writeApplication,
 } from '../repositories/applications';
-import { borrowersByIdNumber, upsertBorrower } from '../repositories/borrowers';
+import { upsertBorrower } from '../repositories/borrowers';
 import { findLineByExternalId, insertLineHistory, writeLine } from '../repositories/credit-lines';
-import {
-  bookedInstallmentsOf,
-  drawdownsOfLine,
-  drawdownsOfLines,
-  orderForDerivation,
-  orderIdByExternalId,
-  orderIdsByExternalId,
-  replaceInstallments,
-  writeOrder,
-  writePlan,
-} from '../repositories/orders';
-import { paidByPeriodOf, writeRepayment } from '../repositories/repayments';
+import { drawdownsOfLine, orderForDerivation, replaceInstallments, writeOrder, writePlan } from '../repositories/orders';
+import { writeRepayment } from '../repositories/repayments';
 import { hasOpenQuarantine, knownVersions, prepared, quarantineRecord, saveCursor, settleQuarantine, type KnownVersion } from '../repositories/sync';
 import { syncReviewTasks } from '../review/task-sync';
 import { applicationsAffectedByOverdue, assessWithOwnFindings, reassessApplication } from './assess';
 import { computeLineDerived, computeOrderDerived, deriveLineByExternalId, deriveOrderWith, type FactsCache, isOverdueOrder, lineDrawdowns } from './derive';
 import { PageContactFacts } from './contact-facts';
-import { reportedLineFields, type InstallmentColumns, type LineDrawdownRow, type StoredBorrower } from '../db/schema';
-import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue, type RawKeys } from './prepare';
+import { pageLookups, storedOrderId, type PageLookups } from './page-lookups';
+import { reportedLineFields } from '../db/schema';
+import { prepareRecord, rawKeysOf, type PreparedApplication, type PreparedCreditLine, type PreparedOrder, type PreparedPlan, type PreparedRepayment, type PreparedValid, type QuarantineIssue } from './prepare';
 
 export { issuesOf, type QuarantineIssue } from './prepare';
 
@@ -261,7 +249,7 @@ function ingestPlan(db: Db, context: IngestContext, prepared: PreparedPlan, at: 
   }, stored?.id);
   known.set(normalized.externalId, { id: planId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
   replaceInstallments(db, planId, normalized.installments, stored !== undefined);
-  const orderId = lookups.orderIds.get(normalized.orderExternalId) ?? orderIdByExternalId(db, context.institutionId, normalized.orderExternalId);
+  const orderId = storedOrderId(db, context.institutionId, lookups, normalized.orderExternalId);
   if (orderId !== undefined) effects.orders.add(orderId);
   return 'upserted';
 }
@@ -278,53 +266,10 @@ function ingestRepayment(db: Db, context: IngestContext, prepared: PreparedRepay
   known.set(normalized.externalId, { id: repaymentId, version: normalized.version, remoteUpdatedAt: normalized.remoteUpdatedAt, borrowerId: null });
   // With a booked plan the plan carries what was paid; without one the repayments are the only evidence.
   if (context.facts.get(context.institutionId).repaymentPlans !== true) {
-    const orderId = lookups.orderIds.get(normalized.columns.orderExternalId) ?? orderIdByExternalId(db, context.institutionId, normalized.columns.orderExternalId);
+    const orderId = storedOrderId(db, context.institutionId, lookups, normalized.columns.orderExternalId);
     if (orderId !== undefined) effects.orders.add(orderId);
   }
   return 'upserted';
-}
-
-/**
- * What a page reads about other records, in one query each instead of one per record: for lines
- * and orders nothing the page writes changes it; for applications the counts are the "before" of
- * each phone the page touches first.
- */
-interface PageLookups {
-  /** Borrower of each application the page's records name. */
-  borrowers: Map<string, number>;
-  /** Booked installments of each order of the page that has a synced plan. */
-  booked: Map<string, InstallmentColumns[]>;
-  /** What the repayments paid per period, for the page's orders without a synced plan. */
-  paid: Map<string, Map<number, PaidParts>>;
-  /** For a page of applications: who gave its contact phones and which overdue borrowers own them, kept current as the page writes. */
-  contacts: PageContactFacts | null;
-  /** For a page of applications: those with lines or orders already stored (a page of applications writes none). */
-  withLoans: Set<string>;
-  /** For a page of lines: the orders drawn on each (a page of lines writes no orders). */
-  drawdowns: Map<string, LineDrawdownRow[]>;
-  /** For a page of plans or repayments: the stored orders they name (a page of plans or repayments writes none). */
-  orderIds: Map<string, number>;
-  /** For a page of applications: the stored borrower of each ID number it names (null: none yet), kept current by upsertBorrower. */
-  borrowersByIdNumber: Map<string, StoredBorrower | null>;
-}
-
-function pageLookups(db: Db, institutionId: number, resource: ResourceName, keys: RawKeys, plansBooked: boolean): PageLookups {
-  const lookups: PageLookups = { borrowers: new Map(), booked: new Map(), paid: new Map(), contacts: null, withLoans: new Set(), borrowersByIdNumber: new Map(), orderIds: new Map(), drawdowns: new Map() };
-  if (resource === 'applications') {
-    lookups.borrowersByIdNumber = borrowersByIdNumber(db, keys.idNumbers);
-    lookups.contacts = new PageContactFacts(db, keys.contactPhones);
-    lookups.withLoans = applicationsWithLoans(db, institutionId, keys.externalIds);
-  } else if (resource === 'orders') {
-    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
-    lookups.booked = bookedInstallmentsOf(db, institutionId, keys.externalIds);
-    lookups.paid = paidByPeriodOf(db, institutionId, keys.externalIds.filter((id) => !lookups.booked.has(id)));
-  } else if (resource === 'repayment-plans' || (resource === 'repayments' && !plansBooked)) {
-    lookups.orderIds = orderIdsByExternalId(db, institutionId, keys.orderExternalIds);
-  } else if (resource === 'credit-lines') {
-    lookups.borrowers = borrowerIdsOfApplications(db, institutionId, keys.applicationExternalIds);
-    lookups.drawdowns = drawdownsOfLines(db, institutionId, keys.externalIds);
-  }
-  return lookups;
 }
 
 function ingestValid(db: Db, context: IngestContext, prepared: PreparedValid, at: number, effects: PageEffects, known: Map<string, KnownVersion>, lookups: PageLookups): Outcome {

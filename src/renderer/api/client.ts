@@ -3,6 +3,8 @@ import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/rpc/
 import type { Envelope, ErrorCode } from '../../shared/rpc/errors';
 import { isRetryable } from '../../shared/rpc/errors';
 import type { EventMap, EventName } from '../../shared/rpc/events';
+import { backgroundCallHeader, type CallOptions } from '../../shared/rpc/call-options';
+import { operatorAttending, watchOperatorInput } from './attention';
 import { checkConnection, followDesktopLink, onConnectionChange, reportReachable, reportUnreachable } from './connection';
 
 declare global {
@@ -33,13 +35,17 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-async function invokeHttp(channel: string, input: unknown): Promise<Envelope<unknown>> {
+async function invokeHttp(channel: string, input: unknown, options: CallOptions): Promise<Envelope<unknown>> {
   let response: Response;
   try {
     response = await fetch(`/api/rpc/${channel}`, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+        ...(options.background ? { [backgroundCallHeader]: '1' } : {}),
+      },
       body: JSON.stringify(input ?? {}),
     });
   } catch {
@@ -61,12 +67,18 @@ export function onUnauthorized(listener: () => void): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+// Whether the operator is at the window decides which calls keep the session alive (attention.ts).
+if (typeof window !== 'undefined') watchOperatorInput(window);
+
 /**
  * The one way pages reach the back end: over the preload bridge in the desktop shell, over HTTP
- * in a browser. Pages never know which. Resolves with the data or throws RpcError.
+ * in a browser. Pages never know which. Resolves with the data or throws RpcError. A call made
+ * while nobody is at the window goes as a background call, which does not slide the session's
+ * idle expiry (shared/rpc/call-options.ts).
  */
 export async function rpc<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-  const envelope = window.creditdesk ? await window.creditdesk.invoke(channel, input) : await invokeHttp(channel, input);
+  const options: CallOptions = operatorAttending() ? {} : { background: true };
+  const envelope = window.creditdesk ? await window.creditdesk.invoke(channel, input, options) : await invokeHttp(channel, input, options);
   if (envelope.ok) return envelope.data as ChannelOutput<C>;
   if (envelope.error.code === 'UNAUTHORIZED' && channel !== 'auth:sign-in') {
     for (const listener of unauthorizedListeners) listener();
