@@ -9,10 +9,11 @@ import { reviewSuite } from './review.bench';
 import { syncSuite } from './sync.bench';
 import { teamCpuSuite } from './team-cpu.bench';
 import { teamHttpSuite } from './team-http.bench';
+import { teamPagesSuite } from './team-pages.bench';
 import { teamSuite } from './team.bench';
 import type { BenchSuite } from './harness';
 
-const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite, teamSuite, teamCpuSuite, teamHttpSuite];
+const suites: BenchSuite[] = [foundationSuite, exportSuite, pdfExportSuite, portfolioSuite, reviewSuite, syncSuite, teamSuite, teamCpuSuite, teamHttpSuite, teamPagesSuite];
 
 const { values } = parseArgs({
   options: { borrowers: { type: 'string', default: '100000' }, only: { type: 'string' } },

@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
 import { findingCatalog, type ReviewQueue, reviewQueues } from '../src/shared/domain/findings';
+import { fixtureRecord } from '../test/support/review-fixtures';
 
 /**
  * Seeds `count` open review tasks (applications, borrowers, finding codes) on five bench
  * institutions straight into the database, as the review and team benches start from: codes
  * skewed as real findings are, queued over the last ten days, the last institution small (1 %).
+ * Each application's record is the institution API's record as the sync stores it (valid, with
+ * the application's external id), so a decision and the task screen parse what they would in
+ * production: an empty object failed the record's parse, and zod's issues were a bench artefact.
  * Returns the finding codes of each queue.
  */
 export function seedOpenTasks(client: Database.Database, count: number, options: { assignTo?: number } = {}): Record<ReviewQueue, string[]> {
@@ -20,8 +24,9 @@ export function seedOpenTasks(client: Database.Database, count: number, options:
     const institutions = [1, 2, 3, 4, 5].map((index) => Number(institution.run(`B${index}`, `Bench ${index}`, `b${index}`, now, now).lastInsertRowid));
     const borrower = client.prepare("INSERT INTO borrowers (id_number, id_tail, id_valid, name, phone, platform_user_id, first_seen_at, updated_at) VALUES (?, ?, 1, '王小明', '13800138000', ?, ?, ?)");
     const application = client.prepare(
-      "INSERT INTO applications (institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode, requested_amount_fen, requested_term_months, status, risk_result, applied_at, record, evidence_hash, synced_at) VALUES (?, ?, 1, ?, ?, 'U', 'P', '产品', 'revolving', 1000000, 12, 'MANUAL_REVIEW', 'manual_review', ?, '{}', 'h', ?)",
+      "INSERT INTO applications (institution_id, external_id, version, remote_updated_at, borrower_id, platform_user_id, product_code, product_name, line_mode, requested_amount_fen, requested_term_months, status, risk_result, applied_at, record, evidence_hash, synced_at) VALUES (?, ?, 1, ?, ?, 'U', 'P', '产品', 'revolving', 1000000, 12, 'MANUAL_REVIEW', 'manual_review', ?, ?, 'h', ?)",
     );
+    const recordOf = recordTexts(now);
     const task = client.prepare(
       "INSERT INTO review_tasks (application_id, institution_id, borrower_id, queue, status, priority, finding_codes, finding_count, evidence_hash, created_at, updated_at, queued_at, assigned_to) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, 'h', ?, ?, ?, ?)",
     );
@@ -35,7 +40,7 @@ export function seedOpenTasks(client: Database.Database, count: number, options:
       const borrowerId = Number(borrower.run(`B${String(index).padStart(17, '0')}`, String(index).padStart(6, '0'), `U${index}`, now, now).lastInsertRowid);
       const institutionId = institutions[random() < 0.01 ? 4 : Math.floor(random() * 4)] as number;
       const queuedAt = now - Math.floor(random() * 10 * 86_400_000);
-      const applicationId = Number(application.run(institutionId, `APP-${index}`, queuedAt, borrowerId, queuedAt, now).lastInsertRowid);
+      const applicationId = Number(application.run(institutionId, `APP-${index}`, queuedAt, borrowerId, queuedAt, recordOf(`APP-${index}`), now).lastInsertRowid);
       const queue = queues[index % queues.length] as ReviewQueue;
       const pool = codesByQueue[queue];
       // Codes are skewed: the first two of each queue are common, the rest rare.
@@ -49,4 +54,12 @@ export function seedOpenTasks(client: Database.Database, count: number, options:
     }
   })();
   return codesByQueue;
+}
+
+/** One record's JSON text, made once; each application's differs by its external id only. */
+function recordTexts(now: number): (externalId: string) => string {
+  const marker = 'BENCH-EXTERNAL-ID';
+  const [before, after, ...more] = JSON.stringify(fixtureRecord({ externalId: marker }, now)).split(`"${marker}"`);
+  if (before === undefined || after === undefined || more.length > 0) throw new Error('the fixture record names its external id once');
+  return (externalId) => `${before}${JSON.stringify(externalId)}${after}`;
 }

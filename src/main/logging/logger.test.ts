@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempFolders } from '../../../test/support/temp-folders';
 import { LogSink } from './logger';
 
@@ -65,5 +66,53 @@ describe('the daily log file', () => {
     again.logger('sync').info('page synced', { index: 201 });
     again.close();
     expect(lines(directory)).toHaveLength(written.length);
+  });
+});
+
+describe('lines waiting in memory', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('writes info lines together within flushMs, and a warning or an error at once after the lines before it', () => {
+    vi.useFakeTimers();
+    const directory = folders.folder();
+    const sink = new LogSink({ directory, console: 'none', flushMs: 100 });
+    const log = sink.logger('review');
+    log.info('one');
+    log.info('two');
+    const written = () => readdirSync(directory).flatMap((name) => readFileSync(path.join(directory, name), 'utf8').split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { message: string }).message));
+    expect(written()).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(written()).toEqual(['one', 'two']);
+    log.info('three');
+    log.warn('four');
+    expect(written()).toEqual(['one', 'two', 'three', 'four']);
+    log.info('five');
+    log.error('six');
+    expect(written()).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
+    log.info('seven');
+    sink.close();
+    expect(written().at(-1)).toBe('seven');
+  });
+
+  async function child(mode: 'kill' | 'exit' | 'throw'): Promise<{ code: number | null; signal: string | null; messages: string[] }> {
+    const directory = folders.folder();
+    const process_ = spawn(process.execPath, ['--import', 'tsx', 'test/support/logging-child.ts', directory, mode], { stdio: 'ignore' });
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => process_.on('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal])));
+    return { code, signal, messages: lines(directory).map((line) => String(line.message)) };
+  }
+
+  it('a process killed right after an error line has that line and every line before it on disk', async () => {
+    const ended = await child('kill');
+    expect(ended.signal).toBe('SIGKILL');
+    expect(ended.messages).toEqual(['before', 'before', 'before', 'before', 'before', 'the failure']);
+  });
+
+  it('a process that exits or dies of an uncaught exception writes the lines still waiting', async () => {
+    const exited = await child('exit');
+    expect(exited.code).toBe(3);
+    expect(exited.messages).toEqual(['before', 'before', 'before', 'before', 'before']);
+    const thrown = await child('throw');
+    expect(thrown.code).toBe(1);
+    expect(thrown.messages).toHaveLength(5);
   });
 });

@@ -28,16 +28,41 @@ export interface LogSinkOptions {
   maxLineBytes?: number;
   /** A daily file stops growing at this size (bytes), with one line saying lines were dropped. */
   maxFileBytes?: number;
+  /** How long debug and info lines may wait in memory before they are written (ms); 0 writes each at once. */
+  flushMs?: number;
 }
 
 /** Defaults: a line carries a message and some fields, never a request body. */
 export const defaultMaxLineBytes = 8 * 1024;
 export const defaultMaxFileBytes = 50 * 1024 * 1024;
+export const defaultFlushMs = 100;
+/** Past this many bytes waiting, lines are written at once whatever their level. */
+const maxPendingBytes = 64 * 1024;
+
+/** Sinks with lines waiting: written out when the process exits (process.exit, an uncaught error). */
+const unflushed = new Set<LogSink>();
+let exitHookInstalled = false;
+function flushOnExit(sink: LogSink): void {
+  unflushed.add(sink);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const waiting of [...unflushed]) waiting.flush();
+  });
+}
 
 /**
  * One JSON line per entry into `creditdesk-YYYY-MM-DD.log` (Asia/Shanghai day). Every entry goes
  * through redaction first: secrets are dropped, personal data is masked, so a log can be sent to
  * support as-is.
+ *
+ * Debug and info lines wait in memory for up to `flushMs` (or 64 KB) and leave in one write: a
+ * write per line was a system call on every call of a busy server (docs/performance.md, "Team
+ * server"). A warning or an error is written at once, after the lines before it, so the lines
+ * that explain a failure are on disk when the error is, even if the process is killed right
+ * after. Waiting lines are written on `close()`, when the process exits (process.exit, an
+ * uncaught exception), and at a day's change; only a process killed from outside (SIGKILL, power)
+ * within `flushMs` of an info line loses that line.
  */
 export class LogSink {
   private fd: number | null = null;
@@ -47,6 +72,10 @@ export class LogSink {
   /** Bytes in today's file as this process knows it (its size at open plus what it wrote). */
   private fileBytes = 0;
   private dropping = false;
+  /** Lines for `fd` not written yet, and their bytes. */
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
   private readonly level: number;
   private readonly now: () => number;
 
@@ -87,17 +116,44 @@ export class LogSink {
       const fd = this.fileFor(time);
       const maxFile = this.options.maxFileBytes ?? defaultMaxFileBytes;
       if (this.dropping) return;
-      if (this.fileBytes + Buffer.byteLength(line) > maxFile) {
+      const bytes = Buffer.byteLength(line);
+      if (this.fileBytes + bytes > maxFile) {
         // One line says so; everything else that day goes to the console echo only.
         this.dropping = true;
+        this.flush();
         const note = `${JSON.stringify({ time, level: 'warn', scope: 'log', message: `daily log limit of ${maxFile} bytes reached: further lines of this day are dropped` })}\n`;
         writeSync(fd, note);
         return;
       }
-      writeSync(fd, line);
-      this.fileBytes += Buffer.byteLength(line);
+      this.fileBytes += bytes;
+      this.pending.push(line);
+      this.pendingBytes += bytes;
+      const flushMs = this.options.flushMs ?? defaultFlushMs;
+      if (levelRank[level] >= levelRank.warn || flushMs <= 0 || this.pendingBytes >= maxPendingBytes) {
+        this.flush();
+      } else if (this.timer === null) {
+        this.timer = setTimeout(() => this.flush(), flushMs);
+        this.timer.unref();
+        flushOnExit(this);
+      }
     } catch {
       // A full disk must not take the application down with it; the console echo remains.
+    }
+  }
+
+  /** Writes the lines waiting in memory (a warning or an error does this itself). */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    unflushed.delete(this);
+    if (this.pending.length === 0 || this.fd === null) return;
+    const text = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      writeSync(this.fd, text);
+    } catch {
+      // As for a single line: the disk's trouble is not the application's.
     }
   }
 
@@ -107,6 +163,7 @@ export class LogSink {
     const day = shanghaiDate(time);
     this.minute = minute;
     if (this.fd !== null && day === this.day) return this.fd;
+    this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.day = day;
     const file = path.join(this.options.directory as string, `creditdesk-${day}.log`);
@@ -133,6 +190,7 @@ export class LogSink {
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -80,10 +80,15 @@ function joined(inner: SQL, order: SQL): SQL {
      ORDER BY ${order}`;
 }
 
+/** A task's priority levels, highest first (3 high, 2 warning, 1 info: task-sync.ts). */
+const priorityLevels = [3, 2, 1] as const;
+
 function indexFor(query: TaskPageQuery, byPriority: boolean): SQL {
-  if (query.institutionId !== undefined) {
-    return byPriority ? sql`INDEXED BY review_tasks_institution_priority_idx` : sql`INDEXED BY review_tasks_institution_age_idx`;
-  }
+  // One index for an institution's pages, (queue, institution, priority, status, age): every
+  // walk is per priority level (a page by age merges its levels' walks, `institutionAgeWalks`;
+  // a count adds theirs). The status after the priority keeps a claimed or decided task's entry
+  // next to where it was, on the same page.
+  if (query.institutionId !== undefined) return sql`INDEXED BY review_tasks_institution_priority_idx`;
   if (query.assignedTo !== undefined) {
     return byPriority ? sql`INDEXED BY review_tasks_assignee_priority_idx` : sql`INDEXED BY review_tasks_assignee_age_idx`;
   }
@@ -140,9 +145,25 @@ export function taskPage(db: Db, query: TaskPageQuery): { rows: TaskListRow[]; m
   }
   const innerOrder = descending ? sql`t.queued_at DESC, t.id DESC` : sql`t.queued_at, t.id`;
   const outerOrder = descending ? sql`p.queuedAt DESC, p.id DESC` : sql`p.queuedAt, p.id`;
-  const inner = sql`SELECT ${rowColumns} FROM ${from(query, codeMode, false)} WHERE ${where(conditions)} ORDER BY ${innerOrder} LIMIT ${limit}`;
+  const inner =
+    query.institutionId !== undefined && codeMode !== 'driving'
+      ? institutionAgeWalks(conditions, innerOrder, descending, limit)
+      : sql`SELECT ${rowColumns} FROM ${from(query, codeMode, false)} WHERE ${where(conditions)} ORDER BY ${innerOrder} LIMIT ${limit}`;
   const rows = readAll<TaskListRow>(db, joined(inner, outerOrder));
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
+}
+
+/**
+ * An institution's page by age without an index by age: the first `limit` rows of each priority
+ * level, each an ordered walk of the institution's priority index, merged by age. Three bounded
+ * walks instead of one, and one index fewer that every claim and decision moves.
+ */
+function institutionAgeWalks(conditions: SQL[], innerOrder: SQL, descending: boolean, limit: number): SQL {
+  const walks = priorityLevels.map(
+    (level) =>
+      sql`SELECT * FROM (SELECT ${rowColumns} FROM review_tasks t INDEXED BY review_tasks_institution_priority_idx WHERE ${where([...conditions, sql`t.priority = ${level}`])} ORDER BY ${innerOrder} LIMIT ${limit})`,
+  );
+  return sql`${sql.join(walks, sql` UNION ALL `)} ORDER BY ${descending ? sql`queuedAt DESC, id DESC` : sql`queuedAt, id`} LIMIT ${limit}`;
 }
 
 /**
@@ -151,7 +172,7 @@ export function taskPage(db: Db, query: TaskPageQuery): { rows: TaskListRow[]; m
  */
 function priorityPage(db: Db, query: TaskPageQuery, codeMode: 'none' | 'exists' | 'driving', limit: number): { rows: TaskListRow[]; more: boolean } {
   const rows: TaskListRow[] = [];
-  const startLevel = query.after?.priority ?? 3;
+  const startLevel = query.after?.priority ?? priorityLevels[0];
   for (let level = startLevel; level >= 1 && rows.length < limit; level--) {
     const conditions = [...filters(query, codeMode), sql`t.priority = ${level}`];
     if (query.after && level === query.after.priority) {
@@ -176,7 +197,13 @@ export function countTasks(db: Db, query: Omit<TaskPageQuery, 'after' | 'limit' 
   }
   const full: TaskPageQuery = { ...query, sort: 'oldest', limit: 1 };
   const codeMode = codeModeFor(db, full);
-  const row = readOne<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${from(full, codeMode, false)} WHERE ${where(filters(full, codeMode))} LIMIT ${cap + 1})`);
+  const walk = (conditions: SQL[]) => sql`SELECT count(*) FROM (SELECT 1 FROM ${from(full, codeMode, false)} WHERE ${where(conditions)} LIMIT ${cap + 1})`;
+  // An institution's index has the status after the priority: one bounded walk per level.
+  const counted =
+    query.institutionId !== undefined && codeMode !== 'driving'
+      ? sql.join(priorityLevels.map((level) => sql`(${walk([...filters(full, codeMode), sql`t.priority = ${level}`])})`), sql` + `)
+      : sql`(${walk(filters(full, codeMode))})`;
+  const row = readOne<{ n: number }>(db, sql`SELECT ${counted} AS n`);
   const total = row?.n ?? 0;
   return total > cap ? { total: cap, capped: true } : { total, capped: false };
 }

@@ -56,3 +56,25 @@ it('0024 gives the common contact and OCR findings a reject reason (relationship
   backend.db.$client.exec(statement('0024_review_reject_reasons_for_common_findings.sql', 0));
   expect(all('SELECT count(*) AS n FROM review_reason_codes')).toEqual(before);
 });
+
+it('0030 keeps the keyed decide requests in a table without rowids, every row and the pruning index kept', () => {
+  const client = backend.db.$client;
+  // The table as 0025 built it, with requests in it.
+  client.exec('DROP TABLE review_decide_requests');
+  client.exec(statement('0025_review_decide_requests.sql', 0));
+  client.exec(statement('0025_review_decide_requests.sql', 1));
+  const operator = (all('SELECT min(id) AS id FROM operators')[0] as { id: number }).id;
+  const insert = client.prepare('INSERT INTO review_decide_requests (operator_id, request_key, task_id, response, created_at) VALUES (?, ?, ?, ?, ?)');
+  for (let index = 0; index < 5; index++) insert.run(operator, `key-${index}`, index + 1, `{"outcome":"decided","n":${index}}`, 1_000 + index);
+  const before = all('SELECT * FROM review_decide_requests ORDER BY operator_id, request_key');
+  const text = readFileSync(path.join(findMigrationsFolder(), '0030_review_pages_per_claim.sql'), 'utf8').split('--> statement-breakpoint');
+  const first = text.findIndex((part) => part.includes('CREATE TABLE `__new_review_decide_requests`'));
+  expect(first).toBeGreaterThan(0);
+  for (const part of text.slice(first)) client.exec(part);
+  expect(all('SELECT * FROM review_decide_requests ORDER BY operator_id, request_key')).toEqual(before);
+  expect(String((all("SELECT sql FROM sqlite_schema WHERE name = 'review_decide_requests'")[0] as { sql: string }).sql)).toMatch(/WITHOUT ROWID\s*$/);
+  expect(all("SELECT name FROM sqlite_schema WHERE tbl_name = 'review_decide_requests' AND type = 'index' ORDER BY name")).toEqual([{ name: 'review_decide_requests_created_idx' }]);
+  expect(all('PRAGMA foreign_key_check(review_decide_requests)')).toEqual([]);
+  const plan = (client.prepare('EXPLAIN QUERY PLAN DELETE FROM review_decide_requests WHERE created_at < ?').all(1_002) as Array<{ detail: string }>).map((row) => row.detail).join('\n');
+  expect(plan).toMatch(/review_decide_requests_created_idx \(created_at<\?\)/);
+});

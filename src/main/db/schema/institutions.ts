@@ -217,7 +217,6 @@ export const outboxTable = sqliteTable(
     index('outbox_due_idx').on(table.state, table.nextAttemptAt),
     // Delivery takes each institution's next due message on its own (sync/outbox.ts): a seek, however long another institution's backlog.
     index('outbox_institution_due_idx').on(table.institutionId, table.state, table.nextAttemptAt),
-    index('outbox_subject_idx').on(table.institutionId, table.subjectId),
   ],
 );
 export type OutboxRow = typeof outboxTable.$inferSelect;

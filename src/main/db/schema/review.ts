@@ -49,13 +49,18 @@ export const reviewTasksTable = sqliteTable(
     uniqueIndex('review_tasks_app_queue_unique').on(table.applicationId, table.queue),
     index('review_tasks_queue_idx').on(table.queue, table.status, table.queuedAt),
     index('review_tasks_priority_idx').on(table.queue, table.status, table.priority, table.queuedAt),
-    index('review_tasks_claimed_idx').on(table.claimedBy, table.status),
-    index('review_tasks_assigned_idx').on(table.assignedTo, table.status),
+    // Held and assigned tasks only (who holds what, presence): a claim of an unassigned task adds one
+    // entry to the first and leaves the second alone, where whole-table indexes moved the task's
+    // entry in both (docs/performance.md, "Team server", pages per claim).
+    index('review_tasks_claimed_idx').on(table.claimedBy, table.status).where(sql`claimed_by IS NOT NULL`),
+    index('review_tasks_assigned_idx').on(table.assignedTo, table.status).where(sql`assigned_to IS NOT NULL`),
     index('review_tasks_borrower_idx').on(table.borrowerId),
-    // Queue pages filter by institution or assignee and sort by age or priority: one index per
-    // combination keeps every page a bounded index walk (bench/review.bench.ts).
-    index('review_tasks_institution_age_idx').on(table.queue, table.status, table.institutionId, table.queuedAt),
-    index('review_tasks_institution_priority_idx').on(table.queue, table.status, table.institutionId, table.priority, table.queuedAt),
+    // Queue pages filter by institution or assignee and sort by age or priority: each is a bounded
+    // walk of one of these (bench/review.bench.ts). An institution's pages walk its priority
+    // levels one by one (repositories/review-queue.ts): no index by age of its own moves with every
+    // claim and decision, and the status after the priority keeps a claimed or decided task's
+    // entry beside its old place (one page written, not two).
+    index('review_tasks_institution_priority_idx').on(table.queue, table.institutionId, table.priority, table.status, table.queuedAt),
     index('review_tasks_assignee_age_idx').on(table.queue, table.status, table.assignedTo, table.queuedAt),
     index('review_tasks_assignee_priority_idx').on(table.queue, table.status, table.assignedTo, table.priority, table.queuedAt),
   ],
@@ -134,9 +139,11 @@ export const reviewDecisionsTable = sqliteTable(
   (table) => [
     index('review_decisions_task_idx').on(table.taskId, table.decidedAt),
     index('review_decisions_waiting_idx').on(table.state).where(sql`state = 'awaiting_second'`),
-    index('review_decisions_delivery_idx').on(table.deliveryState).where(sql`delivery_state = 'pending'`),
+    // Keyed by the outbox message, so a delivery finds its decisions by a seek however many wait
+    // (an institution that is down); the monitor's walk of all pending ones reads the same index.
+    index('review_decisions_delivery_idx').on(table.outboxId).where(sql`delivery_state = 'pending'`),
     // A failed delivery may be retried by hand and then succeed: the monitor watches these too.
-    index('review_decisions_delivery_failed_idx').on(table.deliveryState).where(sql`delivery_state = 'failed'`),
+    index('review_decisions_delivery_failed_idx').on(table.outboxId).where(sql`delivery_state = 'failed'`),
   ],
 );
 export type ReviewDecisionRow = typeof reviewDecisionsTable.$inferSelect;
