@@ -8,6 +8,7 @@ import type { Db } from '../db/connection';
 import type { ReviewTaskStatus, TaskDecision } from '../../shared/domain/review';
 import type { ReviewTaskRow } from '../db/schema';
 import { anyReviewQueue, readAll, readOne } from './review-statements';
+import { taskPriorityLevels } from '../../shared/domain/findings';
 
 type ReviewQueue = ReviewTaskRow['queue'];
 
@@ -80,8 +81,6 @@ function joined(inner: SQL, order: SQL): SQL {
      ORDER BY ${order}`;
 }
 
-/** A task's priority levels, highest first (3 high, 2 warning, 1 info: task-sync.ts). */
-const priorityLevels = [3, 2, 1] as const;
 
 function indexFor(query: TaskPageQuery, byPriority: boolean): SQL {
   // One index for an institution's pages, (queue, institution, priority, status, age): every
@@ -159,7 +158,7 @@ export function taskPage(db: Db, query: TaskPageQuery): { rows: TaskListRow[]; m
  * walks instead of one, and one index fewer that every claim and decision moves.
  */
 function institutionAgeWalks(conditions: SQL[], innerOrder: SQL, descending: boolean, limit: number): SQL {
-  const walks = priorityLevels.map(
+  const walks = taskPriorityLevels.map(
     (level) =>
       sql`SELECT * FROM (SELECT ${rowColumns} FROM review_tasks t INDEXED BY review_tasks_institution_priority_idx WHERE ${where([...conditions, sql`t.priority = ${level}`])} ORDER BY ${innerOrder} LIMIT ${limit})`,
   );
@@ -172,8 +171,10 @@ function institutionAgeWalks(conditions: SQL[], innerOrder: SQL, descending: boo
  */
 function priorityPage(db: Db, query: TaskPageQuery, codeMode: 'none' | 'exists' | 'driving', limit: number): { rows: TaskListRow[]; more: boolean } {
   const rows: TaskListRow[] = [];
-  const startLevel = query.after?.priority ?? priorityLevels[0];
-  for (let level = startLevel; level >= 1 && rows.length < limit; level--) {
+  for (const level of taskPriorityLevels) {
+    if (rows.length >= limit) break;
+    // After a cursor, the levels above its own are done.
+    if (query.after && level > query.after.priority) continue;
     const conditions = [...filters(query, codeMode), sql`t.priority = ${level}`];
     if (query.after && level === query.after.priority) {
       conditions.push(sql`t.queued_at >= ${query.after.queuedAt} AND (t.queued_at > ${query.after.queuedAt} OR t.id > ${query.after.id})`);
@@ -201,7 +202,7 @@ export function countTasks(db: Db, query: Omit<TaskPageQuery, 'after' | 'limit' 
   // An institution's index has the status after the priority: one bounded walk per level.
   const counted =
     query.institutionId !== undefined && codeMode !== 'driving'
-      ? sql.join(priorityLevels.map((level) => sql`(${walk([...filters(full, codeMode), sql`t.priority = ${level}`])})`), sql` + `)
+      ? sql.join(taskPriorityLevels.map((level) => sql`(${walk([...filters(full, codeMode), sql`t.priority = ${level}`])})`), sql` + `)
       : sql`(${walk(filters(full, codeMode))})`;
   const row = readOne<{ n: number }>(db, sql`SELECT ${counted} AS n`);
   const total = row?.n ?? 0;

@@ -1,4 +1,4 @@
-import type { Finding, FindingSeverity, ReviewQueue } from '../../shared/domain/findings';
+import { severityPriority, type Finding, type ReviewQueue } from '../../shared/domain/findings';
 import type { Db } from '../db/connection';
 import type { ReviewTaskRow } from '../db/schema';
 import {
@@ -12,8 +12,6 @@ import {
   tasksOfApplication,
 } from '../repositories/review';
 import { cancelWaitingDecisions } from '../repositories/review-decisions';
-
-const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
 
 
 export interface ApplicationForReview {

@@ -19,6 +19,11 @@ export const findingSeverities = ['info', 'warning', 'high'] as const;
 export const findingSeveritySchema = z.enum(findingSeverities);
 export type FindingSeverity = z.infer<typeof findingSeveritySchema>;
 
+/** A review task's priority: its most severe finding's. */
+export const severityPriority: Record<FindingSeverity, number> = { info: 1, warning: 2, high: 3 };
+/** Every task priority, highest first: queue pages and counts walk them level by level. */
+export const taskPriorityLevels: readonly number[] = [...new Set(Object.values(severityPriority))].sort((a, b) => b - a);
+
 /**
  * Every finding code with its queue and severity. The severity here is the one the producing
  * check uses; README.md in this folder explains each code.
