@@ -22,6 +22,7 @@ import { testContext, testOperatorPassword } from '../test/support/backend';
 import { tempFolders } from '../test/support/temp-folders';
 import type { BenchSuite } from './harness';
 import { seedOpenTasks } from './seed-tasks';
+import { rejectReasons, type ReasonCodeRow } from './reject-reasons';
 
 const openTasks = 20_000;
 const rounds = Number(process.env.TEAM_CPU_ROUNDS ?? 1500);
@@ -88,10 +89,7 @@ export const teamCpuSuite: BenchSuite = {
         if (!envelope.ok) throw Object.assign(new Error(`${channel}: ${envelope.error.message}`), { code: envelope.error.code });
         return envelope.data as T;
       };
-      for (const queue of reviewQueues) {
-        const codes = await call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue }, 'list');
-        reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-      }
+      Object.assign(reasons, await rejectReasons((queue) => call<ReasonCodeRow[]>('review:reason-codes', { queue }, 'list')));
 
       for (let round = 0; round < rounds; round++) {
         measuring = round >= warmUp;

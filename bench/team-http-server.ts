@@ -13,6 +13,7 @@ import { startHttpServer } from '../src/main/server/http-server';
 import { reviewQueues } from '../src/shared/domain/findings';
 import { testContext, testOperatorPassword } from '../test/support/backend';
 import { seedOpenTasks } from './seed-tasks';
+import { rejectReasons, type ReasonCodeRow } from './reject-reasons';
 
 const [dataDir, certFile, keyFile, tasksArg, reviewersArg] = process.argv.slice(2);
 const readWorkers = process.env.TEAM_HTTP_READ_WORKERS === undefined ? defaultReadWorkers() : Number(process.env.TEAM_HTTP_READ_WORKERS);
@@ -39,11 +40,7 @@ async function call<T>(channel: string, input: unknown): Promise<T> {
   return envelope.data as T;
 }
 
-const reasons: Record<string, string> = {};
-for (const queue of reviewQueues) {
-  const codes = await call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
-  reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-}
+const reasons = await rejectReasons((queue) => call<ReasonCodeRow[]>('review:reason-codes', { queue }));
 
 process.stdout.write(`${JSON.stringify({ url: server.url.replace('localhost', '127.0.0.1'), pid: process.pid, readWorkers })}\n`);
 

@@ -34,6 +34,7 @@ import { tempFolders } from '../test/support/temp-folders';
 import { selfSignedCertificate } from '../test/support/tls';
 import type { BenchSuite } from './harness';
 import { Session } from './https-session';
+import { rejectReasons, type ReasonCodeRow } from './reject-reasons';
 
 const openTasks = 20_000;
 const concurrent = 8;
@@ -139,11 +140,7 @@ async function startTarget(label: string, tree: string, folder: string, certific
   for (let index = 1; index <= concurrent; index++) sessions.push(new Session(ready.url, certificate.cert));
   for (const [index, session] of sessions.entries()) await session.signIn(`r${index + 1}`);
   const first = sessions[0] as Session;
-  const reasons: Record<string, string> = {};
-  for (const queue of reviewQueues) {
-    const codes = await first.data<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
-    reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-  }
+  const reasons = await rejectReasons((queue) => first.data<ReasonCodeRow[]>('review:reason-codes', { queue }));
   const direct = async (command: string) => {
     const answered = nextMessage();
     child.stdin.write(`${command}\n`);

@@ -19,6 +19,7 @@ import { testContext, testOperatorPassword } from '../test/support/backend';
 import { tempFolders } from '../test/support/temp-folders';
 import type { BenchSuite } from './harness';
 import { seedOpenTasks } from './seed-tasks';
+import { rejectReasons, type ReasonCodeRow } from './reject-reasons';
 
 const rounds = Number(process.env.TEAM_PAGES_ROUNDS ?? 300);
 type Measured = 'next' | 'claim' | 'decide';
@@ -86,11 +87,7 @@ export const teamPagesSuite: BenchSuite = {
         if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.message}`);
         return envelope.data as T;
       };
-      const reasons: Record<string, string> = {};
-      for (const queue of reviewQueues) {
-        const codes = await call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
-        reasons[queue] = codes.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-      }
+      const reasons = await rejectReasons((queue) => call<ReasonCodeRow[]>('review:reason-codes', { queue }));
       const warmUp = Math.floor(rounds / 5);
       for (let round = 0; round < rounds; round++) {
         measuring = round >= warmUp;

@@ -33,6 +33,7 @@ import { reviewQueues } from '../src/shared/domain/findings';
 import { watchPeakRss } from './cli-process';
 import { Session } from './https-session';
 import type { BenchSuite } from './harness';
+import { rejectReasons, type ReasonCodeRow } from './reject-reasons';
 
 const openTasks = 100_000;
 const reviewers = 50;
@@ -206,12 +207,7 @@ export const teamSuite: BenchSuite = {
       log(`server ready: ${openTasks.toLocaleString('en')} open tasks seeded in ${ready.seedSeconds.toFixed(1)} s; demo simulator with ${demoBorrowers.toLocaleString('en')} borrowers in its own process`);
       const supervisor = new Session(ready.url, certificate.cert);
       await supervisor.signIn('sup');
-      const reasons: Record<string, string> = {};
-      for (const queue of queues) {
-        const codes = await supervisor.call<Array<{ code: string; action: string; active: boolean }>>('review:reason-codes', { queue });
-        if (!codes.envelope.ok) throw new Error(codes.envelope.error.message);
-        reasons[queue] = codes.envelope.data.find((code) => code.action === 'reject' && code.active)?.code ?? '';
-      }
+      const reasons = await rejectReasons((queue) => supervisor.data<ReasonCodeRow[]>('review:reason-codes', { queue }));
 
       const holders = new Map<number, number>();
       const pool = await signInAll(ready.url, certificate.cert, Math.max(reviewers, ...sweep));
