@@ -223,8 +223,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const staticRoot = options.staticDir && existsSync(options.staticDir) ? path.resolve(options.staticDir) : null;
 
   /** The session behind the request's cookie; a call marked background (shared/rpc/call-options.ts) does not slide its idle expiry. */
-  function resolveActor(request: IncomingMessage): { actor: Actor; csrfToken: string } | null {
-    const token = parseCookies(request.headers.cookie)[sessionCookieFor(isSecureRequest(request, proxies))];
+  function resolveActor(request: IncomingMessage, secure = isSecureRequest(request, proxies)): { actor: Actor; csrfToken: string } | null {
+    const token = parseCookies(request.headers.cookie)[sessionCookieFor(secure)];
     return backend.services.auth.resolveSession(token, request.headers[backgroundCallHeader] === '1' ? 'push' : 'call');
   }
 
@@ -252,7 +252,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         return;
       }
     }
-    const session = resolveActor(request);
+    const secure = isSecureRequest(request, proxies);
+    const session = resolveActor(request, secure);
     // Public channels (sign-in, session discovery) are how a page obtains its CSRF token; they are
     // covered by the Host/Origin/Sec-Fetch-Site checks and the JSON-only body.
     const isPublic = isChannelName(channel) && contract[channel].access.kind === 'public';
@@ -264,7 +265,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     let cookie: string | undefined;
-    const secure = isSecureRequest(request, proxies);
     const cookieName = sessionCookieFor(secure);
     const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
     // The client's address (server/client-address.ts: X-Forwarded-For only from a trusted proxy).
